@@ -1,0 +1,3 @@
+"""Backprop Lab: neural-network training made visible."""
+
+__version__ = "0.1.0"

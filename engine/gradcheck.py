@@ -1,0 +1,57 @@
+"""Central finite differences against ``backward``: the check a student can run live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import Network, Parameters
+
+
+@dataclass(frozen=True)
+class ArrayCheck:
+    name: str  # "W^(2)", "b^(1)", ...
+    shape: tuple[int, ...]
+    max_rel_error: float
+    max_abs_error: float
+
+    def passed(self, tol: float = 1e-6) -> bool:
+        return self.max_rel_error <= tol
+
+
+def gradient_check(
+    net: Network,
+    params: Parameters,
+    x: np.ndarray,
+    y: np.ndarray,
+    lam: float = 0.0,
+    eps: float = 1e-6,
+) -> list[ArrayCheck]:
+    """Compare dL/dW^(ℓ), dL/db^(ℓ) from backprop with (J(θ+ε) − J(θ−ε)) / 2ε for every
+    entry, J being the objective of ``Network.objective``. The relative error of an entry
+    is |a − n| / max(|a| + |n|, 1e-8), so tiny gradients are not flagged for round-off."""
+    fp = net.forward(params, x)
+    bp = net.backward(params, fp, y, lam)
+    work = params.copy()
+    results = []
+    for layer in range(1, net.depth + 1):
+        for kind, arr, grad in (
+            ("W", work.W[layer - 1], bp.dW[layer - 1]),
+            ("b", work.b[layer - 1], bp.db[layer - 1]),
+        ):
+            numeric = np.empty_like(arr)
+            for idx in np.ndindex(arr.shape):
+                orig = arr[idx]
+                arr[idx] = orig + eps
+                jp = net.objective(work, x, y, lam)
+                arr[idx] = orig - eps
+                jm = net.objective(work, x, y, lam)
+                arr[idx] = orig
+                numeric[idx] = (jp - jm) / (2 * eps)
+            abs_err = np.abs(grad - numeric)
+            rel = abs_err / np.maximum(np.abs(grad) + np.abs(numeric), 1e-8)
+            results.append(
+                ArrayCheck(f"{kind}^({layer})", arr.shape, float(rel.max()), float(abs_err.max()))
+            )
+    return results

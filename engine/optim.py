@@ -1,0 +1,91 @@
+"""Update rules that ascend J(θ) given its gradient (Algorithm 3, line 5, and two variants).
+
+Every optimizer updates the parameter arrays in place and keeps its own state (velocity,
+moments) as arrays with the parameters' shapes, so the state can be copied, saved and
+restored for exact rewinds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+
+
+class Optimizer:
+    name = "sgd"
+    update_rule = "θ ← θ + α ∇J"
+
+    def __init__(self, shapes: list[tuple[int, ...]]):
+        self.t = 0
+        self.state: dict[str, list[np.ndarray]] = {}
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray], alpha: float) -> None:
+        self.t += 1
+        for p, g in zip(params, grads):
+            p += alpha * g
+
+    def get_state(self) -> dict:
+        return {"t": self.t, **{k: [a.copy() for a in v] for k, v in self.state.items()}}
+
+    def set_state(self, state: dict) -> None:
+        self.t = int(state["t"])
+        for k in self.state:
+            if len(state[k]) != len(self.state[k]):
+                raise ValueError(f"optimizer state {k!r} has {len(state[k])} arrays")
+            for dst, src in zip(self.state[k], state[k]):
+                src = np.asarray(src, dtype=np.float64)
+                if src.shape != dst.shape:
+                    raise ValueError(
+                        f"optimizer state {k!r} has shape {src.shape}, expected {dst.shape}"
+                    )
+                dst[...] = src
+
+
+class Momentum(Optimizer):
+    name = "momentum"
+    update_rule = "v ← β v + ∇J;  θ ← θ + α v"
+
+    def __init__(self, shapes, beta: float = 0.9):
+        super().__init__(shapes)
+        self.beta = beta
+        self.state = {"v": [np.zeros(s) for s in shapes]}
+
+    def step(self, params, grads, alpha):
+        self.t += 1
+        for p, g, v in zip(params, grads, self.state["v"]):
+            v *= self.beta
+            v += g
+            p += alpha * v
+
+
+class Adam(Optimizer):
+    name = "adam"
+    update_rule = "m ← β₁m + (1−β₁)∇J;  s ← β₂s + (1−β₂)∇J²;  θ ← θ + α m̂ / (√ŝ + ε)"
+
+    def __init__(self, shapes, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        super().__init__(shapes)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.state = {"m": [np.zeros(s) for s in shapes], "s": [np.zeros(s) for s in shapes]}
+
+    def step(self, params, grads, alpha):
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        step = alpha * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        for p, g, m, s in zip(params, grads, self.state["m"], self.state["s"]):
+            m *= b1
+            m += (1.0 - b1) * g
+            s *= b2
+            s += (1.0 - b2) * (g * g)
+            p += step * m / (np.sqrt(s) + self.eps)
+
+
+def make_optimizer(name: str, shapes: list[tuple[int, ...]]) -> Optimizer:
+    if name == "sgd":
+        return Optimizer(shapes)
+    if name == "momentum":
+        return Momentum(shapes)
+    if name == "adam":
+        return Adam(shapes)
+    raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}")

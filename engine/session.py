@@ -1,0 +1,399 @@
+"""A training session: data, parameters, hyper-parameters, seed and histories.
+
+``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes);
+``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
+plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .data import Dataset
+from .features import (
+    DEFAULT_FEATURES_1D,
+    DEFAULT_FEATURES_2D,
+    feature_matrix,
+    validate_features,
+)
+from .heads import head_for
+from .history import DecimatingHistory
+from .network import Architecture, Network, Parameters, init_parameters, init_scheme
+from .optim import OPTIMIZERS, make_optimizer
+
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity")
+INIT_SCHEMES = ("auto", "glorot", "he", "uniform")
+BATCHINGS = ("random", "epochs")
+MAX_HIDDEN_LAYERS = 8
+MAX_WIDTH = 64
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """What the user designs: hidden widths M_1..M_(L−1), their activations, the inputs."""
+
+    hidden: tuple[int, ...] = (4,)
+    activations: tuple[str, ...] = ()  # one per hidden layer; empty = all ``activation``
+    activation: str = "sigmoid"
+    features: tuple[str, ...] = DEFAULT_FEATURES_2D
+    init: str = "auto"
+
+    def __post_init__(self):
+        hidden = tuple(int(w) for w in self.hidden)
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
+        for i, w in enumerate(hidden, 1):
+            if not 1 <= w <= MAX_WIDTH:
+                raise ValueError(f"hidden layer {i} width must be 1..{MAX_WIDTH}, got {w}")
+        acts = tuple(self.activations) or (self.activation,) * len(hidden)
+        if len(acts) != len(hidden):
+            raise ValueError(f"{len(hidden)} hidden layers need {len(hidden)} activations")
+        for a in (*acts, self.activation):
+            if a not in ACTIVATION_NAMES:
+                raise ValueError(
+                    f"unknown activation {a!r}; expected {', '.join(ACTIVATION_NAMES)}"
+                )
+        if self.init not in INIT_SCHEMES:
+            raise ValueError(f"unknown init {self.init!r}; expected {', '.join(INIT_SCHEMES)}")
+        object.__setattr__(self, "hidden", hidden)
+        object.__setattr__(self, "activations", acts)
+        object.__setattr__(self, "features", tuple(self.features))
+
+
+@dataclass(frozen=True)
+class HyperParameters:
+    """α, B, λ and the update rule; these change between steps without losing θ."""
+
+    alpha: float = 0.5
+    batch_size: int = 16
+    lam: float = 0.0
+    optimizer: str = "sgd"
+    batching: str = "random"  # "random": B random points each step (Algorithm 3)
+
+    def __post_init__(self):
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise ValueError(f"learning rate α must be a positive number, got {self.alpha}")
+        if int(self.batch_size) != self.batch_size or self.batch_size < 1:
+            raise ValueError(f"batch size B must be a whole number ≥ 1, got {self.batch_size}")
+        if not (math.isfinite(self.lam) and self.lam >= 0):
+            raise ValueError(f"weight decay λ must be ≥ 0, got {self.lam}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"unknown optimizer {self.optimizer!r}; expected {', '.join(OPTIMIZERS)}"
+            )
+        if self.batching not in BATCHINGS:
+            raise ValueError(f"unknown batching {self.batching!r}; expected {', '.join(BATCHINGS)}")
+        object.__setattr__(self, "batch_size", int(self.batch_size))
+        object.__setattr__(self, "alpha", float(self.alpha))
+        object.__setattr__(self, "lam", float(self.lam))
+
+
+@dataclass
+class Checkpoint:
+    """Everything that changes when a step runs: restoring it replays the same numbers."""
+
+    step: int
+    samples_seen: int
+    params: Parameters
+    optimizer: dict
+    rng: dict
+    order: np.ndarray
+    order_pos: int
+    last: dict
+    diverged: str | None
+
+    @property
+    def nbytes(self) -> int:
+        n = sum(a.nbytes for a in self.params.arrays()) + self.order.nbytes
+        for v in self.optimizer.values():
+            if isinstance(v, list):
+                n += sum(a.nbytes for a in v)
+        return n
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only copy of what the views draw, safe to hand to another thread."""
+
+    step: int
+    epoch: float
+    dataset: Dataset
+    spec: NetworkSpec
+    hyper: HyperParameters
+    arch: Architecture
+    params: Parameters
+    history: dict[str, np.ndarray]
+    last: dict[str, float | np.ndarray]
+    diverged: str | None
+    init_schemes: tuple[str, ...] = field(default=())
+
+
+class TrainingSession:
+    def __init__(
+        self,
+        dataset: Dataset,
+        spec: NetworkSpec | None = None,
+        hyper: HyperParameters | None = None,
+        seed: int = 0,
+        history_capacity: int = 4096,
+    ):
+        self.seed = int(seed)
+        self.history_capacity = history_capacity
+        self.hyper = hyper or HyperParameters()
+        self.dataset = dataset
+        if spec is None:
+            spec = NetworkSpec(
+                features=DEFAULT_FEATURES_1D if dataset.input_dim == 1 else DEFAULT_FEATURES_2D
+            )
+        self._build(spec)
+
+    # --- construction -----------------------------------------------------------------
+    def _build(self, spec: NetworkSpec) -> None:
+        ds = self.dataset
+        features = validate_features(spec.features, ds.input_dim)
+        head = head_for(ds.task, ds.n_classes)
+        widths = (len(features), *spec.hidden, head.output_size(ds.n_classes))
+        self.spec = spec
+        self.arch = Architecture(widths, spec.activations, head.name)
+        self.net = Network(self.arch, head)
+        self.init_schemes = tuple(
+            init_scheme(a) if spec.init == "auto" else spec.init
+            for a in (*spec.activations, "identity")
+        )
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """θ drawn afresh from the seed; the step counter, histories and optimizer restart."""
+        init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
+        self.params = init_parameters(self.arch, np.random.default_rng(init_seq), self.init_schemes)
+        self._param_list = self.params.arrays()
+        self._rng = np.random.default_rng(batch_seq)
+        self.optimizer = make_optimizer(self.hyper.optimizer, [a.shape for a in self._param_list])
+        self.step_count = 0
+        self.samples_seen = 0
+        self.diverged: str | None = None
+        self._order = np.zeros(0, dtype=np.int64)
+        self._order_pos = 0
+        self._prepare_data()
+        L = self.arch.depth
+        cols = ["batch_loss", "train_loss", "test_loss", "train_acc", "test_acc"]
+        for layer in range(1, L + 1):
+            cols += [f"delta{layer}", f"grad{layer}", f"weight{layer}"]
+        self.history = DecimatingHistory(cols, self.history_capacity)
+        self.last: dict = {}
+        self._record(None, math.nan)
+
+    def _prepare_data(self) -> None:
+        ds = self.dataset
+        X = feature_matrix(ds.points, self.spec.features)
+        train, test = ds.train, ds.test
+        y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
+        self._X_train, self._y_train = np.ascontiguousarray(X[:, train]), y[train]
+        self._X_test, self._y_test = np.ascontiguousarray(X[:, test]), y[test]
+        self._order = np.zeros(0, dtype=np.int64)
+        self._order_pos = 0
+
+    # --- changes between steps --------------------------------------------------------
+    def set_hyper(self, hyper: HyperParameters) -> None:
+        if hyper.optimizer != self.hyper.optimizer:
+            self.optimizer = make_optimizer(hyper.optimizer, [a.shape for a in self._param_list])
+        if hyper.batching != self.hyper.batching:
+            self._order = np.zeros(0, dtype=np.int64)
+            self._order_pos = 0
+        self.hyper = hyper
+
+    def update_hyper(self, **changes) -> None:
+        self.set_hyper(replace(self.hyper, **changes))
+
+    def set_network(self, spec: NetworkSpec) -> None:
+        """A new architecture (or new inputs, activations, init) rebuilds θ."""
+        self._build(spec)
+
+    def set_seed(self, seed: int) -> None:
+        self.seed = int(seed)
+        self.reset_parameters()
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """New or edited points. θ is kept when the network's shape still fits the data."""
+        old = self.dataset
+        self.dataset = dataset
+        same_shape = (
+            dataset.task == old.task
+            and dataset.input_dim == old.input_dim
+            and (dataset.task == "regression" or dataset.n_classes == old.n_classes)
+        )
+        if not same_shape:
+            spec = self.spec
+            if dataset.input_dim != old.input_dim:
+                spec = replace(
+                    spec,
+                    features=DEFAULT_FEATURES_1D if dataset.input_dim == 1 else DEFAULT_FEATURES_2D,
+                )
+            self._build(spec)
+            return
+        self._prepare_data()
+
+    # --- training -----------------------------------------------------------------------
+    @property
+    def n_train(self) -> int:
+        return self._X_train.shape[1]
+
+    @property
+    def effective_batch_size(self) -> int:
+        return max(1, min(self.hyper.batch_size, self.n_train))
+
+    def draw_batch(self) -> np.ndarray:
+        """Indices (into the training points) of the next batch; advances the RNG."""
+        n = self.n_train
+        if n == 0:
+            raise ValueError("there are no training points: draw some or load a preset")
+        B = self.effective_batch_size
+        if self.hyper.batching == "random":
+            return self._rng.choice(n, size=B, replace=False)
+        if self._order.size != n or self._order_pos + B > n:
+            # a new epoch: reshuffle; a partial batch at the end of an epoch is dropped
+            self._order = self._rng.permutation(n)
+            self._order_pos = 0
+        idx = self._order[self._order_pos : self._order_pos + B]
+        self._order_pos += B
+        return idx
+
+    def batch(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._X_train[:, idx], self._y_train[idx]
+
+    def step(self, n: int = 1) -> int:
+        """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
+        Returns the number of steps run."""
+        net, params, opt = self.net, self.params, self.optimizer
+        plist, lam = self._param_list, self.hyper.lam
+        done = 0
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                x, y = self.batch(self.draw_batch())
+                fp = net.forward(params, x)
+                ll = net.log_likelihood(fp, y)
+                bp = net.backward(params, fp, y, lam)
+                opt.step(plist, bp.gradient_arrays(), self.hyper.alpha)
+                done += 1
+                if not self._finish_step(-float(ll.mean()), bp, x.shape[1]):
+                    break
+        return done
+
+    def _finish_step(self, batch_loss: float, bp, batch_size: int) -> bool:
+        self.step_count += 1
+        self.samples_seen += batch_size
+        if not math.isfinite(batch_loss):
+            self.diverged = (
+                f"training diverged at step {self.step_count}: the batch loss is "
+                f"{batch_loss}. Lower the learning rate α, then reset or rewind."
+            )
+            self._record(bp, batch_loss, force=True)
+            return False
+        if self.history.wants(self.step_count):
+            self._record(bp, batch_loss)
+            if not all(math.isfinite(v) for v in self.last["weight_norms"]):
+                self.diverged = (
+                    f"training diverged at step {self.step_count}: the weights are no longer "
+                    "finite. Lower the learning rate α, then reset or rewind."
+                )
+                return False
+        return True
+
+    # --- metrics ------------------------------------------------------------------------
+    def evaluate(self, which: str = "train") -> tuple[float, float]:
+        """(mean negative log-likelihood, accuracy) over all train or test points;
+        accuracy is NaN for regression, both are NaN on an empty set."""
+        X, y = (self._X_train, self._y_train) if which == "train" else (self._X_test, self._y_test)
+        if X.shape[1] == 0:
+            return math.nan, math.nan
+        with np.errstate(all="ignore"):
+            fp = self.net.forward(self.params, X)
+            loss = -float(self.net.log_likelihood(fp, y).mean())
+            if self.dataset.task == "classification":
+                acc = float(np.mean(self.net.head.predict(fp.h[-1]) == y))
+            else:
+                acc = math.nan
+        return loss, acc
+
+    def _record(self, bp, batch_loss: float, force: bool = False) -> None:
+        L = self.arch.depth
+        train_loss, train_acc = self.evaluate("train")
+        test_loss, test_acc = self.evaluate("test")
+        with np.errstate(all="ignore"):
+            wn = [float(np.linalg.norm(w)) for w in self.params.W]
+            if bp is None:
+                dm = [math.nan] * L
+                gn = [math.nan] * L
+            else:
+                dm = [float(np.abs(d).mean()) for d in bp.delta]
+                gn = [float(np.linalg.norm(g)) for g in bp.dW]
+        self.last = {
+            "step": self.step_count,
+            "batch_loss": batch_loss,
+            "train_loss": train_loss,
+            "test_loss": test_loss,
+            "train_acc": train_acc,
+            "test_acc": test_acc,
+            "delta_mean_abs": np.array(dm),
+            "grad_norms": np.array(gn),
+            "weight_norms": np.array(wn),
+        }
+        row = [batch_loss, train_loss, test_loss, train_acc, test_acc]
+        for layer in range(L):
+            row += [dm[layer], gn[layer], wn[layer]]
+        if force and not self.history.wants(self.step_count):
+            return
+        self.history.record(self.step_count, np.array(row))
+
+    @property
+    def epoch(self) -> float:
+        return self.samples_seen / self.n_train if self.n_train else 0.0
+
+    # --- checkpoints (rewind, the phase walk) -------------------------------------------
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(
+            step=self.step_count,
+            samples_seen=self.samples_seen,
+            params=self.params.copy(),
+            optimizer=self.optimizer.get_state(),
+            rng=self._rng.bit_generator.state,
+            order=self._order.copy(),
+            order_pos=self._order_pos,
+            last=dict(self.last),
+            diverged=self.diverged,
+        )
+
+    def restore(self, cp: Checkpoint) -> None:
+        """Go back to a checkpoint of this architecture; later history rows are dropped."""
+        for dst, src in zip(self._param_list, cp.params.arrays()):
+            if dst.shape != src.shape:
+                raise ValueError("checkpoint belongs to another architecture")
+            dst[...] = src
+        self.optimizer.set_state(cp.optimizer)
+        self._rng.bit_generator.state = cp.rng
+        self._order = cp.order.copy()
+        self._order_pos = cp.order_pos
+        self.step_count = cp.step
+        self.samples_seen = cp.samples_seen
+        self.last = dict(cp.last)
+        self.diverged = cp.diverged
+        self.history.truncate_after(cp.step)
+
+    # --- what the views draw ------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            step=self.step_count,
+            epoch=self.epoch,
+            dataset=self.dataset,
+            spec=self.spec,
+            hyper=self.hyper,
+            arch=self.arch,
+            params=self.params.read_only(),
+            history=self.history.as_dict(),
+            last={k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in self.last.items()},
+            diverged=self.diverged,
+            init_schemes=self.init_schemes,
+        )
