@@ -1,0 +1,168 @@
+"""Colour mapping of the network's output into RGBA images: pure NumPy, no Qt.
+
+Every map uses fixed levels (a probability is always drawn on [0, 1]; a regression value on
+the caller's [vmin, vmax]) so colours never jump between frames. Each map is a 256-entry
+lookup table indexed by the quantised value: a 200×200 frame is a few array operations.
+
+Images are ``uint8`` R×R×4, row-major: row = y index (row 0 = lowest y), column = x index,
+the layout of ``GridEvaluator.evaluate``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Okabe–Ito palette: distinguishable under the common colour-vision deficiencies.
+# Class 0 and class 1 are the two ends of the binary map.
+CLASS_HEX: list[str] = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """``'#RRGGBB'`` → ``(r, g, b)``."""
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+CLASS_COLORS: list[tuple[int, int, int]] = [hex_to_rgb(c) for c in CLASS_HEX]
+NEUTRAL_HEX = "#F4F4F2"  # light neutral: p = 0.5, or a confidence of 1/K
+NEUTRAL: tuple[int, int, int] = hex_to_rgb(NEUTRAL_HEX)
+BOUNDARY_HEX = "#262626"  # the crisp decision boundary
+BOUNDARY: tuple[int, int, int] = hex_to_rgb(BOUNDARY_HEX)
+# Regression: blue (low) → neutral → vermillion (high); blue/vermillion stay apart under
+# deuteranopia and protanopia, and differ in lightness for monochrome projectors.
+REGRESSION_LOW_HEX = "#0072B2"
+REGRESSION_HIGH_HEX = "#D55E00"
+
+LUT_SIZE = 256
+
+
+def _ramp(start: tuple[int, int, int], end: tuple[int, int, int], n: int) -> np.ndarray:
+    """n RGB colours linearly from ``start`` to ``end`` inclusive, float64 n×3."""
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return (1.0 - t) * np.asarray(start, float) + t * np.asarray(end, float)
+
+
+def diverging_lut(
+    low: tuple[int, int, int], mid: tuple[int, int, int], high: tuple[int, int, int]
+) -> np.ndarray:
+    """A 256×4 ``uint8`` table: ``low`` at 0, ``mid`` at the centre, ``high`` at 255."""
+    t = np.linspace(0.0, 1.0, LUT_SIZE)[:, None]
+    lo = np.asarray(low, float)
+    mi = np.asarray(mid, float)
+    hi = np.asarray(high, float)
+    rgb = np.where(t <= 0.5, lo + (mi - lo) * (t / 0.5), mi + (hi - mi) * ((t - 0.5) / 0.5))
+    lut = np.empty((LUT_SIZE, 4), np.uint8)
+    lut[:, :3] = np.rint(rgb).astype(np.uint8)
+    lut[:, 3] = 255
+    return lut
+
+
+def _confidence_luts() -> np.ndarray:
+    """8×256×4: for class k, entry i is the class colour blended from the neutral
+    (i = 0, no confidence) to the full colour (i = 255)."""
+    luts = np.empty((len(CLASS_COLORS), LUT_SIZE, 4), np.uint8)
+    for k, c in enumerate(CLASS_COLORS):
+        luts[k, :, :3] = np.rint(_ramp(NEUTRAL, c, LUT_SIZE)).astype(np.uint8)
+        luts[k, :, 3] = 255
+    return luts
+
+
+BINARY_LUT = diverging_lut(CLASS_COLORS[0], NEUTRAL, CLASS_COLORS[1])
+REGRESSION_LUT = diverging_lut(
+    hex_to_rgb(REGRESSION_LOW_HEX), NEUTRAL, hex_to_rgb(REGRESSION_HIGH_HEX)
+)
+CONFIDENCE_LUTS = _confidence_luts()
+
+
+def lut_index(values: np.ndarray, vmin: float, vmax: float) -> tuple[np.ndarray, np.ndarray]:
+    """Quantise ``values`` on fixed levels [vmin, vmax] to 0..255 (clipped).
+
+    Returns ``(index, finite)``: NaN and ±inf beyond the levels are clipped, NaN gets
+    index 0 and ``finite`` False so callers can make it transparent."""
+    v = np.asarray(values, dtype=np.float32)
+    finite = ~np.isnan(v)
+    span = float(vmax) - float(vmin)
+    if not span > 0:
+        raise ValueError(f"vmax must exceed vmin, got [{vmin}, {vmax}]")
+    with np.errstate(invalid="ignore"):
+        t = (v - np.float32(vmin)) * np.float32((LUT_SIZE - 1) / span)
+        np.clip(t, 0, LUT_SIZE - 1, out=t)
+    t[~finite] = 0
+    return np.rint(t).astype(np.intp), finite
+
+
+def boundary_mask(labels: np.ndarray) -> np.ndarray:
+    """Pixels whose right or upper neighbour carries another label: a 1-pixel line along
+    every boundary between regions. Label −1 (undefined) never makes a boundary."""
+    mask = np.zeros(labels.shape, bool)
+    a, b = labels[:, :-1], labels[:, 1:]
+    mask[:, :-1] |= (a != b) & (a >= 0) & (b >= 0)
+    a, b = labels[:-1, :], labels[1:, :]
+    mask[:-1, :] |= (a != b) & (a >= 0) & (b >= 0)
+    return mask
+
+
+def _finish(rgba: np.ndarray, finite: np.ndarray, labels: np.ndarray | None) -> np.ndarray:
+    rgba[~finite] = (*NEUTRAL, 0)  # undefined output: transparent
+    if labels is not None:
+        rgba[boundary_mask(labels)] = (*BOUNDARY, 255)
+    return rgba
+
+
+def binary_rgba(p: np.ndarray, crisp: bool = False) -> np.ndarray:
+    """p(y=1|x) (R×R) → RGBA: class-0 colour at p = 0, the neutral at 0.5, class-1 colour
+    at 1. ``crisp`` draws a thin dark line where p crosses 0.5. NaN is transparent."""
+    p = np.asarray(p)
+    idx, finite = lut_index(p, 0.0, 1.0)
+    rgba = BINARY_LUT[idx]
+    labels = None
+    if crisp:
+        with np.errstate(invalid="ignore"):
+            labels = (p >= 0.5).astype(np.int8)
+        labels[~finite] = -1
+    return _finish(rgba, finite, labels)
+
+
+def multiclass_rgba(probs: np.ndarray, crisp: bool = False) -> np.ndarray:
+    """K×R×R class probabilities → RGBA: the winning class's colour, blended toward the
+    neutral by its confidence (1/K → neutral, 1 → full colour). ``crisp`` draws a thin dark
+    line between the argmax regions. A pixel with any NaN is transparent."""
+    probs = np.asarray(probs, dtype=np.float32)
+    if probs.ndim != 3:
+        raise ValueError(f"probs must be K×R×R, got shape {probs.shape}")
+    n_classes = probs.shape[0]
+    if not 2 <= n_classes <= len(CLASS_COLORS):
+        raise ValueError(f"between 2 and {len(CLASS_COLORS)} classes, got {n_classes}")
+    finite = ~np.isnan(probs).any(axis=0)
+    safe = np.where(np.isnan(probs), -np.inf, probs)
+    winner = np.argmax(safe, axis=0)
+    confidence = np.take_along_axis(safe, winner[None], axis=0)[0]
+    chance = 1.0 / n_classes
+    idx, _ = lut_index(np.where(finite, confidence, chance), chance, 1.0)
+    rgba = CONFIDENCE_LUTS[winner, idx]
+    labels = None
+    if crisp:
+        labels = np.where(finite, winner, -1)
+    return _finish(rgba, finite, labels)
+
+
+def regression_rgba(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
+    """R×R outputs → RGBA on the fixed levels [vmin, vmax] (blue low, vermillion high, the
+    neutral at the middle). NaN is transparent."""
+    idx, finite = lut_index(values, vmin, vmax)
+    return _finish(REGRESSION_LUT[idx], finite, None)
+
+
+def regression_colors(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
+    """N values → N×4 ``uint8`` colours of the regression map (for points)."""
+    idx, finite = lut_index(np.asarray(values).reshape(-1), vmin, vmax)
+    return _finish(REGRESSION_LUT[idx], finite, None)

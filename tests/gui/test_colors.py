@@ -1,0 +1,155 @@
+"""The colour maps: pure NumPy, no Qt needed."""
+
+import numpy as np
+import pytest
+from backprop_lab.gui import colors
+from backprop_lab.gui.colors import (
+    BOUNDARY,
+    CLASS_COLORS,
+    CLASS_HEX,
+    NEUTRAL,
+    binary_rgba,
+    boundary_mask,
+    multiclass_rgba,
+    regression_colors,
+    regression_rgba,
+)
+
+
+def test_palette_is_okabe_ito_with_eight_distinct_colours():
+    assert len(CLASS_COLORS) == len(CLASS_HEX) == 8
+    assert len(set(CLASS_COLORS)) == 8
+    assert CLASS_COLORS[0] == (0x00, 0x72, 0xB2)
+    assert CLASS_COLORS[1] == (0xE6, 0x9F, 0x00)
+    assert all(colors.hex_to_rgb(h) == c for h, c in zip(CLASS_HEX, CLASS_COLORS))
+
+
+def test_binary_shape_dtype_and_fixed_ends():
+    p = np.array([[0.0, 0.5, 1.0], [0.25, 0.75, 0.5]], dtype=np.float32)
+    img = binary_rgba(p)
+    assert img.shape == (2, 3, 4)
+    assert img.dtype == np.uint8
+    assert tuple(img[0, 0]) == (*CLASS_COLORS[0], 255)
+    assert tuple(img[0, 2]) == (*CLASS_COLORS[1], 255)
+    # 0.5 lands within one LUT step of the neutral
+    assert np.abs(img[0, 1, :3].astype(int) - NEUTRAL).max() <= 2
+    assert img[0, 1, 3] == 255
+    # a quarter is halfway between class 0 and the neutral
+    half = (np.array(CLASS_COLORS[0]) + np.array(NEUTRAL)) / 2
+    assert np.abs(img[1, 0, :3] - half).max() <= 2
+
+
+def test_binary_is_monotone_between_the_class_colours():
+    img = binary_rgba(np.linspace(0, 1, 11)[None, :])
+    blue = img[0, :, 2].astype(int)
+    # blue channel: class 0 (0xB2) rises to the neutral (0xF2) then falls to class 1 (0x00)
+    assert np.all(np.diff(blue[:6]) >= 0) and np.all(np.diff(blue[5:]) <= 0)
+
+
+def test_binary_clips_out_of_range_and_makes_nan_transparent():
+    img = binary_rgba(np.array([[-3.0, 7.0, np.nan, np.inf, -np.inf]]))
+    assert tuple(img[0, 0]) == (*CLASS_COLORS[0], 255)
+    assert tuple(img[0, 1]) == (*CLASS_COLORS[1], 255)
+    assert img[0, 2, 3] == 0
+    assert tuple(img[0, 3]) == (*CLASS_COLORS[1], 255)
+    assert tuple(img[0, 4]) == (*CLASS_COLORS[0], 255)
+
+
+def test_binary_levels_are_fixed_not_auto():
+    # a frame whose values span only [0.4, 0.6] stays pale: no stretching to full colour
+    img = binary_rgba(np.array([[0.4, 0.6]]))
+    assert np.abs(img[0, :, :3].astype(int) - NEUTRAL).max() < 60
+
+
+def test_crisp_binary_draws_a_line_where_p_crosses_half():
+    xs = np.linspace(-1, 1, 20)
+    p = np.tile(1 / (1 + np.exp(-8 * xs)), (10, 1))  # crosses 0.5 between columns 9 and 10
+    soft = binary_rgba(p)
+    crisp = binary_rgba(p, crisp=True)
+    line = np.all(crisp[:, :, :3] == BOUNDARY, axis=2)
+    assert line[:, 9].all()
+    assert line.sum() == 10  # exactly one pixel per row
+    assert np.array_equal(crisp[~line], soft[~line])
+
+
+def test_crisp_ignores_nan_neighbours():
+    p = np.array([[0.2, np.nan, 0.9]])
+    line = np.all(binary_rgba(p, crisp=True)[:, :, :3] == BOUNDARY, axis=2)
+    assert not line.any()
+
+
+def test_boundary_mask_between_regions():
+    labels = np.array([[0, 0, 1], [0, 0, 1], [2, 2, 2]])
+    mask = boundary_mask(labels)
+    expected = np.array([[0, 1, 0], [1, 1, 1], [0, 0, 0]], bool)
+    assert np.array_equal(mask, expected)
+
+
+def test_multiclass_confidence_blends_to_neutral():
+    k = 3
+    probs = np.zeros((k, 1, 4))
+    probs[:, 0, 0] = [1, 0, 0]  # certain class 0
+    probs[:, 0, 1] = [0, 0, 1]  # certain class 2
+    probs[:, 0, 2] = [1 / 3, 1 / 3, 1 / 3]  # chance: neutral
+    probs[:, 0, 3] = [0.1, 0.7, 0.2]
+    img = multiclass_rgba(probs)
+    assert img.shape == (1, 4, 4) and img.dtype == np.uint8
+    assert tuple(img[0, 0]) == (*CLASS_COLORS[0], 255)
+    assert tuple(img[0, 1]) == (*CLASS_COLORS[2], 255)
+    assert np.abs(img[0, 2, :3].astype(int) - NEUTRAL).max() <= 1
+    # class 1 wins at confidence 0.7: (0.7 − 1/3)/(2/3) = 0.55 of the way to orange
+    expect = np.array(NEUTRAL) + 0.55 * (np.array(CLASS_COLORS[1]) - np.array(NEUTRAL))
+    assert np.abs(img[0, 3, :3] - expect).max() <= 2
+
+
+def test_multiclass_with_two_classes_matches_binary():
+    p = np.linspace(0, 1, 50)[None, :]
+    probs = np.stack([1 - p, p])
+    a = multiclass_rgba(probs).astype(int)
+    b = binary_rgba(p).astype(int)
+    assert np.abs(a - b).max() <= 2
+
+
+def test_multiclass_nan_and_crisp():
+    probs = np.zeros((4, 3, 3))
+    probs[0, :, :2] = 0.9
+    probs[3, :, 2] = 0.9
+    probs[:, 0, 0] = np.nan
+    img = multiclass_rgba(probs, crisp=True)
+    assert img[0, 0, 3] == 0
+    line = np.all(img[:, :, :3] == BOUNDARY, axis=2)
+    assert line[1:, 1].all() and line[0, 1]
+    assert not line[:, 2].any()
+    with pytest.raises(ValueError):
+        multiclass_rgba(np.zeros((9, 2, 2)))
+
+
+def test_regression_fixed_levels():
+    v = np.array([[-2.0, 0.0, 2.0, 5.0, np.nan]])
+    img = regression_rgba(v, -2.0, 2.0)
+    assert img.shape == (1, 5, 4) and img.dtype == np.uint8
+    assert tuple(img[0, 0, :3]) == colors.hex_to_rgb(colors.REGRESSION_LOW_HEX)
+    assert tuple(img[0, 2, :3]) == colors.hex_to_rgb(colors.REGRESSION_HIGH_HEX)
+    assert np.abs(img[0, 1, :3].astype(int) - NEUTRAL).max() <= 2
+    assert tuple(img[0, 3]) == tuple(img[0, 2])
+    assert img[0, 4, 3] == 0
+    assert np.array_equal(regression_colors(v[0], -2.0, 2.0), img[0])
+    with pytest.raises(ValueError):
+        regression_rgba(v, 1.0, 1.0)
+
+
+def test_large_frame_is_all_lookups():
+    p = np.random.default_rng(0).random((200, 200)).astype(np.float32)
+    img = binary_rgba(p, crisp=True)
+    assert img.shape == (200, 200, 4)
+    probs = np.random.default_rng(1).random((5, 200, 200))
+    assert multiclass_rgba(probs / probs.sum(0), crisp=True).shape == (200, 200, 4)
+
+
+def test_colors_module_imports_no_qt():
+    import subprocess
+    import sys
+
+    code = "import sys, backprop_lab.gui.colors; print('PySide6' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
