@@ -1,0 +1,614 @@
+"""Lesson (scenario) files: a whole session as versioned JSON, validated field by field.
+
+A scenario holds the points, the network design, the hyper-parameters and the seed, and
+optionally the training state (θ, the optimizer's moments, the batch RNG, the epoch order)
+so that a loaded session continues with bit-identical numbers. Layout (version 1)::
+
+    {"format": "backprop-lab-scenario", "version": 1,
+     "title": "...", "description": "...", "seed": 0,
+     "dataset": {"task", "n_classes", "input_dim", "points": [[x1, x2], ...],
+                 "y": [...], "is_test": [true|false, ...]},
+     "network": {"hidden": [4], "activations": ["sigmoid"], "activation": "sigmoid",
+                 "features": ["x1", "x2"], "init": "auto"},
+     "hyper": {"alpha", "batch_size", "lam", "optimizer", "batching"},
+     "state": null | {"step", "samples_seen", "W": [M×M' matrices], "b": [M vectors],
+                      "optimizer": {"t", and "v" or "m", "s" as {"W", "b"}},
+                      "rng": numpy's PCG64 state, "order": [...], "order_pos",
+                      "diverged": null | "...", "last": null | {metrics, null for NaN}}}
+
+Floats are written with ``repr`` and so read back exactly. Loading never executes
+anything (plain ``json``, no pickle, no eval); it checks every field and raises
+``ScenarioError`` naming the field path and the reason, before anything is built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset
+from .features import validate_features
+from .heads import head_for
+from .network import Parameters
+from .optim import OPTIMIZERS
+from .session import (
+    ACTIVATION_NAMES,
+    BATCHINGS,
+    INIT_SCHEMES,
+    MAX_HIDDEN_LAYERS,
+    MAX_WIDTH,
+    Checkpoint,
+    HyperParameters,
+    NetworkSpec,
+    TrainingSession,
+)
+
+FORMAT = "backprop-lab-scenario"
+VERSION = 1
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TITLE = 200
+MAX_DESCRIPTION = 20_000
+MAX_SEED = 2**64 - 1
+MAX_STEP = 2**62
+METRIC_KEYS = ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
+LAYER_METRIC_KEYS = ("delta_mean_abs", "grad_norms", "weight_norms")
+OPTIMIZER_STATE_KEYS = {"sgd": (), "momentum": ("v",), "adam": ("m", "s")}
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be loaded; the message names the field and the reason."""
+
+
+@dataclass
+class Scenario:
+    dataset: Dataset
+    spec: NetworkSpec
+    hyper: HyperParameters
+    seed: int = 0
+    title: str = ""
+    description: str = ""
+    state: Checkpoint | None = None  # θ and everything else that changes when a step runs
+
+
+# --- sessions ------------------------------------------------------------------------------
+def scenario_from_session(
+    session: TrainingSession,
+    include_parameters: bool = True,
+    title: str = "",
+    description: str = "",
+) -> Scenario:
+    """The session as a scenario; with ``include_parameters`` also its training state."""
+    state = session.checkpoint() if include_parameters else None
+    return Scenario(
+        session.dataset, session.spec, session.hyper, session.seed, title, description, state
+    )
+
+
+def session_from_scenario(sc: Scenario) -> TrainingSession:
+    """A fresh session; with a state, it continues exactly where the saved one stopped."""
+    session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
+    if sc.state is not None:
+        cp = sc.state
+        session.restore(
+            Checkpoint(
+                step=cp.step,
+                samples_seen=cp.samples_seen,
+                params=cp.params.copy(),
+                optimizer={
+                    k: [np.array(a) for a in v] if isinstance(v, list) else v
+                    for k, v in cp.optimizer.items()
+                },
+                rng=_copy_rng(cp.rng),
+                order=np.array(cp.order, dtype=np.int64),
+                order_pos=cp.order_pos,
+                last=dict(cp.last),
+                diverged=cp.diverged,
+            )
+        )
+        if not cp.last:
+            session.last = _fresh_last(session)
+    return session
+
+
+def _copy_rng(state: dict) -> dict:
+    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in state.items()}
+
+
+def _fresh_last(session: TrainingSession) -> dict:
+    """Metrics for a restored state whose file carried none: losses recomputed, δ unknown."""
+    L = session.arch.depth
+    train_loss, train_acc = session.evaluate("train")
+    test_loss, test_acc = session.evaluate("test")
+    return {
+        "step": session.step_count,
+        "batch_loss": math.nan,
+        "train_loss": train_loss,
+        "test_loss": test_loss,
+        "train_acc": train_acc,
+        "test_acc": test_acc,
+        "delta_mean_abs": np.full(L, math.nan),
+        "grad_norms": np.full(L, math.nan),
+        "weight_norms": np.array([float(np.linalg.norm(w)) for w in session.params.W]),
+    }
+
+
+# --- writing -------------------------------------------------------------------------------
+def _py_float(v) -> float | None:
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _state_to_dict(cp: Checkpoint) -> dict:
+    for a in cp.params.arrays():
+        if not np.all(np.isfinite(a)):
+            raise ValueError(
+                "the parameters are not finite (training diverged): "
+                "rewind or reset before saving them, or save without parameters"
+            )
+    opt: dict = {"t": int(cp.optimizer["t"])}
+    for k, arrays in cp.optimizer.items():
+        if k == "t":
+            continue
+        opt[k] = {
+            "W": [np.asarray(a).tolist() for a in arrays[0::2]],
+            "b": [np.asarray(a).reshape(-1).tolist() for a in arrays[1::2]],
+        }
+    last = None
+    if cp.last:
+        last = {"step": int(cp.last.get("step", cp.step))}
+        for k in METRIC_KEYS:
+            last[k] = _py_float(cp.last.get(k, math.nan))
+        for k in LAYER_METRIC_KEYS:
+            last[k] = [_py_float(v) for v in np.asarray(cp.last.get(k, ())).reshape(-1)]
+    rng = cp.rng
+    return {
+        "step": int(cp.step),
+        "samples_seen": int(cp.samples_seen),
+        "W": [w.tolist() for w in cp.params.W],
+        "b": [b.reshape(-1).tolist() for b in cp.params.b],
+        "optimizer": opt,
+        "rng": {
+            "bit_generator": str(rng["bit_generator"]),
+            "state": {"state": int(rng["state"]["state"]), "inc": int(rng["state"]["inc"])},
+            "has_uint32": int(rng["has_uint32"]),
+            "uinteger": int(rng["uinteger"]),
+        },
+        "order": [int(i) for i in cp.order],
+        "order_pos": int(cp.order_pos),
+        "diverged": cp.diverged,
+        "last": last,
+    }
+
+
+def scenario_to_dict(sc: Scenario) -> dict:
+    ds, spec, hyper = sc.dataset, sc.spec, sc.hyper
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": str(sc.title),
+        "description": str(sc.description),
+        "seed": int(sc.seed),
+        "dataset": {
+            "task": ds.task,
+            "n_classes": int(ds.n_classes),
+            "input_dim": int(ds.input_dim),
+            "points": ds.points.tolist(),
+            "y": ds.y.tolist(),
+            "is_test": ds.is_test.tolist(),
+        },
+        "network": {
+            "hidden": [int(w) for w in spec.hidden],
+            "activations": list(spec.activations),
+            "activation": spec.activation,
+            "features": list(spec.features),
+            "init": spec.init,
+        },
+        "hyper": {
+            "alpha": float(hyper.alpha),
+            "batch_size": int(hyper.batch_size),
+            "lam": float(hyper.lam),
+            "optimizer": hyper.optimizer,
+            "batching": hyper.batching,
+        },
+        "state": None if sc.state is None else _state_to_dict(sc.state),
+    }
+
+
+def _is_scalar(v) -> bool:
+    return v is None or isinstance(v, (bool, int, float, str))
+
+
+def _dump(v, indent: int = 0) -> str:
+    """Readable JSON that stays compact: one line per matrix row or point, ten per line for
+    long flat lists."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        items = [f"{inner}{json.dumps(k)}: {_dump(x, indent + 1)}" for k, x in v.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(v, list):
+        if all(_is_scalar(x) for x in v):
+            parts = [json.dumps(x, allow_nan=False) for x in v]
+            if len(parts) <= 10:
+                return "[" + ", ".join(parts) + "]"
+            rows = [", ".join(parts[i : i + 10]) for i in range(0, len(parts), 10)]
+            return "[\n" + ",\n".join(inner + r for r in rows) + "\n" + pad + "]"
+        if not v:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _dump(x, indent + 1) for x in v) + "\n" + pad + "]"
+    return json.dumps(v, allow_nan=False)
+
+
+def to_json(sc: Scenario) -> str:
+    return _dump(scenario_to_dict(sc)) + "\n"
+
+
+def save_scenario(path: str | os.PathLike, sc: Scenario) -> None:
+    """Write atomically: a temporary file in the same folder, then ``os.replace``, so a
+    crash leaves either the old file or the new one, never half of one."""
+    text = to_json(sc)
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# --- reading: every field checked, with its path --------------------------------------------
+def _fail(path: str, msg: str):
+    raise ScenarioError(f"{path}: {msg}" if path else msg)
+
+
+def _kind(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "an object"
+    return type(v).__name__
+
+
+def _object(v, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    if not isinstance(v, dict):
+        _fail(path, f"must be an object, got {_kind(v)}")
+    for k in v:
+        if k not in required and k not in optional:
+            _fail(_join(path, k), f"unknown field (expected {', '.join(required + optional)})")
+    for k in required:
+        if k not in v:
+            _fail(path or "file", f"missing field {k!r}")
+    return v
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _int(v, path: str, lo: int, hi: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        _fail(path, f"must be a whole number, got {_kind(v)}")
+    if not lo <= v <= hi:
+        _fail(path, f"must be {lo}..{hi}, got {v}")
+    return v
+
+
+def _float(v, path: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        _fail(path, f"must be a number, got {_kind(v)}")
+    v = float(v)
+    if not math.isfinite(v):
+        _fail(path, f"must be a finite number, got {v}")
+    return v
+
+
+def _float_or_nan(v, path: str) -> float:
+    return math.nan if v is None else _float(v, path)
+
+
+def _str(v, path: str, max_len: int = 100, choices: tuple[str, ...] | None = None) -> str:
+    if not isinstance(v, str):
+        _fail(path, f"must be text, got {_kind(v)}")
+    if len(v) > max_len:
+        _fail(path, f"is {len(v)} characters long (at most {max_len})")
+    if choices is not None and v not in choices:
+        _fail(path, f"must be one of {', '.join(choices)}, got {v!r}")
+    return v
+
+
+def _list(v, path: str, max_len: int, length: int | None = None) -> list:
+    if not isinstance(v, list):
+        _fail(path, f"must be a list, got {_kind(v)}")
+    if length is not None and len(v) != length:
+        _fail(path, f"must have {length} entries, got {len(v)}")
+    if len(v) > max_len:
+        _fail(path, f"has {len(v)} entries (at most {max_len})")
+    return v
+
+
+def _vector(v, path: str, length: int) -> np.ndarray:
+    v = _list(v, path, length, length)
+    return np.array([_float(x, f"{path}[{i}]") for i, x in enumerate(v)], dtype=np.float64)
+
+
+def _matrix(v, path: str, shape: tuple[int, int], what: str) -> np.ndarray:
+    rows, cols = shape
+    if not isinstance(v, list):
+        _fail(path, f"must be a list of rows, got {_kind(v)}")
+    if len(v) != rows or any(not isinstance(r, list) or len(r) != cols for r in v):
+        got = f"{len(v)} rows" if len(v) != rows else "rows of another length"
+        _fail(path, f"{what} must be a {rows}×{cols} matrix, got {got}")
+    out = np.empty(shape)
+    for i, row in enumerate(v):
+        for j, x in enumerate(row):
+            out[i, j] = _float(x, f"{path}[{i}][{j}]")
+    return out
+
+
+def _read_dataset(v) -> Dataset:
+    p = "dataset"
+    d = _object(v, p, ("task", "n_classes", "input_dim", "points", "y", "is_test"))
+    task = _str(d["task"], f"{p}.task", choices=TASKS)
+    n_classes = _int(d["n_classes"], f"{p}.n_classes", 2, MAX_CLASSES)
+    input_dim = _int(d["input_dim"], f"{p}.input_dim", 1, 2)
+    if task == "classification" and input_dim != 2:
+        _fail(f"{p}.input_dim", f"classification takes 2-D input, got {input_dim}")
+    raw = _list(d["points"], f"{p}.points", MAX_POINTS)
+    n = len(raw)
+    points = np.empty((n, 2))
+    for i, pt in enumerate(raw):
+        if not isinstance(pt, list) or len(pt) != 2:
+            _fail(f"{p}.points[{i}]", f"must be a pair [x1, x2], got {_kind(pt)}")
+        points[i, 0] = _float(pt[0], f"{p}.points[{i}][0]")
+        points[i, 1] = _float(pt[1], f"{p}.points[{i}][1]")
+    ys = _list(d["y"], f"{p}.y", MAX_POINTS, n)
+    if task == "classification":
+        y = np.array(
+            [_int(x, f"{p}.y[{i}]", 0, n_classes - 1) for i, x in enumerate(ys)], dtype=np.int64
+        )
+    else:
+        y = np.array([_float(x, f"{p}.y[{i}]") for i, x in enumerate(ys)], dtype=np.float64)
+        if input_dim == 1:
+            for i in range(n):
+                if y[i] != points[i, 1]:
+                    _fail(
+                        f"{p}.y[{i}]",
+                        f"a 1-D curve's target is the point's height {points[i, 1]!r}, "
+                        f"got {y[i]!r}",
+                    )
+    tests = _list(d["is_test"], f"{p}.is_test", MAX_POINTS, n)
+    for i, t in enumerate(tests):
+        if not isinstance(t, bool):
+            _fail(f"{p}.is_test[{i}]", f"must be true or false, got {_kind(t)}")
+    try:
+        return Dataset(
+            points, y, np.array(tests, dtype=bool).reshape(n), task, n_classes, input_dim
+        )
+    except ValueError as e:
+        _fail(p, str(e))
+
+
+def _read_network(v, input_dim: int) -> NetworkSpec:
+    p = "network"
+    d = _object(v, p, ("hidden", "features"), ("activations", "activation", "init"))
+    hidden_raw = _list(d["hidden"], f"{p}.hidden", MAX_HIDDEN_LAYERS)
+    hidden = []
+    for i, w in enumerate(hidden_raw):
+        path = f"{p}.hidden[{i}]"
+        if isinstance(w, bool) or not isinstance(w, int):
+            _fail(path, f"width must be a whole number, got {_kind(w)}")
+        if not 1 <= w <= MAX_WIDTH:
+            _fail(path, f"width must be 1..{MAX_WIDTH}, got {w}")
+        hidden.append(w)
+    activation = _str(d.get("activation", "sigmoid"), f"{p}.activation", choices=ACTIVATION_NAMES)
+    acts: tuple[str, ...] = ()
+    if "activations" in d:
+        raw = _list(d["activations"], f"{p}.activations", MAX_HIDDEN_LAYERS, len(hidden))
+        acts = tuple(
+            _str(a, f"{p}.activations[{i}]", choices=ACTIVATION_NAMES) for i, a in enumerate(raw)
+        )
+    feats_raw = _list(d["features"], f"{p}.features", 16)
+    feats = tuple(_str(f, f"{p}.features[{i}]") for i, f in enumerate(feats_raw))
+    try:
+        validate_features(feats, input_dim)
+    except ValueError as e:
+        _fail(f"{p}.features", str(e))
+    init = _str(d.get("init", "auto"), f"{p}.init", choices=INIT_SCHEMES)
+    try:
+        return NetworkSpec(tuple(hidden), acts, activation, feats, init)
+    except ValueError as e:
+        _fail(p, str(e))
+
+
+def _read_hyper(v) -> HyperParameters:
+    p = "hyper"
+    d = _object(v, p, ("alpha", "batch_size", "lam", "optimizer", "batching"))
+    alpha = _float(d["alpha"], f"{p}.alpha")
+    if not 0 < alpha <= 1000:
+        _fail(f"{p}.alpha", f"learning rate must be in (0, 1000], got {alpha}")
+    batch = _int(d["batch_size"], f"{p}.batch_size", 1, MAX_POINTS)
+    lam = _float(d["lam"], f"{p}.lam")
+    if not 0 <= lam <= 1000:
+        _fail(f"{p}.lam", f"weight decay must be in [0, 1000], got {lam}")
+    opt = _str(d["optimizer"], f"{p}.optimizer", choices=OPTIMIZERS)
+    batching = _str(d["batching"], f"{p}.batching", choices=BATCHINGS)
+    return HyperParameters(alpha, batch, lam, opt, batching)
+
+
+def _read_layers(v, path: str, widths: tuple[int, ...]) -> tuple[list, list]:
+    d = _object(v, path, ("W", "b"))
+    L = len(widths) - 1
+    Ws = _list(d["W"], f"{path}.W", L, L)
+    bs = _list(d["b"], f"{path}.b", L, L)
+    W = [
+        _matrix(w, f"{path}.W[{i}]", (widths[i + 1], widths[i]), f"W^({i + 1})")
+        for i, w in enumerate(Ws)
+    ]
+    b = [_vector(x, f"{path}.b[{i}]", widths[i + 1]).reshape(-1, 1) for i, x in enumerate(bs)]
+    return W, b
+
+
+def _read_rng(v, path: str) -> dict:
+    d = _object(v, path, ("bit_generator", "state", "has_uint32", "uinteger"))
+    _str(d["bit_generator"], f"{path}.bit_generator", choices=("PCG64",))
+    s = _object(d["state"], f"{path}.state", ("state", "inc"))
+    state = {
+        "bit_generator": "PCG64",
+        "state": {
+            "state": _int(s["state"], f"{path}.state.state", 0, 2**128 - 1),
+            "inc": _int(s["inc"], f"{path}.state.inc", 0, 2**128 - 1),
+        },
+        "has_uint32": _int(d["has_uint32"], f"{path}.has_uint32", 0, 1),
+        "uinteger": _int(d["uinteger"], f"{path}.uinteger", 0, 2**32 - 1),
+    }
+    try:
+        np.random.PCG64().state = state
+    except (ValueError, TypeError) as e:
+        _fail(path, f"not a valid PCG64 state ({e})")
+    return state
+
+
+def _read_last(v, path: str, depth: int) -> dict:
+    if v is None:
+        return {}
+    keys = ("step", *METRIC_KEYS, *LAYER_METRIC_KEYS)
+    d = _object(v, path, keys)
+    last: dict = {"step": _int(d["step"], f"{path}.step", 0, MAX_STEP)}
+    for k in METRIC_KEYS:
+        last[k] = _float_or_nan(d[k], f"{path}.{k}")
+    for k in LAYER_METRIC_KEYS:
+        raw = _list(d[k], f"{path}.{k}", depth, depth)
+        last[k] = np.array([_float_or_nan(x, f"{path}.{k}[{i}]") for i, x in enumerate(raw)])
+    return last
+
+
+def _read_state(v, widths: tuple[int, ...], optimizer: str, n_train: int) -> Checkpoint:
+    p = "state"
+    d = _object(
+        v,
+        p,
+        ("step", "samples_seen", "W", "b", "optimizer", "rng", "order", "order_pos"),
+        ("diverged", "last"),
+    )
+    step = _int(d["step"], f"{p}.step", 0, MAX_STEP)
+    seen = _int(d["samples_seen"], f"{p}.samples_seen", 0, MAX_STEP)
+    W, b = _read_layers({"W": d["W"], "b": d["b"]}, p, widths)
+    keys = OPTIMIZER_STATE_KEYS[optimizer]
+    od = _object(d["optimizer"], f"{p}.optimizer", ("t", *keys))
+    opt: dict = {"t": _int(od["t"], f"{p}.optimizer.t", 0, MAX_STEP)}
+    for k in keys:
+        kw, kb = _read_layers(od[k], f"{p}.optimizer.{k}", widths)
+        opt[k] = Parameters(kw, kb).arrays()
+    if optimizer == "adam":
+        for i, a in enumerate(opt["s"]):
+            if np.any(a < 0):
+                _fail(f"{p}.optimizer.s", f"second moments must be ≥ 0 (array {i})")
+    rng = _read_rng(d["rng"], f"{p}.rng")
+    order_raw = _list(d["order"], f"{p}.order", MAX_POINTS)
+    order = np.array(
+        [_int(x, f"{p}.order[{i}]", 0, max(n_train - 1, 0)) for i, x in enumerate(order_raw)],
+        dtype=np.int64,
+    )
+    if order.size and (order.size != n_train or np.unique(order).size != n_train):
+        _fail(f"{p}.order", f"must be empty or a permutation of the {n_train} training points")
+    pos = _int(d["order_pos"], f"{p}.order_pos", 0, order.size)
+    diverged = d.get("diverged")
+    if diverged is not None:
+        diverged = _str(diverged, f"{p}.diverged", 1000)
+    last = _read_last(d.get("last"), f"{p}.last", len(widths) - 1)
+    return Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged)
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise ScenarioError(f"{k}: appears twice in the same object")
+        out[k] = v
+    return out
+
+
+def scenario_from_dict(d) -> Scenario:
+    if not isinstance(d, dict):
+        _fail("", f"a scenario file holds one JSON object, got {_kind(d)}")
+    if d.get("format") != FORMAT:
+        _fail("format", f"not a Backprop Lab scenario (expected {FORMAT!r})")
+    version = d.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        _fail("version", f"must be a whole number, got {_kind(version)}")
+    if version != VERSION:
+        newer = " (written by a newer Backprop Lab)" if version > VERSION else ""
+        _fail("version", f"version {version} is not supported{newer}; this app reads {VERSION}")
+    _object(
+        d,
+        "",
+        ("format", "version", "dataset", "network", "hyper", "seed"),
+        ("title", "description", "state"),
+    )
+    title = _str(d.get("title", ""), "title", MAX_TITLE)
+    description = _str(d.get("description", ""), "description", MAX_DESCRIPTION)
+    seed = _int(d["seed"], "seed", 0, MAX_SEED)
+    ds = _read_dataset(d["dataset"])
+    spec = _read_network(d["network"], ds.input_dim)
+    hyper = _read_hyper(d["hyper"])
+    state = None
+    if d.get("state") is not None:
+        head = head_for(ds.task, ds.n_classes)
+        widths = (len(spec.features), *spec.hidden, head.output_size(ds.n_classes))
+        state = _read_state(d["state"], widths, hyper.optimizer, len(ds.train))
+    return Scenario(ds, spec, hyper, seed, title, description, state)
+
+
+def from_json(text: str) -> Scenario:
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(f"file too large: {len(text)} characters (at most {MAX_FILE_BYTES})")
+    try:
+        d = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=float)
+    except json.JSONDecodeError as e:
+        hint = " (the file looks truncated)" if e.pos >= len(text.rstrip()) else ""
+        raise ScenarioError(
+            f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}{hint}"
+        ) from None
+    except RecursionError:
+        raise ScenarioError("not a scenario: the JSON is nested too deeply") from None
+    except ScenarioError:
+        raise
+    except ValueError as e:  # e.g. an integer with too many digits
+        raise ScenarioError(f"not valid JSON: {e}") from None
+    return scenario_from_dict(d)
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read and validate a scenario file (OSError if it cannot be read at all)."""
+    size = os.path.getsize(path)
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"file too large: {size} bytes (at most {MAX_FILE_BYTES})")
+    with open(path, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"not a text file: byte {e.start} is not UTF-8") from None
+    return from_json(text)
