@@ -1,0 +1,483 @@
+"""The engine thread: a worker QObject that owns the TrainingSession and runs it.
+
+Follows DESIGN.md "The engine thread":
+
+* one long-lived ``QThread``; the ``EngineWorker`` is moved into it, and its ``QTimer`` is
+  created inside that thread (in ``_start``, run on ``QThread.started``);
+* each timer tick runs steps for about ``TICK_SECONDS`` (8 ms) and returns to the event
+  loop, so a queued pause, step or stop runs at once;
+* frames are published at most ``PUBLISH_HZ`` times a second, and only the latest one is
+  kept: the worker leaves the frame in a one-slot mailbox and signals only when the GUI has
+  taken the previous one, so a slow GUI never builds a queue;
+* a frame holds fresh copies (``TrainingSession.snapshot``) and the decision grid computed
+  once per frame (``GridEvaluator``); the GUI colours it;
+* every command from the GUI is a queued signal carrying an immutable value;
+* shutdown: a queued ``stop`` stops the timer in the worker thread and quits the thread,
+  then the GUI thread ``wait()``s.
+
+The GUI thread never runs a training step and never waits on the worker except at shutdown.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+from backprop_lab.engine import (
+    Dataset,
+    GridEvaluator,
+    GridSpec,
+    HyperParameters,
+    NetworkSpec,
+    Snapshot,
+    TrainingSession,
+)
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+TICK_SECONDS = 0.008
+PUBLISH_HZ = 50.0
+MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
+DOMAIN = (-6.0, 6.0, -6.0, 6.0)
+GRID_RESOLUTION_2D = 100
+GRID_RESOLUTION_1D = 240
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One published picture of the session: a snapshot plus the network's output on a grid.
+
+    ``grid`` is what ``GridEvaluator.evaluate`` returns (R×R probabilities for two classes,
+    K×R×R for K classes, R×R outputs for 2-D regression, R outputs for 1-D regression);
+    ``grid_x`` are the sample positions along x (used for the 1-D curve).
+    """
+
+    serial: int
+    snapshot: Snapshot
+    grid: np.ndarray | None
+    grid_x: np.ndarray
+    extent: tuple[float, float, float, float]
+    running: bool
+    steps_per_second: float
+
+
+def steps_for_epoch(n_train: int, batch_size: int) -> int:
+    """Steps in one pass over the training data: ⌈N_train / B⌉ (at least 1)."""
+    if n_train <= 0:
+        return 0
+    b = max(1, min(batch_size, n_train))
+    return max(1, math.ceil(n_train / b))
+
+
+class EngineWorker(QObject):
+    """Lives in the engine thread. All slots are called through queued connections."""
+
+    frameReady = Signal()  # a new frame waits in the mailbox (see ``take_frame``)
+    runningChanged = Signal(bool)
+    diverged = Signal(str)
+    errorOccurred = Signal(str)
+    message = Signal(str)  # a plain notice (e.g. "no training points")
+    stopped = Signal()
+
+    def __init__(self, session: TrainingSession):
+        super().__init__()
+        self.session = session
+        self._timer: QTimer | None = None
+        self._running = False
+        self._pending = 0  # steps still owed to "step N"
+        self._speed = MAX_SPEED
+        self._budget = 0.0
+        self._last_tick = time.perf_counter()
+        self._dirty = True
+        self._serial = 0
+        self._last_publish = 0.0
+        self._rate_steps = 0
+        self._rate_t0 = time.perf_counter()
+        self._rate = 0.0
+        self._grid: GridEvaluator | None = None
+        self._lock = threading.Lock()
+        self._mailbox: Frame | None = None
+        self._notified = False
+        self.steps_run = 0  # total steps this worker ran (for the benchmark)
+
+    # --- mailbox: the GUI thread takes the latest frame ----------------------------------
+    def take_frame(self) -> Frame | None:
+        """Called from the GUI thread: the latest frame (or None), and re-arm the signal."""
+        with self._lock:
+            frame, self._mailbox = self._mailbox, None
+            self._notified = False
+        return frame
+
+    def _post(self, frame: Frame) -> None:
+        with self._lock:
+            self._mailbox = frame
+            notify = not self._notified
+            self._notified = True
+        if notify:
+            self.frameReady.emit()
+
+    # --- lifecycle -----------------------------------------------------------------------
+    @Slot()
+    def start(self) -> None:
+        """Runs in the engine thread (connected to ``QThread.started``)."""
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        self._dirty = True
+        self._wake()
+
+    @Slot()
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._running = False
+        self._pending = 0
+        self.stopped.emit()
+        QThread.currentThread().quit()
+
+    # --- commands ------------------------------------------------------------------------
+    @Slot(bool)
+    def set_running(self, running: bool) -> None:
+        running = bool(running)
+        if running and not self._can_train():
+            running = False
+        self._pending = 0
+        self._set_running(running)
+        self._budget = 0.0
+        self._last_tick = time.perf_counter()
+        self._dirty = True
+        self._wake()
+
+    @Slot(int)
+    def step(self, n: int) -> None:
+        """Pause, then run exactly n steps (fewer only if training diverges or fails)."""
+        self._set_running(False)
+        if n > 0 and self._can_train():
+            self._pending = int(n)
+        self._dirty = True
+        self._wake()
+
+    @Slot()
+    def step_epoch(self) -> None:
+        s = self.session
+        self.step(steps_for_epoch(s.n_train, s.hyper.batch_size))
+
+    @Slot(float)
+    def set_speed(self, steps_per_second: float) -> None:
+        self._speed = max(0.0, float(steps_per_second))
+        self._budget = 0.0
+        self._last_tick = time.perf_counter()
+        self._wake()
+
+    @Slot(object)
+    def set_dataset(self, dataset: Dataset) -> None:
+        self._command(lambda: self.session.set_dataset(dataset))
+        if self.session.n_train == 0 and (self._running or self._pending):
+            self._pending = 0
+            self._set_running(False)
+            self._can_train()
+
+    @Slot(object)
+    def set_network(self, spec: NetworkSpec) -> None:
+        self._command(lambda: self.session.set_network(spec))
+
+    @Slot(object)
+    def set_hyper(self, hyper: HyperParameters) -> None:
+        self._command(lambda: self.session.set_hyper(hyper))
+
+    @Slot(int)
+    def set_seed(self, seed: int) -> None:
+        self._command(lambda: self.session.set_seed(seed))
+
+    @Slot()
+    def reset_parameters(self) -> None:
+        self._command(self.session.reset_parameters)
+
+    @Slot(object)
+    def replace_session(self, session: TrainingSession) -> None:
+        """A whole new session (a loaded lesson); training pauses."""
+        self._set_running(False)
+        self._pending = 0
+        self.session = session
+        self._grid = None
+        self._dirty = True
+        self._wake()
+
+    @Slot(object)
+    def call(self, fn) -> None:
+        """Run ``fn(session)`` in the engine thread (tests, lesson saving, inspectors)."""
+        self._command(lambda: fn(self.session))
+
+    # --- internals -----------------------------------------------------------------------
+    def _command(self, fn) -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, session keeps going
+            self._fail(exc)
+        self._dirty = True
+        self._wake()
+
+    def _can_train(self) -> bool:
+        s = self.session
+        if s.n_train == 0:
+            self.message.emit(
+                "There are no training points: draw some on the canvas or load a preset."
+            )
+            return False
+        if s.diverged:
+            self.diverged.emit(s.diverged)
+            return False
+        return True
+
+    def _set_running(self, running: bool) -> None:
+        if running != self._running:
+            self._running = running
+            self.runningChanged.emit(running)
+
+    def _fail(self, exc: BaseException) -> None:
+        self._pending = 0
+        self._set_running(False)
+        tb = traceback.format_exception_only(type(exc), exc)
+        self.errorOccurred.emit("".join(tb).strip())
+
+    def _wake(self) -> None:
+        t = self._timer
+        if t is None:
+            return
+        if self._running and self._speed > 0 and not self._pending:
+            interval = int(min(16.0, 1000.0 / self._speed))
+        else:
+            interval = 0
+        if t.interval() != interval:
+            t.setInterval(interval)
+        if not t.isActive():
+            t.start()
+
+    @Slot()
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        try:
+            done = self._run_steps(now)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+            done = 0
+        self._rate_steps += done
+        if done:
+            self._dirty = True
+        if self.session.diverged and (self._running or self._pending):
+            self._pending = 0
+            self._set_running(False)
+            self.diverged.emit(self.session.diverged)
+            self._dirty = True
+        now = time.perf_counter()
+        busy = self._running or self._pending > 0
+        if self._dirty and (not busy or now - self._last_publish >= 1.0 / PUBLISH_HZ):
+            self._publish(now)
+        if not busy and not self._dirty and self._timer is not None:
+            self._timer.stop()  # idle: sleep until the next command
+        elif busy:
+            self._wake()
+
+    def _run_steps(self, t0: float) -> int:
+        s = self.session
+        deadline = t0 + TICK_SECONDS
+        done = 0
+        if self._pending > 0:
+            while self._pending > 0 and not s.diverged:
+                n = s.step(1)
+                done += n
+                self._pending -= 1
+                if time.perf_counter() >= deadline:
+                    break
+        elif self._running:
+            if self._speed <= 0:
+                while not s.diverged:
+                    done += s.step(1)
+                    if time.perf_counter() >= deadline:
+                        break
+            else:
+                self._budget += (t0 - self._last_tick) * self._speed
+                self._budget = min(self._budget, self._speed * 0.1 + 1.0)  # no burst after a stall
+                while self._budget >= 1.0 and not s.diverged:
+                    done += s.step(1)
+                    self._budget -= 1.0
+                    if time.perf_counter() >= deadline:
+                        break
+        self._last_tick = t0
+        self.steps_run += done
+        return done
+
+    def _grid_for(self, snap: Snapshot) -> GridEvaluator:
+        ds = snap.dataset
+        g = self._grid
+        if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
+            res = GRID_RESOLUTION_1D if ds.input_dim == 1 else GRID_RESOLUTION_2D
+            g = GridEvaluator(GridSpec(DOMAIN, res), snap.spec.features, ds.input_dim)
+            self._grid = g
+        return g
+
+    def _publish(self, now: float) -> None:
+        dt = now - self._rate_t0
+        if dt >= 0.25 or not (self._running or self._pending):
+            if self._running or self._pending or self._rate_steps:
+                self._rate = self._rate_steps / dt if dt > 0 else 0.0
+            if not (self._running or self._pending) and not self._rate_steps:
+                self._rate = 0.0
+            self._rate_steps = 0
+            self._rate_t0 = now
+        try:
+            snap = self.session.snapshot()
+            g = self._grid_for(snap)
+            with np.errstate(all="ignore"):
+                grid = g.evaluate(self.session.net, snap.params)
+            grid_x = g.spec.axes()[0]
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+            self._dirty = False
+            return
+        self._serial += 1
+        self._last_publish = now
+        self._dirty = False
+        self._post(
+            Frame(
+                serial=self._serial,
+                snapshot=snap,
+                grid=grid,
+                grid_x=grid_x,
+                extent=DOMAIN,
+                running=self._running or self._pending > 0,
+                steps_per_second=self._rate,
+            )
+        )
+
+
+class EngineController(QObject):
+    """The GUI thread's handle on the engine thread: emits queued commands, re-emits frames.
+
+    Keep a reference for the window's lifetime and call ``shutdown()`` before it goes.
+    """
+
+    frameReady = Signal(object)  # Frame, in the GUI thread
+    runningChanged = Signal(bool)
+    diverged = Signal(str)
+    errorOccurred = Signal(str)
+    message = Signal(str)
+
+    # commands (queued into the worker thread)
+    _cmdRunning = Signal(bool)
+    _cmdStep = Signal(int)
+    _cmdEpoch = Signal()
+    _cmdSpeed = Signal(float)
+    _cmdDataset = Signal(object)
+    _cmdNetwork = Signal(object)
+    _cmdHyper = Signal(object)
+    _cmdSeed = Signal(int)
+    _cmdReset = Signal()
+    _cmdSession = Signal(object)
+    _cmdCall = Signal(object)
+    _cmdStop = Signal()
+
+    def __init__(self, session: TrainingSession, parent: QObject | None = None):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("backprop-lab engine")
+        self.worker = EngineWorker(session)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+        w = self.worker
+        self._cmdRunning.connect(w.set_running)
+        self._cmdStep.connect(w.step)
+        self._cmdEpoch.connect(w.step_epoch)
+        self._cmdSpeed.connect(w.set_speed)
+        self._cmdDataset.connect(w.set_dataset)
+        self._cmdNetwork.connect(w.set_network)
+        self._cmdHyper.connect(w.set_hyper)
+        self._cmdSeed.connect(w.set_seed)
+        self._cmdReset.connect(w.reset_parameters)
+        self._cmdSession.connect(w.replace_session)
+        self._cmdCall.connect(w.call)
+        self._cmdStop.connect(w.stop)
+        w.frameReady.connect(self._on_frame_ready)
+        w.runningChanged.connect(self._on_running)
+        w.diverged.connect(self._on_diverged)
+        w.errorOccurred.connect(self._on_error)
+        w.message.connect(self._on_message)
+        self.running = False
+        self.latest: Frame | None = None
+        self._shut = False
+        self.thread.start()
+
+    # --- commands ------------------------------------------------------------------------
+    def set_running(self, running: bool) -> None:
+        self._cmdRunning.emit(bool(running))
+
+    def step(self, n: int = 1) -> None:
+        self._cmdStep.emit(int(n))
+
+    def step_epoch(self) -> None:
+        self._cmdEpoch.emit()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self._cmdSpeed.emit(float(steps_per_second))
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        self._cmdDataset.emit(dataset)
+
+    def set_network(self, spec: NetworkSpec) -> None:
+        self._cmdNetwork.emit(spec)
+
+    def set_hyper(self, hyper: HyperParameters) -> None:
+        self._cmdHyper.emit(hyper)
+
+    def set_seed(self, seed: int) -> None:
+        self._cmdSeed.emit(int(seed))
+
+    def reset_parameters(self) -> None:
+        self._cmdReset.emit()
+
+    def replace_session(self, session: TrainingSession) -> None:
+        self._cmdSession.emit(session)
+
+    def call_in_engine(self, fn) -> None:
+        """Queue ``fn(session)`` to run in the engine thread between steps."""
+        self._cmdCall.emit(fn)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop the worker (queued), then wait for the thread to finish."""
+        if self._shut:
+            return True
+        self._shut = True
+        if self.thread.isRunning():
+            self._cmdStop.emit()
+            ok = self.thread.wait(timeout_ms)
+        else:
+            ok = True
+        return bool(ok)
+
+    # --- receivers (GUI thread) ----------------------------------------------------------
+    @Slot()
+    def _on_frame_ready(self) -> None:
+        frame = self.worker.take_frame()
+        if frame is not None:
+            self.latest = frame
+            self.frameReady.emit(frame)
+
+    @Slot(bool)
+    def _on_running(self, running: bool) -> None:
+        self.running = running
+        self.runningChanged.emit(running)
+
+    @Slot(str)
+    def _on_diverged(self, msg: str) -> None:
+        self.diverged.emit(msg)
+
+    @Slot(str)
+    def _on_error(self, msg: str) -> None:
+        self.errorOccurred.emit(msg)
+
+    @Slot(str)
+    def _on_message(self, msg: str) -> None:
+        self.message.emit(msg)

@@ -1,0 +1,153 @@
+"""The engine thread, driven through its controller with real data and a real session."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.data import empty_dataset
+from backprop_lab.gui.worker import EngineController, Frame, steps_for_epoch
+
+
+def xor_dataset(n: int = 200, seed: int = 0) -> Dataset:
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(-5, 5, size=(n, 2))
+    pts += 0.3 * np.sign(pts)
+    y = (pts[:, 0] * pts[:, 1] > 0).astype(int)
+    is_test = np.zeros(n, bool)
+    is_test[: n // 5] = True
+    return Dataset(pts, y, is_test)
+
+
+def sine_dataset(n: int = 200, seed: int = 0) -> Dataset:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-6, 6, n)
+    pts = np.column_stack([x, 2 * np.sin(x)])
+    return Dataset(pts, pts[:, 1], np.zeros(n, bool), task="regression", input_dim=1)
+
+
+@pytest.fixture
+def controller(qtbot):
+    session = TrainingSession(
+        xor_dataset(),
+        NetworkSpec(hidden=(8,), activation="tanh"),
+        HyperParameters(alpha=0.1, batch_size=16, optimizer="adam"),
+        seed=1,
+    )
+    c = EngineController(session)
+    frames: list[Frame] = []
+    c.frameReady.connect(frames.append)
+    c.frames = frames
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+    yield c
+    assert c.shutdown()
+    assert not c.thread.isRunning()
+
+
+def last(c) -> Frame:
+    return c.frames[-1]
+
+
+def test_first_frame_has_grid_of_probabilities(controller):
+    f = last(controller)
+    assert f.snapshot.step == 0
+    assert f.grid.shape == (100, 100)
+    assert np.all((f.grid >= 0) & (f.grid <= 1))
+
+
+def test_step_runs_exactly_n_steps(controller, qtbot):
+    controller.step(1)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 1, timeout=5000)
+    controller.step(10)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 11, timeout=5000)
+    qtbot.wait(100)  # nothing more arrives: step does not leave training running
+    assert last(controller).snapshot.step == 11
+    assert controller.worker.steps_run == 11
+
+
+def test_one_epoch_is_ceil_n_over_b(controller, qtbot):
+    n_train = 160
+    controller.step_epoch()
+    want = steps_for_epoch(n_train, 16)
+    assert want == 10
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == want, timeout=5000)
+
+
+def test_play_trains_and_pause_stops(controller, qtbot):
+    controller.set_running(True)
+    qtbot.waitUntil(lambda: last(controller).snapshot.last["train_acc"] > 0.95, timeout=30000)
+    controller.set_running(False)
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+    qtbot.wait(100)
+    s = last(controller).snapshot.step
+    qtbot.wait(200)
+    assert last(controller).snapshot.step == s
+    assert controller.worker.steps_run == s
+
+
+def test_hyper_change_applies_without_reset(controller, qtbot):
+    controller.step(5)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 5, timeout=5000)
+    controller.set_hyper(HyperParameters(alpha=0.01, batch_size=4, optimizer="adam"))
+    controller.step(1)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 6, timeout=5000)
+    assert last(controller).snapshot.hyper.batch_size == 4
+
+
+def test_empty_dataset_cannot_train(controller, qtbot):
+    msgs: list[str] = []
+    controller.message.connect(msgs.append)
+    controller.set_dataset(empty_dataset())
+    controller.set_running(True)
+    qtbot.waitUntil(lambda: len(msgs) > 0, timeout=5000)
+    assert "no training points" in msgs[0]
+    assert not controller.running
+
+
+def test_divergence_pauses_and_reports(controller, qtbot):
+    diverged: list[str] = []
+    controller.diverged.connect(diverged.append)
+    # a classification head's log-likelihood stays finite even at huge α; a regression
+    # head overflows, which is what the engine calls divergence
+    controller.set_dataset(sine_dataset())
+    controller.set_hyper(HyperParameters(alpha=1e3, batch_size=16, optimizer="sgd"))
+    controller.set_running(True)
+    qtbot.waitUntil(lambda: len(diverged) > 0, timeout=20000)
+    assert "diverged" in diverged[0]
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.diverged is not None, timeout=5000)
+    s = last(controller).snapshot.step
+    controller.set_running(True)  # refused while diverged: says so again, runs nothing
+    qtbot.waitUntil(lambda: len(diverged) > 1, timeout=5000)
+    assert controller.worker.steps_run == s
+
+
+def test_exception_in_engine_is_reported_and_worker_survives(controller, qtbot):
+    errors: list[str] = []
+    controller.errorOccurred.connect(errors.append)
+
+    def boom(session):
+        raise RuntimeError("boom from the engine")
+
+    controller.call_in_engine(boom)
+    qtbot.waitUntil(lambda: len(errors) > 0, timeout=5000)
+    assert "boom from the engine" in errors[0]
+    controller.step(2)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 2, timeout=5000)
+
+
+def test_frames_are_copies(controller, qtbot):
+    f0 = last(controller)
+    w0 = f0.snapshot.params.W[0].copy()
+    controller.step(20)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 20, timeout=5000)
+    assert np.array_equal(f0.snapshot.params.W[0], w0)
+    assert not np.array_equal(last(controller).snapshot.params.W[0], w0)
+
+
+def test_shutdown_while_running(qtbot):
+    c = EngineController(TrainingSession(xor_dataset(), seed=0))
+    c.set_running(True)
+    qtbot.waitUntil(lambda: c.running, timeout=5000)
+    assert c.shutdown()
+    assert not c.thread.isRunning()
