@@ -1,0 +1,459 @@
+"""The drawing canvas: labelled points over the decision regions on [-6, 6]².
+
+Tools: ``draw`` (click adds a point, drag paints a stroke: one undo step), ``erase`` (click
+or drag removes the nearest point within a few pixels), ``pick`` (emits ``pointPicked``),
+``pan`` (pyqtgraph's pan/zoom). Right-click removes the nearest point in every tool; the
+wheel zooms in every tool; left-drag pans only with the ``pan`` and ``pick`` tools.
+
+Every user edit makes a new immutable ``Dataset``, pushes it to ``history`` and emits
+``datasetEdited``; undo and redo emit it too. ``set_dataset`` (a load from outside) emits
+nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from backprop_lab.engine.data import MAX_CLASSES, Dataset, empty_dataset
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from .colors import CLASS_COLORS, NEUTRAL, hex_to_rgb, lut_index, regression_colors
+from .edits import EditHistory
+
+DOMAIN = (-6.0, 6.0, -6.0, 6.0)
+TOOLS = ("draw", "erase", "pick", "pan")
+DRAWING_TOOLS = ("draw", "erase")
+POINT_OUTLINE = "#1A1A1A"
+PLAIN_POINT = "#333333"  # points of a 1-D regression
+CURVE_COLOR = "#1A1A1A"
+HIGHLIGHT_COLOR = "#000000"
+BACKGROUND = "#FFFFFF"
+
+
+class _PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that never takes a click, so a click on a point reaches the view box."""
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+
+class _CanvasViewBox(pg.ViewBox):
+    """Routes clicks and left-drags to the canvas before the default pan/zoom."""
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.canvas: DataCanvas | None = None
+
+    def mouseClickEvent(self, ev) -> None:
+        if self.canvas is not None and self.canvas._handle_click(ev):
+            ev.accept()
+            return
+        super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if axis is None and self.canvas is not None and self.canvas._handle_drag(ev):
+            ev.accept()
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class DataCanvas(pg.PlotWidget):
+    """Points of a ``Dataset`` over an RGBA decision image, editable with the mouse."""
+
+    datasetEdited = Signal(object)  # the new Dataset after a user edit, undo or redo
+    pointPicked = Signal(int)  # index of the point picked with the 'pick' tool
+    classChanged = Signal(int)  # the class new points get
+
+    def __init__(self, parent: QWidget | None = None, dataset: Dataset | None = None):
+        vb = _CanvasViewBox()
+        super().__init__(parent, background=BACKGROUND, viewBox=vb)
+        vb.canvas = self
+        self.vb = vb
+        self.history = EditHistory(dataset if dataset is not None else empty_dataset())
+        self._tool = "draw"
+        self._current_class = 0
+        self._new_points_are_test = False
+        self._regression_value = 1.0
+        self._regression_levels: tuple[float, float] | None = None
+        self._point_size = 9.0
+        self._highlight: int | None = None
+        self._stroke_last: tuple[float, float] | None = None
+        self.stroke_spacing = 0.3  # data units between painted points
+        self.pick_radius_px = 14.0  # erase / right-click / pick reach, in screen pixels
+
+        pi = self.getPlotItem()
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.setLabel("bottom", "x₁")
+        pi.setLabel("left", "x₂")
+        for side in ("left", "bottom"):
+            pi.getAxis(side).setTextPen("#202020")
+            pi.getAxis(side).setPen("#606060")
+        vb.setAspectLocked(True, ratio=1.0)
+        vb.disableAutoRange()
+        vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.image.setVisible(False)
+        pi.addItem(self.image)
+
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(CURVE_COLOR, width=2.5), antialias=True)
+        self.curve.setZValue(5)
+        self.curve.setVisible(False)
+        pi.addItem(self.curve)
+
+        self._train_items: list[_PassiveScatter] = []
+        self._test_items: list[_PassiveScatter] = []
+        for _ in range(MAX_CLASSES):
+            for items, z in ((self._train_items, 10), (self._test_items, 11)):
+                item = _PassiveScatter(pxMode=True, symbol="o")
+                item.setZValue(z)
+                pi.addItem(item)
+                items.append(item)
+        self._highlight_item = _PassiveScatter(
+            pxMode=True, symbol="o", brush=None, pen=pg.mkPen(HIGHLIGHT_COLOR, width=2.5)
+        )
+        self._highlight_item.setZValue(20)
+        pi.addItem(self._highlight_item)
+        self._build_brushes()
+
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.redo_action.triggered.connect(self.redo)
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+
+        self.set_tool("draw")
+        self.reset_view()
+        self._refresh()
+
+    # --- state --------------------------------------------------------------------------
+    @property
+    def dataset(self) -> Dataset:
+        return self.history.current
+
+    @property
+    def current_class(self) -> int:
+        return self._current_class
+
+    @property
+    def tool(self) -> str:
+        return self._tool
+
+    @property
+    def point_size(self) -> float:
+        return self._point_size
+
+    @property
+    def highlighted(self) -> int | None:
+        return self._highlight
+
+    def set_dataset(self, ds: Dataset, reset_history: bool = True) -> None:
+        """Show ``ds`` (a preset, a loaded file). Emits nothing. With ``reset_history`` the
+        undo history starts afresh; otherwise the replacement is one undoable step."""
+        if reset_history:
+            self.history.reset(ds)
+        elif ds is not self.dataset and not ds.same_as(self.dataset):
+            self.history.push(ds, "replace data")
+        self._refresh()
+
+    def set_current_class(self, k: int) -> None:
+        """New points get class ``k`` (0..7). Drawing a class ≥ n_classes adds classes."""
+        k = int(k)
+        if not 0 <= k < MAX_CLASSES:
+            raise ValueError(f"class must be 0..{MAX_CLASSES - 1}, got {k}")
+        if k != self._current_class:
+            self._current_class = k
+            self.classChanged.emit(k)
+
+    def set_tool(self, name: str) -> None:
+        if name not in TOOLS:
+            raise ValueError(f"unknown tool {name!r}; expected one of {', '.join(TOOLS)}")
+        self._tool = name
+        self._stroke_last = None
+        cursors = {
+            "draw": Qt.CursorShape.CrossCursor,
+            "erase": Qt.CursorShape.CrossCursor,
+            "pick": Qt.CursorShape.PointingHandCursor,
+            "pan": Qt.CursorShape.OpenHandCursor,
+        }
+        self.viewport().setCursor(cursors[name])
+
+    def set_new_points_are_test(self, test: bool) -> None:
+        self._new_points_are_test = bool(test)
+
+    def set_regression_value(self, v: float) -> None:
+        """The target of points added in 2-D regression."""
+        v = float(v)
+        if not np.isfinite(v):
+            raise ValueError("the regression value must be a finite number")
+        self._regression_value = v
+
+    @property
+    def regression_value(self) -> float:
+        return self._regression_value
+
+    def set_regression_levels(self, levels: tuple[float, float] | None) -> None:
+        """Fixed (vmin, vmax) for colouring 2-D regression points (match the image's);
+        ``None``: the range of the targets."""
+        self._regression_levels = None if levels is None else (float(levels[0]), float(levels[1]))
+        self._refresh_points()
+
+    def set_point_size(self, px: float) -> None:
+        self._point_size = float(px)
+        self._refresh_points()
+
+    # --- images and curves --------------------------------------------------------------
+    def set_decision_image(
+        self,
+        rgba: np.ndarray | None,
+        extent: tuple[float, float, float, float] = DOMAIN,
+    ) -> None:
+        """Show an R×R×4 ``uint8`` image (row 0 = lowest y) spanning ``extent`` exactly,
+        behind the points; ``None`` hides it. Colours are drawn as given, never levelled."""
+        if rgba is None:
+            self.image.setVisible(False)
+            return
+        x0, x1, y0, y1 = extent
+        self.image.setImage(rgba, autoLevels=False)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.image.setVisible(True)
+
+    def set_curve(self, xs: np.ndarray | None, ys: np.ndarray | None = None) -> None:
+        """The fitted 1-D regression curve; ``set_curve(None)`` hides it."""
+        if xs is None:
+            self.curve.setData([], [])
+            self.curve.setVisible(False)
+            return
+        self.curve.setData(np.asarray(xs, float), np.asarray(ys, float))
+        self.curve.setVisible(True)
+
+    def highlight_point(self, index: int | None) -> None:
+        if index is not None and not 0 <= index < len(self.dataset):
+            index = None
+        self._highlight = index
+        self._refresh_highlight()
+
+    def reset_view(self) -> None:
+        x0, x1, y0, y1 = DOMAIN
+        self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    # --- edits --------------------------------------------------------------------------
+    def undo(self) -> None:
+        ds = self.history.undo()
+        if ds is not None:
+            self._refresh()
+            self.datasetEdited.emit(ds)
+
+    def redo(self) -> None:
+        ds = self.history.redo()
+        if ds is not None:
+            self._refresh()
+            self.datasetEdited.emit(ds)
+
+    def clear_points(self) -> None:
+        """Remove every point (undoable)."""
+        ds = self.dataset
+        if len(ds):
+            self._commit(ds.without(np.arange(len(ds))), "clear points")
+
+    def _commit(self, ds: Dataset, label: str) -> None:
+        self.history.push(ds, label)
+        self._refresh()
+        self.datasetEdited.emit(ds)
+
+    def _inside(self, x: float, y: float) -> bool:
+        x0, x1, y0, y1 = DOMAIN
+        return x0 <= x <= x1 and y0 <= y <= y1
+
+    def _add_point(self, x: float, y: float) -> bool:
+        if not self._inside(x, y):
+            return False
+        ds = self.dataset
+        test = self._new_points_are_test
+        if ds.task == "classification":
+            k = self._current_class
+            if k >= ds.n_classes:
+                ds = ds.replace(n_classes=k + 1)
+            ds = ds.with_point(x, y, label=k, test=test)
+        elif ds.input_dim == 1:
+            ds = ds.with_point(x, y, label=y, test=test)
+        else:
+            ds = ds.with_point(x, y, label=self._regression_value, test=test)
+        self._commit(ds, "add point")
+        return True
+
+    def _nearest_within(self, x: float, y: float) -> int | None:
+        ds = self.dataset
+        i = ds.nearest(x, y)
+        if i is None:
+            return None
+        px, py = self.vb.viewPixelSize()  # data units per screen pixel
+        dx = (ds.points[i, 0] - x) / px
+        dy = (ds.points[i, 1] - y) / py
+        return i if dx * dx + dy * dy <= self.pick_radius_px**2 else None
+
+    def _remove_near(self, x: float, y: float) -> bool:
+        i = self._nearest_within(x, y)
+        if i is None:
+            return False
+        h = self._highlight
+        if h is not None:  # the highlighted point keeps its mark; later indices shift down
+            self._highlight = None if h == i else (h - 1 if h > i else h)
+        self._commit(self.dataset.without([i]), "remove point")
+        return True
+
+    # --- mouse (called by the view box) -------------------------------------------------
+    def _handle_click(self, ev) -> bool:
+        p = self.vb.mapSceneToView(ev.scenePos())
+        x, y = p.x(), p.y()
+        if ev.button() == Qt.MouseButton.RightButton:
+            self._remove_near(x, y)
+            return True
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return False
+        if self._tool == "draw":
+            self._add_point(x, y)
+            return True
+        if self._tool == "erase":
+            self._remove_near(x, y)
+            return True
+        if self._tool == "pick":
+            i = self._nearest_within(x, y)
+            self.highlight_point(i)
+            if i is not None:
+                self.pointPicked.emit(i)
+            return True
+        return False
+
+    def _handle_drag(self, ev) -> bool:
+        if self._tool not in DRAWING_TOOLS:
+            return False
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return True  # no panning or drag-zoom while drawing
+        if ev.isStart():
+            self.history.begin_group("paint" if self._tool == "draw" else "erase")
+            self._stroke_last = None
+            start = self.vb.mapSceneToView(ev.buttonDownScenePos())
+            self._stroke_to(start.x(), start.y())
+        p = self.vb.mapSceneToView(ev.scenePos())
+        self._stroke_to(p.x(), p.y())
+        if ev.isFinish():
+            self.history.end_group()
+            self._stroke_last = None
+        return True
+
+    def _stroke_to(self, x: float, y: float) -> None:
+        if self._tool == "erase":
+            self._remove_near(x, y)
+            return
+        last = self._stroke_last
+        if last is not None and np.hypot(x - last[0], y - last[1]) < self.stroke_spacing:
+            return
+        if self._add_point(x, y):
+            self._stroke_last = (x, y)
+
+    # --- keyboard -----------------------------------------------------------------------
+    def keyPressEvent(self, ev) -> None:
+        key = ev.key()
+        plain = not (ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_8:
+            self.set_current_class(key - Qt.Key.Key_1)
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    # --- drawing ------------------------------------------------------------------------
+    def _build_brushes(self) -> None:
+        self._outline_pen = pg.mkPen(POINT_OUTLINE, width=1.2)
+        self._train_brushes = [pg.mkBrush(*c, 255) for c in CLASS_COLORS]
+        self._test_pens = [pg.mkPen(*c, 255, width=2.5) for c in CLASS_COLORS]
+        self._test_brush = pg.mkBrush(*NEUTRAL, 230)
+        self._plain_brush = pg.mkBrush(hex_to_rgb(PLAIN_POINT))
+        self._plain_test_pen = pg.mkPen(PLAIN_POINT, width=2.5)
+        lut = regression_colors(np.linspace(0.0, 1.0, 256), 0.0, 1.0)
+        self._value_brushes = [pg.mkBrush(*c) for c in lut]
+        self._value_pens = [pg.mkPen(*c[:3], 255, width=2.5) for c in lut]
+
+    def _refresh(self) -> None:
+        self._enable_actions()
+        self._refresh_points()
+        self._refresh_highlight()
+
+    def _enable_actions(self) -> None:
+        h = self.history
+        self.undo_action.setEnabled(h.can_undo)
+        self.redo_action.setEnabled(h.can_redo)
+        self.undo_action.setText(f"Undo {h.undo_label}" if h.can_undo else "Undo")
+        self.redo_action.setText(f"Redo {h.redo_label}" if h.can_redo else "Redo")
+
+    def _refresh_points(self) -> None:
+        ds = self.dataset
+        size = self._point_size
+        pts = ds.points
+        for item in self._train_items + self._test_items:
+            item.clear()
+        train, test = self._train_items, self._test_items
+        if ds.task == "classification":
+            for k in range(ds.n_classes):
+                mine = ds.y == k
+                a, b = mine & ~ds.is_test, mine & ds.is_test
+                train[k].setData(
+                    pos=pts[a], size=size, pen=self._outline_pen, brush=self._train_brushes[k]
+                )
+                test[k].setData(
+                    pos=pts[b], size=size, pen=self._test_pens[k], brush=self._test_brush
+                )
+        elif ds.input_dim == 1:
+            a, b = ~ds.is_test, ds.is_test
+            train[0].setData(pos=pts[a], size=size, pen=self._outline_pen, brush=self._plain_brush)
+            test[0].setData(pos=pts[b], size=size, pen=self._plain_test_pen, brush=self._test_brush)
+        else:
+            if self._regression_levels is not None:
+                vmin, vmax = self._regression_levels
+            elif len(ds):
+                vmin, vmax = float(ds.y.min()), float(ds.y.max())
+            else:
+                vmin, vmax = 0.0, 1.0
+            if not vmax > vmin:
+                vmin, vmax = vmin - 1.0, vmin + 1.0
+            idx, _ = lut_index(ds.y, vmin, vmax)
+            a, b = ~ds.is_test, ds.is_test
+            train[0].setData(
+                pos=pts[a],
+                size=size,
+                pen=self._outline_pen,
+                brush=[self._value_brushes[i] for i in idx[a]],
+            )
+            test[0].setData(
+                pos=pts[b],
+                size=size,
+                pen=[self._value_pens[i] for i in idx[b]],
+                brush=self._test_brush,
+            )
+
+    def _refresh_highlight(self) -> None:
+        i = self._highlight
+        if i is not None and i >= len(self.dataset):
+            i = self._highlight = None
+        if i is None:
+            self._highlight_item.clear()
+            return
+        x, y = self.dataset.points[i]
+        self._highlight_item.setData(
+            pos=np.array([[x, y]]), size=self._point_size * 2.2, brush=None
+        )
+
+    # --- geometry helpers (tests, tools) ------------------------------------------------
+    def view_to_widget(self, x: float, y: float) -> QPointF:
+        """Data coordinates → viewport pixel coordinates."""
+        return QPointF(self.mapFromScene(self.vb.mapViewToScene(QPointF(x, y))))
