@@ -16,10 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.data import MAX_CLASSES, Dataset, empty_dataset
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from .colors import CLASS_COLORS, NEUTRAL, hex_to_rgb, lut_index, regression_colors
+from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors
 from .edits import EditHistory
 
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
@@ -86,11 +86,16 @@ class DataCanvas(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        pi.setLabel("bottom", "x₁")
-        pi.setLabel("left", "x₂")
+        label_style = {"color": "#202020", "font-size": "14pt"}
+        pi.setLabel("bottom", "x₁", **label_style)
+        pi.setLabel("left", "x₂", **label_style)
+        tick_font = QFont()
+        tick_font.setPointSize(11)
         for side in ("left", "bottom"):
-            pi.getAxis(side).setTextPen("#202020")
-            pi.getAxis(side).setPen("#606060")
+            axis = pi.getAxis(side)
+            axis.setTextPen("#202020")
+            axis.setPen("#606060")
+            axis.setStyle(tickFont=tick_font)
         vb.setAspectLocked(True, ratio=1.0)
         vb.disableAutoRange()
         vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
@@ -114,6 +119,10 @@ class DataCanvas(pg.PlotWidget):
                 item.setZValue(z)
                 pi.addItem(item)
                 items.append(item)
+        # a dark rim under every test point keeps its ring legible on any region colour
+        self._test_rim = _PassiveScatter(pxMode=True, symbol="o", pen=None)
+        self._test_rim.setZValue(10.5)
+        pi.addItem(self._test_rim)
         self._highlight_item = _PassiveScatter(
             pxMode=True, symbol="o", brush=None, pen=pg.mkPen(HIGHLIGHT_COLOR, width=2.5)
         )
@@ -376,13 +385,15 @@ class DataCanvas(pg.PlotWidget):
     def _build_brushes(self) -> None:
         self._outline_pen = pg.mkPen(POINT_OUTLINE, width=1.2)
         self._train_brushes = [pg.mkBrush(*c, 255) for c in CLASS_COLORS]
-        self._test_pens = [pg.mkPen(*c, 255, width=2.5) for c in CLASS_COLORS]
-        self._test_brush = pg.mkBrush(*NEUTRAL, 230)
+        # test points: a thick ring of the class colour around a white centre
+        self._test_pens = [pg.mkPen(*c, 255, width=3) for c in CLASS_COLORS]
+        self._test_brush = pg.mkBrush(255, 255, 255, 255)
+        self._rim_brush = pg.mkBrush(POINT_OUTLINE)
         self._plain_brush = pg.mkBrush(hex_to_rgb(PLAIN_POINT))
-        self._plain_test_pen = pg.mkPen(PLAIN_POINT, width=2.5)
+        self._plain_test_pen = pg.mkPen(PLAIN_POINT, width=3)
         lut = regression_colors(np.linspace(0.0, 1.0, 256), 0.0, 1.0)
         self._value_brushes = [pg.mkBrush(*c) for c in lut]
-        self._value_pens = [pg.mkPen(*c[:3], 255, width=2.5) for c in lut]
+        self._value_pens = [pg.mkPen(*c[:3], 255, width=3) for c in lut]
 
     def _refresh(self) -> None:
         self._enable_actions()
@@ -402,6 +413,7 @@ class DataCanvas(pg.PlotWidget):
         pts = ds.points
         for item in self._train_items + self._test_items:
             item.clear()
+        self._test_rim.setData(pos=pts[ds.is_test], size=size + 3, pen=None, brush=self._rim_brush)
         train, test = self._train_items, self._test_items
         if ds.task == "classification":
             for k in range(ds.n_classes):

@@ -10,6 +10,8 @@ the layout of ``GridEvaluator.evaluate``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 # Okabe–Ito palette: distinguishable under the common colour-vision deficiencies.
@@ -35,7 +37,8 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
 CLASS_COLORS: list[tuple[int, int, int]] = [hex_to_rgb(c) for c in CLASS_HEX]
 NEUTRAL_HEX = "#F4F4F2"  # light neutral: p = 0.5, or a confidence of 1/K
 NEUTRAL: tuple[int, int, int] = hex_to_rgb(NEUTRAL_HEX)
-BOUNDARY_HEX = "#262626"  # the crisp decision boundary
+BOUNDARY_HEX = "#262626"  # the crisp decision boundary, blended in at BOUNDARY_ALPHA
+BOUNDARY_ALPHA = 0.7
 BOUNDARY: tuple[int, int, int] = hex_to_rgb(BOUNDARY_HEX)
 # Regression: blue (low) → neutral → vermillion (high); blue/vermillion stay apart under
 # deuteranopia and protanopia, and differ in lightness for monochrome projectors.
@@ -43,6 +46,10 @@ REGRESSION_LOW_HEX = "#0072B2"
 REGRESSION_HIGH_HEX = "#D55E00"
 
 LUT_SIZE = 256
+# Regions are drawn as tints: the map's ends are the class colours blended this far from the
+# neutral, so points, drawn in the full class colour, stand out on their own region.
+# ``strength=1.0`` gives the full colours.
+REGION_STRENGTH = 0.6
 
 
 def _ramp(start: tuple[int, int, int], end: tuple[int, int, int], n: int) -> np.ndarray:
@@ -66,21 +73,46 @@ def diverging_lut(
     return lut
 
 
-def _confidence_luts() -> np.ndarray:
-    """8×256×4: for class k, entry i is the class colour blended from the neutral
-    (i = 0, no confidence) to the full colour (i = 255)."""
+def _tint(color: tuple[int, int, int], strength: float) -> tuple[int, int, int]:
+    c = np.asarray(NEUTRAL, float) + strength * (np.subtract(color, NEUTRAL))
+    r, g, b = (int(v) for v in np.rint(c))
+    return r, g, b
+
+
+def region_color(k: int, strength: float = REGION_STRENGTH) -> tuple[int, int, int]:
+    """Class ``k``'s colour blended ``strength`` of the way from the neutral."""
+    return _tint(CLASS_COLORS[k], strength)
+
+
+@lru_cache(maxsize=8)
+def binary_lut(strength: float = REGION_STRENGTH) -> np.ndarray:
+    """256×4: p = 0 … 1 from class 0's region colour through the neutral to class 1's."""
+    lut = diverging_lut(region_color(0, strength), NEUTRAL, region_color(1, strength))
+    lut.flags.writeable = False
+    return lut
+
+
+@lru_cache(maxsize=8)
+def confidence_luts(strength: float = REGION_STRENGTH) -> np.ndarray:
+    """8×256×4: for class k, entry i is the neutral (i = 0, no confidence) blended toward
+    the region colour (i = 255, certain)."""
     luts = np.empty((len(CLASS_COLORS), LUT_SIZE, 4), np.uint8)
-    for k, c in enumerate(CLASS_COLORS):
-        luts[k, :, :3] = np.rint(_ramp(NEUTRAL, c, LUT_SIZE)).astype(np.uint8)
+    for k in range(len(CLASS_COLORS)):
+        luts[k, :, :3] = np.rint(_ramp(NEUTRAL, region_color(k, strength), LUT_SIZE))
         luts[k, :, 3] = 255
+    luts.flags.writeable = False
     return luts
 
 
-BINARY_LUT = diverging_lut(CLASS_COLORS[0], NEUTRAL, CLASS_COLORS[1])
-REGRESSION_LUT = diverging_lut(
-    hex_to_rgb(REGRESSION_LOW_HEX), NEUTRAL, hex_to_rgb(REGRESSION_HIGH_HEX)
-)
-CONFIDENCE_LUTS = _confidence_luts()
+@lru_cache(maxsize=8)
+def regression_lut(strength: float = 1.0) -> np.ndarray:
+    """256×4: vmin … vmax from blue through the neutral to vermillion, tinted by
+    ``strength``."""
+    low = _tint(hex_to_rgb(REGRESSION_LOW_HEX), strength)
+    high = _tint(hex_to_rgb(REGRESSION_HIGH_HEX), strength)
+    lut = diverging_lut(low, NEUTRAL, high)
+    lut.flags.writeable = False
+    return lut
 
 
 def lut_index(values: np.ndarray, vmin: float, vmax: float) -> tuple[np.ndarray, np.ndarray]:
@@ -114,16 +146,22 @@ def boundary_mask(labels: np.ndarray) -> np.ndarray:
 def _finish(rgba: np.ndarray, finite: np.ndarray, labels: np.ndarray | None) -> np.ndarray:
     rgba[~finite] = (*NEUTRAL, 0)  # undefined output: transparent
     if labels is not None:
-        rgba[boundary_mask(labels)] = (*BOUNDARY, 255)
+        # blended, not solid: one grid pixel is several screen pixels wide
+        line = boundary_mask(labels)
+        mixed = (1 - BOUNDARY_ALPHA) * rgba[line, :3] + BOUNDARY_ALPHA * np.asarray(BOUNDARY)
+        rgba[line, :3] = np.rint(mixed).astype(np.uint8)
     return rgba
 
 
-def binary_rgba(p: np.ndarray, crisp: bool = False) -> np.ndarray:
-    """p(y=1|x) (R×R) → RGBA: class-0 colour at p = 0, the neutral at 0.5, class-1 colour
-    at 1. ``crisp`` draws a thin dark line where p crosses 0.5. NaN is transparent."""
+def binary_rgba(
+    p: np.ndarray, crisp: bool = False, strength: float = REGION_STRENGTH
+) -> np.ndarray:
+    """p(y=1|x) (R×R) → RGBA: class 0's region colour at p = 0, the neutral at 0.5, class
+    1's at 1 (``strength=1``: the full class colours). ``crisp`` draws a thin dark line
+    where p crosses 0.5. NaN is transparent."""
     p = np.asarray(p)
     idx, finite = lut_index(p, 0.0, 1.0)
-    rgba = BINARY_LUT[idx]
+    rgba = binary_lut(float(strength))[idx]
     labels = None
     if crisp:
         with np.errstate(invalid="ignore"):
@@ -132,9 +170,12 @@ def binary_rgba(p: np.ndarray, crisp: bool = False) -> np.ndarray:
     return _finish(rgba, finite, labels)
 
 
-def multiclass_rgba(probs: np.ndarray, crisp: bool = False) -> np.ndarray:
-    """K×R×R class probabilities → RGBA: the winning class's colour, blended toward the
-    neutral by its confidence (1/K → neutral, 1 → full colour). ``crisp`` draws a thin dark
+def multiclass_rgba(
+    probs: np.ndarray, crisp: bool = False, strength: float = REGION_STRENGTH
+) -> np.ndarray:
+    """K×R×R class probabilities → RGBA: the winning class's region colour, blended toward
+    the neutral by its confidence (1/K → neutral, 1 → region colour; ``strength=1``: the
+    full class colour). ``crisp`` draws a thin dark
     line between the argmax regions. A pixel with any NaN is transparent."""
     probs = np.asarray(probs, dtype=np.float32)
     if probs.ndim != 3:
@@ -148,21 +189,23 @@ def multiclass_rgba(probs: np.ndarray, crisp: bool = False) -> np.ndarray:
     confidence = np.take_along_axis(safe, winner[None], axis=0)[0]
     chance = 1.0 / n_classes
     idx, _ = lut_index(np.where(finite, confidence, chance), chance, 1.0)
-    rgba = CONFIDENCE_LUTS[winner, idx]
+    rgba = confidence_luts(float(strength))[winner, idx]
     labels = None
     if crisp:
         labels = np.where(finite, winner, -1)
     return _finish(rgba, finite, labels)
 
 
-def regression_rgba(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
+def regression_rgba(
+    values: np.ndarray, vmin: float, vmax: float, strength: float = REGION_STRENGTH
+) -> np.ndarray:
     """R×R outputs → RGBA on the fixed levels [vmin, vmax] (blue low, vermillion high, the
-    neutral at the middle). NaN is transparent."""
+    neutral at the middle; tinted like the class regions). NaN is transparent."""
     idx, finite = lut_index(values, vmin, vmax)
-    return _finish(REGRESSION_LUT[idx], finite, None)
+    return _finish(regression_lut(float(strength))[idx], finite, None)
 
 
 def regression_colors(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
-    """N values → N×4 ``uint8`` colours of the regression map (for points)."""
+    """N values → N×4 ``uint8`` colours of the regression map at full strength (points)."""
     idx, finite = lut_index(np.asarray(values).reshape(-1), vmin, vmax)
-    return _finish(REGRESSION_LUT[idx], finite, None)
+    return _finish(regression_lut(1.0)[idx], finite, None)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from backprop_lab.engine.data import Dataset, empty_dataset
 from backprop_lab.gui.canvas import DataCanvas
-from backprop_lab.gui.colors import binary_rgba
+from backprop_lab.gui.colors import binary_rgba, region_color
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
@@ -270,7 +270,7 @@ def test_rendered_image_shows_colours_under_the_points(qtbot, canvas):
     pos = widget_pos(canvas, -4.0, 4.0)  # no points there
     pos = canvas.viewport().mapTo(canvas, pos)
     color = grab.pixelColor(pos)
-    assert (color.red(), color.green(), color.blue()) == (0x00, 0x72, 0xB2)
+    assert (color.red(), color.green(), color.blue()) == region_color(0)
 
 
 def test_curve(qtbot, canvas):

@@ -11,6 +11,7 @@ from backprop_lab.gui.colors import (
     binary_rgba,
     boundary_mask,
     multiclass_rgba,
+    region_color,
     regression_colors,
     regression_rgba,
 )
@@ -26,7 +27,7 @@ def test_palette_is_okabe_ito_with_eight_distinct_colours():
 
 def test_binary_shape_dtype_and_fixed_ends():
     p = np.array([[0.0, 0.5, 1.0], [0.25, 0.75, 0.5]], dtype=np.float32)
-    img = binary_rgba(p)
+    img = binary_rgba(p, strength=1.0)
     assert img.shape == (2, 3, 4)
     assert img.dtype == np.uint8
     assert tuple(img[0, 0]) == (*CLASS_COLORS[0], 255)
@@ -40,19 +41,30 @@ def test_binary_shape_dtype_and_fixed_ends():
 
 
 def test_binary_is_monotone_between_the_class_colours():
-    img = binary_rgba(np.linspace(0, 1, 11)[None, :])
+    img = binary_rgba(np.linspace(0, 1, 11)[None, :], strength=1.0)
     blue = img[0, :, 2].astype(int)
     # blue channel: class 0 (0xB2) rises to the neutral (0xF2) then falls to class 1 (0x00)
     assert np.all(np.diff(blue[:6]) >= 0) and np.all(np.diff(blue[5:]) <= 0)
 
 
+def test_default_regions_are_tints_of_the_class_colours():
+    img = binary_rgba(np.array([[0.0, 1.0]]))
+    assert tuple(img[0, 0, :3]) == region_color(0) and tuple(img[0, 1, :3]) == region_color(1)
+    for k in range(2):
+        c, tint = np.array(CLASS_COLORS[k]), np.array(region_color(k))
+        # the tint lies on the line from the neutral to the class colour, strictly between
+        expect = np.array(NEUTRAL) + colors.REGION_STRENGTH * (c - np.array(NEUTRAL))
+        assert np.abs(tint - expect).max() <= 0.5
+        assert tint.tolist() != c.tolist() and tint.tolist() != list(NEUTRAL)
+
+
 def test_binary_clips_out_of_range_and_makes_nan_transparent():
     img = binary_rgba(np.array([[-3.0, 7.0, np.nan, np.inf, -np.inf]]))
-    assert tuple(img[0, 0]) == (*CLASS_COLORS[0], 255)
-    assert tuple(img[0, 1]) == (*CLASS_COLORS[1], 255)
+    assert tuple(img[0, 0]) == (*region_color(0), 255)
+    assert tuple(img[0, 1]) == (*region_color(1), 255)
     assert img[0, 2, 3] == 0
-    assert tuple(img[0, 3]) == (*CLASS_COLORS[1], 255)
-    assert tuple(img[0, 4]) == (*CLASS_COLORS[0], 255)
+    assert tuple(img[0, 3]) == (*region_color(1), 255)
+    assert tuple(img[0, 4]) == (*region_color(0), 255)
 
 
 def test_binary_levels_are_fixed_not_auto():
@@ -66,16 +78,17 @@ def test_crisp_binary_draws_a_line_where_p_crosses_half():
     p = np.tile(1 / (1 + np.exp(-8 * xs)), (10, 1))  # crosses 0.5 between columns 9 and 10
     soft = binary_rgba(p)
     crisp = binary_rgba(p, crisp=True)
-    line = np.all(crisp[:, :, :3] == BOUNDARY, axis=2)
+    line = np.any(crisp != soft, axis=2)
     assert line[:, 9].all()
     assert line.sum() == 10  # exactly one pixel per row
-    assert np.array_equal(crisp[~line], soft[~line])
+    # the line is darker than what it covers, pulled toward the boundary colour
+    assert np.all(crisp[line, :3].astype(int).sum(1) < soft[line, :3].astype(int).sum(1) - 150)
+    assert np.all(np.abs(crisp[line, :3].astype(int) - BOUNDARY).max(1) < 80)
 
 
 def test_crisp_ignores_nan_neighbours():
     p = np.array([[0.2, np.nan, 0.9]])
-    line = np.all(binary_rgba(p, crisp=True)[:, :, :3] == BOUNDARY, axis=2)
-    assert not line.any()
+    assert np.array_equal(binary_rgba(p, crisp=True), binary_rgba(p))
 
 
 def test_boundary_mask_between_regions():
@@ -92,7 +105,7 @@ def test_multiclass_confidence_blends_to_neutral():
     probs[:, 0, 1] = [0, 0, 1]  # certain class 2
     probs[:, 0, 2] = [1 / 3, 1 / 3, 1 / 3]  # chance: neutral
     probs[:, 0, 3] = [0.1, 0.7, 0.2]
-    img = multiclass_rgba(probs)
+    img = multiclass_rgba(probs, strength=1.0)
     assert img.shape == (1, 4, 4) and img.dtype == np.uint8
     assert tuple(img[0, 0]) == (*CLASS_COLORS[0], 255)
     assert tuple(img[0, 1]) == (*CLASS_COLORS[2], 255)
@@ -105,9 +118,10 @@ def test_multiclass_confidence_blends_to_neutral():
 def test_multiclass_with_two_classes_matches_binary():
     p = np.linspace(0, 1, 50)[None, :]
     probs = np.stack([1 - p, p])
-    a = multiclass_rgba(probs).astype(int)
-    b = binary_rgba(p).astype(int)
-    assert np.abs(a - b).max() <= 2
+    for strength in (1.0, 0.6):
+        a = multiclass_rgba(probs, strength=strength).astype(int)
+        b = binary_rgba(p, strength=strength).astype(int)
+        assert np.abs(a - b).max() <= 2
 
 
 def test_multiclass_nan_and_crisp():
@@ -117,7 +131,7 @@ def test_multiclass_nan_and_crisp():
     probs[:, 0, 0] = np.nan
     img = multiclass_rgba(probs, crisp=True)
     assert img[0, 0, 3] == 0
-    line = np.all(img[:, :, :3] == BOUNDARY, axis=2)
+    line = np.any(img != multiclass_rgba(probs), axis=2)
     assert line[1:, 1].all() and line[0, 1]
     assert not line[:, 2].any()
     with pytest.raises(ValueError):
@@ -126,7 +140,7 @@ def test_multiclass_nan_and_crisp():
 
 def test_regression_fixed_levels():
     v = np.array([[-2.0, 0.0, 2.0, 5.0, np.nan]])
-    img = regression_rgba(v, -2.0, 2.0)
+    img = regression_rgba(v, -2.0, 2.0, strength=1.0)
     assert img.shape == (1, 5, 4) and img.dtype == np.uint8
     assert tuple(img[0, 0, :3]) == colors.hex_to_rgb(colors.REGRESSION_LOW_HEX)
     assert tuple(img[0, 2, :3]) == colors.hex_to_rgb(colors.REGRESSION_HIGH_HEX)
@@ -134,6 +148,11 @@ def test_regression_fixed_levels():
     assert tuple(img[0, 3]) == tuple(img[0, 2])
     assert img[0, 4, 3] == 0
     assert np.array_equal(regression_colors(v[0], -2.0, 2.0), img[0])
+    tinted = regression_rgba(v, -2.0, 2.0)
+    assert (
+        np.abs(tinted[0, :4, :3].astype(int) - NEUTRAL).max()
+        < np.abs(img[0, :4, :3].astype(int) - NEUTRAL).max()
+    )
     with pytest.raises(ValueError):
         regression_rgba(v, 1.0, 1.0)
 
