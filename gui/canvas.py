@@ -189,6 +189,7 @@ class DataCanvas(pg.PlotWidget):
             raise ValueError(f"unknown tool {name!r}; expected one of {', '.join(TOOLS)}")
         self._tool = name
         self._stroke_last = None
+        self.history.end_group()  # a stroke cut short by a tool change ends here
         cursors = {
             "draw": Qt.CursorShape.CrossCursor,
             "erase": Qt.CursorShape.CrossCursor,

@@ -6,7 +6,7 @@ from backprop_lab.engine.data import Dataset, empty_dataset
 from backprop_lab.gui.canvas import DataCanvas
 from backprop_lab.gui.colors import binary_rgba, region_color
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 
@@ -124,6 +124,29 @@ def test_drag_does_not_pan_while_drawing_but_does_with_pan_tool(qtbot, canvas):
     drag(qtbot, canvas, [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0)])
     assert vb.viewRange() != r0
     assert len(canvas.dataset) == n
+
+
+def test_wheel_zooms_in_the_draw_tool(qtbot, canvas):
+    vb = canvas.plotItem.vb
+    (x0, x1), _ = vb.viewRange()
+    pos = QPointF(widget_pos(canvas, 1.0, 1.0))
+    ev = QWheelEvent(
+        pos,
+        QPointF(canvas.viewport().mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(canvas.viewport(), ev)
+    (z0, z1), _ = vb.viewRange()
+    assert z1 - z0 < 0.9 * (x1 - x0)
+    assert len(canvas.dataset) == 0
+    canvas.reset_view()
+    (r0, r1), _ = vb.viewRange()
+    assert r0 <= -6.0 and r1 >= 6.0 and r1 - r0 < 13.0
 
 
 def test_right_click_removes_the_nearest_point_in_any_tool(qtbot, canvas):
