@@ -15,7 +15,6 @@ import argparse
 import time
 
 import numpy as np
-
 from backprop_lab.engine import (
     Dataset,
     GridEvaluator,

@@ -1,7 +1,6 @@
 """Small real datasets for engine tests."""
 
 import numpy as np
-
 from backprop_lab.engine import Dataset
 
 
@@ -15,8 +14,9 @@ def xor_dataset(n=200, seed=0, test_fraction=0.0):
 
 def blobs_dataset(k=3, n=150, seed=0):
     rng = np.random.default_rng(seed)
-    centres = 4 * np.column_stack([np.cos(2 * np.pi * np.arange(k) / k),
-                                   np.sin(2 * np.pi * np.arange(k) / k)])
+    centres = 4 * np.column_stack(
+        [np.cos(2 * np.pi * np.arange(k) / k), np.sin(2 * np.pi * np.arange(k) / k)]
+    )
     y = np.arange(n) % k
     pts = centres[y] + rng.normal(0, 1.0, (n, 2))
     return Dataset(pts, y, np.zeros(n, bool), n_classes=k)

@@ -4,7 +4,6 @@ import itertools
 
 import numpy as np
 import pytest
-
 from backprop_lab.engine import (
     GridEvaluator,
     GridSpec,
@@ -146,7 +145,9 @@ def test_scalar_heads_are_stable_for_huge_logits(head):
 def test_sigmoid_hidden_layer_is_stable():
     arch = Architecture((2, 3, 1), ("sigmoid",), "bernoulli")
     net = Network(arch, HEADS["bernoulli"])
-    params = Parameters([np.full((3, 2), 1e3), np.ones((1, 3))], [np.zeros((3, 1)), np.zeros((1, 1))])
+    params = Parameters(
+        [np.full((3, 2), 1e3), np.ones((1, 3))], [np.zeros((3, 1)), np.zeros((1, 1))]
+    )
     x = np.array([[-10.0, 10.0], [-10.0, 10.0]])
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         fp = net.forward(params, x)
@@ -167,8 +168,10 @@ def test_sgd_learns_xor_with_four_sigmoid_units():
 
 def test_softmax_head_learns_three_blobs():
     s = TrainingSession(
-        blobs_dataset(3, 150), NetworkSpec(hidden=(8,), activation="tanh"),
-        HyperParameters(alpha=0.3, batch_size=16), seed=0,
+        blobs_dataset(3, 150),
+        NetworkSpec(hidden=(8,), activation="tanh"),
+        HyperParameters(alpha=0.3, batch_size=16),
+        seed=0,
     )
     s.step(1500)
     assert s.evaluate("train")[1] >= 0.95
