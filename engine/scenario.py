@@ -103,7 +103,7 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
                     k: [np.array(a) for a in v] if isinstance(v, list) else v
                     for k, v in cp.optimizer.items()
                 },
-                rng=np.random.default_rng(0).bit_generator.state,
+                rng=_copy_rng(cp.rng),
                 order=np.array(cp.order, dtype=np.int64),
                 order_pos=cp.order_pos,
                 last=dict(cp.last),
