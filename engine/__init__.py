@@ -38,3 +38,40 @@ __all__ = [
     "gradient_check",
     "head_for",
 ]
+
+# datasets, CSV files of points, and scenario (lesson) files
+from .datasets import (  # noqa: E402
+    PRESETS,
+    PresetInfo,
+    load_points_csv,
+    make_preset,
+    points_csv,
+    save_points_csv,
+)
+from .scenario import (  # noqa: E402
+    Scenario,
+    ScenarioError,
+    from_json,
+    load_scenario,
+    save_scenario,
+    scenario_from_session,
+    session_from_scenario,
+    to_json,
+)
+
+__all__ += [
+    "PRESETS",
+    "PresetInfo",
+    "Scenario",
+    "ScenarioError",
+    "from_json",
+    "load_points_csv",
+    "load_scenario",
+    "make_preset",
+    "points_csv",
+    "save_points_csv",
+    "save_scenario",
+    "scenario_from_session",
+    "session_from_scenario",
+    "to_json",
+]
