@@ -163,8 +163,12 @@ def _state_to_dict(cp: Checkpoint) -> dict:
         last = {"step": int(cp.last.get("step", cp.step))}
         for k in METRIC_KEYS:
             last[k] = _py_float(cp.last.get(k, math.nan))
+        depth = len(cp.params.W)
         for k in LAYER_METRIC_KEYS:
-            last[k] = [_py_float(v) for v in np.asarray(cp.last.get(k, ())).reshape(-1)]
+            values = np.asarray(cp.last.get(k, ()), dtype=np.float64).reshape(-1)
+            if values.size != depth:
+                values = np.full(depth, math.nan)
+            last[k] = [_py_float(v) for v in values]
     rng = cp.rng
     return {
         "step": int(cp.step),
@@ -234,10 +238,9 @@ def _dump(v, indent: int = 0) -> str:
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(v, list):
         if all(_is_scalar(x) for x in v):
-            parts = [json.dumps(x, allow_nan=False) for x in v]
-            if len(parts) <= 10:
-                return "[" + ", ".join(parts) + "]"
-            rows = [", ".join(parts[i : i + 10]) for i in range(0, len(parts), 10)]
+            if len(v) <= 10:
+                return json.dumps(v, allow_nan=False)
+            rows = [json.dumps(v[i : i + 10], allow_nan=False)[1:-1] for i in range(0, len(v), 10)]
             return "[\n" + ",\n".join(inner + r for r in rows) + "\n" + pad + "]"
         if not v:
             return "[]"
@@ -246,7 +249,11 @@ def _dump(v, indent: int = 0) -> str:
 
 
 def to_json(sc: Scenario) -> str:
-    return _dump(scenario_to_dict(sc)) + "\n"
+    """The scenario as JSON text. It is validated exactly as a load would validate it, so
+    a file this writes always loads (ScenarioError names the offending field otherwise)."""
+    d = scenario_to_dict(sc)
+    scenario_from_dict(d)
+    return _dump(d) + "\n"
 
 
 def save_scenario(path: str | os.PathLike, sc: Scenario) -> None:

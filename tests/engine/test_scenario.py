@@ -456,3 +456,20 @@ def test_lesson_files_are_what_the_generator_writes(monkeypatch):
     for lesson in module.LESSONS:
         packaged = (ROOT / "resources" / "presets" / f"{lesson.name}.json").read_text()
         assert to_json(module.scenario(lesson)) == packaged, lesson.name
+
+
+def test_what_cannot_be_loaded_is_not_written(tmp_path):
+    sc = scenario_from_session(trained_session(), title="x" * 500)
+    path = tmp_path / "lesson.json"
+    with pytest.raises(ScenarioError, match="title: is 500 characters"):
+        save_scenario(path, sc)
+    assert not path.exists() and not list(tmp_path.iterdir())
+
+
+def test_checkpoint_without_layer_metrics_still_saves():
+    s = trained_session()
+    sc = scenario_from_session(s)
+    sc.state.last = {"step": 37, "train_loss": 0.5}
+    back = from_json(to_json(sc))
+    assert back.state.last["train_loss"] == 0.5
+    assert np.isnan(back.state.last["grad_norms"]).all() and back.state.last["grad_norms"].size == 4
