@@ -6,7 +6,8 @@ Every generator takes ``n_points``, ``noise`` (0..0.5), ``test_fraction`` (0..0.
 to targets (``surface_2d``); points that noise pushes off the canvas are clipped to it.
 
 ``PRESETS`` names each generator with a title, its task and default arguments;
-``make_preset(name, **kw)`` builds one with validated arguments.
+``make_preset(name, **kw)`` builds one with validated arguments. ``load_points_csv`` and
+``save_points_csv`` read and write points as CSV (see ``load_points_csv`` for the format).
 """
 
 from __future__ import annotations
