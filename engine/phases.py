@@ -1,0 +1,319 @@
+"""One training step, phase by phase: what the inspector walks through.
+
+A ``PhaseWalk`` splits one SGD step into the phases of the lecture's algorithm:
+
+    0            the batch (Algorithm 3, line 3)
+    1 .. L       forward, layer ℓ:    z^(ℓ), h^(ℓ)
+    L+1          the likelihood:      log p(yⁱ | xⁱ), ℒ
+    then for ℓ = L .. 1:
+                 δ^(ℓ)                (δ^(L) = y − h^(L); δ^(ℓ) = ((W^(ℓ+1))ᵀ δ^(ℓ+1)) ∘ f′(z^(ℓ)))
+                 dL/dW^(ℓ)
+                 dL/db^(ℓ)
+    last         the update           θ ← θ + α ∇J
+
+It calls exactly the per-layer methods that the fused ``TrainingSession.step`` calls, in
+the same order, so finishing the walk leaves the session bit-for-bit where one fused step
+would. ``previous()`` goes back a phase; going back over the update undoes it exactly,
+and going back over the batch puts the random generator back too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .session import TrainingSession
+
+ALGORITHM = (
+    "Algorithm: one SGD step with backpropagation (ascent on J = ℒ/B − λ Σ‖W‖²)",
+    "1: sample a batch of B training points;  h^(0) ← x  (M_0 × B),  y",
+    "2: for ℓ = 1 … L:   z^(ℓ) ← W^(ℓ) h^(ℓ−1) + b^(ℓ) 1_Bᵀ;   h^(ℓ) ← f_ℓ(z^(ℓ))",
+    "3: ℒ ← Σᵢ log p(yⁱ | xⁱ)          (the loss shown is −ℒ / B)",
+    "4: δ ← dℒ/dz^(L) = y − h^(L)       (onehot(y) − h^(L) for softmax)",
+    "5: for ℓ = L … 1:",
+    "6:     dL/dW^(ℓ) ← δ (h^(ℓ−1))ᵀ / B − 2λ W^(ℓ)",
+    "7:     dL/db^(ℓ) ← δ 1_B / B",
+    "8:     if ℓ > 1:   δ ← ((W^(ℓ))ᵀ δ) ∘ f′_(ℓ−1)(z^(ℓ−1))",
+    "9: θ ← θ + α ∇J:   W^(ℓ) ← W^(ℓ) + α dL/dW^(ℓ),   b^(ℓ) ← b^(ℓ) + α dL/db^(ℓ)",
+)
+
+_SUP = str.maketrans("0123456789()-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻")
+
+
+def sup(layer: int) -> str:
+    """``(ℓ)`` as superscript text: sup(2) == '⁽²⁾'."""
+    return f"({layer})".translate(_SUP)
+
+
+_DERIVATIVE = {
+    "sigmoid": "h(1 − h)",
+    "tanh": "1 − h²",
+    "relu": "[z > 0]",
+    "identity": "1",
+}
+
+
+@dataclass(frozen=True)
+class Phase:
+    index: int
+    kind: str  # batch | forward | likelihood | delta | dW | db | update
+    layer: int | None
+    title: str
+    equation: str
+    algorithm_line: int  # index into ALGORITHM
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    scalars: dict[str, float] = field(default_factory=dict)
+
+
+class PhaseWalk:
+    """Walk one step of ``session``; ``indices`` fixes the batch (e.g. one chosen point,
+    as indices into the training points) instead of drawing it at random."""
+
+    def __init__(self, session: TrainingSession, indices: np.ndarray | None = None):
+        self.session = session
+        self.net = session.net
+        self.L = session.net.depth
+        self.start = session.checkpoint()
+        self.n_phases = 4 * self.L + 3
+        self.position = -1
+        self._phases: list[Phase] = []
+        self._fixed = None if indices is None else np.asarray(indices, dtype=np.int64)
+        self._pre_update = None
+        self._applied = False
+        # intermediate state, filled as phases are computed
+        self._idx = self._x = self._y = None
+        self._zs: list = []
+        self._hs: list = []
+        self._ll = None
+        self._deltas: dict[int, np.ndarray] = {}
+        self._grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    # --- navigation ---------------------------------------------------------------------
+    @property
+    def current(self) -> Phase | None:
+        return self._phases[self.position] if self.position >= 0 else None
+
+    @property
+    def done(self) -> bool:
+        return self.position == self.n_phases - 1
+
+    def next(self) -> Phase:
+        if self.done:
+            raise IndexError("the step is complete: start a new walk for the next step")
+        self.position += 1
+        if self.position == len(self._phases):
+            self._phases.append(self._compute(self.position))
+        elif self._phases[self.position].kind == "update":
+            self._apply_update()
+        elif self.position == 0 and self._fixed is None:
+            self.session._rng.bit_generator.state = self._after_draw_rng
+        return self._phases[self.position]
+
+    def previous(self) -> Phase | None:
+        if self.position < 0:
+            raise IndexError("already before the first phase")
+        leaving = self._phases[self.position]
+        if leaving.kind == "update":
+            self.session.restore(self._pre_update)
+            self._applied = False
+        elif leaving.kind == "batch":
+            self.session.restore(self.start)
+        self.position -= 1
+        return self.current
+
+    def finish(self) -> Phase:
+        """Run the remaining phases; the session is then one step further."""
+        phase = self.current
+        while not self.done:
+            phase = self.next()
+        return phase
+
+    def phase_names(self) -> list[str]:
+        names = ["batch"] + [f"forward {sup(ell)}" for ell in range(1, self.L + 1)]
+        names.append("likelihood")
+        for ell in range(self.L, 0, -1):
+            names += [f"δ{sup(ell)}", f"dL/dW{sup(ell)}", f"dL/db{sup(ell)}"]
+        return [*names, "update"]
+
+    # --- the phases -----------------------------------------------------------------------
+    def _compute(self, i: int) -> Phase:
+        L, s = self.L, self.session
+        if i == 0:
+            return self._batch_phase()
+        if i <= L:
+            return self._forward_phase(i)
+        if i == L + 1:
+            return self._likelihood_phase()
+        if i == self.n_phases - 1:
+            return self._update_phase(i)
+        k = i - (L + 2)  # 0.. 3L−1
+        layer, part = L - k // 3, k % 3
+        del s
+        return (self._delta_phase, self._dW_phase, self._db_phase)[part](i, layer)
+
+    def _batch_phase(self) -> Phase:
+        s = self.session
+        with np.errstate(all="ignore"):
+            self._idx = s.draw_batch() if self._fixed is None else self._fixed
+        self._after_draw_rng = s._rng.bit_generator.state
+        self._x, self._y = s.batch(self._idx)
+        self._hs = [self._x]
+        B = self._x.shape[1]
+        return Phase(
+            0,
+            "batch",
+            None,
+            f"Sample a batch of B = {B} training point{'s' if B > 1 else ''}",
+            f"h⁽⁰⁾ = x is M₀ × B = {self._x.shape[0]} × {B}: one column per point",
+            1,
+            {"x = h⁽⁰⁾": self._x, "y": np.asarray(self._y)[None, :]},
+            {"B": B},
+        )
+
+    def _forward_phase(self, layer: int) -> Phase:
+        p = self.session.params
+        with np.errstate(all="ignore"):
+            z, h = self.net.forward_layer(p, layer, self._hs[-1])
+        self._zs.append(z)
+        self._hs.append(h)
+        f = self.net.head.activation if layer == self.L else self.net.hidden[layer - 1].name
+        fname = {"sigmoid": "σ", "identity": "id"}.get(f, f)
+        u, prev = sup(layer), sup(layer - 1)
+        return Phase(
+            layer,
+            "forward",
+            layer,
+            f"Forward, layer {layer}" + (" (output)" if layer == self.L else ""),
+            f"z{u} = W{u} h{prev} + b{u};   h{u} = {fname}(z{u})   [{z.shape[0]} × {z.shape[1]}]",
+            2,
+            {
+                f"W{u}": p.W[layer - 1].copy(),
+                f"b{u}": p.b[layer - 1].copy(),
+                f"h{prev}": self._hs[-2],
+                f"z{u}": z,
+                f"h{u}": h,
+            },
+        )
+
+    def _likelihood_phase(self) -> Phase:
+        from .network import ForwardPass
+
+        self._fp = ForwardPass(self._zs, self._hs)
+        with np.errstate(all="ignore"):
+            self._ll = self.net.log_likelihood(self._fp, self._y)
+        total = float(self._ll.sum())
+        u = sup(self.L)
+        return Phase(
+            self.L + 1,
+            "likelihood",
+            self.L,
+            "The likelihood",
+            f"log p(yⁱ | xⁱ) = {self.net.head.likelihood}   with h = h{u};   "
+            f"ℒ = {total:.6g},   loss = −ℒ/B = {-float(self._ll.mean()):.6g}",
+            3,
+            {f"h{u}": self._hs[-1], "log p(yⁱ|xⁱ)": self._ll[None, :]},
+            {"ℒ": total, "loss": -float(self._ll.mean())},
+        )
+
+    def _delta_phase(self, i: int, layer: int) -> Phase:
+        u = sup(layer)
+        p = self.session.params
+        with np.errstate(all="ignore"):
+            if layer == self.L:
+                delta = self.net.output_delta(self._fp, self._y)
+            else:
+                delta = self.net.propagate_delta(p, layer + 1, self._deltas[layer + 1], self._fp)
+        self._deltas[layer] = delta
+        if layer == self.L:
+            target = "onehot(y)" if self.net.head.name == "categorical" else "y"
+            eq = f"δ{u} = dℒ/dz{u} = {target} − h{u}"
+            arrays = {f"h{u}": self._hs[-1], f"δ{u}": delta}
+            line = 4
+        else:
+            d = _DERIVATIVE[self.net.hidden[layer - 1].name]
+            up = sup(layer + 1)
+            eq = f"δ{u} = ((W{up})ᵀ δ{up}) ∘ f′(z{u}),   f′ = {d}"
+            arrays = {
+                f"W{up}": p.W[layer].copy(),
+                f"δ{up}": self._deltas[layer + 1],
+                f"z{u}": self._zs[layer - 1],
+                f"δ{u}": delta,
+            }
+            line = 8
+        return Phase(i, "delta", layer, f"Backward: δ{u}", eq, line, arrays)
+
+    def _dW_phase(self, i: int, layer: int) -> Phase:
+        p, lam = self.session.params, self.session.hyper.lam
+        with np.errstate(all="ignore"):
+            dW, db = self.net.layer_gradients(
+                p, layer, self._deltas[layer], self._hs[layer - 1], lam
+            )
+        self._grads[layer] = (dW, db)
+        u, prev = sup(layer), sup(layer - 1)
+        decay = f" − 2λW{u}  (λ = {lam:g})" if lam else ""
+        return Phase(
+            i,
+            "dW",
+            layer,
+            f"Backward: dL/dW{u}",
+            f"dL/dW{u} = δ{u} (h{prev})ᵀ / B{decay}   [{dW.shape[0]} × {dW.shape[1]}]",
+            6,
+            {f"δ{u}": self._deltas[layer], f"h{prev}": self._hs[layer - 1], f"dL/dW{u}": dW},
+        )
+
+    def _db_phase(self, i: int, layer: int) -> Phase:
+        u = sup(layer)
+        db = self._grads[layer][1]
+        return Phase(
+            i,
+            "db",
+            layer,
+            f"Backward: dL/db{u}",
+            f"dL/db{u} = δ{u} 1_B / B   (row means of δ{u}; no weight decay on biases)",
+            7,
+            {f"δ{u}": self._deltas[layer], f"dL/db{u}": db},
+        )
+
+    def _update_phase(self, i: int) -> Phase:
+        old = self.session.params.copy()
+        self._apply_update()
+        new = self.session.params
+        arrays = {}
+        for layer in range(1, self.L + 1):
+            u = sup(layer)
+            arrays[f"W{u} (new)"] = new.W[layer - 1].copy()
+            arrays[f"ΔW{u}"] = new.W[layer - 1] - old.W[layer - 1]
+            arrays[f"b{u} (new)"] = new.b[layer - 1].copy()
+        h = self.session.hyper
+        return Phase(
+            i,
+            "update",
+            None,
+            f"Update ({h.optimizer}, α = {h.alpha:g})",
+            f"θ ← θ + α ∇J   (step {self.start.step} → {self.start.step + 1})",
+            9,
+            arrays,
+            {"loss": -float(self._ll.mean())},
+        )
+
+    def _apply_update(self) -> None:
+        s = self.session
+        self._pre_update = s.checkpoint()
+        grads = []
+        for layer in range(1, self.L + 1):
+            grads += list(self._grads[layer])
+        with np.errstate(all="ignore"):
+            s.optimizer.step(s._param_list, grads, s.hyper.alpha)
+            bp = _Backward(
+                [self._deltas[k] for k in range(1, self.L + 1)],
+                [self._grads[k][0] for k in range(1, self.L + 1)],
+            )
+            s._finish_step(-float(self._ll.mean()), bp, self._x.shape[1])
+        self._applied = True
+
+
+@dataclass
+class _Backward:
+    delta: list
+    dW: list
