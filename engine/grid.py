@@ -60,6 +60,18 @@ class GridEvaluator:
             return h[0].reshape(r, r)
         return h.reshape(h.shape[0], r, r)
 
+    def hidden_maps(self, net: Network, params: Parameters) -> list[np.ndarray]:
+        """h^(ℓ) of every hidden unit over the grid: for ℓ = 1..L−1 an M_ℓ×R×R array (M_ℓ×R
+        for 1-D input); the network diagram draws each unit's map as a thumbnail."""
+        p32 = Parameters(
+            [w.astype(np.float32) for w in params.W], [b.astype(np.float32) for b in params.b]
+        )
+        with np.errstate(all="ignore"):
+            fp = net.forward(p32, self.x)
+        r = self.spec.resolution
+        shape = (r,) if self.input_dim == 1 else (r, r)
+        return [h.reshape(h.shape[0], *shape) for h in fp.h[1:-1]]
+
 
 def fast_output(net: Network, params: Parameters, x: np.ndarray, chunk: int = 8192) -> np.ndarray:
     """h^(L) for many columns, in x's dtype, with three array passes per layer.

@@ -94,7 +94,7 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
     session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
     if sc.state is not None:
         cp = sc.state
-        session.restore(
+        session.adopt(
             Checkpoint(
                 step=cp.step,
                 samples_seen=cp.samples_seen,
@@ -110,31 +110,11 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
                 diverged=cp.diverged,
             )
         )
-        if not cp.last:
-            session.last = _fresh_last(session)
     return session
 
 
 def _copy_rng(state: dict) -> dict:
     return {k: (dict(v) if isinstance(v, dict) else v) for k, v in state.items()}
-
-
-def _fresh_last(session: TrainingSession) -> dict:
-    """Metrics for a restored state whose file carried none: losses recomputed, δ unknown."""
-    L = session.arch.depth
-    train_loss, train_acc = session.evaluate("train")
-    test_loss, test_acc = session.evaluate("test")
-    return {
-        "step": session.step_count,
-        "batch_loss": math.nan,
-        "train_loss": train_loss,
-        "test_loss": test_loss,
-        "train_acc": train_acc,
-        "test_acc": test_acc,
-        "delta_mean_abs": np.full(L, math.nan),
-        "grad_norms": np.full(L, math.nan),
-        "weight_norms": np.array([float(np.linalg.norm(w)) for w in session.params.W]),
-    }
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .heads import head_for
 from .history import DecimatingHistory
 from .network import Architecture, Network, Parameters, init_parameters, init_scheme
 from .optim import OPTIMIZERS, make_optimizer
+from .timeline import DEFAULT_BUDGET, Timeline
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity")
 INIT_SCHEMES = ("auto", "glorot", "he", "uniform")
@@ -139,9 +140,11 @@ class TrainingSession:
         hyper: HyperParameters | None = None,
         seed: int = 0,
         history_capacity: int = 4096,
+        timeline_budget: int = DEFAULT_BUDGET,
     ):
         self.seed = int(seed)
         self.history_capacity = history_capacity
+        self.timeline_budget = timeline_budget
         self.hyper = hyper or HyperParameters()
         self.dataset = dataset
         if spec is None:
@@ -185,6 +188,8 @@ class TrainingSession:
         self.history = DecimatingHistory(cols, self.history_capacity)
         self.last: dict = {}
         self._record(None, math.nan)
+        self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
+        self.timeline.record(self)
 
     def _prepare_data(self) -> None:
         ds = self.dataset
@@ -292,6 +297,8 @@ class TrainingSession:
             )
             self._record(bp, batch_loss, force=True)
             return False
+        if self.timeline.wants(self.step_count):
+            self.timeline.record(self)
         if self.history.wants(self.step_count):
             self._record(bp, batch_loss)
             if not all(math.isfinite(v) for v in self.last["weight_norms"]):
@@ -318,7 +325,12 @@ class TrainingSession:
                 acc = math.nan
         return loss, acc
 
-    def _record(self, bp, batch_loss: float, force: bool = False) -> None:
+    def refresh_last(self) -> None:
+        """Recompute ``last`` for the current θ without a step (e.g. after loading a state
+        whose file carried no metrics): losses and weight norms; δ and gradients unknown."""
+        self._record(None, math.nan, store=False)
+
+    def _record(self, bp, batch_loss: float, force: bool = False, store: bool = True) -> None:
         L = self.arch.depth
         train_loss, train_acc = self.evaluate("train")
         test_loss, test_acc = self.evaluate("test")
@@ -341,6 +353,8 @@ class TrainingSession:
             "grad_norms": np.array(gn),
             "weight_norms": np.array(wn),
         }
+        if not store:
+            return
         row = [batch_loss, train_loss, test_loss, train_acc, test_acc]
         for layer in range(L):
             row += [dm[layer], gn[layer], wn[layer]]
@@ -381,6 +395,18 @@ class TrainingSession:
         self.last = dict(cp.last)
         self.diverged = cp.diverged
         self.history.truncate_after(cp.step)
+
+    def adopt(self, cp: Checkpoint) -> None:
+        """Continue from a state made elsewhere (a loaded lesson): the history and the
+        timeline start afresh at that step."""
+        self.restore(cp)
+        self.history = DecimatingHistory(self.history.columns, self.history_capacity)
+        self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
+        self.timeline.record(self)
+        kept = self.last
+        self._record(None, kept.get("batch_loss", math.nan) if kept else math.nan)
+        if kept:  # the file's metrics (δ included) describe this state better
+            self.last = kept
 
     # --- what the views draw ------------------------------------------------------------
     def snapshot(self) -> Snapshot:

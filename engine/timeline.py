@@ -1,0 +1,76 @@
+"""Rewind: checkpoints of a run kept at growing intervals, in bounded memory.
+
+Checkpoints are taken at steps that are multiples of a stride; when the budget is full
+every other one is dropped and the stride doubles, so the kept steps always span the whole
+run evenly and memory never grows past ``budget_bytes``. Restoring a checkpoint puts back
+everything a step changes (θ, the optimizer's state, the batch RNG, the epoch order), so
+stepping on from it gives the same numbers as the original run did.
+
+Looking at an earlier step does not throw the later checkpoints away: the run branches
+only when a step is taken from the restored point.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .session import Checkpoint, TrainingSession
+
+DEFAULT_BUDGET = 64 * 1024 * 1024  # bytes
+MAX_CHECKPOINTS = 512
+MIN_CHECKPOINTS = 16
+
+
+class Timeline:
+    def __init__(self, checkpoint_bytes: int, budget_bytes: int = DEFAULT_BUDGET):
+        self.budget_bytes = budget_bytes
+        self.capacity = int(
+            max(MIN_CHECKPOINTS, min(MAX_CHECKPOINTS, budget_bytes // max(1, checkpoint_bytes)))
+        )
+        self.capacity -= self.capacity % 2
+        self.stride = 1
+        self._kept: dict[int, Checkpoint] = {}
+
+    def wants(self, step: int) -> bool:
+        return step % self.stride == 0
+
+    def record(self, session: TrainingSession) -> None:
+        step = session.step_count
+        if step % self.stride:
+            return
+        # a step taken after a rewind starts a new branch: the old future is gone
+        for later in [s for s in self._kept if s >= step]:
+            del self._kept[later]
+        if len(self._kept) >= self.capacity:
+            self.stride *= 2
+            self._kept = {s: cp for s, cp in self._kept.items() if s % self.stride == 0}
+            if step % self.stride:
+                return
+        self._kept[step] = session.checkpoint()
+
+    @property
+    def steps(self) -> list[int]:
+        return sorted(self._kept)
+
+    def nearest(self, step: int) -> int:
+        """The kept step closest to ``step`` (ties go to the earlier one)."""
+        if not self._kept:
+            raise LookupError("the timeline is empty")
+        return min(self._kept, key=lambda s: (abs(s - step), s))
+
+    def checkpoint(self, step: int) -> Checkpoint:
+        return self._kept[step]
+
+    def rewind(self, session: TrainingSession, step: int) -> int:
+        """Put ``session`` back to the kept step nearest ``step``; returns that step."""
+        kept = self.nearest(step)
+        session.restore(self._kept[kept])
+        return kept
+
+    @property
+    def nbytes(self) -> int:
+        return sum(cp.nbytes for cp in self._kept.values())
+
+    def __len__(self) -> int:
+        return len(self._kept)
