@@ -1,0 +1,451 @@
+"""The network diagram: units by layer, weights as edges, each hidden unit's own picture.
+
+* Edges: colour by the sign of W_ij^(ℓ) (vermillion positive, blue negative, as the
+  heatmaps), width ∝ |W_ij^(ℓ)| relative to the largest weight of the network.
+* Hidden units (a layer of at most ``THUMB_MAX_UNITS`` units) show h_j^(ℓ) over the input
+  plane as a small heatmap; hovering a unit shows it enlarged. The output units show the
+  network's output over the plane (class colours / regression colours).
+* During the backward phases each unit gets a ring whose strength is its mean |δ_j^(ℓ)|
+  over the batch, on one scale for the whole network (vanishing gradients show as faint
+  rings in the early layers).
+* Dead ReLU units get a red cross, saturated sigmoid/tanh units a dashed red ring.
+* The layer of the current phase is highlighted (and its incoming weights for the
+  forward, dW and update phases).
+
+Drawn with one ``QPainter`` pass: edges are batched by sign and width bin (``edge_batches``),
+so 8 layers × 64 units (~29k edges) paint in a few milliseconds. The layout and the
+batching are pure functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from backprop_lab.engine.features import FEATURE_LABELS
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from .arrayview import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgba, symmetric_limit
+from .colors import CLASS_COLORS, binary_rgba, confidence_luts, lut_index
+
+THUMB_MAX_UNITS = 16  # thumbnails only for layers this narrow
+HOVER_SIZE = 180  # px of the enlarged thumbnail
+WIDTH_BINS = 6
+MAX_EDGE_WIDTH = 6.0
+DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
+HEALTH_HEX = "#C00000"
+HIGHLIGHT = QColor(255, 214, 102, 90)
+
+_SUP = str.maketrans("0123456789()-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def sup(layer: int) -> str:
+    return f"({layer})".translate(_SUP)
+
+
+def sub(i: int) -> str:
+    return str(i).translate(_SUB)
+
+
+@dataclass(frozen=True)
+class DiagramLayout:
+    centres: list[np.ndarray]  # per layer ℓ = 0..L: M_ℓ × 2 (x, y) in pixels
+    radius: list[float]  # per layer: node radius in pixels
+    thumbs: list[bool]  # per layer: draws a thumbnail per unit
+
+
+def diagram_layout(
+    widths: tuple[int, ...],
+    width: float,
+    height: float,
+    top: float = 40.0,
+    bottom: float = 56.0,
+    side: float = 50.0,
+) -> DiagramLayout:
+    """Layers as evenly spaced columns, units evenly spaced and centred in each column."""
+    n = len(widths)
+    xs = np.linspace(side, max(side + 1.0, width - side), n) if n > 1 else np.array([width / 2])
+    avail = max(20.0, height - top - bottom)
+    gap = (xs[1] - xs[0]) if n > 1 else width
+    centres, radius, thumbs = [], [], []
+    for x, m in zip(xs, widths):
+        pitch = avail / m
+        r = float(min(pitch * 0.42, gap * 0.22, 34.0))
+        ys = top + (np.arange(m) + 0.5) * pitch
+        centres.append(np.column_stack([np.full(m, x), ys]))
+        radius.append(max(r, 1.5))
+        thumbs.append(m <= THUMB_MAX_UNITS and r >= 9.0)
+    return DiagramLayout(centres, radius, thumbs)
+
+
+def edge_batches(
+    W: list[np.ndarray], centres: list[np.ndarray], bins: int = WIDTH_BINS
+) -> list[tuple[bool, int, np.ndarray]]:
+    """Edges grouped for drawing: ``(positive, width_bin, lines)`` with lines K × 4
+    (x0, y0, x1, y1). Bin k of 1..bins holds |W| ∈ ((k−1)/bins, k/bins] × max|W|; weights
+    that are exactly 0 (or not finite) are not drawn."""
+    wmax = max((symmetric_limit(w) for w in W), default=1.0)
+    out = []
+    for layer, w in enumerate(W, 1):
+        a, b = centres[layer - 1], centres[layer]
+        rows, cols = np.nonzero(np.isfinite(w) & (w != 0))
+        if rows.size == 0:
+            continue
+        vals = w[rows, cols]
+        k = np.clip(np.ceil(np.abs(vals) / wmax * bins), 1, bins).astype(int)
+        lines = np.column_stack([a[cols, 0], a[cols, 1], b[rows, 0], b[rows, 1]])
+        for positive in (True, False):
+            sign = vals > 0 if positive else vals < 0
+            for kb in range(1, bins + 1):
+                sel = sign & (k == kb)
+                if sel.any():
+                    out.append((positive, kb, lines[sel]))
+    return out
+
+
+def unit_map_rgba(h: np.ndarray, activation: str, limit: float | None = None) -> np.ndarray:
+    """One hidden unit's map (R×R, row 0 = lowest y) coloured on a fixed, signed scale:
+    sigmoid around ½ on [0, 1], tanh on [−1, 1], ReLU / identity on ±``limit``."""
+    h = np.atleast_2d(np.asarray(h, dtype=np.float64))
+    if activation == "sigmoid":
+        return diverging_rgba(2.0 * h - 1.0, 1.0)
+    if activation == "tanh":
+        return diverging_rgba(h, 1.0)
+    return diverging_rgba(h, symmetric_limit(h) if limit is None else limit)
+
+
+def output_maps_rgba(grid: np.ndarray, head: str) -> list[np.ndarray]:
+    """One RGBA picture per output unit from the frame's decision grid."""
+    g = np.asarray(grid)
+    if g.ndim == 1:  # 1-D regression: a strip along x
+        g = g[None, :]
+    if head == "categorical":
+        luts = confidence_luts(1.0)
+        out = []
+        for k in range(g.shape[0]):
+            idx, _ = lut_index(g[k], 0.0, 1.0)
+            out.append(luts[k % len(CLASS_COLORS)][idx])
+        return out
+    if head == "bernoulli":
+        return [binary_rgba(g, strength=1.0)]
+    return [diverging_rgba(g, symmetric_limit(g))]
+
+
+def to_qimage(rgba: np.ndarray) -> QImage:
+    """R×R×4 with row 0 = lowest y → a QImage with the highest y on top."""
+    a = np.ascontiguousarray(rgba[::-1])
+    h, w = a.shape[:2]
+    return QImage(a.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+
+
+class NetworkDiagram(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(360, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.widths: tuple[int, ...] = ()
+        self.activations: tuple[str, ...] = ()
+        self.head = "bernoulli"
+        self.features: tuple[str, ...] = ()
+        self.W: list[np.ndarray] = []
+        self.unit_images: dict[tuple[int, int], QImage] = {}  # (layer, unit 0-based)
+        self.focus_layer: int | None = None
+        self.focus_kind = ""
+        self.delta: dict[int, np.ndarray] = {}  # layer → mean |δ| per unit
+        self.dead: dict[int, np.ndarray] = {}
+        self.saturated: dict[int, np.ndarray] = {}
+        self.hover: tuple[int, int] | None = None
+        self._layout: DiagramLayout | None = None
+        self._batches: list | None = None
+
+    # --- state ---------------------------------------------------------------------------
+    def set_network(
+        self,
+        widths: tuple[int, ...],
+        activations: tuple[str, ...],
+        head: str,
+        features: tuple[str, ...],
+    ) -> None:
+        widths = tuple(int(w) for w in widths)
+        if widths != self.widths:
+            self.unit_images = {}
+            self.delta, self.dead, self.saturated = {}, {}, {}
+            self.hover = None
+        self.widths, self.activations = widths, tuple(activations)
+        self.head, self.features = head, tuple(features)
+        self._layout = None
+        self._batches = None
+        self.update()
+
+    def set_weights(self, W: list[np.ndarray]) -> None:
+        self.W = [np.asarray(w) for w in W]
+        self._batches = None
+        self.update()
+
+    def set_maps(self, hidden: list[np.ndarray] | None, output: np.ndarray | None) -> None:
+        """``hidden``: per hidden layer M_ℓ×R×R (or M_ℓ×R) unit outputs; ``output``: the
+        frame's decision grid."""
+        images: dict[tuple[int, int], QImage] = {}
+        for layer, maps in enumerate(hidden or [], 1):
+            if maps.shape[0] > THUMB_MAX_UNITS or layer > len(self.activations):
+                continue
+            act = self.activations[layer - 1]
+            limit = symmetric_limit(maps) if act not in ("sigmoid", "tanh") else None
+            for j in range(maps.shape[0]):
+                images[(layer, j)] = to_qimage(unit_map_rgba(maps[j], act, limit))
+        if output is not None and self.widths:
+            L = len(self.widths) - 1
+            for j, rgba in enumerate(output_maps_rgba(output, self.head)):
+                images[(L, j)] = to_qimage(rgba)
+        self.unit_images = images
+        self.update()
+
+    def set_focus(self, layer: int | None, kind: str = "") -> None:
+        self.focus_layer, self.focus_kind = layer, kind
+        self.update()
+
+    def set_delta(self, delta: dict[int, np.ndarray]) -> None:
+        self.delta = {k: np.asarray(v, dtype=np.float64) for k, v in delta.items()}
+        self.update()
+
+    def set_health(self, dead: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
+        self.dead = {k: np.asarray(v, bool) for k, v in dead.items()}
+        self.saturated = {k: np.asarray(v, bool) for k, v in saturated.items()}
+        self.update()
+
+    # --- geometry ------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(640, 420)
+
+    def layout_now(self) -> DiagramLayout | None:
+        if not self.widths:
+            return None
+        if self._layout is None:
+            self._layout = diagram_layout(self.widths, self.width(), self.height())
+        return self._layout
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        self._layout = None
+        self._batches = None
+        super().resizeEvent(ev)
+
+    def unit_at(self, pos: QPointF) -> tuple[int, int] | None:
+        lay = self.layout_now()
+        if lay is None:
+            return None
+        for layer, (c, r) in enumerate(zip(lay.centres, lay.radius)):
+            d2 = (c[:, 0] - pos.x()) ** 2 + (c[:, 1] - pos.y()) ** 2
+            j = int(np.argmin(d2))
+            if d2[j] <= (r + 2) ** 2:
+                return layer, j
+        return None
+
+    def unit_name(self, layer: int, unit: int) -> str:
+        """'h₂⁽¹⁾ (tanh)', 'x₁', 'ŷ' — the unit's name in the notes' symbols."""
+        L = len(self.widths) - 1
+        if layer == 0:
+            return f"input {unit + 1}: {self._input_text(unit)}"
+        if layer == L:
+            return f"h{sub(unit + 1)}{sup(L)} (output, {self.head})"
+        return f"h{sub(unit + 1)}{sup(layer)} ({self.activations[layer - 1]})"
+
+    def _input_text(self, unit: int) -> str:
+        f = self.features[unit] if unit < len(self.features) else ""
+        return FEATURE_LABELS.get(f, f) or f"x{sub(unit + 1)}"
+
+    # --- painting ------------------------------------------------------------------------
+    def paintEvent(self, _ev) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.fillRect(self.rect(), QColor("#FFFFFF"))
+        lay = self.layout_now()
+        if lay is None or len(self.W) != len(self.widths) - 1:
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
+            p.end()
+            return
+        self._paint_focus(p, lay)
+        self._paint_edges(p, lay)
+        self._paint_units(p, lay)
+        self._paint_labels(p, lay)
+        self._paint_legend(p)
+        if self.hover is not None:
+            self._paint_hover(p, lay, *self.hover)
+        p.end()
+
+    def _paint_focus(self, p: QPainter, lay: DiagramLayout) -> None:
+        ell = self.focus_layer
+        if ell is None and self.focus_kind != "update":
+            return
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(HIGHLIGHT)
+        top, bottom = 22.0, self.height() - 44.0
+        if self.focus_kind == "update":
+            x0 = lay.centres[0][0, 0] - lay.radius[0] - 8
+            x1 = lay.centres[-1][0, 0] + lay.radius[-1] + 8
+            p.drawRoundedRect(QRectF(x0, top, x1 - x0, bottom - top), 8, 8)
+            return
+        if ell is None:
+            return
+        x = lay.centres[ell][0, 0]
+        r = lay.radius[ell]
+        if self.focus_kind in ("forward", "dW"):  # the weights into ℓ and the layer itself
+            x0 = lay.centres[ell - 1][0, 0] + lay.radius[ell - 1] + 4
+        else:
+            x0 = x - r - 10
+        p.drawRoundedRect(QRectF(x0, top, x + r + 10 - x0, bottom - top), 8, 8)
+
+    def _paint_edges(self, p: QPainter, lay: DiagramLayout) -> None:
+        if self._batches is None:
+            self._batches = edge_batches(self.W, lay.centres)
+        many = sum(len(b[2]) for b in self._batches) > 4000
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, not many)
+        pos, neg = QColor(POSITIVE_HEX), QColor(NEGATIVE_HEX)
+        for positive, kb, lines in self._batches:
+            c = QColor(pos if positive else neg)
+            c.setAlpha(90 + int(150 * kb / WIDTH_BINS))
+            width = max(0.6, MAX_EDGE_WIDTH * kb / WIDTH_BINS)
+            if many:
+                width = min(width, 2.0)
+            p.setPen(QPen(c, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.drawLines([QLineF(*row) for row in lines.tolist()])
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+    def _delta_scale(self) -> float:
+        vals = [v[np.isfinite(v)] for v in self.delta.values()]
+        vals = [v for v in vals if v.size]
+        m = max((float(v.max()) for v in vals), default=0.0)
+        return m if m > 0 else 1.0
+
+    def _paint_units(self, p: QPainter, lay: DiagramLayout) -> None:
+        dscale = self._delta_scale()
+        ring = QColor(DELTA_HEX)
+        for layer, (c, r) in enumerate(zip(lay.centres, lay.radius)):
+            delta = self.delta.get(layer)
+            dead = self.dead.get(layer)
+            sat = self.saturated.get(layer)
+            for j, (x, y) in enumerate(c.tolist()):
+                rect = QRectF(x - r, y - r, 2 * r, 2 * r)
+                if delta is not None and j < delta.size and np.isfinite(delta[j]):
+                    t = float(np.clip(delta[j] / dscale, 0.0, 1.0))
+                    col = QColor(ring)
+                    col.setAlpha(int(40 + 215 * t))
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setBrush(col)
+                    grow = 3 + 7 * t
+                    p.drawEllipse(rect.adjusted(-grow, -grow, grow, grow))
+                img = self.unit_images.get((layer, j)) if lay.thumbs[layer] or layer == 0 else None
+                if img is None and layer == len(lay.centres) - 1 and r >= 9:
+                    img = self.unit_images.get((layer, j))
+                p.setPen(QPen(QColor("#333333"), 1.2))
+                if img is not None:
+                    p.drawImage(rect, img)
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawRect(rect)
+                else:
+                    p.setBrush(QColor("#F4F4F2") if layer else QColor("#DDDDDD"))
+                    p.drawEllipse(rect)
+                    if layer == 0 and r >= 9:
+                        p.setPen(QColor("#111111"))
+                        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._input_text(j))
+                if sat is not None and j < sat.size and sat[j]:
+                    pen = QPen(QColor(HEALTH_HEX), 2.5, Qt.PenStyle.DashLine)
+                    p.setPen(pen)
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawEllipse(rect.adjusted(-4, -4, 4, 4))
+                if dead is not None and j < dead.size and dead[j]:
+                    p.setPen(QPen(QColor(HEALTH_HEX), 3.0))
+                    p.drawLine(rect.topLeft(), rect.bottomRight())
+                    p.drawLine(rect.topRight(), rect.bottomLeft())
+
+    def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
+        f = QFont(self.font())
+        f.setBold(True)
+        p.setFont(f)
+        p.setPen(QColor("#222222"))
+        fm = QFontMetrics(f)
+        L = len(self.widths) - 1
+        for layer, c in enumerate(lay.centres):
+            if layer == 0:
+                text = "x = h⁽⁰⁾"
+            elif layer == L:
+                text = f"h{sup(L)}  {self.head}"
+            else:
+                text = f"h{sup(layer)}  {self.activations[layer - 1]}"
+            text += f"  [{self.widths[layer]}]"
+            w = fm.horizontalAdvance(text)
+            x = float(c[0, 0]) - w / 2
+            x = min(max(2.0, x), self.width() - w - 2.0)
+            p.drawText(QPointF(x, 16), text)
+
+    def _paint_legend(self, p: QPainter) -> None:
+        f = QFont(self.font())
+        p.setFont(f)
+        fm = QFontMetrics(f)
+        y = self.height() - 12
+        x = 8.0
+        items = [
+            ("line", POSITIVE_HEX, "W > 0"),
+            ("line", NEGATIVE_HEX, "W < 0 (width ∝ |W|)"),
+            ("ring", DELTA_HEX, "|δ| (backward)"),
+            ("cross", HEALTH_HEX, "dead ReLU"),
+            ("dash", HEALTH_HEX, "saturated"),
+        ]
+        for kind, hexc, text in items:
+            col = QColor(hexc)
+            if kind == "line":
+                p.setPen(QPen(col, 4))
+                p.drawLine(QPointF(x, y - 5), QPointF(x + 22, y - 5))
+            elif kind == "ring":
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(col)
+                p.drawEllipse(QRectF(x + 4, y - 13, 16, 16))
+            elif kind == "cross":
+                p.setPen(QPen(col, 3))
+                p.drawLine(QPointF(x + 5, y - 12), QPointF(x + 17, y))
+                p.drawLine(QPointF(x + 17, y - 12), QPointF(x + 5, y))
+            else:
+                p.setPen(QPen(col, 2.5, Qt.PenStyle.DashLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawEllipse(QRectF(x + 4, y - 13, 16, 16))
+            p.setPen(QColor("#222222"))
+            p.drawText(QPointF(x + 27, y), text)
+            x += 27 + fm.horizontalAdvance(text) + 16
+
+    def _paint_hover(self, p: QPainter, lay: DiagramLayout, layer: int, unit: int) -> None:
+        x, y = lay.centres[layer][unit].tolist()
+        img = self.unit_images.get((layer, unit))
+        text = self.unit_name(layer, unit)
+        if layer in self.delta and unit < self.delta[layer].size:
+            text += f"   mean |δ| = {self.delta[layer][unit]:.3g}"
+        fm = QFontMetrics(self.font())
+        size = HOVER_SIZE if img is not None else 0
+        w = max(size, fm.horizontalAdvance(text) + 12)
+        h = size + fm.height() + 10
+        bx = x + lay.radius[layer] + 10
+        if bx + w > self.width() - 4:
+            bx = x - lay.radius[layer] - 10 - w
+        by = min(max(4.0, y - h / 2), self.height() - h - 4)
+        box = QRectF(bx, by, w, h)
+        p.setPen(QPen(QColor("#333333"), 1))
+        p.setBrush(QBrush(QColor("#FFFFFF")))
+        p.drawRect(box)
+        p.setPen(QColor("#111111"))
+        p.drawText(QPointF(bx + 6, by + fm.ascent() + 4), text)
+        if img is not None:
+            p.drawImage(QRectF(bx + (w - size) / 2, by + fm.height() + 8, size, size - 4), img)
+
+    # --- mouse ---------------------------------------------------------------------------
+    def mouseMoveEvent(self, ev) -> None:  # noqa: N802
+        hit = self.unit_at(ev.position())
+        if hit != self.hover:
+            self.hover = hit
+            self.update()
+
+    def leaveEvent(self, _ev) -> None:  # noqa: N802
+        if self.hover is not None:
+            self.hover = None
+            self.update()

@@ -1,0 +1,734 @@
+"""The backprop inspector (issue #4): one SGD step, phase by phase, over the live session.
+
+The session lives in the engine thread, so everything that touches it runs there through
+``EngineController.call_in_engine``; the panel only sends requests and draws the plain
+values that come back:
+
+* ``WalkDriver`` (no Qt) owns the ``PhaseWalk`` in the engine thread. Next / Previous /
+  Finish are queued calls on it, so fast clicks simply run in order. A walk is dropped
+  when someone else changed the session (training, a new network, a rewind...); a walk
+  that is left half-way is first undone, so the run goes on with the numbers it would
+  have had.
+* Each call makes the worker publish a new frame, so the main window always shows the
+  session as the walk left it (after the update, or after undoing it).
+* After each new frame the panel asks once for a ``Summary`` (timeline, unit health, the
+  traced point) and redraws the diagram from the frame's weights.
+
+Starting a walk pauses training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from backprop_lab.engine.gradcheck import ArrayCheck, gradient_check
+from backprop_lab.engine.grid import GridEvaluator, GridSpec
+from backprop_lab.engine.heads import head_for
+from backprop_lab.engine.network import Network
+from backprop_lab.engine.phases import ALGORITHM, Phase, PhaseWalk
+from backprop_lab.engine.trace import LayerHealth, PointTrace, trace_point, unit_health
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .arrayview import ArrayPanel
+from .diagram import NetworkDiagram, sup
+from .timeline_view import TimelineSlider, TimelineSummary
+from .trace_view import TraceView
+
+THUMB_RESOLUTION = 40
+GRADCHECK_TOL = 1e-6
+NEXT_KEYS = ("N", "Alt+Right")
+PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
+FINISH_KEYS = ("Alt+End",)
+BATCH_MODES = ("random", "point")
+
+
+# --- the engine-thread side (plain Python) ------------------------------------------------
+@dataclass(frozen=True)
+class WalkState:
+    """Where the walk is, as plain values for the GUI thread."""
+
+    phase: Phase | None
+    position: int  # −1: before the first phase (the session as it was)
+    n_phases: int
+    names: tuple[str, ...]
+    step: int  # the session's step count now
+    start_step: int
+    batch: tuple[int, ...]  # dataset indices of the batch (empty before the batch phase)
+    delta: dict[int, np.ndarray] = field(default_factory=dict)  # layer → mean |δ| per unit
+    note: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.position == self.n_phases - 1
+
+
+def training_position(dataset, index: int) -> int:
+    """Where dataset point ``index`` sits among the training points (what a batch
+    indexes); ValueError for a test point."""
+    train = np.flatnonzero(~dataset.is_test).tolist()
+    if index not in train:
+        raise ValueError(
+            f"point #{index} is a test point: pick a training point to step on it alone"
+        )
+    return train.index(index)
+
+
+class WalkDriver:
+    """Owns the phase walk. Every method runs in the engine thread with the session."""
+
+    def __init__(self) -> None:
+        self.walk: PhaseWalk | None = None
+        self._phases: dict[int, Phase] = {}
+        self._owner: tuple = ()
+        self._batch: tuple[int, ...] = ()
+
+    # --- validity ------------------------------------------------------------------------
+    def _matches(self, s) -> bool:
+        w = self.walk
+        if w is None:
+            return False
+        params, dataset, hyper, net = self._owner
+        expected = w.start.step + (1 if w.done else 0)
+        return (
+            s.net is net
+            and s.params is params
+            and s.dataset is dataset
+            and s.hyper == hyper
+            and s.step_count == expected
+        )
+
+    def abandon(self, s) -> None:
+        """Drop the walk; one left half-way is undone first (the batch draw included)."""
+        w = self.walk
+        if w is not None and self._matches(s) and 0 <= w.position and not w.done:
+            s.restore(w.start)
+        self.walk = None
+        self._phases = {}
+        self._batch = ()
+
+    def _begin(self, s, point: int | None) -> str:
+        note = ""
+        if self.walk is not None and not self._matches(s):
+            note = "The session changed since the last phase: a new step was started."
+        self.abandon(s)
+        if s.n_train == 0:
+            raise ValueError("there are no training points to step on")
+        indices = None
+        if point is not None:
+            indices = np.array([training_position(s.dataset, point)])
+        self.walk = PhaseWalk(s, indices)
+        self._owner = (s.params, s.dataset, s.hyper, s.net)
+        return note
+
+    def _state(self, s, note: str = "") -> WalkState:
+        w = self.walk
+        if w is None:
+            return WalkState(None, -1, 0, (), s.step_count, s.step_count, (), {}, note)
+        delta = {
+            ph.layer: np.abs(ph.arrays[f"δ{sup(ph.layer)}"]).mean(axis=1)
+            for i, ph in self._phases.items()
+            if ph.kind == "delta" and i <= w.position
+        }
+        return WalkState(
+            w.current,
+            w.position,
+            w.n_phases,
+            tuple(w.phase_names()),
+            s.step_count,
+            w.start.step,
+            self._batch if w.position >= 0 else (),
+            delta,
+            note,
+        )
+
+    def _advance(self, s) -> None:
+        w = self.walk
+        phase = w.next()
+        self._phases[phase.index] = phase
+        if phase.kind == "batch":
+            train = np.flatnonzero(~s.dataset.is_test)
+            self._batch = tuple(int(i) for i in train[np.asarray(w._idx)])
+
+    # --- the operations ------------------------------------------------------------------
+    def next(self, s, point: int | None = None) -> WalkState:
+        note = ""
+        if self.walk is None or self.walk.done or not self._matches(s):
+            note = self._begin(s, point)
+        self._advance(s)
+        return self._state(s, note)
+
+    def previous(self, s) -> WalkState:
+        if self.walk is None or not self._matches(s):
+            self.abandon(s)
+            return self._state(s, "Nothing to go back to: the session changed.")
+        if self.walk.position >= 0:
+            self.walk.previous()
+        return self._state(s)
+
+    def finish(self, s, point: int | None = None) -> WalkState:
+        note = ""
+        if self.walk is None or self.walk.done or not self._matches(s):
+            note = self._begin(s, point)
+        while not self.walk.done:
+            self._advance(s)
+        return self._state(s, note)
+
+    def reset(self, s) -> WalkState:
+        self.abandon(s)
+        return self._state(s)
+
+    def batch_xy(self, s) -> tuple[np.ndarray, np.ndarray] | None:
+        """x, y of the walk's batch, if a valid walk has drawn one."""
+        if self.walk is None or not self._matches(s) or self.walk.position < 0:
+            return None
+        return self.walk._x, self.walk._y
+
+
+@dataclass(frozen=True)
+class Summary:
+    step: int
+    timeline: TimelineSummary
+    health: list[LayerHealth]
+    trace: PointTrace | None
+    trace_error: str = ""
+
+
+def summarize(s, point: int | None) -> Summary:
+    trace, err = None, ""
+    if point is not None:
+        try:
+            trace = trace_point(s, point)
+        except IndexError as exc:
+            err = str(exc)
+    return Summary(s.step_count, TimelineSummary.of(s), unit_health(s), trace, err)
+
+
+@dataclass(frozen=True)
+class GradCheckResult:
+    checks: list[ArrayCheck]
+    batch_size: int
+    source: str  # "the walk's batch", "a random batch", "the picked point"
+
+
+def check_gradients(s, driver: WalkDriver, point: int | None) -> GradCheckResult:
+    """Backprop against finite differences on the walk's batch, else on the picked point
+    or a random batch; the session (θ, the RNG) is left exactly as it was."""
+    xy = driver.batch_xy(s)
+    source = "the walk's batch"
+    if xy is None:
+        cp = s.checkpoint()
+        try:
+            if point is not None:
+                idx = np.array([training_position(s.dataset, point)])
+                source = "the picked point"
+            else:
+                idx = s.draw_batch()
+                source = "a random batch"
+            xy = s.batch(idx)
+        finally:
+            s.restore(cp)
+    x, y = xy
+    with np.errstate(all="ignore"):
+        checks = gradient_check(s.net, s.params, x, y, s.hyper.lam)
+    return GradCheckResult(checks, int(x.shape[1]), source)
+
+
+class _Request:
+    """A call for the engine thread that knows who asked; errors come back as values."""
+
+    def __init__(self, owner: QObject, kind: str, fn):
+        self.owner, self.kind, self.fn = owner, kind, fn
+
+    def __call__(self, session):
+        try:
+            return self.fn(session)
+        except Exception as exc:  # noqa: BLE001 - reported in the panel
+            return _Failure(f"{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class _Failure:
+    message: str
+
+
+# --- the GUI side --------------------------------------------------------------------------
+def check_name(name: str) -> str:
+    """'W^(2)' → 'W⁽²⁾'."""
+    kind, _, rest = name.partition("^(")
+    return f"{kind}{sup(int(rest.rstrip(')')))}" if rest else name
+
+
+class GradCheckView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.button = QPushButton("Check gradients (finite differences)")
+        self.button.setObjectName("gradcheckButton")
+        self.status = QLabel(
+            "Compares backprop's dL/dW, dL/db with the five-point central difference of J "
+            "for every entry; pass: worst relative error ≤ 1e−6."
+        )
+        self.status.setWordWrap(True)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("gradcheckTable")
+        self.table.setHorizontalHeaderLabels(
+            ["array", "shape", "max rel. error", "max abs. error", "result"]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.button)
+        lay.addWidget(self.status)
+        lay.addWidget(self.table, 1)
+        self.result: GradCheckResult | None = None
+
+    def set_running(self) -> None:
+        self.button.setEnabled(False)
+        self.status.setText("Checking… (4 evaluations of J per parameter)")
+
+    def set_result(self, r: GradCheckResult) -> None:
+        self.result = r
+        self.button.setEnabled(True)
+        ok = all(c.passed(GRADCHECK_TOL) for c in r.checks)
+        self.status.setText(
+            f"{'All passed' if ok else 'FAILED'} on {r.source} (B = {r.batch_size}), "
+            f"tolerance {GRADCHECK_TOL:g}"
+        )
+        t = self.table
+        t.setRowCount(len(r.checks))
+        for i, c in enumerate(r.checks):
+            passed = c.passed(GRADCHECK_TOL)
+            cells = [
+                check_name(c.name),
+                " × ".join(str(n) for n in c.shape),
+                f"{c.max_rel_error:.2e}",
+                f"{c.max_abs_error:.2e}",
+                "✓ pass" if passed else "✗ FAIL",
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j == 4:
+                    item.setBackground(QBrush(QColor("#D8F0E0" if passed else "#FBE3DA")))
+                    item.setData(Qt.ItemDataRole.UserRole, passed)
+                t.setItem(i, j, item)
+
+    def set_error(self, message: str) -> None:
+        self.button.setEnabled(True)
+        self.status.setText(message)
+
+
+class InspectorPanel(QWidget):
+    """Phase stepping, arrays, the network diagram, one point's trace, the gradient check
+    and the rewind slider, over an ``EngineController``."""
+
+    walkChanged = Signal(object)  # WalkState
+    message = Signal(str)
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self.driver = WalkDriver()  # used only inside engine-thread calls
+        self.state: WalkState | None = None
+        self.summary: Summary | None = None
+        self.picked: int | None = None
+        self.frame = None
+        self._summary_key = None
+        self._summary_busy = False
+        self._summary_again = False
+        self._rewind_busy = False
+        self._rewind_next: int | None = None
+        self._grid: GridEvaluator | None = None
+        self._build()
+        self._build_actions()
+        self._show_state()
+        controller.frameReady.connect(self.on_frame)
+        controller.callDone.connect(self._on_call_done)
+        if controller.latest is not None:
+            self.on_frame(controller.latest)
+
+    # --- construction --------------------------------------------------------------------
+    def _build(self) -> None:
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 1.3)
+        big.setBold(True)
+        self.batch_combo = QComboBox()
+        self.batch_combo.setObjectName("batchMode")
+        self.batch_combo.addItem("random batch (Algorithm 3)", "random")
+        self.batch_combo.addItem("the picked point (B = 1)", "point")
+        self.prev_button = QPushButton("◀ Previous phase")
+        self.prev_button.setObjectName("previousPhase")
+        self.next_button = QPushButton("Next phase ▶")
+        self.next_button.setObjectName("nextPhase")
+        self.finish_button = QPushButton("Finish step ⇥")
+        self.finish_button.setObjectName("finishStep")
+        self.prev_button.setToolTip("Go back one phase (Shift+N, Alt+Left); undoes the update")
+        self.next_button.setToolTip("Compute the next phase (N, Alt+Right); pauses training")
+        self.finish_button.setToolTip("Run the remaining phases of this step (Alt+End)")
+        self.point_spin = QSpinBox()
+        self.point_spin.setObjectName("pickedPoint")
+        self.point_spin.setPrefix("point #")
+        self.point_spin.setRange(-1, 0)
+        self.point_spin.setSpecialValueText("no point picked")
+        self.point_spin.setValue(-1)
+        self.point_spin.setToolTip("The traced point (also set by the canvas's pick tool)")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Batch:"))
+        bar.addWidget(self.batch_combo)
+        bar.addWidget(self.point_spin)
+        bar.addSpacing(12)
+        bar.addWidget(self.prev_button)
+        bar.addWidget(self.next_button)
+        bar.addWidget(self.finish_button)
+        bar.addStretch(1)
+
+        self.counter = QLabel("")
+        self.counter.setObjectName("phaseCounter")
+        self.counter.setWordWrap(True)
+        self.counter.setTextFormat(Qt.TextFormat.RichText)
+        self.title = QLabel("Press “Next phase” to walk through one training step.")
+        self.title.setObjectName("phaseTitle")
+        self.title.setFont(big)
+        self.equation = QLabel("")
+        self.equation.setObjectName("phaseEquation")
+        eq = QFont(self.font())
+        eq.setPointSizeF(eq.pointSizeF() * 1.2)
+        self.equation.setFont(eq)
+        self.equation.setWordWrap(True)
+        self.equation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel("")
+        self.note.setStyleSheet("color:#5A3300;")
+        self.note.setWordWrap(True)
+
+        self.algorithm = QListWidget()
+        self.algorithm.setObjectName("algorithm")
+        self.algorithm.addItems(list(ALGORITHM))
+        self.algorithm.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.algorithm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        head = self.algorithm.item(0)
+        hf = QFont(self.font())
+        hf.setBold(True)
+        head.setFont(hf)
+        rows_h = self.algorithm.sizeHintForRow(0) * len(ALGORITHM) + 2 * self.algorithm.frameWidth()
+        self.algorithm.setFixedHeight(rows_h + 4)
+
+        self.diagram = NetworkDiagram()
+        self.arrays = ArrayPanel()
+        self.hover_label = QLabel("Hover a cell to read its value.")
+        self.hover_label.setObjectName("hoverValue")
+        arrays_tab = QWidget()
+        al = QVBoxLayout(arrays_tab)
+        al.setContentsMargins(0, 0, 0, 0)
+        al.addWidget(self.arrays, 1)
+        al.addWidget(self.hover_label)
+        self.trace_view = TraceView()
+        self.gradcheck = GradCheckView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(arrays_tab, "Arrays of the phase")
+        self.tabs.addTab(self.trace_view, "Trace one point")
+        self.tabs.addTab(self.gradcheck, "Gradient check")
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.diagram)
+        left.addWidget(self.algorithm)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([640, 800])
+
+        self.timeline = TimelineSlider()
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(bar)
+        lay.addWidget(self.counter)
+        lay.addWidget(self.title)
+        lay.addWidget(self.equation)
+        lay.addWidget(self.note)
+        lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.timeline)
+
+        self.next_button.clicked.connect(self.next_phase)
+        self.prev_button.clicked.connect(self.previous_phase)
+        self.finish_button.clicked.connect(self.finish_step)
+        self.batch_combo.currentIndexChanged.connect(self._on_batch_mode)
+        self.point_spin.valueChanged.connect(self._on_point_spin)
+        self.arrays.hovered.connect(self._on_hover)
+        self.gradcheck.button.clicked.connect(self.check_gradients)
+        self.timeline.rewindRequested.connect(self.rewind)
+
+    def _build_actions(self) -> None:
+        def act(text, keys, slot):
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.next_action = act("Next phase", NEXT_KEYS, self.next_phase)
+        self.previous_action = act("Previous phase", PREVIOUS_KEYS, self.previous_phase)
+        self.finish_action = act("Finish step", FINISH_KEYS, self.finish_step)
+
+    # --- requests to the engine thread ---------------------------------------------------
+    def _call(self, kind: str, fn) -> None:
+        self.controller.call_in_engine(_Request(self, kind, fn))
+
+    def _batch_point(self) -> int | None:
+        return self.picked if self.batch_combo.currentData() == "point" else None
+
+    @Slot()
+    def next_phase(self) -> None:
+        point = self._batch_point()
+        if self.batch_combo.currentData() == "point" and point is None:
+            self._say("Pick a training point first (pick tool, or the point number).")
+            return
+        self.controller.set_running(False)
+        d = self.driver
+        self._call("walk", lambda s: d.next(s, point))
+
+    @Slot()
+    def previous_phase(self) -> None:
+        self.controller.set_running(False)
+        d = self.driver
+        self._call("walk", d.previous)
+
+    @Slot()
+    def finish_step(self) -> None:
+        point = self._batch_point()
+        if self.batch_combo.currentData() == "point" and point is None:
+            self._say("Pick a training point first (pick tool, or the point number).")
+            return
+        self.controller.set_running(False)
+        d = self.driver
+        self._call("walk", lambda s: d.finish(s, point))
+
+    def abandon_walk(self) -> None:
+        """Undo a half-done walk (if any) so the session is where it was."""
+        d = self.driver
+        self._call("walk", d.reset)
+
+    @Slot()
+    def check_gradients(self) -> None:
+        self.gradcheck.set_running()
+        d, point = self.driver, self._batch_point()
+        self._call("gradcheck", lambda s: check_gradients(s, d, point))
+
+    @Slot(int)
+    def rewind(self, step: int) -> None:
+        if self._rewind_busy:
+            self._rewind_next = step
+            return
+        self._rewind_busy = True
+        self.controller.set_running(False)
+        d = self.driver
+
+        def go(s):
+            d.abandon(s)
+            kept = s.timeline.rewind(s, step)
+            return kept, d._state(s), TimelineSummary.of(s)
+
+        self._call("rewind", go)
+
+    @Slot(int)
+    def set_picked_point(self, index: int) -> None:
+        """A dataset index (the canvas's ``pointPicked``); traces it."""
+        self.picked = int(index) if index is not None and index >= 0 else None
+        if self.point_spin.value() != (index if self.picked is not None else -1):
+            self.point_spin.blockSignals(True)
+            self.point_spin.setValue(self.picked if self.picked is not None else -1)
+            self.point_spin.blockSignals(False)
+        if self.picked is not None:
+            self.tabs.setCurrentWidget(self.trace_view)
+        self._request_summary(force=True)
+
+    def _request_summary(self, force: bool = False) -> None:
+        if self._summary_busy:
+            self._summary_again = True
+            return
+        self._summary_busy = True
+        point = self.picked
+        self._call("summary", lambda s: summarize(s, point))
+
+    # --- replies ---------------------------------------------------------------------------
+    @Slot(object)
+    def _on_call_done(self, fn_result) -> None:
+        fn, result = fn_result
+        if not isinstance(fn, _Request) or fn.owner is not self:
+            return
+        kind = fn.kind
+        if kind == "summary":
+            self._summary_busy = False
+            if self._summary_again:
+                self._summary_again = False
+                self._request_summary()
+        elif kind == "rewind":
+            self._rewind_busy = False
+            if self._rewind_next is not None:
+                step, self._rewind_next = self._rewind_next, None
+                self.rewind(step)
+        if isinstance(result, _Failure):
+            if kind == "gradcheck":
+                self.gradcheck.set_error(result.message)
+            self._say(result.message)
+            return
+        if kind == "walk":
+            self.state = result
+            self._show_state()
+            self.walkChanged.emit(result)
+        elif kind == "summary":
+            self._show_summary(result)
+        elif kind == "gradcheck":
+            self.gradcheck.set_result(result)
+        elif kind == "rewind":
+            kept, state, timeline = result
+            self.state = state
+            self._show_state()
+            self.timeline.set_summary(timeline)
+            self._say(f"Rewound to step {kept:,}: training goes on from there.")
+
+    # --- frames ----------------------------------------------------------------------------
+    @Slot(object)
+    def on_frame(self, frame) -> None:
+        self.frame = frame
+        snap = frame.snapshot
+        arch = snap.arch
+        self.diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
+        self.diagram.set_weights(list(snap.params.W))
+        self._update_maps(frame)
+        ds = snap.dataset
+        self.point_spin.setMaximum(max(0, len(ds) - 1))
+        if self.picked is not None and self.picked >= len(ds):
+            self.set_picked_point(-1)
+        key = (
+            snap.step,
+            id(ds),
+            arch,
+            snap.hyper,
+            tuple(float(w.sum()) for w in snap.params.W),
+        )
+        if key != self._summary_key:
+            self._summary_key = key
+            self._request_summary()
+
+    def _update_maps(self, frame) -> None:
+        snap = frame.snapshot
+        ds = snap.dataset
+        g = self._grid
+        if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
+            g = GridEvaluator(
+                GridSpec(frame.extent, THUMB_RESOLUTION), snap.spec.features, ds.input_dim
+            )
+            self._grid = g
+        net = Network(snap.arch, head_for(ds.task, ds.n_classes))
+        hidden = g.hidden_maps(net, snap.params)
+        self.diagram.set_maps(hidden, frame.grid)
+
+    # --- drawing ---------------------------------------------------------------------------
+    def _show_state(self) -> None:
+        st = self.state
+        running_walk = st is not None and st.n_phases > 0
+        self.prev_button.setEnabled(running_walk and st.position >= 0)
+        self.previous_action.setEnabled(self.prev_button.isEnabled())
+        if st is None or st.phase is None:
+            self.title.setText(
+                "Press “Next phase” (N) to walk through one training step."
+                if st is None or st.n_phases == 0
+                else f"Before step {st.start_step + 1}: the session as it was."
+            )
+            self.equation.setText("")
+            self.counter.setText(self._counter_html(st))
+            self.arrays.set_arrays({})
+            self._highlight_line(None)
+            self.diagram.set_focus(None)
+            self.diagram.set_delta({})
+            self.note.setText(st.note if st is not None else "")
+            return
+        ph = st.phase
+        self.title.setText(ph.title)
+        self.equation.setText(ph.equation)
+        self.counter.setText(self._counter_html(st))
+        self.note.setText(st.note)
+        self.arrays.set_arrays(ph.arrays)
+        self._highlight_line(ph.algorithm_line)
+        focus = 0 if ph.kind == "batch" else ph.layer
+        self.diagram.set_focus(focus, ph.kind)
+        self.diagram.set_delta(st.delta)
+        self.next_button.setText("Next step ▶" if st.done else "Next phase ▶")
+
+    def _counter_html(self, st: WalkState | None) -> str:
+        if st is None or not st.names:
+            return ""
+        parts = []
+        for i, name in enumerate(st.names):
+            if i == st.position:
+                parts.append(
+                    f"<span style='background:#FFD666; font-weight:bold'>&nbsp;{name}&nbsp;</span>"
+                )
+            elif i < st.position:
+                parts.append(f"<span style='color:#222'>{name}</span>")
+            else:
+                parts.append(f"<span style='color:#999'>{name}</span>")
+        where = f"phase {st.position + 1} of {st.n_phases}" if st.position >= 0 else "not started"
+        return f"<b>Step {st.start_step + 1}, {where}:</b>&nbsp; " + " › ".join(parts)
+
+    def _highlight_line(self, line: int | None) -> None:
+        for i in range(self.algorithm.count()):
+            item = self.algorithm.item(i)
+            on = i == line
+            item.setBackground(QBrush(QColor("#FFD666") if on else QColor(0, 0, 0, 0)))
+            f = QFont(self.font())
+            f.setBold(on or i == 0)
+            item.setFont(f)
+        if line is not None:
+            self.algorithm.scrollToItem(self.algorithm.item(line))
+
+    def _show_summary(self, summary: Summary) -> None:
+        self.summary = summary
+        self.timeline.set_summary(summary.timeline)
+        dead = {h.layer: h.dead for h in summary.health}
+        sat = {h.layer: h.saturated for h in summary.health}
+        self.diagram.set_health(dead, sat)
+        if summary.trace is not None:
+            head = self.frame.snapshot.arch.head if self.frame is not None else "bernoulli"
+            self.trace_view.set_trace(summary.trace, head)
+        elif summary.trace_error:
+            self.trace_view.clear(summary.trace_error)
+
+    def _say(self, text: str) -> None:
+        self.note.setText(text)
+        self.message.emit(text)
+
+    # --- small slots -------------------------------------------------------------------------
+    def _on_hover(self, text: str) -> None:
+        self.hover_label.setText(text or "Hover a cell to read its value.")
+
+    def _on_point_spin(self, value: int) -> None:
+        self.set_picked_point(value)
+
+    def _on_batch_mode(self, _i: int) -> None:
+        # a walk on the other kind of batch is undone; the next press starts afresh
+        if self.state is not None and self.state.position >= 0 and not self.state.done:
+            self.abandon_walk()
