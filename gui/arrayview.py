@@ -24,10 +24,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .colors import NEUTRAL, REGRESSION_HIGH_HEX, REGRESSION_LOW_HEX, diverging_lut, hex_to_rgb
+from .colors import NEUTRAL, REGRESSION_HIGH_HEX, REGRESSION_LOW_HEX, hex_to_rgb
+
+
+def _sign_lut(n: int = 255) -> np.ndarray:
+    """n×4 (n odd): blue at −limit, the neutral exactly in the middle (0), vermillion at
+    +limit; the Okabe–Ito ends of the regression map."""
+    low, high = hex_to_rgb(REGRESSION_LOW_HEX), hex_to_rgb(REGRESSION_HIGH_HEX)
+    t = np.abs(np.linspace(-1.0, 1.0, n))[:, None]
+    end = np.where(np.arange(n)[:, None] < n // 2, np.asarray(low, float), np.asarray(high, float))
+    lut = np.empty((n, 4), np.uint8)
+    lut[:, :3] = np.rint((1.0 - t) * np.asarray(NEUTRAL, float) + t * end).astype(np.uint8)
+    lut[:, 3] = 255
+    lut.flags.writeable = False
+    return lut
+
 
 # negative: blue, 0: light neutral, positive: vermillion (Okabe–Ito, as the regression map)
-SIGN_LUT = diverging_lut(hex_to_rgb(REGRESSION_LOW_HEX), NEUTRAL, hex_to_rgb(REGRESSION_HIGH_HEX))
+SIGN_LUT = _sign_lut()
 NEGATIVE_HEX = REGRESSION_LOW_HEX
 POSITIVE_HEX = REGRESSION_HIGH_HEX
 NAN_RGBA = (160, 160, 160, 255)
