@@ -5,10 +5,10 @@ The session lives in the engine thread, so everything that touches it runs there
 values that come back:
 
 * ``WalkDriver`` (no Qt) owns the ``PhaseWalk`` in the engine thread. Next / Previous /
-  Finish are queued calls on it, so fast clicks simply run in order. A walk is dropped
-  when someone else changed the session (training, a new network, a rewind...); a walk
-  that is left half-way is first undone, so the run goes on with the numbers it would
-  have had.
+  Finish are queued calls on it, so fast clicks simply run in order. Between phases the
+  session is parked at the start of the step (the batch draw undone), so training,
+  stepping or a rewind started half-way through a walk goes on with exactly the numbers
+  it would have had; the walk is then dropped and the next press starts a new step.
 * Each call makes the worker publish a new frame, so the main window always shows the
   session as the walk left it (after the update, or after undoing it).
 * After each new frame the panel asks once for a ``Summary`` (timeline, unit health, the
@@ -101,6 +101,7 @@ class WalkDriver:
         self._phases: dict[int, Phase] = {}
         self._owner: tuple = ()
         self._batch: tuple[int, ...] = ()
+        self._after_draw = None  # the session just after the batch draw
 
     # --- validity ------------------------------------------------------------------------
     def _matches(self, s) -> bool:
@@ -125,6 +126,7 @@ class WalkDriver:
         self.walk = None
         self._phases = {}
         self._batch = ()
+        self._after_draw = None
 
     def _begin(self, s, point: int | None) -> str:
         note = ""
@@ -163,11 +165,23 @@ class WalkDriver:
 
     def _advance(self, s) -> None:
         w = self.walk
+        if w.position == w.n_phases - 2 and self._after_draw is not None:
+            s.restore(self._after_draw)  # the update goes on from the drawn batch
         phase = w.next()
         self._phases[phase.index] = phase
         if phase.kind == "batch":
+            self._after_draw = s.checkpoint()
             train = np.flatnonzero(~s.dataset.is_test)
             self._batch = tuple(int(i) for i in train[np.asarray(w._idx)])
+        self._park(s)
+
+    def _park(self, s) -> None:
+        """Between phases the session is kept exactly as at the start of the step (the
+        batch draw undone too), so whatever runs meanwhile (play, step, rewind, a new
+        network) finds an untouched session; the draw is put back for the update."""
+        w = self.walk
+        if w is not None and 0 <= w.position and not w.done:
+            s.restore(w.start)
 
     # --- the operations ------------------------------------------------------------------
     def next(self, s, point: int | None = None) -> WalkState:
@@ -183,6 +197,7 @@ class WalkDriver:
             return self._state(s, "Nothing to go back to: the session changed.")
         if self.walk.position >= 0:
             self.walk.previous()
+            self._park(s)
         return self._state(s)
 
     def finish(self, s, point: int | None = None) -> WalkState:

@@ -58,7 +58,12 @@ def make_session(dataset=None, hidden=(4, 4), activation="tanh", steps=0, **kw) 
     s = TrainingSession(
         dataset if dataset is not None else xor_dataset(),
         NetworkSpec(hidden=hidden, activation=activation),
-        HyperParameters(alpha=0.1, batch_size=8, optimizer=kw.pop("optimizer", "momentum")),
+        HyperParameters(
+            alpha=0.1,
+            batch_size=8,
+            optimizer=kw.pop("optimizer", "momentum"),
+            batching=kw.pop("batching", "random"),
+        ),
         seed=3,
         **kw,
     )
@@ -193,6 +198,23 @@ def test_previous_restores_the_exact_earlier_state(qtbot, open_panel):
     # forward again: the same step as before
     click_until(qtbot, panel, panel.finish_button, n - 1)
     assert same(engine_state(qtbot, panel)[0], after[0])
+
+
+@pytest.mark.parametrize("batching", ["random", "epochs"])
+def test_training_in_the_middle_of_a_walk_goes_on_as_if_there_was_none(qtbot, open_panel, batching):
+    panel = open_panel(make_session(steps=5, batching=batching))
+    for i in range(6):  # the batch is drawn, the forward pass and the likelihood done
+        click_until(qtbot, panel, panel.next_button, i)
+    c = panel.controller
+    c.step(3)  # the main window's "step" (play works the same way)
+    qtbot.waitUntil(lambda: c.latest.snapshot.step == 8, timeout=5000)
+    reference = make_session(steps=8, batching=batching)
+    assert same(engine_params(qtbot, panel), params_of(reference))
+    click_until(qtbot, panel, panel.next_button, 0)  # a new walk, from step 8
+    assert panel.state.start_step == 8 and "session changed" in panel.note.text()
+    click_until(qtbot, panel, panel.finish_button, 14)
+    reference.step(1)
+    assert same(engine_params(qtbot, panel), params_of(reference))
 
 
 def test_the_picked_point_as_a_batch_of_one(qtbot, open_panel):
