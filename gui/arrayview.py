@@ -169,9 +169,9 @@ class HeatmapView(QWidget):
         if self.show_text:
             self.cell_w = fm.horizontalAdvance("−0.00") + 10
             self.cell_h = fm.height() + 8
-        else:  # too big to print: small square cells, the matrix at most ~560 px wide
-            side = int(max(4, min(18, 560 // max(cols, 1), 360 // max(rows, 1))))
-            self.cell_w = self.cell_h = side
+        else:  # too big to print: small cells, the matrix at most ~560 × 360 px
+            self.cell_w = int(max(4, min(24, 560 // max(cols, 1))))
+            self.cell_h = int(max(4, min(24, 360 // max(rows, 1))))
         self.title_h = tm.height() + 6
         self.grid_w = cols * self.cell_w
         self.grid_h = rows * self.cell_h

@@ -34,6 +34,8 @@ THUMB_MAX_UNITS = 16  # thumbnails only for layers this narrow
 HOVER_SIZE = 180  # px of the enlarged thumbnail
 WIDTH_BINS = 6
 MAX_EDGE_WIDTH = 6.0
+MAX_EDGES_PER_LAYER = 256  # the strongest weights of a wide layer pair
+OPAQUE_ABOVE = 600  # edges: translucent pens only for small networks (blending is slow)
 DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
 HEALTH_HEX = "#C00000"
 HIGHLIGHT = QColor(255, 214, 102, 90)
@@ -61,7 +63,7 @@ def diagram_layout(
     widths: tuple[int, ...],
     width: float,
     height: float,
-    top: float = 40.0,
+    top: float = 52.0,
     bottom: float = 56.0,
     side: float = 50.0,
 ) -> DiagramLayout:
@@ -82,11 +84,15 @@ def diagram_layout(
 
 
 def edge_batches(
-    W: list[np.ndarray], centres: list[np.ndarray], bins: int = WIDTH_BINS
+    W: list[np.ndarray],
+    centres: list[np.ndarray],
+    bins: int = WIDTH_BINS,
+    max_per_layer: int | None = MAX_EDGES_PER_LAYER,
 ) -> list[tuple[bool, int, np.ndarray]]:
     """Edges grouped for drawing: ``(positive, width_bin, lines)`` with lines K × 4
     (x0, y0, x1, y1). Bin k of 1..bins holds |W| ∈ ((k−1)/bins, k/bins] × max|W|; weights
-    that are exactly 0 (or not finite) are not drawn."""
+    that are exactly 0 (or not finite) are not drawn, and of a wide layer only the
+    ``max_per_layer`` largest |W| (a 64 × 64 hairball reads as noise and paints slowly)."""
     wmax = max((symmetric_limit(w) for w in W), default=1.0)
     out = []
     for layer, w in enumerate(W, 1):
@@ -95,6 +101,9 @@ def edge_batches(
         if rows.size == 0:
             continue
         vals = w[rows, cols]
+        if max_per_layer is not None and vals.size > max_per_layer:
+            top = np.argpartition(np.abs(vals), vals.size - max_per_layer)[-max_per_layer:]
+            rows, cols, vals = rows[top], cols[top], vals[top]
         k = np.clip(np.ceil(np.abs(vals) / wmax * bins), 1, bins).astype(int)
         lines = np.column_stack([a[cols, 0], a[cols, 1], b[rows, 0], b[rows, 1]])
         for positive in (True, False):
@@ -282,7 +291,7 @@ class NetworkDiagram(QWidget):
             return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(HIGHLIGHT)
-        top, bottom = 22.0, self.height() - 44.0
+        top, bottom = 36.0, self.height() - 44.0
         if self.focus_kind == "update":
             x0 = lay.centres[0][0, 0] - lay.radius[0] - 8
             x1 = lay.centres[-1][0, 0] + lay.radius[-1] + 8
@@ -301,15 +310,18 @@ class NetworkDiagram(QWidget):
     def _paint_edges(self, p: QPainter, lay: DiagramLayout) -> None:
         if self._batches is None:
             self._batches = edge_batches(self.W, lay.centres)
-        many = sum(len(b[2]) for b in self._batches) > 4000
+        many = sum(len(b[2]) for b in self._batches) > OPAQUE_ABOVE
         p.setRenderHint(QPainter.RenderHint.Antialiasing, not many)
         pos, neg = QColor(POSITIVE_HEX), QColor(NEGATIVE_HEX)
-        for positive, kb, lines in self._batches:
+        for positive, kb, lines in sorted(self._batches, key=lambda e: e[1]):  # strong on top
             c = QColor(pos if positive else neg)
-            c.setAlpha(90 + int(150 * kb / WIDTH_BINS))
             width = max(0.6, MAX_EDGE_WIDTH * kb / WIDTH_BINS)
-            if many:
-                width = min(width, 2.0)
+            if many:  # opaque and thin: light for weak weights instead of transparent
+                k = 0.35 + 0.65 * kb / WIDTH_BINS
+                c = QColor.fromRgbF(*(1 - (1 - x) * k for x in (c.redF(), c.greenF(), c.blueF())))
+                width = min(width, 2.5)
+            else:
+                c.setAlpha(90 + int(150 * kb / WIDTH_BINS))
             p.setPen(QPen(c, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             p.drawLines([QLineF(*row) for row in lines.tolist()])
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -362,24 +374,27 @@ class NetworkDiagram(QWidget):
                     p.drawLine(rect.topRight(), rect.bottomLeft())
 
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
+        """Two lines over each layer: its name (h⁽ℓ⁾) and 'activation · M_ℓ'."""
         f = QFont(self.font())
         f.setBold(True)
-        p.setFont(f)
-        p.setPen(QColor("#222222"))
-        fm = QFontMetrics(f)
+        small = QFont(self.font())
+        fm, sm = QFontMetrics(f), QFontMetrics(small)
         L = len(self.widths) - 1
         for layer, c in enumerate(lay.centres):
             if layer == 0:
-                text = "x = h⁽⁰⁾"
+                name, what = "x = h⁽⁰⁾", "input"
             elif layer == L:
-                text = f"h{sup(L)}  {self.head}"
+                name, what = f"h{sup(L)}", self.head
             else:
-                text = f"h{sup(layer)}  {self.activations[layer - 1]}"
-            text += f"  [{self.widths[layer]}]"
-            w = fm.horizontalAdvance(text)
-            x = float(c[0, 0]) - w / 2
-            x = min(max(2.0, x), self.width() - w - 2.0)
-            p.drawText(QPointF(x, 16), text)
+                name, what = f"h{sup(layer)}", self.activations[layer - 1]
+            what = f"{what} · {self.widths[layer]}"
+            cx = float(c[0, 0])
+            for font, metrics, text, y in ((f, fm, name, 15), (small, sm, what, 31)):
+                p.setFont(font)
+                p.setPen(QColor("#222222") if font is f else QColor("#555555"))
+                w = metrics.horizontalAdvance(text)
+                x = min(max(2.0, cx - w / 2), self.width() - w - 2.0)
+                p.drawText(QPointF(x, y), text)
 
     def _paint_legend(self, p: QPainter) -> None:
         f = QFont(self.font())

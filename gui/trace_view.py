@@ -71,6 +71,9 @@ class TraceView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        tf = QFont(self.table.font())
+        tf.setPointSizeF(tf.pointSizeF() * 1.15)  # legible on a projector
+        self.table.setFont(tf)
         self.layer_spin = QSpinBox()
         self.layer_spin.setObjectName("traceLayer")
         self.layer_spin.setPrefix("layer ℓ = ")

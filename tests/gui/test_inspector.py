@@ -492,8 +492,17 @@ def test_diagram_layout_and_edges():
     assert sum(len(b[2]) for b in widest) == 2  # |W| = 2 is the largest
     big = diagram_layout((2,) + (64,) * 8 + (1,), 1200, 700)
     assert not any(big.thumbs[1:-1])
-    many = edge_batches([np.ones((64, 64))] * 7, big.centres[1:-1] + [big.centres[-2]])
-    assert sum(len(b[2]) for b in many) == 7 * 64 * 64
+    # a wide layer pair draws only its strongest weights
+    w = np.random.default_rng(0).normal(size=(64, 64))
+    many = edge_batches([w] * 7, big.centres[1:-1] + [big.centres[-2]], max_per_layer=256)
+    assert sum(len(b[2]) for b in many) == 7 * 256
+    a, b = big.centres[1], big.centres[2]
+    one = edge_batches([w], [a, b], max_per_layer=256)
+    lines = np.vstack([e[2] for e in one])
+    cols = np.searchsorted(a[:, 1], lines[:, 1])
+    rows = np.searchsorted(b[:, 1], lines[:, 3])
+    drawn = np.sort(np.abs(w[rows, cols]))
+    np.testing.assert_array_equal(drawn, np.sort(np.abs(w).ravel())[-256:])
 
 
 def test_diagram_marks_dead_relu_units_and_enlarges_on_hover(qtbot, open_panel):
