@@ -39,7 +39,10 @@ from backprop_lab.engine import (
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 TICK_SECONDS = 0.008
+GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 50.0
+GATE_WHILE_DRAWING = True
+POLL_MS = 22  # the GUI takes the latest frame at most this often (≈ 45 Hz)
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 GRID_RESOLUTION_2D = 100
@@ -80,6 +83,7 @@ class EngineWorker(QObject):
     diverged = Signal(str)
     errorOccurred = Signal(str)
     message = Signal(str)  # a plain notice (e.g. "no training points")
+    callDone = Signal(object)  # (fn, result) of ``call``
     stopped = Signal()
 
     def __init__(self, session: TrainingSession):
@@ -101,6 +105,10 @@ class EngineWorker(QObject):
         self._lock = threading.Lock()
         self._mailbox: Frame | None = None
         self._notified = False
+        # cleared by the GUI thread while it draws a frame: the worker then waits (without
+        # the GIL) between steps, so drawing is not slowed by GIL hand-offs to the worker
+        self.gui_idle = threading.Event()
+        self.gui_idle.set()
         self.steps_run = 0  # total steps this worker ran (for the benchmark)
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
@@ -208,8 +216,9 @@ class EngineWorker(QObject):
 
     @Slot(object)
     def call(self, fn) -> None:
-        """Run ``fn(session)`` in the engine thread (tests, lesson saving, inspectors)."""
-        self._command(lambda: fn(self.session))
+        """Run ``fn(session)`` in the engine thread (lesson saving, inspectors, tests) and
+        send ``(fn, result)`` back with ``callDone``."""
+        self._command(lambda: self.callDone.emit((fn, fn(self.session))))
 
     # --- internals -----------------------------------------------------------------------
     def _command(self, fn) -> None:
@@ -274,19 +283,26 @@ class EngineWorker(QObject):
             self._dirty = True
         now = time.perf_counter()
         busy = self._running or self._pending > 0
-        if self._dirty and (not busy or now - self._last_publish >= 1.0 / PUBLISH_HZ):
+        due = not busy or now - self._last_publish >= 1.0 / PUBLISH_HZ
+        if self._dirty and due and (not busy or self._mailbox is None):
             self._publish(now)
         if not busy and not self._dirty and self._timer is not None:
             self._timer.stop()  # idle: sleep until the next command
         elif busy:
             self._wake()
 
+    def _yield_to_gui(self) -> None:
+        if not self.gui_idle.is_set():
+            self.gui_idle.wait(GUI_WAIT_LIMIT)
+
     def _run_steps(self, t0: float) -> int:
         s = self.session
+        gate = self._yield_to_gui
         deadline = t0 + TICK_SECONDS
         done = 0
         if self._pending > 0:
             while self._pending > 0 and not s.diverged:
+                gate()
                 n = s.step(1)
                 done += n
                 self._pending -= 1
@@ -295,6 +311,7 @@ class EngineWorker(QObject):
         elif self._running:
             if self._speed <= 0:
                 while not s.diverged:
+                    gate()
                     done += s.step(1)
                     if time.perf_counter() >= deadline:
                         break
@@ -302,6 +319,7 @@ class EngineWorker(QObject):
                 self._budget += (t0 - self._last_tick) * self._speed
                 self._budget = min(self._budget, self._speed * 0.1 + 1.0)  # no burst after a stall
                 while self._budget >= 1.0 and not s.diverged:
+                    gate()
                     done += s.step(1)
                     self._budget -= 1.0
                     if time.perf_counter() >= deadline:
@@ -365,6 +383,7 @@ class EngineController(QObject):
     diverged = Signal(str)
     errorOccurred = Signal(str)
     message = Signal(str)
+    callDone = Signal(object)  # (fn, result)
 
     # commands (queued into the worker thread)
     _cmdRunning = Signal(bool)
@@ -400,11 +419,17 @@ class EngineController(QObject):
         self._cmdSession.connect(w.replace_session)
         self._cmdCall.connect(w.call)
         self._cmdStop.connect(w.stop)
-        w.frameReady.connect(self._on_frame_ready)
+        # the GUI pulls frames at its own pace: a queued signal per frame would keep Qt's
+        # posted-event queue non-empty under load, and posted events starve QTimers
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._on_frame_ready)
+        self._poll.start()
         w.runningChanged.connect(self._on_running)
         w.diverged.connect(self._on_diverged)
         w.errorOccurred.connect(self._on_error)
         w.message.connect(self._on_message)
+        w.callDone.connect(self._on_call_done)
         self.running = False
         self.latest: Frame | None = None
         self._shut = False
@@ -450,6 +475,8 @@ class EngineController(QObject):
         if self._shut:
             return True
         self._shut = True
+        self._poll.stop()
+        self.worker.gui_idle.set()
         if self.thread.isRunning():
             self._cmdStop.emit()
             ok = self.thread.wait(timeout_ms)
@@ -461,9 +488,21 @@ class EngineController(QObject):
     @Slot()
     def _on_frame_ready(self) -> None:
         frame = self.worker.take_frame()
-        if frame is not None:
-            self.latest = frame
+        if frame is None:
+            return
+        self.latest = frame
+        if GATE_WHILE_DRAWING:
+            self.worker.gui_idle.clear()
+        try:
             self.frameReady.emit(frame)
+        finally:
+            # the scene repaints from posted events queued while drawing; re-open the gate
+            # after them
+            QTimer.singleShot(0, self._drawn)
+
+    @Slot()
+    def _drawn(self) -> None:
+        self.worker.gui_idle.set()
 
     @Slot(bool)
     def _on_running(self, running: bool) -> None:
@@ -481,3 +520,7 @@ class EngineController(QObject):
     @Slot(str)
     def _on_message(self, msg: str) -> None:
         self.message.emit(msg)
+
+    @Slot(object)
+    def _on_call_done(self, fn_result) -> None:
+        self.callDone.emit(fn_result)

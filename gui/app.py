@@ -1,0 +1,68 @@
+"""``backprop-lab`` / ``python -m backprop_lab.gui``: open the main window on a preset."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from backprop_lab.engine.datasets import PRESETS
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="backprop-lab",
+        description="Draw 2-D data, design the layers, train, and watch backprop.",
+    )
+    p.add_argument("--preset", default="xor", choices=sorted(PRESETS), help="built-in data set")
+    p.add_argument("--lesson", metavar="FILE", help="open a lesson (scenario) file")
+    p.add_argument("--font-scale", type=float, default=1.0, help="scale all fonts (e.g. 1.5)")
+    p.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
+    p.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="start training, wait about 2 s, save a picture of the window and exit",
+    )
+    p.add_argument("--wait", type=float, default=2.0, help="seconds before --screenshot")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        print(f"--size must look like 1280x800, got {args.size!r}", file=sys.stderr)
+        return 2
+
+    import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Backprop Lab")
+    pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
+    window = MainWindow(preset=args.preset, font_scale=args.font_scale)
+    window.resize(w, h)
+    if args.lesson:
+        window.open_lesson(args.lesson)
+    window.show()
+
+    if args.screenshot:
+        path = args.screenshot
+
+        def shoot() -> None:
+            window.grab().save(path)
+            print(f"saved {path}")
+            window.close()
+
+        QTimer.singleShot(300, window.play)
+        QTimer.singleShot(int(300 + args.wait * 1000), shoot)
+    code = app.exec()
+    window.shutdown()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

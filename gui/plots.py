@@ -1,0 +1,205 @@
+"""Live training plots: loss, accuracy, and the per-layer backward signal δ^(ℓ) = dℒ/dz^(ℓ).
+
+All drawing happens in the GUI thread from a ``Snapshot`` (fresh copies made by the engine
+thread). Curves are re-set from the bounded history each frame; pens are thin and not
+antialiased, and the plot items clip and downsample.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from backprop_lab.engine import Snapshot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from .colors import CLASS_HEX
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+TRAIN_COLOR = "#0072B2"
+TEST_COLOR = "#D55E00"
+# one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
+LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
+
+
+def layer_name(layer: int) -> str:
+    return f"δ⁽{str(layer).translate(SUPERSCRIPT)}⁾"
+
+
+def positive_or_nan(values: np.ndarray) -> np.ndarray:
+    """For log axes: non-positive and non-finite values become NaN (a gap in the curve)."""
+    v = np.array(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        v[~(np.isfinite(v) & (v > 0))] = np.nan
+    return v
+
+
+def delta_columns(history: dict[str, np.ndarray]) -> list[np.ndarray]:
+    """mean |δ^(ℓ)| for ℓ = 1..L from a snapshot's history."""
+    out = []
+    layer = 1
+    while f"delta{layer}" in history:
+        out.append(history[f"delta{layer}"])
+        layer += 1
+    return out
+
+
+def _plot(title: str, y_label: str) -> pg.PlotWidget:
+    w = pg.PlotWidget(background="w")
+    pi = w.getPlotItem()
+    pi.setTitle(title, color="#222")
+    pi.setLabel("left", y_label, color="#222")
+    pi.setLabel("bottom", "step", color="#222")
+    pi.showGrid(x=True, y=True, alpha=0.25)
+    pi.setClipToView(True)
+    pi.setDownsampling(auto=True, mode="peak")
+    pi.setMenuEnabled(False)
+    for ax in ("left", "bottom"):
+        pi.getAxis(ax).enableAutoSIPrefix(False)
+        pi.getAxis(ax).setPen("#444")
+        pi.getAxis(ax).setTextPen("#222")
+    w.setMinimumHeight(110)
+    return w
+
+
+class TrainingPlots(QWidget):
+    """Loss and accuracy against step; mean |δ^(ℓ)| per layer (log) and the current bars."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+
+        opts = QHBoxLayout()
+        self.log_loss_box = QCheckBox("log-scale loss")
+        self.log_loss_box.setChecked(True)
+        opts.addWidget(self.log_loss_box)
+        opts.addStretch(1)
+        lay.addLayout(opts)
+
+        self.loss_plot = _plot("Loss: mean −log p(y|x)", "loss")
+        self.loss_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
+        self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
+        self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
+        self.loss_plot.setLogMode(y=True)
+
+        self.acc_plot = _plot("Accuracy", "accuracy")
+        self.acc_plot.addLegend(offset=(-10, -30), labelTextColor="#222")
+        self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
+        self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
+        self.acc_plot.setYRange(0, 1.02, padding=0)
+        self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
+
+        self.delta_plot = _plot("mean |δ⁽ℓ⁾| per layer   (δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾)", "mean |δ|")
+        self.delta_plot.setLogMode(y=True)
+        self.delta_legend = self.delta_plot.addLegend(
+            offset=(-10, 10), labelTextColor="#222", colCount=4
+        )
+        self.delta_curves: list[pg.PlotDataItem] = []
+
+        self.bars_plot = _plot("Current mean |δ⁽ℓ⁾| (log)", "")
+        self.bars_plot.setLabel("bottom", "layer ℓ")
+        self.bars_plot.setLogMode(y=False)
+        self.bars_plot.setMouseEnabled(x=False, y=False)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, y0=0)
+        self.bars_plot.addItem(self.bars)
+
+        lay.addWidget(self.loss_plot, 3)
+        lay.addWidget(self.acc_plot, 2)
+        lay.addWidget(self.delta_plot, 3)
+        lay.addWidget(self.bars_plot, 2)
+        self.log_loss_box.toggled.connect(self._on_log_loss)
+        self.frames_drawn = 0
+        self._depth = 0
+
+    # --- updates ------------------------------------------------------------------------
+    def _on_log_loss(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+        if self._last is not None:
+            self.update_snapshot(self._last)
+
+    _last: Snapshot | None = None
+
+    def _ensure_layers(self, depth: int) -> None:
+        if depth == self._depth:
+            return
+        for c in self.delta_curves:
+            self.delta_plot.removeItem(c)
+        self.delta_legend.clear()
+        self.delta_curves = []
+        for layer in range(1, depth + 1):
+            color = LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
+            c = self.delta_plot.plot(pen=pg.mkPen(color, width=1), name=layer_name(layer))
+            self.delta_curves.append(c)
+        ax = self.bars_plot.getAxis("bottom")
+        ax.setTicks([[(i, layer_name(i)) for i in range(1, depth + 1)]])
+        self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
+        self._depth = depth
+
+    def update_snapshot(self, snap: Snapshot) -> None:
+        """Redraw every plot from the snapshot (the history is bounded: ≤ 4096 rows)."""
+        self._last = snap
+        h = snap.history
+        steps = h["step"].astype(np.float64)
+        log_loss = self.log_loss_box.isChecked()
+        fix = positive_or_nan if log_loss else (lambda v: v)
+        self.train_loss.setData(steps, fix(h["train_loss"]), connect="finite")
+        self.test_loss.setData(steps, fix(h["test_loss"]), connect="finite")
+        classification = snap.dataset.task == "classification"
+        self.acc_plot.setVisible(classification)
+        if classification:
+            self.train_acc.setData(steps, h["train_acc"], connect="finite")
+            self.test_acc.setData(steps, h["test_acc"], connect="finite")
+        deltas = delta_columns(h)
+        self._ensure_layers(len(deltas))
+        for c, d in zip(self.delta_curves, deltas):
+            c.setData(steps, positive_or_nan(d), connect="finite")
+        current = np.asarray(snap.last.get("delta_mean_abs", np.full(len(deltas), np.nan)))
+        self._set_bars(current)
+        self.frames_drawn += 1
+
+    def _set_bars(self, values: np.ndarray) -> None:
+        """Bars on a log scale drawn by hand: height log10(value) above the smallest decade."""
+        v = positive_or_nan(values)
+        n = len(v)
+        x = np.arange(1, n + 1)
+        if n == 0 or not np.isfinite(v).any():
+            self.bars.setOpts(x=x, height=np.zeros(n), y0=0)
+            return
+        logs = np.log10(v)
+        lo = np.floor(np.nanmin(logs)) - 0.5
+        hi = np.ceil(np.nanmax(logs))
+        heights = np.where(np.isfinite(logs), logs - lo, 0.0)
+        brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
+        self.bars.setOpts(x=x, height=heights, y0=np.full(n, lo), brushes=brushes, width=0.6)
+        ax = self.bars_plot.getAxis("left")
+        ax.setTicks([[(d, f"1e{int(d)}") for d in range(int(lo) + 1, int(hi) + 1)]])
+        self.bars_plot.setYRange(lo, max(hi, lo + 1), padding=0.02)
+
+    def clear(self) -> None:
+        for c in (self.train_loss, self.test_loss, self.train_acc, self.test_acc):
+            c.setData([], [])
+        for c in self.delta_curves:
+            c.setData([], [])
+
+    def set_font_scale(self, scale: float) -> None:
+        pt = max(6.0, 9.0 * scale)
+        font = QFont()
+        font.setPointSizeF(pt)
+        for p in (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot):
+            pi = p.getPlotItem()
+            for ax in ("left", "bottom"):
+                axis = pi.getAxis(ax)
+                axis.setStyle(tickFont=font)
+                axis.label.setFont(font)
+            pi.titleLabel.setText(pi.titleLabel.text, size=f"{pt + 1:.0f}pt", color="#222")
+        for legend in (
+            self.loss_plot.getPlotItem().legend,
+            self.acc_plot.getPlotItem().legend,
+            self.delta_legend,
+        ):
+            if legend is None:
+                continue
+            for _sample, label in legend.items:
+                label.setText(label.text, size=f"{pt:.0f}pt", color="#222")
