@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
@@ -532,7 +533,7 @@ class MainWindow(QMainWindow):
 
     def import_csv(self, path: str | os.PathLike) -> bool:
         try:
-            ds = load_points_csv(path)
+            ds = load_points_csv(Path(path))
         except Exception as exc:  # noqa: BLE001
             self._load_failed(path, exc)
             return False

@@ -1,0 +1,316 @@
+"""The main window, driven through its real widgets (offscreen), against the engine thread."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from backprop_lab.gui.main_window import MainWindow
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QApplication
+
+LONG = 60_000  # generous bound for waits on training (never a timing assertion)
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(preset="xor")
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
+    yield w
+    w.close()
+    assert not w.controller.thread.isRunning()
+
+
+def step_of(w) -> int:
+    return w.latest.snapshot.step
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def engine_value(qtbot, w, fn):
+    """Run ``fn(session)`` in the engine thread and wait for its result."""
+    box = []
+
+    def probe(session):
+        return fn(session)
+
+    def got(fn_result):
+        if fn_result[0] is probe:
+            box.append(fn_result[1])
+
+    w.controller.callDone.connect(got)
+    w.controller.call_in_engine(probe)
+    qtbot.waitUntil(lambda: len(box) == 1, timeout=5000)
+    w.controller.callDone.disconnect(got)
+    return box[0]
+
+
+def test_opens_on_the_preset_ready_to_train(window):
+    snap = window.latest.snapshot
+    assert snap.step == 0
+    assert len(snap.dataset) > 0
+    assert snap.arch.widths == (2, 4, 4, 1)
+    assert "W⁽¹⁾ 4×2, W⁽²⁾ 4×4, W⁽³⁾ 1×4" in window.network_panel.shapes_label.text()
+    assert window.canvas.image.isVisible()
+
+
+def test_width_spin_box_rebuilds_the_network(window, qtbot):
+    spin = window.network_panel.width_spins[0]
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 4, 1), timeout=5000)
+    assert [w.shape for w in window.latest.snapshot.params.W] == [(5, 2), (4, 5), (1, 4)]
+    assert "W⁽¹⁾ 5×2" in window.network_panel.shapes_label.text()
+    click(qtbot, window.network_panel.add_button)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 4, 4, 1), timeout=5000)
+    click(qtbot, window.network_panel.remove_button)
+    click(qtbot, window.network_panel.remove_button)
+    click(qtbot, window.network_panel.remove_button)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 1), timeout=5000)
+    assert not window.network_panel.remove_button.isEnabled()  # 0 hidden layers is the floor
+
+
+def test_width_spin_box_cannot_go_to_zero(window, qtbot):
+    spin = window.network_panel.width_spins[0]
+    spin.setFocus()
+    for _ in range(6):
+        qtbot.keyClick(spin, Qt.Key.Key_Down)
+    assert spin.value() == 1
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 1, 4, 1), timeout=5000)
+
+
+def test_feature_checkbox_changes_the_input_width(window, qtbot):
+    click(qtbot, window.network_panel.feature_boxes["x1*x2"])
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[0] == 3, timeout=5000)
+    assert window.latest.snapshot.spec.features == ("x1", "x2", "x1*x2")
+
+
+def test_step_button_advances_exactly_one_step(window, qtbot):
+    click(qtbot, window.training_panel.step_button)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    qtbot.wait(150)
+    assert step_of(window) == 1
+    assert window.controller.worker.steps_run == 1
+    click(qtbot, window.training_panel.step10_button)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
+    qtbot.wait(150)
+    assert window.controller.worker.steps_run == 11
+
+
+def test_keyboard_step_and_clicker_page_down(window, qtbot):
+    window.canvas.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
+
+
+def test_play_learns_xor_and_updates_image_and_delta_plot(window, qtbot):
+    first = window.latest
+    image0 = np.array(window.canvas.image.image, copy=True)
+    loss0 = first.snapshot.last["train_loss"]
+    click(qtbot, window.training_panel.play_button)
+    qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.last["train_acc"] > 0.95, timeout=LONG)
+    click(qtbot, window.training_panel.play_button)  # pause
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
+    snap = window.latest.snapshot
+    assert snap.last["train_loss"] < loss0
+    assert not np.array_equal(window.canvas.image.image, image0)
+    xs, ys = window.plots.delta_curves[0].getData()
+    assert len(window.plots.delta_curves) == 3  # one curve per layer
+    assert xs is not None and len(xs) > 1
+    assert np.count_nonzero(np.isfinite(ys)) > 1  # (log-mode data: log10 of mean |δ|)
+    assert "step" in window.status_label.text() and "accuracy" in window.status_label.text()
+
+
+def test_pause_stops_the_step_counter(window, qtbot):
+    click(qtbot, window.training_panel.play_button)
+    qtbot.waitUntil(lambda: step_of(window) > 20, timeout=LONG)
+    click(qtbot, window.training_panel.play_button)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
+    s = step_of(window)
+    qtbot.wait(300)
+    assert step_of(window) == s
+    assert window.controller.worker.steps_run == s
+
+
+def test_space_toggles_play(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
+    assert window.training_panel.play_button.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+
+
+def test_closing_while_training_stops_the_thread(qtbot):
+    w = MainWindow(preset="xor")
+    qtbot.addWidget(w)
+    w.show()
+    click(qtbot, w.training_panel.play_button)
+    qtbot.waitUntil(lambda: w.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: w.latest is not None and w.latest.snapshot.step > 0, timeout=LONG)
+    w.close()
+    assert not w.controller.thread.isRunning()
+    assert w.controller.thread.isFinished()
+
+
+def test_engine_exception_shows_a_message_and_app_stays_usable(window, qtbot):
+    def break_step(session):
+        def boom(n=1):
+            raise RuntimeError("simulated engine failure")
+
+        session.step = boom
+
+    window.controller.call_in_engine(break_step)
+    click(qtbot, window.training_panel.step_button)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
+    assert window.banner.kind == "error"
+    assert "simulated engine failure" in window.banner.text
+    assert not window.controller.running
+
+    def repair(session):
+        del session.step  # the class's own method again
+
+    window.controller.call_in_engine(repair)
+    click(qtbot, window.training_panel.step_button)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+
+
+def test_divergence_pauses_and_shows_the_message(window, qtbot):
+    dp, tp = window.data_panel, window.training_panel
+    dp.task_combo.setCurrentIndex(dp.task_combo.findData("regression1"))  # 1-D curve fit
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=5000)
+    tp.alpha_slider.setFocus()
+    qtbot.keyClick(tp.alpha_slider, Qt.Key.Key_End)  # α = 10, the top of the scale
+    assert tp.alpha == pytest.approx(10.0)
+    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.alpha == pytest.approx(10.0), timeout=5000)
+    click(qtbot, tp.play_button)
+    qtbot.waitUntil(lambda: window.latest.snapshot.diverged is not None, timeout=LONG)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    assert window.banner.isVisible() and window.banner.kind == "warning"
+    assert "diverged" in window.banner.text
+    qtbot.waitUntil(lambda: "diverged" in window.status_label.text(), timeout=5000)
+    assert not tp.play_button.isChecked()
+    # still usable: a lower α and a reset train again
+    tp.alpha_slider.setValue(30)  # α = 0.001
+    click(qtbot, tp.reset_button)
+    qtbot.waitUntil(lambda: window.latest.snapshot.diverged is None, timeout=5000)
+    assert not window.banner.isVisible()
+    click(qtbot, tp.step10_button)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+
+
+def test_canvas_click_reaches_the_engine_session(window, qtbot):
+    n0 = engine_value(qtbot, window, lambda s: len(s.dataset))
+    c = window.canvas
+    pos = c.mapFromScene(c.plotItem.vb.mapViewToScene(QPointF(0.5, -0.5)))
+    qtbot.mouseClick(c.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos))
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == n0 + 1, timeout=5000)
+    pts = engine_value(qtbot, window, lambda s: s.dataset.points.copy())
+    assert len(pts) == n0 + 1
+    assert np.allclose(pts[-1], [0.5, -0.5], atol=0.1)
+    assert engine_value(qtbot, window, lambda s: s.n_train) == window.training_panel._n_train
+
+
+def test_empty_dataset_cannot_be_trained_and_says_so(window, qtbot):
+    click(qtbot, window.data_panel.clear_button)
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == 0, timeout=5000)
+    click(qtbot, window.training_panel.play_button)
+    assert window.banner.isVisible()
+    assert "no training points" in window.banner.text
+    assert not window.training_panel.play_button.isChecked()
+    click(qtbot, window.training_panel.step_button)
+    qtbot.wait(200)
+    assert step_of(window) == 0
+    assert "no training points" in window.training_panel.effective_label.text()
+
+
+def test_batch_size_is_clamped_to_the_data(window, qtbot):
+    tp = window.training_panel
+    n_train = tp._n_train
+    tp.batch_spin.setValue(n_train + 100)
+    assert f"effective B = {n_train}" in tp.effective_label.text()
+    click(qtbot, tp.step_button)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    assert engine_value(qtbot, window, lambda s: s.effective_batch_size) == n_train
+
+
+def test_spirals_preset_gives_three_class_softmax(window, qtbot):
+    dp = window.data_panel
+    dp.preset_combo.setCurrentIndex(dp.preset_combo.findData("spirals"))
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.n_classes == 3, timeout=5000)
+    assert window.latest.snapshot.arch.widths[-1] == 3
+    assert window.latest.grid.shape == (3, 100, 100)
+
+
+def test_regression_curve_is_drawn(window, qtbot):
+    dp = window.data_panel
+    dp.task_combo.setCurrentIndex(dp.task_combo.findData("regression1"))
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.canvas.curve.isVisible(), timeout=5000)
+    assert not window.canvas.image.isVisible()
+    assert window.latest.snapshot.spec.features == ("x1",)
+    assert not window.network_panel.feature_boxes["x2"].isEnabled()
+
+
+def test_save_and_open_lesson_round_trip(window, qtbot, tmp_path):
+    click(qtbot, window.training_panel.step10_button)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    path = tmp_path / "lesson.json"
+    window.save_lesson(path)
+    qtbot.waitUntil(path.exists, timeout=5000)
+    click(qtbot, window.training_panel.reset_button)
+    qtbot.waitUntil(lambda: step_of(window) == 0, timeout=5000)
+    assert window.open_lesson(path)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+
+
+def test_failed_load_names_the_problem_and_changes_nothing(window, qtbot, tmp_path):
+    click(qtbot, window.training_panel.step10_button)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    n = len(window.canvas.dataset)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "backprop-lab-scenario", "version": 1, "seed": "x"}')
+    assert not window.open_lesson(bad)
+    assert window.banner.kind == "error" and "broken.json" in window.banner.text
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text("x1,x2,label\n1,2,0\n1,oops,1\n")
+    assert not window.import_csv(bad_csv)
+    assert "bad.csv" in window.banner.text
+    click(qtbot, window.training_panel.step_button)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
+    assert len(window.canvas.dataset) == n == len(window.latest.snapshot.dataset)
+
+
+def test_import_csv(window, qtbot, tmp_path):
+    path = tmp_path / "pts.csv"
+    path.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,-2,2\n")
+    assert window.import_csv(path)
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == 3, timeout=5000)
+    assert window.latest.snapshot.arch.widths[-1] == 3
+
+
+def test_font_scale_shortcuts(window, qtbot):
+    f0 = window.font().pointSizeF()
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.font().pointSizeF() > f0
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.font().pointSizeF() < f0
+    window.presentation_action.trigger()
+    assert window.font_scale == pytest.approx(1.5)
+
+
+def test_export_image(window, tmp_path):
+    path = tmp_path / "shot.png"
+    assert window.export_image(path)
+    assert path.stat().st_size > 1000
+    QApplication.processEvents()
