@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -54,7 +53,7 @@ DEFAULT_PRESET = "xor"
 DEFAULT_SPEC = NetworkSpec(hidden=(4, 4), activation="tanh")
 DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
 DEFAULT_SIZE = (1280, 800)
-PLOTS_HZ = 10.0
+PLOT_EVERY = 2  # while training, one plot is redrawn every PLOT_EVERY frames
 PRESENTATION_SCALE = 1.5
 BANNER_STYLES = {
     "info": "background:#E8F1FA; color:#0B3050; border:1px solid #0072B2;",
@@ -142,7 +141,7 @@ class MainWindow(QMainWindow):
         self.frames_drawn = 0
         self.latest: Frame | None = None
         self._crisp = False
-        self._plots_drawn_at = 0.0
+        self._plot_turn = 0
 
         # --- panels and the initial session ----------------------------------------------
         self.data_panel = DataPanel()
@@ -165,6 +164,7 @@ class MainWindow(QMainWindow):
         self.plots = TrainingPlots()
         self.banner = Banner()
         self.controller = EngineController(session)
+        self.controller.gate_frames = True
         self._build_layout()
         self._build_actions()
         self._connect()
@@ -445,11 +445,15 @@ class MainWindow(QMainWindow):
             else:
                 lo, hi = regression_levels(ds)
                 self.canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
-        # the plots redraw at most PLOTS_HZ: axes and curves cost more than the canvas image
-        now = time.perf_counter()
-        if not frame.running or now - self._plots_drawn_at >= 1.0 / PLOTS_HZ:
+        if frame.running:
+            # one plot per frame, in turn: axes and curves cost more than the canvas image,
+            # and spreading them keeps every frame short
+            parts = TrainingPlots.PARTS
+            self._plot_turn = (self._plot_turn + 1) % (PLOT_EVERY * len(parts))
+            if self._plot_turn % PLOT_EVERY == 0:
+                self.plots.update_snapshot(snap, (parts[self._plot_turn // PLOT_EVERY],))
+        else:
             self.plots.update_snapshot(snap)
-            self._plots_drawn_at = now
         text = status_text(frame)
         if snap.diverged:
             text = f"⚠ diverged   ·   {text}"
@@ -616,6 +620,14 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     # --- lifetime -------------------------------------------------------------------------
+    def event(self, ev) -> bool:
+        handled = super().event(ev)
+        if ev.type() == QEvent.Type.UpdateRequest:
+            # Qt has just repainted the dirty widgets (a low-priority posted event, so it
+            # runs after the frame's item updates): let the engine thread step again
+            self.controller.frame_painted()
+        return handled
+
     def closeEvent(self, event) -> None:
         self.controller.shutdown()
         super().closeEvent(event)

@@ -19,6 +19,7 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
+AXIS_WIDTH = 52
 LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
 
 
@@ -44,6 +45,22 @@ def delta_columns(history: dict[str, np.ndarray]) -> list[np.ndarray]:
     return out
 
 
+def value_range(arrays: list[np.ndarray], log: bool) -> tuple[float, float] | None:
+    """(lo, hi) over the finite values (log10 units for a log axis), padded; None if empty."""
+    vals = [np.asarray(a, dtype=np.float64) for a in arrays if len(a)]
+    if not vals:
+        return None
+    v = np.concatenate(vals)
+    v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
+    if v.size == 0:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    if log:
+        lo, hi = np.log10(lo), np.log10(hi)
+    pad = max(hi - lo, 1e-3 if log else 1e-6) * 0.05
+    return lo - pad, hi + pad
+
+
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(background="w")
     pi = w.getPlotItem()
@@ -51,13 +68,20 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     pi.setLabel("left", y_label, color="#222")
     pi.setLabel("bottom", "step", color="#222")
     pi.showGrid(x=True, y=True, alpha=0.25)
-    pi.setClipToView(True)
+    # no clipToView: the history is always fully in view, and clipping fed back into
+    # auto-range made the plots repaint on every frame
     pi.setDownsampling(auto=True, mode="peak")
     pi.setMenuEnabled(False)
+    # a fixed axis width: tick labels of changing length would otherwise re-layout the plot
+    # (and paint it twice) on every update
+    pi.getAxis("left").setWidth(AXIS_WIDTH)
     for ax in ("left", "bottom"):
         pi.getAxis(ax).enableAutoSIPrefix(False)
         pi.getAxis(ax).setPen("#444")
         pi.getAxis(ax).setTextPen("#222")
+    # ranges are set explicitly on each update: pyqtgraph's auto-range runs while painting
+    # and schedules a second paint
+    pi.getViewBox().disableAutoRange()
     w.setMinimumHeight(110)
     return w
 
@@ -137,26 +161,43 @@ class TrainingPlots(QWidget):
         self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
         self._depth = depth
 
-    def update_snapshot(self, snap: Snapshot) -> None:
-        """Redraw every plot from the snapshot (the history is bounded: ≤ 4096 rows)."""
+    PARTS = ("loss", "acc", "delta", "bars")
+
+    def update_snapshot(self, snap: Snapshot, parts: tuple[str, ...] = PARTS) -> None:
+        """Redraw the named plots from the snapshot (the history is bounded: ≤ 4096 rows).
+        While training, the window updates one plot per frame so no frame stalls long."""
         self._last = snap
         h = snap.history
         steps = h["step"].astype(np.float64)
-        log_loss = self.log_loss_box.isChecked()
-        fix = positive_or_nan if log_loss else (lambda v: v)
-        self.train_loss.setData(steps, fix(h["train_loss"]), connect="finite")
-        self.test_loss.setData(steps, fix(h["test_loss"]), connect="finite")
-        classification = snap.dataset.task == "classification"
-        self.acc_plot.setVisible(classification)
-        if classification:
-            self.train_acc.setData(steps, h["train_acc"], connect="finite")
-            self.test_acc.setData(steps, h["test_acc"], connect="finite")
+        x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
+        if "loss" in parts:
+            log_loss = self.log_loss_box.isChecked()
+            fix = positive_or_nan if log_loss else (lambda v: v)
+            self.train_loss.setData(steps, fix(h["train_loss"]), connect="finite")
+            self.test_loss.setData(steps, fix(h["test_loss"]), connect="finite")
+            self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
+            r = value_range([h["train_loss"], h["test_loss"]], log_loss)
+            if r is not None:
+                self.loss_plot.setYRange(*r, padding=0)
+        if "acc" in parts:
+            classification = snap.dataset.task == "classification"
+            self.acc_plot.setVisible(classification)
+            if classification:
+                self.train_acc.setData(steps, h["train_acc"], connect="finite")
+                self.test_acc.setData(steps, h["test_acc"], connect="finite")
+                self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
         deltas = delta_columns(h)
         self._ensure_layers(len(deltas))
-        for c, d in zip(self.delta_curves, deltas):
-            c.setData(steps, positive_or_nan(d), connect="finite")
-        current = np.asarray(snap.last.get("delta_mean_abs", np.full(len(deltas), np.nan)))
-        self._set_bars(current)
+        if "delta" in parts:
+            for c, d in zip(self.delta_curves, deltas):
+                c.setData(steps, positive_or_nan(d), connect="finite")
+            self.delta_plot.setXRange(0.0, x_hi, padding=0.02)
+            r = value_range(deltas, True)
+            if r is not None:
+                self.delta_plot.setYRange(*r, padding=0)
+        if "bars" in parts:
+            current = snap.last.get("delta_mean_abs", np.full(len(deltas), np.nan))
+            self._set_bars(np.asarray(current))
         self.frames_drawn += 1
 
     def _set_bars(self, values: np.ndarray) -> None:

@@ -41,8 +41,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 TICK_SECONDS = 0.008
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 50.0
-GATE_WHILE_DRAWING = True
-POLL_MS = 22  # the GUI takes the latest frame at most this often (≈ 45 Hz)
+POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 GRID_RESOLUTION_2D = 100
@@ -431,6 +430,10 @@ class EngineController(QObject):
         w.message.connect(self._on_message)
         w.callDone.connect(self._on_call_done)
         self.running = False
+        # with gate_frames, the worker pauses between steps from taking a frame until
+        # ``frame_painted()``: drawing then never waits for GIL hand-offs to the worker
+        # (the window sets it and calls frame_painted after each repaint)
+        self.gate_frames = False
         self.latest: Frame | None = None
         self._shut = False
         self.thread.start()
@@ -491,17 +494,20 @@ class EngineController(QObject):
         if frame is None:
             return
         self.latest = frame
-        if GATE_WHILE_DRAWING:
+        if self.gate_frames:
             self.worker.gui_idle.clear()
         try:
             self.frameReady.emit(frame)
         finally:
-            # the scene repaints from posted events queued while drawing; re-open the gate
-            # after them
-            QTimer.singleShot(0, self._drawn)
+            if not self.gate_frames:
+                self._drawn()
 
     @Slot()
     def _drawn(self) -> None:
+        self.worker.gui_idle.set()
+
+    def frame_painted(self) -> None:
+        """The window calls this once the frame is on screen: the worker steps again."""
         self.worker.gui_idle.set()
 
     @Slot(bool)
