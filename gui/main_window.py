@@ -172,6 +172,11 @@ class MainWindow(QMainWindow):
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
 
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if self._sized:
+            self.fit_splitter()
+
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
         left = QWidget()
@@ -203,7 +208,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self.splitter.setSizes([340, 560, 380])
+        self._sized = False
 
         self.status_label = QLabel("ready")
         self.statusBar().addPermanentWidget(self.status_label, 1)
@@ -224,7 +229,8 @@ class MainWindow(QMainWindow):
             self.tool_buttons[name] = b
             bar.addWidget(b)
         self.tool_buttons["draw"].setChecked(True)
-        self.class_label = QLabel("Class (keys 1–8)")
+        self.class_label = QLabel("Class")
+        self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
         self.class_combo = QComboBox()
         for k in range(len(CLASS_HEX)):
             self.class_combo.addItem(f"● {k + 1}", k)
@@ -235,8 +241,10 @@ class MainWindow(QMainWindow):
         self.value_spin.setSingleStep(0.1)
         self.value_spin.setValue(1.0)
         self.value_spin.setToolTip("Target of new points (2-D regression)")
-        self.test_box = QCheckBox("new points are test")
-        self.crisp_box = QCheckBox("crisp boundary")
+        self.test_box = QCheckBox("as test")
+        self.test_box.setToolTip("New points are test points (not trained on)")
+        self.crisp_box = QCheckBox("crisp")
+        self.crisp_box.setToolTip("Draw the decision boundary as a sharp line")
         for w in (self.class_label, self.class_combo, self.value_label, self.value_spin):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -605,7 +613,9 @@ class MainWindow(QMainWindow):
             pi.getAxis(side).setStyle(tickFont=tick)
             pi.getAxis(side).label.setFont(tick)
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
-        self.controls_scroll.setMinimumWidth(int(340 * scale))
+        self.controls_scroll.setMinimumWidth(int(320 * scale))
+        if self._sized:
+            self.fit_splitter()
 
     def _font_up(self) -> None:
         self.set_font_scale(self.font_scale * 1.15)
@@ -620,6 +630,19 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     # --- lifetime -------------------------------------------------------------------------
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self._sized:
+            self._sized = True
+            self.fit_splitter()
+
+    def fit_splitter(self) -> None:
+        """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
+        w = max(self.width(), 800)
+        left = self.controls_scroll.minimumWidth()
+        right = max(int(0.3 * w), 340)
+        self.splitter.setSizes([left, max(200, w - left - right), right])
+
     def event(self, ev) -> bool:
         handled = super().event(ev)
         if ev.type() == QEvent.Type.UpdateRequest:

@@ -46,6 +46,14 @@ ALPHA_MIN_LOG, ALPHA_MAX_LOG, ALPHA_TICKS_PER_DECADE = -5, 1, 10
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
 
 
+def compact(layout) -> None:
+    """Tighter spacing, so the three panels fit a 720-pixel-high screen."""
+    layout.setContentsMargins(6, 4, 6, 4)
+    layout.setSpacing(4)
+    if isinstance(layout, QFormLayout):
+        layout.setVerticalSpacing(3)
+
+
 def task_key(ds: Dataset) -> str:
     if ds.task == "classification":
         return "classification"
@@ -90,6 +98,7 @@ class DataPanel(QGroupBox):
         super().__init__("Data", parent)
         self._data_seed = 0
         form = QFormLayout(self)
+        compact(form)
         self.task_combo = QComboBox()
         for key, (label, _) in TASK_PRESETS.items():
             self.task_combo.addItem(label, key)
@@ -267,6 +276,7 @@ class NetworkPanel(QGroupBox):
         self._out = 1
         self._quiet = False
         lay = QVBoxLayout(self)
+        compact(lay)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Hidden layers"))
@@ -441,7 +451,9 @@ class TrainingPanel(QGroupBox):
         self._n_train = 0
         self._quiet = False
         lay = QVBoxLayout(self)
+        compact(lay)
         form = QFormLayout()
+        compact(form)
         lay.addLayout(form)
 
         self.alpha_slider = QSlider(Qt.Orientation.Horizontal)

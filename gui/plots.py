@@ -7,6 +7,8 @@ antialiased, and the plot items clip and downsample.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
@@ -20,6 +22,7 @@ TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
 AXIS_WIDTH = 52
+LEGEND_BRUSH = (255, 255, 255, 210)
 LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
 
 
@@ -61,6 +64,25 @@ def value_range(arrays: list[np.ndarray], log: bool) -> tuple[float, float] | No
     return lo - pad, hi + pad
 
 
+def log_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    """Labelled ticks for a log10 axis spanning [lo, hi] (log10 units): the decades, plus
+    2× and 5× when fewer than three decades are in view; every label is short."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    mults = (1, 2, 5) if hi - lo < 3 else (1,)
+    ticks = []
+    for d in range(math.floor(lo), math.ceil(hi) + 1):
+        for m in mults:
+            v = math.log10(m) + d
+            if lo <= v <= hi:
+                ticks.append((v, f"{m * 10.0**d:.3g}"))
+    if len(ticks) < 2:  # a narrow range: label its ends too
+        span = hi - lo
+        for v in (lo + 0.1 * span, hi - 0.1 * span):
+            ticks.append((v, f"{10.0**v:.2g}"))
+    return ticks
+
+
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(background="w")
     pi = w.getPlotItem()
@@ -92,7 +114,7 @@ class TrainingPlots(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setContentsMargins(0, 0, 6, 0)
         lay.setSpacing(2)
 
         opts = QHBoxLayout()
@@ -103,13 +125,13 @@ class TrainingPlots(QWidget):
         lay.addLayout(opts)
 
         self.loss_plot = _plot("Loss: mean −log p(y|x)", "loss")
-        self.loss_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
+        self.loss_plot.addLegend(offset=(-10, 10), labelTextColor="#222", brush=LEGEND_BRUSH)
         self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.loss_plot.setLogMode(y=True)
 
         self.acc_plot = _plot("Accuracy", "accuracy")
-        self.acc_plot.addLegend(offset=(-10, -30), labelTextColor="#222")
+        self.acc_plot.addLegend(offset=(-10, -10), labelTextColor="#222", brush=LEGEND_BRUSH)
         self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.acc_plot.setYRange(0, 1.02, padding=0)
@@ -118,7 +140,7 @@ class TrainingPlots(QWidget):
         self.delta_plot = _plot("mean |δ⁽ℓ⁾| per layer   (δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾)", "mean |δ|")
         self.delta_plot.setLogMode(y=True)
         self.delta_legend = self.delta_plot.addLegend(
-            offset=(-10, 10), labelTextColor="#222", colCount=4
+            offset=(-10, 10), labelTextColor="#222", brush=LEGEND_BRUSH, colCount=4
         )
         self.delta_curves: list[pg.PlotDataItem] = []
 
@@ -179,6 +201,9 @@ class TrainingPlots(QWidget):
             r = value_range([h["train_loss"], h["test_loss"]], log_loss)
             if r is not None:
                 self.loss_plot.setYRange(*r, padding=0)
+                # pyqtgraph labels every minor tick of a short log axis: set our own
+                ticks = [log_ticks(*r)] if log_loss else None
+                self.loss_plot.getAxis("left").setTicks(ticks)
         if "acc" in parts:
             classification = snap.dataset.task == "classification"
             self.acc_plot.setVisible(classification)
@@ -195,6 +220,7 @@ class TrainingPlots(QWidget):
             r = value_range(deltas, True)
             if r is not None:
                 self.delta_plot.setYRange(*r, padding=0)
+                self.delta_plot.getAxis("left").setTicks([log_ticks(*r)])
         if "bars" in parts:
             current = snap.last.get("delta_mean_abs", np.full(len(deltas), np.nan))
             self._set_bars(np.asarray(current))
@@ -215,7 +241,7 @@ class TrainingPlots(QWidget):
         brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         self.bars.setOpts(x=x, height=heights, y0=np.full(n, lo), brushes=brushes, width=0.6)
         ax = self.bars_plot.getAxis("left")
-        ax.setTicks([[(d, f"1e{int(d)}") for d in range(int(lo) + 1, int(hi) + 1)]])
+        ax.setTicks([log_ticks(lo, hi)])
         self.bars_plot.setYRange(lo, max(hi, lo + 1), padding=0.02)
 
     def clear(self) -> None:
