@@ -64,22 +64,29 @@ def value_range(arrays: list[np.ndarray], log: bool) -> tuple[float, float] | No
     return lo - pad, hi + pad
 
 
-def log_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
-    """Labelled ticks for a log10 axis spanning [lo, hi] (log10 units): the decades, plus
-    2× and 5× when fewer than three decades are in view; every label is short."""
+def _decade_label(m: int, d: int) -> str:
+    return f"{m * 10.0**d:.3g}" if -4 <= d <= 4 else (f"1e{d}" if m == 1 else f"{m}e{d}")
+
+
+def log_ticks(lo: float, hi: float, max_ticks: int = 8) -> list[tuple[float, str]]:
+    """Labelled ticks for a log10 axis spanning [lo, hi] (log10 units): the decades (every
+    k-th when there are many), plus 2× and 5× when fewer than three decades are in view."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return []
-    mults = (1, 2, 5) if hi - lo < 3 else (1,)
+    span = hi - lo
+    mults = (1, 2, 5) if span < 3 else (1,)
+    every = max(1, math.ceil(span / max_ticks))
     ticks = []
     for d in range(math.floor(lo), math.ceil(hi) + 1):
+        if d % every:
+            continue
         for m in mults:
             v = math.log10(m) + d
             if lo <= v <= hi:
-                ticks.append((v, f"{m * 10.0**d:.3g}"))
+                ticks.append((v, _decade_label(m, d)))
     if len(ticks) < 2:  # a narrow range: label its ends too
-        span = hi - lo
         for v in (lo + 0.1 * span, hi - 0.1 * span):
-            ticks.append((v, f"{10.0**v:.2g}"))
+            ticks.append((v, f"{10.0**v:.2g}" if -300 < v < 300 else f"1e{v:.0f}"))
     return ticks
 
 

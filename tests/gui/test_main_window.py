@@ -314,3 +314,40 @@ def test_export_image(window, tmp_path):
     assert window.export_image(path)
     assert path.stat().st_size > 1000
     QApplication.processEvents()
+
+
+# --- pure helpers behind the widgets ---------------------------------------------------------
+def test_shapes_text_follows_the_notes():
+    from backprop_lab.gui.panels import shapes_text
+
+    assert shapes_text((2, 4, 1)) == "W⁽¹⁾ 4×2, W⁽²⁾ 1×4"
+    assert shapes_text((3, 1)) == "W⁽¹⁾ 1×3"
+
+
+def test_alpha_slider_scale_is_logarithmic_from_1e_5_to_10():
+    from backprop_lab.gui.panels import alpha_from_tick, tick_from_alpha
+
+    assert alpha_from_tick(0) == pytest.approx(1e-5)
+    assert alpha_from_tick(60) == pytest.approx(10.0)
+    assert tick_from_alpha(0.1) == 40
+    assert tick_from_alpha(1e9) == 60 and tick_from_alpha(1e-9) == 0
+
+
+def test_log_ticks_stay_few_and_finite_even_after_divergence():
+    from backprop_lab.gui.plots import log_ticks
+
+    assert [t[1] for t in log_ticks(-3.2, 0.1)] == ["0.001", "0.01", "0.1", "1"]
+    assert [t[1] for t in log_ticks(-1.2, 0.5)] == ["0.1", "0.2", "0.5", "1", "2"]
+    huge = log_ticks(-4.0, 307.0)
+    assert 2 <= len(huge) <= 9
+    assert len(log_ticks(0.01, 0.05)) == 2  # a narrow range still gets labels
+    assert log_ticks(1.0, 1.0) == []
+
+
+def test_regression_levels_are_fixed_and_centred_on_zero():
+    from backprop_lab.engine.datasets import make_preset
+    from backprop_lab.gui.main_window import regression_levels
+
+    ds = make_preset("surface_2d", n_points=50, seed=1)
+    lo, hi = regression_levels(ds)
+    assert lo == -hi and hi >= np.abs(ds.y).max()
