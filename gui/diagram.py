@@ -270,6 +270,7 @@ class NetworkDiagram(QWidget):
     def paintEvent(self, _ev) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.fillRect(self.rect(), QColor("#FFFFFF"))
         lay = self.layout_now()
         if lay is None or len(self.W) != len(self.widths) - 1:
