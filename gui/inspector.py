@@ -406,6 +406,7 @@ class InspectorPanel(QWidget):
         self._rewind_busy = False
         self._rewind_next: int | None = None
         self._grid: GridEvaluator | None = None
+        self._stale = False
         self._build()
         self._build_actions()
         self._show_state()
@@ -662,6 +663,10 @@ class InspectorPanel(QWidget):
     @Slot(object)
     def on_frame(self, frame) -> None:
         self.frame = frame
+        if not self.isVisible():  # a hidden dock: catch up when shown
+            self._stale = True
+            return
+        self._stale = False
         snap = frame.snapshot
         arch = snap.arch
         self.diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
@@ -694,6 +699,11 @@ class InspectorPanel(QWidget):
         net = Network(snap.arch, head_for(ds.task, ds.n_classes))
         hidden = g.hidden_maps(net, snap.params)
         self.diagram.set_maps(hidden, frame.grid)
+
+    def showEvent(self, ev) -> None:  # noqa: N802
+        super().showEvent(ev)
+        if self._stale and self.frame is not None:
+            self.on_frame(self.frame)
 
     # --- drawing ---------------------------------------------------------------------------
     def _show_state(self) -> None:
