@@ -21,8 +21,8 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -94,6 +95,45 @@ def status_text(frame: Frame) -> str:
         )
     parts.append(f"{frame.steps_per_second:,.0f} steps/s")
     return "   ·   ".join(parts)
+
+
+class StatusText(QWidget):
+    """One line of text that repaints itself without asking for a new layout.
+
+    A QLabel whose text changes width on every frame re-lays out the whole main window
+    (and repaints it) each time; this widget only repaints its own rectangle.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self._text = text
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        fm = self.fontMetrics()
+        return QSize(fm.horizontalAdvance("x" * 60), fm.height() + 4)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(10, self.fontMetrics().height() + 4)
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+
+    def paintEvent(self, ev) -> None:
+        p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        p.drawText(self.rect().adjusted(2, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, self._text)
+        p.end()
 
 
 class Banner(QFrame):
@@ -210,7 +250,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._sized = False
 
-        self.status_label = QLabel("ready")
+        self.status_label = StatusText("ready")
         self.statusBar().addPermanentWidget(self.status_label, 1)
 
     def _build_canvas_bar(self) -> QHBoxLayout:
@@ -648,7 +688,8 @@ class MainWindow(QMainWindow):
         if ev.type() == QEvent.Type.UpdateRequest:
             # Qt has just repainted the dirty widgets (a low-priority posted event, so it
             # runs after the frame's item updates): let the engine thread step again
-            self.controller.frame_painted()
+            # (a zero timer: after any follow-up paints pyqtgraph posts while painting)
+            QTimer.singleShot(0, self.controller.frame_painted)
         return handled
 
     def closeEvent(self, event) -> None:

@@ -284,7 +284,8 @@ class EngineWorker(QObject):
         busy = self._running or self._pending > 0
         due = not busy or now - self._last_publish >= 1.0 / PUBLISH_HZ
         if self._dirty and due and (not busy or self._mailbox is None):
-            self._publish(now)
+            self._yield_to_gui()
+            self._publish(time.perf_counter())
         if not busy and not self._dirty and self._timer is not None:
             self._timer.stop()  # idle: sleep until the next command
         elif busy:
