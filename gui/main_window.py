@@ -646,12 +646,14 @@ class MainWindow(QMainWindow):
         f.setPointSizeF(base * scale)
         self.setFont(f)
         self.plots.set_font_scale(scale)
+        # the canvas's own sizes (11 pt ticks, 14 pt axis names) times the scale
         tick = QFont(f)
-        tick.setPointSizeF(max(6.0, 9.0 * scale))
+        tick.setPointSizeF(11.0 * scale)
         pi = self.canvas.getPlotItem()
         for side in ("left", "bottom"):
-            pi.getAxis(side).setStyle(tickFont=tick)
-            pi.getAxis(side).label.setFont(tick)
+            axis = pi.getAxis(side)
+            axis.setStyle(tickFont=tick)
+            axis.setLabel(axis.labelText, color="#202020", **{"font-size": f"{14 * scale:.0f}pt"})
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
         self.controls_scroll.setMinimumWidth(int(320 * scale))
         if self._sized:

@@ -68,13 +68,15 @@ def _decade_label(m: int, d: int) -> str:
     return f"{m * 10.0**d:.3g}" if -4 <= d <= 4 else (f"1e{d}" if m == 1 else f"{m}e{d}")
 
 
-def log_ticks(lo: float, hi: float, max_ticks: int = 8) -> list[tuple[float, str]]:
+def log_ticks(
+    lo: float, hi: float, max_ticks: int = 8, minor: bool = True
+) -> list[tuple[float, str]]:
     """Labelled ticks for a log10 axis spanning [lo, hi] (log10 units): the decades (every
     k-th when there are many), plus 2× and 5× when fewer than three decades are in view."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return []
     span = hi - lo
-    mults = (1, 2, 5) if span < 3 else (1,)
+    mults = (1, 2, 5) if minor and span < 3 else (1,)
     every = max(1, math.ceil(span / max_ticks))
     ticks = []
     for d in range(math.floor(lo), math.ceil(hi) + 1):
@@ -165,6 +167,7 @@ class TrainingPlots(QWidget):
         self.log_loss_box.toggled.connect(self._on_log_loss)
         self.frames_drawn = 0
         self._depth = 0
+        self._legend_pt = 10.0
 
     # --- updates ------------------------------------------------------------------------
     def _on_log_loss(self, on: bool) -> None:
@@ -185,6 +188,8 @@ class TrainingPlots(QWidget):
             color = LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
             c = self.delta_plot.plot(pen=pg.mkPen(color, width=1), name=layer_name(layer))
             self.delta_curves.append(c)
+        for _sample, label in self.delta_legend.items:
+            label.setText(label.text, size=f"{self._legend_pt:.0f}pt", color="#222")
         ax = self.bars_plot.getAxis("bottom")
         ax.setTicks([[(i, layer_name(i)) for i in range(1, depth + 1)]])
         self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
@@ -248,7 +253,7 @@ class TrainingPlots(QWidget):
         brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         self.bars.setOpts(x=x, height=heights, y0=np.full(n, lo), brushes=brushes, width=0.6)
         ax = self.bars_plot.getAxis("left")
-        ax.setTicks([log_ticks(lo, hi)])
+        ax.setTicks([log_ticks(lo, hi, max_ticks=4, minor=False)])
         self.bars_plot.setYRange(lo, max(hi, lo + 1), padding=0.02)
 
     def clear(self) -> None:
@@ -258,7 +263,8 @@ class TrainingPlots(QWidget):
             c.setData([], [])
 
     def set_font_scale(self, scale: float) -> None:
-        pt = max(6.0, 9.0 * scale)
+        pt = max(6.0, 10.0 * scale)
+        self._legend_pt = pt
         font = QFont()
         font.setPointSizeF(pt)
         for p in (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot):
@@ -267,6 +273,7 @@ class TrainingPlots(QWidget):
                 axis = pi.getAxis(ax)
                 axis.setStyle(tickFont=font)
                 axis.label.setFont(font)
+            pi.getAxis("left").setWidth(int(AXIS_WIDTH * max(1.0, scale)))
             pi.titleLabel.setText(pi.titleLabel.text, size=f"{pt + 1:.0f}pt", color="#222")
         for legend in (
             self.loss_plot.getPlotItem().legend,
