@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     size = tuple(int(v) for v in args.size.split("x"))
 
-    base = headless(args.seconds)
+    base = headless(args.seconds)  # default switch interval: nothing else runs
     r = windowed(args.seconds, size)
     ratio = r["steps_per_s"] / base
     print(f"net 2-8-8-8-1 sigmoid, 500 points, B=16, {args.seconds:g} s each, window {args.size}")

@@ -39,6 +39,7 @@ from backprop_lab.engine import (
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 TICK_SECONDS = 0.008
+CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 50.0
 POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
@@ -312,7 +313,7 @@ class EngineWorker(QObject):
             if self._speed <= 0:
                 while not s.diverged:
                     gate()
-                    done += s.step(1)
+                    done += s.step(CHUNK)
                     if time.perf_counter() >= deadline:
                         break
             else:
