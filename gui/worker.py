@@ -3,14 +3,20 @@
 Follows DESIGN.md "The engine thread":
 
 * one long-lived ``QThread``; the ``EngineWorker`` is moved into it, and its ``QTimer`` is
-  created inside that thread (in ``_start``, run on ``QThread.started``);
+  created inside that thread (in ``start``, run on ``QThread.started``);
 * each timer tick runs steps for about ``TICK_SECONDS`` (8 ms) and returns to the event
   loop, so a queued pause, step or stop runs at once;
-* frames are published at most ``PUBLISH_HZ`` times a second, and only the latest one is
-  kept: the worker leaves the frame in a one-slot mailbox and signals only when the GUI has
-  taken the previous one, so a slow GUI never builds a queue;
+* frames are published at most ``PUBLISH_HZ`` times a second, into a one-slot mailbox
+  (latest wins); the worker computes a new frame only when the GUI has taken the last one;
+* the GUI thread pulls the mailbox with its own ``POLL_MS`` timer rather than receiving a
+  queued signal per frame: under load a stream of posted events keeps Qt's queue non-empty,
+  and Qt then starves every QTimer in the GUI thread (seen here: a 16 ms timer fired once in
+  4 s);
 * a frame holds fresh copies (``TrainingSession.snapshot``) and the decision grid computed
   once per frame (``GridEvaluator``); the GUI colours it;
+* with ``EngineController.gate_frames`` the worker waits (without the GIL) from the moment
+  the GUI takes a frame until the window reports it painted: drawing then never pays for
+  GIL hand-offs to the worker, which made frames several times slower;
 * every command from the GUI is a queued signal carrying an immutable value;
 * shutdown: a queued ``stop`` stops the timer in the worker thread and quits the thread,
   then the GUI thread ``wait()``s.
@@ -78,7 +84,6 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
 class EngineWorker(QObject):
     """Lives in the engine thread. All slots are called through queued connections."""
 
-    frameReady = Signal()  # a new frame waits in the mailbox (see ``take_frame``)
     runningChanged = Signal(bool)
     diverged = Signal(str)
     errorOccurred = Signal(str)
@@ -104,7 +109,6 @@ class EngineWorker(QObject):
         self._grid: GridEvaluator | None = None
         self._lock = threading.Lock()
         self._mailbox: Frame | None = None
-        self._notified = False
         # cleared by the GUI thread while it draws a frame: the worker then waits (without
         # the GIL) between steps, so drawing is not slowed by GIL hand-offs to the worker
         self.gui_idle = threading.Event()
@@ -113,19 +117,14 @@ class EngineWorker(QObject):
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
-        """Called from the GUI thread: the latest frame (or None), and re-arm the signal."""
+        """Called from the GUI thread: the latest frame, or None if none is new."""
         with self._lock:
             frame, self._mailbox = self._mailbox, None
-            self._notified = False
         return frame
 
     def _post(self, frame: Frame) -> None:
         with self._lock:
             self._mailbox = frame
-            notify = not self._notified
-            self._notified = True
-        if notify:
-            self.frameReady.emit()
 
     # --- lifecycle -----------------------------------------------------------------------
     @Slot()
