@@ -351,3 +351,16 @@ def test_regression_levels_are_fixed_and_centred_on_zero():
     ds = make_preset("surface_2d", n_points=50, seed=1)
     lo, hi = regression_levels(ds)
     assert lo == -hi and hi >= np.abs(ds.y).max()
+
+
+def test_slow_speed_still_trains_and_pauses(window, qtbot):
+    tp = window.training_panel
+    tp.speed_slider.setValue(2)  # 5 steps per second
+    assert tp.speed == 5.0
+    click(qtbot, tp.play_button)
+    qtbot.waitUntil(lambda: step_of(window) >= 2, timeout=LONG)
+    click(qtbot, tp.play_button)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
+    s = step_of(window)
+    qtbot.wait(400)  # two more steps' worth at 5/s: none may arrive after pause
+    assert step_of(window) == s == window.controller.worker.steps_run
