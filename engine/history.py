@@ -11,13 +11,15 @@ import numpy as np
 
 
 class DecimatingHistory:
-    def __init__(self, columns: list[str], capacity: int = 4096):
+    def __init__(self, columns: list[str], capacity: int = 4096, min_stride: int = 1):
         if capacity < 4 or capacity % 2:
             raise ValueError("capacity must be an even number ≥ 4")
+        if min_stride < 1 or min_stride & (min_stride - 1):
+            raise ValueError("min_stride must be a power of two")
         self.columns = list(columns)
         self._index = {c: i for i, c in enumerate(self.columns)}
         self.capacity = capacity
-        self.stride = 1
+        self.stride = min_stride
         self._steps = np.zeros(capacity, dtype=np.int64)
         self._rows = np.full((capacity, len(columns)), np.nan)
         self._n = 0

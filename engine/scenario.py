@@ -575,7 +575,9 @@ def from_json(text: str) -> Scenario:
     try:
         d = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=float)
     except json.JSONDecodeError as e:
-        hint = " (the file looks truncated)" if e.pos >= len(text.rstrip()) else ""
+        stripped = text.rstrip()
+        cut = e.pos >= len(stripped) or not stripped.endswith("}")
+        hint = " (the file looks truncated)" if cut else ""
         raise ScenarioError(
             f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}{hint}"
         ) from None

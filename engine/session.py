@@ -185,11 +185,25 @@ class TrainingSession:
         cols = ["batch_loss", "train_loss", "test_loss", "train_acc", "test_acc"]
         for layer in range(1, L + 1):
             cols += [f"delta{layer}", f"grad{layer}", f"weight{layer}"]
-        self.history = DecimatingHistory(cols, self.history_capacity)
+        self.history = DecimatingHistory(cols, self.history_capacity, self._history_stride())
         self.last: dict = {}
+        self._last_bp = None
+        self._last_batch_loss = math.nan
+        self._initial_loss = math.nan
         self._record(None, math.nan)
+        self._initial_loss = self.last["train_loss"]
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
+
+    def _history_stride(self) -> int:
+        """Rows of the history need the loss over all the data: a forward pass over N points
+        costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of two,
+        1 to 64), which holds the evaluations to a small share of the training time."""
+        n = len(self.dataset)
+        stride = 1
+        while stride < 64 and stride * 64 < n:
+            stride *= 2
+        return stride
 
     def _prepare_data(self) -> None:
         ds = self.dataset
@@ -290,10 +304,12 @@ class TrainingSession:
     def _finish_step(self, batch_loss: float, bp, batch_size: int) -> bool:
         self.step_count += 1
         self.samples_seen += batch_size
-        if not math.isfinite(batch_loss):
+        self._last_bp, self._last_batch_loss = bp, batch_loss
+        if not math.isfinite(batch_loss) or batch_loss > self._explosion_threshold():
             self.diverged = (
                 f"training diverged at step {self.step_count}: the batch loss is "
-                f"{batch_loss}. Lower the learning rate α, then reset or rewind."
+                f"{batch_loss:.4g} (it started at {self._initial_loss:.4g}). "
+                "Lower the learning rate α, then reset or rewind."
             )
             self._record(bp, batch_loss, force=True)
             return False
@@ -308,6 +324,12 @@ class TrainingSession:
                 )
                 return False
         return True
+
+    def _explosion_threshold(self) -> float:
+        """A batch loss 100× the initial training loss (or 100 if that was small) means
+        the steps overshoot: the loss of a sane run never climbs that far."""
+        start = self._initial_loss
+        return 100.0 * max(start, 1.0) if math.isfinite(start) else math.inf
 
     # --- metrics ------------------------------------------------------------------------
     def evaluate(self, which: str = "train") -> tuple[float, float]:
@@ -342,6 +364,10 @@ class TrainingSession:
             else:
                 dm = [float(np.abs(d).mean()) for d in bp.delta]
                 gn = [float(np.linalg.norm(g)) for g in bp.dW]
+        if bp is None and not store and self.last:
+            # between history rows with no backward pass at hand (after a restore): keep
+            # the per-layer signals of the latest row rather than showing none
+            dm, gn = self.last["delta_mean_abs"], self.last["grad_norms"]
         self.last = {
             "step": self.step_count,
             "batch_loss": batch_loss,
@@ -393,6 +419,7 @@ class TrainingSession:
         self.step_count = cp.step
         self.samples_seen = cp.samples_seen
         self.last = dict(cp.last)
+        self._last_bp, self._last_batch_loss = None, self.last.get("batch_loss", math.nan)
         self.diverged = cp.diverged
         self.history.truncate_after(cp.step)
 
@@ -400,7 +427,9 @@ class TrainingSession:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
         timeline start afresh at that step."""
         self.restore(cp)
-        self.history = DecimatingHistory(self.history.columns, self.history_capacity)
+        self.history = DecimatingHistory(
+            self.history.columns, self.history_capacity, self._history_stride()
+        )
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
         kept = self.last
@@ -410,6 +439,8 @@ class TrainingSession:
 
     # --- what the views draw ------------------------------------------------------------
     def snapshot(self) -> Snapshot:
+        if self.last.get("step") != self.step_count:  # the step was between history rows
+            self._record(self._last_bp, self._last_batch_loss, store=False)
         return Snapshot(
             step=self.step_count,
             epoch=self.epoch,

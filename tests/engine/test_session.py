@@ -147,7 +147,9 @@ def test_session_history_records_per_layer_signals():
     s.step(50)
     snap = s.snapshot()
     L = s.net.depth
-    assert len(snap.history["step"]) == 51  # step 0 plus one row per step (stride 1)
+    stride = s.history.stride
+    assert stride == 2  # 120 points: a full evaluation costs about two batch steps
+    np.testing.assert_array_equal(snap.history["step"], np.arange(0, 51, stride))
     for layer in range(1, L + 1):
         d = snap.history[f"delta{layer}"][1:]
         assert np.all(np.isfinite(d)) and np.all(d > 0)
@@ -166,3 +168,21 @@ def test_snapshot_is_an_independent_read_only_copy():
     np.testing.assert_array_equal(snap.params.W[0], w0)
     with pytest.raises(ValueError):
         snap.params.W[0][0, 0] = 1.0
+
+
+def test_exploding_classification_loss_counts_as_divergence():
+    # the log-likelihood of a sigmoid output stays finite for any weights, so divergence
+    # must be told from the size of the loss, not from NaN
+    s = _xor_session(alpha=1e6)
+    done = s.step(1000)
+    assert done < 1000 and s.diverged
+    assert "started at" in s.diverged
+
+
+def test_snapshot_between_history_rows_is_current():
+    s = _xor_session()
+    s.step(3)  # stride 2: step 3 has no history row
+    snap = s.snapshot()
+    assert snap.last["step"] == 3
+    assert snap.last["train_loss"] == s.evaluate("train")[0]
+    assert np.all(np.isfinite(snap.last["delta_mean_abs"]))
