@@ -453,6 +453,9 @@ class DataCanvas(pg.PlotWidget):
                 pen=[self._value_pens[i] for i in idx[b]],
                 brush=self._test_brush,
             )
+        # an empty item still costs a paint call every frame: hide it
+        for item in (*self._train_items, *self._test_items, self._test_rim):
+            item.setVisible(len(item.data) > 0)
 
     def _refresh_highlight(self) -> None:
         i = self._highlight
