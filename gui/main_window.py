@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QFileDialog,
     QFrame,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from .canvas import DataCanvas
 from .colors import CLASS_HEX, binary_rgba, multiclass_rgba, regression_rgba
+from .inspector import InspectorPanel
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .worker import EngineController, Frame
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_actions()
         self._connect()
+        self._build_inspector()
         self._refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
@@ -260,6 +263,7 @@ class MainWindow(QMainWindow):
             ("draw", "Draw", "Click or drag to add points; right-click erases"),
             ("erase", "Erase", "Click or drag to remove points"),
             ("pan", "Pan", "Drag to move, wheel to zoom"),
+            ("pick", "Pick", "Click a point to trace it in the backprop inspector"),
         ):
             b = QPushButton(label)
             b.setCheckable(True)
@@ -346,9 +350,40 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         act(v, "Reset canvas view", self.canvas.reset_view, ["Home"])
         group = QActionGroup(self)
-        for name, key in (("draw", "D"), ("erase", "E"), ("pan", "P")):
+        for name, key in (("draw", "D"), ("erase", "E"), ("pan", "P"), ("pick", "K")):
             a = act(v, f"Tool: {name}", lambda _c=False, n=name: self._set_tool(n), [key], True)
             group.addAction(a)
+
+    def _build_inspector(self) -> None:
+        """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for;
+        its phase keys work from the whole window and open it."""
+        self.inspector = InspectorPanel(self.controller)
+        dock = QDockWidget("Backprop inspector", self)
+        dock.setObjectName("inspectorDock")
+        dock.setWidget(self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        self.inspector_dock = dock
+        toggle = dock.toggleViewAction()
+        toggle.setText("Backprop inspector")
+        toggle.setShortcut(QKeySequence("I"))
+        toggle.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(toggle)
+        self.inspector_action = toggle
+        menu = self.menuBar().addMenu("&Inspect")
+        menu.addAction(toggle)
+        menu.addSeparator()
+        ins = self.inspector
+        for a in (ins.next_action, ins.previous_action, ins.finish_action):
+            a.triggered.connect(dock.show)
+            menu.addAction(a)
+        menu.addSeparator()
+        pick = QAction("Pick a point to trace", self)
+        pick.triggered.connect(lambda: self._set_tool("pick"))
+        menu.addAction(pick)
+        self.canvas.pointPicked.connect(ins.set_picked_point)
+        self.canvas.pointPicked.connect(dock.show)
+        ins.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     def _connect(self) -> None:
         c = self.controller

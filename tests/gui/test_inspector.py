@@ -518,3 +518,52 @@ def test_diagram_marks_dead_relu_units_and_enlarges_on_hover(qtbot, open_panel):
     qtbot.mouseMove(d, QPoint(int(x), int(y)))
     qtbot.waitUntil(lambda: d.hover == (1, 2), timeout=3000)
     assert d.unit_name(1, 2) == "h₃⁽¹⁾ (relu)"
+
+
+# --- in the main window ----------------------------------------------------------------------
+def test_inspector_dock_in_the_main_window(qtbot):
+    import copy
+
+    from backprop_lab.gui.main_window import MainWindow
+
+    w = MainWindow(preset="xor")
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    c = w.controller
+    try:
+        qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
+        assert not w.inspector_dock.isVisible()
+        w.activateWindow()
+        QApplication.processEvents()
+        reference = in_engine(qtbot, c, copy.deepcopy)  # the session as it is now
+        qtbot.keyClick(w, Qt.Key.Key_N)  # the phase key opens the inspector
+        panel = w.inspector
+        qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=3000)
+        qtbot.waitUntil(lambda: panel.state is not None and panel.state.position == 0, timeout=5000)
+        n = panel.state.n_phases
+        for i in range(1, n):
+            click_until(qtbot, panel, panel.next_button, i)
+        reference.step(1)
+        assert same(engine_params(qtbot, panel), params_of(reference))
+        qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=5000)
+        assert "step 1" in w.status_label.text()
+        # the pick tool traces the clicked point
+        qtbot.keyClick(w, Qt.Key.Key_K)
+        assert w.canvas.tool == "pick" and w.tool_buttons["pick"].isChecked()
+        ds = w.canvas.dataset
+        i = int(np.flatnonzero(~ds.is_test)[3])
+        x, y = ds.points[i]
+        pos = w.canvas.mapFromScene(w.canvas.plotItem.vb.mapViewToScene(QPointF(x, y)))
+        with qtbot.waitSignal(w.canvas.pointPicked) as blocker:
+            qtbot.mouseClick(w.canvas.viewport(), LEFT, pos=pos)
+        picked = blocker.args[0]
+        assert np.allclose(ds.points[picked], ds.points[i], atol=0.3)
+        tv = panel.trace_view
+        qtbot.waitUntil(lambda: tv.trace is not None and tv.trace.index == picked, timeout=5000)
+        # the inspector key hides it again
+        qtbot.keyClick(w, Qt.Key.Key_I)
+        qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=3000)
+    finally:
+        w.shutdown()
