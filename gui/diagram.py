@@ -160,6 +160,7 @@ class NetworkDiagram(QWidget):
         self.activations: tuple[str, ...] = ()
         self.head = "bernoulli"
         self.features: tuple[str, ...] = ()
+        self.input_dim = 2
         self.W: list[np.ndarray] = []
         self.unit_images: dict[tuple[int, int], QImage] = {}  # (layer, unit 0-based)
         self.focus_layer: int | None = None
@@ -168,6 +169,9 @@ class NetworkDiagram(QWidget):
         self.dead: dict[int, np.ndarray] = {}
         self.saturated: dict[int, np.ndarray] = {}
         self.hover: tuple[int, int] | None = None
+        self.marker: tuple[float, float] | None = None  # the traced point, in data units
+        self.extent = (-6.0, 6.0, -6.0, 6.0)
+        self.selected: tuple[int, int] | None = None  # (layer, unit 0-based)
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None
 
@@ -212,6 +216,29 @@ class NetworkDiagram(QWidget):
                 images[(L, j)] = to_qimage(rgba)
         self.unit_images = images
         self.update()
+
+    def set_marker(
+        self, point: tuple[float, float] | None, extent: tuple[float, float, float, float]
+    ) -> None:
+        """Mark ``point`` (the traced point) on every unit's map."""
+        self.marker, self.extent = point, tuple(extent)
+        self.update()
+
+    def set_selected(self, unit: tuple[int, int] | None) -> None:
+        """Ring one unit (the unit whose formula is shown)."""
+        self.selected = unit
+        self.update()
+
+    def marker_position(self, rect: QRectF) -> QPointF | None:
+        """Where the traced point falls on a map drawn in ``rect`` (highest y on top)."""
+        if self.marker is None:
+            return None
+        x0, x1, y0, y1 = self.extent
+        fx = (self.marker[0] - x0) / (x1 - x0)
+        fy = (self.marker[1] - y0) / (y1 - y0) if self.input_dim == 2 else 0.5
+        if not (0.0 <= fx <= 1.0 and 0.0 <= fy <= 1.0):
+            return None
+        return QPointF(rect.left() + fx * rect.width(), rect.bottom() - fy * rect.height())
 
     def set_focus(self, layer: int | None, kind: str = "") -> None:
         self.focus_layer, self.focus_kind = layer, kind
@@ -358,12 +385,21 @@ class NetworkDiagram(QWidget):
                     p.drawImage(rect, img)
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawRect(rect)
+                    at = self.marker_position(rect)
+                    if at is not None:
+                        p.setPen(QPen(QColor("#000000"), 1.5))
+                        p.setBrush(QColor("#FFFFFF"))
+                        p.drawEllipse(at, 3.5, 3.5)
                 else:
                     p.setBrush(QColor("#F4F4F2") if layer else QColor("#DDDDDD"))
                     p.drawEllipse(rect)
                     if layer == 0 and r >= 9:
                         p.setPen(QColor("#111111"))
                         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._input_text(j))
+                if self.selected == (layer, j):
+                    p.setPen(QPen(QColor("#000000"), 3.0))
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawRect(rect.adjusted(-5, -5, 5, 5))
                 if sat is not None and j < sat.size and sat[j]:
                     pen = QPen(QColor(HEALTH_HEX), 2.5, Qt.PenStyle.DashLine)
                     p.setPen(pen)

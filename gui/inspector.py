@@ -448,7 +448,7 @@ class InspectorPanel(QWidget):
         bar.addWidget(self.prev_button)
         bar.addWidget(self.next_button)
         bar.addWidget(self.finish_button)
-        bar.addStretch(1)
+        bar.addSpacing(12)
 
         self.counter = QLabel("")
         self.counter.setObjectName("phaseCounter")
@@ -477,10 +477,11 @@ class InspectorPanel(QWidget):
         hf = QFont(self.font())
         hf.setBold(True)
         head.setFont(hf)
-        rows_h = self.algorithm.sizeHintForRow(0) * len(ALGORITHM) + 2 * self.algorithm.frameWidth()
-        self.algorithm.setFixedHeight(rows_h + 4)
+        self.algorithm.setWordWrap(True)
+        self.algorithm.setMinimumWidth(300)
 
         self.diagram = NetworkDiagram()
+        self.diagram.setMinimumHeight(280)
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")
@@ -496,26 +497,30 @@ class InspectorPanel(QWidget):
         self.tabs.addTab(self.trace_view, "Trace one point")
         self.tabs.addTab(self.gradcheck, "Gradient check")
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.diagram)
-        left.addWidget(self.algorithm)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.diagram)
         self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.algorithm)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([640, 800])
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([600, 800, 420])
 
         self.timeline = TimelineSlider()
 
+        # one line each for the buttons (with where the step is) and the phase (title and
+        # equation): the diagram, the arrays and the algorithm get the height below
+        bar.addWidget(self.counter, 1)
+        phase_row = QHBoxLayout()
+        phase_row.addWidget(self.title)
+        phase_row.addSpacing(16)
+        phase_row.addWidget(self.equation, 1)
+
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.setSpacing(4)
         lay.addLayout(bar)
-        lay.addWidget(self.counter)
-        lay.addWidget(self.title)
-        lay.addWidget(self.equation)
+        lay.addLayout(phase_row)
         lay.addWidget(self.note)
         lay.addWidget(self.splitter, 1)
         lay.addWidget(self.timeline)
@@ -528,6 +533,7 @@ class InspectorPanel(QWidget):
         self.arrays.hovered.connect(self._on_hover)
         self.gradcheck.button.clicked.connect(self.check_gradients)
         self.timeline.rewindRequested.connect(self.rewind)
+        self.trace_view.unitChanged.connect(lambda ell, j: self.diagram.set_selected((ell, j - 1)))
 
     def _build_actions(self) -> None:
         def act(text, keys, slot):
@@ -670,9 +676,10 @@ class InspectorPanel(QWidget):
         snap = frame.snapshot
         arch = snap.arch
         self.diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
+        ds = snap.dataset
+        self.diagram.input_dim = ds.input_dim
         self.diagram.set_weights(list(snap.params.W))
         self._update_maps(frame)
-        ds = snap.dataset
         self.point_spin.setMaximum(max(0, len(ds) - 1))
         if self.picked is not None and self.picked >= len(ds):
             self.set_picked_point(-1)
@@ -723,13 +730,13 @@ class InspectorPanel(QWidget):
             self._highlight_line(None)
             self.diagram.set_focus(None)
             self.diagram.set_delta({})
-            self.note.setText(st.note if st is not None else "")
+            self._set_note(st.note if st is not None else "")
             return
         ph = st.phase
         self.title.setText(ph.title)
         self.equation.setText(ph.equation)
         self.counter.setText(self._counter_html(st))
-        self.note.setText(st.note)
+        self._set_note(st.note)
         self.arrays.set_arrays(ph.arrays)
         self._highlight_line(ph.algorithm_line)
         focus = 0 if ph.kind == "batch" else ph.layer
@@ -773,12 +780,21 @@ class InspectorPanel(QWidget):
         if summary.trace is not None:
             head = self.frame.snapshot.arch.head if self.frame is not None else "bernoulli"
             self.trace_view.set_trace(summary.trace, head)
-        elif summary.trace_error:
-            self.trace_view.clear(summary.trace_error)
+            extent = self.frame.extent if self.frame is not None else self.diagram.extent
+            self.diagram.set_marker(summary.trace.point, extent)
+        else:
+            if summary.trace_error:
+                self.trace_view.clear(summary.trace_error)
+            self.diagram.set_marker(None, self.diagram.extent)
+            self.diagram.set_selected(None)
 
     def _say(self, text: str) -> None:
-        self.note.setText(text)
+        self._set_note(text)
         self.message.emit(text)
+
+    def _set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     # --- small slots -------------------------------------------------------------------------
     def _on_hover(self, text: str) -> None:

@@ -58,6 +58,7 @@ DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
 DEFAULT_SIZE = (1280, 800)
 PLOT_EVERY = 2  # while training, one plot is redrawn every PLOT_EVERY frames
 PRESENTATION_SCALE = 1.5
+INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
 BANNER_STYLES = {
     "info": "background:#E8F1FA; color:#0B3050; border:1px solid #0072B2;",
     "warning": "background:#FFF1DA; color:#5A3300; border:2px solid #E69F00;",
@@ -364,6 +365,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.inspector_dock = dock
+        dock.visibilityChanged.connect(self._size_inspector)
         toggle = dock.toggleViewAction()
         toggle.setText("Backprop inspector")
         toggle.setShortcut(QKeySequence("I"))
@@ -384,6 +386,13 @@ class MainWindow(QMainWindow):
         self.canvas.pointPicked.connect(ins.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         ins.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+
+    def _size_inspector(self, visible: bool) -> None:
+        """An opened inspector takes 60 % of the window's height (the canvas stays)."""
+        dock = self.inspector_dock
+        if visible and not dock.isFloating():
+            h = int(self.height() * INSPECTOR_SHARE)
+            QTimer.singleShot(0, lambda: self.resizeDocks([dock], [h], Qt.Orientation.Vertical))
 
     def _connect(self) -> None:
         c = self.controller

@@ -80,10 +80,11 @@ class TimelineSlider(QWidget):
         top.addWidget(QLabel("Rewind"))
         top.addWidget(self.slider, 1)
         top.addWidget(self.step_label)
+        top.addSpacing(12)
+        top.addWidget(self.memory_label)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
-        lay.addWidget(self.memory_label)
         self._programmatic = False
         self.slider.valueChanged.connect(self._on_value)
 

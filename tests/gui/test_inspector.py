@@ -22,7 +22,7 @@ from backprop_lab.gui.diagram import diagram_layout, edge_batches, sup
 from backprop_lab.gui.inspector import InspectorPanel
 from backprop_lab.gui.timeline_view import TimelineSummary, memory_text
 from backprop_lab.gui.worker import EngineController
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication
 
 LEFT = Qt.MouseButton.LeftButton
@@ -330,6 +330,14 @@ def test_traced_point_shows_the_engines_forward_pass(qtbot, open_panel):
     assert (tv.layer_spin.value(), tv.unit_spin.value()) == (2, 3)
     text = tv.formula.text()
     assert text.startswith("z₃⁽²⁾ = Σⱼ W₃ⱼ⁽²⁾ hⱼ⁽¹⁾ + b₃⁽²⁾ = ")
+    # the diagram rings that unit and marks the point on every unit's map
+    d = panel.diagram
+    assert d.selected == (2, 2)
+    assert d.marker == tuple(ds.points[23])
+    at = d.marker_position(QRectF(0, 0, 120, 120))
+    (x0, x1, y0, y1) = d.extent
+    assert at.x() == pytest.approx(120 * (ds.points[23, 0] - x0) / (x1 - x0))
+    assert at.y() == pytest.approx(120 - 120 * (ds.points[23, 1] - y0) / (y1 - y0))
     assert f"= {fp.z[1][2, 0]:.6g};" in text and f"h₃⁽²⁾ = {fp.h[2][2, 0]:.6g}" in text
 
 
