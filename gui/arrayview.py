@@ -79,7 +79,7 @@ def text_on(rgb: tuple[int, int, int] | np.ndarray) -> str:
 
 
 def cell_text(v: float) -> str:
-    """A value short enough for a cell: 0.12, −3.40, 1.2e−05 (4 to 7 characters)."""
+    """A value short enough for a cell: 0.12, −3.40, 120, −7e−3 (at most 5 characters)."""
     v = float(v)
     if math.isnan(v):
         return "nan"
@@ -88,12 +88,15 @@ def cell_text(v: float) -> str:
     if v == 0:
         return "0"
     a = abs(v)
-    if 0.01 <= a < 100:
+    if 0.01 <= a < 10:
         s = f"{v:.2f}"
+    elif 10 <= a < 100:
+        s = f"{v:.1f}"
     elif 100 <= a < 10000:
         s = f"{v:.0f}"
-    else:
-        s = f"{v:.0e}"
+    else:  # 7e-3, not 7e-03: it has to fit the cell
+        mantissa, exp = f"{v:.0e}".split("e")
+        s = f"{mantissa}e{int(exp)}"
     return s.replace("-", "−")
 
 

@@ -329,11 +329,12 @@ class NetworkDiagram(QWidget):
             return
         x = lay.centres[ell][0, 0]
         r = lay.radius[ell]
-        if self.focus_kind in ("forward", "dW"):  # the weights into ℓ and the layer itself
+        x0, x1 = x - r - 10, x + r + 10
+        if self.focus_kind in ("forward", "dW") and ell > 0:  # W^(ℓ) and the layer
             x0 = lay.centres[ell - 1][0, 0] + lay.radius[ell - 1] + 4
-        else:
-            x0 = x - r - 10
-        p.drawRoundedRect(QRectF(x0, top, x + r + 10 - x0, bottom - top), 8, 8)
+        elif self.focus_kind == "delta" and ell < len(lay.centres) - 1:  # δ^(ℓ) via W^(ℓ+1)
+            x1 = lay.centres[ell + 1][0, 0] - lay.radius[ell + 1] - 4
+        p.drawRoundedRect(QRectF(x0, top, x1 - x0, bottom - top), 8, 8)
 
     def _paint_edges(self, p: QPainter, lay: DiagramLayout) -> None:
         if self._batches is None:

@@ -263,7 +263,9 @@ def test_heatmap_colours_are_symmetric_around_zero():
     mid = diverging_rgba(np.array([[0.0]]), 1.0)[0, 0]
     assert tuple(mid[:3]) == (244, 244, 242)
     assert tuple(lo[:3]) == (0, 114, 178) and tuple(hi[:3]) == (213, 94, 0)
-    assert cell_text(-0.1234) == "−0.12" and cell_text(0) == "0" and cell_text(1e-5) == "1e−05"
+    assert cell_text(-0.1234) == "−0.12" and cell_text(0) == "0" and cell_text(1e-5) == "1e−5"
+    assert cell_text(-0.0071) == "−7e−3" and cell_text(2.5e4) == "2e4"
+    assert cell_text(-12.345) == "−12.3" and cell_text(-123.4) == "−123"
     assert shape_text(np.zeros(4)) == "4 × 1" and shape_text(np.zeros((4, 16))) == "4 × 16"
 
 
