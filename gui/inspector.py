@@ -407,6 +407,7 @@ class InspectorPanel(QWidget):
         self._rewind_next: int | None = None
         self._grid: GridEvaluator | None = None
         self._stale = False
+        self._walk_arch = None
         self._build()
         self._build_actions()
         self._show_state()
@@ -652,6 +653,7 @@ class InspectorPanel(QWidget):
             return
         if kind == "walk":
             self.state = result
+            self._walk_arch = self.frame.snapshot.arch if self.frame is not None else None
             self._show_state()
             self.walkChanged.emit(result)
         elif kind == "summary":
@@ -661,6 +663,7 @@ class InspectorPanel(QWidget):
         elif kind == "rewind":
             kept, state, timeline = result
             self.state = state
+            self._walk_arch = self.frame.snapshot.arch if self.frame is not None else None
             self._show_state()
             self.timeline.set_summary(timeline)
             self._say(f"Rewound to step {kept:,}: training goes on from there.")
@@ -677,6 +680,12 @@ class InspectorPanel(QWidget):
         arch = snap.arch
         self.diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         ds = snap.dataset
+        st = self.state
+        if st is not None and st.n_phases and (snap.step > st.step or arch != self._walk_arch):
+            # training (or a new network) moved on: the shown phase is history
+            self.state = None
+            self._show_state()
+            self._set_note("The session moved on: “Next phase” walks the next step.")
         self.diagram.input_dim = ds.input_dim
         self.diagram.set_weights(list(snap.params.W))
         self._update_maps(frame)

@@ -210,6 +210,8 @@ def test_training_in_the_middle_of_a_walk_goes_on_as_if_there_was_none(qtbot, op
     qtbot.waitUntil(lambda: c.latest.snapshot.step == 8, timeout=5000)
     reference = make_session(steps=8, batching=batching)
     assert same(engine_params(qtbot, panel), params_of(reference))
+    qtbot.waitUntil(lambda: panel.state is None, timeout=5000)  # the shown phase is stale
+    assert "moved on" in panel.note.text() and not panel.arrays.views
     click_until(qtbot, panel, panel.next_button, 0)  # a new walk, from step 8
     assert panel.state.start_step == 8 and "session changed" in panel.note.text()
     click_until(qtbot, panel, panel.finish_button, 14)
