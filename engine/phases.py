@@ -89,6 +89,16 @@ class PhaseWalk:
         self._deltas: dict[int, np.ndarray] = {}
         self._grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
+    @property
+    def batch_indices(self) -> np.ndarray | None:
+        """The batch's indices into the training points (None before the batch phase)."""
+        return self._idx
+
+    @property
+    def batch_xy(self) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+        """``h^(0) = x`` (M_0 × B) and y of the batch (None before the batch phase)."""
+        return self._x, self._y
+
     # --- navigation ---------------------------------------------------------------------
     @property
     def current(self) -> Phase | None:

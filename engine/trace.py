@@ -47,7 +47,7 @@ class PointTrace:
         u, prev, i = sup(layer), sup(layer - 1), sub(unit)
         w = self.W[layer - 1][unit - 1]
         hp = self.h[layer - 1]
-        terms = [f"{wj:.3g}·{hj:.3g}" for wj, hj in zip(w, hp)]
+        terms = [f"{_num(wj)}·{_num(hj)}" for wj, hj in zip(w, hp)]
         if len(terms) > max_terms:
             terms = terms[: max_terms - 1] + ["…", terms[-1]]
         bias = float(self.b[layer - 1][unit - 1, 0])
@@ -55,8 +55,14 @@ class PointTrace:
         h = float(self.h[layer][unit - 1])
         return (
             f"z{i}{u} = Σⱼ W{i}ⱼ{u} hⱼ{prev} + b{i}{u} = "
-            f"{' + '.join(terms)} + ({bias:.3g}) = {z:.6g};   h{i}{u} = {h:.6g}"
+            f"{' + '.join(terms)} + {_num(bias)} = {z:.6g};   h{i}{u} = {h:.6g}"
         )
+
+
+def _num(v: float) -> str:
+    """3 significant digits, negatives in brackets with a real minus: ``(−0.39)``."""
+    text = f"{float(v):.3g}"
+    return f"(−{text[1:]})" if text.startswith("-") else text
 
 
 def trace_point(session: TrainingSession, index: int) -> PointTrace:

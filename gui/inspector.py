@@ -172,7 +172,7 @@ class WalkDriver:
         if phase.kind == "batch":
             self._after_draw = s.checkpoint()
             train = np.flatnonzero(~s.dataset.is_test)
-            self._batch = tuple(int(i) for i in train[np.asarray(w._idx)])
+            self._batch = tuple(int(i) for i in train[np.asarray(w.batch_indices)])
         self._park(s)
 
     def _park(self, s) -> None:
@@ -216,7 +216,7 @@ class WalkDriver:
         """x, y of the walk's batch, if a valid walk has drawn one."""
         if self.walk is None or not self._matches(s) or self.walk.position < 0:
             return None
-        return self.walk._x, self.walk._y
+        return self.walk.batch_xy
 
 
 class Rewinder:
