@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         self.step_action = act(t, "Step 1", lambda: self._step(1), ["Right", "PgDown"])
         self.step10_action = act(t, "Step 10", lambda: self._step(10), ["Shift+Right"])
         self.epoch_action = act(t, "One epoch", self._epoch, ["Ctrl+Right"])
+        # a presenter clicker sends PageDown / PageUp: forward one step, back one step
+        self.back_action = act(t, "Back one step (rewind)", self._back_one, ["Left", "PgUp"])
         self.reset_action = act(t, "Reset parameters", self._reset, ["R"])
 
         v = mb.addMenu("&View")
@@ -505,6 +507,13 @@ class MainWindow(QMainWindow):
     def _step(self, n: int) -> None:
         self.training_panel.set_playing(False)
         self.controller.step(n)
+
+    def _back_one(self) -> None:
+        """Rewind to the kept step just before the one shown (the timeline keeps every step
+        early in a run, then fewer and fewer: see the inspector's rewind bar)."""
+        if self.latest is not None:
+            self.training_panel.set_playing(False)
+            self.inspector.rewind(max(0, self.latest.snapshot.step - 1))
 
     def _epoch(self) -> None:
         self.training_panel.set_playing(False)

@@ -110,6 +110,26 @@ def test_keyboard_step_and_clicker_page_down(window, qtbot):
     qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
 
 
+def test_clicker_page_up_goes_back_one_step_with_the_same_numbers(window, qtbot):
+    window.canvas.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: step_of(window) == 9, timeout=5000)
+    w9 = [w.copy() for w in window.latest.snapshot.params.W]
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    w10 = [w.copy() for w in window.latest.snapshot.params.W]
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: step_of(window) == 9, timeout=5000)
+    for a, b in zip(w9, window.latest.snapshot.params.W, strict=True):
+        np.testing.assert_array_equal(a, b)
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    for a, b in zip(w10, window.latest.snapshot.params.W, strict=True):
+        np.testing.assert_array_equal(a, b)  # the same step again, the same numbers
+
+
 def test_play_learns_xor_and_updates_image_and_delta_plot(window, qtbot):
     first = window.latest
     image0 = np.array(window.canvas.image.image, copy=True)
