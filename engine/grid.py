@@ -47,12 +47,13 @@ class GridEvaluator:
             gx, gy = np.meshgrid(xs, ys)  # row-major: row = y index, column = x index
             pts = np.column_stack([gx.ravel(), gy.ravel()])
         self.x = feature_matrix(pts, self.features, dtype=np.float32)
+        self._scratch: dict = {}
 
     def evaluate(self, net: Network, params: Parameters) -> np.ndarray:
         """Binary: p(y=1|x) as R×R. K classes: K×R×R probabilities. Regression: R×R
         outputs (2-D input) or R outputs along x (1-D input)."""
         with np.errstate(all="ignore"):
-            h = fast_output(net, params, self.x)
+            h = fast_output(net, params, self.x, scratch=self._scratch)
         r = self.spec.resolution
         if self.input_dim == 1:
             return h[0]
@@ -73,56 +74,79 @@ class GridEvaluator:
         return [h.reshape(h.shape[0], *shape) for h in fp.h[1:-1]]
 
 
-def fast_output(net: Network, params: Parameters, x: np.ndarray, chunk: int = 8192) -> np.ndarray:
-    """h^(L) for many columns, in x's dtype, with three array passes per layer.
+def fast_output(
+    net: Network,
+    params: Parameters,
+    x: np.ndarray,
+    chunk: int = 8192,
+    scratch: dict | None = None,
+) -> np.ndarray:
+    """h^(L) for many columns, in x's dtype, with two array passes per layer.
 
     A sigmoid layer is evaluated through σ(z) = ½ + ½ tanh(z/2): the layer computes
     g = tanh(z/2) and the affine map h = ½g + ½ is folded into the next layer's weights
-    and bias (W h + b = (½W) g + (½W 1 + b)). The function is the same; the grid pass
-    needs one matmul, one bias add and one tanh per layer instead of six passes. Columns
-    go through the network in chunks that stay in the CPU cache.
+    and bias (W h + b = (½W) g + (½W 1 + b)). Each layer's input carries a constant row
+    of ones, so the bias rides in the matmul: [W b] [g; 1]. The function is the same; the
+    grid pass needs one matmul and one tanh per layer instead of six passes. Columns go
+    through the network in chunks that stay in the CPU cache, and the layers write into
+    ``scratch`` buffers kept between calls. The result is always a fresh array.
     """
     layers = _folded_layers(net, params, x.dtype)
+    scratch = {} if scratch is None else scratch
     n = x.shape[1]
-    out = np.empty((net.arch.widths[-1], n), dtype=x.dtype) if n > chunk else None
+    out = np.empty((net.arch.widths[-1], n), dtype=x.dtype)
     for start in range(0, n, chunk):
-        g = x[:, start : start + chunk]
-        for We, be, act in layers:
-            z = We @ g
-            z += be
+        cols = min(chunk, n - start)
+        g = _buffer(scratch, "x", x.shape[0], cols, x.dtype)
+        g[:-1] = x[:, start : start + cols]
+        for k, (Wb, act) in enumerate(layers):
+            m = Wb.shape[0]
+            buf = _buffer(scratch, k % 2, m, cols, x.dtype)
+            z = buf[:m]
+            np.matmul(Wb, g[: Wb.shape[1]], out=z)
             if act == "tanh":
                 np.tanh(z, out=z)
             elif act == "relu":
                 np.maximum(z, 0.0, out=z)
             elif act == "softmax":
                 net.head.forward(z, z)
-            g = z
-        if out is None:
-            out = g
-        else:
-            out[:, start : start + chunk] = g
-    if layers[-1][2] == "tanh" and net.head.activation == "sigmoid":
+            g = buf
+        out[:, start : start + cols] = g[:-1]
+    if layers[-1][1] == "tanh" and net.head.activation == "sigmoid":
         out *= 0.5
         out += 0.5
     return out
 
 
+def _buffer(scratch: dict, key, rows: int, cols: int, dtype) -> np.ndarray:
+    """A (rows + 1) × cols buffer whose last row is ones (the bias input)."""
+    buf = scratch.get((key, cols))
+    if buf is None or buf.shape[0] < rows + 1 or buf.dtype != dtype:
+        buf = np.empty((max(rows, 64) + 1, cols), dtype=dtype)
+        scratch[(key, cols)] = buf
+    buf = buf[: rows + 1]
+    buf[rows] = 1.0
+    return buf
+
+
 def _folded_layers(net: Network, params: Parameters, dtype) -> list:
-    """(W_eff, b_eff, op) per layer, with every sigmoid rewritten as ½ + ½ tanh(z/2)."""
+    """([W_eff b_eff], op) per layer, with every sigmoid rewritten as ½ + ½ tanh(z/2)."""
     layers = []
     after_sigmoid = False  # the previous layer's g is tanh(z/2), and h = ½g + ½
     last = net.depth
     for layer in range(1, last + 1):
         W, b = params.W[layer - 1], params.b[layer - 1]
-        if after_sigmoid:
-            We, be = 0.5 * W, b + 0.5 * W.sum(axis=1, keepdims=True)
-        else:
-            We, be = W.copy(), b.copy()
         act = net.head.activation if layer == last else net.hidden[layer - 1].name
+        Wb = np.empty((W.shape[0], W.shape[1] + 1))
+        if after_sigmoid:
+            np.multiply(W, 0.5, out=Wb[:, :-1])
+            np.add(b[:, 0], Wb[:, :-1].sum(axis=1), out=Wb[:, -1])
+        else:
+            Wb[:, :-1] = W
+            Wb[:, -1] = b[:, 0]
         after_sigmoid = act == "sigmoid"
         if after_sigmoid:
-            We *= 0.5
-            be *= 0.5
+            Wb *= 0.5
             act = "tanh"
-        layers.append((We.astype(dtype), be.astype(dtype), act))
+        layers.append((Wb.astype(dtype), act))
     return layers
