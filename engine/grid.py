@@ -78,7 +78,7 @@ def fast_output(
     net: Network,
     params: Parameters,
     x: np.ndarray,
-    chunk: int = 8192,
+    chunk: int = 10_000,
     scratch: dict | None = None,
 ) -> np.ndarray:
     """h^(L) for many columns, in x's dtype, with two array passes per layer.
@@ -137,16 +137,15 @@ def _folded_layers(net: Network, params: Parameters, dtype) -> list:
     for layer in range(1, last + 1):
         W, b = params.W[layer - 1], params.b[layer - 1]
         act = net.head.activation if layer == last else net.hidden[layer - 1].name
-        Wb = np.empty((W.shape[0], W.shape[1] + 1))
-        if after_sigmoid:
-            np.multiply(W, 0.5, out=Wb[:, :-1])
-            np.add(b[:, 0], Wb[:, :-1].sum(axis=1), out=Wb[:, -1])
+        if after_sigmoid:  # [½W, b + ½W1] = ½ [W, 2b + W1]
+            Wb = np.hstack((W, W.sum(axis=1, keepdims=True) + 2.0 * b))
+            scale = 0.5
         else:
-            Wb[:, :-1] = W
-            Wb[:, -1] = b[:, 0]
+            Wb = np.hstack((W, b))
+            scale = 1.0
         after_sigmoid = act == "sigmoid"
-        if after_sigmoid:
-            Wb *= 0.5
+        if after_sigmoid:  # tanh(z/2)
+            scale *= 0.5
             act = "tanh"
-        layers.append((Wb.astype(dtype), act))
+        layers.append(((Wb * scale).astype(dtype), act))
     return layers
