@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from backprop_lab.engine.datasets import PRESETS
+from backprop_lab.resources import list_lessons
 
 GIL_SWITCH_INTERVAL = 0.001  # seconds
 
@@ -26,7 +27,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Draw 2-D data, design the layers, train, and watch backprop.",
     )
     p.add_argument("--preset", default="xor", choices=sorted(PRESETS), help="built-in data set")
-    p.add_argument("--lesson", metavar="FILE", help="open a lesson (scenario) file")
+    p.add_argument(
+        "--lesson",
+        metavar="FILE|NAME",
+        help=f"open a lesson file, or a built-in lesson: {', '.join(list_lessons())}",
+    )
     p.add_argument("--font-scale", type=float, default=1.0, help="scale all fonts (e.g. 1.5)")
     p.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
     p.add_argument(

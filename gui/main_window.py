@@ -21,6 +21,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
+from backprop_lab.resources import list_lessons, load_lesson
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -170,6 +171,13 @@ class Banner(QFrame):
         return self.label.text() if self.isVisible() else ""
 
 
+def _lesson_title(name: str) -> str:
+    try:
+        return load_lesson(name).title or name
+    except ValueError:
+        return name
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -315,6 +323,13 @@ class MainWindow(QMainWindow):
 
         f = mb.addMenu("&File")
         self.open_action = act(f, "Open lesson…", self._open_lesson_dialog, ["Ctrl+O"])
+        lessons = f.addMenu("Built-in lessons")
+        self.lesson_actions = {}
+        for name in list_lessons():
+            title = _lesson_title(name)
+            a = lessons.addAction(title)
+            a.triggered.connect(lambda _c=False, n=name: self.open_lesson(n))
+            self.lesson_actions[name] = a
         self.save_action = act(f, "Save lesson…", self._save_lesson_dialog, ["Ctrl+S"])
         f.addSeparator()
         self.import_action = act(f, "Import CSV…", self._import_csv_dialog, ["Ctrl+I"])
@@ -597,9 +612,13 @@ class MainWindow(QMainWindow):
         self.training_panel.set_n_train(session.n_train)
 
     def open_lesson(self, path: str | os.PathLike) -> bool:
-        """Load a scenario file; on failure show why and leave the session unchanged."""
+        """Load a scenario file, or a packaged lesson by name (e.g. "xor"); on failure show
+        why and leave the session unchanged."""
         try:
-            sc = load_scenario(path)
+            if not os.path.exists(path) and os.fspath(path) in list_lessons():
+                sc = load_lesson(os.fspath(path))
+            else:
+                sc = load_scenario(path)
             session = session_from_scenario(sc)
         except Exception as exc:  # noqa: BLE001 - any failure is reported, nothing changes
             self._load_failed(path, exc)

@@ -546,6 +546,11 @@ class TrainingPanel(QGroupBox):
     # --- state --------------------------------------------------------------------------
     @property
     def alpha(self) -> float:
+        # a lesson's α (e.g. 0.5) may fall between two slider ticks: keep it exactly
+        # until the user moves the slider to another tick
+        exact = getattr(self, "_alpha_exact", None)
+        if exact is not None and tick_from_alpha(exact) == self.alpha_slider.value():
+            return exact
         return float(f"{alpha_from_tick(self.alpha_slider.value()):.3g}")
 
     @property
@@ -563,6 +568,7 @@ class TrainingPanel(QGroupBox):
     def set_hyper(self, hyper: HyperParameters) -> None:
         self._quiet = True
         try:
+            self._alpha_exact = hyper.alpha
             self.alpha_slider.setValue(tick_from_alpha(hyper.alpha))
             self.batch_spin.setValue(hyper.batch_size)
             self.lam_spin.setValue(hyper.lam)

@@ -384,3 +384,21 @@ def test_slow_speed_still_trains_and_pauses(window, qtbot):
     s = step_of(window)
     qtbot.wait(400)  # two more steps' worth at 5/s: none may arrive after pause
     assert step_of(window) == s == window.controller.worker.steps_run
+
+
+def test_built_in_lessons_open_from_the_file_menu(window, qtbot):
+    assert set(window.lesson_actions) >= {"xor", "spirals3", "sine", "deep_sigmoid"}
+    window.lesson_actions["spirals3"].trigger()
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 16, 16, 3), timeout=5000)
+    assert window.latest.snapshot.dataset.n_classes == 3
+    assert "spiral" in window.windowTitle().lower()
+    assert window.open_lesson("sine")
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=5000)
+
+
+def test_a_lessons_learning_rate_survives_other_edits(window, qtbot):
+    assert window.open_lesson("deep_sigmoid")  # α = 0.5 lies between two slider ticks
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.depth == 7, timeout=5000)
+    window.training_panel.batch_spin.setValue(17)
+    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.batch_size == 17, timeout=5000)
+    assert window.latest.snapshot.hyper.alpha == 0.5
