@@ -558,29 +558,25 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def next_phase(self) -> None:
-        point = self._batch_point()
-        if self.batch_combo.currentData() == "point" and point is None:
-            self._say("Pick a training point first (pick tool, or the point number).")
-            return
-        self.controller.set_running(False)
-        d = self.driver
-        self._call("walk", lambda s: d.next(s, point))
+        self._walk_forward(self.driver.next)
 
     @Slot()
     def previous_phase(self) -> None:
         self.controller.set_running(False)
-        d = self.driver
-        self._call("walk", d.previous)
+        self._call("walk", self.driver.previous)
 
     @Slot()
     def finish_step(self) -> None:
+        self._walk_forward(self.driver.finish)
+
+    def _walk_forward(self, move) -> None:
+        """Pause training and run ``move(session, point)`` (next or finish) in the engine."""
         point = self._batch_point()
         if self.batch_combo.currentData() == "point" and point is None:
             self._say("Pick a training point first (pick tool, or the point number).")
             return
         self.controller.set_running(False)
-        d = self.driver
-        self._call("walk", lambda s: d.finish(s, point))
+        self._call("walk", lambda s: move(s, point))
 
     def abandon_walk(self) -> None:
         """Undo a half-done walk (if any) so the session is where it was."""
