@@ -238,7 +238,15 @@ class DataPanel(QGroupBox):
         name = self.preset
         info = PRESETS.get(name) if name else None
         ok = info is not None and ("n_classes" in info.defaults or "n_arms" in info.defaults)
-        self.classes_spin.setEnabled(bool(ok))
+        spin = self.classes_spin
+        spin.blockSignals(True)
+        if ok and not spin.isEnabled():
+            spin.setValue(getattr(self, "_classes_choice", 3))  # the user's count again
+        elif not ok and spin.isEnabled():
+            self._classes_choice = spin.value()
+            spin.setValue(2)  # XOR, circles, moons have two classes (shown, not editable)
+        spin.blockSignals(False)
+        spin.setEnabled(bool(ok))
 
     def _on_task(self, _index: int) -> None:
         key = self.task_combo.currentData()

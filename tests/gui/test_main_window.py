@@ -402,3 +402,10 @@ def test_a_lessons_learning_rate_survives_other_edits(window, qtbot):
     window.training_panel.batch_spin.setValue(17)
     qtbot.waitUntil(lambda: window.latest.snapshot.hyper.batch_size == 17, timeout=5000)
     assert window.latest.snapshot.hyper.alpha == 0.5
+
+
+def test_class_count_shows_the_presets_count(window, qtbot):
+    panel = window.data_panel
+    assert not panel.classes_spin.isEnabled() and panel.classes_spin.value() == 2  # XOR
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("spirals"))
+    assert panel.classes_spin.isEnabled() and panel.classes_spin.value() == 3
