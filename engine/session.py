@@ -407,7 +407,8 @@ class TrainingSession:
         )
 
     def restore(self, cp: Checkpoint) -> None:
-        """Go back to a checkpoint of this architecture; later history rows are dropped."""
+        """Go back to a checkpoint of this architecture. Later history rows are hidden, not
+        dropped: they return if a later checkpoint is restored, and go once a step is taken."""
         for dst, src in zip(self._param_list, cp.params.arrays()):
             if dst.shape != src.shape:
                 raise ValueError("checkpoint belongs to another architecture")
@@ -421,7 +422,7 @@ class TrainingSession:
         self.last = dict(cp.last)
         self._last_bp, self._last_batch_loss = None, self.last.get("batch_loss", math.nan)
         self.diverged = cp.diverged
-        self.history.truncate_after(cp.step)
+        self.history.rewind_to(cp.step)
 
     def adopt(self, cp: Checkpoint) -> None:
         """Continue from a state made elsewhere (a loaded lesson): the history and the

@@ -19,14 +19,12 @@ Starting a walk pauses training.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 from backprop_lab.engine.gradcheck import ArrayCheck, gradient_check
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
-from backprop_lab.engine.history import DecimatingHistory
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.phases import ALGORITHM, Phase, PhaseWalk
 from backprop_lab.engine.trace import LayerHealth, PointTrace, trace_point, unit_health
@@ -219,37 +217,6 @@ class WalkDriver:
         return self.walk.batch_xy
 
 
-class Rewinder:
-    """Rewinds the session to a kept step, in the engine thread.
-
-    ``TrainingSession.restore`` drops the history rows after the restored step, so a user
-    scrubbing back and forth would lose the loss curve's later part although the timeline
-    still holds those checkpoints. The rewinder keeps the longest history of the current
-    branch and puts back its rows up to the step shown; once a step is taken from an
-    earlier point (a new branch) the session's own history is the one kept."""
-
-    def __init__(self) -> None:
-        self._future: DecimatingHistory | None = None
-
-    def _is_prefix_of_future(self, h: DecimatingHistory) -> bool:
-        f = self._future
-        if f is None or f.columns != h.columns or len(h) > len(f) or f.stride != h.stride:
-            return False
-        n = len(h)
-        steps, rows = f.steps[:n], np.column_stack([f.column(c)[:n] for c in f.columns])
-        mine = np.column_stack([h.column(c) for c in h.columns])
-        return np.array_equal(steps, h.steps) and np.array_equal(rows, mine, equal_nan=True)
-
-    def rewind(self, s, step: int) -> int:
-        if not self._is_prefix_of_future(s.history):
-            self._future = copy.deepcopy(s.history)
-        kept = s.timeline.rewind(s, step)
-        h = copy.deepcopy(self._future)
-        h.truncate_after(kept)
-        s.history = h
-        return kept
-
-
 @dataclass(frozen=True)
 class Summary:
     step: int
@@ -395,7 +362,6 @@ class InspectorPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.driver = WalkDriver()  # used only inside engine-thread calls
-        self.rewinder = Rewinder()  # likewise
         self.state: WalkState | None = None
         self.summary: Summary | None = None
         self.picked: int | None = None
@@ -596,11 +562,11 @@ class InspectorPanel(QWidget):
             return
         self._rewind_busy = True
         self.controller.set_running(False)
-        d, r = self.driver, self.rewinder
+        d = self.driver
 
         def go(s):
             d.abandon(s)
-            kept = r.rewind(s, step)
+            kept = s.timeline.rewind(s, step)
             return kept, d._state(s), TimelineSummary.of(s)
 
         self._call("rewind", go)

@@ -57,6 +57,26 @@ def test_looking_back_keeps_the_future_until_a_step_is_taken():
     assert max(s.timeline.steps) == 41
 
 
+def test_looking_back_keeps_the_later_history_until_a_step_is_taken():
+    s = _session()
+    s.step(100)
+    full = s.history.as_dict()
+    s.timeline.rewind(s, 40)
+    assert s.history.steps[-1] <= 40
+    s.timeline.rewind(s, 100)  # forward again: the loss curve's later part is back
+    for name, values in s.history.as_dict().items():
+        np.testing.assert_array_equal(values, full[name])
+    s.timeline.rewind(s, 40)
+    s.update_hyper(alpha=0.05)
+    s.step(20)  # a new branch (another α) replaces the old rows after step 40
+    steps = s.history.steps
+    assert steps[-1] == 60
+    old = full["step"] <= 40
+    np.testing.assert_array_equal(steps[: old.sum()], full["step"][old])
+    new_loss = s.history.column("train_loss")[old.sum() :]
+    assert not np.array_equal(new_loss, full["train_loss"][old.sum() : len(steps)])
+
+
 def test_timeline_memory_is_bounded_over_100k_steps():
     s = _session(timeline_budget=200_000)
     cap = s.timeline.capacity
