@@ -348,9 +348,9 @@ class TrainingSession:
         return loss, acc
 
     def refresh_last(self) -> None:
-        """Recompute ``last`` for the current θ without a step (e.g. after loading a state
-        whose file carried no metrics): losses and weight norms; δ and gradients unknown."""
-        self._record(None, math.nan, store=False)
+        """Recompute ``last`` for the current θ when the step ran between history rows (or
+        was restored): losses and weight norms now, δ and gradients from the latest step."""
+        self._record(self._last_bp, self._last_batch_loss, store=False)
 
     def _record(self, bp, batch_loss: float, force: bool = False, store: bool = True) -> None:
         L = self.arch.depth
@@ -440,8 +440,8 @@ class TrainingSession:
 
     # --- what the views draw ------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        if self.last.get("step") != self.step_count:  # the step was between history rows
-            self._record(self._last_bp, self._last_batch_loss, store=False)
+        if self.last.get("step") != self.step_count:
+            self.refresh_last()
         return Snapshot(
             step=self.step_count,
             epoch=self.epoch,
