@@ -243,14 +243,16 @@ class TrainingPlots(QWidget):
         v = positive_or_nan(values)
         n = len(v)
         x = np.arange(1, n + 1)
+        # Every setOpts passes one brush per bar: BarGraphItem keeps a stale, shorter brush
+        # list otherwise, and its paint() raises IndexError (a crash inside a Qt virtual).
+        brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         if n == 0 or not np.isfinite(v).any():
-            self.bars.setOpts(x=x, height=np.zeros(n), y0=0)
+            self.bars.setOpts(x=x, height=np.zeros(n), y0=0, brushes=brushes, width=0.6)
             return
         logs = np.log10(v)
         lo = np.floor(np.nanmin(logs)) - 0.5
         hi = np.ceil(np.nanmax(logs))
         heights = np.where(np.isfinite(logs), logs - lo, 0.0)
-        brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         self.bars.setOpts(x=x, height=heights, y0=np.full(n, lo), brushes=brushes, width=0.6)
         ax = self.bars_plot.getAxis("left")
         ax.setTicks([log_ticks(lo, hi, max_ticks=4, minor=False)])

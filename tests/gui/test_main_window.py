@@ -409,3 +409,18 @@ def test_class_count_shows_the_presets_count(window, qtbot):
     assert not panel.classes_spin.isEnabled() and panel.classes_spin.value() == 2  # XOR
     panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("spirals"))
     assert panel.classes_spin.isEnabled() and panel.classes_spin.value() == 3
+
+
+def test_step_then_add_layer_then_paint_does_not_crash(window, qtbot):
+    """Regression: Step 1, then "+", then a paint killed the process (a BarGraphItem kept a
+    stale brush list and its paint() raised inside a Qt virtual)."""
+    click(qtbot, window.training_panel.step_button)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=LONG)
+    window.grab()
+    click(qtbot, window.network_panel.add_button)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 4, 4, 4, 1), timeout=LONG)
+    for _ in range(3):
+        qtbot.wait(50)
+        window.grab()
+    bars = window.plots.bars
+    assert len(bars.opts["brushes"]) == len(bars.opts["x"]) == 4
