@@ -18,10 +18,10 @@ from backprop_lab.gui.arrayview import (
     symmetric_limit,
 )
 from backprop_lab.gui.canvas import DataCanvas
+from backprop_lab.gui.controller import EngineController
 from backprop_lab.gui.diagram import diagram_layout, edge_batches, sup
 from backprop_lab.gui.inspector import InspectorPanel
 from backprop_lab.gui.timeline_view import TimelineSummary, memory_text
-from backprop_lab.gui.worker import EngineController
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication
 
