@@ -48,13 +48,12 @@ def status_text(frame: Frame) -> str:
         return "–" if v is None or not math.isfinite(v) else format(v, fmt)
 
     parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}"]
-    parts.append(f"loss train {num(last.get('train_loss'), '.4f')}")
-    parts.append(f"test {num(last.get('test_loss'), '.4f')}")
+    parts.append(f"loss train {num(last.train_loss, '.4f')}")
+    parts.append(f"test {num(last.test_loss, '.4f')}")
     if s.dataset.task == "classification":
-        tr, te = last.get("train_acc"), last.get("test_acc")
         parts.append(
-            f"accuracy train {num(tr * 100 if tr is not None else None, '.1f')}%"
-            f"  test {num(te * 100 if te is not None else None, '.1f')}%"
+            f"accuracy train {num(last.train_acc * 100, '.1f')}%"
+            f"  test {num(last.test_acc * 100, '.1f')}%"
         )
     parts.append(f"{frame.steps_per_second:,.0f} steps/s")
     return "   ·   ".join(parts)

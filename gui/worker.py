@@ -41,6 +41,7 @@ from backprop_lab.engine import (
     Snapshot,
     TrainingSession,
 )
+from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from . import commands as cmd
@@ -51,7 +52,6 @@ GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepp
 PUBLISH_HZ = 50.0
 POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
 

@@ -32,25 +32,24 @@ def _digest(arrays) -> str:
 def _history_series(session: TrainingSession) -> list[np.ndarray]:
     """Every recorded series in a fixed order: steps, the five losses and accuracies, then
     per layer mean |δ|, ‖dL/dW‖ and ‖W‖."""
-    hist = session.snapshot().history
-    out = [hist["step"]]
-    out += [hist[k] for k in ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")]
-    for layer in range(1, session.arch.depth + 1):
-        out += [hist[f"delta{layer}"], hist[f"grad{layer}"], hist[f"weight{layer}"]]
+    h = session.snapshot().history
+    out = [h.step, h.batch_loss, h.train_loss, h.test_loss, h.train_acc, h.test_acc]
+    for i in range(session.arch.depth):
+        out += [h.delta_mean_abs[:, i], h.grad_norms[:, i], h.weight_norms[:, i]]
     return out
 
 
 def _last(session: TrainingSession) -> list:
-    last = session.snapshot().last
+    m = session.snapshot().last
     return [
-        last["batch_loss"],
-        last["train_loss"],
-        last["test_loss"],
-        last["train_acc"],
-        last["test_acc"],
-        last["delta_mean_abs"],
-        last["grad_norms"],
-        last["weight_norms"],
+        m.batch_loss,
+        m.train_loss,
+        m.test_loss,
+        m.train_acc,
+        m.test_acc,
+        m.delta_mean_abs,
+        m.grad_norms,
+        m.weight_norms,
     ]
 
 

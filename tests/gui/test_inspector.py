@@ -439,8 +439,8 @@ def test_rewinding_with_the_slider_reproduces_the_run(qtbot, open_panel):
     reference = make_session(steps=100)
     assert same(engine_params(qtbot, panel), params_of(reference))
     np.testing.assert_array_equal(
-        c.latest.snapshot.history["train_loss"][: reference.history.as_dict()["train_loss"].size],
-        reference.history.as_dict()["train_loss"],
+        c.latest.snapshot.history.train_loss[: len(reference.history)],
+        reference.history.arrays().train_loss,
     )
 
 

@@ -133,15 +133,15 @@ def test_clicker_page_up_goes_back_one_step_with_the_same_numbers(window, qtbot)
 def test_play_learns_xor_and_updates_image_and_delta_plot(window, qtbot):
     first = window.latest
     image0 = np.array(window.canvas.image.image, copy=True)
-    loss0 = first.snapshot.last["train_loss"]
+    loss0 = first.snapshot.last.train_loss
     click(qtbot, window.training_panel.play_button)
     qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
-    qtbot.waitUntil(lambda: window.latest.snapshot.last["train_acc"] > 0.95, timeout=LONG)
+    qtbot.waitUntil(lambda: window.latest.snapshot.last.train_acc > 0.95, timeout=LONG)
     click(qtbot, window.training_panel.play_button)  # pause
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
     qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
     snap = window.latest.snapshot
-    assert snap.last["train_loss"] < loss0
+    assert snap.last.train_loss < loss0
     assert not np.array_equal(window.canvas.image.image, image0)
     xs, ys = window.plots.delta_curves[0].getData()
     assert len(window.plots.delta_curves) == 3  # one curve per layer

@@ -76,7 +76,7 @@ def test_one_epoch_is_ceil_n_over_b(controller, qtbot):
 
 def test_play_trains_and_pause_stops(controller, qtbot):
     controller.set_running(True)
-    qtbot.waitUntil(lambda: last(controller).snapshot.last["train_acc"] > 0.95, timeout=30000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.last.train_acc > 0.95, timeout=30000)
     controller.set_running(False)
     qtbot.waitUntil(lambda: not controller.running, timeout=5000)
     qtbot.wait(100)
