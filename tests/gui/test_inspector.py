@@ -119,7 +119,7 @@ def engine_state(qtbot, panel):
     return in_engine(
         qtbot,
         panel.controller,
-        lambda s: (params_of(s), s._rng.bit_generator.state, s.step_count),
+        lambda s: (params_of(s), s.batch_state().rng, s.step_count),
     )
 
 
