@@ -117,9 +117,7 @@ def test_per_layer_activations_and_init_survive_panel_edits(window, qtbot, tmp_p
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # choose another activation: all layers take it
     chosen = combo.currentData()
-    qtbot.waitUntil(
-        lambda: window.latest.snapshot.spec.activations == (chosen,) * 3, timeout=5000
-    )
+    qtbot.waitUntil(lambda: window.latest.snapshot.spec.activations == (chosen,) * 3, timeout=5000)
 
 
 def test_width_spin_box_cannot_go_to_zero(window, qtbot):
