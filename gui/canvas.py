@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors
 from .edits import EditHistory
+from .safety import guarded
 
 TOOLS = ("draw", "erase", "pick", "pan")
 DRAWING_TOOLS = ("draw", "erase")
@@ -35,6 +36,7 @@ BACKGROUND = "#FFFFFF"
 class _PassiveScatter(pg.ScatterPlotItem):
     """A scatter that never takes a click, so a click on a point reaches the view box."""
 
+    @guarded
     def mouseClickEvent(self, ev) -> None:
         ev.ignore()
 
@@ -46,12 +48,14 @@ class _CanvasViewBox(pg.ViewBox):
         super().__init__(enableMenu=False)
         self.canvas: DataCanvas | None = None
 
+    @guarded
     def mouseClickEvent(self, ev) -> None:
         if self.canvas is not None and self.canvas._handle_click(ev):
             ev.accept()
             return
         super().mouseClickEvent(ev)
 
+    @guarded
     def mouseDragEvent(self, ev, axis=None) -> None:
         if axis is None and self.canvas is not None and self.canvas._handle_drag(ev):
             ev.accept()
@@ -369,6 +373,7 @@ class DataCanvas(pg.PlotWidget):
             self._stroke_last = (x, y)
 
     # --- keyboard -----------------------------------------------------------------------
+    @guarded
     def keyPressEvent(self, ev) -> None:
         key = ev.key()
         plain = not (ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgba, symmetric_limit
 from .colors import CLASS_COLORS, binary_rgba, confidence_luts, lut_index
+from .safety import guarded
 
 THUMB_MAX_UNITS = 16  # thumbnails only for layers this narrow
 HOVER_SIZE = 180  # px of the enlarged thumbnail
@@ -254,6 +255,7 @@ class NetworkDiagram(QWidget):
             self._layout = diagram_layout(self.widths, self.width(), self.height())
         return self._layout
 
+    @guarded
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._layout = None
         self._batches = None
@@ -284,6 +286,7 @@ class NetworkDiagram(QWidget):
         return FEATURE_LABELS.get(f, f) or f"x{sub(unit + 1)}"
 
     # --- painting ------------------------------------------------------------------------
+    @guarded
     def paintEvent(self, _ev) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -482,12 +485,14 @@ class NetworkDiagram(QWidget):
             p.drawImage(QRectF(bx + (w - size) / 2, by + fm.height() + 8, size, size - 4), img)
 
     # --- mouse ---------------------------------------------------------------------------
+    @guarded
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         hit = self.unit_at(ev.position())
         if hit != self.hover:
             self.hover = hit
             self.update()
 
+    @guarded
     def leaveEvent(self, _ev) -> None:  # noqa: N802
         if self.hover is not None:
             self.hover = None

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from .arrayview import ArrayPanel
 from .diagram import NetworkDiagram
+from .safety import guarded
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
@@ -453,6 +454,7 @@ class InspectorPanel(QWidget):
         hidden = g.hidden_maps(net, snap.params)
         self.diagram.set_maps(hidden, frame.grid)
 
+    @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
         super().showEvent(ev)
         if self._stale and self.frame is not None:

@@ -43,6 +43,8 @@ from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from . import safety
+from .safety import guarded
 from .worker import Frame
 
 __all__ = ["MainWindow", "regression_levels", "status_text"]
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
     def frames_drawn(self) -> int:
         return self.presenter.frames_drawn
 
+    @guarded
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         if self._sized:
@@ -220,6 +223,12 @@ class MainWindow(QMainWindow):
         c.diverged.connect(self._on_diverged)
         c.errorOccurred.connect(self._on_error)
         c.message.connect(self._on_message)
+        # a stray exception in a slot or a Qt virtual (gui/safety.py) shows in the banner;
+        # queued, so the banner never changes inside a paint
+        safety.install()
+        safety.reporter().errorReported.connect(
+            self._on_stray_error, Qt.ConnectionType.QueuedConnection
+        )
 
         dp, np_, tp = self.data_panel, self.network_panel, self.training_panel
         dp.datasetRequested.connect(self._on_new_dataset)
@@ -357,6 +366,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(msg, 15000)
 
     @Slot(str)
+    def _on_stray_error(self, msg: str) -> None:
+        text = f"Something went wrong; the app keeps running and nothing was lost. {msg}"
+        self.banner.show_message(text, "error")
+
+    @Slot(str)
     def _on_message(self, msg: str) -> None:
         self.banner.show_message(msg, "info")
         self.statusBar().showMessage(msg, 10000)
@@ -410,6 +424,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     # --- lifetime -------------------------------------------------------------------------
+    @guarded
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if not self._sized:
@@ -423,12 +438,14 @@ class MainWindow(QMainWindow):
         right = max(int(0.3 * w), 340)
         self.splitter.setSizes([left, max(200, w - left - right), right])
 
+    @guarded(default=False)
     def event(self, ev) -> bool:
         handled = super().event(ev)
         if ev.type() == QEvent.Type.UpdateRequest:
             self.presenter.after_paint()  # the paint gate: the engine thread steps again
         return handled
 
+    @guarded
     def closeEvent(self, event) -> None:
         self.controller.shutdown()
         super().closeEvent(event)

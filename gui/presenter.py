@@ -21,6 +21,7 @@ from .canvas import DataCanvas
 from .colors import binary_rgba, multiclass_rgba, regression_rgba
 from .controller import EngineController
 from .plots import TrainingPlots
+from .safety import guarded
 from .worker import Frame
 
 PLOT_EVERY = 2  # while training, one plot is redrawn every PLOT_EVERY frames
@@ -86,11 +87,13 @@ class StatusText(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(10, self.fontMetrics().height() + 4)
 
+    @guarded
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)
         if ev.type() == QEvent.Type.FontChange:
             self.updateGeometry()
 
+    @guarded
     def paintEvent(self, ev) -> None:
         p = QPainter(self)
         p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
