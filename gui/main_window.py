@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import safety
 from .banner import Banner
 from .canvas import DataCanvas
 from .colors import CLASS_HEX
@@ -43,7 +44,6 @@ from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
-from . import safety
 from .safety import guarded
 from .worker import Frame
 

@@ -44,9 +44,7 @@ def test_a_raising_paint_event_is_reported_not_fatal(window, qtbot):
 
 def test_bad_data_in_a_pyqtgraph_item_is_reported_not_fatal(window, qtbot):
     # the original crash: a BarGraphItem with fewer brushes than bars raises in paint()
-    window.plots.bars.setOpts(
-        x=np.arange(1, 4), height=np.ones(3), y0=0, brushes=["r"], width=0.6
-    )
+    window.plots.bars.setOpts(x=np.arange(1, 4), height=np.ones(3), y0=0, brushes=["r"], width=0.6)
     window.grab()
     qtbot.waitUntil(lambda: window.banner.kind == "error", timeout=LONG)
     assert "BarGraphItem.paint" in window.banner.text
