@@ -12,7 +12,8 @@ plain Python and NumPy: the GUI runs it in a worker thread, tests run it directl
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -43,6 +44,9 @@ INIT_SCHEMES = ("auto", "glorot", "he", "uniform")
 BATCHINGS = ("random", "epochs")
 MAX_HIDDEN_LAYERS = 8
 MAX_WIDTH = 64
+# divergence: the training loss above its running minimum by 10× it and at least 0.25 nats
+DIVERGENCE_RATIO = 10.0
+DIVERGENCE_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ class Snapshot:
     last: StepMetrics
     diverged: str | None
     init_schemes: tuple[str, ...] = field(default=())
+    seed: int = 0
 
 
 class Batch(NamedTuple):
@@ -221,6 +226,8 @@ class TrainingSession:
         self._initial_loss = math.nan
         self._record(None, math.nan)
         self._initial_loss = self.last.train_loss
+        self._best_loss, self._best_step = self.last.train_loss, 0
+        self._diverged_alpha: float | None = None
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
 
@@ -248,12 +255,32 @@ class TrainingSession:
         self._order_pos = 0
 
     # --- changes between steps --------------------------------------------------------
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """A change that raises leaves the session exactly as before.
+
+        Every change between steps (``set_network``, ``set_dataset``, ``set_hyper``,
+        ``set_seed``, ``reset_parameters``) rebinds attributes to new objects and never
+        mutates the old ones in place, so putting the attribute table back undoes it."""
+        saved = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
     def set_hyper(self, hyper: HyperParameters) -> None:
         if hyper.optimizer != self.hyper.optimizer:
             self.optimizer = make_optimizer(hyper.optimizer, [a.shape for a in self._param_list])
         if hyper.batching != self.hyper.batching:
             self._order = np.zeros(0, dtype=np.int64)
             self._order_pos = 0
+        limit = self._diverged_alpha if self._diverged_alpha is not None else self.hyper.alpha
+        if self.diverged and hyper.alpha < limit:
+            # θ was rolled back to the last good step: a smaller α may go on from there
+            self.diverged = None
+            self._diverged_alpha = None
         self.hyper = hyper
 
     def update_hyper(self, **changes) -> None:
@@ -286,6 +313,7 @@ class TrainingSession:
             self._build(spec)
             return
         self._prepare_data()
+        self._best_loss = math.nan  # new data, new loss scale: the running minimum restarts
 
     # --- training -----------------------------------------------------------------------
     @property
@@ -371,24 +399,49 @@ class TrainingSession:
         self.samples_seen += batch_size
         self._last_bp, self._last_batch_loss = bp, batch_loss
         if not math.isfinite(batch_loss) or batch_loss > self._explosion_threshold():
-            self.diverged = (
-                f"training diverged at step {self.step_count}: the batch loss is "
-                f"{batch_loss:.4g} (it started at {self._initial_loss:.4g}). "
-                "Lower the learning rate α, then reset or rewind."
-            )
             self._record(bp, batch_loss, force=True)
-            return False
+            return self._diverge(f"the batch loss is {batch_loss:.4g}")
         if self.timeline.wants(self.step_count):
             self.timeline.record(self)
         if self.history.wants(self.step_count):
             self._record(bp, batch_loss)
             if not all(math.isfinite(v) for v in self.last.weight_norms):
-                self.diverged = (
-                    f"training diverged at step {self.step_count}: the weights are no longer "
-                    "finite. Lower the learning rate α, then reset or rewind."
+                return self._diverge("the weights are no longer finite")
+            loss, best = self.last.train_loss, self._best_loss
+            if math.isnan(loss) and self.n_train:
+                return self._diverge("the training loss is not a number")
+            if math.isfinite(best) and loss > self._divergence_threshold():
+                return self._diverge(
+                    f"the training loss rose to {loss:.4g} (its lowest was {best:.4g})"
                 )
-                return False
+            if not math.isfinite(best) or loss < best:
+                self._best_loss, self._best_step = loss, self.step_count
         return True
+
+    def _divergence_threshold(self) -> float:
+        """The training loss of a sane run wanders above its running minimum (SGD on a
+        small XOR at α = 0.3, B = 8: up to 4× it), but not by ten times it and 0.25 nats:
+        XOR with α = 10 jumping from 0.017 to 0.51 is caught, the noise of SGD is not."""
+        best = self._best_loss
+        return best + max(DIVERGENCE_RATIO * abs(best), DIVERGENCE_MARGIN)
+
+    def _diverge(self, reason: str) -> bool:
+        """Stop at a bad step: θ (with the optimizer and the RNG) goes back to the last
+        kept step at or before the lowest loss, and training may go on once α is lowered."""
+        step, alpha = self.step_count, self.hyper.alpha
+        kept = [k for k in self.timeline.steps if k <= self._best_step]
+        back = ""
+        if kept:
+            best = (self._best_loss, self._best_step)
+            self.restore(self.timeline.checkpoint(max(kept)))
+            self._best_loss, self._best_step = best
+            back = f" θ is back at step {self.step_count:,}, the last good step."
+        self.diverged = (
+            f"Training diverged at step {step:,}: {reason}.{back} "
+            f"Lower the learning rate α (now {alpha:g}) to go on, or reset."
+        )
+        self._diverged_alpha = alpha
+        return False
 
     def _explosion_threshold(self) -> float:
         """A batch loss 100× the initial training loss (or 100 if that was small) means
@@ -485,6 +538,9 @@ class TrainingSession:
         self._last_bp = None
         self._last_batch_loss = self.last.batch_loss if self.last is not None else math.nan
         self.diverged = cp.diverged
+        self._diverged_alpha = None
+        # the running minimum restarts from the restored state (its first history row)
+        self._best_loss, self._best_step = math.nan, cp.step
         self.history.rewind_to(cp.step)
 
     def adopt(self, cp: Checkpoint) -> None:
@@ -520,4 +576,5 @@ class TrainingSession:
             last=self.last.copy(),
             diverged=self.diverged,
             init_schemes=self.init_schemes,
+            seed=self.seed,
         )

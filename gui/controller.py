@@ -27,6 +27,7 @@ class EngineController(QObject):
     errorOccurred = Signal(str)
     message = Signal(str)
     callDone = Signal(object)  # (fn, result)
+    commandFailed = Signal(object)  # CommandFailure: nothing changed in the engine
 
     # every command travels on this one queued signal (see gui/commands.py)
     _queue = Signal(object)
@@ -52,6 +53,7 @@ class EngineController(QObject):
         w.errorOccurred.connect(self.errorOccurred)
         w.message.connect(self.message)
         w.callDone.connect(self.callDone)
+        w.commandFailed.connect(self.commandFailed)
         self.running = False
         # with gate_frames, the worker pauses between steps from taking a frame until
         # ``frame_painted()``: drawing then never waits for GIL hand-offs to the worker

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backprop_lab.engine import TrainingSession
+import numpy as np
+from backprop_lab.engine import Snapshot, TrainingSession
 from backprop_lab.engine.datasets import load_points_csv
 from backprop_lab.engine.scenario import (
     Scenario,
@@ -24,6 +25,9 @@ from backprop_lab.engine.scenario import (
 from backprop_lab.resources import list_lessons, load_lesson
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog
+
+from . import commands as cmd
+from .worker import CommandFailure
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -37,15 +41,45 @@ def lesson_title(name: str) -> str:
         return name
 
 
-def show_session_in_panels(w: MainWindow, session: TrainingSession) -> None:
-    """The panels show a session's data, design, hyper-parameters and seed (no signals)."""
+def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -> None:
+    """The panels show a session's (or a snapshot's) data, design, hyper-parameters and
+    seed (no signals)."""
     ds = session.dataset
     w.data_panel.show_dataset(ds)
     w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
     w.network_panel.set_spec(session.spec, emit=False)
     w.training_panel.set_hyper(session.hyper)
     w.training_panel.set_seed(session.seed)
-    w.training_panel.set_n_train(session.n_train)
+    w.training_panel.set_n_train(int(np.count_nonzero(~ds.is_test)))
+
+
+COMMAND_WHAT = {
+    "SetDataset": "the new data",
+    "SetNetwork": "the new network",
+    "SetHyper": "the new training settings",
+    "SetSeed": "the new seed",
+    "ResetParameters": "the reset",
+}
+
+
+def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
+    """A command failed and the engine undid it: the panels and the canvas go back to what
+    the engine trains, and the banner says why. A data edit that failed stays redoable."""
+    snap = failure.snapshot
+    command = failure.command
+    canvas = w.canvas
+    if isinstance(command, cmd.SetDataset) and canvas.dataset is command.dataset:
+        if canvas.history.can_undo and canvas.history.undo() is not None:
+            canvas._refresh()
+        if not canvas.dataset.same_as(snap.dataset):
+            canvas.set_dataset(snap.dataset, reset_history=True)
+    show_session_in_panels(w, snap)
+    w.refresh_canvas_mode(snap.dataset)
+    what = COMMAND_WHAT.get(type(command).__name__, "the change")
+    w.banner.show_message(
+        f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
+        "error",
+    )
 
 
 @dataclass(frozen=True)

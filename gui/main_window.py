@@ -39,7 +39,7 @@ from .canvas import DataCanvas
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
-from .lesson_files import LessonFiles, show_session_in_panels
+from .lesson_files import LessonFiles, revert_to_engine, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         c.diverged.connect(self._on_diverged)
         c.errorOccurred.connect(self._on_error)
         c.message.connect(self._on_message)
+        c.commandFailed.connect(lambda failure: revert_to_engine(self, failure))
         # a stray exception in a slot or a Qt virtual (gui/safety.py) shows in the banner;
         # queued, so the banner never changes inside a paint
         safety.install()
@@ -353,6 +354,8 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_running(self, running: bool) -> None:
         self.training_panel.set_playing(running)
+        if running and self.banner.kind == "warning":
+            self.banner.hide()  # e.g. α was lowered after a divergence: it goes on
 
     @Slot(str)
     def _on_diverged(self, msg: str) -> None:

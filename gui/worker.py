@@ -74,6 +74,16 @@ class Frame:
     steps_per_second: float
 
 
+@dataclass(frozen=True)
+class CommandFailure:
+    """A command that raised and was undone: the session is exactly as before, and
+    ``snapshot`` shows it (the panels go back to it)."""
+
+    command: object
+    message: str
+    snapshot: Snapshot
+
+
 def steps_for_epoch(n_train: int, batch_size: int) -> int:
     """Steps in one pass over the training data: ⌈N_train / B⌉ (at least 1)."""
     if n_train <= 0:
@@ -90,6 +100,7 @@ class EngineWorker(QObject):
     errorOccurred = Signal(str)
     message = Signal(str)  # a plain notice (e.g. "no training points")
     callDone = Signal(object)  # (fn, result) of ``call``
+    commandFailed = Signal(object)  # CommandFailure: the command changed nothing
     stopped = Signal()
 
     def __init__(self, session: TrainingSession):
@@ -159,6 +170,8 @@ class EngineWorker(QObject):
         running = bool(running)
         if running and not self._can_train():
             running = False
+            if not self._running:  # the Play button was pressed: it goes back up
+                self.runningChanged.emit(False)
         self._pending = 0
         self._set_running(running)
         self._budget = 0.0
@@ -185,7 +198,7 @@ class EngineWorker(QObject):
         self._wake()
 
     def set_dataset(self, dataset: Dataset) -> None:
-        self._command(lambda: self.session.set_dataset(dataset))
+        self._transact(cmd.SetDataset(dataset), lambda: self.session.set_dataset(dataset))
         if self.session.n_train == 0 and (self._running or self._pending):
             self._pending = 0
             self._set_running(False)
@@ -211,10 +224,10 @@ class EngineWorker(QObject):
         cmd.StepEpoch: lambda w, c: w.step_epoch(),
         cmd.SetSpeed: lambda w, c: w.set_speed(c.steps_per_second),
         cmd.SetDataset: lambda w, c: w.set_dataset(c.dataset),
-        cmd.SetNetwork: lambda w, c: w._command(lambda: w.session.set_network(c.spec)),
-        cmd.SetHyper: lambda w, c: w._command(lambda: w.session.set_hyper(c.hyper)),
-        cmd.SetSeed: lambda w, c: w._command(lambda: w.session.set_seed(c.seed)),
-        cmd.ResetParameters: lambda w, c: w._command(w.session.reset_parameters),
+        cmd.SetNetwork: lambda w, c: w._transact(c, lambda: w.session.set_network(c.spec)),
+        cmd.SetHyper: lambda w, c: w._transact(c, lambda: w.session.set_hyper(c.hyper)),
+        cmd.SetSeed: lambda w, c: w._transact(c, lambda: w.session.set_seed(c.seed)),
+        cmd.ResetParameters: lambda w, c: w._transact(c, w.session.reset_parameters),
         cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
         cmd.Call: lambda w, c: w.call(c.fn),
         cmd.Stop: lambda w, c: w.stop(),
@@ -226,6 +239,26 @@ class EngineWorker(QObject):
             fn()
         except Exception as exc:  # noqa: BLE001 - shown to the user, session keeps going
             self._fail(exc)
+        self._dirty = True
+        self._wake()
+
+    def _transact(self, command: object, fn) -> None:
+        """All or nothing: a change that raises is undone (``session.all_or_nothing``),
+        training pauses, and the GUI gets the unchanged state to show with the reason."""
+        s = self.session
+        try:
+            with s.all_or_nothing():
+                fn()
+        except Exception as exc:  # noqa: BLE001 - reported; the session is as before
+            self._pending = 0
+            self._set_running(False)
+            msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            try:
+                snap = s.snapshot()
+            except Exception as exc2:  # noqa: BLE001
+                self._fail(exc2)
+            else:
+                self.commandFailed.emit(CommandFailure(command, msg, snap))
         self._dirty = True
         self._wake()
 
