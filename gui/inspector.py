@@ -25,13 +25,15 @@ from backprop_lab.engine.network import Network
 from backprop_lab.engine.notation import sup
 from backprop_lab.engine.phases import ALGORITHM
 from backprop_lab.engine.walk import (
+    Cancelled,
     Failure,
     GradCheckResult,
+    Job,
     Request,
     Summary,
     WalkDriver,
     WalkState,
-    check_gradients,
+    check_gradients_steps,
     summarize,
 )
 from PySide6.QtCore import Qt, Signal, Slot
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -78,6 +81,13 @@ class GradCheckView(QWidget):
         super().__init__(parent)
         self.button = QPushButton("Check gradients (finite differences)")
         self.button.setObjectName("gradcheckButton")
+        # a check of a wide network takes minutes: it runs in slices and can be stopped
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("gradcheckCancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("gradcheckProgress")
+        self.progress.setVisible(False)
         self.status = QLabel(
             "Compares backprop's dL/dW, dL/db with the five-point central difference of J "
             "for every entry; pass: worst relative error ≤ 1e−6."
@@ -93,18 +103,35 @@ class GradCheckView(QWidget):
         self.table.verticalHeader().hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.button)
+        row = QHBoxLayout()
+        row.addWidget(self.button, 1)
+        row.addWidget(self.cancel_button)
+        lay.addLayout(row)
+        lay.addWidget(self.progress)
         lay.addWidget(self.status)
         lay.addWidget(self.table, 1)
         self.result: GradCheckResult | None = None
 
     def set_running(self) -> None:
         self.button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
         self.status.setText("Checking… (4 evaluations of J per parameter)")
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat("%v of %m entries")
+
+    def _finished(self) -> None:
+        self.button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
 
     def set_result(self, r: GradCheckResult) -> None:
         self.result = r
-        self.button.setEnabled(True)
+        self._finished()
         ok = all(c.passed(GRADCHECK_TOL) for c in r.checks)
         self.status.setText(
             f"{'All passed' if ok else 'FAILED'} on {r.source} (B = {r.batch_size}), "
@@ -129,7 +156,7 @@ class GradCheckView(QWidget):
                 t.setItem(i, j, item)
 
     def set_error(self, message: str) -> None:
-        self.button.setEnabled(True)
+        self._finished()
         self.status.setText(message)
 
 
@@ -161,6 +188,8 @@ class InspectorPanel(QWidget):
         self._show_state()
         controller.frameReady.connect(self.on_frame)
         controller.callDone.connect(self._on_call_done)
+        controller.jobProgress.connect(self._on_job_progress)
+        self._gradcheck_job: Job | None = None
         if controller.latest is not None:
             self.on_frame(controller.latest)
 
@@ -281,6 +310,7 @@ class InspectorPanel(QWidget):
         self.point_spin.valueChanged.connect(self._on_point_spin)
         self.arrays.hovered.connect(self._on_hover)
         self.gradcheck.button.clicked.connect(self.check_gradients)
+        self.gradcheck.cancel_button.clicked.connect(self.cancel_gradient_check)
         self.timeline.rewindRequested.connect(self.rewind)
         self.trace_view.unitChanged.connect(lambda ell, j: self.diagram.set_selected((ell, j - 1)))
 
@@ -333,9 +363,24 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def check_gradients(self) -> None:
+        """Run the check as a ``Job``: in slices, with progress, cancellable."""
+        self.cancel_gradient_check()
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
-        self._call("gradcheck", lambda s: check_gradients(s, d, point))
+        job = Job(self, "gradcheck", lambda s: check_gradients_steps(s, d, point))
+        self._gradcheck_job = job
+        self.controller.run_job(job)
+
+    @Slot()
+    def cancel_gradient_check(self) -> None:
+        if self._gradcheck_job is not None:
+            self._gradcheck_job.cancel()
+
+    @Slot(object)
+    def _on_job_progress(self, progress) -> None:
+        job, done, total = progress
+        if job is self._gradcheck_job:
+            self.gradcheck.set_progress(done, total)
 
     @Slot(int)
     def rewind(self, step: int) -> None:
@@ -374,6 +419,12 @@ class InspectorPanel(QWidget):
         if not isinstance(fn, Request) or fn.owner is not self:
             return
         kind = fn.kind
+        if kind == "gradcheck":
+            if fn is not self._gradcheck_job:
+                return  # an older check, replaced by a newer one
+            self._gradcheck_job = None
+            if isinstance(result, Cancelled):
+                result = Cancelled("Gradient check cancelled.")
         if kind == "summary":
             self._summary_busy = False
             if self._summary_again:

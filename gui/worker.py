@@ -50,6 +50,8 @@ TICK_SECONDS = 0.008
 CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 50.0
+PROGRESS_HZ = 10.0
+JOB_SLICE_SECONDS = 0.008  # a job's share of each tick: the thread answers within ~20 ms
 POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
@@ -101,6 +103,7 @@ class EngineWorker(QObject):
     message = Signal(str)  # a plain notice (e.g. "no training points")
     callDone = Signal(object)  # (fn, result) of ``call``
     commandFailed = Signal(object)  # CommandFailure: the command changed nothing
+    jobProgress = Signal(object)  # (job, done, total), at most PROGRESS_HZ a second
     stopped = Signal()
 
     def __init__(self, session: TrainingSession):
@@ -126,6 +129,10 @@ class EngineWorker(QObject):
         self.gui_idle = threading.Event()
         self.gui_idle.set()
         self.steps_run = 0  # total steps this worker ran (for the benchmark)
+        # set by the GUI thread at shutdown: step and job loops return at once, without
+        # waiting for the queued Stop to be reached
+        self.stop_flag = threading.Event()
+        self._jobs: list = []  # [job, generator | None, last progress time], oldest first
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -153,6 +160,10 @@ class EngineWorker(QObject):
             self._timer.stop()
         self._running = False
         self._pending = 0
+        for _job, steps, _t in self._jobs:  # dropped unfinished: nobody waits for them now
+            if steps is not None:
+                steps.close()
+        self._jobs.clear()
         self.stopped.emit()
         QThread.currentThread().quit()
 
@@ -218,6 +229,47 @@ class EngineWorker(QObject):
         send ``(fn, result)`` back with ``callDone``."""
         self._command(lambda: self.callDone.emit((fn, fn(self.session))))
 
+    def run_job(self, job) -> None:
+        """Queue a long ``Job``; ``_tick`` advances it a slice at a time."""
+        self._jobs.append([job, None, 0.0])
+        self._wake()
+
+    def _run_jobs(self, deadline: float) -> None:
+        """Advance the oldest job until ``deadline``; answer it when done or cancelled."""
+        from backprop_lab.engine.walk import Cancelled, Failure
+
+        while self._jobs and not self.stop_flag.is_set():
+            entry = self._jobs[0]
+            job, steps, _t = entry
+            result = None
+            try:
+                if job.cancelled:
+                    result = Cancelled("Cancelled.")
+                else:
+                    if steps is None:
+                        steps = entry[1] = job.fn(self.session)
+                    progress = None
+                    while time.perf_counter() < deadline and not job.cancelled:
+                        if self.stop_flag.is_set():
+                            return
+                        progress = next(steps)
+                    now = time.perf_counter()
+                    due = now - entry[2] >= 1.0 / PROGRESS_HZ
+                    if progress is not None and not job.cancelled and due:
+                        entry[2] = now
+                        self.jobProgress.emit((job, *progress))
+                    if not job.cancelled:
+                        return  # out of time: the next tick goes on
+                    result = Cancelled("Cancelled.")
+            except StopIteration as done:
+                result = done.value
+            except Exception as exc:  # noqa: BLE001 - answered to the view that asked
+                result = Failure(f"{type(exc).__name__}: {exc}")
+            self._jobs.pop(0)
+            if steps is not None:
+                steps.close()
+            self.callDone.emit((job, result))
+
     _dispatch = {
         cmd.SetRunning: lambda w, c: w.set_running(c.running),
         cmd.Step: lambda w, c: w.step(c.n),
@@ -230,6 +282,7 @@ class EngineWorker(QObject):
         cmd.ResetParameters: lambda w, c: w._transact(c, w.session.reset_parameters),
         cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
         cmd.Call: lambda w, c: w.call(c.fn),
+        cmd.RunJob: lambda w, c: w.run_job(c.job),
         cmd.Stop: lambda w, c: w.stop(),
     }
 
@@ -309,6 +362,8 @@ class EngineWorker(QObject):
         self._rate_steps += done
         if done:
             self._dirty = True
+        if self._jobs:
+            self._run_jobs(time.perf_counter() + JOB_SLICE_SECONDS)
         if self.session.diverged and (self._running or self._pending):
             self._pending = 0
             self._set_running(False)
@@ -320,9 +375,9 @@ class EngineWorker(QObject):
         if self._dirty and due and (not busy or self._mailbox is None):
             self._yield_to_gui()
             self._publish(time.perf_counter())
-        if not busy and not self._dirty and self._timer is not None:
+        if not busy and not self._dirty and not self._jobs and self._timer is not None:
             self._timer.stop()  # idle: sleep until the next command
-        elif busy:
+        elif busy or self._jobs:
             self._wake()
 
     def _yield_to_gui(self) -> None:
@@ -335,7 +390,7 @@ class EngineWorker(QObject):
         deadline = t0 + TICK_SECONDS
         done = 0
         if self._pending > 0:
-            while self._pending > 0 and not s.diverged:
+            while self._pending > 0 and not s.diverged and not self.stop_flag.is_set():
                 gate()
                 n = s.step(1)
                 done += n
@@ -344,7 +399,7 @@ class EngineWorker(QObject):
                     break
         elif self._running:
             if self._speed <= 0:
-                while not s.diverged:
+                while not s.diverged and not self.stop_flag.is_set():
                     gate()
                     done += s.step(CHUNK)
                     if time.perf_counter() >= deadline:
