@@ -1,8 +1,10 @@
 """Lesson and file actions of the main window: open, save, built-in lessons, CSV import,
 image export, and the dialogs in front of them.
 
-A failure to read a file is shown in the banner and changes nothing; saving captures the
-session in the engine thread (between steps) and writes the file in the GUI thread.
+A failure to read a file is shown in the banner and changes nothing. Reading, validating
+and writing lesson files happen off the GUI thread (gui/file_io.py): opening reads and
+builds the session on a background thread, then swaps it in; saving captures the session
+in the engine thread (between steps) and writes the file on a background thread.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from backprop_lab.engine.scenario import (
     session_from_scenario,
 )
 from backprop_lab.resources import list_lessons, load_lesson
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog
 
 from . import commands as cmd
+from .file_io import BackgroundIO, Task
 from .worker import CommandFailure
 
 if TYPE_CHECKING:
@@ -95,25 +98,66 @@ class _CaptureForSave:
 class LessonFiles(QObject):
     """Open, save, import and export for ``window`` (a ``MainWindow``)."""
 
+    opened = Signal(str)  # a lesson was opened (its path or name)
+    saved = Signal(str, object)  # a lesson was written: (path, the Scenario written)
+    saveFailed = Signal(str, str)  # (path, why)
+
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
+        self.io = BackgroundIO(self)
+        self._opening: Task | None = None
+        self.last_open_ok: bool | None = None
         window.controller.callDone.connect(self._on_call_done)
+
+    @property
+    def busy(self) -> bool:
+        """A read or a write is still running."""
+        return self.io.busy
 
     # --- files ----------------------------------------------------------------------------
     def open_lesson(self, path: str | os.PathLike) -> bool:
-        """Load a scenario file, or a packaged lesson by name (e.g. "xor"); on failure show
-        why and leave the session unchanged."""
+        """Start loading a scenario file, or a packaged lesson by name (e.g. "xor"), on a
+        background thread; True once started. When it is read and checked, the session is
+        swapped in (``opened``); on failure the banner says why and nothing changes. A
+        newer open replaces one still loading."""
+        if self._opening is not None:
+            self._opening.cancel()
+        name = os.fspath(path)
+        builtin = not os.path.exists(path) and name in list_lessons()
+
+        def read(stop) -> tuple[Scenario, TrainingSession] | None:
+            sc = load_lesson(name) if builtin else load_scenario(path)
+            if stop.is_set():
+                return None
+            return sc, session_from_scenario(sc)
+
+        self.last_open_ok = None
+        self._opening = self.io.run(Task("open", read, lambda result: self._opened(path, result)))
+        self.window.statusBar().showMessage(f"opening {name}…")
+        return True
+
+    def cancel_open(self) -> None:
+        """Stop a lesson still loading: nothing changes."""
+        if self._opening is not None:
+            self._opening.cancel()
+            self._opening = None
+            self.window.statusBar().showMessage("opening cancelled", 5000)
+
+    def _opened(self, path, result) -> None:
+        self._opening = None
+        if isinstance(result, BaseException):
+            self.last_open_ok = False
+            self._load_failed(path, result)
+            return
+        if result is None:
+            return
+        sc, session = result
+        self._apply_opened(path, sc, session)
+        self.last_open_ok = True
+
+    def _apply_opened(self, path, sc: Scenario, session: TrainingSession) -> None:
         w = self.window
-        try:
-            if not os.path.exists(path) and os.fspath(path) in list_lessons():
-                sc = load_lesson(os.fspath(path))
-            else:
-                sc = load_scenario(path)
-            session = session_from_scenario(sc)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, nothing changes
-            self._load_failed(path, exc)
-            return False
         w.controller.replace_session(session)
         show_session_in_panels(w, session)
         w.canvas.set_dataset(session.dataset, reset_history=True)
@@ -123,10 +167,11 @@ class LessonFiles(QObject):
         w.setWindowTitle(f"Backprop Lab — {title}")
         w.banner.hide()
         w.statusBar().showMessage(f"opened {os.fspath(path)}", 5000)
-        return True
+        self.opened.emit(os.fspath(path))
 
     def save_lesson(self, path: str | os.PathLike) -> None:
-        """Capture the session in the engine thread, write the file in the GUI thread."""
+        """Capture the session in the engine thread, write the file on a background thread
+        (atomically: a crash leaves the old file or the new one)."""
         self.window.controller.call_in_engine(_CaptureForSave(os.fspath(path)))
 
     @Slot(object)
@@ -134,13 +179,25 @@ class LessonFiles(QObject):
         fn, sc = fn_result
         if not isinstance(fn, _CaptureForSave):
             return
+        path = fn.path
+        self.io.run(
+            Task(
+                "save",
+                lambda _stop: save_scenario(path, sc),
+                lambda result: self._save_done(path, sc, result),
+                writes=True,
+            )
+        )
+        self.window.statusBar().showMessage(f"saving {path}…")
+
+    def _save_done(self, path: str, sc: Scenario, result) -> None:
         w = self.window
-        try:
-            save_scenario(fn.path, sc)
-        except Exception as exc:  # noqa: BLE001
-            w.banner.show_message(f"Could not save {fn.path}: {exc}", "error")
+        if isinstance(result, BaseException):
+            w.banner.show_message(f"Could not save {path}: {result}", "error")
+            self.saveFailed.emit(path, str(result))
             return
-        w.statusBar().showMessage(f"saved {fn.path}", 5000)
+        w.statusBar().showMessage(f"saved {path}", 5000)
+        self.saved.emit(path, sc)
 
     def import_csv(self, path: str | os.PathLike) -> bool:
         w = self.window

@@ -450,8 +450,9 @@ class MainWindow(QMainWindow):
 
     @guarded
     def closeEvent(self, event) -> None:
-        self.controller.shutdown()
+        self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
         self.controller.shutdown()
+        self.files.io.shutdown()  # reads dropped, a write gets a short grace (atomic anyway)
