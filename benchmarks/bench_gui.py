@@ -17,9 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# a scripted run never stops at a "save your work?" question, nor autosaves for real
+os.environ.setdefault("BACKPROP_LAB_NO_PROMPTS", "1")
+os.environ.setdefault("BACKPROP_LAB_AUTOSAVE_DIR", tempfile.mkdtemp(prefix="backprop-lab-bench-"))
 
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession  # noqa: E402
 from backprop_lab.engine.datasets import make_preset  # noqa: E402

@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lesson:
         window.open_lesson(args.lesson)
     window.show()
+    # after a crash, the autosave of the last run is offered back (gui/autosave.py)
+    QTimer.singleShot(0, window.autosave.offer_restore)
 
     if args.screenshot:
         path = args.screenshot

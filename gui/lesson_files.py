@@ -91,15 +91,22 @@ class _CaptureForSave:
 
     path: str
 
-    def __call__(self, session: TrainingSession) -> Scenario:
-        return scenario_from_session(session)
+    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
+        return scenario_from_session(session), state_key(session)
+
+
+def state_key(s: TrainingSession | Snapshot) -> tuple:
+    """What makes two states of a session the same work: data, design, settings, step
+    (the data by identity: every edit makes a new, immutable ``Dataset``)."""
+    step = s.step_count if isinstance(s, TrainingSession) else s.step
+    return (id(s.dataset), step, s.spec, s.hyper, s.seed)
 
 
 class LessonFiles(QObject):
     """Open, save, import and export for ``window`` (a ``MainWindow``)."""
 
-    opened = Signal(str)  # a lesson was opened (its path or name)
-    saved = Signal(str, object)  # a lesson was written: (path, the Scenario written)
+    opened = Signal(str, object)  # a lesson was opened: (its path or name, state_key)
+    saved = Signal(str, object)  # a lesson was written: (path, state_key of what it holds)
     saveFailed = Signal(str, str)  # (path, why)
 
     def __init__(self, window: MainWindow):
@@ -158,6 +165,7 @@ class LessonFiles(QObject):
 
     def _apply_opened(self, path, sc: Scenario, session: TrainingSession) -> None:
         w = self.window
+        key = state_key(session)  # before the engine thread owns it
         w.controller.replace_session(session)
         show_session_in_panels(w, session)
         w.canvas.set_dataset(session.dataset, reset_history=True)
@@ -167,7 +175,7 @@ class LessonFiles(QObject):
         w.setWindowTitle(f"Backprop Lab — {title}")
         w.banner.hide()
         w.statusBar().showMessage(f"opened {os.fspath(path)}", 5000)
-        self.opened.emit(os.fspath(path))
+        self.opened.emit(os.fspath(path), key)
 
     def save_lesson(self, path: str | os.PathLike) -> None:
         """Capture the session in the engine thread, write the file on a background thread
@@ -176,28 +184,29 @@ class LessonFiles(QObject):
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
-        fn, sc = fn_result
+        fn, captured = fn_result
         if not isinstance(fn, _CaptureForSave):
             return
+        sc, key = captured
         path = fn.path
         self.io.run(
             Task(
                 "save",
                 lambda _stop: save_scenario(path, sc),
-                lambda result: self._save_done(path, sc, result),
+                lambda result: self._save_done(path, key, result),
                 writes=True,
             )
         )
         self.window.statusBar().showMessage(f"saving {path}…")
 
-    def _save_done(self, path: str, sc: Scenario, result) -> None:
+    def _save_done(self, path: str, key: tuple, result) -> None:
         w = self.window
         if isinstance(result, BaseException):
             w.banner.show_message(f"Could not save {path}: {result}", "error")
             self.saveFailed.emit(path, str(result))
             return
         w.statusBar().showMessage(f"saved {path}", 5000)
-        self.saved.emit(path, sc)
+        self.saved.emit(path, key)
 
     def import_csv(self, path: str | os.PathLike) -> bool:
         w = self.window

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import safety
+from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
 from .colors import CLASS_HEX
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
         self.files = LessonFiles(self)
+        self.autosave = Autosave(self)  # gui/autosave.py: autosave, recovery, close prompt
         build_menus(self)
         self._connect()
         self._build_inspector()
@@ -450,6 +452,9 @@ class MainWindow(QMainWindow):
 
     @guarded
     def closeEvent(self, event) -> None:
+        if not self.autosave.confirm_close():  # unsaved work: the user chose Cancel or Save
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
 
