@@ -1,6 +1,6 @@
 """The engine thread: a worker QObject that owns the TrainingSession and runs it.
 
-Follows DESIGN.md "The engine thread":
+How the engine thread is organised (docs/architecture.md says why):
 
 * one long-lived ``QThread``; the ``EngineWorker`` is moved into it, and its ``QTimer`` is
   created inside that thread (in ``start``, run on ``QThread.started``);
