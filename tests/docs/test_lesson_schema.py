@@ -84,3 +84,30 @@ def test_the_minimal_lesson_in_the_document_loads_and_validates(schema):
     sc = from_json(block)
     assert sc.title == "Two points" and len(sc.dataset) == 2
     assert errors(json.loads(block), schema) == []
+
+
+def test_relative_links_in_the_docs_resolve():
+    """Every relative link or image in README.md and docs/*.md names a file that exists,
+    and none points outside the repository."""
+    import re
+
+    root = SCHEMA_PATH.parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    assert len(pages) >= 5
+    missing = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)\)", page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            path = (page.parent / target).resolve()
+            if root not in path.parents or not path.exists():
+                missing.append(f"{page.name}: {target}")
+    assert missing == []
+
+
+def test_the_docs_animation_is_small_and_animated():
+    gif = SCHEMA_PATH.parent / "spirals-training.gif"
+    data = gif.read_bytes()
+    assert data[:6] in (b"GIF87a", b"GIF89a")
+    assert len(data) < 1.5 * 1024 * 1024
+    assert data.count(b"\x21\xf9\x04") > 10  # one graphic-control block per frame
