@@ -126,8 +126,10 @@ def app_parser() -> argparse.ArgumentParser:
         metavar="FILE|NAME",
         help=f"open a lesson file, or a built-in lesson: {', '.join(list_lessons())}",
     )
-    p.add_argument("--font-scale", type=float, default=1.0, help="scale all fonts, 0.6–3")
-    p.add_argument("--size", default="1280x800", help="window size WxH")
+    p.add_argument(
+        "--font-scale", type=float, help="scale all fonts, 0.6–3 (default: the last used, or 1)"
+    )
+    p.add_argument("--size", help="window size WxH (default: the last used, or 1280x800)")
     p.add_argument(
         "--screenshot",
         metavar="PATH",
@@ -140,8 +142,9 @@ def app_parser() -> argparse.ArgumentParser:
 
 def check_app_args(args: argparse.Namespace):
     """Everything the window needs, checked: (width, height, scenario or None)."""
-    size = check_size(args.size)
-    check_font_scale(args.font_scale)
+    size = check_size(args.size) if args.size else None
+    if args.font_scale is not None:
+        check_font_scale(args.font_scale)
     if not (math.isfinite(args.wait) and 0 <= args.wait <= 3600):
         raise UsageError(f"--wait must be 0..3600 seconds, got {args.wait:g}")
     if args.screenshot:
@@ -150,20 +153,29 @@ def check_app_args(args: argparse.Namespace):
     return size, scenario
 
 
-def run_app(args: argparse.Namespace, size: tuple[int, int], scenario) -> int:
+def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) -> int:
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
+    from . import export, help, settings
+    from .main_window import DEFAULT_SIZE, MainWindow
 
     configure_process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Lab")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(help.window_icon())
+    app.setDesktopFileName("backprop-lab")  # Wayland matches the window to its .desktop
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
-    window = MainWindow(preset=args.preset, font_scale=args.font_scale)
-    window.resize(*size)
+    window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
+    window.resize(*DEFAULT_SIZE)
+    # window parts that live in their own modules (the main window stays as it is)
+    help.install(window)
+    export.install(window)
+    settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
+    if size is not None:
+        window.resize(*size)
     if args.lesson and not window.open_lesson(args.lesson):
         # checked above, so only a file changed since: say so rather than show a banner
         print(f"backprop-lab: cannot open lesson {args.lesson}", file=sys.stderr)
@@ -171,7 +183,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int], scenario) -> int:
         return EXIT_FAILED
     window.show()
     got = (window.width(), window.height())
-    if got != size:
+    if size is not None and got != size:
         print(
             f"backprop-lab: the window needs at least {got[0]}x{got[1]} for its controls; "
             f"asked for {size[0]}x{size[1]}",

@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 from backprop_lab import __version__
 
 
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def run(
+    *args: str, timeout: float = 120, settings: str | None = None
+) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess; its settings go to a fresh file, never the user's."""
+    settings = settings or os.path.join(tempfile.mkdtemp(prefix="bpl-settings-"), "s.ini")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BACKPROP_LAB_SETTINGS=settings)
     return subprocess.run(
         [sys.executable, "-m", "backprop_lab.gui", *args],
         capture_output=True,
@@ -69,7 +74,7 @@ def test_version():
 def test_help_shows_the_defaults():
     out = run("--help")
     assert out.returncode == 0
-    assert "(default: 1280x800)" in out.stdout
+    assert "(default: the last used, or 1280x800)" in out.stdout
     assert "(default: xor)" in out.stdout
     assert "(default: None)" not in out.stdout
     render_help = run("render", "--help")
@@ -103,6 +108,7 @@ def test_screenshot_that_cannot_be_written_exits_1(qapp, tmp_path, monkeypatch, 
     from backprop_lab.gui import app
     from PySide6.QtGui import QPixmap
 
+    monkeypatch.setenv("BACKPROP_LAB_SETTINGS", str(tmp_path / "settings.ini"))
     monkeypatch.setattr(QPixmap, "save", lambda self, *a, **k: False)
     path = tmp_path / "shot.png"
     code = app.main(["--screenshot", str(path), "--wait", "0", "--size", "800x600"])
