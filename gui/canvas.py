@@ -15,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.data import MAX_CLASSES, Dataset, empty_dataset
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from backprop_lab.engine.notation import DOMAIN
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors
 from .edits import EditHistory
 
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 TOOLS = ("draw", "erase", "pick", "pan")
 DRAWING_TOOLS = ("draw", "erase")
 POINT_OUTLINE = "#1A1A1A"
@@ -207,10 +207,6 @@ class DataCanvas(pg.PlotWidget):
         if not np.isfinite(v):
             raise ValueError("the regression value must be a finite number")
         self._regression_value = v
-
-    @property
-    def regression_value(self) -> float:
-        return self._regression_value
 
     def set_regression_levels(self, levels: tuple[float, float] | None) -> None:
         """Fixed (vmin, vmax) for colouring 2-D regression points (match the image's);
@@ -468,8 +464,3 @@ class DataCanvas(pg.PlotWidget):
         self._highlight_item.setData(
             pos=np.array([[x, y]]), size=self._point_size * 2.2, brush=None
         )
-
-    # --- geometry helpers (tests, tools) ------------------------------------------------
-    def view_to_widget(self, x: float, y: float) -> QPointF:
-        """Data coordinates → viewport pixel coordinates."""
-        return QPointF(self.mapFromScene(self.vb.mapViewToScene(QPointF(x, y))))
