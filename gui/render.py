@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from backprop_lab.engine import GridEvaluator, GridSpec, Network, TrainingSession, head_for
+from backprop_lab.engine.notation import DOMAIN
 
 if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
     from PySide6.QtGui import QImage
@@ -27,8 +28,6 @@ if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
 
 VIEWS = ("canvas", "plots", "diagram", "window")
 DEFAULT_SIZE = (800, 600)
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)  # the window's view of the data (gui/worker.py)
-GRID_RESOLUTION = {1: 240, 2: 100}  # samples per axis by input dimension, as the window
 THUMB_RESOLUTION = 40  # the diagram's per-unit maps
 
 
@@ -58,11 +57,12 @@ def ensure_app():
 
 def make_frame(session: TrainingSession):
     """What the engine thread would publish for the session now (gui/worker.Frame)."""
-    from .worker import Frame
+    from .worker import GRID_RESOLUTION_1D, GRID_RESOLUTION_2D, Frame
 
     snap = session.snapshot()
     dim = snap.dataset.input_dim
-    grid_spec = GridSpec(DOMAIN, GRID_RESOLUTION[dim])
+    # the same grid as the window's engine thread, so a frame looks like the app's
+    grid_spec = GridSpec(DOMAIN, GRID_RESOLUTION_1D if dim == 1 else GRID_RESOLUTION_2D)
     g = GridEvaluator(grid_spec, snap.spec.features, dim)
     grid = g.evaluate(session.net, snap.params)
     return Frame(
@@ -88,7 +88,7 @@ class _Views:
 def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
     from .canvas import DataCanvas
     from .colors import binary_rgba, multiclass_rgba, regression_rgba
-    from .main_window import regression_levels
+    from .presenter import regression_levels
 
     canvas = DataCanvas(dataset=session.dataset)
     canvas.set_point_size(9.0 * max(1.0, font_scale**0.75))
@@ -154,7 +154,7 @@ def _window_view(session: TrainingSession, font_scale: float) -> _Views:
     # the window's engine thread would publish frames of its own at times of its choosing;
     # stop it and hand the window the frames made here, in order
     window.controller.shutdown()
-    return _Views(window, window._on_frame, owner=window)
+    return _Views(window, window.presenter.show, owner=window)
 
 
 def build_view(what: str, session: TrainingSession, font_scale: float = 1.0) -> _Views:

@@ -109,10 +109,12 @@ class RememberedWindow(QObject):
         w.menuBar().addMenu(self.recent_menu)
 
     def _wrap_lesson_calls(self) -> None:
-        """Opening or saving a lesson file updates the recent list and the last folder
-        (the window's dialogs and menus call these methods through the instance)."""
+        """Opening or saving a lesson file updates the recent list and the last folder.
+        The window's menus, dialogs and ``open_lesson`` all go through ``window.files``
+        (gui/lesson_files.py), so wrapping its two methods catches every path."""
         w = self.window
-        open_lesson, save_lesson = w.open_lesson, w.save_lesson
+        target = getattr(w, "files", w)
+        open_lesson, save_lesson = target.open_lesson, target.save_lesson
 
         def opened(path) -> bool:
             ok = open_lesson(path)
@@ -124,7 +126,7 @@ class RememberedWindow(QObject):
             save_lesson(path)  # written a moment later, once the engine thread hands it over
             self.remember_file(path, must_exist=False)
 
-        w.open_lesson, w.save_lesson = opened, saved
+        target.open_lesson, target.save_lesson = opened, saved
 
     def _take_over_dialogs(self) -> None:
         """Open / Save lesson start in the last folder used (the window's own dialogs

@@ -23,10 +23,7 @@ def open_window(qtbot, settings_path=None):
     w = MainWindow(preset="xor")
     qtbot.addWidget(w)
     w.resize(1280, 800)
-    menus = {
-        "help": help.install(w),
-        "export": export.install(w),
-    }
+    menus = {"help": w.help_menu, "export": w.export_menu}
     if settings_path is not None:
         menus["settings"] = settings.install(w, settings_path)
     w.show()
@@ -179,7 +176,7 @@ def test_a_missing_recent_file_is_dropped_with_a_message(qtbot, tmp_path):
 
 # --- export --------------------------------------------------------------------------------
 def trained(w, qtbot, steps=30):
-    w._step(steps)
+    w.step(steps)
     qtbot.waitUntil(lambda: w.latest is not None and w.latest.snapshot.step >= steps, timeout=60000)
     w.grab()
 
@@ -232,7 +229,7 @@ def test_history_csv_round_trips(window, qtbot, tmp_path):
     names, table = export.history_table(w.latest.snapshot.history)
     assert header == names and header[0] == "step"
     assert {"train_loss", "test_loss", "train_acc"} <= set(header)
-    assert any(h.startswith("delta") for h in header)
+    assert {"delta_mean_abs1", "grad_norms2", "weight_norms2"} <= set(header)  # 2 layers
     back = np.array([[float(v) for v in r] for r in rows])
     np.testing.assert_array_equal(back, table)
     assert back[-1, 0] >= 36  # rows up to the last recorded step
