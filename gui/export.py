@@ -176,9 +176,10 @@ class ExportMenu:
         """Beside File → Export image (the window grab), else at the end of File."""
         w = self.window
         anchor = getattr(w, "export_action", None)
-        for a in w.menuBar().actions():
-            menu = a.menu()
-            if menu is not None and anchor in menu.actions():
+        # findChildren, not QAction.menu(): on PySide6 6.8 menu() hands the C++ menu to
+        # Python, which deletes it (and its actions) when the wrapper goes
+        for menu in w.findChildren(QMenu):
+            if anchor is not None and anchor in menu.actions():
                 after = menu.actions()[menu.actions().index(anchor) + 1 :]
                 if after:
                     menu.insertMenu(after[0], self.menu)

@@ -101,9 +101,9 @@ class RememberedWindow(QObject):
     def _insert_recent_menu(self) -> None:
         w = self.window
         save = getattr(w, "save_action", None)
-        for a in w.menuBar().actions():
-            menu = a.menu()
-            if menu is not None and save in menu.actions():
+        # findChildren, not QAction.menu() (which on PySide6 6.8 lets Python delete the menu)
+        for menu in w.findChildren(QMenu):
+            if save is not None and save in menu.actions() and menu is not self.recent_menu:
                 menu.insertMenu(save, self.recent_menu)
                 return
         w.menuBar().addMenu(self.recent_menu)
