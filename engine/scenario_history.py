@@ -1,0 +1,122 @@
+"""The training history (loss, accuracy and per-layer curves) inside a lesson file, so a
+reopened lesson shows the curves it was saved with.
+
+In the file, ``state.history`` is null or an object of columns of equal length::
+
+    {"step": [0, 8, 16, ...],
+     "batch_loss": [...], "train_loss": [...], "test_loss": [...],
+     "train_acc": [...], "test_acc": [...],          # null where not measured (NaN)
+     "delta_mean_abs": [[one per layer], ...], "grad_norms": [...], "weight_norms": [...]}
+
+Here it is a dict of arrays: ``step`` (n,), the scalar columns (n,), the layer columns
+(n, L). Files without a history (older ones) load with the history starting afresh.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import validate as v
+from .history import DecimatingHistory
+from .session import TrainingSession
+
+SCALAR_KEYS = ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
+LAYER_KEYS = ("delta_mean_abs", "grad_norms", "weight_norms")
+# the session's history columns per layer ℓ: delta{ℓ}, grad{ℓ}, weight{ℓ}
+_LAYER_COLUMN = {"delta_mean_abs": "delta", "grad_norms": "grad", "weight_norms": "weight"}
+MAX_HISTORY_ROWS = 65_536
+MAX_STEP = 2**62
+
+
+def history_of(session: TrainingSession) -> dict[str, np.ndarray]:
+    """The rows the session shows now, as file columns."""
+    h = session.history.as_dict()
+    depth = session.arch.depth
+    n = len(h["step"])
+    out: dict[str, np.ndarray] = {"step": np.asarray(h["step"], dtype=np.int64)}
+    for k in SCALAR_KEYS:
+        out[k] = np.asarray(h.get(k, np.full(n, math.nan)), dtype=np.float64)
+    for k in LAYER_KEYS:
+        cols = [h.get(f"{_LAYER_COLUMN[k]}{layer}") for layer in range(1, depth + 1)]
+        out[k] = np.array(
+            [c if c is not None else np.full(n, math.nan) for c in cols], dtype=np.float64
+        ).T.reshape(n, depth)
+    return out
+
+
+def _num(x: float) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def history_to_json(h: dict[str, np.ndarray]) -> dict:
+    out: dict = {"step": [int(s) for s in h["step"]]}
+    for k in SCALAR_KEYS:
+        out[k] = [_num(x) for x in h[k]]
+    for k in LAYER_KEYS:
+        out[k] = [[_num(x) for x in row] for row in h[k]]
+    return out
+
+
+def read_history(d, path: str, depth: int, last_step: int, task: str) -> dict | None:
+    """Validate ``state.history``: equal lengths, steps increasing up to the saved step,
+    losses and norms ≥ 0, accuracies in [0, 1] (null for regression), or null."""
+    if d is None:
+        return None
+    d = v.obj(d, path, ("step", *SCALAR_KEYS, *LAYER_KEYS))
+    raw_steps = v.array(d["step"], f"{path}.step", MAX_HISTORY_ROWS)
+    n = len(raw_steps)
+    steps = np.empty(n, dtype=np.int64)
+    prev = -1
+    for i, s in enumerate(raw_steps):
+        s = v.integer(s, f"{path}.step[{i}]", 0, last_step)
+        if s <= prev:
+            v.fail(f"{path}.step[{i}]", f"steps must increase, got {s} after {prev}")
+        steps[i] = prev = s
+    out: dict[str, np.ndarray] = {"step": steps}
+    for k in SCALAR_KEYS:
+        col = v.array(d[k], f"{path}.{k}", n, n)
+        acc = k.endswith("_acc")
+        vals = np.empty(n)
+        for i, x in enumerate(col):
+            p = f"{path}.{k}[{i}]"
+            if acc and task == "regression" and x is not None:
+                v.fail(p, "a regression has no accuracy: must be null")
+            vals[i] = v.number_or_nan(x, p, 0.0, 1.0 if acc else math.inf)
+        out[k] = vals
+    for k in LAYER_KEYS:
+        rows = v.array(d[k], f"{path}.{k}", n, n)
+        vals = np.empty((n, depth))
+        for i, row in enumerate(rows):
+            row = v.array(row, f"{path}.{k}[{i}]", depth, depth)
+            for j, x in enumerate(row):
+                vals[i, j] = v.number_or_nan(x, f"{path}.{k}[{i}][{j}]", 0.0)
+        out[k] = vals
+    return out
+
+
+def _row(h: dict[str, np.ndarray], i: int, depth: int) -> dict[str, float]:
+    row = {k: float(h[k][i]) for k in SCALAR_KEYS}
+    for k in LAYER_KEYS:
+        for layer in range(depth):
+            row[f"{_LAYER_COLUMN[k]}{layer + 1}"] = float(h[k][i, layer])
+    return row
+
+
+def install_history(session: TrainingSession, saved: dict[str, np.ndarray]) -> None:
+    """Put the saved rows in front of the row the session recorded when it adopted the
+    saved state (a saved row at that step wins: it has the step's δ and gradients)."""
+    old = session.history
+    fresh = DecimatingHistory(old.columns, old.capacity, old.stride)
+    depth = session.arch.depth
+    names = set(old.columns)
+    for i, step in enumerate(saved["step"]):
+        fresh.record(int(step), {k: x for k, x in _row(saved, i, depth).items() if k in names})
+    last_saved = int(saved["step"][-1]) if len(saved["step"]) else -1
+    current = old.as_dict()
+    for i, step in enumerate(current["step"]):
+        if step > last_saved:
+            fresh.record(int(step), np.array([current[c][i] for c in old.columns]))
+    session.history = fresh
