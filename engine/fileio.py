@@ -13,6 +13,7 @@ import math
 import os
 import re
 import secrets
+import stat
 import time
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 20,000-point lesson with a full history is ~5 MB
@@ -103,9 +104,11 @@ def _name_max(folder: str) -> int:
         return 255
 
 
-def clean_stale_temps(folder: str) -> int:
-    """Remove temporary files of saves that died (our pattern, older than a few minutes);
-    returns how many went. A save in progress elsewhere keeps its fresh file."""
+def clean_stale_temps(folder: str, base: str = "") -> int:
+    """Remove temporary files of saves that died (our pattern, or the one earlier versions
+    used for ``base``, older than a few minutes); returns how many went. A save in progress
+    elsewhere keeps its fresh file."""
+    old = re.compile(re.escape(f".{base}.") + r"\d+\.[0-9a-f]{8}\.tmp") if base else None
     removed = 0
     now = time.time()
     try:
@@ -113,7 +116,7 @@ def clean_stale_temps(folder: str) -> int:
     except OSError:
         return 0
     for name in names:
-        if not _TEMP_RE.match(name):
+        if not (_TEMP_RE.match(name) or (old is not None and old.fullmatch(name))):
             continue
         p = os.path.join(folder, name)
         try:
@@ -153,14 +156,16 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         raise IsADirectoryError(f"{quote(shown, 80)} is a folder, not a file")
     mode = None
     if os.path.exists(target):
-        if not os.access(target, os.W_OK):
+        mode = os.stat(target).st_mode & 0o7777
+        # the owner's write bit, not os.access: an administrator may write anything, but a
+        # file marked read-only is meant to stay as it is
+        if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
             raise PermissionError(
                 f"{quote(shown, 80)} is read-only: save under another name or make it writable"
             )
-        mode = os.stat(target).st_mode & 0o7777
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(f"cannot write in the folder {quote(folder, 80)}")
-    clean_stale_temps(folder)
+    clean_stale_temps(folder, base)
     # a short fixed-length temporary name: a target name near the length limit still fits
     tmp = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}")
     try:

@@ -523,13 +523,14 @@ def _parse_int(text: str) -> int:
 
 def _check_start(head: str) -> None:
     """Cheap check before a full parse: a lesson is one JSON object."""
-    start = head.lstrip(" \t\r\n\ufeff")[:1]
+    head = head.lstrip(" \t\r\n\ufeff")
+    start = head[:1]
     if start != "{":
         if not start:
             raise LoadError("the file is empty")
         raise LoadError(
             f"not a lesson: a lesson file is a JSON object starting with {{, "
-            f"this one starts with {quote(head.lstrip()[:20], 20)}"
+            f"this one starts with {quote(head[:20], 20)}"
         )
 
 
