@@ -14,16 +14,18 @@ so that a loaded session continues with bit-identical numbers. Layout (version 1
      "state": null | {"step", "samples_seen", "W": [M×M' matrices], "b": [M vectors],
                       "optimizer": {"t", and "v" or "m", "s" as {"W", "b"}},
                       "rng": numpy's PCG64 state, "order": [...], "order_pos",
-                      "diverged": null | "...", "last": null | {metrics, null for NaN}}}
+                      "diverged": null | "...", "last": null | {metrics, null for NaN},
+                      "history": the curves up to "step" (optional; see scenario_history)}}
 
 Floats are written with ``repr`` and so read back exactly. Loading never executes
-anything (plain ``json``, no pickle, no eval); it checks every field and raises
-``ScenarioError`` naming the field path and the reason, before anything is built.
+anything (plain ``json``, no pickle, no eval); it checks the size and the first character
+before parsing, then every field (types, ranges, shapes, the RNG state, the metrics), and
+raises ``LoadError`` (alias ``ScenarioError``) naming the field path and the reason, with
+at most a short quote of the input, before anything is built.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass
@@ -33,11 +35,18 @@ import numpy as np
 from . import validate as _v
 from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset
 from .features import validate_features
-from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, quote, read_capped
+from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
 from .heads import head_for
+from .jsonfile import check_start, dump, parse_object
 from .network import Parameters
 from .optim import OPTIMIZERS
-from .scenario_history import history_of, history_to_json, install_history, read_history
+from .scenario_history import (
+    history_of,
+    history_to_json,
+    install_history,
+    read_history,
+    read_last,
+)
 from .session import (
     ACTIVATION_NAMES,
     BATCHINGS,
@@ -229,37 +238,12 @@ def scenario_to_dict(sc: Scenario) -> dict:
     }
 
 
-def _is_scalar(v) -> bool:
-    return v is None or isinstance(v, (bool, int, float, str))
-
-
-def _dump(v, indent: int = 0) -> str:
-    """Readable JSON that stays compact: one line per matrix row or point, ten per line for
-    long flat lists."""
-    pad, inner = "  " * indent, "  " * (indent + 1)
-    if isinstance(v, dict):
-        if not v:
-            return "{}"
-        items = [f"{inner}{json.dumps(k)}: {_dump(x, indent + 1)}" for k, x in v.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if isinstance(v, list):
-        if all(_is_scalar(x) for x in v):
-            if len(v) <= 10:
-                return json.dumps(v, allow_nan=False)
-            rows = [json.dumps(v[i : i + 10], allow_nan=False)[1:-1] for i in range(0, len(v), 10)]
-            return "[\n" + ",\n".join(inner + r for r in rows) + "\n" + pad + "]"
-        if not v:
-            return "[]"
-        return "[\n" + ",\n".join(inner + _dump(x, indent + 1) for x in v) + "\n" + pad + "]"
-    return json.dumps(v, allow_nan=False)
-
-
 def to_json(sc: Scenario) -> str:
     """The scenario as JSON text. It is validated exactly as a load would validate it, so
     a file this writes always loads (ScenarioError names the offending field otherwise)."""
     d = scenario_to_dict(sc)
     scenario_from_dict(d)
-    return _dump(d) + "\n"
+    return dump(d) + "\n"
 
 
 def save_scenario(path: str | os.PathLike, sc: Scenario) -> None:
@@ -405,25 +389,6 @@ def _read_rng(v, path: str) -> dict:
     return state
 
 
-def _read_last(v, path: str, depth: int, step: int, task: str) -> dict:
-    """The metrics shown for the saved state: losses and norms ≥ 0, accuracies in [0, 1]
-    (null for a regression), null where not measured; measured at or before the step."""
-    if v is None:
-        return {}
-    keys = ("step", *METRIC_KEYS, *LAYER_METRIC_KEYS)
-    d = _object(v, path, keys)
-    last: dict = {"step": _int(d["step"], f"{path}.step", 0, step)}
-    for k in METRIC_KEYS:
-        acc = k.endswith("_acc")
-        if acc and task == "regression" and d[k] is not None:
-            _fail(f"{path}.{k}", "a regression has no accuracy: must be null")
-        last[k] = _float_or_nan(d[k], f"{path}.{k}", 0.0, 1.0 if acc else math.inf)
-    for k in LAYER_METRIC_KEYS:
-        raw = _list(d[k], f"{path}.{k}", depth, depth)
-        last[k] = np.array([_float_or_nan(x, f"{path}.{k}[{i}]", 0.0) for i, x in enumerate(raw)])
-    return last
-
-
 def _read_state(
     v, widths: tuple[int, ...], optimizer: str, n_train: int, task: str
 ) -> tuple[Checkpoint, dict | None]:
@@ -460,19 +425,10 @@ def _read_state(
     if diverged is not None:
         diverged = _str(diverged, f"{p}.diverged", 1000)
     depth = len(widths) - 1
-    last = _read_last(d.get("last"), f"{p}.last", depth, step, task)
+    last = read_last(d.get("last"), f"{p}.last", depth, step, task)
     history = read_history(d.get("history"), f"{p}.history", depth, step, task)
     cp = Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged)
     return cp, history
-
-
-def _no_duplicates(pairs: list) -> dict:
-    out: dict = {}
-    for k, v in pairs:
-        if k in out:
-            raise LoadError(f"{_v.key_name(k)}: appears twice in the same object")
-        out[k] = v
-    return out
 
 
 def scenario_from_dict(d) -> Scenario:
@@ -509,53 +465,9 @@ def scenario_from_dict(d) -> Scenario:
     return Scenario(ds, spec, hyper, seed, title, description, state, history)
 
 
-MAX_INT_DIGITS = 60  # the largest number in a lesson, the RNG state, has 39 digits
-
-
-def _parse_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise LoadError(
-            f"not a lesson: a whole number of {len(text)} digits "
-            f"(the longest a lesson holds is {MAX_INT_DIGITS})"
-        )
-    return int(text)
-
-
-def _check_start(head: str) -> None:
-    """Cheap check before a full parse: a lesson is one JSON object."""
-    head = head.lstrip(" \t\r\n\ufeff")
-    start = head[:1]
-    if start != "{":
-        if not start:
-            raise LoadError("the file is empty")
-        raise LoadError(
-            f"not a lesson: a lesson file is a JSON object starting with {{, "
-            f"this one starts with {quote(head[:20], 20)}"
-        )
-
-
 def from_json(text: str) -> Scenario:
-    if len(text) > MAX_FILE_BYTES:
-        raise LoadError(f"file too large: {len(text)} characters (at most {MAX_FILE_BYTES})")
-    _check_start(text[:4096])
-    try:
-        d = json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=float, parse_int=_parse_int
-        )
-    except json.JSONDecodeError as e:
-        stripped = text.rstrip()
-        cut = e.pos >= len(stripped) or not stripped.endswith("}")
-        hint = " (the file looks truncated)" if cut else ""
-        raise LoadError(
-            f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}{hint}"
-        ) from None
-    except RecursionError:
-        raise LoadError("not a lesson: the JSON is nested too deeply") from None
-    except LoadError:
-        raise
-    except ValueError as e:  # e.g. a float literal out of range
-        raise LoadError(f"not valid JSON: {str(e)[:100]}") from None
-    return scenario_from_dict(d)
+    """A lesson from its JSON text (``LoadError`` names what is wrong)."""
+    return scenario_from_dict(parse_object(text, "lesson"))
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -564,7 +476,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     data = read_capped(path, "lesson")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError("not a lesson: the file is UTF-16 text; lessons are saved as UTF-8")
-    _check_start(data[:4096].decode("utf-8", errors="replace"))
+    check_start(data[:4096].decode("utf-8", errors="replace"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

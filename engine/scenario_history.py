@@ -97,6 +97,25 @@ def read_history(d, path: str, depth: int, last_step: int, task: str) -> dict | 
     return out
 
 
+def read_last(d, path: str, depth: int, step: int, task: str) -> dict:
+    """The metrics shown for the saved state: losses and norms ≥ 0, accuracies in [0, 1]
+    (null for a regression), null where not measured; measured at or before the step."""
+    if d is None:
+        return {}
+    keys = ("step", *SCALAR_KEYS, *LAYER_KEYS)
+    d = v.obj(d, path, keys)
+    last: dict = {"step": v.integer(d["step"], f"{path}.step", 0, step)}
+    for k in SCALAR_KEYS:
+        acc = k.endswith("_acc")
+        if acc and task == "regression" and d[k] is not None:
+            v.fail(f"{path}.{k}", "a regression has no accuracy: must be null")
+        last[k] = v.number_or_nan(d[k], f"{path}.{k}", 0.0, 1.0 if acc else math.inf)
+    for k in LAYER_KEYS:
+        raw = v.array(d[k], f"{path}.{k}", depth, depth)
+        last[k] = np.array([v.number_or_nan(x, f"{path}.{k}[{i}]", 0.0) for i, x in enumerate(raw)])
+    return last
+
+
 def _row(h: dict[str, np.ndarray], i: int, depth: int) -> dict[str, float]:
     row = {k: float(h[k][i]) for k in SCALAR_KEYS}
     for k in LAYER_KEYS:

@@ -153,7 +153,7 @@ def test_a_long_text_value_is_quoted_briefly(good):
 def test_a_number_of_5000_digits_gets_a_clear_message(good):
     text = to_json(scenario_from_session(session())).replace('"seed": 4', '"seed": ' + "9" * 5000)
     assert error_of(text) == (
-        "not a lesson: a whole number of 5000 digits (the longest a lesson holds is 60)"
+        "not a lesson: a whole number of 5000 digits (the longest a file of ours holds is 60)"
     )
 
 
