@@ -39,6 +39,7 @@ def parse_object(text: str, what: str = "lesson"):
     if len(text) > MAX_FILE_BYTES:
         raise LoadError(f"file too large: {len(text)} characters (at most {MAX_FILE_BYTES})")
     check_start(text[:4096], what)
+    text = text.removeprefix("\ufeff")  # a BOM is harmless; json.loads would refuse it
     try:
         d = json.loads(
             text, object_pairs_hook=_no_duplicates, parse_constant=float, parse_int=_parse_int

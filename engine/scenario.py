@@ -423,7 +423,7 @@ def _read_state(
     pos = _int(d["order_pos"], f"{p}.order_pos", 0, order.size)
     diverged = d.get("diverged")
     if diverged is not None:
-        diverged = _str(diverged, f"{p}.diverged", 1000)
+        diverged = _str(diverged, f"{p}.diverged", 500)
     depth = len(widths) - 1
     last = read_last(d.get("last"), f"{p}.last", depth, step, task)
     history = read_history(d.get("history"), f"{p}.history", depth, step, task)
