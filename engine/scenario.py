@@ -138,7 +138,7 @@ def _session_from_scenario(sc: Scenario) -> TrainingSession:
                 rng=_copy_rng(cp.rng),
                 order=np.array(cp.order, dtype=np.int64),
                 order_pos=cp.order_pos,
-                last=dict(cp.last),
+                last=dict(cp.last) if cp.last else {},
                 diverged=cp.diverged,
             )
         )

@@ -19,31 +19,19 @@ import math
 import numpy as np
 
 from . import validate as v
-from .history import DecimatingHistory
+from .history import LAYER_METRICS, SCALAR_METRICS, MetricHistory, StepMetrics
 from .session import TrainingSession
 
-SCALAR_KEYS = ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
-LAYER_KEYS = ("delta_mean_abs", "grad_norms", "weight_norms")
-# the session's history columns per layer ℓ: delta{ℓ}, grad{ℓ}, weight{ℓ}
-_LAYER_COLUMN = {"delta_mean_abs": "delta", "grad_norms": "grad", "weight_norms": "weight"}
+SCALAR_KEYS = SCALAR_METRICS  # the file's names are the session's
+LAYER_KEYS = LAYER_METRICS
 MAX_HISTORY_ROWS = 65_536
 MAX_STEP = 2**62
 
 
 def history_of(session: TrainingSession) -> dict[str, np.ndarray]:
     """The rows the session shows now, as file columns."""
-    h = session.history.as_dict()
-    depth = session.arch.depth
-    n = len(h["step"])
-    out: dict[str, np.ndarray] = {"step": np.asarray(h["step"], dtype=np.int64)}
-    for k in SCALAR_KEYS:
-        out[k] = np.asarray(h.get(k, np.full(n, math.nan)), dtype=np.float64)
-    for k in LAYER_KEYS:
-        cols = [h.get(f"{_LAYER_COLUMN[k]}{layer}") for layer in range(1, depth + 1)]
-        out[k] = np.array(
-            [c if c is not None else np.full(n, math.nan) for c in cols], dtype=np.float64
-        ).T.reshape(n, depth)
-    return out
+    h = session.history.arrays()
+    return {k: np.array(getattr(h, k)) for k in ("step", *SCALAR_KEYS, *LAYER_KEYS)}
 
 
 def _num(x: float) -> float | None:
@@ -116,26 +104,21 @@ def read_last(d, path: str, depth: int, step: int, task: str) -> dict:
     return last
 
 
-def _row(h: dict[str, np.ndarray], i: int, depth: int) -> dict[str, float]:
-    row = {k: float(h[k][i]) for k in SCALAR_KEYS}
-    for k in LAYER_KEYS:
-        for layer in range(depth):
-            row[f"{_LAYER_COLUMN[k]}{layer + 1}"] = float(h[k][i, layer])
-    return row
-
-
 def install_history(session: TrainingSession, saved: dict[str, np.ndarray]) -> None:
     """Put the saved rows in front of the row the session recorded when it adopted the
     saved state (a saved row at that step wins: it has the step's δ and gradients)."""
     old = session.history
-    fresh = DecimatingHistory(old.columns, old.capacity, old.stride)
-    depth = session.arch.depth
-    names = set(old.columns)
+    fresh = MetricHistory(old.depth, old.capacity, old.stride)
     for i, step in enumerate(saved["step"]):
-        fresh.record(int(step), {k: x for k, x in _row(saved, i, depth).items() if k in names})
+        fresh.record_metrics(
+            StepMetrics(
+                int(step),
+                **{k: float(saved[k][i]) for k in SCALAR_KEYS},
+                **{k: saved[k][i] for k in LAYER_KEYS},
+            )
+        )
     last_saved = int(saved["step"][-1]) if len(saved["step"]) else -1
-    current = old.as_dict()
-    for i, step in enumerate(current["step"]):
+    for step, row in zip(old.steps, old.rows()):
         if step > last_saved:
-            fresh.record(int(step), np.array([current[c][i] for c in old.columns]))
+            fresh.record(int(step), row)
     session.history = fresh

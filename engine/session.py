@@ -1,6 +1,10 @@
 """A training session: data, parameters, hyper-parameters, seed and histories.
 
-``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes);
+``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). One
+step is orchestrated in one place, ``train_step``: the batch (``next_batch``), forward,
+likelihood, backward, then ``complete_step`` (update and record). The phase walk
+(engine/phases.py) computes forward and backward layer by layer and then calls the same
+``complete_step``, so both leave the session bit-for-bit in the same state.
 ``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
 plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
 """
@@ -8,7 +12,9 @@ plain Python and NumPy: the GUI runs it in a worker thread, tests run it directl
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,8 +26,15 @@ from .features import (
     validate_features,
 )
 from .heads import head_for
-from .history import DecimatingHistory
-from .network import Architecture, Network, Parameters, init_parameters, init_scheme
+from .history import HistoryArrays, MetricHistory, StepMetrics
+from .network import (
+    Architecture,
+    BackwardPass,
+    Network,
+    Parameters,
+    init_parameters,
+    init_scheme,
+)
 from .optim import OPTIMIZERS, make_optimizer
 from .timeline import DEFAULT_BUDGET, Timeline
 
@@ -94,7 +107,10 @@ class HyperParameters:
 
 @dataclass
 class Checkpoint:
-    """Everything that changes when a step runs: restoring it replays the same numbers."""
+    """Everything that changes when a step runs: restoring it replays the same numbers.
+
+    ``last`` is the metrics at ``step`` (a ``StepMetrics``, or a mapping of the same names
+    read from a lesson file; empty if the file had none)."""
 
     step: int
     samples_seen: int
@@ -103,7 +119,7 @@ class Checkpoint:
     rng: dict
     order: np.ndarray
     order_pos: int
-    last: dict
+    last: Mapping
     diverged: str | None
 
     @property
@@ -126,10 +142,27 @@ class Snapshot:
     hyper: HyperParameters
     arch: Architecture
     params: Parameters
-    history: dict[str, np.ndarray]
-    last: dict[str, float | np.ndarray]
+    history: HistoryArrays
+    last: StepMetrics
     diverged: str | None
     init_schemes: tuple[str, ...] = field(default=())
+
+
+class Batch(NamedTuple):
+    """One batch: ``indices`` into the training points, ``x = h^(0)`` (M_0 × B) and y."""
+
+    indices: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass(frozen=True)
+class BatchState:
+    """What drawing a batch changes: the batch RNG and the epoch order."""
+
+    rng: dict
+    order: np.ndarray
+    order_pos: int
 
 
 class TrainingSession:
@@ -181,19 +214,18 @@ class TrainingSession:
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
         self._prepare_data()
-        L = self.arch.depth
-        cols = ["batch_loss", "train_loss", "test_loss", "train_acc", "test_acc"]
-        for layer in range(1, L + 1):
-            cols += [f"delta{layer}", f"grad{layer}", f"weight{layer}"]
-        self.history = DecimatingHistory(cols, self.history_capacity, self._history_stride())
-        self.last: dict = {}
+        self.history = self._new_history()
+        self.last: StepMetrics | None = None
         self._last_bp = None
         self._last_batch_loss = math.nan
         self._initial_loss = math.nan
         self._record(None, math.nan)
-        self._initial_loss = self.last["train_loss"]
+        self._initial_loss = self.last.train_loss
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
+
+    def _new_history(self) -> MetricHistory:
+        return MetricHistory(self.arch.depth, self.history_capacity, self._history_stride())
 
     def _history_stride(self) -> int:
         """Rows of the history need the loss over all the data: a forward pass over N points
@@ -283,21 +315,54 @@ class TrainingSession:
     def batch(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._X_train[:, idx], self._y_train[idx]
 
+    @property
+    def train_x(self) -> np.ndarray:
+        """h^(0) of every training point (M_0 × N_train), read-only."""
+        v = self._X_train.view()
+        v.flags.writeable = False
+        return v
+
+    def batch_state(self) -> BatchState:
+        """The batch RNG and the epoch order, as ``draw_batch`` leaves them."""
+        return BatchState(self._rng.bit_generator.state, self._order.copy(), self._order_pos)
+
+    def set_batch_state(self, state: BatchState) -> None:
+        self._rng.bit_generator.state = state.rng
+        self._order = state.order.copy()
+        self._order_pos = state.order_pos
+
+    # --- one step: batch → forward → likelihood → backward → update → record -----------
+    def next_batch(self, indices: np.ndarray | None = None) -> Batch:
+        """The step's batch: drawn (advancing the RNG) unless ``indices`` fixes it."""
+        idx = self.draw_batch() if indices is None else np.asarray(indices, dtype=np.int64)
+        x, y = self.batch(idx)
+        return Batch(idx, x, y)
+
+    def train_step(self, indices: np.ndarray | None = None) -> bool:
+        """One SGD step (Algorithm 3); False if it diverged. Callers that want no
+        floating-point warnings wrap it in ``np.errstate(all="ignore")`` as ``step`` does."""
+        batch = self.next_batch(indices)
+        net, params = self.net, self.params
+        fp = net.forward(params, batch.x)
+        ll = net.log_likelihood(fp, batch.y)
+        bp = net.backward(params, fp, batch.y, self.hyper.lam)
+        return self.complete_step(batch, ll, bp)
+
+    def complete_step(self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass) -> bool:
+        """The end of every step, fused or walked: θ ← θ + α ∇J with the optimizer, then
+        the step is counted and recorded (history, timeline, divergence). False if the
+        step diverged."""
+        self.optimizer.step(self._param_list, bp.gradient_arrays(), self.hyper.alpha)
+        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1])
+
     def step(self, n: int = 1) -> int:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
         Returns the number of steps run."""
-        net, params, opt = self.net, self.params, self.optimizer
-        plist, lam = self._param_list, self.hyper.lam
         done = 0
         with np.errstate(all="ignore"):
             for _ in range(n):
-                x, y = self.batch(self.draw_batch())
-                fp = net.forward(params, x)
-                ll = net.log_likelihood(fp, y)
-                bp = net.backward(params, fp, y, lam)
-                opt.step(plist, bp.gradient_arrays(), self.hyper.alpha)
                 done += 1
-                if not self._finish_step(-float(ll.mean()), bp, x.shape[1]):
+                if not self.train_step():
                     break
         return done
 
@@ -317,7 +382,7 @@ class TrainingSession:
             self.timeline.record(self)
         if self.history.wants(self.step_count):
             self._record(bp, batch_loss)
-            if not all(math.isfinite(v) for v in self.last["weight_norms"]):
+            if not all(math.isfinite(v) for v in self.last.weight_norms):
                 self.diverged = (
                     f"training diverged at step {self.step_count}: the weights are no longer "
                     "finite. Lower the learning rate α, then reset or rewind."
@@ -364,29 +429,26 @@ class TrainingSession:
             else:
                 dm = [float(np.abs(d).mean()) for d in bp.delta]
                 gn = [float(np.linalg.norm(g)) for g in bp.dW]
-        if bp is None and not store and self.last:
+        if bp is None and not store and self.last is not None:
             # between history rows with no backward pass at hand (after a restore): keep
             # the per-layer signals of the latest row rather than showing none
-            dm, gn = self.last["delta_mean_abs"], self.last["grad_norms"]
-        self.last = {
-            "step": self.step_count,
-            "batch_loss": batch_loss,
-            "train_loss": train_loss,
-            "test_loss": test_loss,
-            "train_acc": train_acc,
-            "test_acc": test_acc,
-            "delta_mean_abs": np.array(dm),
-            "grad_norms": np.array(gn),
-            "weight_norms": np.array(wn),
-        }
+            dm, gn = self.last.delta_mean_abs, self.last.grad_norms
+        self.last = StepMetrics(
+            step=self.step_count,
+            batch_loss=batch_loss,
+            train_loss=train_loss,
+            test_loss=test_loss,
+            train_acc=train_acc,
+            test_acc=test_acc,
+            delta_mean_abs=np.array(dm),
+            grad_norms=np.array(gn),
+            weight_norms=np.array(wn),
+        )
         if not store:
             return
-        row = [batch_loss, train_loss, test_loss, train_acc, test_acc]
-        for layer in range(L):
-            row += [dm[layer], gn[layer], wn[layer]]
         if force and not self.history.wants(self.step_count):
             return
-        self.history.record(self.step_count, np.array(row))
+        self.history.record_metrics(self.last)
 
     @property
     def epoch(self) -> float:
@@ -402,7 +464,7 @@ class TrainingSession:
             rng=self._rng.bit_generator.state,
             order=self._order.copy(),
             order_pos=self._order_pos,
-            last=dict(self.last),
+            last=self.last,  # immutable: shared, not copied
             diverged=self.diverged,
         )
 
@@ -419,8 +481,9 @@ class TrainingSession:
         self._order_pos = cp.order_pos
         self.step_count = cp.step
         self.samples_seen = cp.samples_seen
-        self.last = dict(cp.last)
-        self._last_bp, self._last_batch_loss = None, self.last.get("batch_loss", math.nan)
+        self.last = self._metrics(cp.last)
+        self._last_bp = None
+        self._last_batch_loss = self.last.batch_loss if self.last is not None else math.nan
         self.diverged = cp.diverged
         self.history.rewind_to(cp.step)
 
@@ -428,19 +491,22 @@ class TrainingSession:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
         timeline start afresh at that step."""
         self.restore(cp)
-        self.history = DecimatingHistory(
-            self.history.columns, self.history_capacity, self._history_stride()
-        )
+        self.history = self._new_history()
+        kept = self.last
+        self._record(None, kept.batch_loss if kept is not None else math.nan)
+        if kept is not None:  # the file's metrics (δ included) describe this state better
+            self.last = kept
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
-        kept = self.last
-        self._record(None, kept.get("batch_loss", math.nan) if kept else math.nan)
-        if kept:  # the file's metrics (δ included) describe this state better
-            self.last = kept
+
+    def _metrics(self, last: Mapping) -> StepMetrics | None:
+        if isinstance(last, StepMetrics):
+            return last
+        return StepMetrics.from_mapping(last, self.arch.depth) if last else None
 
     # --- what the views draw ------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        if self.last.get("step") != self.step_count:
+        if self.last is None or self.last.step != self.step_count:
             self.refresh_last()
         return Snapshot(
             step=self.step_count,
@@ -450,8 +516,8 @@ class TrainingSession:
             hyper=self.hyper,
             arch=self.arch,
             params=self.params.read_only(),
-            history=self.history.as_dict(),
-            last={k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in self.last.items()},
+            history=self.history.arrays(),
+            last=self.last.copy(),
             diverged=self.diverged,
             init_schemes=self.init_schemes,
         )

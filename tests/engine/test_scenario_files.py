@@ -14,6 +14,7 @@ import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import make_preset
 from backprop_lab.engine.fileio import LoadError
+from backprop_lab.engine.history import LAYER_METRICS, SCALAR_METRICS
 from backprop_lab.engine.scenario import (
     ScenarioError,
     from_json,
@@ -53,6 +54,7 @@ HANG = """
 import sys
 from backprop_lab.engine.scenario import load_scenario, session_from_scenario
 from backprop_lab.engine.fileio import LoadError
+from backprop_lab.engine.history import LAYER_METRICS, SCALAR_METRICS
 try:
     s = session_from_scenario(load_scenario(sys.argv[1]))
     s.step(5)
@@ -206,22 +208,26 @@ def test_big_or_non_json_files_are_refused_before_parsing(tmp_path, monkeypatch)
 
 
 # --- the loss history ----------------------------------------------------------------------------
+FIELDS = ("step", *SCALAR_METRICS, *LAYER_METRICS)
+
+
 def test_a_reopened_lesson_shows_the_curves_it_was_saved_with(tmp_path):
     s = session(steps=200)
     path = tmp_path / "lesson.json"
     save_scenario(path, scenario_from_session(s))
     back = session_from_scenario(load_scenario(path))
-    saved, loaded = s.history.as_dict(), back.history.as_dict()
-    assert len(saved["step"]) > 100
-    assert saved.keys() == loaded.keys()
-    for k in saved:
-        np.testing.assert_array_equal(loaded[k], saved[k], err_msg=k)
-    assert back.snapshot().history["train_loss"].size == saved["train_loss"].size
+    saved, loaded = s.history.arrays(), back.history.arrays()
+    assert len(saved) > 100 and loaded.depth == saved.depth == 3
+    for k in FIELDS:
+        np.testing.assert_array_equal(getattr(loaded, k), getattr(saved, k), err_msg=k)
+    assert back.snapshot().history.train_loss.size == saved.train_loss.size
     # and the run goes on exactly as the original does, history included
     s.step(50)
     back.step(50)
-    for k, col in s.history.as_dict().items():
-        np.testing.assert_array_equal(back.history.as_dict()[k], col, err_msg=k)
+    for k in FIELDS:
+        np.testing.assert_array_equal(
+            getattr(back.history.arrays(), k), getattr(s.history.arrays(), k), err_msg=k
+        )
 
 
 def test_old_files_without_a_history_still_load(good):

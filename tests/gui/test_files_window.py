@@ -81,15 +81,15 @@ def test_a_reopened_lesson_shows_the_curves_it_was_saved_with(window, qtbot, tmp
         n = step_of(window)
         qtbot.mouseClick(window.training_panel.step10_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda n=n: step_of(window) == n + 10, timeout=LONG)
-    saved_steps = window.latest.snapshot.history["step"].tolist()
-    saved_loss = window.latest.snapshot.history["train_loss"]
+    saved_steps = window.latest.snapshot.history.step.tolist()
+    saved_loss = window.latest.snapshot.history.train_loss
     assert len(saved_steps) > 5 and saved_steps[-1] <= 30  # rows every few steps
     path = tmp_path / "lesson.json"
     window.save_lesson(path)
     qtbot.waitUntil(path.exists, timeout=LONG)
     qtbot.mouseClick(window.training_panel.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step_of(window) == 0, timeout=LONG)
-    assert len(window.latest.snapshot.history["step"]) == 1
+    assert len(window.latest.snapshot.history.step) == 1
     assert window.open_lesson(path)
     qtbot.waitUntil(lambda: step_of(window) == 30, timeout=LONG)
     n_rows = len(saved_steps)
