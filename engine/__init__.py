@@ -5,19 +5,15 @@ Package mapping: this folder, ``engine/``, is the package ``backprop_lab.engine`
 """
 
 from .data import Dataset, empty_dataset
+from .design import HyperParameters, NetworkSpec
 from .features import FEATURES, available_features, feature_matrix
 from .gradcheck import gradient_check
 from .grid import GridEvaluator, GridSpec
 from .heads import HEADS, head_for
 from .history import DecimatingHistory, HistoryArrays, MetricHistory, StepMetrics
 from .network import Architecture, BackwardPass, ForwardPass, Network, Parameters
-from .session import (
-    Checkpoint,
-    HyperParameters,
-    NetworkSpec,
-    Snapshot,
-    TrainingSession,
-)
+from .records import Checkpoint, Snapshot
+from .session import TrainingSession
 
 __all__ = [
     "Architecture",
