@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)
         self.canvas.classChanged.connect(self._on_class_changed)
+        self.canvas.limitReached.connect(lambda msg: self.banner.show_message(msg, "warning"))
         self.class_combo.currentIndexChanged.connect(
             lambda i: self.canvas.set_current_class(self.class_combo.itemData(i))
         )
