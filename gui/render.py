@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from backprop_lab.engine import GridEvaluator, GridSpec, Network, TrainingSession, head_for
+from backprop_lab.engine import (
+    GridEvaluator,
+    GridSpec,
+    Network,
+    TrainingSession,
+    feature_matrix,
+    head_for,
+)
 from backprop_lab.engine.notation import DOMAIN
 
 if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
@@ -136,15 +143,27 @@ def _diagram_view() -> _Views:
             state["grid"], state["key"] = GridEvaluator(spec, *key), key
         net = Network(arch, head_for(ds.task, ds.n_classes))
         diagram.set_maps(state["grid"].hidden_maps(net, snap.params), frame.grid)
-        delta = snap.last.get("delta_mean_abs")
-        if delta is not None:
-            # mean |δ⁽ℓ⁾| of the latest step as the rings, one value per layer spread on
-            # its units (the per-unit split needs a phase walk, which a render doesn't do)
-            diagram.set_delta(
-                {ell: np.full(arch.widths[ell], float(d)) for ell, d in enumerate(delta, 1)}
-            )
+        diagram.set_delta(unit_deltas(net, snap))
 
     return _Views(diagram, show)
+
+
+DELTA_POINTS = 256  # training points the diagram's |δ| rings average over
+
+
+def unit_deltas(net: Network, snap) -> dict[int, np.ndarray]:
+    """Mean |δ⁽ℓ⁾| of every unit over the first training points (no random draw, so a
+    frame depends only on the state): the rings the diagram draws."""
+    ds = snap.dataset
+    idx = ds.train[:DELTA_POINTS]
+    if idx.size == 0:
+        return {}
+    x = feature_matrix(ds.points[idx], snap.spec.features)
+    y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
+    with np.errstate(all="ignore"):
+        fp = net.forward(snap.params, x)
+        bp = net.backward(snap.params, fp, y[idx])
+    return {ell: np.abs(d).mean(axis=1) for ell, d in enumerate(bp.delta, 1)}
 
 
 def _window_view(session: TrainingSession, font_scale: float) -> _Views:
