@@ -72,6 +72,7 @@ class Autosave(QObject):
         self.folder = Path(folder) if folder is not None else autosave_dir()
         self.path = self.folder / FILE_NAME
         self.prompts = prompts_enabled()
+        self.enabled = True  # False: no autosave, no questions (a scripted screenshot run)
         self.edit_delay_ms = EDIT_DELAY_MS
         self.training_interval_ms = TRAINING_INTERVAL_MS
         self.clean_key: tuple | None = None  # the state last opened or saved by the user
@@ -116,6 +117,8 @@ class Autosave(QObject):
 
     def schedule(self, delay_ms: int) -> None:
         """Write within ``delay_ms`` (an earlier scheduled write stays earlier)."""
+        if not self.enabled:
+            return
         due = time.perf_counter() + delay_ms / 1000.0
         if self._timer.isActive() and self._due <= due:
             return
@@ -197,7 +200,7 @@ class Autosave(QObject):
 
     def offer_restore(self) -> bool:
         """At launch: if the last run left an autosave, ask whether to restore it."""
-        if not self.path.exists() or not self.prompts:
+        if not (self.enabled and self.prompts) or not self.path.exists():
             return False
         when = time.strftime("%H:%M on %d %b", time.localtime(self.path.stat().st_mtime))
         answer = self.ask(
@@ -215,6 +218,8 @@ class Autosave(QObject):
 
     def confirm_close(self) -> bool:
         """True if the window may close now. With unsaved work: save, discard or cancel."""
+        if not self.enabled:
+            return True
         if not self.dirty:
             self.remove()
             return True

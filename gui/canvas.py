@@ -8,13 +8,15 @@ wheel zooms in every tool; left-drag pans only with the ``pan`` and ``pick`` too
 Every user edit makes a new immutable ``Dataset``, pushes it to ``history`` and emits
 ``datasetEdited``; undo and redo emit it too. ``set_dataset`` (a load from outside) emits
 nothing.
+
+Slightly over 450 lines: the tools share one set of mouse handlers and one point layer.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from backprop_lab.engine.data import MAX_CLASSES, Dataset, empty_dataset
+from backprop_lab.engine.data import MAX_CLASSES, MAX_POINTS, Dataset, empty_dataset
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -69,6 +71,7 @@ class DataCanvas(pg.PlotWidget):
     datasetEdited = Signal(object)  # the new Dataset after a user edit, undo or redo
     pointPicked = Signal(int)  # index of the point picked with the 'pick' tool
     classChanged = Signal(int)  # the class new points get
+    limitReached = Signal(str)  # a point was not added: the message says why
 
     def __init__(self, parent: QWidget | None = None, dataset: Dataset | None = None):
         vb = _CanvasViewBox()
@@ -289,6 +292,11 @@ class DataCanvas(pg.PlotWidget):
         if not self._inside(x, y):
             return False
         ds = self.dataset
+        if len(ds) >= MAX_POINTS:  # Dataset would raise inside the click handler
+            self.limitReached.emit(
+                f"The canvas holds {MAX_POINTS:,} points, the most it can: remove some to add more."
+            )
+            return False
         test = self._new_points_are_test
         if ds.task == "classification":
             k = self._current_class

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from backprop_lab.engine import Snapshot, TrainingSession
-from backprop_lab.engine.datasets import load_points_csv
+from backprop_lab.engine.csvfile import read_points_csv
+from backprop_lab.engine.lessons import list_lessons, load_lesson
 from backprop_lab.engine.scenario import (
     Scenario,
     load_scenario,
@@ -24,7 +25,6 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from backprop_lab.resources import list_lessons, load_lesson
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog
 
@@ -211,13 +211,17 @@ class LessonFiles(QObject):
     def import_csv(self, path: str | os.PathLike) -> bool:
         w = self.window
         try:
-            ds = load_points_csv(Path(path))
+            res = read_points_csv(Path(path))
         except Exception as exc:  # noqa: BLE001
             self._load_failed(path, exc)
             return False
+        ds = res.dataset
         w.canvas.set_dataset(ds, reset_history=False)
         w.data_panel.show_dataset(ds)
         w.apply_dataset(ds)
+        if res.notes:  # e.g. read as Latin-1: the user should check the text
+            name = os.path.basename(os.fspath(path))
+            w.banner.show_message(f"Imported {name}: {'; '.join(res.notes)}", "info")
         w.statusBar().showMessage(f"imported {len(ds)} points from {os.fspath(path)}", 5000)
         return True
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import safety
+from . import export, help, safety
 from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
+        # File → Export, the Help menu and the icon live in their own modules
+        self.export_menu = export.install(self)
+        self.help_menu = help.install(self)
 
     @property
     def latest(self) -> Frame | None:
@@ -248,6 +251,7 @@ class MainWindow(QMainWindow):
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)
         self.canvas.classChanged.connect(self._on_class_changed)
+        self.canvas.limitReached.connect(lambda msg: self.banner.show_message(msg, "warning"))
         self.class_combo.currentIndexChanged.connect(
             lambda i: self.canvas.set_current_class(self.class_combo.itemData(i))
         )
