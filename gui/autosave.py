@@ -213,7 +213,7 @@ class Autosave(QObject):
         if answer != Button.Yes:
             self.remove()
             return False
-        self.window.open_lesson(self.path)
+        self.window.files.start_open(self.path)  # not a lesson for the recent list
         return True
 
     def confirm_close(self) -> bool:

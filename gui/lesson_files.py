@@ -124,6 +124,10 @@ class LessonFiles(QObject):
 
     # --- files ----------------------------------------------------------------------------
     def open_lesson(self, path: str | os.PathLike) -> bool:
+        """``start_open``; gui/settings.py wraps this one to keep the recent lessons."""
+        return self.start_open(path)
+
+    def start_open(self, path: str | os.PathLike) -> bool:
         """Start loading a scenario file, or a packaged lesson by name (e.g. "xor"), on a
         background thread; True once started. When it is read and checked, the session is
         swapped in (``opened``); on failure the banner says why and nothing changes. A
