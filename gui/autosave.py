@@ -86,6 +86,8 @@ class Autosave(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._write_now)
         self._closing_after_save = False
+        self._removed = False
+        self._saved_for_close = False
         c = window.controller
         c.frameReady.connect(self._on_frame)
         c.callDone.connect(self._on_call_done)
@@ -142,10 +144,16 @@ class Autosave(QObject):
             return
         sc, key = result
         path = self.path
+        if self._removed:
+            return
 
         def write(_stop) -> None:
+            if self._removed:  # closed cleanly meanwhile: nothing to recover
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             save_scenario(path, sc)
+            if self._removed:  # the close came while writing: undo the write
+                path.unlink(missing_ok=True)
 
         self.window.files.io.run(
             Task("autosave", write, lambda r: self._written(key, r), writes=True)
@@ -163,7 +171,9 @@ class Autosave(QObject):
             self.schedule(self.edit_delay_ms)
 
     def remove(self) -> None:
-        """The work is saved or discarded: no recovery is needed on the next launch."""
+        """The window closes with its work saved or discarded: no recovery is needed on
+        the next launch, and no later write may bring the file back."""
+        self._removed = True
         self._timer.stop()
         try:
             self.path.unlink()
@@ -185,7 +195,9 @@ class Autosave(QObject):
         self.lesson_path = path
         self.clean_key = key
         if self._closing_after_save:
+            # what was asked for is saved (training was paused first): close, ask no more
             self._closing_after_save = False
+            self._saved_for_close = True
             QTimer.singleShot(0, self.window.close)
 
     @Slot(str, str)
@@ -211,7 +223,7 @@ class Autosave(QObject):
             Button.Yes,
         )
         if answer != Button.Yes:
-            self.remove()
+            self.path.unlink(missing_ok=True)  # declined; this run autosaves afresh
             return False
         self.window.files.start_open(self.path)  # not a lesson for the recent list
         return True
@@ -220,7 +232,7 @@ class Autosave(QObject):
         """True if the window may close now. With unsaved work: save, discard or cancel."""
         if not self.enabled:
             return True
-        if not self.dirty:
+        if not self.dirty or self._saved_for_close:
             self.remove()
             return True
         if not self.prompts:
@@ -248,4 +260,5 @@ class Autosave(QObject):
         if not path:
             return
         self._closing_after_save = True
+        self.window.controller.set_running(False)  # saved as it is now, not a step later
         self.window.save_lesson(path)
