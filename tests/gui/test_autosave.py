@@ -151,3 +151,19 @@ def test_saved_work_closes_without_a_question(folder, qtbot, tmp_path):
         assert w.close()
     poll.stop()
     assert not seen
+
+
+def test_training_is_autosaved_on_its_own_clock(folder, qtbot):
+    w = open_window(qtbot)
+    w.autosave.edit_delay_ms = 600_000  # only the training clock may write in this test
+    w.autosave.training_interval_ms = 200  # every minute in the app
+    qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.autosave.written_key is not None, timeout=LONG)
+    assert w.controller.running and w.autosave.written_key[1] > 0  # a step while training
+    from backprop_lab.engine.scenario import load_scenario
+
+    # (a newer write may have replaced it since: atomically, never half a file)
+    assert 0 < load_scenario(w.autosave.path).state.step <= w.latest.snapshot.step + 10_000
+    qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
+    w.close()
+    assert not w.autosave.path.exists()
