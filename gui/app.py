@@ -159,7 +159,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     from PySide6.QtWidgets import QApplication
 
     from . import export, help, settings
-    from .main_window import DEFAULT_SIZE, MainWindow
+    from .main_window import MainWindow
 
     configure_process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -169,13 +169,15 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     app.setDesktopFileName("backprop-lab")  # Wayland matches the window to its .desktop
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
-    window.resize(*DEFAULT_SIZE)
+    window.resize(window.default_size())  # 1280×800, or less on a smaller screen
     # window parts that live in their own modules (the main window stays as it is)
     help.install(window)
     export.install(window)
     settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
     if size is not None:
         window.resize(*size)
+    else:
+        window.fit_on_show = True  # never larger than the screen (a remembered geometry too)
     if args.lesson and not window.open_lesson(args.lesson):
         # checked above, so only a file changed since: say so rather than show a banner
         print(f"backprop-lab: cannot open lesson {args.lesson}", file=sys.stderr)

@@ -14,7 +14,7 @@ import os
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import PRESETS
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,19 +42,21 @@ from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
+from .presentation import DEFAULT_SIZE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
 from .worker import Frame
 
-__all__ = ["MainWindow", "regression_levels", "status_text"]
+__all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
 DEFAULT_PRESET = "xor"
 # TF Playground's default shape is [4, 2] tanh; two layers of 4 learn XOR in a few hundred
 # steps of plain SGD, which makes a good first demo.
 DEFAULT_SPEC = NetworkSpec(hidden=(4, 4), activation="tanh")
 DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
-DEFAULT_SIZE = (1280, 800)
-PRESENTATION_SCALE = 1.5
 INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
+MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
+MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
+CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Backprop Lab")
         self._base_font = QFont(QApplication.font())
         self.font_scale = 1.0
+        self.fit = ScreenFit(self)
+        self.fit_on_show = False  # the app sets it: shrink to the screen once shown
 
         # --- panels and the initial session ----------------------------------------------
         self.data_panel = DataPanel()
@@ -93,13 +97,14 @@ class MainWindow(QMainWindow):
         self.controller.gate_frames = True
         self._build_layout()
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
+        self.presenter.heads_up = self.heads_up
         self.files = LessonFiles(self)
         build_menus(self)
         self._connect()
         self._build_inspector()
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
-        self.resize(*DEFAULT_SIZE)
+        self.resize(self.default_size())
 
     @property
     def latest(self) -> Frame | None:
@@ -114,6 +119,8 @@ class MainWindow(QMainWindow):
         super().resizeEvent(ev)
         if self._sized:
             self.fit_splitter()
+        if self.controls_scroll.parent() is not self.splitter:
+            self._place_drawer()
 
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -129,6 +136,8 @@ class MainWindow(QMainWindow):
         self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
+        self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
+        self.plots.setMinimumWidth(MIN_PLOTS_WIDTH)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(4, 4, 4, 4)
@@ -145,7 +154,17 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # the heads-up line (presentation mode) spans the window above the splitter
+        self.heads_up = StatusText("")
+        self.heads_up.setObjectName("headsUp")
+        self.heads_up.hide()
+        main = QWidget()
+        mv = QVBoxLayout(main)
+        mv.setContentsMargins(0, 0, 0, 0)
+        mv.setSpacing(0)
+        mv.addWidget(self.heads_up)
+        mv.addWidget(self.splitter, 1)
+        self.setCentralWidget(main)
         self._sized = False
 
         self.status_label = StatusText("ready")
@@ -153,14 +172,25 @@ class MainWindow(QMainWindow):
 
     def _build_canvas_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.tool_buttons: dict[str, QPushButton] = {}
+        self.drawer_button = QToolButton()
+        self.drawer_button.setText("☰ Controls")
+        self.drawer_button.setCheckable(True)
+        self.drawer_button.setToolTip("Show or hide the control panels (F6)")
+        self.drawer_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.drawer_button.clicked.connect(self.set_controls_open)
+        self.drawer_button.hide()  # shown in presentation mode, where the panels fold away
+        bar.addWidget(self.drawer_button)
+        # tool buttons, not push buttons: a push button is never narrower than ~80 px, and
+        # the bar must fit a 1024-pixel screen beside the panels and the plots
+        self.tool_buttons: dict[str, QToolButton] = {}
         for name, label, tip in (
             ("draw", "Draw", "Click or drag to add points; right-click erases"),
             ("erase", "Erase", "Click or drag to remove points"),
             ("pan", "Pan", "Drag to move, wheel to zoom"),
             ("pick", "Pick", "Click a point to trace it in the backprop inspector"),
         ):
-            b = QPushButton(label)
+            b = QToolButton()
+            b.setText(label)
             b.setCheckable(True)
             b.setToolTip(tip)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -207,10 +237,13 @@ class MainWindow(QMainWindow):
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     def _size_inspector(self, visible: bool) -> None:
-        """An opened inspector takes 60 % of the window's height (the canvas stays)."""
+        """An opened inspector takes 60 % of the window's height, less if the canvas and
+        the plots would then go below their smallest sizes."""
         dock = self.inspector_dock
         if visible and not dock.isFloating():
-            h = int(self.height() * INSPECTOR_SHARE)
+            central = self.centralWidget().minimumSizeHint().height()
+            h = min(int(self.height() * INSPECTOR_SHARE), self.height() - central - 60)
+            h = max(h, dock.minimumSizeHint().height())
             QTimer.singleShot(0, lambda: self.resizeDocks([dock], [h], Qt.Orientation.Vertical))
 
     def _connect(self) -> None:
@@ -397,18 +430,60 @@ class MainWindow(QMainWindow):
             axis.setStyle(tickFont=tick)
             axis.setLabel(axis.labelText, color="#202020", **{"font-size": f"{14 * scale:.0f}pt"})
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
-        self.controls_scroll.setMinimumWidth(int(320 * scale))
+        room = self.fit.available().width()
+        self.controls_scroll.setMinimumWidth(min(int(300 * scale), int(CONTROLS_SHARE * room)))
         if self._sized:
             self.fit_splitter()
 
     def toggle_presentation(self, on: bool) -> None:
-        self.set_font_scale(PRESENTATION_SCALE if on else 1.0)
+        """F5: the screen filled, the panels in a drawer, type sized for the back row
+        (gui/presentation.py); again (or Esc) gives the window back as it was."""
+        self.fit.present(bool(on))
 
     def toggle_fullscreen(self, on: bool) -> None:
-        if on:
-            self.showFullScreen()
+        self.fit.full_screen(bool(on))
+
+    def change_font(self, factor: float) -> None:
+        """Ctrl+= / Ctrl+-: never beyond what the screen can hold."""
+        self.fit.set_scale_within_screen(self.font_scale * factor)
+
+    def set_controls_open(self, on: bool) -> None:
+        """The control panels beside the canvas (F6). In presentation mode they are a
+        drawer over the canvas's left side: opening it moves nothing and cannot make
+        the window larger than the screen."""
+        on = bool(on)
+        panels = self.controls_scroll
+        if self.fit.presenting:
+            if on:
+                panels.setParent(self.centralWidget())
+                self._place_drawer()
+                panels.show()
+                panels.raise_()
+            else:
+                panels.hide()
         else:
-            self.showNormal()
+            if panels.parent() is not self.splitter:
+                self.splitter.insertWidget(0, panels)
+                self.splitter.setStretchFactor(0, 0)
+            panels.setVisible(on)
+            if self._sized:
+                self.fit_splitter()
+        self.drawer_button.setChecked(on)
+
+    def _place_drawer(self) -> None:
+        central = self.centralWidget()
+        top = self.heads_up.height() if self.heads_up.isVisible() else 0
+        width = min(self.controls_scroll.minimumWidth(), int(0.45 * central.width()))
+        self.controls_scroll.setGeometry(0, top, width, central.height() - top)
+
+    def toggle_controls(self) -> None:
+        self.set_controls_open(not self.controls_scroll.isVisibleTo(self))
+
+    def default_size(self) -> QSize:
+        return self.fit.default_size()
+
+    def keep_on_screen(self) -> None:
+        self.fit.keep_on_screen()
 
     # --- lifetime -------------------------------------------------------------------------
     def showEvent(self, ev) -> None:
@@ -416,13 +491,18 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             self.fit_splitter()
+            if self.fit_on_show:
+                # the minimum size is known only once shown (styles, hidden widgets)
+                QTimer.singleShot(0, self.keep_on_screen)
 
     def fit_splitter(self) -> None:
         """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
-        w = max(self.width(), 800)
-        left = self.controls_scroll.minimumWidth()
-        right = max(int(0.3 * w), 340)
-        self.splitter.setSizes([left, max(200, w - left - right), right])
+        w = max(self.splitter.width(), 600)
+        panels = self.controls_scroll
+        docked = panels.parent() is self.splitter and panels.isVisibleTo(self)
+        left = panels.minimumWidth() if docked else 0
+        right = max(int(0.35 * (w - left)), MIN_PLOTS_WIDTH)
+        self.splitter.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
     def event(self, ev) -> bool:
         handled = super().event(ev)
