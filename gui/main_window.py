@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         """A preset (or regenerate): replaces the canvas data and its undo history."""
         self.canvas.set_dataset(ds, reset_history=True)
         self.apply_dataset(ds)
+        self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
@@ -312,6 +313,16 @@ class MainWindow(QMainWindow):
             self.canvas.set_decision_image(None)
         if not (ds.task == "regression" and ds.input_dim == 1):
             self.canvas.set_curve(None)
+        self._label_canvas_axes(ds)
+
+    def _label_canvas_axes(self, ds: Dataset | None = None) -> None:
+        """x₁ across; up, x₂, or the target y of a 1-D regression (a curve y(x₁))."""
+        ds = ds if ds is not None else self.canvas.dataset
+        up = "y" if ds.task == "regression" and ds.input_dim == 1 else "x₂"
+        size = {"font-size": f"{14 * self.font_scale:.0f}pt"}
+        pi = self.canvas.getPlotItem()
+        pi.getAxis("bottom").setLabel("x₁", color="#202020", **size)
+        pi.getAxis("left").setLabel(up, color="#202020", **size)
 
     @Slot(int)
     def _on_class_changed(self, k: int) -> None:
@@ -426,9 +437,8 @@ class MainWindow(QMainWindow):
         tick.setPointSizeF(11.0 * scale)
         pi = self.canvas.getPlotItem()
         for side in ("left", "bottom"):
-            axis = pi.getAxis(side)
-            axis.setStyle(tickFont=tick)
-            axis.setLabel(axis.labelText, color="#202020", **{"font-size": f"{14 * scale:.0f}pt"})
+            pi.getAxis(side).setStyle(tickFont=tick)
+        self._label_canvas_axes()
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
         room = self.fit.available().width()
         self.controls_scroll.setMinimumWidth(min(int(300 * scale), int(CONTROLS_SHARE * room)))

@@ -79,6 +79,7 @@ def build_menus(w: MainWindow) -> None:
     w.drawer_action = _act(w, v, "Control panels", w.toggle_controls, ["F6"])
     # Esc leaves full screen, then presentation mode (and does nothing otherwise)
     w.escape_action = _act(w, v, "Leave full screen / presentation", w.fit.escape, ["Esc"])
+    w.fit.arm_escape()
     v.addSeparator()
     _act(w, v, "Reset canvas view", w.canvas.reset_view, ["Home"])
     group = QActionGroup(w)

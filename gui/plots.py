@@ -91,17 +91,19 @@ def log_ticks(
             if labels[0] != labels[1]:
                 break
         # still equal (a flat curve): one label in the middle says the value
-        if labels[0] == labels[1]:
-            return ticks + [((lo + hi) / 2, labels[0])]
-        ticks += list(zip(ends, labels))
+        extra = [((lo + hi) / 2, labels[0])] if labels[0] == labels[1] else zip(ends, labels)
+        shown = {label for _v, label in ticks}
+        ticks += [(v, label) for v, label in extra if label not in shown]
     return ticks
 
 
 def legend_html(title: str, entries: list[tuple[str, str]]) -> str:
     """A title followed by its legend (a coloured bar before each name): a legend in the
     title never covers a curve, and it grows with the title's font."""
+    bar = "━━" if len(entries) <= 3 else "━"  # many layers: a short key each, so all fit
     keys = "&nbsp;&nbsp;".join(
-        f'<span style="color:{color}">━━</span>&nbsp;{name}' for name, color in entries
+        f'<span style="color:{color}">{bar}</span>{"&nbsp;" if len(bar) > 1 else ""}{name}'
+        for name, color in entries
     )
     return f"{title}&nbsp;&nbsp;&nbsp;{keys}" if keys else title
 
@@ -162,7 +164,7 @@ class TrainingPlots(QWidget):
         self.acc_plot.setYRange(0, 1.02, padding=0)
         self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
 
-        self.delta_plot = _plot("mean |δ⁽ℓ⁾|", "mean |δ|")
+        self.delta_plot = _plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|")
         self.delta_plot.setToolTip("δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾, the backward signal of layer ℓ")
         self.delta_plot.setLogMode(y=True)
         self.delta_plot.legend_entries = []

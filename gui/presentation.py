@@ -244,6 +244,7 @@ class ScreenFit:
                 w.set_controls_open(saved.controls_open)
                 self._restore(saved)
         w.presentation_action.setChecked(on)
+        self.arm_escape()
 
     # --- F11 ------------------------------------------------------------------------------------
     def full_screen(self, on: bool) -> None:
@@ -261,6 +262,14 @@ class ScreenFit:
             else:
                 w.showNormal()
         w.fullscreen_action.setChecked(on)
+        self.arm_escape()
+
+    def arm_escape(self) -> None:
+        """Esc is taken only while there is something to leave: otherwise it belongs to
+        whatever has the focus (a dialog, an edit)."""
+        action = getattr(self.w, "escape_action", None)
+        if action is not None:
+            action.setEnabled(self.presenting or self.w.isFullScreen())
 
     def escape(self) -> None:
         """Esc leaves full screen first, then presentation mode."""
