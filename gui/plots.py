@@ -162,6 +162,10 @@ class TrainingPlots(QWidget):
         self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1))
         self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1))
         self.acc_plot.setYRange(0, 1.02, padding=0)
+        # three labels: a short plot has no room for 0.2, 0.4, 0.6, 0.8 (they overlapped)
+        self.acc_plot.getAxis("left").setTicks(
+            [[(0.0, "0"), (0.5, "0.5"), (1.0, "1")], [(v / 10, "") for v in range(1, 10)]]
+        )
         self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
 
         self.delta_plot = _plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|")
