@@ -137,7 +137,6 @@ class MainWindow(QMainWindow):
         self.controls_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
-        self.plots.setMinimumWidth(MIN_PLOTS_WIDTH)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(4, 4, 4, 4)
@@ -511,7 +510,7 @@ class MainWindow(QMainWindow):
         panels = self.controls_scroll
         docked = panels.parent() is self.splitter and panels.isVisibleTo(self)
         left = panels.minimumWidth() if docked else 0
-        right = max(int(0.35 * (w - left)), MIN_PLOTS_WIDTH)
+        right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)
         self.splitter.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
     def event(self, ev) -> bool:

@@ -255,9 +255,10 @@ class TrainingPlots(QWidget):
                 c.setData(steps, positive_or_nan(d), connect="finite")
             self.delta_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range(deltas, True)
+            # no values yet (step 0): no labels, rather than pyqtgraph's crowded defaults
+            self.delta_plot.getAxis("left").setTicks([log_ticks(*r)] if r else [[]])
             if r is not None:
                 self.delta_plot.setYRange(*r, padding=0)
-                self.delta_plot.getAxis("left").setTicks([log_ticks(*r)])
         if "bars" in parts:
             self._set_bars(np.asarray(snap.last.delta_mean_abs))
         self.frames_drawn += 1
@@ -272,6 +273,7 @@ class TrainingPlots(QWidget):
         brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         if n == 0 or not np.isfinite(v).any():
             self.bars.setOpts(x=x, height=np.zeros(n), y0=0, brushes=brushes, width=0.6)
+            self.bars_plot.getAxis("left").setTicks([[]])
             return
         logs = np.log10(v)
         lo = np.floor(np.nanmin(logs)) - 0.5
@@ -316,6 +318,8 @@ class TrainingPlots(QWidget):
             pi.getAxis("left").setWidth(width)
             pi.getAxis("bottom").setHeight(fm.height() * 2 + 10)
             p.setMinimumHeight(max(110, int(fm.height() * 6.5)))
+        # room for the axis, a plot and the title's legend: wider with the type
+        self.setMinimumWidth(width + max(200, fm.horizontalAdvance("Loss −log p(y|x)  ━━ train")))
         self._set_titles()
 
     def set_line_width(self, width: int) -> None:
