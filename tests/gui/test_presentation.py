@@ -48,7 +48,7 @@ def check_fits(w: MainWindow, screen: QRect) -> None:
         assert p.width() >= MIN_PLOTS_WIDTH - 10 and p.height() >= 100, (p.size(), screen)
 
 
-@pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720), (1920, 1080), (3840, 2160)])
 def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, height):
     screen = QRect(0, 0, width, height)
     w = open_window(qtbot, screen, size=(min(1000, width - 20), min(640, height - 60)))
@@ -69,6 +69,8 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
         for side in ("left", "bottom"):
             font = p.getPlotItem().getAxis(side).style["tickFont"]
             assert QFontInfo(font).pixelSize() >= 0.016 * height
+    # curves thicken with the screen (1 px at 720 lines, 2 at 1080, 4 at 2160)
+    assert w.plots.train_loss.opts["pen"].width() == max(1, round(height / 540))
     # the drawer opens on demand and the window stays put
     key(qtbot, w, Qt.Key.Key_F6)
     assert w.controls_scroll.isVisible()
