@@ -245,7 +245,7 @@ class InspectorPanel(QWidget):
         self.algorithm.setMinimumWidth(300)
 
         self.diagram = NetworkDiagram()
-        self.diagram.setMinimumHeight(280)
+        self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")

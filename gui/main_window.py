@@ -14,7 +14,7 @@ import os
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import PRESETS
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -57,6 +57,21 @@ INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
 MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
 MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
 CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
+
+
+class InspectorDock(QDockWidget):
+    """The inspector's dock; says when it is about to appear, so the window can make room
+    before the layout grows (visibilityChanged comes after the window has grown)."""
+
+    aboutToShow = Signal()
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        if visible and not self.isVisible():
+            try:
+                self.aboutToShow.emit()
+            except Exception as exc:  # noqa: BLE001 - never let a Qt virtual raise
+                print(f"backprop-lab: {exc}")
+        super().setVisible(visible)
 
 
 class MainWindow(QMainWindow):
@@ -223,23 +238,44 @@ class MainWindow(QMainWindow):
     def _build_inspector(self) -> None:
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""
         self.inspector = InspectorPanel(self.controller)
-        dock = QDockWidget("Backprop inspector", self)
+        dock = InspectorDock("Backprop inspector", self)
+        dock.aboutToShow.connect(self._make_room_for_inspector)
         dock.setObjectName("inspectorDock")
         dock.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.inspector_dock = dock
         dock.visibilityChanged.connect(self._size_inspector)
+        dock.topLevelChanged.connect(lambda _f: self._size_inspector(dock.isVisible()))
         build_inspect_menu(self)
         self.canvas.pointPicked.connect(self.inspector.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
+    def _make_room_for_inspector(self) -> None:
+        """Before the dock appears: the bar plot makes way (the inspector's diagram shows
+        |δ| per layer), and the layout learns the smaller minimum now, so the window
+        need not grow beyond the screen."""
+        self._height_before_dock = self.height()
+        if not self.inspector_dock.isFloating():
+            self.plots.bars_plot.setVisible(False)
+            self.fit.settle()
+
     def _size_inspector(self, visible: bool) -> None:
         """An opened inspector takes 60 % of the window's height, less if the canvas and
         the plots would then go below their smallest sizes."""
         dock = self.inspector_dock
-        if visible and not dock.isFloating():
+        docked = visible and not dock.isFloating()
+        # docked, the inspector's diagram shows |δ| per layer: the bar plot makes way, so
+        # the canvas, the curves and the inspector all fit an 800-line screen
+        self.plots.bars_plot.setVisible(not docked)
+        before = getattr(self, "_height_before_dock", None)
+        if docked and before and self.height() > before:
+            if not (self.isMaximized() or self.isFullScreen()):
+                # the dock grew the window: give the height back once the layout knows the
+                # smaller minimum (the next turn of the event loop)
+                QTimer.singleShot(0, lambda: self.resize(self.width(), before))
+        if docked:
             central = self.centralWidget().minimumSizeHint().height()
             h = min(int(self.height() * INSPECTOR_SHARE), self.height() - central - 60)
             h = max(h, dock.minimumSizeHint().height())

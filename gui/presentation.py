@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLayout
+from PySide6.QtWidgets import QApplication, QLayout, QSplitter
 
 from .presenter import heads_up_text
 
@@ -96,7 +96,7 @@ class ScreenFit:
         """Whether the window's smallest layout fits the screen (or ``allowed``, when the
         window was already larger than the screen by its own choice: it must not grow)."""
         w = self.w
-        self._settle()
+        self.settle()
         need = w.minimumSizeHint().expandedTo(w.minimumSize())
         room = self.room()
         if allowed is not None:
@@ -119,10 +119,13 @@ class ScreenFit:
         if dx or dy:
             w.move(w.pos().x() + dx, w.pos().y() + dy)
 
-    def _settle(self) -> None:
+    def settle(self) -> None:
         """Re-lay out now, so the window's minimum size is that of the current type (a
         stale, larger minimum would stop the window from shrinking)."""
-        # every nested layout caches its sizes until its posted layout request runs
+        # every nested layout caches its sizes until its posted layout request runs, and a
+        # layout caches a splitter's size hints until the splitter says they changed
+        for splitter in self.w.findChildren(QSplitter):
+            splitter.updateGeometry()
         for child in self.w.findChildren(QLayout):
             child.invalidate()
         lay = self.w.layout()
@@ -133,7 +136,7 @@ class ScreenFit:
     def fill_screen(self) -> None:
         """The whole available area: maximised on a real screen, the fake one's rectangle
         in tests."""
-        self._settle()
+        self.settle()
         if self.override is not None:
             w = self.w
             w.showNormal()
@@ -173,7 +176,7 @@ class ScreenFit:
     def _undo_scale(self, old: float, geometry: QRect) -> None:
         w = self.w
         w.set_font_scale(old)
-        self._settle()
+        self.settle()
         if not (w.isMaximized() or w.isFullScreen()):
             w.setGeometry(geometry)  # it grew with the type: give the room back
         w.statusBar().showMessage("The type is as large as this screen allows.", 4000)
@@ -199,7 +202,7 @@ class ScreenFit:
             w.showMaximized()
             return
         w.showNormal()
-        self._settle()
+        self.settle()
         w.restoreGeometry(saved.geometry)
         if w.geometry() != saved.normal and saved.normal.isValid():
             w.setGeometry(saved.normal)
