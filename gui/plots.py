@@ -100,10 +100,10 @@ def log_ticks(
 def legend_html(title: str, entries: list[tuple[str, str]]) -> str:
     """A title followed by its legend (a coloured bar before each name): a legend in the
     title never covers a curve, and it grows with the title's font."""
-    bar = "━━" if len(entries) <= 3 else "━"  # many layers: a short key each, so all fit
+    # a line for a few entries; for many layers a square each (a short "━" read as "−1")
+    bar = "━━" if len(entries) <= 3 else "■"
     keys = "&nbsp;&nbsp;".join(
-        f'<span style="color:{color}">{bar}</span>{"&nbsp;" if len(bar) > 1 else ""}{name}'
-        for name, color in entries
+        f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries
     )
     return f"{title}&nbsp;&nbsp;&nbsp;{keys}" if keys else title
 
