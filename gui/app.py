@@ -158,7 +158,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from . import export, help, settings
+    from . import help, settings
     from .main_window import MainWindow
 
     configure_process()
@@ -170,14 +170,14 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
     window.resize(window.default_size())  # 1280×800, or less on a smaller screen
-    # window parts that live in their own modules (the main window stays as it is)
-    help.install(window)
-    export.install(window)
+    # remembered only in the app itself: tests and renders never touch the user's settings
     settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
     if size is not None:
         window.resize(*size)
     else:
-        window.fit_on_show = True  # never larger than the screen (a remembered geometry too)
+        # never larger than the screen (a remembered geometry too); the offscreen platform's
+        # "screen" is a fixed 800×800 stand-in, so there a remembered size stays as it was
+        window.fit_on_show = app.platformName() not in ("offscreen", "minimal")
     if args.lesson and not window.open_lesson(args.lesson):
         # checked above, so only a file changed since: say so rather than show a banner
         print(f"backprop-lab: cannot open lesson {args.lesson}", file=sys.stderr)

@@ -153,14 +153,15 @@ class TrainingPlots(QWidget):
         split = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
         self.loss_plot = _plot("Loss −log p(y|x)", "loss")
         self.loss_plot.legend_entries = split
-        self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1))
-        self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1))
+        # named (File → Export's plot data uses the names); the legend is in the title
+        self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
+        self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.loss_plot.setLogMode(y=True)
 
         self.acc_plot = _plot("Accuracy", "accuracy")
         self.acc_plot.legend_entries = split
-        self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1))
-        self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1))
+        self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
+        self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.acc_plot.setYRange(0, 1.02, padding=0)
         # three labels: a short plot has no room for 0.2, 0.4, 0.6, 0.8 (they overlapped)
         self.acc_plot.getAxis("left").setTicks(
@@ -210,7 +211,8 @@ class TrainingPlots(QWidget):
         entries = []
         for layer in range(1, depth + 1):
             color = LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
-            c = self.delta_plot.plot(pen=pg.mkPen(color, width=self._line_width))
+            pen = pg.mkPen(color, width=self._line_width)
+            c = self.delta_plot.plot(pen=pen, name=layer_name(layer))
             self.delta_curves.append(c)
             entries.append((str(layer), color))
         self.delta_plot.legend_entries = entries
