@@ -197,3 +197,14 @@ def test_three_pagedowns_are_three_points_on_every_curve(qtbot):
     assert_every_plot_shows(w, 3)
     assert "0 steps/s" in w.status_label.text()  # paused: no speed shown
     w.close()
+
+
+def test_a_step_walked_phase_by_phase_is_a_point_on_every_curve(qtbot):
+    w = open_window(qtbot, size=(1280, 800))
+    key(qtbot, w, Qt.Key.Key_N)  # opens the inspector and computes the first phase
+    qtbot.waitUntil(lambda: w.inspector.state is not None, timeout=LONG)
+    key(qtbot, w, Qt.Key.Key_End, Qt.KeyboardModifier.AltModifier)  # the remaining phases
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
+    w.grab()
+    assert_every_plot_shows(w, 1)
+    w.close()
