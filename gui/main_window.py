@@ -3,8 +3,13 @@
 The window composes the parts and wires them: the panels and the canvas send commands to
 the engine thread through ``EngineController``; ``FramePresenter`` (gui/presenter.py)
 draws whatever frame the engine thread last published; ``LessonFiles``
-(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus. The window never
-runs a training step and never waits on the engine thread (except when closing).
+(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus; gui/presentation.py
+fits the window to its screen (F5, F11, the type) and gui/window_layout.py places the
+drawer and the inspector's dock. The window never runs a training step and never waits on
+the engine thread (except when closing).
+
+Over 450 lines: it builds the canvas bar and the layout and wires every panel's signal;
+splitting those further would only scatter one window's wiring.
 """
 
 from __future__ import annotations
@@ -14,13 +19,12 @@ import os
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import PRESETS
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
@@ -45,6 +49,13 @@ from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presentation import DEFAULT_SIZE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .window_layout import (
+    InspectorDock,
+    make_room_for_inspector,
+    place_drawer,
+    set_controls_open,
+    size_inspector,
+)
 from .worker import Frame
 
 __all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
@@ -54,25 +65,9 @@ DEFAULT_PRESET = "xor"
 # steps of plain SGD, which makes a good first demo.
 DEFAULT_SPEC = NetworkSpec(hidden=(4, 4), activation="tanh")
 DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
-INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
 MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
 MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
 CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
-
-
-class InspectorDock(QDockWidget):
-    """The inspector's dock; says when it is about to appear, so the window can make room
-    before the layout grows (visibilityChanged comes after the window has grown)."""
-
-    aboutToShow = Signal()
-
-    def setVisible(self, visible: bool) -> None:  # noqa: N802
-        if visible and not self.isVisible():
-            try:
-                self.aboutToShow.emit()
-            except Exception as exc:  # noqa: BLE001 - never let a Qt virtual raise
-                print(f"backprop-lab: {exc}")
-        super().setVisible(visible)
 
 
 class MainWindow(QMainWindow):
@@ -139,7 +134,7 @@ class MainWindow(QMainWindow):
         if self._sized:
             self.fit_splitter()
         if self.controls_scroll.parent() is not self.splitter:
-            self._place_drawer()
+            place_drawer(self)
 
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -243,47 +238,18 @@ class MainWindow(QMainWindow):
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""
         self.inspector = InspectorPanel(self.controller)
         dock = InspectorDock("Backprop inspector", self)
-        dock.aboutToShow.connect(self._make_room_for_inspector)
+        dock.aboutToShow.connect(lambda: make_room_for_inspector(self))
         dock.setObjectName("inspectorDock")
         dock.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.inspector_dock = dock
-        dock.visibilityChanged.connect(self._size_inspector)
-        dock.topLevelChanged.connect(lambda _f: self._size_inspector(dock.isVisible()))
+        dock.visibilityChanged.connect(lambda visible: size_inspector(self, visible))
+        dock.topLevelChanged.connect(lambda _f: size_inspector(self, dock.isVisible()))
         build_inspect_menu(self)
         self.canvas.pointPicked.connect(self.inspector.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-
-    def _make_room_for_inspector(self) -> None:
-        """Before the dock appears: the bar plot makes way (the inspector's diagram shows
-        |δ| per layer), and the layout learns the smaller minimum now, so the window
-        need not grow beyond the screen."""
-        self._height_before_dock = self.height()
-        if not self.inspector_dock.isFloating():
-            self.plots.bars_plot.setVisible(False)
-            self.fit.settle()
-
-    def _size_inspector(self, visible: bool) -> None:
-        """An opened inspector takes 60 % of the window's height, less if the canvas and
-        the plots would then go below their smallest sizes."""
-        dock = self.inspector_dock
-        docked = visible and not dock.isFloating()
-        # docked, the inspector's diagram shows |δ| per layer: the bar plot makes way, so
-        # the canvas, the curves and the inspector all fit an 800-line screen
-        self.plots.bars_plot.setVisible(not docked)
-        before = getattr(self, "_height_before_dock", None)
-        if docked and before and self.height() > before:
-            if not (self.isMaximized() or self.isFullScreen()):
-                # the dock grew the window: give the height back once the layout knows the
-                # smaller minimum (the next turn of the event loop)
-                QTimer.singleShot(0, lambda: self.resize(self.width(), before))
-        if docked:
-            central = self.centralWidget().minimumSizeHint().height()
-            h = min(int(self.height() * INSPECTOR_SHARE), self.height() - central - 60)
-            h = max(h, dock.minimumSizeHint().height())
-            QTimer.singleShot(0, lambda: self.resizeDocks([dock], [h], Qt.Orientation.Vertical))
 
     def _connect(self) -> None:
         c = self.controller
@@ -497,33 +463,8 @@ class MainWindow(QMainWindow):
         self.fit.set_scale_within_screen(self.font_scale * factor)
 
     def set_controls_open(self, on: bool) -> None:
-        """The control panels beside the canvas (F6). In presentation mode they are a
-        drawer over the canvas's left side: opening it moves nothing and cannot make
-        the window larger than the screen."""
-        on = bool(on)
-        panels = self.controls_scroll
-        if self.fit.presenting:
-            if on:
-                panels.setParent(self.centralWidget())
-                self._place_drawer()
-                panels.show()
-                panels.raise_()
-            else:
-                panels.hide()
-        else:
-            if panels.parent() is not self.splitter:
-                self.splitter.insertWidget(0, panels)
-                self.splitter.setStretchFactor(0, 0)
-            panels.setVisible(on)
-            if self._sized:
-                self.fit_splitter()
-        self.drawer_button.setChecked(on)
-
-    def _place_drawer(self) -> None:
-        central = self.centralWidget()
-        top = self.heads_up.height() if self.heads_up.isVisible() else 0
-        width = min(self.controls_scroll.minimumWidth(), int(0.45 * central.width()))
-        self.controls_scroll.setGeometry(0, top, width, central.height() - top)
+        """The control panels beside the canvas (F6); a drawer in presentation mode."""
+        set_controls_open(self, on)
 
     def toggle_controls(self) -> None:
         self.set_controls_open(not self.controls_scroll.isVisibleTo(self))
