@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget
 
 if TYPE_CHECKING:
@@ -90,8 +90,10 @@ def set_controls_open(w: MainWindow, on: bool) -> None:
 
 
 def place_drawer(w: MainWindow) -> None:
-    """The drawer down the central area's left side, below the heads-up line."""
+    """The drawer down the central area's left side, below the canvas's tool bar (its
+    "☰ Controls" button stays in reach to close it)."""
     central = w.centralWidget()
-    top = w.heads_up.height() if w.heads_up.isVisible() else 0
+    button = w.drawer_button
+    top = button.mapTo(central, QPoint(0, button.height())).y() + 4
     width = min(w.controls_scroll.minimumWidth(), int(0.45 * central.width()))
     w.controls_scroll.setGeometry(0, top, width, central.height() - top)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from backprop_lab.gui.main_window import MIN_CANVAS, MIN_PLOTS_WIDTH, MainWindow
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
@@ -73,8 +73,12 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
     assert w.plots.train_loss.opts["pen"].width() == max(1, round(height / 540))
     # the drawer opens on demand and the window stays put
     key(qtbot, w, Qt.Key.Key_F6)
-    assert w.controls_scroll.isVisible()
+    assert w.controls_scroll.isVisible() and w.drawer_button.isChecked()
     check_fits(w, screen)
+    # an overlay below the canvas's tool bar: its own button stays in reach
+    b = w.drawer_button
+    button = QRect(b.mapTo(w.centralWidget(), QPoint(0, 0)), b.size())
+    assert not w.controls_scroll.geometry().intersects(button)
     key(qtbot, w, Qt.Key.Key_F6)
     assert not w.controls_scroll.isVisible()
     # larger type, again and again: never beyond the screen
