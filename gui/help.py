@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 
 import numpy as np
+from backprop_lab.gui.safety import guarded
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -93,6 +94,7 @@ class KeysOverlay(QDialog):
         t = self.table
         return [(t.item(i, 0).text(), t.item(i, 1).text()) for i in range(t.rowCount())]
 
+    @guarded
     def keyPressEvent(self, ev) -> None:  # noqa: N802
         if ev.key() == Qt.Key.Key_F1:
             self.reject()

@@ -40,7 +40,7 @@ from backprop_lab.engine.walk import (
     check_gradients_steps,
     summarize,
 )
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -116,6 +116,12 @@ class GradCheckView(QWidget):
         lay.addWidget(self.table, 1)
         self.result: GradCheckResult | None = None
 
+    def clear(self) -> None:
+        self.result = None
+        self.button.setEnabled(True)
+        self.table.setRowCount(0)
+        self.status.setText("The parameters changed since the last check: check again.")
+
     def set_running(self) -> None:
         self.button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -183,6 +189,7 @@ class InspectorPanel(QWidget):
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
+        self._gradcheck_step: int | None = None  # the step the shown check is about
         self._rewind_next: int | None = None
         self._grid: GridEvaluator | None = None
         self._stale = False
@@ -249,6 +256,11 @@ class InspectorPanel(QWidget):
         self.note = QLabel("")
         self.note.setStyleSheet("color:#5A3300;")
         self.note.setWordWrap(True)
+        # the note keeps its room (two lines) when empty: a note coming and going must not
+        # move the diagram and the arrays below it
+        policy = self.note.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.note.setSizePolicy(policy)
 
         self.algorithm = QListWidget()
         self.algorithm.setObjectName("algorithm")
@@ -263,7 +275,7 @@ class InspectorPanel(QWidget):
         self.algorithm.setMinimumWidth(300)
 
         self.diagram = NetworkDiagram()
-        self.diagram.setMinimumHeight(280)
+        self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")
@@ -306,6 +318,7 @@ class InspectorPanel(QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.splitter, 1)
         lay.addWidget(self.timeline)
+        self._fit_header()
 
         self.next_button.clicked.connect(self.next_phase)
         self.prev_button.clicked.connect(self.previous_phase)
@@ -369,6 +382,7 @@ class InspectorPanel(QWidget):
     def check_gradients(self) -> None:
         """Run the check as a ``Job``: in slices, with progress, cancellable."""
         self.cancel_gradient_check()
+        self._gradcheck_step = self.frame.snapshot.step if self.frame is not None else None
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
         job = Job(self, "gradcheck", lambda s: check_gradients_steps(s, d, point))
@@ -465,6 +479,7 @@ class InspectorPanel(QWidget):
     @Slot(object)
     def on_frame(self, frame) -> None:
         self.frame = frame
+        self.clear_gradcheck_if_stale(frame.snapshot.step)
         if not self.isVisible():  # a hidden dock: catch up when shown
             self._stale = True
             return
@@ -598,6 +613,31 @@ class InspectorPanel(QWidget):
     def _set_note(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
+
+    def _fit_header(self) -> None:
+        """The phase title (1.3×, bold) and equation (1.2×) follow the panel's type."""
+        base = self.font()
+        title, eq = QFont(base), QFont(base)
+        title.setPointSizeF(base.pointSizeF() * 1.3)
+        title.setBold(True)
+        eq.setPointSizeF(base.pointSizeF() * 1.2)
+        self.title.setFont(title)
+        self.equation.setFont(eq)
+        self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 2 + 4)
+
+    @guarded
+    def changeEvent(self, ev) -> None:  # noqa: N802
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange and hasattr(self, "note"):
+            self._fit_header()
+
+    def clear_gradcheck_if_stale(self, step: int) -> None:
+        """Gradient-check results describe one step's θ: stepping on makes them history."""
+        if self._gradcheck_job is not None:
+            return  # a check still running is about θ at its start; it says so when done
+        if self._gradcheck_step is not None and step != self._gradcheck_step:
+            self._gradcheck_step = None
+            self.gradcheck.clear()
 
     # --- small slots -------------------------------------------------------------------------
     def _on_hover(self, text: str) -> None:
