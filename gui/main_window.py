@@ -13,6 +13,8 @@ import os
 
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
+from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, is_default_network, offer_for
 from backprop_lab.engine.datasets import PRESETS
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import commands as cmd
 from .banner import Banner
 from .canvas import DataCanvas
 from .colors import CLASS_HEX
@@ -40,6 +43,8 @@ from .controller import EngineController
 from .inspector import InspectorPanel
 from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
+from .netview import NetView, unit_caption
+from .notes import NotesPane
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
@@ -48,10 +53,8 @@ from .worker import Frame
 __all__ = ["MainWindow", "regression_levels", "status_text"]
 
 DEFAULT_PRESET = "xor"
-# TF Playground's default shape is [4, 2] tanh; two layers of 4 learn XOR in a few hundred
-# steps of plain SGD, which makes a good first demo.
-DEFAULT_SPEC = NetworkSpec(hidden=(4, 4), activation="tanh")
-DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
+DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says why)
+DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
 DEFAULT_SIZE = (1280, 800)
 PRESENTATION_SCALE = 1.5
 INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
@@ -79,6 +82,10 @@ class MainWindow(QMainWindow):
             self.data_panel.set_preset(preset, emit=False)
             ds = self.data_panel.make_dataset()
             self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+            offer = offer_for(preset)
+            if offer is not None:  # e.g. --preset spirals: open with a network that learns it
+                self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=False)
+                self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
             session = TrainingSession(
                 ds, self.network_panel.spec(), self.training_panel.hyper(), seed=0
             )
@@ -134,8 +141,19 @@ class MainWindow(QMainWindow):
         cv.setContentsMargins(4, 4, 4, 4)
         cv.setSpacing(4)
         cv.addWidget(self.banner)
+        self.notes = NotesPane()
+        cv.addWidget(self.notes)
         cv.addLayout(self._build_canvas_bar())
-        cv.addWidget(self.canvas, 1)
+        # the network diagram beside the canvas (View → Network diagram), hidden at first
+        self.netview = NetView()
+        self.netview.hide()
+        self.canvas_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.canvas_splitter.addWidget(self.netview)
+        self.canvas_splitter.addWidget(self.canvas)
+        self.canvas_splitter.setStretchFactor(0, 2)
+        self.canvas_splitter.setStretchFactor(1, 3)
+        self.canvas_splitter.setChildrenCollapsible(False)
+        cv.addWidget(self.canvas_splitter, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.controls_scroll)
@@ -187,6 +205,12 @@ class MainWindow(QMainWindow):
         for w in (self.class_label, self.class_combo, self.value_label, self.value_spin):
             bar.addWidget(w)
         bar.addStretch(1)
+        self.network_view_button = QPushButton("Network")
+        self.network_view_button.setCheckable(True)
+        self.network_view_button.setToolTip("The network diagram beside the canvas (G)")
+        self.network_view_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.network_view_button.toggled.connect(self.set_network_view)
+        bar.addWidget(self.network_view_button)
         bar.addWidget(self.test_box)
         bar.addWidget(self.crisp_box)
         return bar
@@ -235,6 +259,9 @@ class MainWindow(QMainWindow):
         tp.speedChanged.connect(c.set_speed)
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)
+        self.canvas.viewChanged.connect(lambda v, px: c.send(cmd.SetGridView(v, px)))
+        c.frameReady.connect(self.netview.show_frame)
+        self.netview.unitHovered.connect(self._on_unit_hovered)
         self.canvas.classChanged.connect(self._on_class_changed)
         self.canvas.limitReached.connect(lambda msg: self.banner.show_message(msg, "warning"))
         self.class_combo.currentIndexChanged.connect(
@@ -244,12 +271,64 @@ class MainWindow(QMainWindow):
         self.test_box.toggled.connect(self.canvas.set_new_points_are_test)
         self.crisp_box.toggled.connect(self.presenter.set_crisp)
 
+    # --- the network beside the canvas (gui/netview.py) ----------------------------------
+    def set_network_view(self, on: bool) -> None:
+        """Show or hide the network diagram beside the canvas."""
+        self.netview.setVisible(bool(on))
+        if not on:
+            self._on_unit_hovered(None)
+        for a in (self.network_view_action, self.network_view_button):
+            if a.isChecked() != bool(on):
+                a.blockSignals(True)
+                a.setChecked(bool(on))
+                a.blockSignals(False)
+
+    @Slot(object)
+    def _on_unit_hovered(self, unit) -> None:
+        """A hidden unit under the mouse in the diagram: its map fills the canvas."""
+        self.controller.send(cmd.SetGridUnit(unit))
+        if unit is None or self.latest is None:
+            self.canvas.set_caption(None)
+            return
+        acts = self.latest.snapshot.arch.activations
+        if unit[0] - 1 < len(acts):
+            self.canvas.set_caption(unit_caption(unit[0], unit[1], acts[unit[0] - 1]))
+
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
     def _on_new_dataset(self, ds: Dataset) -> None:
         """A preset (or regenerate): replaces the canvas data and its undo history."""
         self.canvas.set_dataset(ds, reset_history=True)
         self.apply_dataset(ds)
+        self.notes.clear()  # a new data set leaves the lesson
+        self.offer_network(self.data_panel.preset)
+
+    def offer_network(self, preset: str | None) -> Offer | None:
+        """A preset the default network cannot learn (engine/advice.py): switch to the
+        bigger network when the network is still the default, else offer it in the banner.
+        Returns the offer, if there is one."""
+        offer = offer_for(preset)
+        if offer is None:
+            return None
+        spec = self.network_panel.spec()
+        if spec.hidden == offer.hidden and set(spec.activations) == {offer.activation}:
+            return offer
+        if is_default_network(spec):
+            self.use_network(offer)
+            self.banner.show_message(f"{offer.reason}: switched to {offer.label}.", "info")
+        else:
+            self.banner.show_message(
+                f"{offer.reason}. Use {offer.label}?",
+                "info",
+                (f"Use {offer.label}", lambda: self.use_network(offer)),
+            )
+        return offer
+
+    def use_network(self, offer: Offer) -> None:
+        """Apply an offered network and learning rate (panels and engine)."""
+        self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=True)
+        self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
+        self.controller.set_hyper(self.training_panel.hyper())
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:

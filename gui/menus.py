@@ -83,6 +83,11 @@ def build_menus(w: MainWindow) -> None:
     _act(w, v, "Normal font", lambda: w.set_font_scale(1.0), ["Ctrl+0"])
     w.fullscreen_action = _act(w, v, "Full screen", w.toggle_fullscreen, ["F11"], True)
     v.addSeparator()
+    w.network_view_action = _act(
+        w, v, "Network diagram beside the canvas", w.set_network_view, ["G"], True
+    )
+    w.notes_action = _act(w, v, "Lesson notes", w.notes.set_wanted, [], True)
+    w.notes_action.setChecked(True)
     _act(w, v, "Reset canvas view", w.canvas.reset_view, ["Home"])
     group = QActionGroup(w)
     for name, key in (("draw", "D"), ("erase", "E"), ("pan", "P"), ("pick", "K")):
