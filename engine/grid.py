@@ -190,6 +190,6 @@ def view_grid(
     if nx * ny > max_cells:
         s = float(np.sqrt(max_cells / (nx * ny)))
         nx, ny = nx * s, ny * s
-    nx_i = int(min(max(8, round(nx)), 4096))
-    ny_i = int(min(max(8, round(ny)), 4096))
+    nx_i = int(min(max(8, np.floor(nx)), 4096))  # floor: never above the cap
+    ny_i = int(min(max(8, np.floor(ny)), 4096))
     return GridSpec((x0 - mx, x1 + mx, y0 - my, y1 + my), nx_i, ny_i)
