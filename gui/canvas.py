@@ -80,6 +80,7 @@ class DataCanvas(pg.PlotWidget):
         self._tool = "draw"
         self._current_class = 0
         self._new_points_are_test = False
+        self._show_test = True
         self._regression_value = 1.0
         self._regression_levels: tuple[float, float] | None = None
         self._point_size = 9.0
@@ -206,6 +207,15 @@ class DataCanvas(pg.PlotWidget):
 
     def set_new_points_are_test(self, test: bool) -> None:
         self._new_points_are_test = bool(test)
+
+    def set_show_test(self, show: bool) -> None:
+        """Draw the test points (True) or only the training points."""
+        self._show_test = bool(show)
+        self._refresh_points()
+
+    @property
+    def show_test(self) -> bool:
+        return self._show_test
 
     def set_regression_value(self, v: float) -> None:
         """The target of points added in 2-D regression."""
@@ -507,6 +517,9 @@ class DataCanvas(pg.PlotWidget):
         # an empty item still costs a paint call every frame: hide it
         for item in (*self._train_items, *self._test_items, self._test_rim):
             item.setVisible(len(item.data) > 0)
+        if not self._show_test:  # "show test data" off: the held-out points are not drawn
+            for item in (*self._test_items, self._test_rim):
+                item.setVisible(False)
 
     def _refresh_highlight(self) -> None:
         i = self._highlight

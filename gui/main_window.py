@@ -16,6 +16,7 @@ from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingS
 from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
 from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, is_default_network, offer_for
 from backprop_lab.engine.datasets import PRESETS
+from backprop_lab.engine.notation import sub, sup
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -36,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from . import commands as cmd
+from .arrayview import symmetric_limit
 from .banner import Banner
 from .canvas import DataCanvas
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
+from .legend import CanvasLegend, class_icon
 from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .netview import NetView, unit_caption
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.canvas = DataCanvas(dataset=session.dataset)
         self.plots = TrainingPlots()
         self.banner = Banner()
+        self.legend = CanvasLegend(self.canvas)
         self.controller = EngineController(session)
         self.controller.gate_frames = True
         self._build_layout()
@@ -154,6 +158,7 @@ class MainWindow(QMainWindow):
         self.canvas_splitter.setStretchFactor(1, 3)
         self.canvas_splitter.setChildrenCollapsible(False)
         cv.addWidget(self.canvas_splitter, 1)
+        cv.addLayout(self._build_view_bar())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.controls_scroll)
@@ -190,8 +195,7 @@ class MainWindow(QMainWindow):
         self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
         self.class_combo = QComboBox()
         for k in range(len(CLASS_HEX)):
-            self.class_combo.addItem(f"● {k + 1}", k)
-            self.class_combo.setItemData(k, CLASS_HEX[k], Qt.ItemDataRole.ForegroundRole)
+            self.class_combo.addItem(class_icon(CLASS_HEX[k]), f"{k + 1}", k)
         self.value_label = QLabel("Value")
         self.value_spin = QDoubleSpinBox()
         self.value_spin.setRange(-10.0, 10.0)
@@ -200,18 +204,28 @@ class MainWindow(QMainWindow):
         self.value_spin.setToolTip("Target of new points (2-D regression)")
         self.test_box = QCheckBox("as test")
         self.test_box.setToolTip("New points are test points (not trained on)")
+        self.show_test_box = QCheckBox("show test data")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip("Draw the test points (rings); off: training points only")
         self.crisp_box = QCheckBox("crisp")
         self.crisp_box.setToolTip("Draw the decision boundary as a sharp line")
         for w in (self.class_label, self.class_combo, self.value_label, self.value_spin):
             bar.addWidget(w)
         bar.addStretch(1)
-        self.network_view_button = QPushButton("Network")
+        bar.addWidget(self.test_box)
+        return bar
+
+    def _build_view_bar(self) -> QHBoxLayout:
+        """Under the canvas, as TF Playground has them: what the picture shows."""
+        bar = QHBoxLayout()
+        self.network_view_button = QPushButton("Network diagram")
         self.network_view_button.setCheckable(True)
         self.network_view_button.setToolTip("The network diagram beside the canvas (G)")
         self.network_view_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.network_view_button.toggled.connect(self.set_network_view)
         bar.addWidget(self.network_view_button)
-        bar.addWidget(self.test_box)
+        bar.addStretch(1)
+        bar.addWidget(self.show_test_box)
         bar.addWidget(self.crisp_box)
         return bar
 
@@ -270,6 +284,8 @@ class MainWindow(QMainWindow):
         )
         self.value_spin.valueChanged.connect(self.canvas.set_regression_value)
         self.test_box.toggled.connect(self.canvas.set_new_points_are_test)
+        self.show_test_box.toggled.connect(self._on_show_test)
+        c.frameReady.connect(self._key_for_frame)
         self.crisp_box.toggled.connect(self.presenter.set_crisp)
 
     # --- the network beside the canvas (gui/netview.py) ----------------------------------
@@ -294,6 +310,28 @@ class MainWindow(QMainWindow):
         acts = self.latest.snapshot.arch.activations
         if unit[0] - 1 < len(acts):
             self.canvas.set_caption(unit_caption(unit[0], unit[1], acts[unit[0] - 1]))
+
+    @Slot(bool)
+    def _on_show_test(self, show: bool) -> None:
+        self.canvas.set_show_test(show)
+        self.refresh_canvas_mode(self.canvas.dataset)
+
+    @Slot(object)
+    def _key_for_frame(self, frame) -> None:
+        """The colour key follows the picture: a hovered unit's scale, else the data's."""
+        unit = getattr(frame, "unit", None)
+        if unit is None or frame.grid is None:
+            self.legend.restore()
+            return
+        act = frame.snapshot.arch.activations[unit[0] - 1]
+        if act == "sigmoid":
+            lo, hi = 0.0, 1.0
+        elif act == "tanh":
+            lo, hi = -1.0, 1.0
+        else:
+            m = symmetric_limit(frame.grid)
+            lo, hi = -m, m
+        self.legend.set_unit_scale(lo, hi, f"h{sub(unit[1] + 1)}{sup(unit[0])}")
 
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
@@ -355,6 +393,12 @@ class MainWindow(QMainWindow):
         self.crisp_box.setVisible(classification)
         if surface:
             self.canvas.set_regression_levels(regression_levels(ds))
+            self.legend.set_scale(*regression_levels(ds), title="ŷ (value)")
+        elif classification:
+            show = self.show_test_box.isChecked() and bool(np.any(ds.is_test))
+            self.legend.set_classes(max(ds.n_classes, 2), with_test=show)
+        else:
+            self.legend.clear()
         if ds.task != "classification" or ds.input_dim != 2:
             self.canvas.set_decision_image(None)
         if not (ds.task == "regression" and ds.input_dim == 1):
