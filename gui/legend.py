@@ -41,6 +41,16 @@ def class_icon(color: str, size: int = 16) -> QIcon:
     return QIcon(pm)
 
 
+def safe_levels(lo: float, hi: float) -> tuple[float, float]:
+    """Levels a bar can be drawn with: finite, and hi > lo (a paint must never raise)."""
+    lo, hi = float(lo), float(hi)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return (0.0, 1.0)
+    if not hi > lo:
+        return (min(lo, hi) - 1.0, max(lo, hi) + 1.0)
+    return (lo, hi)
+
+
 def number(v: float) -> str:
     return f"{v:.3g}".replace("-", "−")
 
@@ -65,13 +75,13 @@ class CanvasLegend(QWidget):
         self._set("classes", n_classes=int(n_classes), show_test=bool(with_test))
 
     def set_scale(self, lo: float, hi: float, title: str = "ŷ") -> None:
-        self._set("scale", levels=(float(lo), float(hi)), title=title)
+        self._set("scale", levels=safe_levels(lo, hi), title=title)
 
     def set_unit_scale(self, lo: float, hi: float, title: str) -> None:
         """A hovered unit's map; ``restore()`` brings the previous key back."""
         if self.kind != "unit":
             self._saved = (self.kind, self.n_classes, self.levels, self.title, self.show_test)
-        self._set("unit", levels=(float(lo), float(hi)), title=title)
+        self._set("unit", levels=safe_levels(lo, hi), title=title)
 
     def restore(self) -> None:
         if self.kind == "unit" and self._saved is not None:
