@@ -16,7 +16,7 @@ from __future__ import annotations
 from backprop_lab.engine import GridEvaluator, GridSpec, Network, head_for
 from backprop_lab.engine.notation import sub, sup
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX
@@ -68,6 +68,32 @@ class LiveDiagram(NetworkDiagram):
 
     def _paint_legend(self, p: QPainter) -> None:
         pass  # the pane's label says it in fewer pixels
+
+    def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
+        """Over each layer its name (h⁽ℓ⁾) and, below, 'tanh · 16' or as much of it as
+        fits between the columns (the pane is narrow; names must not run together)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm, sm = QFontMetrics(bold), QFontMetrics(self.font())
+        xs = [float(c[0, 0]) for c in lay.centres]
+        gap = min((b - a for a, b in zip(xs, xs[1:])), default=float(self.width())) - 6
+        L = len(self.widths) - 1
+        for layer, cx in enumerate(xs):
+            if layer == 0:
+                name, what = "x", "input"
+            elif layer == L:
+                name, what = f"h{sup(L)}", "softmax" if self.head == "categorical" else "out"
+            else:
+                name, what = f"h{sup(layer)}", self.activations[layer - 1]
+            for text in (f"{what} · {self.widths[layer]}", what, str(self.widths[layer])):
+                if sm.horizontalAdvance(text) <= gap:
+                    break
+            for font, metrics, line, y in ((bold, fm, name, 15), (self.font(), sm, text, 31)):
+                p.setFont(font)
+                p.setPen(QColor("#222222") if font is bold else QColor("#555555"))
+                w = metrics.horizontalAdvance(line)
+                x = min(max(2.0, cx - w / 2), self.width() - w - 2.0)
+                p.drawText(QPointF(x, y), line)
 
     def _paint_hover(self, p: QPainter, lay: DiagramLayout, layer: int, unit: int) -> None:
         x, y = lay.centres[layer][unit].tolist()
@@ -138,8 +164,8 @@ class NetView(QWidget):
 
 
 def unit_caption(layer: int, unit: int, activation: str) -> str:
-    """'h₂⁽¹⁾ (tanh) over the plane' for the canvas's corner."""
-    return f"showing h{sub(unit + 1)}{sup(layer)} ({activation}), the unit's output over the plane"
+    """'showing h₂⁽¹⁾ (tanh)' for the canvas's corner."""
+    return f"showing h{sub(unit + 1)}{sup(layer)} ({activation})"
 
 
 __all__ = ["LiveDiagram", "NetView", "square_around", "unit_caption"]
