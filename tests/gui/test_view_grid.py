@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from backprop_lab.engine.lessons import load_lesson
 from backprop_lab.engine.scenario import load_scenario
 from backprop_lab.gui.main_window import MainWindow
-from backprop_lab.resources import load_lesson
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
