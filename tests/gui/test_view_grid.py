@@ -44,6 +44,17 @@ def wheel(canvas, x: float, y: float, delta: int) -> None:
     QApplication.sendEvent(canvas.viewport(), ev)
 
 
+def hover(qtbot, diagram, unit) -> None:
+    """Move the mouse onto ``unit`` (ℓ, j) of the diagram, where it is once laid out."""
+
+    def on_it() -> bool:
+        x, y = diagram.layout_now().centres[unit[0]][unit[1]]
+        qtbot.mouseMove(diagram, QPoint(int(x), int(y)))
+        return diagram.hover == unit
+
+    qtbot.waitUntil(on_it, timeout=LONG)
+
+
 def covers_view(canvas) -> bool:
     rect = canvas.image_rect()
     if rect is None:
@@ -110,9 +121,7 @@ def test_network_view_beside_the_canvas_and_hover_shows_a_unit(window, qtbot):
     qtbot.waitUntil(lambda: window.latest.snapshot.step == 1, timeout=LONG)
     qtbot.waitUntil(lambda: nv.frames_drawn > before, timeout=LONG)
     out_image = window.canvas.image.image.copy()
-    lay = d.layout_now()
-    x, y = lay.centres[1][2]
-    qtbot.mouseMove(d, QPoint(int(x), int(y)))
+    hover(qtbot, d, (1, 2))
     qtbot.waitUntil(lambda: window.latest.unit == (1, 2), timeout=LONG)
     window.grab()
     assert "h₃⁽¹⁾" in window.canvas._caption.text() and window.canvas._caption.isVisible()
@@ -208,3 +217,26 @@ def test_default_speed_is_watchable_with_a_max_setting(window, qtbot):
     qtbot.waitUntil(lambda: window.controller.worker._speed == tp.speed, timeout=5000)
     tp.speed_slider.setValue(tp.speed_slider.maximum())
     assert tp.speed_label.text() == "max" and tp.speed == 0.0
+
+
+@pytest.mark.parametrize("lesson", ["sine", "surface", "spirals3", "deep_sigmoid"])
+def test_network_view_and_hover_for_every_kind_of_lesson(window, qtbot, lesson):
+    """1-D and 2-D regression, softmax, a deep network: the pane draws, a hover swaps the
+    canvas picture (or, for 1-D input, leaves the curve alone), nothing raises in paint."""
+    assert window.open_lesson(lesson)
+    window.network_view_action.trigger()
+    qtbot.waitUntil(lambda: window.latest.snapshot.step == 0, timeout=LONG)
+    nv = window.netview
+    qtbot.waitUntil(lambda: nv.frames_drawn > 0 and len(nv.diagram.W) > 0, timeout=LONG)
+    window.grab()
+    d = nv.diagram
+    hover(qtbot, d, (1, 0))
+    plane = window.latest.snapshot.dataset.input_dim == 2
+    if plane:
+        qtbot.waitUntil(lambda: window.latest.unit == (1, 0), timeout=LONG)
+        assert window.legend.kind == "unit"
+    window.grab()
+    qtbot.mouseMove(d, QPoint(2, 2))
+    qtbot.waitUntil(lambda: window.latest.unit is None, timeout=LONG)
+    window.grab()
+    assert window.legend.kind != "unit"
