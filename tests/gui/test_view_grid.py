@@ -240,3 +240,23 @@ def test_network_view_and_hover_for_every_kind_of_lesson(window, qtbot, lesson):
     qtbot.waitUntil(lambda: window.latest.unit is None, timeout=LONG)
     window.grab()
     assert window.legend.kind != "unit"
+
+
+def test_inspector_thumbnails_keep_the_data_square_when_the_view_moves(window, qtbot):
+    window.inspector_action.trigger()
+    window.set_network_view(True)
+    qtbot.waitUntil(lambda: window.netview.frames_drawn > 0, timeout=LONG)
+    ins = window.inspector.diagram
+    L = len(ins.widths) - 1
+    qtbot.waitUntil(lambda: (L, 0) in ins.unit_images, timeout=LONG)
+    before = ins.unit_images[(L, 0)].copy()
+    assert before.width() == before.height()
+    c = window.canvas
+    window.set_tool("pan")
+    drag(qtbot, c, [(0.0, 0.0), (1.5, 0.5), (3.0, 1.0)])
+    qtbot.waitUntil(lambda: covers_view(c) and window.latest.extent[0] < -7.0, timeout=LONG)
+    hover(qtbot, window.netview.diagram, (1, 1))
+    qtbot.waitUntil(lambda: window.latest.unit == (1, 1), timeout=LONG)
+    window.grab()
+    # same θ, same square: the output's thumbnail is unchanged by the pan and the hover
+    assert ins.unit_images[(L, 0)] == before
