@@ -28,12 +28,14 @@ class Offer:
     hidden: tuple[int, ...]
     activation: str
     alpha: float
+    optimizer: str = "sgd"
 
     @property
     def label(self) -> str:
-        """'16-16 tanh, α = 0.3'"""
+        """'16-16 tanh, Adam α = 0.01'"""
         shape = "-".join(str(w) for w in self.hidden)
-        return f"{shape} {self.activation}, α = {self.alpha:g}"
+        rule = {"sgd": "", "momentum": "momentum ", "adam": "Adam "}.get(self.optimizer, "")
+        return f"{shape} {self.activation}, {rule}α = {self.alpha:g}"
 
     def spec(self, base: NetworkSpec) -> NetworkSpec:
         """``base`` (its input features and init kept) with the offered hidden layers."""
@@ -45,12 +47,13 @@ class Offer:
         )
 
     def hyper(self, base: HyperParameters) -> HyperParameters:
-        return replace(base, alpha=self.alpha)
+        return replace(base, alpha=self.alpha, optimizer=self.optimizer)
 
 
 OFFERS: dict[str, Offer] = {
-    # 4-4 tanh: ~65 % after 6k steps; 16-16 tanh at α = 0.3 separates the arms in ~4k
-    "spirals": Offer("Spirals need a bigger network", (16, 16), "tanh", 0.3),
+    # 4-4 tanh: ~65 % after 6k steps. 16-16 tanh with Adam (α = 0.01) separates two or three
+    # arms in ~4k steps for every seed tried (plain SGD at α = 0.3 stalls near 92 % for some)
+    "spirals": Offer("Spirals need a bigger network", (16, 16), "tanh", 0.01, "adam"),
 }
 
 

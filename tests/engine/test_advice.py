@@ -18,9 +18,9 @@ from backprop_lab.engine.datasets import PRESETS, make_preset
 from backprop_lab.engine.features import DEFAULT_FEATURES_1D
 
 
-def app_setup(name: str):
+def app_setup(name: str, **data):
     """The network and hyper-parameters the window trains preset ``name`` with."""
-    ds = make_preset(name)
+    ds = make_preset(name, **data)
     spec, hyper = DEFAULT_NETWORK, DEFAULT_HYPER
     if ds.input_dim == 1:
         spec = replace(spec, features=DEFAULT_FEATURES_1D)
@@ -43,6 +43,15 @@ def test_each_preset_learns_with_the_network_the_app_gives_it(name):
         assert last.train_loss < 0.1 * float(np.var(ds.y)), f"{name}: {last.train_loss:.4g}"
 
 
+@pytest.mark.parametrize(("arms", "seed"), [(2, 1), (3, 0), (3, 1)])
+def test_the_spirals_offer_learns_the_data_panels_spirals(arms, seed):
+    """As the Data panel makes them (200 points, a fifth held out, 2 or 3 arms), any seed."""
+    ds, spec, hyper = app_setup("spirals", n_arms=arms, n_points=200, test_fraction=0.2)
+    s = TrainingSession(ds, spec, hyper, seed=seed)
+    s.step(4000)
+    assert s.snapshot().last.train_acc >= 0.95
+
+
 def test_spirals_do_not_learn_with_the_default_network():
     """The reason for the offer: the default network stays far from separating them."""
     ds = make_preset("spirals")
@@ -59,5 +68,7 @@ def test_offer_keeps_features_and_names_itself():
     assert spec.features == base.features
     assert spec.hidden == offer.hidden and not is_default_network(spec)
     assert is_default_network(base)
-    assert offer.label == "16-16 tanh, α = 0.3"
+    assert offer.label == "16-16 tanh, Adam α = 0.01"
+    hyper = offer.hyper(DEFAULT_HYPER)
+    assert (hyper.alpha, hyper.optimizer, hyper.batch_size) == (0.01, "adam", 16)
     assert offer_for("xor") is None and offer_for(None) is None

@@ -195,7 +195,9 @@ def test_spirals_preset_gets_a_network_that_learns_it(window, qtbot):
     dp = window.data_panel
     dp.preset_combo.setCurrentIndex(dp.preset_combo.findData("spirals"))
     qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[1:-1] == (16, 16), timeout=LONG)
-    assert window.latest.snapshot.hyper.alpha == pytest.approx(0.3)
+    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.optimizer == "adam", timeout=LONG)
+    assert window.latest.snapshot.hyper.alpha == pytest.approx(0.01)
+    assert window.training_panel.hyper().optimizer == "adam"
     assert "switched to 16-16 tanh" in window.banner.text
     # a network of the user's own: the app offers, and a click applies it
     window.network_panel.set_spec(
