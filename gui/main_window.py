@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import commands as cmd
+from . import export, help
 from .arrayview import symmetric_limit
 from .banner import Banner
 from .canvas import DataCanvas
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
+        # File → Export, the Help menu and the icon live in their own modules
+        self.export_menu = export.install(self)
+        self.help_menu = help.install(self)
 
     @property
     def latest(self) -> Frame | None:
