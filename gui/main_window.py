@@ -14,9 +14,8 @@ import os
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
-from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, is_default_network, offer_for
+from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, offer_for
 from backprop_lab.engine.datasets import PRESETS
-from backprop_lab.engine.notation import sub, sup
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -36,19 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import commands as cmd
 from . import export, help
-from .arrayview import symmetric_limit
 from .banner import Banner
 from .canvas import DataCanvas
+from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
-from .legend import CanvasLegend, class_icon
+from .legend import class_icon
 from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
-from .netview import NetView, unit_caption
-from .notes import NotesPane
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
@@ -100,7 +96,6 @@ class MainWindow(QMainWindow):
         self.canvas = DataCanvas(dataset=session.dataset)
         self.plots = TrainingPlots()
         self.banner = Banner()
-        self.legend = CanvasLegend(self.canvas)
         self.controller = EngineController(session)
         self.controller.gate_frames = True
         self._build_layout()
@@ -149,20 +144,11 @@ class MainWindow(QMainWindow):
         cv.setContentsMargins(4, 4, 4, 4)
         cv.setSpacing(4)
         cv.addWidget(self.banner)
-        self.notes = NotesPane()
+        self.views = CanvasViews(self)  # notes, network beside the canvas, key, view bar
         cv.addWidget(self.notes)
         cv.addLayout(self._build_canvas_bar())
-        # the network diagram beside the canvas (View → Network diagram), hidden at first
-        self.netview = NetView()
-        self.netview.hide()
-        self.canvas_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.canvas_splitter.addWidget(self.netview)
-        self.canvas_splitter.addWidget(self.canvas)
-        self.canvas_splitter.setStretchFactor(0, 2)
-        self.canvas_splitter.setStretchFactor(1, 3)
-        self.canvas_splitter.setChildrenCollapsible(False)
         cv.addWidget(self.canvas_splitter, 1)
-        cv.addLayout(self._build_view_bar())
+        cv.addLayout(self.views.view_bar())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.controls_scroll)
@@ -208,29 +194,12 @@ class MainWindow(QMainWindow):
         self.value_spin.setToolTip("Target of new points (2-D regression)")
         self.test_box = QCheckBox("as test")
         self.test_box.setToolTip("New points are test points (not trained on)")
-        self.show_test_box = QCheckBox("show test data")
-        self.show_test_box.setChecked(True)
-        self.show_test_box.setToolTip("Draw the test points (rings); off: training points only")
         self.crisp_box = QCheckBox("crisp")
         self.crisp_box.setToolTip("Draw the decision boundary as a sharp line")
         for w in (self.class_label, self.class_combo, self.value_label, self.value_spin):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.test_box)
-        return bar
-
-    def _build_view_bar(self) -> QHBoxLayout:
-        """Under the canvas, as TF Playground has them: what the picture shows."""
-        bar = QHBoxLayout()
-        self.network_view_button = QPushButton("Network diagram")
-        self.network_view_button.setCheckable(True)
-        self.network_view_button.setToolTip("The network diagram beside the canvas (G)")
-        self.network_view_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.network_view_button.toggled.connect(self.set_network_view)
-        bar.addWidget(self.network_view_button)
-        bar.addStretch(1)
-        bar.addWidget(self.show_test_box)
-        bar.addWidget(self.crisp_box)
         return bar
 
     def _build_inspector(self) -> None:
@@ -278,9 +247,6 @@ class MainWindow(QMainWindow):
         c.set_speed(tp.speed)  # the engine thread starts at "max"; the panel says otherwise
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)
-        self.canvas.viewChanged.connect(lambda v, px: c.send(cmd.SetGridView(v, px)))
-        c.frameReady.connect(self.netview.show_frame)
-        self.netview.unitHovered.connect(self._on_unit_hovered)
         self.canvas.classChanged.connect(self._on_class_changed)
         self.canvas.limitReached.connect(lambda msg: self.banner.show_message(msg, "warning"))
         self.class_combo.currentIndexChanged.connect(
@@ -288,54 +254,12 @@ class MainWindow(QMainWindow):
         )
         self.value_spin.valueChanged.connect(self.canvas.set_regression_value)
         self.test_box.toggled.connect(self.canvas.set_new_points_are_test)
-        self.show_test_box.toggled.connect(self._on_show_test)
-        c.frameReady.connect(self._key_for_frame)
         self.crisp_box.toggled.connect(self.presenter.set_crisp)
+        self.views.connect()
 
-    # --- the network beside the canvas (gui/netview.py) ----------------------------------
     def set_network_view(self, on: bool) -> None:
-        """Show or hide the network diagram beside the canvas."""
-        self.netview.setVisible(bool(on))
-        if not on:
-            self._on_unit_hovered(None)
-        for a in (self.network_view_action, self.network_view_button):
-            if a.isChecked() != bool(on):
-                a.blockSignals(True)
-                a.setChecked(bool(on))
-                a.blockSignals(False)
-
-    @Slot(object)
-    def _on_unit_hovered(self, unit) -> None:
-        """A hidden unit under the mouse in the diagram: its map fills the canvas."""
-        self.controller.send(cmd.SetGridUnit(unit))
-        if unit is None or self.latest is None:
-            self.canvas.set_caption(None)
-            return
-        acts = self.latest.snapshot.arch.activations
-        if unit[0] - 1 < len(acts):
-            self.canvas.set_caption(unit_caption(unit[0], unit[1], acts[unit[0] - 1]))
-
-    @Slot(bool)
-    def _on_show_test(self, show: bool) -> None:
-        self.canvas.set_show_test(show)
-        self.refresh_canvas_mode(self.canvas.dataset)
-
-    @Slot(object)
-    def _key_for_frame(self, frame) -> None:
-        """The colour key follows the picture: a hovered unit's scale, else the data's."""
-        unit = getattr(frame, "unit", None)
-        if unit is None or frame.grid is None:
-            self.legend.restore()
-            return
-        act = frame.snapshot.arch.activations[unit[0] - 1]
-        if act == "sigmoid":
-            lo, hi = 0.0, 1.0
-        elif act == "tanh":
-            lo, hi = -1.0, 1.0
-        else:
-            m = symmetric_limit(frame.grid)
-            lo, hi = -m, m
-        self.legend.set_unit_scale(lo, hi, f"h{sub(unit[1] + 1)}{sup(unit[0])}")
+        """Show or hide the network diagram beside the canvas (gui/canvas_views.py)."""
+        self.views.set_network_view(on)
 
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
@@ -347,31 +271,8 @@ class MainWindow(QMainWindow):
         self.offer_network(self.data_panel.preset)
 
     def offer_network(self, preset: str | None) -> Offer | None:
-        """A preset the default network cannot learn (engine/advice.py): switch to the
-        bigger network when the network is still the default, else offer it in the banner.
-        Returns the offer, if there is one."""
-        offer = offer_for(preset)
-        if offer is None:
-            return None
-        spec = self.network_panel.spec()
-        if spec.hidden == offer.hidden and set(spec.activations) == {offer.activation}:
-            return offer
-        if is_default_network(spec):
-            self.use_network(offer)
-            self.banner.show_message(f"{offer.reason}: switched to {offer.label}.", "info")
-        else:
-            self.banner.show_message(
-                f"{offer.reason}. Use {offer.label}?",
-                "info",
-                (f"Use {offer.label}", lambda: self.use_network(offer)),
-            )
-        return offer
-
-    def use_network(self, offer: Offer) -> None:
-        """Apply an offered network and learning rate (panels and engine)."""
-        self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=True)
-        self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
-        self.controller.set_hyper(self.training_panel.hyper())
+        """A preset the default network cannot learn gets a bigger one (engine/advice.py)."""
+        return self.views.offer_network(preset)
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
@@ -397,12 +298,7 @@ class MainWindow(QMainWindow):
         self.crisp_box.setVisible(classification)
         if surface:
             self.canvas.set_regression_levels(regression_levels(ds))
-            self.legend.set_scale(*regression_levels(ds), title="ŷ (value)")
-        elif classification:
-            show = self.show_test_box.isChecked() and bool(np.any(ds.is_test))
-            self.legend.set_classes(max(ds.n_classes, 2), with_test=show)
-        else:
-            self.legend.clear()
+        self.views.refresh_key(ds)
         if ds.task != "classification" or ds.input_dim != 2:
             self.canvas.set_decision_image(None)
         if not (ds.task == "regression" and ds.input_dim == 1):
