@@ -60,7 +60,6 @@ class CanvasViews(QObject):
         bar.addWidget(w.network_view_button)
         bar.addStretch(1)
         bar.addWidget(w.show_test_box)
-        bar.addWidget(w.crisp_box)
         return bar
 
     def connect(self) -> None:

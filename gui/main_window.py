@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.test_box)
+        bar.addWidget(self.crisp_box)
         return bar
 
     def _build_inspector(self) -> None:
