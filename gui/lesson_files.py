@@ -48,7 +48,7 @@ def lesson_title(name: str) -> str:
 def show_session_in_panels(w: MainWindow, session: TrainingSession) -> None:
     """The panels show a session's data, design, hyper-parameters and seed (no signals)."""
     ds = session.dataset
-    w.data_panel.show_dataset(ds)
+    w.data_panel.show_dataset(ds, "From the lesson")
     w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
     w.network_panel.set_spec(session.spec, emit=False)
     w.training_panel.set_hyper(session.hyper)
@@ -167,9 +167,10 @@ class LessonFiles(QObject):
             return False
         ds = res.dataset
         w.canvas.set_dataset(ds, reset_history=False)
-        w.data_panel.show_dataset(ds)
+        w.data_panel.show_dataset(ds, "From the CSV file")
         w.apply_dataset(ds)
         w.notes.clear()
+        w.setWindowTitle(f"Backprop Lab — {os.path.basename(os.fspath(path))}")
         if res.notes:  # e.g. read as Latin-1: the user should check the text
             name = os.path.basename(os.fspath(path))
             w.banner.show_message(f"Imported {name}: {'; '.join(res.notes)}", "info")

@@ -3,8 +3,13 @@
 The window composes the parts and wires them: the panels and the canvas send commands to
 the engine thread through ``EngineController``; ``FramePresenter`` (gui/presenter.py)
 draws whatever frame the engine thread last published; ``LessonFiles``
-(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus. The window never
-runs a training step and never waits on the engine thread (except when closing).
+(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus; gui/presentation.py
+fits the window to its screen (F5, F11, the type) and gui/window_layout.py places the
+drawer and the inspector's dock. The window never runs a training step and never waits on
+the engine thread (except when closing).
+
+Over 450 lines: it builds the canvas bar and the layout and wires every panel's signal;
+splitting those further would only scatter one window's wiring.
 """
 
 from __future__ import annotations
@@ -16,21 +21,20 @@ from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingS
 from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
 from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, offer_for
 from backprop_lab.engine.datasets import PRESETS
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,17 +51,25 @@ from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
+from .presentation import DEFAULT_SIZE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .window_layout import (
+    InspectorDock,
+    make_room_for_inspector,
+    place_drawer,
+    set_controls_open,
+    size_inspector,
+)
 from .worker import Frame
 
-__all__ = ["MainWindow", "regression_levels", "status_text"]
+__all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
 DEFAULT_PRESET = "xor"
 DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says why)
 DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
-DEFAULT_SIZE = (1280, 800)
-PRESENTATION_SCALE = 1.5
-INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
+MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
+MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
+CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +83,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Backprop Lab")
         self._base_font = QFont(QApplication.font())
         self.font_scale = 1.0
+        self.fit = ScreenFit(self)
+        self.fit_on_show = False  # the app sets it: shrink to the screen once shown
 
         # --- panels and the initial session ----------------------------------------------
         self.data_panel = DataPanel()
@@ -100,13 +114,14 @@ class MainWindow(QMainWindow):
         self.controller.gate_frames = True
         self._build_layout()
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
+        self.presenter.heads_up = self.heads_up
         self.files = LessonFiles(self)
         build_menus(self)
         self._connect()
         self._build_inspector()
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
-        self.resize(*DEFAULT_SIZE)
+        self.resize(self.default_size())
         # File → Export, the Help menu and the icon live in their own modules
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
@@ -124,6 +139,8 @@ class MainWindow(QMainWindow):
         super().resizeEvent(ev)
         if self._sized:
             self.fit_splitter()
+        if self.controls_scroll.parent() is not self.splitter:
+            place_drawer(self)
 
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -139,6 +156,7 @@ class MainWindow(QMainWindow):
         self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
+        self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(4, 4, 4, 4)
@@ -158,7 +176,17 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # the heads-up line (presentation mode) spans the window above the splitter
+        self.heads_up = StatusText("")
+        self.heads_up.setObjectName("headsUp")
+        self.heads_up.hide()
+        main = QWidget()
+        mv = QVBoxLayout(main)
+        mv.setContentsMargins(0, 0, 0, 0)
+        mv.setSpacing(0)
+        mv.addWidget(self.heads_up)
+        mv.addWidget(self.splitter, 1)
+        self.setCentralWidget(main)
         self._sized = False
 
         self.status_label = StatusText("ready")
@@ -166,14 +194,25 @@ class MainWindow(QMainWindow):
 
     def _build_canvas_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.tool_buttons: dict[str, QPushButton] = {}
+        self.drawer_button = QToolButton()
+        self.drawer_button.setText("☰ Controls")
+        self.drawer_button.setCheckable(True)
+        self.drawer_button.setToolTip("Show or hide the control panels (F6)")
+        self.drawer_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.drawer_button.clicked.connect(self.set_controls_open)
+        self.drawer_button.hide()  # shown in presentation mode, where the panels fold away
+        bar.addWidget(self.drawer_button)
+        # tool buttons, not push buttons: a push button is never narrower than ~80 px, and
+        # the bar must fit a 1024-pixel screen beside the panels and the plots
+        self.tool_buttons: dict[str, QToolButton] = {}
         for name, label, tip in (
             ("draw", "Draw", "Click or drag to add points; right-click erases"),
             ("erase", "Erase", "Click or drag to remove points"),
             ("pan", "Pan", "Drag to move, wheel to zoom"),
             ("pick", "Pick", "Click a point to trace it in the backprop inspector"),
         ):
-            b = QPushButton(label)
+            b = QToolButton()
+            b.setText(label)
             b.setCheckable(True)
             b.setToolTip(tip)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -206,24 +245,19 @@ class MainWindow(QMainWindow):
     def _build_inspector(self) -> None:
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""
         self.inspector = InspectorPanel(self.controller)
-        dock = QDockWidget("Backprop inspector", self)
+        dock = InspectorDock("Backprop inspector", self)
+        dock.aboutToShow.connect(lambda: make_room_for_inspector(self))
         dock.setObjectName("inspectorDock")
         dock.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.inspector_dock = dock
-        dock.visibilityChanged.connect(self._size_inspector)
+        dock.visibilityChanged.connect(lambda visible: size_inspector(self, visible))
+        dock.topLevelChanged.connect(lambda _f: size_inspector(self, dock.isVisible()))
         build_inspect_menu(self)
         self.canvas.pointPicked.connect(self.inspector.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-
-    def _size_inspector(self, visible: bool) -> None:
-        """An opened inspector takes 60 % of the window's height (the canvas stays)."""
-        dock = self.inspector_dock
-        if visible and not dock.isFloating():
-            h = int(self.height() * INSPECTOR_SHARE)
-            QTimer.singleShot(0, lambda: self.resizeDocks([dock], [h], Qt.Orientation.Vertical))
 
     def _connect(self) -> None:
         c = self.controller
@@ -268,6 +302,7 @@ class MainWindow(QMainWindow):
         """A preset (or regenerate): replaces the canvas data and its undo history."""
         self.canvas.set_dataset(ds, reset_history=True)
         self.apply_dataset(ds)
+        self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
         self.notes.clear()  # a new data set leaves the lesson
         self.offer_network(self.data_panel.preset)
 
@@ -304,6 +339,16 @@ class MainWindow(QMainWindow):
             self.canvas.set_decision_image(None)
         if not (ds.task == "regression" and ds.input_dim == 1):
             self.canvas.set_curve(None)
+        self._label_canvas_axes(ds)
+
+    def _label_canvas_axes(self, ds: Dataset | None = None) -> None:
+        """x₁ across; up, x₂, or the target y of a 1-D regression (a curve y(x₁))."""
+        ds = ds if ds is not None else self.canvas.dataset
+        up = "y" if ds.task == "regression" and ds.input_dim == 1 else "x₂"
+        size = {"font-size": f"{14 * self.font_scale:.0f}pt"}
+        pi = self.canvas.getPlotItem()
+        pi.getAxis("bottom").setLabel("x₁", color="#202020", **size)
+        pi.getAxis("left").setLabel(up, color="#202020", **size)
 
     @Slot(int)
     def _on_class_changed(self, k: int) -> None:
@@ -418,22 +463,38 @@ class MainWindow(QMainWindow):
         tick.setPointSizeF(11.0 * scale)
         pi = self.canvas.getPlotItem()
         for side in ("left", "bottom"):
-            axis = pi.getAxis(side)
-            axis.setStyle(tickFont=tick)
-            axis.setLabel(axis.labelText, color="#202020", **{"font-size": f"{14 * scale:.0f}pt"})
+            pi.getAxis(side).setStyle(tickFont=tick)
+        self._label_canvas_axes()
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
-        self.controls_scroll.setMinimumWidth(int(320 * scale))
+        room = self.fit.available().width()
+        self.controls_scroll.setMinimumWidth(min(int(300 * scale), int(CONTROLS_SHARE * room)))
         if self._sized:
             self.fit_splitter()
 
     def toggle_presentation(self, on: bool) -> None:
-        self.set_font_scale(PRESENTATION_SCALE if on else 1.0)
+        """F5: the screen filled, the panels in a drawer, type sized for the back row
+        (gui/presentation.py); again (or Esc) gives the window back as it was."""
+        self.fit.present(bool(on))
 
     def toggle_fullscreen(self, on: bool) -> None:
-        if on:
-            self.showFullScreen()
-        else:
-            self.showNormal()
+        self.fit.full_screen(bool(on))
+
+    def change_font(self, factor: float) -> None:
+        """Ctrl+= / Ctrl+-: never beyond what the screen can hold."""
+        self.fit.set_scale_within_screen(self.font_scale * factor)
+
+    def set_controls_open(self, on: bool) -> None:
+        """The control panels beside the canvas (F6); a drawer in presentation mode."""
+        set_controls_open(self, on)
+
+    def toggle_controls(self) -> None:
+        self.set_controls_open(not self.controls_scroll.isVisibleTo(self))
+
+    def default_size(self) -> QSize:
+        return self.fit.default_size()
+
+    def keep_on_screen(self) -> None:
+        self.fit.keep_on_screen()
 
     # --- lifetime -------------------------------------------------------------------------
     def showEvent(self, ev) -> None:
@@ -441,13 +502,18 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             self.fit_splitter()
+            if self.fit_on_show:
+                # the minimum size is known only once shown (styles, hidden widgets)
+                QTimer.singleShot(0, self.keep_on_screen)
 
     def fit_splitter(self) -> None:
         """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
-        w = max(self.width(), 800)
-        left = self.controls_scroll.minimumWidth()
-        right = max(int(0.3 * w), 340)
-        self.splitter.setSizes([left, max(200, w - left - right), right])
+        w = max(self.splitter.width(), 600)
+        panels = self.controls_scroll
+        docked = panels.parent() is self.splitter and panels.isVisibleTo(self)
+        left = panels.minimumWidth() if docked else 0
+        right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)
+        self.splitter.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
     def event(self, ev) -> bool:
         handled = super().event(ev)

@@ -197,13 +197,24 @@ class DataPanel(QGroupBox):
         if emit:
             self._emit(new_seed=False)
 
-    def show_dataset(self, ds: Dataset) -> None:
-        """Reflect a dataset that came from elsewhere (a file) without generating one."""
+    def show_dataset(self, ds: Dataset, source: str = "From the file") -> None:
+        """Reflect a dataset that came from elsewhere (a lesson, a CSV) without generating
+        one: the preset reads ``source`` (choosing a preset generates again), the counts
+        are the data's."""
         key = task_key(ds)
         self.task_combo.blockSignals(True)
         self.task_combo.setCurrentIndex(self.task_combo.findData(key))
         self.task_combo.blockSignals(False)
         self._fill_presets(key)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.insertItem(0, source, None)
+        self.preset_combo.setCurrentIndex(0)
+        self.preset_combo.blockSignals(False)
+        self._update_classes_enabled()
+        for spin, value in ((self.points_spin, len(ds)), (self.classes_spin, ds.n_classes)):
+            spin.blockSignals(True)
+            spin.setValue(max(spin.minimum(), min(spin.maximum(), int(value))))
+            spin.blockSignals(False)
 
     def make_dataset(self, new_seed: bool = False) -> Dataset:
         if new_seed:

@@ -52,6 +52,7 @@ CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per s
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 50.0
 POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
+MANUAL_ROWS = 100  # "step N" up to this many records a history row for each step
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -102,6 +103,7 @@ class EngineWorker(QObject):
         self._timer: QTimer | None = None
         self._running = False
         self._pending = 0  # steps still owed to "step N"
+        self._record_pending = False  # every owed step gets a history row (steps by hand)
         self._speed = MAX_SPEED
         self._budget = 0.0
         self._last_tick = time.perf_counter()
@@ -177,6 +179,8 @@ class EngineWorker(QObject):
         self._set_running(False)
         if n > 0 and self._can_train():
             self._pending = int(n)
+            # a person's steps are points on the curves; a long epoch thins like a run
+            self._record_pending = self._pending <= MANUAL_ROWS
         self._dirty = True
         self._wake()
 
@@ -328,7 +332,7 @@ class EngineWorker(QObject):
         if self._pending > 0:
             while self._pending > 0 and not s.diverged:
                 gate()
-                n = s.step(1)
+                n = s.step(1, record=self._record_pending)
                 done += n
                 self._pending -= 1
                 if time.perf_counter() >= deadline:
