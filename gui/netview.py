@@ -88,6 +88,8 @@ class LiveDiagram(NetworkDiagram):
             for text in (f"{what} · {self.widths[layer]}", what, str(self.widths[layer])):
                 if sm.horizontalAdvance(text) <= gap:
                     break
+            if fm.horizontalAdvance(name) > gap:  # many layers in a narrow pane: ℓ alone
+                name = str(layer)
             for font, metrics, line, y in ((bold, fm, name, 15), (self.font(), sm, text, 31)):
                 p.setFont(font)
                 p.setPen(QColor("#222222") if font is bold else QColor("#555555"))
