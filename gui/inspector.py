@@ -26,7 +26,7 @@ from __future__ import annotations
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
-from backprop_lab.engine.notation import sup
+from backprop_lab.engine.notation import DOMAIN, sup
 from backprop_lab.engine.phases import ALGORITHM
 from backprop_lab.engine.walk import (
     Cancelled,
@@ -516,13 +516,13 @@ class InspectorPanel(QWidget):
         ds = snap.dataset
         g = self._grid
         if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
-            g = GridEvaluator(
-                GridSpec(frame.extent, THUMB_RESOLUTION), snap.spec.features, ds.input_dim
-            )
+            # the thumbnails show the data's square [−6, 6]², whatever the canvas shows (the
+            # frame's grid follows the canvas's view, and may be a hovered unit's map)
+            g = GridEvaluator(GridSpec(DOMAIN, THUMB_RESOLUTION), snap.spec.features, ds.input_dim)
             self._grid = g
         net = Network(snap.arch, head_for(ds.task, ds.n_classes))
         hidden = g.hidden_maps(net, snap.params)
-        self.diagram.set_maps(hidden, frame.grid)
+        self.diagram.set_maps(hidden, g.evaluate(net, snap.params))
 
     @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
@@ -598,8 +598,7 @@ class InspectorPanel(QWidget):
         if summary.trace is not None:
             head = self.frame.snapshot.arch.head if self.frame is not None else "bernoulli"
             self.trace_view.set_trace(summary.trace, head)
-            extent = self.frame.extent if self.frame is not None else self.diagram.extent
-            self.diagram.set_marker(summary.trace.point, extent)
+            self.diagram.set_marker(summary.trace.point, DOMAIN)  # the thumbnails' square
         else:
             if summary.trace_error:
                 self.trace_view.clear(summary.trace_error)

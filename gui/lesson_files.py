@@ -26,7 +26,15 @@ from backprop_lab.engine.scenario import (
     session_from_scenario,
 )
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from . import commands as cmd
 from .file_io import BackgroundIO, Task
@@ -90,9 +98,12 @@ class _CaptureForSave:
     """Runs in the engine thread: the session as a scenario, to be written to ``path``."""
 
     path: str
+    title: str = ""
+    description: str = ""
 
     def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
-        return scenario_from_session(session), state_key(session)
+        sc = scenario_from_session(session, title=self.title, description=self.description)
+        return sc, state_key(session)
 
 
 def state_key(s: TrainingSession | Snapshot) -> tuple:
@@ -100,6 +111,34 @@ def state_key(s: TrainingSession | Snapshot) -> tuple:
     (the data by identity: every edit makes a new, immutable ``Dataset``)."""
     step = s.step_count if isinstance(s, TrainingSession) else s.step
     return (id(s.dataset), step, s.spec, s.hyper, s.seed)
+
+
+class LessonDetailsDialog(QDialog):
+    """Save lesson: the title and the description (the notes shown when it opens),
+    pre-filled with the open lesson's."""
+
+    def __init__(self, parent: QWidget | None, title: str = "", description: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Save lesson")
+        self.title_edit = QLineEdit(title)
+        self.title_edit.setPlaceholderText("e.g. XOR needs a hidden layer")
+        self.description_edit = QPlainTextEdit(description)
+        self.description_edit.setPlaceholderText(
+            "What to try and what to watch (shown beside the canvas when the lesson opens)"
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Title", self.title_edit)
+        form.addRow("Description", self.description_edit)
+        form.addRow(buttons)
+        self.resize(520, 300)
+
+    def values(self) -> tuple[str, str]:
+        return self.title_edit.text().strip(), self.description_edit.toPlainText().strip()
 
 
 class LessonFiles(QObject):
@@ -177,14 +216,23 @@ class LessonFiles(QObject):
         w.training_panel.set_playing(False)
         title = sc.title or os.path.basename(os.fspath(path))
         w.setWindowTitle(f"Backprop Lab — {title}")
+        w.notes.set_notes(sc.title, sc.description)
         w.banner.hide()
         w.statusBar().showMessage(f"opened {os.fspath(path)}", 5000)
         self.opened.emit(os.fspath(path), key)
 
-    def save_lesson(self, path: str | os.PathLike) -> None:
+    def save_lesson(
+        self, path: str | os.PathLike, title: str | None = None, description: str | None = None
+    ) -> None:
         """Capture the session in the engine thread, write the file on a background thread
-        (atomically: a crash leaves the old file or the new one)."""
-        self.window.controller.call_in_engine(_CaptureForSave(os.fspath(path)))
+        (atomically: a crash leaves the old file or the new one). Title and description
+        default to the open lesson's notes."""
+        notes = self.window.notes
+        title = notes.title if title is None else title
+        description = notes.description if description is None else description
+        self.window.controller.call_in_engine(
+            _CaptureForSave(os.fspath(path), str(title), str(description))
+        )
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
@@ -192,24 +240,29 @@ class LessonFiles(QObject):
         if not isinstance(fn, _CaptureForSave):
             return
         sc, key = captured
-        path = fn.path
+        path, title, description = fn.path, fn.title, fn.description
         self.io.run(
             Task(
                 "save",
                 lambda _stop: save_scenario(path, sc),
-                lambda result: self._save_done(path, key, result),
+                lambda result: self._save_done(path, key, result, title, description),
                 writes=True,
             )
         )
         self.window.statusBar().showMessage(f"saving {path}…")
 
-    def _save_done(self, path: str, key: tuple, result) -> None:
+    def _save_done(
+        self, path: str, key: tuple, result, title: str = "", description: str = ""
+    ) -> None:
         w = self.window
         if isinstance(result, BaseException):
             w.banner.show_message(f"Could not save {path}: {result}", "error")
             self.saveFailed.emit(path, str(result))
             return
         w.statusBar().showMessage(f"saved {path}", 5000)
+        w.notes.set_notes(title, description)
+        if title:
+            w.setWindowTitle(f"Backprop Lab — {title}")
         self.saved.emit(path, key)
 
     def import_csv(self, path: str | os.PathLike) -> bool:
@@ -223,6 +276,7 @@ class LessonFiles(QObject):
         w.canvas.set_dataset(ds, reset_history=False)
         w.data_panel.show_dataset(ds, "From the CSV file")
         w.apply_dataset(ds)
+        w.notes.clear()
         w.setWindowTitle(f"Backprop Lab — {os.path.basename(os.fspath(path))}")
         if res.notes:  # e.g. read as Latin-1: the user should check the text
             name = os.path.basename(os.fspath(path))
@@ -251,12 +305,24 @@ class LessonFiles(QObject):
         if path:
             self.open_lesson(path)
 
+    def details_dialog(self) -> LessonDetailsDialog:
+        """The title-and-description dialog, pre-filled with the open lesson's notes."""
+        notes = self.window.notes
+        return LessonDetailsDialog(self.window, notes.title, notes.description)
+
     def save_lesson_dialog(self) -> None:
+        dialog = self.details_dialog()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            title, description = dialog.values()
+        finally:
+            dialog.deleteLater()
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
         )
         if path:
-            self.save_lesson(path)
+            self.save_lesson(path, title, description)
 
     def import_csv_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -18,6 +18,8 @@ import os
 
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
+from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, offer_for
 from backprop_lab.engine.datasets import PRESETS
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
@@ -41,9 +43,11 @@ from . import export, help, safety
 from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
+from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
+from .legend import class_icon
 from .lesson_files import LessonFiles, revert_to_engine, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
@@ -63,10 +67,8 @@ from .worker import Frame
 __all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
 DEFAULT_PRESET = "xor"
-# TF Playground's default shape is [4, 2] tanh; two layers of 4 learn XOR in a few hundred
-# steps of plain SGD, which makes a good first demo.
-DEFAULT_SPEC = NetworkSpec(hidden=(4, 4), activation="tanh")
-DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
+DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says why)
+DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
 MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
 MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
 CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
@@ -96,6 +98,10 @@ class MainWindow(QMainWindow):
             self.data_panel.set_preset(preset, emit=False)
             ds = self.data_panel.make_dataset()
             self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+            offer = offer_for(preset)
+            if offer is not None:  # e.g. --preset spirals: open with a network that learns it
+                self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=False)
+                self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
             session = TrainingSession(
                 ds, self.network_panel.spec(), self.training_panel.hyper(), seed=0
             )
@@ -160,8 +166,11 @@ class MainWindow(QMainWindow):
         cv.setContentsMargins(4, 4, 4, 4)
         cv.setSpacing(4)
         cv.addWidget(self.banner)
+        self.views = CanvasViews(self)  # notes, network beside the canvas, key, view bar
+        cv.addWidget(self.notes)
         cv.addLayout(self._build_canvas_bar())
-        cv.addWidget(self.canvas, 1)
+        cv.addWidget(self.canvas_splitter, 1)
+        cv.addLayout(self.views.view_bar())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.controls_scroll)
@@ -219,8 +228,7 @@ class MainWindow(QMainWindow):
         self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
         self.class_combo = QComboBox()
         for k in range(len(CLASS_HEX)):
-            self.class_combo.addItem(f"● {k + 1}", k)
-            self.class_combo.setItemData(k, CLASS_HEX[k], Qt.ItemDataRole.ForegroundRole)
+            self.class_combo.addItem(class_icon(CLASS_HEX[k]), f"{k + 1}", k)
         self.value_label = QLabel("Value")
         self.value_spin = QDoubleSpinBox()
         self.value_spin.setRange(-10.0, 10.0)
@@ -282,6 +290,7 @@ class MainWindow(QMainWindow):
         tp.epochRequested.connect(self.step_epoch)
         tp.resetRequested.connect(self.reset)
         tp.speedChanged.connect(c.set_speed)
+        c.set_speed(tp.speed)  # the engine thread starts at "max"; the panel says otherwise
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)
         self.canvas.classChanged.connect(self._on_class_changed)
@@ -292,6 +301,11 @@ class MainWindow(QMainWindow):
         self.value_spin.valueChanged.connect(self.canvas.set_regression_value)
         self.test_box.toggled.connect(self.canvas.set_new_points_are_test)
         self.crisp_box.toggled.connect(self.presenter.set_crisp)
+        self.views.connect()
+
+    def set_network_view(self, on: bool) -> None:
+        """Show or hide the network diagram beside the canvas (gui/canvas_views.py)."""
+        self.views.set_network_view(on)
 
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
@@ -300,6 +314,12 @@ class MainWindow(QMainWindow):
         self.canvas.set_dataset(ds, reset_history=True)
         self.apply_dataset(ds)
         self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
+        self.notes.clear()  # a new data set leaves the lesson
+        self.offer_network(self.data_panel.preset)
+
+    def offer_network(self, preset: str | None) -> Offer | None:
+        """A preset the default network cannot learn gets a bigger one (engine/advice.py)."""
+        return self.views.offer_network(preset)
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
@@ -325,6 +345,7 @@ class MainWindow(QMainWindow):
         self.crisp_box.setVisible(classification)
         if surface:
             self.canvas.set_regression_levels(regression_levels(ds))
+        self.views.refresh_key(ds)
         if ds.task != "classification" or ds.input_dim != 2:
             self.canvas.set_decision_image(None)
         if not (ds.task == "regression" and ds.input_dim == 1):

@@ -81,6 +81,11 @@ def build_menus(w: MainWindow) -> None:
     w.escape_action = _act(w, v, "Leave full screen / presentation", w.fit.escape, ["Esc"])
     w.fit.arm_escape()
     v.addSeparator()
+    w.network_view_action = _act(
+        w, v, "Network diagram beside the canvas", w.set_network_view, ["G"], True
+    )
+    w.notes_action = _act(w, v, "Lesson notes", w.notes.set_wanted, [], True)
+    w.notes_action.setChecked(True)
     _act(w, v, "Reset canvas view", w.canvas.reset_view, ["Home"])
     group = QActionGroup(w)
     for name, key in (("draw", "D"), ("erase", "E"), ("pan", "P"), ("pick", "K")):

@@ -45,7 +45,10 @@ TASK_PRESETS = {  # what "Task" switches to: (label, default preset)
     "regression2": ("Regression: surface", "surface_2d"),
 }
 ALPHA_MIN_LOG, ALPHA_MAX_LOG, ALPHA_TICKS_PER_DECADE = -5, 1, 10
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
+SPEEDS = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
+# watchable: XOR takes a few seconds and every step is a point on the curves; "max" (the
+# slider's right end) runs as fast as the machine goes
+DEFAULT_SPEED = 50
 
 
 def compact(layout) -> None:
@@ -557,7 +560,7 @@ class TrainingPanel(QGroupBox):
 
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
-        self.speed_slider.setValue(len(SPEEDS) - 1)
+        self.speed_slider.setValue(SPEEDS.index(DEFAULT_SPEED))
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("5000/s"))
         row = QHBoxLayout()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from .canvas import DataCanvas
 from .colors import binary_rgba, multiclass_rgba, regression_rgba
 from .controller import EngineController
+from .diagram import unit_map_rgba
 from .plots import TrainingPlots
 from .safety import guarded
 from .worker import Frame
@@ -142,7 +143,12 @@ class FramePresenter:
         snap = frame.snapshot
         ds = snap.dataset
         grid = frame.grid
-        if grid is not None:
+        unit = getattr(frame, "unit", None)
+        if grid is not None and unit is not None and ds.input_dim == 2:
+            # a unit hovered in the network diagram: its map h_j^(ℓ) fills the canvas
+            act = snap.arch.activations[unit[0] - 1]
+            self.canvas.set_decision_image(unit_map_rgba(grid, act), frame.extent)
+        elif grid is not None:
             if ds.task == "classification":
                 if grid.ndim == 2:
                     rgba = binary_rgba(grid, crisp=self.crisp)
