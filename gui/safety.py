@@ -40,6 +40,10 @@ class Reporter(QObject):
 
 
 _reporter: Reporter | None = None
+# every exception the net caught, as its banner line: the tests fail on any they did not
+# expect (tests/conftest.py), so the net never hides a bug from them
+caught: list[str] = []
+MAX_CAUGHT = 100
 _installed = False
 _reporting = threading.local()
 
@@ -68,7 +72,10 @@ def report(exc: BaseException, where: str = "") -> None:
             where or "Qt",
             "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
         )
-        reporter().errorReported.emit(describe(exc, where))
+        line = describe(exc, where)
+        if len(caught) < MAX_CAUGHT:
+            caught.append(line)
+        reporter().errorReported.emit(line)
     except Exception:  # noqa: BLE001 - the reporter itself must never raise into Qt
         pass
     finally:

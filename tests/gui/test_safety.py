@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 
 LONG = 60_000
 
+pytestmark = pytest.mark.expect_caught  # every test here injects a failure
+
 
 @pytest.fixture
 def window(qtbot):
