@@ -38,9 +38,10 @@ from .canvas import DataCanvas
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
+from .keys import KeyRouter
 from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
-from .panels import DataPanel, NetworkPanel, TrainingPanel
+from .panels import DataPanel, NetworkPanel, TrainingPanel, ask_before_reset, task_key
 from .plots import TrainingPlots
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
 from .worker import Frame
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
+        self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
 
     @property
     def latest(self) -> Frame | None:
@@ -247,12 +249,14 @@ class MainWindow(QMainWindow):
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
     def _on_new_dataset(self, ds: Dataset) -> None:
-        """A preset (or regenerate): replaces the canvas data and its undo history."""
-        self.canvas.set_dataset(ds, reset_history=True)
+        """A preset, regenerate, noise, test share, classes or task: one undoable step."""
+        self.canvas.set_dataset(ds, reset_history=False, label="new data")
         self.apply_dataset(ds)
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
+        if task_key(ds) != self.data_panel.task_combo.currentData():
+            self.data_panel.show_dataset(ds)  # an undo back over a change of task
         self.apply_dataset(ds)
 
     def apply_dataset(self, ds: Dataset) -> None:
@@ -299,6 +303,21 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_seed(self, seed: int) -> None:
+        """A new seed draws θ afresh: a run under way is only thrown away if the user says so."""
+        step = self.latest.snapshot.step if self.latest is not None else 0
+        if step == 0:
+            self._apply_seed(seed)
+            return
+        old = self.training_panel.seed
+        self.seed_question = ask_before_reset(
+            self,
+            f"Seed {seed} draws new initial parameters: the run at step {step:,} starts again.",
+            on_yes=lambda: self._apply_seed(seed),
+            on_no=lambda: self.training_panel.set_seed(old),
+        )
+
+    def _apply_seed(self, seed: int) -> None:
+        self.training_panel.set_seed(seed)
         self.controller.set_seed(seed)
         self._hide_problem_banner()
 
@@ -431,6 +450,7 @@ class MainWindow(QMainWindow):
         return handled
 
     def closeEvent(self, event) -> None:
+        self.keys.uninstall()
         self.controller.shutdown()
         super().closeEvent(event)
 
