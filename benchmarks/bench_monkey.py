@@ -69,6 +69,7 @@ def child(actions: int, seed: int, tmp: str) -> None:
         longest_paint_s=m.longest_paint_s,
         longest_loop_stall_s=m.longest_loop_stall_s,
         slowest=[(n, round(a, 3)) for n, a, _, _ in slow],
+        slow=m.slow,
         kinds=Counter(m.log).most_common(),
     )
     print("RESULT " + json.dumps(out), flush=True)
@@ -97,6 +98,7 @@ def main() -> None:
     crashes: list[str] = []
     longest = {"longest_action_s": 0.0, "longest_paint_s": 0.0, "longest_loop_stall_s": 0.0}
     slowest: list = []
+    slow_notes: list[str] = []
     done, run, t0 = 0, 0, time.perf_counter()
     while done < args.actions:
         n = min(args.chunk, args.actions - done)
@@ -122,6 +124,7 @@ def main() -> None:
         for k in longest:
             longest[k] = max(longest[k], out[k])
         slowest += out["slowest"]
+        slow_notes += out["slow"]
         print(f"seed {seed}: {out['actions']} actions", file=sys.stderr, flush=True)
 
     print(
@@ -144,6 +147,9 @@ def main() -> None:
         + ", ".join(f"{n} {1000 * s:.0f} ms" for n, s in sorted(slowest, key=lambda t: -t[1])[:5])
     )
     print("action kinds:       " + ", ".join(f"{k} {v}" for k, v in total.most_common()))
+    print(f"over 200 ms:        {len(slow_notes)} actions or paints")
+    for note in slow_notes[:8]:
+        print(f"    {note}")
     for k, items in (*problems.items(), ("crashes", crashes)):
         for item in items[:5]:
             print(f"\n--- {k}: {item[:1500]}")

@@ -274,6 +274,7 @@ class DataCanvas(pg.PlotWidget):
 
     def clear_points(self) -> None:
         """Remove every point (undoable)."""
+        self.history.end_group()  # never folded into a stroke left open
         ds = self.dataset
         if len(ds):
             self._commit(ds.without(np.arange(len(ds))), "clear points")
@@ -331,6 +332,9 @@ class DataCanvas(pg.PlotWidget):
 
     # --- mouse (called by the view box) -------------------------------------------------
     def _handle_click(self, ev) -> bool:
+        # a click is its own undo step, even if a stroke's end never arrived
+        self.history.end_group()
+        self._stroke_last = None
         p = self.vb.mapSceneToView(ev.scenePos())
         x, y = p.x(), p.y()
         if ev.button() == Qt.MouseButton.RightButton:

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
         self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
+        self.seed_question = None  # the open "start the run again?" box, if any
 
     @property
     def latest(self) -> Frame | None:
@@ -312,9 +313,16 @@ class MainWindow(QMainWindow):
         self.seed_question = ask_before_reset(
             self,
             f"Seed {seed} draws new initial parameters: the run at step {step:,} starts again.",
-            on_yes=lambda: self._apply_seed(seed),
-            on_no=lambda: self.training_panel.set_seed(old),
+            on_yes=lambda: self._seed_answered(seed),
+            on_no=lambda: self._seed_answered(old),
         )
+
+    def _seed_answered(self, seed: int) -> None:
+        self.seed_question = None  # the box deletes itself
+        if seed == self.training_panel.seed:
+            self.training_panel.set_seed(seed)  # kept: the box shows the run's seed again
+        else:
+            self._apply_seed(seed)
 
     def _apply_seed(self, seed: int) -> None:
         self.training_panel.set_seed(seed)

@@ -158,6 +158,7 @@ class Monkey:
         self._timer.timeout.connect(self._tick)
         self._timer.start()
         self.saved: list[Path] = []
+        self.slow: list[str] = []  # actions or paints over 200 ms, with the window's state
         self._paced = 0.0
         self.actions: list[tuple[str, Callable[[], None], float]] = [
             ("click canvas", self.click_canvas, 6),
@@ -415,6 +416,13 @@ class Monkey:
             QTest.qWait(self.settle_ms)
             self._ticking = False
         self.times.append((name, t_action, t_paint, time.perf_counter() - t0))
+        if t_paint > 0.2 or t_action > 0.2:
+            w = self.w
+            self.slow.append(
+                f"{name}: action {1000 * t_action:.0f} ms, paint {1000 * t_paint:.0f} ms; "
+                f"widths {w.network_panel.widths()}, {len(w.canvas.dataset)} points, "
+                f"inspector {'open' if w.inspector_dock.isVisible() else 'closed'}"
+            )
         return name
 
     # --- invariants ---------------------------------------------------------------------------
@@ -431,13 +439,29 @@ class Monkey:
             m.i += 1  # a redo
         elif h.previous is before:
             m.push(now)  # a new undoable step on top of the state before
+        elif m.states[m.i] is before and self._pushed_since(before):
+            pass  # several steps in one action (typed a count, then clicked Clear)
         else:
             raise InvariantError(
                 f"after {name!r} the points changed ({len(before)} → {len(now)}) "
-                "without an undoable step"
+                f"without an undoable step (undo: {h.undo_label!r}, depth {h.undo_depth}, "
+                f"in a stroke: {h.in_group}; model depth {m.i})"
             )
         if not now.same_as(m.states[m.i]):
             raise InvariantError(f"after {name!r} the points are not the expected state")
+
+    def _pushed_since(self, before) -> bool:
+        """``before`` is an earlier state of the history and every state after it up to the
+        present one is a new step (the model takes them)."""
+        h = self.w.canvas.history
+        states = [ds for ds, _ in h._states]  # noqa: SLF001 - a test's view
+        idx = h.undo_depth
+        j = next((j for j in range(idx - 1, -1, -1) if states[j] is before), None)
+        if j is None:
+            return False
+        for ds in states[j + 1 : idx + 1]:
+            self.model.push(ds)
+        return True
 
     def engine_caught_up(self) -> str | None:
         """``None`` when the latest snapshot shows what the panels and the canvas say;
@@ -464,8 +488,10 @@ class Monkey:
 
     def resync(self) -> None:
         """After a reported problem, go on from the window's present state."""
-        self.model = UndoModel(self.w.canvas.dataset, self.w.canvas.history.max_depth)
-        self.model.states = [self.w.canvas.dataset]
+        h = self.w.canvas.history
+        self.model = UndoModel(h.current, h.max_depth)
+        self.model.states = [ds for ds, _ in h._states]  # noqa: SLF001 - a test's view
+        self.model.i = h.undo_depth
 
     def wait_caught_up(self) -> None:
         if QApplication.activeModalWidget() is not None:

@@ -187,7 +187,7 @@ def test_leaving_the_seed_box_unchanged_keeps_the_run(window, qtbot):
     assert not tp.seed_spin.hasFocus()
     press(qtbot, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: step_of(window) == 12, timeout=LONG)
-    assert getattr(window, "seed_question", None) is None
+    assert window.seed_question is None
 
 
 def _type_seed(qtbot, window, text: str) -> None:
@@ -225,7 +225,7 @@ def test_a_seed_change_before_any_step_applies_at_once(window, qtbot):
     w0 = window.latest.snapshot.params.W[0].copy()
     _type_seed(qtbot, window, "3")
     qtbot.waitUntil(lambda: (window.latest.snapshot.params.W[0] != w0).any(), timeout=LONG)
-    assert getattr(window, "seed_question", None) is None
+    assert window.seed_question is None
     assert window.training_panel.seed == 3
 
 
