@@ -459,6 +459,8 @@ class NetworkPanel(QGroupBox):
         self._input_dim = input_dim
         self._out = output_width(task, n_classes)
         self._refresh()
+        if changed:
+            self._sent = self.spec()  # the caller sends it: later edits compare with it
         return changed
 
     def add_layer(self) -> None:

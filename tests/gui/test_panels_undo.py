@@ -125,3 +125,21 @@ def test_lesson_open_and_csv_import_are_undoable(window, qtbot, tmp_path):  # no
     before = w.canvas.dataset
     check_one_undo_step(qtbot, w, before, lambda: w.import_csv(path))
     assert QApplication.focusWidget() is w.canvas
+
+
+def test_a_feature_ticked_after_the_task_went_1d_and_back_reaches_the_engine(window, qtbot):  # noqa: F811
+    """Found by the random walk: the panel compared an edit with a stale spec (sent before
+    the data's dimension changed the features), so ticking x₁x₂ again never reached the
+    engine while the panel showed three inputs."""
+    w = window
+    box = w.network_panel.feature_boxes["x1*x2"]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths[0] == 3, timeout=LONG)
+    w.data_panel.task_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # regression: a curve y(x), one input
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths[0] == 1, timeout=LONG)
+    press(qtbot, Qt.Key.Key_Up)  # classification again: x₁, x₂
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths[0] == 2, timeout=LONG)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert w.network_panel.widths()[0] == 3
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths[0] == 3, timeout=LONG)
