@@ -68,6 +68,7 @@ def child(actions: int, seed: int, tmp: str) -> None:
         longest_action_s=m.longest_action_s,
         longest_paint_s=m.longest_paint_s,
         longest_loop_stall_s=m.longest_loop_stall_s,
+        stall_after=m.longest_loop_stall_after,
         slowest=[(n, round(a, 3)) for n, a, _, _ in slow],
         slow=m.slow,
         kinds=Counter(m.log).most_common(),
@@ -99,6 +100,7 @@ def main() -> None:
     longest = {"longest_action_s": 0.0, "longest_paint_s": 0.0, "longest_loop_stall_s": 0.0}
     slowest: list = []
     slow_notes: list[str] = []
+    stall_after = ""
     done, run, t0 = 0, 0, time.perf_counter()
     while done < args.actions:
         n = min(args.chunk, args.actions - done)
@@ -121,6 +123,8 @@ def main() -> None:
         total.update(dict(out["kinds"]))
         for k in problems:
             problems[k] += out[k]
+        if out["longest_loop_stall_s"] > longest["longest_loop_stall_s"]:
+            stall_after = out["stall_after"]
         for k in longest:
             longest[k] = max(longest[k], out[k])
         slowest += out["slowest"]
@@ -141,7 +145,10 @@ def main() -> None:
         "action, handled in the GUI thread)"
     )
     print(f"longest paint:      {1000 * longest['longest_paint_s']:.0f} ms (grab() of the window)")
-    print(f"longest loop stall: {1000 * longest['longest_loop_stall_s']:.0f} ms (10 ms timer gap)")
+    print(
+        f"longest loop stall: {1000 * longest['longest_loop_stall_s']:.0f} ms "
+        f"(10 ms timer gap, after {stall_after!r})"
+    )
     print(
         "slowest actions:    "
         + ", ".join(f"{n} {1000 * s:.0f} ms" for n, s in sorted(slowest, key=lambda t: -t[1])[:5])

@@ -64,6 +64,7 @@ TAB_KEYS = frozenset({K.Key_Tab, K.Key_Backtab})
 CLASS_KEYS = {getattr(K, f"Key_{i}"): i - 1 for i in range(1, 9)}
 WHEEL_CONTROLS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
 PLAIN = Qt.KeyboardModifier.NoModifier
+LETTER_MODS = (PLAIN, Qt.KeyboardModifier.ShiftModifier)  # I, N, Shift+N …
 TYPE = QEvent.Type
 HANDLED = frozenset(
     {
@@ -199,7 +200,7 @@ class KeyRouter(QObject):
         key, mods = ev.key(), _mods(ev)
         if self.editing is f:
             number = isinstance(f, QAbstractSpinBox)
-            app_key = key in APP_KEYS or (number and _is_letter(ev) and mods == PLAIN)
+            app_key = key in APP_KEYS or (number and _is_letter(ev) and mods in LETTER_MODS)
             if not app_key:
                 return False  # the field's own: digits, ←/→, Ctrl+Z of its text …
         elif mods == PLAIN and (key in STEP_KEYS or key in EDIT_KEYS or key in TAB_KEYS):

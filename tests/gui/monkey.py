@@ -149,6 +149,7 @@ class Monkey:
         self.longest_action_s = 0.0
         self.longest_paint_s = 0.0
         self.longest_loop_stall_s = 0.0  # a 10 ms timer's longest gap while the loop runs
+        self.longest_loop_stall_after = ""  # the action it followed
         self._ticking = False
         self._last_tick = 0.0
         from PySide6.QtCore import QTimer
@@ -184,7 +185,10 @@ class Monkey:
     def _tick(self) -> None:
         now = time.perf_counter()
         if self._ticking and self._last_tick:
-            self.longest_loop_stall_s = max(self.longest_loop_stall_s, now - self._last_tick)
+            gap = now - self._last_tick
+            if gap > self.longest_loop_stall_s:
+                self.longest_loop_stall_s = gap
+                self.longest_loop_stall_after = self.log[-1] if self.log else ""
         self._last_tick = now
 
     def stop(self) -> None:
