@@ -53,6 +53,8 @@ def windowed(seconds: float, size: tuple[int, int]) -> dict:
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
     w = MainWindow(session=make_session())
     w.resize(*size)
+    slider = w.training_panel.speed_slider
+    slider.setValue(slider.maximum())  # "max": the default speed is a watchable 50 steps/s
     w.show()
     for _ in range(20):
         app.processEvents()

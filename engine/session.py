@@ -168,6 +168,7 @@ class TrainingSession:
             self._build(spec)
             return
         self._prepare_data()
+        self.refresh_last()  # the losses of the points now there, not of the old ones
 
     # --- training -----------------------------------------------------------------------
     @property
@@ -220,35 +221,39 @@ class TrainingSession:
         x, y = self.batch(idx)
         return Batch(idx, x, y)
 
-    def train_step(self, indices: np.ndarray | None = None) -> bool:
+    def train_step(self, indices: np.ndarray | None = None, record: bool = False) -> bool:
         """One SGD step (Algorithm 3); False if it diverged. Callers that want no
-        floating-point warnings wrap it in ``np.errstate(all="ignore")`` as ``step`` does."""
+        floating-point warnings wrap it in ``np.errstate(all="ignore")`` as ``step`` does.
+        ``record`` keeps a history row for this step even between rows (a manual step)."""
         batch = self.next_batch(indices)
         net, params = self.net, self.params
         fp = net.forward(params, batch.x)
         ll = net.log_likelihood(fp, batch.y)
         bp = net.backward(params, fp, batch.y, self.hyper.lam)
-        return self.complete_step(batch, ll, bp)
+        return self.complete_step(batch, ll, bp, record)
 
-    def complete_step(self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass) -> bool:
+    def complete_step(
+        self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass, record: bool = False
+    ) -> bool:
         """The end of every step, fused or walked: θ ← θ + α ∇J with the optimizer, then
         the step is counted and recorded (history, timeline, divergence). False if the
         step diverged."""
         self.optimizer.step(self._param_list, bp.gradient_arrays(), self.hyper.alpha)
-        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1])
+        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1], record)
 
-    def step(self, n: int = 1) -> int:
+    def step(self, n: int = 1, record: bool = False) -> int:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
-        Returns the number of steps run."""
+        Returns the number of steps run. With ``record`` every step gets a history row
+        (steps taken by hand), not only those on the history's stride."""
         done = 0
         with np.errstate(all="ignore"):
             for _ in range(n):
                 done += 1
-                if not self.train_step():
+                if not self.train_step(record=record):
                     break
         return done
 
-    def _finish_step(self, batch_loss: float, bp, batch_size: int) -> bool:
+    def _finish_step(self, batch_loss: float, bp, batch_size: int, record: bool = False) -> bool:
         self.step_count += 1
         self.samples_seen += batch_size
         self._last_bp, self._last_batch_loss = bp, batch_loss
@@ -258,12 +263,15 @@ class TrainingSession:
                 f"{batch_loss:.4g} (it started at {self._initial_loss:.4g}). "
                 "Lower the learning rate α, then reset or rewind."
             )
-            self._record(bp, batch_loss, force=True)
+            # the diverging step is measured; it gets a row if it falls on one
+            self._record(
+                bp, batch_loss, store=record or self.history.wants(self.step_count), keep=record
+            )
             return False
         if self.timeline.wants(self.step_count):
             self.timeline.record(self)
-        if self.history.wants(self.step_count):
-            self._record(bp, batch_loss)
+        if record or self.history.wants(self.step_count):
+            self._record(bp, batch_loss, keep=record)
             if not all(math.isfinite(v) for v in self.last.weight_norms):
                 self.diverged = (
                     f"training diverged at step {self.step_count}: the weights are no longer "
@@ -299,7 +307,9 @@ class TrainingSession:
         was restored): losses and weight norms now, δ and gradients from the latest step."""
         self._record(self._last_bp, self._last_batch_loss, store=False)
 
-    def _record(self, bp, batch_loss: float, force: bool = False, store: bool = True) -> None:
+    def _record(self, bp, batch_loss: float, store: bool = True, keep: bool = False) -> None:
+        """Measure ``last``; with ``store`` offer it to the history (which keeps it if the
+        step is on its stride, or always with ``keep``)."""
         L = self.arch.depth
         train_loss, train_acc = self.evaluate("train")
         test_loss, test_acc = self.evaluate("test")
@@ -328,9 +338,7 @@ class TrainingSession:
         )
         if not store:
             return
-        if force and not self.history.wants(self.step_count):
-            return
-        self.history.record_metrics(self.last)
+        self.history.record_metrics(self.last, keep)
 
     @property
     def epoch(self) -> float:

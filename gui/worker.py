@@ -41,6 +41,7 @@ from backprop_lab.engine import (
     Snapshot,
     TrainingSession,
 )
+from backprop_lab.engine.grid import view_grid
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -51,6 +52,7 @@ CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per s
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 50.0
 POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
+MANUAL_ROWS = 100  # "step N" up to this many records a history row for each step
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -72,6 +74,9 @@ class Frame:
     extent: tuple[float, float, float, float]
     running: bool
     steps_per_second: float
+    # (ℓ, j): ``grid`` is hidden unit j's map h_j^(ℓ) rather than the output (see
+    # commands.SetGridUnit)
+    unit: tuple[int, int] | None = None
 
 
 def steps_for_epoch(n_train: int, batch_size: int) -> int:
@@ -98,6 +103,7 @@ class EngineWorker(QObject):
         self._timer: QTimer | None = None
         self._running = False
         self._pending = 0  # steps still owed to "step N"
+        self._record_pending = False  # every owed step gets a history row (steps by hand)
         self._speed = MAX_SPEED
         self._budget = 0.0
         self._last_tick = time.perf_counter()
@@ -108,6 +114,8 @@ class EngineWorker(QObject):
         self._rate_t0 = time.perf_counter()
         self._rate = 0.0
         self._grid: GridEvaluator | None = None
+        self._view: tuple[tuple[float, float, float, float], tuple[float, float]] | None = None
+        self._unit: tuple[int, int] | None = None
         self._lock = threading.Lock()
         self._mailbox: Frame | None = None
         # cleared by the GUI thread while it draws a frame: the worker then waits (without
@@ -171,6 +179,8 @@ class EngineWorker(QObject):
         self._set_running(False)
         if n > 0 and self._can_train():
             self._pending = int(n)
+            # a person's steps are points on the curves; a long epoch thins like a run
+            self._record_pending = self._pending <= MANUAL_ROWS
         self._dirty = True
         self._wake()
 
@@ -191,6 +201,22 @@ class EngineWorker(QObject):
             self._set_running(False)
             self._can_train()
 
+    def set_grid_view(self, view, pixels) -> None:
+        """The canvas's visible rectangle: the next frame's grid covers it."""
+        new = (tuple(float(v) for v in view), (float(pixels[0]), float(pixels[1])))
+        if new != self._view:
+            self._view = new
+            self._grid = None
+            self._dirty = True
+            self._wake()
+
+    def set_grid_unit(self, unit: tuple[int, int] | None) -> None:
+        unit = None if unit is None else (int(unit[0]), int(unit[1]))
+        if unit != self._unit:
+            self._unit = unit
+            self._dirty = True
+            self._wake()
+
     def replace_session(self, session: TrainingSession) -> None:
         """A whole new session (a loaded lesson); training pauses."""
         self._set_running(False)
@@ -210,6 +236,8 @@ class EngineWorker(QObject):
         cmd.Step: lambda w, c: w.step(c.n),
         cmd.StepEpoch: lambda w, c: w.step_epoch(),
         cmd.SetSpeed: lambda w, c: w.set_speed(c.steps_per_second),
+        cmd.SetGridView: lambda w, c: w.set_grid_view(c.view, c.pixels),
+        cmd.SetGridUnit: lambda w, c: w.set_grid_unit(c.unit),
         cmd.SetDataset: lambda w, c: w.set_dataset(c.dataset),
         cmd.SetNetwork: lambda w, c: w._command(lambda: w.session.set_network(c.spec)),
         cmd.SetHyper: lambda w, c: w._command(lambda: w.session.set_hyper(c.hyper)),
@@ -304,7 +332,7 @@ class EngineWorker(QObject):
         if self._pending > 0:
             while self._pending > 0 and not s.diverged:
                 gate()
-                n = s.step(1)
+                n = s.step(1, record=self._record_pending)
                 done += n
                 self._pending -= 1
                 if time.perf_counter() >= deadline:
@@ -333,10 +361,31 @@ class EngineWorker(QObject):
         ds = snap.dataset
         g = self._grid
         if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
-            res = GRID_RESOLUTION_1D if ds.input_dim == 1 else GRID_RESOLUTION_2D
-            g = GridEvaluator(GridSpec(DOMAIN, res), snap.spec.features, ds.input_dim)
+            g = GridEvaluator(self._grid_spec(ds.input_dim), snap.spec.features, ds.input_dim)
             self._grid = g
         return g
+
+    def _grid_spec(self, input_dim: int) -> GridSpec:
+        """The canvas's visible rectangle (once it has said), else [−6, 6]²."""
+        if self._view is None:
+            res = GRID_RESOLUTION_1D if input_dim == 1 else GRID_RESOLUTION_2D
+            return GridSpec(DOMAIN, res)
+        spec = view_grid(*self._view)
+        if input_dim == 1:  # a curve: samples along x only, a few per pixel column
+            return GridSpec(spec.extent, max(GRID_RESOLUTION_1D, spec.resolution))
+        return spec
+
+    def _evaluate(self, g: GridEvaluator, snap: Snapshot) -> tuple[np.ndarray, tuple | None]:
+        """The output over the grid, or the hovered hidden unit's map if there is one."""
+        unit = self._unit
+        net = self.session.net
+        if unit is not None:
+            layer, j = unit
+            widths = snap.arch.widths
+            plane = snap.dataset.input_dim == 2
+            if plane and 1 <= layer < len(widths) - 1 and 0 <= j < widths[layer]:
+                return g.hidden_maps(net, snap.params)[layer - 1][j], unit
+        return g.evaluate(net, snap.params), None  # ignores FP warnings itself
 
     def _publish(self, now: float) -> None:
         dt = now - self._rate_t0
@@ -350,7 +399,7 @@ class EngineWorker(QObject):
         try:
             snap = self.session.snapshot()
             g = self._grid_for(snap)
-            grid = g.evaluate(self.session.net, snap.params)  # ignores FP warnings itself
+            grid, unit = self._evaluate(g, snap)
             grid_x = g.spec.axes()[0]
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
@@ -365,8 +414,9 @@ class EngineWorker(QObject):
                 snapshot=snap,
                 grid=grid,
                 grid_x=grid_x,
-                extent=DOMAIN,
+                extent=g.spec.extent,
                 running=self._running or self._pending > 0,
                 steps_per_second=self._rate,
+                unit=unit,
             )
         )
