@@ -154,11 +154,13 @@ class DataCanvas(pg.PlotWidget):
 
         self.undo_action = QAction("Undo", self)
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # the whole window: Ctrl+Z undoes a point edit whatever widget has the focus (a
+        # field being typed in keeps it for its own text: gui/keys.py)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.undo_action.triggered.connect(self.undo)
         self.redo_action = QAction("Redo", self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.redo_action.triggered.connect(self.redo)
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
@@ -189,13 +191,16 @@ class DataCanvas(pg.PlotWidget):
     def highlighted(self) -> int | None:
         return self._highlight
 
-    def set_dataset(self, ds: Dataset, reset_history: bool = True) -> None:
+    def set_dataset(
+        self, ds: Dataset, reset_history: bool = True, label: str = "replace data"
+    ) -> None:
         """Show ``ds`` (a preset, a loaded file). Emits nothing. With ``reset_history`` the
         undo history starts afresh; otherwise the replacement is one undoable step."""
+        self.history.end_group()  # a stroke cut short by a replacement ends here
         if reset_history:
             self.history.reset(ds)
         elif ds is not self.dataset and not ds.same_as(self.dataset):
-            self.history.push(ds, "replace data")
+            self.history.push(ds, label)
         self._refresh()
 
     def set_current_class(self, k: int) -> None:
@@ -344,6 +349,7 @@ class DataCanvas(pg.PlotWidget):
 
     def clear_points(self) -> None:
         """Remove every point (undoable)."""
+        self.history.end_group()  # never folded into a stroke left open
         ds = self.dataset
         if len(ds):
             self._commit(ds.without(np.arange(len(ds))), "clear points")
@@ -401,6 +407,9 @@ class DataCanvas(pg.PlotWidget):
 
     # --- mouse (called by the view box) -------------------------------------------------
     def _handle_click(self, ev) -> bool:
+        # a click is its own undo step, even if a stroke's end never arrived
+        self.history.end_group()
+        self._stroke_last = None
         p = self.vb.mapSceneToView(ev.scenePos())
         x, y = p.x(), p.y()
         if ev.button() == Qt.MouseButton.RightButton:

@@ -64,7 +64,8 @@ class KeysOverlay(QDialog):
         self.setWindowTitle("Keys — Backprop Lab")
         lay = QVBoxLayout(self)
         intro = QLabel(
-            "Shortcuts work anywhere in the window unless a text field has the focus. "
+            "Shortcuts work anywhere in the window, except while you type into a number box "
+            "(Enter or Esc ends that). "
             "A presenter clicker's PageDown / PageUp step forward and back."
         )
         intro.setWordWrap(True)

@@ -211,7 +211,7 @@ class LessonFiles(QObject):
         key = state_key(session)  # before the engine thread owns it
         w.controller.replace_session(session)
         show_session_in_panels(w, session)
-        w.canvas.set_dataset(session.dataset, reset_history=True)
+        w.canvas.set_dataset(session.dataset, reset_history=False, label="open lesson")
         w.refresh_canvas_mode(session.dataset)
         w.training_panel.set_playing(False)
         title = sc.title or os.path.basename(os.fspath(path))
@@ -273,7 +273,7 @@ class LessonFiles(QObject):
             self._load_failed(path, exc)
             return False
         ds = res.dataset
-        w.canvas.set_dataset(ds, reset_history=False)
+        w.canvas.set_dataset(ds, reset_history=False, label="import CSV")
         w.data_panel.show_dataset(ds, "From the CSV file")
         w.apply_dataset(ds)
         w.notes.clear()

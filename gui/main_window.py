@@ -47,10 +47,11 @@ from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
+from .keys import KeyRouter
 from .legend import class_icon
 from .lesson_files import LessonFiles, revert_to_engine, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
-from .panels import DataPanel, NetworkPanel, TrainingPanel
+from .panels import DataPanel, NetworkPanel, TrainingPanel, ask_before_reset, task_key
 from .plots import TrainingPlots
 from .presentation import DEFAULT_SIZE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
         # File → Export, the Help menu and the icon live in their own modules
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
+        self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
+        self.seed_question = None  # the open "start the run again?" box, if any
 
     @property
     def latest(self) -> Frame | None:
@@ -310,8 +313,8 @@ class MainWindow(QMainWindow):
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
     def _on_new_dataset(self, ds: Dataset) -> None:
-        """A preset (or regenerate): replaces the canvas data and its undo history."""
-        self.canvas.set_dataset(ds, reset_history=True)
+        """A preset, regenerate, noise, test share, classes or task: one undoable step."""
+        self.canvas.set_dataset(ds, reset_history=False, label="new data")
         self.apply_dataset(ds)
         self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
         self.notes.clear()  # a new data set leaves the lesson
@@ -323,6 +326,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
+        if task_key(ds) != self.data_panel.task_combo.currentData():
+            self.data_panel.show_dataset(ds)  # an undo back over a change of task
         self.apply_dataset(ds)
 
     def apply_dataset(self, ds: Dataset) -> None:
@@ -380,6 +385,28 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_seed(self, seed: int) -> None:
+        """A new seed draws θ afresh: a run under way is only thrown away if the user says so."""
+        step = self.latest.snapshot.step if self.latest is not None else 0
+        if step == 0:
+            self._apply_seed(seed)
+            return
+        old = self.training_panel.seed
+        self.seed_question = ask_before_reset(
+            self,
+            f"Seed {seed} draws new initial parameters: the run at step {step:,} starts again.",
+            on_yes=lambda: self._seed_answered(seed),
+            on_no=lambda: self._seed_answered(old),
+        )
+
+    def _seed_answered(self, seed: int) -> None:
+        self.seed_question = None  # the box deletes itself
+        if seed == self.training_panel.seed:
+            self.training_panel.set_seed(seed)  # kept: the box shows the run's seed again
+        else:
+            self._apply_seed(seed)
+
+    def _apply_seed(self, seed: int) -> None:
+        self.training_panel.set_seed(seed)
         self.controller.set_seed(seed)
         self._hide_problem_banner()
 
@@ -546,6 +573,7 @@ class MainWindow(QMainWindow):
         if not self.autosave.confirm_close():  # unsaved work: the user chose Cancel or Save
             event.ignore()
             return
+        self.keys.uninstall()
         self.shutdown()
         super().closeEvent(event)
 
