@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .data import Dataset
+from .evaluation import FullPass, eval_sample, mean_metrics
 from .features import (
     DEFAULT_FEATURES_1D,
     DEFAULT_FEATURES_2D,
@@ -196,10 +197,11 @@ class TrainingSession:
         self.timeline.record(self)
 
     def _history_stride(self) -> int:
-        """Rows of the history need the loss over all the data: a forward pass over N points
-        costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of two,
-        1 to 64), which holds the evaluations to a small share of the training time."""
-        n = len(self.dataset)
+        """Rows of the history need the loss over the evaluation sample: a forward pass over
+        N points costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of
+        two, 1 to 64), which holds the evaluations to a small share of the training time.
+        N counts the evaluated points (at most ``EVAL_SAMPLE`` per split)."""
+        n = self._eval_train[0].shape[1] + self._eval_test[0].shape[1]
         stride = 1
         while stride < 64 and stride * 64 < n:
             stride *= 2
@@ -212,6 +214,9 @@ class TrainingSession:
         y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
         self._X_train, self._y_train = np.ascontiguousarray(X[:, train]), y[train]
         self._X_test, self._y_test = np.ascontiguousarray(X[:, test]), y[test]
+        # the running metrics' points: all of a split, or a fixed sample of a large one
+        self._eval_train = _sampled(self._X_train, self._y_train)
+        self._eval_test = _sampled(self._X_test, self._y_test)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
 
@@ -254,6 +259,9 @@ class TrainingSession:
             self._build(spec)
             return
         self._prepare_data()
+        # more points (an import, a drawing) make history rows dearer: space them as a
+        # session made for this data would (never closer than they were)
+        self.history.stride = max(self.history.stride, self._history_stride())
 
     # --- training -----------------------------------------------------------------------
     @property
@@ -332,20 +340,32 @@ class TrainingSession:
         return 100.0 * max(start, 1.0) if math.isfinite(start) else math.inf
 
     # --- metrics ------------------------------------------------------------------------
-    def evaluate(self, which: str = "train") -> tuple[float, float]:
-        """(mean negative log-likelihood, accuracy) over all train or test points;
-        accuracy is NaN for regression, both are NaN on an empty set."""
-        X, y = (self._X_train, self._y_train) if which == "train" else (self._X_test, self._y_test)
-        if X.shape[1] == 0:
-            return math.nan, math.nan
-        with np.errstate(all="ignore"):
-            fp = self.net.forward(self.params, X)
-            loss = -float(self.net.log_likelihood(fp, y).mean())
-            if self.dataset.task == "classification":
-                acc = float(np.mean(self.net.head.predict(fp.h[-1]) == y))
-            else:
-                acc = math.nan
-        return loss, acc
+    def evaluate(self, which: str = "train", full: bool = False) -> tuple[float, float]:
+        """(mean negative log-likelihood, accuracy) over the train or test evaluation sample
+        (every point of a split of at most ``EVAL_SAMPLE``), or over all its points with
+        ``full``; accuracy is NaN for regression, both are NaN on an empty set."""
+        if full:
+            train = which == "train"
+            X, y = (self._X_train, self._y_train) if train else (self._X_test, self._y_test)
+        else:
+            X, y = self._eval_train if which == "train" else self._eval_test
+        return mean_metrics(self.net, self.params, X, y, self.dataset.task == "classification")
+
+    @property
+    def evaluated_points(self) -> tuple[int, int]:
+        """How many train and test points the running metrics use."""
+        return self._eval_train[0].shape[1], self._eval_test[0].shape[1]
+
+    def full_pass(self) -> FullPass:
+        """The exact loss and accuracy over every point at the current step, to be computed
+        a chunk at a time (``FullPass.advance``), even while training goes on."""
+        return FullPass(
+            self.net,
+            self.params,
+            self.step_count,
+            ((self._X_train, self._y_train), (self._X_test, self._y_test)),
+            self.dataset.task == "classification",
+        )
 
     def refresh_last(self) -> None:
         """Recompute ``last`` for the current θ when the step ran between history rows (or
@@ -439,8 +459,11 @@ class TrainingSession:
             self.last = kept
 
     # --- what the views draw ------------------------------------------------------------
-    def snapshot(self) -> Snapshot:
-        if self.last.get("step") != self.step_count:
+    def snapshot(self, refresh: bool = True) -> Snapshot:
+        """With ``refresh`` the metrics describe this very step (an evaluation of the sample);
+        without, those of the latest history row (a running engine's frames: no evaluation
+        per frame, and ``last["step"]`` says which step they describe)."""
+        if refresh and self.last.get("step") != self.step_count:
             self.refresh_last()
         return Snapshot(
             step=self.step_count,
@@ -455,3 +478,10 @@ class TrainingSession:
             diverged=self.diverged,
             init_schemes=self.init_schemes,
         )
+
+
+def _sampled(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    idx = eval_sample(X.shape[1])
+    if idx is None:
+        return X, y
+    return np.ascontiguousarray(X[:, idx]), y[idx]
