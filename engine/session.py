@@ -22,7 +22,14 @@ from .features import (
 )
 from .heads import head_for
 from .history import DecimatingHistory
-from .network import Architecture, Network, Parameters, init_parameters, init_scheme
+from .network import (
+    Architecture,
+    FusedStep,
+    Network,
+    Parameters,
+    init_parameters,
+    init_scheme,
+)
 from .optim import OPTIMIZERS, make_optimizer
 from .timeline import DEFAULT_BUDGET, Timeline
 
@@ -163,6 +170,7 @@ class TrainingSession:
         self.spec = spec
         self.arch = Architecture(widths, spec.activations, head.name)
         self.net = Network(self.arch, head)
+        self._fused: FusedStep | None = None
         self.init_schemes = tuple(
             init_scheme(a) if spec.init == "auto" else spec.init
             for a in (*spec.activations, "identity")
@@ -294,18 +302,24 @@ class TrainingSession:
     def step(self, n: int = 1) -> int:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
         Returns the number of steps run."""
-        net, params, opt = self.net, self.params, self.optimizer
+        params, opt = self.params, self.optimizer
         plist, lam = self._param_list, self.hyper.lam
+        X, Y = self._X_train, self._y_train
+        B = self.effective_batch_size
+        fused = self._fused
+        if fused is None or fused.batch_size != B or fused.y.dtype != Y.dtype:
+            fused = self._fused = FusedStep(self.net, B, Y.dtype)
+        flat = params.flat if params.is_packed() else None
         done = 0
         with np.errstate(all="ignore"):
             for _ in range(n):
-                x, y = self.batch(self.draw_batch())
-                fp = net.forward(params, x)
-                ll = net.log_likelihood(fp, y)
-                bp = net.backward(params, fp, y, lam)
-                opt.step(plist, bp.gradient_arrays(), self.hyper.alpha)
+                loss = fused.run(params, X, Y, self.draw_batch(), lam)
+                if flat is not None:
+                    opt.step_flat(flat, fused.grad, self.hyper.alpha)
+                else:
+                    opt.step(plist, fused.bp.gradient_arrays(), self.hyper.alpha)
                 done += 1
-                if not self._finish_step(-float(ll.mean()), bp, x.shape[1]):
+                if not self._finish_step(loss, fused.bp, B):
                     break
         return done
 
