@@ -17,6 +17,7 @@ however the points arrived; ≥ 50 frames/s at 500 points, ≥ 30 at 20,000, ≥
 stall < 33 ms at 500 points and < 50 ms elsewhere.
 
     python benchmarks/bench_gui.py [--seconds 3] [--size 1280x800] [--only 500] [--json]
+                                   [--profile]   (pyinstrument: the GUI thread's profile)
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ def headless(sc: Scenario, seconds: float) -> float:
     return n / (time.perf_counter() - t0)
 
 
-def windowed(sc: Scenario, seconds: float, size: tuple[int, int], tmp: Path) -> dict:
+def windowed(
+    sc: Scenario, seconds: float, size: tuple[int, int], tmp: Path, profile: bool = False
+) -> dict:
     import pyqtgraph as pg
     from backprop_lab.gui.main_window import MainWindow
     from PySide6.QtCore import QTimer
@@ -140,8 +143,17 @@ def windowed(sc: Scenario, seconds: float, size: tuple[int, int], tmp: Path) -> 
     w.play()
     t0 = time.perf_counter()
     QTimer.singleShot(int(seconds * 1000), app.quit)
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler  # the "bench" extra
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
     app.exec()  # the real event loop, as in the app
     elapsed = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.stop()
+        print(profiler.output_text(color=False), flush=True)
     steps = worker.steps_run - steps0
     frames = w.frames_drawn - frames0
     beat.stop()
@@ -168,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", default="1280x800")
     p.add_argument("--only", default="", help="run the scenarios whose name contains this")
     p.add_argument("--json", action="store_true", help="end with one JSON object")
+    p.add_argument("--profile", action="store_true", help="print the GUI thread's profile")
     args = p.parse_args(argv)
     size = tuple(int(v) for v in args.size.split("x"))
     chosen = [s for s in SCENARIOS if args.only in s.name]
@@ -184,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             if key not in heads:  # the same points and network: one reference
                 heads[key] = headless(sc, args.seconds)
             base = heads[key]
-            r = windowed(sc, args.seconds, size, Path(d))
+            r = windowed(sc, args.seconds, size, Path(d), args.profile)
             ratio = r["steps_per_s"] / base
             fm = r["frame_ms"]
             print(

@@ -35,6 +35,7 @@ HOVER_SIZE = 180  # px of the enlarged thumbnail
 WIDTH_BINS = 6
 MAX_EDGE_WIDTH = 6.0
 MAX_EDGES_PER_LAYER = 256  # the strongest weights of a wide layer pair
+SMOOTH_RADIUS = 6.0  # units smaller than this are drawn without antialiasing
 OPAQUE_ABOVE = 600  # edges: translucent pens only for small networks (blending is slow)
 DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
 HEALTH_HEX = "#C00000"
@@ -345,13 +346,17 @@ class NetworkDiagram(QWidget):
         for positive, kb, lines in sorted(self._batches, key=lambda e: e[1]):  # strong on top
             c = QColor(pos if positive else neg)
             width = max(0.6, MAX_EDGE_WIDTH * kb / WIDTH_BINS)
+            cap = Qt.PenCapStyle.RoundCap
             if many:  # opaque and thin: light for weak weights instead of transparent
                 k = 0.35 + 0.65 * kb / WIDTH_BINS
                 c = QColor.fromRgbF(*(1 - (1 - x) * k for x in (c.redF(), c.greenF(), c.blueF())))
                 width = min(width, 2.5)
+                # round caps cost the raster engine 7× more on thousands of edges, and
+                # under a unit's disc nobody sees them
+                cap = Qt.PenCapStyle.FlatCap
             else:
                 c.setAlpha(90 + int(150 * kb / WIDTH_BINS))
-            p.setPen(QPen(c, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.setPen(QPen(c, width, Qt.PenStyle.SolidLine, cap))
             p.drawLines([QLineF(*row) for row in lines.tolist()])
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
@@ -362,54 +367,74 @@ class NetworkDiagram(QWidget):
         return m if m > 0 else 1.0
 
     def _paint_units(self, p: QPainter, lay: DiagramLayout) -> None:
+        # a wide network has hundreds of units: state is set per layer, and only the units
+        # that carry a ring, a picture or a mark get calls of their own
         dscale = self._delta_scale()
         ring = QColor(DELTA_HEX)
+        body_pen = QPen(QColor("#333333"), 1.2)
+        last = len(lay.centres) - 1
         for layer, (c, r) in enumerate(zip(lay.centres, lay.radius)):
             delta = self.delta.get(layer)
             dead = self.dead.get(layer)
             sat = self.saturated.get(layer)
-            for j, (x, y) in enumerate(c.tolist()):
-                rect = QRectF(x - r, y - r, 2 * r, 2 * r)
-                if delta is not None and j < delta.size and np.isfinite(delta[j]):
-                    t = float(np.clip(delta[j] / dscale, 0.0, 1.0))
+            rects = [QRectF(x - r, y - r, 2 * r, 2 * r) for x, y in c.tolist()]
+            # discs a few pixels wide look the same without antialiasing, at a third of
+            # the cost (a 64-unit column has hundreds)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, r >= SMOOTH_RADIUS)
+            if delta is not None:
+                p.setPen(Qt.PenStyle.NoPen)
+                d = np.asarray(delta[: len(rects)], dtype=np.float64)
+                t = np.clip(np.where(np.isfinite(d), d, -1.0) / dscale, -1.0, 1.0)
+                levels = np.round(t * 32).astype(int)  # 33 ring strengths: a brush each
+                for lv in np.unique(levels[levels >= 0]).tolist():
                     col = QColor(ring)
-                    col.setAlpha(int(40 + 215 * t))
-                    p.setPen(Qt.PenStyle.NoPen)
+                    col.setAlpha(int(40 + 215 * lv / 32))
                     p.setBrush(col)
-                    grow = 3 + 7 * t
-                    p.drawEllipse(rect.adjusted(-grow, -grow, grow, grow))
-                img = self.unit_images.get((layer, j)) if lay.thumbs[layer] or layer == 0 else None
-                if img is None and layer == len(lay.centres) - 1 and r >= 9:
-                    img = self.unit_images.get((layer, j))
-                p.setPen(QPen(QColor("#333333"), 1.2))
-                if img is not None:
-                    p.drawImage(rect, img)
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawRect(rect)
-                    at = self.marker_position(rect)
-                    if at is not None:
-                        p.setPen(QPen(QColor("#000000"), 1.5))
-                        p.setBrush(QColor("#FFFFFF"))
-                        p.drawEllipse(at, 3.5, 3.5)
-                else:
-                    p.setBrush(QColor("#F4F4F2") if layer else QColor("#DDDDDD"))
+                    grow = 3 + 7 * lv / 32
+                    for j in np.flatnonzero(levels == lv).tolist():
+                        p.drawEllipse(rects[j].adjusted(-grow, -grow, grow, grow))
+            pictures = lay.thumbs[layer] or layer == 0 or (layer == last and r >= 9)
+            images = self.unit_images if pictures else {}
+            p.setPen(body_pen)
+            p.setBrush(QColor("#F4F4F2") if layer else QColor("#DDDDDD"))
+            for j, rect in enumerate(rects):
+                if (layer, j) not in images:
                     p.drawEllipse(rect)
-                    if layer == 0 and r >= 9:
-                        p.setPen(QColor("#111111"))
+            if layer == 0 and r >= 9:
+                p.setPen(QColor("#111111"))
+                for j, rect in enumerate(rects):
+                    if (layer, j) not in images:
                         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._input_text(j))
-                if self.selected == (layer, j):
+            for j, rect in enumerate(rects):
+                img = images.get((layer, j))
+                if img is None:
+                    continue
+                p.setPen(body_pen)
+                p.drawImage(rect, img)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(rect)
+                at = self.marker_position(rect)
+                if at is not None:
+                    p.setPen(QPen(QColor("#000000"), 1.5))
+                    p.setBrush(QColor("#FFFFFF"))
+                    p.drawEllipse(at, 3.5, 3.5)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            if self.selected is not None and self.selected[0] == layer:
+                j = self.selected[1]
+                if 0 <= j < len(rects):
                     p.setPen(QPen(QColor("#000000"), 3.0))
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawRect(rect.adjusted(-5, -5, 5, 5))
-                if sat is not None and j < sat.size and sat[j]:
-                    pen = QPen(QColor(HEALTH_HEX), 2.5, Qt.PenStyle.DashLine)
-                    p.setPen(pen)
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawEllipse(rect.adjusted(-4, -4, 4, 4))
-                if dead is not None and j < dead.size and dead[j]:
-                    p.setPen(QPen(QColor(HEALTH_HEX), 3.0))
+                    p.drawRect(rects[j].adjusted(-5, -5, 5, 5))
+            if sat is not None:
+                p.setPen(QPen(QColor(HEALTH_HEX), 2.5, Qt.PenStyle.DashLine))
+                for j in np.flatnonzero(sat[: len(rects)]).tolist():
+                    p.drawEllipse(rects[j].adjusted(-4, -4, 4, 4))
+            if dead is not None:
+                p.setPen(QPen(QColor(HEALTH_HEX), 3.0))
+                for j in np.flatnonzero(dead[: len(rects)]).tolist():
+                    rect = rects[j]
                     p.drawLine(rect.topLeft(), rect.bottomRight())
                     p.drawLine(rect.topRight(), rect.bottomLeft())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
         """Two lines over each layer: its name (h⁽ℓ⁾) and 'activation · M_ℓ'."""
