@@ -46,8 +46,10 @@ from .datasets import (  # noqa: E402
     load_points_csv,
     make_preset,
     points_csv,
+    read_points_csv,
     save_points_csv,
 )
+from .fileio import LoadError  # noqa: E402
 from .scenario import (  # noqa: E402
     Scenario,
     ScenarioError,
@@ -64,6 +66,8 @@ __all__ += [
     "PresetInfo",
     "Scenario",
     "ScenarioError",
+    "LoadError",
+    "read_points_csv",
     "from_json",
     "load_points_csv",
     "load_scenario",

@@ -124,16 +124,6 @@ class Dataset:
             is_test=np.append(self.is_test, test),
         )
 
-    def with_points(self, pts: np.ndarray, labels, test=False) -> Dataset:
-        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
-        labels = np.broadcast_to(np.asarray(labels), (pts.shape[0],))
-        tests = np.broadcast_to(np.asarray(test, dtype=bool), (pts.shape[0],))
-        return self.replace(
-            points=np.vstack([self.points, pts]),
-            y=np.concatenate([self.y, labels]),
-            is_test=np.concatenate([self.is_test, tests]),
-        )
-
     def without(self, indices) -> Dataset:
         keep = np.ones(len(self), dtype=bool)
         keep[np.asarray(indices, dtype=np.int64)] = False
@@ -144,15 +134,6 @@ class Dataset:
             return None
         d = (self.points[:, 0] - x1) ** 2 + (self.points[:, 1] - x2) ** 2
         return int(np.argmin(d))
-
-    def resplit(self, test_fraction: float, rng: np.random.Generator) -> Dataset:
-        """A fresh random train/test split with ``round(test_fraction · N)`` test points."""
-        if not 0.0 <= test_fraction < 1.0:
-            raise ValueError(f"test fraction must be in [0, 1), got {test_fraction}")
-        n = len(self)
-        is_test = np.zeros(n, dtype=bool)
-        is_test[rng.permutation(n)[: int(round(test_fraction * n))]] = True
-        return self.replace(is_test=is_test)
 
 
 def empty_dataset(task: str = "classification", n_classes: int = 2, input_dim: int = 2) -> Dataset:

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -270,156 +268,12 @@ def make_preset(name: str, **kw) -> Dataset:
     return info.generator(**{**info.defaults, **kw})
 
 
-# --- CSV files of points --------------------------------------------------------------------
-CSV_TASKS = ("auto", "classification", "regression")
-_SPLIT_NAMES = ("split", "is_test", "test")
-_SPLIT_VALUES = {"train": False, "test": True, "0": False, "1": True, "false": False, "true": True}
-
-
-def _csv_text(path_or_text) -> str:
-    if isinstance(path_or_text, os.PathLike):
-        return Path(path_or_text).read_text(encoding="utf-8-sig")
-    if not isinstance(path_or_text, str):
-        raise TypeError(f"expected a path or CSV text, got {type(path_or_text).__name__}")
-    if not path_or_text.strip() or "\n" in path_or_text:
-        return path_or_text
-    if "," in path_or_text and not os.path.isfile(path_or_text):
-        return path_or_text
-    return Path(path_or_text).read_text(encoding="utf-8-sig")
-
-
-def _number(field: str) -> float | None:
-    try:
-        v = float(field)
-    except ValueError:
-        return None
-    return v
-
-
-def load_points_csv(path_or_text: str | os.PathLike, task: str = "auto") -> Dataset:
-    """Points from CSV text or a file (a ``Path``, or a string naming an existing file).
-
-    Columns: ``x,y`` is a 1-D curve (regression, the target is the height y);
-    ``x1,x2,label`` is classification; ``x1,x2,value`` is 2-D regression. An optional
-    last column ``split`` (``train``/``test``, or 0/1) marks test points; with a 1-D curve
-    it needs a header naming it. A first line that is not numbers is a header. Blank lines
-    and lines starting with ``#`` are ignored.
-
-    Class labels: if every label is a whole number 0..7 it is the class index; if any label
-    is not a number, all labels are class names, numbered 0, 1, … in order of first
-    appearance (at most 8); numeric labels outside 0..7 are an error.
-    With ``task="auto"``, three columns are classification when the labels are whole
-    numbers 0..7 or any label is not a number, and 2-D regression otherwise.
-
-    Errors raise ValueError naming the 1-based line number and the problem.
-    """
-    if task not in CSV_TASKS:
-        raise ValueError(f"task must be one of {', '.join(CSV_TASKS)}, got {task!r}")
-    text = _csv_text(path_or_text)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    for lineno, line in enumerate(text.splitlines(), 1):
-        s = line.strip()
-        if not s or s.startswith("#"):
-            continue
-        fields = [f.strip() for f in s.split(",")]
-        if header is None and not rows and _number(fields[0]) is None:
-            header = [f.lower() for f in fields]
-            continue
-        rows.append((lineno, fields))
-        if len(rows) > MAX_POINTS:
-            raise ValueError(f"line {lineno}: too many points (at most {MAX_POINTS})")
-    if not rows:
-        raise ValueError("the file holds no points")
-
-    width = len(header) if header is not None else len(rows[0][1])
-    has_split = (header is not None and header[-1] in _SPLIT_NAMES) or (
-        header is None and width == 4
-    )
-    n_data = width - has_split
-    if n_data not in (2, 3):
-        raise ValueError(
-            f"line {rows[0][0] if header is None else 1}: expected columns x,y or x1,x2,label "
-            f"(and optionally split), got {width} columns"
-        )
-    if n_data == 2 and task == "classification":
-        raise ValueError("classification needs three columns x1,x2,label")
-
-    coords = np.empty((len(rows), n_data if n_data == 2 else 2))
-    labels: list[str] = []
-    is_test = np.zeros(len(rows), dtype=bool)
-    for r, (lineno, fields) in enumerate(rows):
-        if len(fields) != width:
-            raise ValueError(f"line {lineno}: expected {width} values, got {len(fields)}")
-        for c in range(2):
-            v = _number(fields[c])
-            if v is None:
-                raise ValueError(f"line {lineno}: {fields[c]!r} is not a number")
-            if not math.isfinite(v):
-                raise ValueError(f"line {lineno}: {fields[c]!r} is not a finite number")
-            coords[r, c] = v
-        if n_data == 3:
-            labels.append(fields[2])
-        if has_split:
-            key = fields[-1].lower()
-            if key not in _SPLIT_VALUES:
-                raise ValueError(
-                    f"line {lineno}: split must be train or test (or 0/1), got {fields[-1]!r}"
-                )
-            is_test[r] = _SPLIT_VALUES[key]
-
-    if n_data == 2:
-        return Dataset(coords, coords[:, 1], is_test, "regression", 2, 1)
-
-    values = [_number(s) for s in labels]
-    whole = all(v is not None and v.is_integer() and 0 <= v < MAX_CLASSES for v in values)
-    any_name = any(v is None for v in values)
-    if task == "auto":
-        task = "classification" if whole or any_name else "regression"
-    if task == "regression":
-        y = np.empty(len(rows))
-        for r, ((lineno, _), v) in enumerate(zip(rows, values)):
-            if v is None or not math.isfinite(v):
-                raise ValueError(f"line {lineno}: {labels[r]!r} is not a finite number")
-            y[r] = v
-        return Dataset(coords, y, is_test, "regression", 2, 2)
-    if not whole and not any_name:
-        for (lineno, _), v, label in zip(rows, values, labels):
-            if not (v.is_integer() and 0 <= v < MAX_CLASSES):
-                raise ValueError(
-                    f"line {lineno}: class label {label!r} must be a "
-                    f"whole number 0..{MAX_CLASSES - 1} (or use class names that are not numbers)"
-                )
-    if whole:
-        y = np.array([int(v) for v in values], dtype=np.int64)
-        return Dataset(coords, y, is_test, "classification", max(2, int(y.max()) + 1), 2)
-    names: dict[str, int] = {}
-    y = np.empty(len(rows), dtype=np.int64)
-    for r, ((lineno, _), name) in enumerate(zip(rows, labels)):
-        if name not in names:
-            if len(names) == MAX_CLASSES:
-                raise ValueError(
-                    f"line {lineno}: class {name!r} would be class {MAX_CLASSES + 1}; "
-                    f"at most {MAX_CLASSES} classes"
-                )
-            names[name] = len(names)
-        y[r] = names[name]
-    return Dataset(coords, y, is_test, "classification", max(2, len(names)), 2)
-
-
-def points_csv(ds: Dataset) -> str:
-    """CSV text for ``ds`` with a header and a split column; floats written exactly."""
-    if ds.input_dim == 1:
-        lines = ["x,y,split"]
-        cols = [ds.points[:, 0], ds.points[:, 1]]
-    else:
-        lines = ["x1,x2,label,split" if ds.task == "classification" else "x1,x2,value,split"]
-        cols = [ds.points[:, 0], ds.points[:, 1], ds.y]
-    for i in range(len(ds)):
-        vals = [repr(c[i].item()) for c in cols]
-        lines.append(",".join([*vals, "test" if ds.is_test[i] else "train"]))
-    return "\n".join(lines) + "\n"
-
-
-def save_points_csv(path: str | os.PathLike, ds: Dataset) -> None:
-    Path(path).write_text(points_csv(ds), encoding="utf-8")
+# --- CSV files of points (engine/csvfile.py; re-exported here for older imports) ---------
+from .csvfile import (  # noqa: E402, F401
+    CSV_TASKS,
+    CsvResult,
+    load_points_csv,
+    points_csv,
+    read_points_csv,
+    save_points_csv,
+)

@@ -13,8 +13,9 @@ import numpy as np
 
 from .features import feature_matrix
 from .network import Network, Parameters
+from .notation import DOMAIN
 
-DEFAULT_EXTENT = (-6.0, 6.0, -6.0, 6.0)
+DEFAULT_EXTENT = DOMAIN
 
 
 @dataclass(frozen=True)

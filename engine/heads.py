@@ -3,7 +3,7 @@
 A head turns the last pre-activation ``z^(L)`` (``M_L × N``) into ``h^(L)`` and scores
 it against the targets. Its ``delta`` is ``dℒ/dz^(L)`` for ℒ = Σ_i log p(yⁱ | xⁱ) over the
 N columns. For every head of the notes the chain rule through the output non-linearity
-simplifies (see ERRATA.md), and computing the simplified form directly is exact and
+simplifies (docs/corrections.md), and computing the simplified form directly is exact and
 numerically stable:
 
 ==============  ==================  ===============================  ================

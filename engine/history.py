@@ -1,32 +1,125 @@
-"""Bounded training histories: a run of millions of steps keeps memory flat.
+"""Bounded training histories, and the typed metrics of one step.
 
 Rows are recorded at steps that are multiples of a stride. When the buffer is full every
 other row is dropped and the stride doubles, so the history always spans the whole run
-with between ``capacity/2`` and ``capacity`` rows, at evenly spaced steps.
+with between ``capacity/2`` and ``capacity`` rows, at evenly spaced steps: a run of
+millions of steps keeps memory flat.
 
 Like the rewind timeline, a history can be looked at as of an earlier step
 (``rewind_to``) without losing its later rows: they come back when the view moves forward
 again, and are dropped only when a new row is recorded from the earlier point (the run
 branches).
+
+``StepMetrics`` is what the session measures after a step; ``MetricHistory`` keeps them
+over the run and hands out ``HistoryArrays``: one array per scalar metric and one
+(rows × L) array per per-layer metric.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+
 import numpy as np
+
+SCALAR_METRICS = ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
+LAYER_METRICS = ("delta_mean_abs", "grad_norms", "weight_norms")
+
+
+@dataclass(frozen=True, eq=False)
+class StepMetrics(Mapping):
+    """The losses, accuracies and per-layer signals of the session at ``step``.
+
+    ``delta_mean_abs[ℓ−1]`` is mean |δ^(ℓ)| over the batch, ``grad_norms[ℓ−1]`` is
+    ‖dL/dW^(ℓ)‖ and ``weight_norms[ℓ−1]`` is ‖W^(ℓ)‖. It also reads as a mapping of
+    those names (what a lesson file stores)."""
+
+    step: int
+    batch_loss: float
+    train_loss: float
+    test_loss: float
+    train_acc: float
+    test_acc: float
+    delta_mean_abs: np.ndarray
+    grad_norms: np.ndarray
+    weight_norms: np.ndarray
+
+    @classmethod
+    def from_mapping(cls, d: Mapping, depth: int) -> StepMetrics:
+        """From a mapping of the same names (a lesson file's); missing values are NaN."""
+        layer = {}
+        for k in LAYER_METRICS:
+            v = np.asarray(d.get(k, ()), dtype=np.float64).reshape(-1)
+            layer[k] = v if v.size == depth else np.full(depth, math.nan)
+        return cls(
+            step=int(d.get("step", 0)),
+            **{k: float(d.get(k, math.nan)) for k in SCALAR_METRICS},
+            **layer,
+        )
+
+    def copy(self) -> StepMetrics:
+        """A copy whose arrays are read-only and shared with nobody."""
+        arrays = {}
+        for k in LAYER_METRICS:
+            a = np.array(getattr(self, k), dtype=np.float64)
+            a.flags.writeable = False
+            arrays[k] = a
+        scalars = {k: getattr(self, k) for k in SCALAR_METRICS}
+        return StepMetrics(self.step, **scalars, **arrays)
+
+    # --- the mapping view -----------------------------------------------------------------
+    def __getitem__(self, key: str):
+        if key not in _METRIC_NAMES:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_METRIC_NAMES)
+
+    def __len__(self) -> int:
+        return len(_METRIC_NAMES)
+
+
+_METRIC_NAMES = tuple(f.name for f in fields(StepMetrics))
+
+
+@dataclass(frozen=True)
+class HistoryArrays:
+    """A history as arrays: ``step`` and the scalar metrics have one value per row, the
+    per-layer metrics are rows × L (column ℓ−1 is layer ℓ)."""
+
+    step: np.ndarray
+    batch_loss: np.ndarray
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    train_acc: np.ndarray
+    test_acc: np.ndarray
+    delta_mean_abs: np.ndarray
+    grad_norms: np.ndarray
+    weight_norms: np.ndarray
+
+    @property
+    def depth(self) -> int:
+        return self.delta_mean_abs.shape[1]
+
+    def __len__(self) -> int:
+        return len(self.step)
 
 
 class DecimatingHistory:
-    def __init__(self, columns: list[str], capacity: int = 4096, min_stride: int = 1):
+    """Rows of ``width`` numbers at evenly spaced steps, in bounded memory."""
+
+    def __init__(self, width: int, capacity: int = 4096, min_stride: int = 1):
         if capacity < 4 or capacity % 2:
             raise ValueError("capacity must be an even number ≥ 4")
         if min_stride < 1 or min_stride & (min_stride - 1):
             raise ValueError("min_stride must be a power of two")
-        self.columns = list(columns)
-        self._index = {c: i for i, c in enumerate(self.columns)}
+        self.width = int(width)
         self.capacity = capacity
         self.stride = min_stride
         self._steps = np.zeros(capacity, dtype=np.int64)
-        self._rows = np.full((capacity, len(columns)), np.nan)
+        self._rows = np.full((capacity, self.width), np.nan)
         self._n = 0  # rows stored
         self._end = 0  # rows visible: fewer than stored while looking at an earlier step
 
@@ -37,7 +130,7 @@ class DecimatingHistory:
         """Whether ``step`` will be kept; callers skip computing rows nobody keeps."""
         return step % self.stride == 0
 
-    def record(self, step: int, values: dict[str, float] | np.ndarray) -> None:
+    def record(self, step: int, values) -> None:
         if step % self.stride:
             return
         self._n = self._end  # recording after a rewind starts a new branch
@@ -50,13 +143,7 @@ class DecimatingHistory:
             if step % self.stride:
                 return
         self._steps[self._n] = step
-        row = self._rows[self._n]
-        if isinstance(values, dict):
-            row[:] = np.nan
-            for k, v in values.items():
-                row[self._index[k]] = v
-        else:
-            row[:] = values
+        self._rows[self._n] = values
         self._n += 1
         self._end = self._n
 
@@ -77,15 +164,37 @@ class DecimatingHistory:
     def steps(self) -> np.ndarray:
         return self._steps[: self._end].copy()
 
-    def column(self, name: str) -> np.ndarray:
-        return self._rows[: self._end, self._index[name]].copy()
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        out = {"step": self.steps}
-        for c in self.columns:
-            out[c] = self.column(c)
-        return out
+    def rows(self) -> np.ndarray:
+        """The visible rows, a copy (rows × width)."""
+        return self._rows[: self._end].copy()
 
     @property
     def nbytes(self) -> int:
         return self._steps.nbytes + self._rows.nbytes
+
+
+class MetricHistory(DecimatingHistory):
+    """The session's history of ``StepMetrics`` for a network of ``depth`` layers."""
+
+    def __init__(self, depth: int, capacity: int = 4096, min_stride: int = 1):
+        self.depth = int(depth)
+        width = len(SCALAR_METRICS) + len(LAYER_METRICS) * self.depth
+        super().__init__(width, capacity, min_stride)
+
+    def record_metrics(self, m: StepMetrics) -> None:
+        row = np.empty(self.width)
+        k = len(SCALAR_METRICS)
+        row[:k] = [getattr(m, name) for name in SCALAR_METRICS]
+        for name in LAYER_METRICS:
+            row[k : k + self.depth] = getattr(m, name)
+            k += self.depth
+        self.record(m.step, row)
+
+    def arrays(self) -> HistoryArrays:
+        rows = self._rows[: self._end]
+        k = len(SCALAR_METRICS)
+        out = {name: rows[:, i].copy() for i, name in enumerate(SCALAR_METRICS)}
+        for name in LAYER_METRICS:
+            out[name] = rows[:, k : k + self.depth].copy()
+            k += self.depth
+        return HistoryArrays(step=self.steps, **out)

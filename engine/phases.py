@@ -11,10 +11,12 @@ A ``PhaseWalk`` splits one SGD step into the phases of the lecture's algorithm:
                  dL/db^(ℓ)
     last         the update           θ ← θ + α ∇J
 
-It calls exactly the per-layer methods that the fused ``TrainingSession.step`` calls, in
-the same order, so finishing the walk leaves the session bit-for-bit where one fused step
-would. ``previous()`` goes back a phase; going back over the update undoes it exactly,
-and going back over the batch puts the random generator back too.
+It draws the batch with ``TrainingSession.next_batch``, runs the network's per-layer
+methods in the order ``Network.forward`` and ``Network.backward`` run them, and ends with
+the session's own ``complete_step`` (update and record), so finishing the walk leaves the
+session bit-for-bit where one fused ``train_step`` would. ``previous()`` goes back a phase;
+going back over the update undoes it exactly, and going back over the batch puts the
+random generator (and the epoch order) back too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .session import TrainingSession
+from .network import BackwardPass, ForwardPass
+from .notation import ACTIVATION_DERIVATIVES, ACTIVATION_SYMBOLS, sup
+from .session import Batch, BatchState, TrainingSession
 
 ALGORITHM = (
     "Algorithm: one SGD step with backpropagation (ascent on J = ℒ/B − λ Σ‖W‖²)",
@@ -37,21 +41,6 @@ ALGORITHM = (
     "8:     if ℓ > 1:   δ ← ((W^(ℓ))ᵀ δ) ∘ f′_(ℓ−1)(z^(ℓ−1))",
     "9: θ ← θ + α ∇J:   W^(ℓ) ← W^(ℓ) + α dL/dW^(ℓ),   b^(ℓ) ← b^(ℓ) + α dL/db^(ℓ)",
 )
-
-_SUP = str.maketrans("0123456789()-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻")
-
-
-def sup(layer: int) -> str:
-    """``(ℓ)`` as superscript text: sup(2) == '⁽²⁾'."""
-    return f"({layer})".translate(_SUP)
-
-
-_DERIVATIVE = {
-    "sigmoid": "h(1 − h)",
-    "tanh": "1 − h²",
-    "relu": "[z > 0]",
-    "identity": "1",
-}
 
 
 @dataclass(frozen=True)
@@ -80,9 +69,9 @@ class PhaseWalk:
         self._phases: list[Phase] = []
         self._fixed = None if indices is None else np.asarray(indices, dtype=np.int64)
         self._pre_update = None
-        self._applied = False
         # intermediate state, filled as phases are computed
-        self._idx = self._x = self._y = None
+        self._batch: Batch | None = None
+        self._after_draw: BatchState | None = None
         self._zs: list = []
         self._hs: list = []
         self._ll = None
@@ -92,12 +81,21 @@ class PhaseWalk:
     @property
     def batch_indices(self) -> np.ndarray | None:
         """The batch's indices into the training points (None before the batch phase)."""
-        return self._idx
+        return None if self._batch is None else self._batch.indices
 
     @property
     def batch_xy(self) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
         """``h^(0) = x`` (M_0 × B) and y of the batch (None before the batch phase)."""
-        return self._x, self._y
+        return (None, None) if self._batch is None else (self._batch.x, self._batch.y)
+
+    def delta(self, layer: int) -> np.ndarray | None:
+        """δ^(ℓ) of this step once its phase has been computed (None before)."""
+        return self._deltas.get(layer)
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        """The phases computed so far (also those undone by ``previous``)."""
+        return tuple(self._phases)
 
     # --- navigation ---------------------------------------------------------------------
     @property
@@ -117,7 +115,7 @@ class PhaseWalk:
         elif self._phases[self.position].kind == "update":
             self._apply_update()
         elif self.position == 0 and self._fixed is None:
-            self.session._rng.bit_generator.state = self._after_draw_rng
+            self.session.set_batch_state(self._after_draw)  # the same draw again
         return self._phases[self.position]
 
     def previous(self) -> Phase | None:
@@ -126,7 +124,6 @@ class PhaseWalk:
         leaving = self._phases[self.position]
         if leaving.kind == "update":
             self.session.restore(self._pre_update)
-            self._applied = False
         elif leaving.kind == "batch":
             self.session.restore(self.start)
         self.position -= 1
@@ -148,7 +145,7 @@ class PhaseWalk:
 
     # --- the phases -----------------------------------------------------------------------
     def _compute(self, i: int) -> Phase:
-        L, s = self.L, self.session
+        L = self.L
         if i == 0:
             return self._batch_phase()
         if i <= L:
@@ -159,25 +156,23 @@ class PhaseWalk:
             return self._update_phase(i)
         k = i - (L + 2)  # 0.. 3L−1
         layer, part = L - k // 3, k % 3
-        del s
         return (self._delta_phase, self._dW_phase, self._db_phase)[part](i, layer)
 
     def _batch_phase(self) -> Phase:
         s = self.session
         with np.errstate(all="ignore"):
-            self._idx = s.draw_batch() if self._fixed is None else self._fixed
-        self._after_draw_rng = s._rng.bit_generator.state
-        self._x, self._y = s.batch(self._idx)
-        self._hs = [self._x]
-        B = self._x.shape[1]
+            batch = self._batch = s.next_batch(self._fixed)
+        self._after_draw = s.batch_state()
+        self._hs = [batch.x]
+        B = batch.x.shape[1]
         return Phase(
             0,
             "batch",
             None,
             f"Sample a batch of B = {B} training point{'s' if B > 1 else ''}",
-            f"h⁽⁰⁾ = x is M₀ × B = {self._x.shape[0]} × {B}: one column per point",
+            f"h⁽⁰⁾ = x is M₀ × B = {batch.x.shape[0]} × {B}: one column per point",
             1,
-            {"x = h⁽⁰⁾": self._x, "y": np.asarray(self._y)[None, :]},
+            {"x = h⁽⁰⁾": batch.x, "y": np.asarray(batch.y)[None, :]},
             {"B": B},
         )
 
@@ -188,7 +183,7 @@ class PhaseWalk:
         self._zs.append(z)
         self._hs.append(h)
         f = self.net.head.activation if layer == self.L else self.net.hidden[layer - 1].name
-        fname = {"sigmoid": "σ", "identity": "id"}.get(f, f)
+        fname = ACTIVATION_SYMBOLS.get(f, f)
         u, prev = sup(layer), sup(layer - 1)
         return Phase(
             layer,
@@ -207,11 +202,9 @@ class PhaseWalk:
         )
 
     def _likelihood_phase(self) -> Phase:
-        from .network import ForwardPass
-
         self._fp = ForwardPass(self._zs, self._hs)
         with np.errstate(all="ignore"):
-            self._ll = self.net.log_likelihood(self._fp, self._y)
+            self._ll = self.net.log_likelihood(self._fp, self._batch.y)
         total = float(self._ll.sum())
         u = sup(self.L)
         return Phase(
@@ -231,7 +224,7 @@ class PhaseWalk:
         p = self.session.params
         with np.errstate(all="ignore"):
             if layer == self.L:
-                delta = self.net.output_delta(self._fp, self._y)
+                delta = self.net.output_delta(self._fp, self._batch.y)
             else:
                 delta = self.net.propagate_delta(p, layer + 1, self._deltas[layer + 1], self._fp)
         self._deltas[layer] = delta
@@ -241,7 +234,7 @@ class PhaseWalk:
             arrays = {f"h{u}": self._hs[-1], f"δ{u}": delta}
             line = 4
         else:
-            d = _DERIVATIVE[self.net.hidden[layer - 1].name]
+            d = ACTIVATION_DERIVATIVES[self.net.hidden[layer - 1].name]
             up = sup(layer + 1)
             eq = f"δ{u} = ((W{up})ᵀ δ{up}) ∘ f′(z{u}),   f′ = {d}"
             arrays = {
@@ -308,22 +301,14 @@ class PhaseWalk:
         )
 
     def _apply_update(self) -> None:
+        """The session's own end of a step (update, then record) on the walked pieces."""
         s = self.session
         self._pre_update = s.checkpoint()
-        grads = []
-        for layer in range(1, self.L + 1):
-            grads += list(self._grads[layer])
+        layers = range(1, self.L + 1)
+        bp = BackwardPass(
+            [self._deltas[k] for k in layers],
+            [self._grads[k][0] for k in layers],
+            [self._grads[k][1] for k in layers],
+        )
         with np.errstate(all="ignore"):
-            s.optimizer.step(s._param_list, grads, s.hyper.alpha)
-            bp = _Backward(
-                [self._deltas[k] for k in range(1, self.L + 1)],
-                [self._grads[k][0] for k in range(1, self.L + 1)],
-            )
-            s._finish_step(-float(self._ll.mean()), bp, self._x.shape[1])
-        self._applied = True
-
-
-@dataclass
-class _Backward:
-    delta: list
-    dW: list
+            s.complete_step(self._batch, self._ll, bp)

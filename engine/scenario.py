@@ -14,28 +14,39 @@ so that a loaded session continues with bit-identical numbers. Layout (version 1
      "state": null | {"step", "samples_seen", "W": [M×M' matrices], "b": [M vectors],
                       "optimizer": {"t", and "v" or "m", "s" as {"W", "b"}},
                       "rng": numpy's PCG64 state, "order": [...], "order_pos",
-                      "diverged": null | "...", "last": null | {metrics, null for NaN}}}
+                      "diverged": null | "...", "last": null | {metrics, null for NaN},
+                      "history": the curves up to "step" (optional; see scenario_history)}}
 
 Floats are written with ``repr`` and so read back exactly. Loading never executes
-anything (plain ``json``, no pickle, no eval); it checks every field and raises
-``ScenarioError`` naming the field path and the reason, before anything is built.
+anything (plain ``json``, no pickle, no eval); it checks the size and the first character
+before parsing, then every field (types, ranges, shapes, the RNG state, the metrics), and
+raises ``LoadError`` (alias ``ScenarioError``) naming the field path and the reason, with
+at most a short quote of the input, before anything is built.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import secrets
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import validate as _v
 from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset
 from .features import validate_features
+from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
 from .heads import head_for
+from .jsonfile import check_start, dump, parse_object
 from .network import Parameters
 from .optim import OPTIMIZERS
+from .scenario_history import (
+    history_of,
+    history_to_json,
+    install_history,
+    read_history,
+    read_last,
+)
 from .session import (
     ACTIVATION_NAMES,
     BATCHINGS,
@@ -50,7 +61,6 @@ from .session import (
 
 FORMAT = "backprop-lab-scenario"
 VERSION = 1
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TITLE = 200
 MAX_DESCRIPTION = 20_000
 MAX_SEED = 2**64 - 1
@@ -60,8 +70,8 @@ LAYER_METRIC_KEYS = ("delta_mean_abs", "grad_norms", "weight_norms")
 OPTIMIZER_STATE_KEYS = {"sgd": (), "momentum": ("v",), "adam": ("m", "s")}
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be loaded; the message names the field and the reason."""
+# one error type for every loader (lessons and CSV); the old name stays
+ScenarioError = LoadError
 
 
 @dataclass
@@ -73,6 +83,8 @@ class Scenario:
     title: str = ""
     description: str = ""
     state: Checkpoint | None = None  # θ and everything else that changes when a step runs
+    # the curves up to the saved step (see scenario_history); only with a state
+    history: dict[str, np.ndarray] | None = None
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -84,13 +96,33 @@ def scenario_from_session(
 ) -> Scenario:
     """The session as a scenario; with ``include_parameters`` also its training state."""
     state = session.checkpoint() if include_parameters else None
+    history = history_of(session) if include_parameters else None
     return Scenario(
-        session.dataset, session.spec, session.hyper, session.seed, title, description, state
+        session.dataset,
+        session.spec,
+        session.hyper,
+        session.seed,
+        title,
+        description,
+        state,
+        history,
     )
 
 
 def session_from_scenario(sc: Scenario) -> TrainingSession:
-    """A fresh session; with a state, it continues exactly where the saved one stopped."""
+    """A fresh session; with a state, it continues exactly where the saved one stopped and
+    shows the saved curves. ``LoadError`` if the parts do not fit together."""
+    try:
+        return _session_from_scenario(sc)
+    except LoadError:
+        raise
+    except (ValueError, TypeError, IndexError) as e:
+        # the reader checks every field; this is the net under it, so a lesson that slips
+        # through still gives the loaders' error, not a traceback
+        raise LoadError(f"the lesson's parts do not fit together: {str(e)[:200]}") from None
+
+
+def _session_from_scenario(sc: Scenario) -> TrainingSession:
     session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
     if sc.state is not None:
         cp = sc.state
@@ -106,10 +138,12 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
                 rng=_copy_rng(cp.rng),
                 order=np.array(cp.order, dtype=np.int64),
                 order_pos=cp.order_pos,
-                last=dict(cp.last),
+                last=dict(cp.last) if cp.last else {},
                 diverged=cp.diverged,
             )
         )
+        if sc.history is not None:
+            install_history(session, sc.history)
     return session
 
 
@@ -123,7 +157,7 @@ def _py_float(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _state_to_dict(cp: Checkpoint) -> dict:
+def _state_to_dict(cp: Checkpoint, history: dict | None) -> dict:
     for a in cp.params.arrays():
         if not np.all(np.isfinite(a)):
             raise ValueError(
@@ -166,6 +200,7 @@ def _state_to_dict(cp: Checkpoint) -> dict:
         "order_pos": int(cp.order_pos),
         "diverged": cp.diverged,
         "last": last,
+        **({} if history is None else {"history": history_to_json(history)}),
     }
 
 
@@ -199,33 +234,8 @@ def scenario_to_dict(sc: Scenario) -> dict:
             "optimizer": hyper.optimizer,
             "batching": hyper.batching,
         },
-        "state": None if sc.state is None else _state_to_dict(sc.state),
+        "state": None if sc.state is None else _state_to_dict(sc.state, sc.history),
     }
-
-
-def _is_scalar(v) -> bool:
-    return v is None or isinstance(v, (bool, int, float, str))
-
-
-def _dump(v, indent: int = 0) -> str:
-    """Readable JSON that stays compact: one line per matrix row or point, ten per line for
-    long flat lists."""
-    pad, inner = "  " * indent, "  " * (indent + 1)
-    if isinstance(v, dict):
-        if not v:
-            return "{}"
-        items = [f"{inner}{json.dumps(k)}: {_dump(x, indent + 1)}" for k, x in v.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if isinstance(v, list):
-        if all(_is_scalar(x) for x in v):
-            if len(v) <= 10:
-                return json.dumps(v, allow_nan=False)
-            rows = [json.dumps(v[i : i + 10], allow_nan=False)[1:-1] for i in range(0, len(v), 10)]
-            return "[\n" + ",\n".join(inner + r for r in rows) + "\n" + pad + "]"
-        if not v:
-            return "[]"
-        return "[\n" + ",\n".join(inner + _dump(x, indent + 1) for x in v) + "\n" + pad + "]"
-    return json.dumps(v, allow_nan=False)
 
 
 def to_json(sc: Scenario) -> str:
@@ -233,126 +243,19 @@ def to_json(sc: Scenario) -> str:
     a file this writes always loads (ScenarioError names the offending field otherwise)."""
     d = scenario_to_dict(sc)
     scenario_from_dict(d)
-    return _dump(d) + "\n"
+    return dump(d) + "\n"
 
 
 def save_scenario(path: str | os.PathLike, sc: Scenario) -> None:
-    """Write atomically: a temporary file in the same folder, then ``os.replace``, so a
-    crash leaves either the old file or the new one, never half of one."""
-    text = to_json(sc)
-    path = os.fspath(path)
-    folder, base = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        # mode "x" creates a new file with the usual permissions (umask), unlike mkstemp
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Validate, then write atomically (see ``fileio.atomic_write_text``): a crash leaves
+    either the old file or the new one, never half of one, and no temporary file."""
+    atomic_write_text(path, to_json(sc))
 
 
 # --- reading: every field checked, with its path --------------------------------------------
-def _fail(path: str, msg: str):
-    raise ScenarioError(f"{path}: {msg}" if path else msg)
-
-
-def _kind(v) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true/false"
-    if isinstance(v, (int, float)):
-        return "a number"
-    if isinstance(v, str):
-        return "text"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "an object"
-    return type(v).__name__
-
-
-def _object(v, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
-    if not isinstance(v, dict):
-        _fail(path, f"must be an object, got {_kind(v)}")
-    for k in v:
-        if k not in required and k not in optional:
-            _fail(_join(path, k), f"unknown field (expected {', '.join(required + optional)})")
-    for k in required:
-        if k not in v:
-            _fail(path or "file", f"missing field {k!r}")
-    return v
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _int(v, path: str, lo: int, hi: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        _fail(path, f"must be a whole number, got {_kind(v)}")
-    if not lo <= v <= hi:
-        _fail(path, f"must be {lo}..{hi}, got {v}")
-    return v
-
-
-def _float(v, path: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        _fail(path, f"must be a number, got {_kind(v)}")
-    v = float(v)
-    if not math.isfinite(v):
-        _fail(path, f"must be a finite number, got {v}")
-    return v
-
-
-def _float_or_nan(v, path: str) -> float:
-    return math.nan if v is None else _float(v, path)
-
-
-def _str(v, path: str, max_len: int = 100, choices: tuple[str, ...] | None = None) -> str:
-    if not isinstance(v, str):
-        _fail(path, f"must be text, got {_kind(v)}")
-    if len(v) > max_len:
-        _fail(path, f"is {len(v)} characters long (at most {max_len})")
-    if choices is not None and v not in choices:
-        _fail(path, f"must be one of {', '.join(choices)}, got {v!r}")
-    return v
-
-
-def _list(v, path: str, max_len: int, length: int | None = None) -> list:
-    if not isinstance(v, list):
-        _fail(path, f"must be a list, got {_kind(v)}")
-    if length is not None and len(v) != length:
-        _fail(path, f"must have {length} entries, got {len(v)}")
-    if len(v) > max_len:
-        _fail(path, f"has {len(v)} entries (at most {max_len})")
-    return v
-
-
-def _vector(v, path: str, length: int) -> np.ndarray:
-    v = _list(v, path, length, length)
-    return np.array([_float(x, f"{path}[{i}]") for i, x in enumerate(v)], dtype=np.float64)
-
-
-def _matrix(v, path: str, shape: tuple[int, int], what: str) -> np.ndarray:
-    rows, cols = shape
-    if not isinstance(v, list):
-        _fail(path, f"must be a list of rows, got {_kind(v)}")
-    if len(v) != rows or any(not isinstance(r, list) or len(r) != cols for r in v):
-        got = f"{len(v)} rows" if len(v) != rows else "rows of another length"
-        _fail(path, f"{what} must be a {rows}×{cols} matrix, got {got}")
-    out = np.empty(shape)
-    for i, row in enumerate(v):
-        for j, x in enumerate(row):
-            out[i, j] = _float(x, f"{path}[{i}][{j}]")
-    return out
+_fail, _kind, _object, _join = _v.fail, _v.kind, _v.obj, _v.join
+_int, _float, _float_or_nan, _str = _v.integer, _v.number, _v.number_or_nan, _v.text
+_list, _vector, _matrix = _v.array, _v.vector, _v.matrix
 
 
 def _read_dataset(v) -> Dataset:
@@ -369,22 +272,22 @@ def _read_dataset(v) -> Dataset:
     for i, pt in enumerate(raw):
         if not isinstance(pt, list) or len(pt) != 2:
             _fail(f"{p}.points[{i}]", f"must be a pair [x1, x2], got {_kind(pt)}")
-        points[i, 0] = _float(pt[0], f"{p}.points[{i}][0]")
-        points[i, 1] = _float(pt[1], f"{p}.points[{i}][1]")
+        points[i, 0] = _v.coord(pt[0], f"{p}.points[{i}][0]")
+        points[i, 1] = _v.coord(pt[1], f"{p}.points[{i}][1]")
     ys = _list(d["y"], f"{p}.y", MAX_POINTS, n)
     if task == "classification":
         y = np.array(
             [_int(x, f"{p}.y[{i}]", 0, n_classes - 1) for i, x in enumerate(ys)], dtype=np.int64
         )
     else:
-        y = np.array([_float(x, f"{p}.y[{i}]") for i, x in enumerate(ys)], dtype=np.float64)
+        y = np.array([_v.coord(x, f"{p}.y[{i}]") for i, x in enumerate(ys)], dtype=np.float64)
         if input_dim == 1:
             for i in range(n):
                 if y[i] != points[i, 1]:
                     _fail(
                         f"{p}.y[{i}]",
-                        f"a 1-D curve's target is the point's height {points[i, 1]!r}, "
-                        f"got {y[i]!r}",
+                        f"a 1-D curve's target is the point's height {excerpt(points[i, 1])}, "
+                        f"got {excerpt(y[i])}",
                     )
     tests = _list(d["is_test"], f"{p}.is_test", MAX_POINTS, n)
     for i, t in enumerate(tests):
@@ -442,7 +345,10 @@ def _read_hyper(v) -> HyperParameters:
         _fail(f"{p}.lam", f"weight decay must be in [0, 1000], got {lam}")
     opt = _str(d["optimizer"], f"{p}.optimizer", choices=OPTIMIZERS)
     batching = _str(d["batching"], f"{p}.batching", choices=BATCHINGS)
-    return HyperParameters(alpha, batch, lam, opt, batching)
+    try:
+        return HyperParameters(alpha, batch, lam, opt, batching)
+    except ValueError as e:
+        _fail(p, str(e)[:200])
 
 
 def _read_layers(v, path: str, widths: tuple[int, ...]) -> tuple[list, list]:
@@ -462,43 +368,36 @@ def _read_rng(v, path: str) -> dict:
     d = _object(v, path, ("bit_generator", "state", "has_uint32", "uinteger"))
     _str(d["bit_generator"], f"{path}.bit_generator", choices=("PCG64",))
     s = _object(d["state"], f"{path}.state", ("state", "inc"))
+    inc = _int(s["inc"], f"{path}.state.inc", 0, 2**128 - 1)
+    if inc % 2 == 0:
+        # NumPy always makes the increment odd; with an even one the generator can get
+        # stuck on one value and drawing a batch without replacement never ends
+        _fail(f"{path}.state.inc", "must be an odd number (not a state NumPy can produce)")
     state = {
         "bit_generator": "PCG64",
         "state": {
             "state": _int(s["state"], f"{path}.state.state", 0, 2**128 - 1),
-            "inc": _int(s["inc"], f"{path}.state.inc", 0, 2**128 - 1),
+            "inc": inc,
         },
         "has_uint32": _int(d["has_uint32"], f"{path}.has_uint32", 0, 1),
         "uinteger": _int(d["uinteger"], f"{path}.uinteger", 0, 2**32 - 1),
     }
     try:
         np.random.PCG64().state = state
-    except (ValueError, TypeError) as e:
-        _fail(path, f"not a valid PCG64 state ({e})")
+    except (ValueError, TypeError, OverflowError) as e:
+        _fail(path, f"not a valid PCG64 state ({str(e)[:100]})")
     return state
 
 
-def _read_last(v, path: str, depth: int) -> dict:
-    if v is None:
-        return {}
-    keys = ("step", *METRIC_KEYS, *LAYER_METRIC_KEYS)
-    d = _object(v, path, keys)
-    last: dict = {"step": _int(d["step"], f"{path}.step", 0, MAX_STEP)}
-    for k in METRIC_KEYS:
-        last[k] = _float_or_nan(d[k], f"{path}.{k}")
-    for k in LAYER_METRIC_KEYS:
-        raw = _list(d[k], f"{path}.{k}", depth, depth)
-        last[k] = np.array([_float_or_nan(x, f"{path}.{k}[{i}]") for i, x in enumerate(raw)])
-    return last
-
-
-def _read_state(v, widths: tuple[int, ...], optimizer: str, n_train: int) -> Checkpoint:
+def _read_state(
+    v, widths: tuple[int, ...], optimizer: str, n_train: int, task: str
+) -> tuple[Checkpoint, dict | None]:
     p = "state"
     d = _object(
         v,
         p,
         ("step", "samples_seen", "W", "b", "optimizer", "rng", "order", "order_pos"),
-        ("diverged", "last"),
+        ("diverged", "last", "history"),
     )
     step = _int(d["step"], f"{p}.step", 0, MAX_STEP)
     seen = _int(d["samples_seen"], f"{p}.samples_seen", 0, MAX_STEP)
@@ -524,18 +423,12 @@ def _read_state(v, widths: tuple[int, ...], optimizer: str, n_train: int) -> Che
     pos = _int(d["order_pos"], f"{p}.order_pos", 0, order.size)
     diverged = d.get("diverged")
     if diverged is not None:
-        diverged = _str(diverged, f"{p}.diverged", 1000)
-    last = _read_last(d.get("last"), f"{p}.last", len(widths) - 1)
-    return Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged)
-
-
-def _no_duplicates(pairs: list) -> dict:
-    out: dict = {}
-    for k, v in pairs:
-        if k in out:
-            raise ScenarioError(f"{k}: appears twice in the same object")
-        out[k] = v
-    return out
+        diverged = _str(diverged, f"{p}.diverged", 500)
+    depth = len(widths) - 1
+    last = read_last(d.get("last"), f"{p}.last", depth, step, task)
+    history = read_history(d.get("history"), f"{p}.history", depth, step, task)
+    cp = Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged)
+    return cp, history
 
 
 def scenario_from_dict(d) -> Scenario:
@@ -548,7 +441,10 @@ def scenario_from_dict(d) -> Scenario:
         _fail("version", f"must be a whole number, got {_kind(version)}")
     if version != VERSION:
         newer = " (written by a newer Backprop Lab)" if version > VERSION else ""
-        _fail("version", f"version {version} is not supported{newer}; this app reads {VERSION}")
+        _fail(
+            "version",
+            f"version {excerpt(version)} is not supported{newer}; this app reads {VERSION}",
+        )
     _object(
         d,
         "",
@@ -561,44 +457,28 @@ def scenario_from_dict(d) -> Scenario:
     ds = _read_dataset(d["dataset"])
     spec = _read_network(d["network"], ds.input_dim)
     hyper = _read_hyper(d["hyper"])
-    state = None
+    state, history = None, None
     if d.get("state") is not None:
         head = head_for(ds.task, ds.n_classes)
         widths = (len(spec.features), *spec.hidden, head.output_size(ds.n_classes))
-        state = _read_state(d["state"], widths, hyper.optimizer, len(ds.train))
-    return Scenario(ds, spec, hyper, seed, title, description, state)
+        state, history = _read_state(d["state"], widths, hyper.optimizer, len(ds.train), ds.task)
+    return Scenario(ds, spec, hyper, seed, title, description, state, history)
 
 
 def from_json(text: str) -> Scenario:
-    if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError(f"file too large: {len(text)} characters (at most {MAX_FILE_BYTES})")
-    try:
-        d = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=float)
-    except json.JSONDecodeError as e:
-        stripped = text.rstrip()
-        cut = e.pos >= len(stripped) or not stripped.endswith("}")
-        hint = " (the file looks truncated)" if cut else ""
-        raise ScenarioError(
-            f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}{hint}"
-        ) from None
-    except RecursionError:
-        raise ScenarioError("not a scenario: the JSON is nested too deeply") from None
-    except ScenarioError:
-        raise
-    except ValueError as e:  # e.g. an integer with too many digits
-        raise ScenarioError(f"not valid JSON: {e}") from None
-    return scenario_from_dict(d)
+    """A lesson from its JSON text (``LoadError`` names what is wrong)."""
+    return scenario_from_dict(parse_object(text, "lesson"))
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
-    """Read and validate a scenario file (OSError if it cannot be read at all)."""
-    size = os.path.getsize(path)
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(f"file too large: {size} bytes (at most {MAX_FILE_BYTES})")
-    with open(path, "rb") as f:
-        data = f.read(MAX_FILE_BYTES + 1)
+    """Read and validate a lesson file: ``LoadError`` says what is wrong (``OSError`` if
+    it cannot be read at all). Size and the first character are checked before parsing."""
+    data = read_capped(path, "lesson")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("not a lesson: the file is UTF-16 text; lessons are saved as UTF-8")
+    check_start(data[:4096].decode("utf-8", errors="replace"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ScenarioError(f"not a text file: byte {e.start} is not UTF-8") from None
+        raise LoadError(f"not a text file: byte {e.start} is not UTF-8") from None
     return from_json(text)

@@ -1,6 +1,11 @@
 """A training session: data, parameters, hyper-parameters, seed and histories.
 
-``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes);
+``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). A step
+is: the batch (``next_batch``), forward, likelihood, backward, then ``complete_step``
+(update and record). The phase walk (engine/phases.py) does exactly that, layer by
+layer. ``train_step`` and ``step`` run the same operations in the same order fused into
+buffers allocated once (``network.FusedStep``, with the flat optimizer update), so both
+leave the session bit-for-bit in the same state; the tests hold them to it.
 ``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
 plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
 """
@@ -8,7 +13,9 @@ plain Python and NumPy: the GUI runs it in a worker thread, tests run it directl
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,9 +28,10 @@ from .features import (
     validate_features,
 )
 from .heads import head_for
-from .history import DecimatingHistory
+from .history import HistoryArrays, MetricHistory, StepMetrics
 from .network import (
     Architecture,
+    BackwardPass,
     FusedStep,
     Network,
     Parameters,
@@ -102,7 +110,10 @@ class HyperParameters:
 
 @dataclass
 class Checkpoint:
-    """Everything that changes when a step runs: restoring it replays the same numbers."""
+    """Everything that changes when a step runs: restoring it replays the same numbers.
+
+    ``last`` is the metrics at ``step`` (a ``StepMetrics``, or a mapping of the same names
+    read from a lesson file; empty if the file had none)."""
 
     step: int
     samples_seen: int
@@ -111,7 +122,7 @@ class Checkpoint:
     rng: dict
     order: np.ndarray
     order_pos: int
-    last: dict
+    last: Mapping
     diverged: str | None
 
     @property
@@ -134,10 +145,27 @@ class Snapshot:
     hyper: HyperParameters
     arch: Architecture
     params: Parameters
-    history: dict[str, np.ndarray]
-    last: dict[str, float | np.ndarray]
+    history: HistoryArrays
+    last: StepMetrics
     diverged: str | None
     init_schemes: tuple[str, ...] = field(default=())
+
+
+class Batch(NamedTuple):
+    """One batch: ``indices`` into the training points, ``x = h^(0)`` (M_0 × B) and y."""
+
+    indices: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass(frozen=True)
+class BatchState:
+    """What drawing a batch changes: the batch RNG and the epoch order."""
+
+    rng: dict
+    order: np.ndarray
+    order_pos: int
 
 
 class TrainingSession:
@@ -190,19 +218,18 @@ class TrainingSession:
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
         self._prepare_data()
-        L = self.arch.depth
-        cols = ["batch_loss", "train_loss", "test_loss", "train_acc", "test_acc"]
-        for layer in range(1, L + 1):
-            cols += [f"delta{layer}", f"grad{layer}", f"weight{layer}"]
-        self.history = DecimatingHistory(cols, self.history_capacity, self._history_stride())
-        self.last: dict = {}
+        self.history = self._new_history()
+        self.last: StepMetrics | None = None
         self._last_bp = None
         self._last_batch_loss = math.nan
         self._initial_loss = math.nan
         self._record(None, math.nan)
-        self._initial_loss = self.last["train_loss"]
+        self._initial_loss = self.last.train_loss
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
+
+    def _new_history(self) -> MetricHistory:
+        return MetricHistory(self.arch.depth, self.history_capacity, self._history_stride())
 
     def _history_stride(self) -> int:
         """Rows of the history need the loss over the evaluation sample: a forward pass over
@@ -299,29 +326,74 @@ class TrainingSession:
     def batch(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self._X_train[:, idx], self._y_train[idx]
 
+    @property
+    def train_x(self) -> np.ndarray:
+        """h^(0) of every training point (M_0 × N_train), read-only."""
+        v = self._X_train.view()
+        v.flags.writeable = False
+        return v
+
+    def batch_state(self) -> BatchState:
+        """The batch RNG and the epoch order, as ``draw_batch`` leaves them."""
+        return BatchState(self._rng.bit_generator.state, self._order.copy(), self._order_pos)
+
+    def set_batch_state(self, state: BatchState) -> None:
+        self._rng.bit_generator.state = state.rng
+        self._order = state.order.copy()
+        self._order_pos = state.order_pos
+
+    # --- one step: batch → forward → likelihood → backward → update → record -----------
+    def next_batch(self, indices: np.ndarray | None = None) -> Batch:
+        """The step's batch: drawn (advancing the RNG) unless ``indices`` fixes it."""
+        idx = self.draw_batch() if indices is None else np.asarray(indices, dtype=np.int64)
+        x, y = self.batch(idx)
+        return Batch(idx, x, y)
+
+    def train_step(self, indices: np.ndarray | None = None) -> bool:
+        """One SGD step (Algorithm 3); False if it diverged. The fused step: the same
+        numbers as ``next_batch`` → ``Network.forward``/``backward`` → ``complete_step``
+        (the phase walk's way), to the last bit."""
+        idx = None if indices is None else np.asarray(indices, dtype=np.int64)
+        return self._run_fused(1, idx)[1]
+
+    def complete_step(self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass) -> bool:
+        """The end of every step, fused or walked: θ ← θ + α ∇J with the optimizer, then
+        the step is counted and recorded (history, timeline, divergence). False if the
+        step diverged."""
+        self.optimizer.step(self._param_list, bp.gradient_arrays(), self.hyper.alpha)
+        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1])
+
     def step(self, n: int = 1) -> int:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
         Returns the number of steps run."""
-        params, opt = self.params, self.optimizer
-        plist, lam = self._param_list, self.hyper.lam
+        done, _ = self._run_fused(n)
+        return done
+
+    def _run_fused(self, n: int, indices: np.ndarray | None = None) -> tuple[int, bool]:
+        """n fused steps (``FusedStep``: the maths of ``Network.forward``/``backward`` to the
+        last bit, in buffers allocated once, with the flat optimizer update); the batches
+        are drawn, or ``indices`` for a single step. Returns (steps run, not diverged)."""
+        params, opt, lam, alpha = self.params, self.optimizer, self.hyper.lam, self.hyper.alpha
         X, Y = self._X_train, self._y_train
-        B = self.effective_batch_size
+        B = self.effective_batch_size if indices is None else len(indices)
         fused = self._fused
         if fused is None or fused.batch_size != B or fused.y.dtype != Y.dtype:
             fused = self._fused = FusedStep(self.net, B, Y.dtype)
         flat = params.flat if params.is_packed() else None
-        done = 0
+        done, ok = 0, True
         with np.errstate(all="ignore"):
             for _ in range(n):
-                loss = fused.run(params, X, Y, self.draw_batch(), lam)
+                idx = self.draw_batch() if indices is None else indices
+                loss = fused.run(params, X, Y, idx, lam)
                 if flat is not None:
-                    opt.step_flat(flat, fused.grad, self.hyper.alpha)
+                    opt.step_flat(flat, fused.grad, alpha)
                 else:
-                    opt.step(plist, fused.bp.gradient_arrays(), self.hyper.alpha)
+                    opt.step(self._param_list, fused.bp.gradient_arrays(), alpha)
                 done += 1
-                if not self._finish_step(loss, fused.bp, B):
+                ok = self._finish_step(loss, fused.bp, B)
+                if not ok:
                     break
-        return done
+        return done, ok
 
     def _finish_step(self, batch_loss: float, bp, batch_size: int) -> bool:
         self.step_count += 1
@@ -339,7 +411,7 @@ class TrainingSession:
             self.timeline.record(self)
         if self.history.wants(self.step_count):
             self._record(bp, batch_loss)
-            if not all(math.isfinite(v) for v in self.last["weight_norms"]):
+            if not all(math.isfinite(v) for v in self.last.weight_norms):
                 self.diverged = (
                     f"training diverged at step {self.step_count}: the weights are no longer "
                     "finite. Lower the learning rate α, then reset or rewind."
@@ -398,29 +470,26 @@ class TrainingSession:
             else:
                 dm = [float(np.abs(d).mean()) for d in bp.delta]
                 gn = [float(np.linalg.norm(g)) for g in bp.dW]
-        if bp is None and not store and self.last:
+        if bp is None and not store and self.last is not None:
             # between history rows with no backward pass at hand (after a restore): keep
             # the per-layer signals of the latest row rather than showing none
-            dm, gn = self.last["delta_mean_abs"], self.last["grad_norms"]
-        self.last = {
-            "step": self.step_count,
-            "batch_loss": batch_loss,
-            "train_loss": train_loss,
-            "test_loss": test_loss,
-            "train_acc": train_acc,
-            "test_acc": test_acc,
-            "delta_mean_abs": np.array(dm),
-            "grad_norms": np.array(gn),
-            "weight_norms": np.array(wn),
-        }
+            dm, gn = self.last.delta_mean_abs, self.last.grad_norms
+        self.last = StepMetrics(
+            step=self.step_count,
+            batch_loss=batch_loss,
+            train_loss=train_loss,
+            test_loss=test_loss,
+            train_acc=train_acc,
+            test_acc=test_acc,
+            delta_mean_abs=np.array(dm),
+            grad_norms=np.array(gn),
+            weight_norms=np.array(wn),
+        )
         if not store:
             return
-        row = [batch_loss, train_loss, test_loss, train_acc, test_acc]
-        for layer in range(L):
-            row += [dm[layer], gn[layer], wn[layer]]
         if force and not self.history.wants(self.step_count):
             return
-        self.history.record(self.step_count, np.array(row))
+        self.history.record_metrics(self.last)
 
     @property
     def epoch(self) -> float:
@@ -436,7 +505,7 @@ class TrainingSession:
             rng=self._rng.bit_generator.state,
             order=self._order.copy(),
             order_pos=self._order_pos,
-            last=dict(self.last),
+            last=self.last,  # immutable: shared, not copied
             diverged=self.diverged,
         )
 
@@ -453,8 +522,9 @@ class TrainingSession:
         self._order_pos = cp.order_pos
         self.step_count = cp.step
         self.samples_seen = cp.samples_seen
-        self.last = dict(cp.last)
-        self._last_bp, self._last_batch_loss = None, self.last.get("batch_loss", math.nan)
+        self.last = self._metrics(cp.last)
+        self._last_bp = None
+        self._last_batch_loss = self.last.batch_loss if self.last is not None else math.nan
         self.diverged = cp.diverged
         self.history.rewind_to(cp.step)
 
@@ -462,22 +532,25 @@ class TrainingSession:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
         timeline start afresh at that step."""
         self.restore(cp)
-        self.history = DecimatingHistory(
-            self.history.columns, self.history_capacity, self._history_stride()
-        )
+        self.history = self._new_history()
+        kept = self.last
+        self._record(None, kept.batch_loss if kept is not None else math.nan)
+        if kept is not None:  # the file's metrics (δ included) describe this state better
+            self.last = kept
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
-        kept = self.last
-        self._record(None, kept.get("batch_loss", math.nan) if kept else math.nan)
-        if kept:  # the file's metrics (δ included) describe this state better
-            self.last = kept
+
+    def _metrics(self, last: Mapping) -> StepMetrics | None:
+        if isinstance(last, StepMetrics):
+            return last
+        return StepMetrics.from_mapping(last, self.arch.depth) if last else None
 
     # --- what the views draw ------------------------------------------------------------
     def snapshot(self, refresh: bool = True) -> Snapshot:
         """With ``refresh`` the metrics describe this very step (an evaluation of the sample);
         without, those of the latest history row (a running engine's frames: no evaluation
-        per frame, and ``last["step"]`` says which step they describe)."""
-        if refresh and self.last.get("step") != self.step_count:
+        per frame, and ``last.step`` says which step they describe)."""
+        if self.last is None or (refresh and self.last.step != self.step_count):
             self.refresh_last()
         return Snapshot(
             step=self.step_count,
@@ -487,8 +560,8 @@ class TrainingSession:
             hyper=self.hyper,
             arch=self.arch,
             params=self.params.read_only(),
-            history=self.history.as_dict(),
-            last={k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in self.last.items()},
+            history=self.history.arrays(),
+            last=self.last.copy(),
             diverged=self.diverged,
             init_schemes=self.init_schemes,
         )

@@ -12,6 +12,7 @@ only when a step is taken from the restored point.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -74,3 +75,22 @@ class Timeline:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+@dataclass(frozen=True)
+class TimelineSummary:
+    """What a view needs about ``session.timeline``, as plain values (a copy)."""
+
+    steps: tuple[int, ...]
+    current: int  # the session's step
+    nbytes: int
+    budget_bytes: int
+    capacity: int
+    stride: int
+
+    @classmethod
+    def of(cls, session: TrainingSession) -> TimelineSummary:
+        t = session.timeline
+        return cls(
+            tuple(t.steps), session.step_count, t.nbytes, t.budget_bytes, t.capacity, t.stride
+        )

@@ -13,14 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .features import feature_matrix
-from .phases import sup
+from .notation import sub, sup
 from .session import TrainingSession
-
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def sub(i: int) -> str:
-    return str(i).translate(_SUB)
 
 
 @dataclass(frozen=True)
@@ -112,7 +106,7 @@ def unit_health(session: TrainingSession, limit: float = 0.02, share: float = 0.
     within ``limit`` of 0 or 1, a tanh unit when |h| > 1 − 2·limit; a unit is flagged
     when that holds on at least ``share`` of the points.
     """
-    X = session._X_train
+    X = session.train_x
     out = []
     if X.shape[1] == 0:
         return out

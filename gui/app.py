@@ -1,14 +1,42 @@
-"""``backprop-lab`` / ``python -m backprop_lab.gui``: open the main window on a preset."""
+"""``backprop-lab`` / ``python -m backprop_lab.gui``: open the main window, or render frames.
+
+``backprop-lab [options]`` opens the window; ``backprop-lab render LESSON ...`` writes
+pictures of a training run without one (gui/render.py). Every argument is checked before
+anything is built: a bad one exits with status 2 and a one-line message naming it, and no
+window opens. A ``--screenshot`` or a render that cannot write exits with status 1.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+from pathlib import Path
 
 from backprop_lab.engine.datasets import PRESETS
 from backprop_lab.resources import list_lessons
 
+from backprop_lab import __version__
+
 GIL_SWITCH_INTERVAL = 0.001  # seconds
+FONT_SCALE_RANGE = (0.6, 3.0)  # what the window can show (MainWindow.set_font_scale)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+MAX_FRAMES = 10_000
+EXIT_USAGE, EXIT_FAILED = 2, 1
+
+
+class UsageError(ValueError):
+    """An argument that cannot work; the message names it."""
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def configure_process() -> None:
@@ -21,65 +49,261 @@ def configure_process() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+# --- argument checks (no Qt) -----------------------------------------------------------------
+def check_size(text: str, flag: str = "--size") -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"{flag} must look like 1280x800, got {text!r}") from None
+    if not (16 <= w <= 8192 and 16 <= h <= 8192):
+        raise UsageError(f"{flag} must be 16..8192 pixels each way, got {w}x{h}")
+    return w, h
+
+
+def check_font_scale(v: float) -> float:
+    lo, hi = FONT_SCALE_RANGE
+    if not (math.isfinite(v) and lo <= v <= hi):
+        raise UsageError(f"--font-scale must be between {lo} and {hi}, got {v:g}")
+    return v
+
+
+def load_lesson_arg(value: str):
+    """A built-in lesson name or a lesson file, loaded and validated (a Scenario)."""
+    from backprop_lab.engine.scenario import load_scenario
+    from backprop_lab.resources import load_lesson
+
+    if not os.path.exists(value) and value in list_lessons():
+        return load_lesson(value)
+    if not os.path.exists(value):
+        raise UsageError(
+            f"lesson {value!r} is neither a file nor a built-in lesson "
+            f"({', '.join(list_lessons())})"
+        )
+    try:
+        return load_scenario(value)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot open lesson {value}: {exc}") from None
+
+
+def check_output_file(path: str, flag: str) -> None:
+    p = Path(path)
+    if p.suffix.lower() not in IMAGE_SUFFIXES:
+        raise UsageError(f"{flag} must end in {', '.join(IMAGE_SUFFIXES)}, got {path!r}")
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{flag}: the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag}: the folder {str(folder)!r} is not writable")
+    if p.is_dir():
+        raise UsageError(f"{flag}: {path!r} is a folder, not a file name")
+
+
+def check_output_dir(path: str) -> Path:
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"--out: {path!r} exists and is not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out: cannot create the folder {path!r} ({exc.strerror})") from None
+    if not os.access(p, os.W_OK):
+        raise UsageError(f"--out: the folder {path!r} is not writable")
+    return p
+
+
+# --- the window ------------------------------------------------------------------------------
+def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="backprop-lab",
         description="Draw 2-D data, design the layers, train, and watch backprop.",
+        epilog="backprop-lab render --help: write pictures of a training run, no window.",
+        formatter_class=_Help,
     )
+    p.add_argument("--version", action="version", version=f"backprop-lab {__version__}")
     p.add_argument("--preset", default="xor", choices=sorted(PRESETS), help="built-in data set")
     p.add_argument(
         "--lesson",
         metavar="FILE|NAME",
         help=f"open a lesson file, or a built-in lesson: {', '.join(list_lessons())}",
     )
-    p.add_argument("--font-scale", type=float, default=1.0, help="scale all fonts (e.g. 1.5)")
-    p.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
+    p.add_argument(
+        "--font-scale", type=float, help="scale all fonts, 0.6–3 (default: the last used, or 1)"
+    )
+    p.add_argument("--size", help="window size WxH (default: the last used, or 1280x800)")
     p.add_argument(
         "--screenshot",
         metavar="PATH",
-        help="start training, wait about 2 s, save a picture of the window and exit",
+        help="start training, wait --wait seconds, save a picture of the window (PNG, JPEG "
+        "or BMP) and exit; `render` takes pictures at given steps instead",
     )
     p.add_argument("--wait", type=float, default=2.0, help="seconds before --screenshot")
-    return p.parse_args(argv)
+    return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    try:
-        w, h = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        print(f"--size must look like 1280x800, got {args.size!r}", file=sys.stderr)
-        return 2
+def check_app_args(args: argparse.Namespace):
+    """Everything the window needs, checked: (width, height, scenario or None)."""
+    size = check_size(args.size) if args.size else None
+    if args.font_scale is not None:
+        check_font_scale(args.font_scale)
+    if not (math.isfinite(args.wait) and 0 <= args.wait <= 3600):
+        raise UsageError(f"--wait must be 0..3600 seconds, got {args.wait:g}")
+    if args.screenshot:
+        check_output_file(args.screenshot, "--screenshot")
+    scenario = load_lesson_arg(args.lesson) if args.lesson else None
+    return size, scenario
 
+
+def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) -> int:
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
+    from . import export, help, settings
+    from .main_window import DEFAULT_SIZE, MainWindow
 
     configure_process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Lab")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(help.window_icon())
+    app.setDesktopFileName("backprop-lab")  # Wayland matches the window to its .desktop
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
-    window = MainWindow(preset=args.preset, font_scale=args.font_scale)
-    window.resize(w, h)
-    if args.lesson:
-        window.open_lesson(args.lesson)
+    window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
+    window.resize(*DEFAULT_SIZE)
+    # window parts that live in their own modules (the main window stays as it is)
+    help.install(window)
+    export.install(window)
+    settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
+    if size is not None:
+        window.resize(*size)
+    if args.lesson and not window.open_lesson(args.lesson):
+        # checked above, so only a file changed since: say so rather than show a banner
+        print(f"backprop-lab: cannot open lesson {args.lesson}", file=sys.stderr)
+        window.shutdown()
+        return EXIT_FAILED
     window.show()
+    got = (window.width(), window.height())
+    if size is not None and got != size:
+        print(
+            f"backprop-lab: the window needs at least {got[0]}x{got[1]} for its controls; "
+            f"asked for {size[0]}x{size[1]}",
+            file=sys.stderr,
+        )
 
+    outcome = {"code": 0}
     if args.screenshot:
         path = args.screenshot
 
         def shoot() -> None:
-            window.grab().save(path)
-            print(f"saved {path}")
+            if window.grab().save(path):
+                print(f"saved {path}")
+            else:
+                print(f"backprop-lab: could not write {path}", file=sys.stderr)
+                outcome["code"] = EXIT_FAILED
             window.close()
 
         QTimer.singleShot(300, window.play)
         QTimer.singleShot(int(300 + args.wait * 1000), shoot)
     code = app.exec()
     window.shutdown()
-    return int(code)
+    return int(code) or outcome["code"]
+
+
+# --- render ----------------------------------------------------------------------------------
+def render_parser() -> argparse.ArgumentParser:
+    from .render import VIEWS
+
+    p = argparse.ArgumentParser(
+        prog="backprop-lab render",
+        description="Train a lesson headlessly and write numbered PNG frames of one view: "
+        "frame-0000.png at step 0, then one every K steps, and one at step N.",
+        formatter_class=_Help,
+    )
+    p.add_argument("lesson", metavar="LESSON", help="a lesson file or a built-in lesson name")
+    p.add_argument("--steps", type=int, default=100, metavar="N", help="steps to train")
+    p.add_argument("--every", type=int, default=10, metavar="K", help="a frame every K steps")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the frames")
+    p.add_argument("--what", default="canvas", choices=VIEWS, help="the view to draw")
+    p.add_argument("--size", default="800x600", help="frame size WxH in logical pixels")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="device pixel ratio: the PNGs are size × scale"
+    )
+    p.add_argument("--font-scale", type=float, default=1.0, help="scale all fonts, 0.6–3")
+    p.add_argument("--seed", type=int, help="replace the lesson's seed (fresh parameters)")
+    p.add_argument("--gif", action="store_true", help="also write DIR/animation.gif (needs Pillow)")
+    p.add_argument("--ms", type=int, default=80, help="milliseconds per GIF frame")
+    return p
+
+
+def check_render_args(args: argparse.Namespace):
+    from .render import frame_steps
+
+    if args.steps < 0:
+        raise UsageError(f"--steps must be ≥ 0, got {args.steps}")
+    if args.every < 1:
+        raise UsageError(f"--every must be ≥ 1, got {args.every}")
+    n = len(frame_steps(args.steps, args.every))
+    if n > MAX_FRAMES:
+        raise UsageError(f"{n:,} frames requested (at most {MAX_FRAMES:,}): raise --every")
+    size = check_size(args.size)
+    if not (math.isfinite(args.scale) and 0.25 <= args.scale <= 8):
+        raise UsageError(f"--scale must be 0.25..8, got {args.scale:g}")
+    check_font_scale(args.font_scale)
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed must be 0..2^63−1, got {args.seed}")
+    if not 10 <= args.ms <= 10_000:
+        raise UsageError(f"--ms must be 10..10000, got {args.ms}")
+    if args.gif:
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--gif needs Pillow: pip install 'backprop-lab[anim]' (or pip install Pillow)"
+            ) from None
+    scenario = load_lesson_arg(args.lesson)
+    out = check_output_dir(args.out)
+    return size, scenario, out
+
+
+def run_render(args: argparse.Namespace, size: tuple[int, int], scenario, out: Path) -> int:
+    from backprop_lab.engine.scenario import session_from_scenario
+
+    from . import render
+
+    session = session_from_scenario(scenario)
+    if args.seed is not None:
+        session.set_seed(args.seed)
+    try:
+        frames = render.render_run(
+            session, out, args.steps, args.every, args.what, size, args.scale, args.font_scale
+        )
+    except (OSError, render.RenderError) as exc:
+        print(f"backprop-lab render: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {len(frames)} frames to {out}")
+    if args.gif:
+        gif = render.write_gif(frames, out / "animation.gif", args.ms)
+        print(f"wrote {gif} ({gif.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["render"]:
+        parser = render_parser()
+        args = parser.parse_args(argv[1:])
+        try:
+            size, scenario, out = check_render_args(args)
+        except UsageError as exc:
+            parser.exit(EXIT_USAGE, f"backprop-lab render: error: {exc}\n")
+        return run_render(args, size, scenario, out)
+    parser = app_parser()
+    args = parser.parse_args(argv)
+    try:
+        size, scenario = check_app_args(args)
+    except UsageError as exc:
+        parser.exit(EXIT_USAGE, f"backprop-lab: error: {exc}\n")
+    return run_app(args, size, scenario)
 
 
 if __name__ == "__main__":

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from backprop_lab.engine.data import MAX_CLASSES, Dataset, empty_dataset
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from backprop_lab.engine.data import MAX_CLASSES, MAX_POINTS, Dataset, empty_dataset
+from backprop_lab.engine.notation import DOMAIN
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors
 from .edits import EditHistory
 
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 TOOLS = ("draw", "erase", "pick", "pan")
 DRAWING_TOOLS = ("draw", "erase")
 POINT_OUTLINE = "#1A1A1A"
@@ -65,6 +65,7 @@ class DataCanvas(pg.PlotWidget):
     datasetEdited = Signal(object)  # the new Dataset after a user edit, undo or redo
     pointPicked = Signal(int)  # index of the point picked with the 'pick' tool
     classChanged = Signal(int)  # the class new points get
+    limitReached = Signal(str)  # a point was not added: the message says why
 
     def __init__(self, parent: QWidget | None = None, dataset: Dataset | None = None):
         vb = _CanvasViewBox()
@@ -208,10 +209,6 @@ class DataCanvas(pg.PlotWidget):
             raise ValueError("the regression value must be a finite number")
         self._regression_value = v
 
-    @property
-    def regression_value(self) -> float:
-        return self._regression_value
-
     def set_regression_levels(self, levels: tuple[float, float] | None) -> None:
         """Fixed (vmin, vmax) for colouring 2-D regression points (match the image's);
         ``None``: the range of the targets."""
@@ -289,6 +286,11 @@ class DataCanvas(pg.PlotWidget):
         if not self._inside(x, y):
             return False
         ds = self.dataset
+        if len(ds) >= MAX_POINTS:  # Dataset would raise inside the click handler
+            self.limitReached.emit(
+                f"The canvas holds {MAX_POINTS:,} points, the most it can: remove some to add more."
+            )
+            return False
         test = self._new_points_are_test
         if ds.task == "classification":
             k = self._current_class
@@ -468,8 +470,3 @@ class DataCanvas(pg.PlotWidget):
         self._highlight_item.setData(
             pos=np.array([[x, y]]), size=self._point_size * 2.2, brush=None
         )
-
-    # --- geometry helpers (tests, tools) ------------------------------------------------
-    def view_to_widget(self, x: float, y: float) -> QPointF:
-        """Data coordinates → viewport pixel coordinates."""
-        return QPointF(self.mapFromScene(self.vb.mapViewToScene(QPointF(x, y))))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from backprop_lab.engine.features import FEATURE_LABELS
+from backprop_lab.engine.notation import DOMAIN, sub, sup
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -40,17 +41,6 @@ OPAQUE_ABOVE = 600  # edges: translucent pens only for small networks (blending 
 DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
 HEALTH_HEX = "#C00000"
 HIGHLIGHT = QColor(255, 214, 102, 90)
-
-_SUP = str.maketrans("0123456789()-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def sup(layer: int) -> str:
-    return f"({layer})".translate(_SUP)
-
-
-def sub(i: int) -> str:
-    return str(i).translate(_SUB)
 
 
 @dataclass(frozen=True)
@@ -171,7 +161,7 @@ class NetworkDiagram(QWidget):
         self.saturated: dict[int, np.ndarray] = {}
         self.hover: tuple[int, int] | None = None
         self.marker: tuple[float, float] | None = None  # the traced point, in data units
-        self.extent = (-6.0, 6.0, -6.0, 6.0)
+        self.extent = DOMAIN
         self.selected: tuple[int, int] | None = None  # (layer, unit 0-based)
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None

@@ -1,14 +1,14 @@
-"""The backprop inspector (issue #4): one SGD step, phase by phase, over the live session.
+"""The backprop inspector: one SGD step, phase by phase, over the live session.
 
 The session lives in the engine thread, so everything that touches it runs there through
 ``EngineController.call_in_engine``; the panel only sends requests and draws the plain
-values that come back:
+values that come back. The model is engine/walk.py (no Qt, tested without a window):
 
-* ``WalkDriver`` (no Qt) owns the ``PhaseWalk`` in the engine thread. Next / Previous /
-  Finish are queued calls on it, so fast clicks simply run in order. Between phases the
-  session is parked at the start of the step (the batch draw undone), so training,
-  stepping or a rewind started half-way through a walk goes on with exactly the numbers
-  it would have had; the walk is then dropped and the next press starts a new step.
+* ``WalkDriver`` owns the ``PhaseWalk`` in the engine thread. Next / Previous / Finish
+  are queued calls on it, so fast clicks simply run in order. Between phases the session
+  is parked at the start of the step (the batch draw undone), so training, stepping or a
+  rewind started half-way through a walk goes on with exactly the numbers it would have
+  had; the walk is then dropped and the next press starts a new step.
 * Each call makes the worker publish a new frame, so the main window always shows the
   session as the walk left it (after the update, or after undoing it).
 * After each new frame the panel asks once for a ``Summary`` (timeline, unit health, the
@@ -19,16 +19,22 @@ Starting a walk pauses training.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
-from backprop_lab.engine.gradcheck import ArrayCheck, gradient_check
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
-from backprop_lab.engine.phases import ALGORITHM, Phase, PhaseWalk
-from backprop_lab.engine.trace import LayerHealth, PointTrace, trace_point, unit_health
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from backprop_lab.engine.notation import sup
+from backprop_lab.engine.phases import ALGORITHM
+from backprop_lab.engine.walk import (
+    Failure,
+    GradCheckResult,
+    Request,
+    Summary,
+    WalkDriver,
+    WalkState,
+    check_gradients,
+    summarize,
+)
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,8 +54,8 @@ from PySide6.QtWidgets import (
 )
 
 from .arrayview import ArrayPanel
-from .diagram import NetworkDiagram, sup
-from .timeline_view import TimelineSlider, TimelineSummary
+from .diagram import NetworkDiagram
+from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
 THUMB_RESOLUTION = 40
@@ -57,231 +63,6 @@ GRADCHECK_TOL = 1e-6
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
 FINISH_KEYS = ("Alt+End",)
-BATCH_MODES = ("random", "point")
-
-
-# --- the engine-thread side (plain Python) ------------------------------------------------
-@dataclass(frozen=True)
-class WalkState:
-    """Where the walk is, as plain values for the GUI thread."""
-
-    phase: Phase | None
-    position: int  # −1: before the first phase (the session as it was)
-    n_phases: int
-    names: tuple[str, ...]
-    step: int  # the session's step count now
-    start_step: int
-    batch: tuple[int, ...]  # dataset indices of the batch (empty before the batch phase)
-    delta: dict[int, np.ndarray] = field(default_factory=dict)  # layer → mean |δ| per unit
-    note: str = ""
-
-    @property
-    def done(self) -> bool:
-        return self.position == self.n_phases - 1
-
-
-def training_position(dataset, index: int) -> int:
-    """Where dataset point ``index`` sits among the training points (what a batch
-    indexes); ValueError for a test point."""
-    train = np.flatnonzero(~dataset.is_test).tolist()
-    if index not in train:
-        raise ValueError(
-            f"point #{index} is a test point: pick a training point to step on it alone"
-        )
-    return train.index(index)
-
-
-class WalkDriver:
-    """Owns the phase walk. Every method runs in the engine thread with the session."""
-
-    def __init__(self) -> None:
-        self.walk: PhaseWalk | None = None
-        self._phases: dict[int, Phase] = {}
-        self._owner: tuple = ()
-        self._batch: tuple[int, ...] = ()
-        self._after_draw = None  # the session just after the batch draw
-
-    # --- validity ------------------------------------------------------------------------
-    def _matches(self, s) -> bool:
-        w = self.walk
-        if w is None:
-            return False
-        params, dataset, hyper, net = self._owner
-        expected = w.start.step + (1 if w.done else 0)
-        return (
-            s.net is net
-            and s.params is params
-            and s.dataset is dataset
-            and s.hyper == hyper
-            and s.step_count == expected
-        )
-
-    def abandon(self, s) -> None:
-        """Drop the walk; one left half-way is undone first (the batch draw included)."""
-        w = self.walk
-        if w is not None and self._matches(s) and 0 <= w.position and not w.done:
-            s.restore(w.start)
-        self.walk = None
-        self._phases = {}
-        self._batch = ()
-        self._after_draw = None
-
-    def _begin(self, s, point: int | None) -> str:
-        note = ""
-        if self.walk is not None and not self._matches(s):
-            note = "The session changed since the last phase: a new step was started."
-        self.abandon(s)
-        if s.n_train == 0:
-            raise ValueError("there are no training points to step on")
-        indices = None
-        if point is not None:
-            indices = np.array([training_position(s.dataset, point)])
-        self.walk = PhaseWalk(s, indices)
-        self._owner = (s.params, s.dataset, s.hyper, s.net)
-        return note
-
-    def _state(self, s, note: str = "") -> WalkState:
-        w = self.walk
-        if w is None:
-            return WalkState(None, -1, 0, (), s.step_count, s.step_count, (), {}, note)
-        delta = {
-            ph.layer: np.abs(ph.arrays[f"δ{sup(ph.layer)}"]).mean(axis=1)
-            for i, ph in self._phases.items()
-            if ph.kind == "delta" and i <= w.position
-        }
-        return WalkState(
-            w.current,
-            w.position,
-            w.n_phases,
-            tuple(w.phase_names()),
-            s.step_count,
-            w.start.step,
-            self._batch if w.position >= 0 else (),
-            delta,
-            note,
-        )
-
-    def _advance(self, s) -> None:
-        w = self.walk
-        if w.position == w.n_phases - 2 and self._after_draw is not None:
-            s.restore(self._after_draw)  # the update goes on from the drawn batch
-        phase = w.next()
-        self._phases[phase.index] = phase
-        if phase.kind == "batch":
-            self._after_draw = s.checkpoint()
-            train = np.flatnonzero(~s.dataset.is_test)
-            self._batch = tuple(int(i) for i in train[np.asarray(w.batch_indices)])
-        self._park(s)
-
-    def _park(self, s) -> None:
-        """Between phases the session is kept exactly as at the start of the step (the
-        batch draw undone too), so whatever runs meanwhile (play, step, rewind, a new
-        network) finds an untouched session; the draw is put back for the update."""
-        w = self.walk
-        if w is not None and 0 <= w.position and not w.done:
-            s.restore(w.start)
-
-    # --- the operations ------------------------------------------------------------------
-    def next(self, s, point: int | None = None) -> WalkState:
-        note = ""
-        if self.walk is None or self.walk.done or not self._matches(s):
-            note = self._begin(s, point)
-        self._advance(s)
-        return self._state(s, note)
-
-    def previous(self, s) -> WalkState:
-        if self.walk is None or not self._matches(s):
-            self.abandon(s)
-            return self._state(s, "Nothing to go back to: the session changed.")
-        if self.walk.position >= 0:
-            self.walk.previous()
-            self._park(s)
-        return self._state(s)
-
-    def finish(self, s, point: int | None = None) -> WalkState:
-        note = ""
-        if self.walk is None or self.walk.done or not self._matches(s):
-            note = self._begin(s, point)
-        while not self.walk.done:
-            self._advance(s)
-        return self._state(s, note)
-
-    def reset(self, s) -> WalkState:
-        self.abandon(s)
-        return self._state(s)
-
-    def batch_xy(self, s) -> tuple[np.ndarray, np.ndarray] | None:
-        """x, y of the walk's batch, if a valid walk has drawn one."""
-        if self.walk is None or not self._matches(s) or self.walk.position < 0:
-            return None
-        return self.walk.batch_xy
-
-
-@dataclass(frozen=True)
-class Summary:
-    step: int
-    timeline: TimelineSummary
-    health: list[LayerHealth]
-    trace: PointTrace | None
-    trace_error: str = ""
-
-
-def summarize(s, point: int | None) -> Summary:
-    trace, err = None, ""
-    if point is not None:
-        try:
-            trace = trace_point(s, point)
-        except IndexError as exc:
-            err = str(exc)
-    return Summary(s.step_count, TimelineSummary.of(s), unit_health(s), trace, err)
-
-
-@dataclass(frozen=True)
-class GradCheckResult:
-    checks: list[ArrayCheck]
-    batch_size: int
-    source: str  # "the walk's batch", "a random batch", "the picked point"
-
-
-def check_gradients(s, driver: WalkDriver, point: int | None) -> GradCheckResult:
-    """Backprop against finite differences on the walk's batch, else on the picked point
-    or a random batch; the session (θ, the RNG) is left exactly as it was."""
-    xy = driver.batch_xy(s)
-    source = "the walk's batch"
-    if xy is None:
-        cp = s.checkpoint()
-        try:
-            if point is not None:
-                idx = np.array([training_position(s.dataset, point)])
-                source = "the picked point"
-            else:
-                idx = s.draw_batch()
-                source = "a random batch"
-            xy = s.batch(idx)
-        finally:
-            s.restore(cp)
-    x, y = xy
-    with np.errstate(all="ignore"):
-        checks = gradient_check(s.net, s.params, x, y, s.hyper.lam)
-    return GradCheckResult(checks, int(x.shape[1]), source)
-
-
-class _Request:
-    """A call for the engine thread that knows who asked; errors come back as values."""
-
-    def __init__(self, owner: QObject, kind: str, fn):
-        self.owner, self.kind, self.fn = owner, kind, fn
-
-    def __call__(self, session):
-        try:
-            return self.fn(session)
-        except Exception as exc:  # noqa: BLE001 - reported in the panel
-            return _Failure(f"{type(exc).__name__}: {exc}")
-
-
-@dataclass(frozen=True)
-class _Failure:
-    message: str
 
 
 # --- the GUI side --------------------------------------------------------------------------
@@ -517,7 +298,7 @@ class InspectorPanel(QWidget):
 
     # --- requests to the engine thread ---------------------------------------------------
     def _call(self, kind: str, fn) -> None:
-        self.controller.call_in_engine(_Request(self, kind, fn))
+        self.controller.call_in_engine(Request(self, kind, fn))
 
     def _batch_point(self) -> int | None:
         return self.picked if self.batch_combo.currentData() == "point" else None
@@ -563,13 +344,7 @@ class InspectorPanel(QWidget):
         self._rewind_busy = True
         self.controller.set_running(False)
         d = self.driver
-
-        def go(s):
-            d.abandon(s)
-            kept = s.timeline.rewind(s, step)
-            return kept, d._state(s), TimelineSummary.of(s)
-
-        self._call("rewind", go)
+        self._call("rewind", lambda s: d.rewind(s, step))
 
     @Slot(int)
     def set_picked_point(self, index: int) -> None:
@@ -595,7 +370,7 @@ class InspectorPanel(QWidget):
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
         fn, result = fn_result
-        if not isinstance(fn, _Request) or fn.owner is not self:
+        if not isinstance(fn, Request) or fn.owner is not self:
             return
         kind = fn.kind
         if kind == "summary":
@@ -608,7 +383,7 @@ class InspectorPanel(QWidget):
             if self._rewind_next is not None:
                 step, self._rewind_next = self._rewind_next, None
                 self.rewind(step)
-        if isinstance(result, _Failure):
+        if isinstance(result, Failure):
             if kind == "gradcheck":
                 self.gradcheck.set_error(result.message)
             self._say(result.message)

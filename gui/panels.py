@@ -17,6 +17,7 @@ from backprop_lab.engine.features import (
     FEATURES,
     available_features,
 )
+from backprop_lab.engine.notation import OPTIMIZER_LABELS, sup, superscript
 from backprop_lab.engine.session import ACTIVATION_NAMES, MAX_HIDDEN_LAYERS, MAX_WIDTH
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,13 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 TASK_PRESETS = {  # what "Task" switches to: (label, default preset)
     "classification": ("Classification", "xor"),
     "regression1": ("Regression: curve y(x)", "sine_1d"),
     "regression2": ("Regression: surface", "surface_2d"),
 }
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 ALPHA_MIN_LOG, ALPHA_MAX_LOG, ALPHA_TICKS_PER_DECADE = -5, 1, 10
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
 
@@ -64,8 +63,7 @@ def shapes_text(widths: tuple[int, ...]) -> str:
     """``W^(ℓ)`` is ``M_ℓ × M_(ℓ−1)``: e.g. (2, 4, 1) → 'W⁽¹⁾ 4×2, W⁽²⁾ 1×4'."""
     parts = []
     for layer in range(1, len(widths)):
-        sup = f"⁽{str(layer).translate(SUPERSCRIPT)}⁾"
-        parts.append(f"W{sup} {widths[layer]}×{widths[layer - 1]}")
+        parts.append(f"W{sup(layer)} {widths[layer]}×{widths[layer - 1]}")
     return ", ".join(parts)
 
 
@@ -283,6 +281,10 @@ class NetworkPanel(QGroupBox):
         self._input_dim = 2
         self._out = 1
         self._quiet = False
+        # what the panel has no widget for is kept from the last spec shown, so an edit
+        # here does not flatten a lesson's per-layer activations or its initialisation
+        self._layer_activations: list[str] = list(spec.activations)
+        self._init = spec.init
         lay = QVBoxLayout(self)
         compact(lay)
 
@@ -330,15 +332,21 @@ class NetworkPanel(QGroupBox):
 
         self.add_button.clicked.connect(self.add_layer)
         self.remove_button.clicked.connect(self.remove_layer)
-        self.activation_combo.currentIndexChanged.connect(lambda _: self._changed())
+        self.activation_combo.currentIndexChanged.connect(lambda _: self._on_activation())
         self.set_spec(spec, emit=False)
 
     # --- state --------------------------------------------------------------------------
     def spec(self) -> NetworkSpec:
         feats = tuple(n for n, b in self.feature_boxes.items() if b.isChecked() and b.isEnabled())
         act = self.activation_combo.currentData()
+        hidden = tuple(s.value() for s in self.width_spins)
+        acts = tuple(self._layer_activations)
         return NetworkSpec(
-            hidden=tuple(s.value() for s in self.width_spins), activation=act, features=feats
+            hidden=hidden,
+            activations=acts if len(acts) == len(hidden) else (),  # () = all ``activation``
+            activation=act,
+            features=feats,
+            init=self._init,
         )
 
     def widths(self) -> tuple[int, ...]:
@@ -358,6 +366,8 @@ class NetworkPanel(QGroupBox):
             self.activation_combo.setCurrentIndex(max(0, i))
             for name, box in self.feature_boxes.items():
                 box.setChecked(name in spec.features)
+            self._layer_activations = list(spec.activations)
+            self._init = spec.init
         finally:
             self._quiet = False
         self._refresh()
@@ -387,11 +397,13 @@ class NetworkPanel(QGroupBox):
     def add_layer(self) -> None:
         if len(self.width_spins) < MAX_HIDDEN_LAYERS:
             self._push_spin(self.width_spins[-1].value() if self.width_spins else 4)
+            self._layer_activations.append(self.activation_combo.currentData())
             self._changed()
 
     def remove_layer(self) -> None:
         if self.width_spins:
             self._pop_spin()
+            self._layer_activations.pop()
             self._changed()
 
     # --- internals ----------------------------------------------------------------------
@@ -400,7 +412,7 @@ class NetworkPanel(QGroupBox):
         s = QSpinBox()
         s.setRange(1, MAX_WIDTH)
         s.setValue(value)
-        s.setToolTip(f"M{str(i + 1).translate(SUPERSCRIPT)}: units in hidden layer {i + 1}")
+        s.setToolTip(f"M{superscript(i + 1)}: units in hidden layer {i + 1}")
         s.setAccelerated(True)
         s.valueChanged.connect(lambda _v: self._changed())
         self.width_spins.append(s)
@@ -411,6 +423,13 @@ class NetworkPanel(QGroupBox):
         self.widths_grid.removeWidget(s)
         s.setParent(None)
         s.deleteLater()
+
+    def _on_activation(self) -> None:
+        """The activation chosen here applies to every hidden layer."""
+        if self._quiet:
+            return
+        self._layer_activations = [self.activation_combo.currentData()] * len(self.width_spins)
+        self._changed()
 
     def _on_feature(self, checked: bool) -> None:
         if self._quiet:

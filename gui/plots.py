@@ -12,12 +12,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
+from backprop_lab.engine.history import HistoryArrays
+from backprop_lab.engine.notation import delta_label
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .colors import CLASS_HEX
 
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
@@ -27,7 +28,7 @@ LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
 
 
 def layer_name(layer: int) -> str:
-    return f"δ⁽{str(layer).translate(SUPERSCRIPT)}⁾"
+    return delta_label(layer)
 
 
 def positive_or_nan(values: np.ndarray) -> np.ndarray:
@@ -38,14 +39,9 @@ def positive_or_nan(values: np.ndarray) -> np.ndarray:
     return v
 
 
-def delta_columns(history: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """mean |δ^(ℓ)| for ℓ = 1..L from a snapshot's history."""
-    out = []
-    layer = 1
-    while f"delta{layer}" in history:
-        out.append(history[f"delta{layer}"])
-        layer += 1
-    return out
+def delta_columns(history: HistoryArrays) -> list[np.ndarray]:
+    """mean |δ^(ℓ)| for ℓ = 1..L from a snapshot's history (one curve per layer)."""
+    return list(history.delta_mean_abs.T)
 
 
 def value_range(arrays: list[np.ndarray], log: bool) -> tuple[float, float] | None:
@@ -202,15 +198,15 @@ class TrainingPlots(QWidget):
         While training, the window updates one plot per frame so no frame stalls long."""
         self._last = snap
         h = snap.history
-        steps = h["step"].astype(np.float64)
+        steps = h.step.astype(np.float64)
         x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
         if "loss" in parts:
             log_loss = self.log_loss_box.isChecked()
             fix = positive_or_nan if log_loss else (lambda v: v)
-            self.train_loss.setData(steps, fix(h["train_loss"]), connect="finite")
-            self.test_loss.setData(steps, fix(h["test_loss"]), connect="finite")
+            self.train_loss.setData(steps, fix(h.train_loss), connect="finite")
+            self.test_loss.setData(steps, fix(h.test_loss), connect="finite")
             self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
-            r = value_range([h["train_loss"], h["test_loss"]], log_loss)
+            r = value_range([h.train_loss, h.test_loss], log_loss)
             if r is not None:
                 self.loss_plot.setYRange(*r, padding=0)
                 # pyqtgraph labels every minor tick of a short log axis: set our own
@@ -220,8 +216,8 @@ class TrainingPlots(QWidget):
             classification = snap.dataset.task == "classification"
             self.acc_plot.setVisible(classification)
             if classification:
-                self.train_acc.setData(steps, h["train_acc"], connect="finite")
-                self.test_acc.setData(steps, h["test_acc"], connect="finite")
+                self.train_acc.setData(steps, h.train_acc, connect="finite")
+                self.test_acc.setData(steps, h.test_acc, connect="finite")
                 self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
         deltas = delta_columns(h)
         self._ensure_layers(len(deltas))
@@ -234,8 +230,7 @@ class TrainingPlots(QWidget):
                 self.delta_plot.setYRange(*r, padding=0)
                 self.delta_plot.getAxis("left").setTicks([log_ticks(*r)])
         if "bars" in parts:
-            current = snap.last.get("delta_mean_abs", np.full(len(deltas), np.nan))
-            self._set_bars(np.asarray(current))
+            self._set_bars(np.asarray(snap.last.delta_mean_abs))
         self.frames_drawn += 1
 
     def _set_bars(self, values: np.ndarray) -> None:

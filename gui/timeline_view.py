@@ -8,29 +8,11 @@ which step is shown and what the timeline holds: "n checkpoints, X MB of Y MB bu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from backprop_lab.engine.timeline import TimelineSummary
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-
-@dataclass(frozen=True)
-class TimelineSummary:
-    """What the engine thread reports about ``session.timeline`` (plain values, a copy)."""
-
-    steps: tuple[int, ...]
-    current: int  # the session's step
-    nbytes: int
-    budget_bytes: int
-    capacity: int
-    stride: int
-
-    @classmethod
-    def of(cls, session) -> TimelineSummary:
-        t = session.timeline
-        return cls(
-            tuple(t.steps), session.step_count, t.nbytes, t.budget_bytes, t.capacity, t.stride
-        )
+__all__ = ["TimelineSlider", "TimelineSummary", "megabytes", "memory_text"]
 
 
 def megabytes(n: int) -> str:

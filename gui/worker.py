@@ -1,6 +1,6 @@
 """The engine thread: a worker QObject that owns the TrainingSession and runs it.
 
-Follows DESIGN.md "The engine thread":
+The design (docs/architecture.md, "Threads"):
 
 * one long-lived ``QThread``; the ``EngineWorker`` is moved into it, and its ``QTimer`` is
   created inside that thread (in ``start``, run on ``QThread.started``);
@@ -17,7 +17,8 @@ Follows DESIGN.md "The engine thread":
 * with ``EngineController.gate_frames`` the worker waits (without the GIL) from the moment
   the GUI takes a frame until the window reports it painted: drawing then never pays for
   GIL hand-offs to the worker, which made frames several times slower;
-* every command from the GUI is a queued signal carrying an immutable value;
+* every command from the GUI is a typed, immutable value (``gui/commands.py``) queued on
+  one signal and dispatched by type in the engine thread (``EngineWorker.execute``);
 * shutdown: a queued ``stop`` stops the timer in the worker thread and quits the thread,
   then the GUI thread ``wait()``s.
 
@@ -37,12 +38,13 @@ from backprop_lab.engine import (
     Dataset,
     GridEvaluator,
     GridSpec,
-    HyperParameters,
-    NetworkSpec,
     Snapshot,
     TrainingSession,
 )
+from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from . import commands as cmd
 
 TICK_SECONDS = 0.008
 CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
@@ -50,7 +52,6 @@ GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepp
 PUBLISH_HZ = 50.0
 POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
 
@@ -136,7 +137,6 @@ class EngineWorker(QObject):
         self._dirty = True
         self._wake()
 
-    @Slot()
     def stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
@@ -146,7 +146,15 @@ class EngineWorker(QObject):
         QThread.currentThread().quit()
 
     # --- commands ------------------------------------------------------------------------
-    @Slot(bool)
+    @Slot(object)
+    def execute(self, command: cmd.Command) -> None:
+        """Run one command from the GUI thread (queued into this thread)."""
+        run = self._dispatch.get(type(command))
+        if run is None:  # a programming error: say so rather than dropping it silently
+            self._fail(TypeError(f"unknown engine command {command!r}"))
+            return
+        run(self, command)
+
     def set_running(self, running: bool) -> None:
         running = bool(running)
         if running and not self._can_train():
@@ -158,7 +166,6 @@ class EngineWorker(QObject):
         self._dirty = True
         self._wake()
 
-    @Slot(int)
     def step(self, n: int) -> None:
         """Pause, then run exactly n steps (fewer only if training diverges or fails)."""
         self._set_running(False)
@@ -167,19 +174,16 @@ class EngineWorker(QObject):
         self._dirty = True
         self._wake()
 
-    @Slot()
     def step_epoch(self) -> None:
         s = self.session
         self.step(steps_for_epoch(s.n_train, s.hyper.batch_size))
 
-    @Slot(float)
     def set_speed(self, steps_per_second: float) -> None:
         self._speed = max(0.0, float(steps_per_second))
         self._budget = 0.0
         self._last_tick = time.perf_counter()
         self._wake()
 
-    @Slot(object)
     def set_dataset(self, dataset: Dataset) -> None:
         self._command(lambda: self.session.set_dataset(dataset))
         if self.session.n_train == 0 and (self._running or self._pending):
@@ -187,23 +191,6 @@ class EngineWorker(QObject):
             self._set_running(False)
             self._can_train()
 
-    @Slot(object)
-    def set_network(self, spec: NetworkSpec) -> None:
-        self._command(lambda: self.session.set_network(spec))
-
-    @Slot(object)
-    def set_hyper(self, hyper: HyperParameters) -> None:
-        self._command(lambda: self.session.set_hyper(hyper))
-
-    @Slot(int)
-    def set_seed(self, seed: int) -> None:
-        self._command(lambda: self.session.set_seed(seed))
-
-    @Slot()
-    def reset_parameters(self) -> None:
-        self._command(self.session.reset_parameters)
-
-    @Slot(object)
     def replace_session(self, session: TrainingSession) -> None:
         """A whole new session (a loaded lesson); training pauses."""
         self._set_running(False)
@@ -213,11 +200,25 @@ class EngineWorker(QObject):
         self._dirty = True
         self._wake()
 
-    @Slot(object)
     def call(self, fn) -> None:
         """Run ``fn(session)`` in the engine thread (lesson saving, inspectors, tests) and
         send ``(fn, result)`` back with ``callDone``."""
         self._command(lambda: self.callDone.emit((fn, fn(self.session))))
+
+    _dispatch = {
+        cmd.SetRunning: lambda w, c: w.set_running(c.running),
+        cmd.Step: lambda w, c: w.step(c.n),
+        cmd.StepEpoch: lambda w, c: w.step_epoch(),
+        cmd.SetSpeed: lambda w, c: w.set_speed(c.steps_per_second),
+        cmd.SetDataset: lambda w, c: w.set_dataset(c.dataset),
+        cmd.SetNetwork: lambda w, c: w._command(lambda: w.session.set_network(c.spec)),
+        cmd.SetHyper: lambda w, c: w._command(lambda: w.session.set_hyper(c.hyper)),
+        cmd.SetSeed: lambda w, c: w._command(lambda: w.session.set_seed(c.seed)),
+        cmd.ResetParameters: lambda w, c: w._command(w.session.reset_parameters),
+        cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
+        cmd.Call: lambda w, c: w.call(c.fn),
+        cmd.Stop: lambda w, c: w.stop(),
+    }
 
     # --- internals -----------------------------------------------------------------------
     def _command(self, fn) -> None:
@@ -369,164 +370,3 @@ class EngineWorker(QObject):
                 steps_per_second=self._rate,
             )
         )
-
-
-class EngineController(QObject):
-    """The GUI thread's handle on the engine thread: emits queued commands, re-emits frames.
-
-    Keep a reference for the window's lifetime and call ``shutdown()`` before it goes.
-    """
-
-    frameReady = Signal(object)  # Frame, in the GUI thread
-    runningChanged = Signal(bool)
-    diverged = Signal(str)
-    errorOccurred = Signal(str)
-    message = Signal(str)
-    callDone = Signal(object)  # (fn, result)
-
-    # commands (queued into the worker thread)
-    _cmdRunning = Signal(bool)
-    _cmdStep = Signal(int)
-    _cmdEpoch = Signal()
-    _cmdSpeed = Signal(float)
-    _cmdDataset = Signal(object)
-    _cmdNetwork = Signal(object)
-    _cmdHyper = Signal(object)
-    _cmdSeed = Signal(int)
-    _cmdReset = Signal()
-    _cmdSession = Signal(object)
-    _cmdCall = Signal(object)
-    _cmdStop = Signal()
-
-    def __init__(self, session: TrainingSession, parent: QObject | None = None):
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("backprop-lab engine")
-        self.worker = EngineWorker(session)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
-        w = self.worker
-        self._cmdRunning.connect(w.set_running)
-        self._cmdStep.connect(w.step)
-        self._cmdEpoch.connect(w.step_epoch)
-        self._cmdSpeed.connect(w.set_speed)
-        self._cmdDataset.connect(w.set_dataset)
-        self._cmdNetwork.connect(w.set_network)
-        self._cmdHyper.connect(w.set_hyper)
-        self._cmdSeed.connect(w.set_seed)
-        self._cmdReset.connect(w.reset_parameters)
-        self._cmdSession.connect(w.replace_session)
-        self._cmdCall.connect(w.call)
-        self._cmdStop.connect(w.stop)
-        # the GUI pulls frames at its own pace: a queued signal per frame would keep Qt's
-        # posted-event queue non-empty under load, and posted events starve QTimers
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._on_frame_ready)
-        self._poll.start()
-        w.runningChanged.connect(self._on_running)
-        w.diverged.connect(self._on_diverged)
-        w.errorOccurred.connect(self._on_error)
-        w.message.connect(self._on_message)
-        w.callDone.connect(self._on_call_done)
-        self.running = False
-        # with gate_frames, the worker pauses between steps from taking a frame until
-        # ``frame_painted()``: drawing then never waits for GIL hand-offs to the worker
-        # (the window sets it and calls frame_painted after each repaint)
-        self.gate_frames = False
-        self.latest: Frame | None = None
-        self._shut = False
-        self.thread.start()
-
-    # --- commands ------------------------------------------------------------------------
-    def set_running(self, running: bool) -> None:
-        self._cmdRunning.emit(bool(running))
-
-    def step(self, n: int = 1) -> None:
-        self._cmdStep.emit(int(n))
-
-    def step_epoch(self) -> None:
-        self._cmdEpoch.emit()
-
-    def set_speed(self, steps_per_second: float) -> None:
-        self._cmdSpeed.emit(float(steps_per_second))
-
-    def set_dataset(self, dataset: Dataset) -> None:
-        self._cmdDataset.emit(dataset)
-
-    def set_network(self, spec: NetworkSpec) -> None:
-        self._cmdNetwork.emit(spec)
-
-    def set_hyper(self, hyper: HyperParameters) -> None:
-        self._cmdHyper.emit(hyper)
-
-    def set_seed(self, seed: int) -> None:
-        self._cmdSeed.emit(int(seed))
-
-    def reset_parameters(self) -> None:
-        self._cmdReset.emit()
-
-    def replace_session(self, session: TrainingSession) -> None:
-        self._cmdSession.emit(session)
-
-    def call_in_engine(self, fn) -> None:
-        """Queue ``fn(session)`` to run in the engine thread between steps."""
-        self._cmdCall.emit(fn)
-
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop the worker (queued), then wait for the thread to finish."""
-        if self._shut:
-            return True
-        self._shut = True
-        self._poll.stop()
-        self.worker.gui_idle.set()
-        if self.thread.isRunning():
-            self._cmdStop.emit()
-            ok = self.thread.wait(timeout_ms)
-        else:
-            ok = True
-        return bool(ok)
-
-    # --- receivers (GUI thread) ----------------------------------------------------------
-    @Slot()
-    def _on_frame_ready(self) -> None:
-        frame = self.worker.take_frame()
-        if frame is None:
-            return
-        self.latest = frame
-        if self.gate_frames:
-            self.worker.gui_idle.clear()
-        try:
-            self.frameReady.emit(frame)
-        finally:
-            if not self.gate_frames:
-                self._drawn()
-
-    @Slot()
-    def _drawn(self) -> None:
-        self.worker.gui_idle.set()
-
-    def frame_painted(self) -> None:
-        """The window calls this once the frame is on screen: the worker steps again."""
-        self.worker.gui_idle.set()
-
-    @Slot(bool)
-    def _on_running(self, running: bool) -> None:
-        self.running = running
-        self.runningChanged.emit(running)
-
-    @Slot(str)
-    def _on_diverged(self, msg: str) -> None:
-        self.diverged.emit(msg)
-
-    @Slot(str)
-    def _on_error(self, msg: str) -> None:
-        self.errorOccurred.emit(msg)
-
-    @Slot(str)
-    def _on_message(self, msg: str) -> None:
-        self.message.emit(msg)
-
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        self.callDone.emit(fn_result)

@@ -24,3 +24,15 @@ def load_lesson(name: str) -> Scenario:
         raise ValueError(f"unknown lesson {name!r}; expected one of {', '.join(list_lessons())}")
     text = resources.files(_PRESETS).joinpath(f"{name}.json").read_text(encoding="utf-8")
     return from_json(text)
+
+
+ICON = "backprop-lab.png"  # rendered from backprop-lab.svg by tools/make_icon.py
+DESKTOP_ENTRY = "backprop-lab.desktop"
+
+
+def asset_path(name: str) -> str:
+    """A file packaged beside the lessons (the icon, the desktop entry), as a path."""
+    path = resources.files(__name__).joinpath(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"packaged file {name!r} is missing")
+    return str(path)

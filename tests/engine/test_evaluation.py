@@ -91,7 +91,7 @@ def test_snapshot_without_refresh_does_no_evaluation_and_says_which_step_it_show
     s = TrainingSession(xor_dataset(120, test_fraction=0.25), SPEC, HYPER, seed=0)
     s.step(3)  # stride 2: the latest row is step 2
     lazy = s.snapshot(refresh=False)
-    assert lazy.step == 3 and lazy.last["step"] == 2
+    assert lazy.step == 3 and lazy.last.step == 2
     fresh = s.snapshot()
-    assert fresh.last["step"] == 3
-    assert fresh.last["train_loss"] == s.evaluate("train")[0]
+    assert fresh.last.step == 3
+    assert fresh.last.train_loss == s.evaluate("train")[0]

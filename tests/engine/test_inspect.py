@@ -1,5 +1,7 @@
 """Rewind timeline, one point's trace, unit health and hidden-unit maps."""
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 from backprop_lab.engine import (
@@ -40,7 +42,7 @@ def test_rewind_then_step_reproduces_the_run():
         original.step(k + m)
         assert all(np.array_equal(a, b) for a, b in zip(_params(s), _params(original), strict=True))
         np.testing.assert_array_equal(
-            s.history.column("train_loss"), original.history.column("train_loss")
+            s.history.arrays().train_loss, original.history.arrays().train_loss
         )
 
 
@@ -60,21 +62,22 @@ def test_looking_back_keeps_the_future_until_a_step_is_taken():
 def test_looking_back_keeps_the_later_history_until_a_step_is_taken():
     s = _session()
     s.step(100)
-    full = s.history.as_dict()
+    full = s.history.arrays()
     s.timeline.rewind(s, 40)
     assert s.history.steps[-1] <= 40
     s.timeline.rewind(s, 100)  # forward again: the loss curve's later part is back
-    for name, values in s.history.as_dict().items():
-        np.testing.assert_array_equal(values, full[name])
+    back = s.history.arrays()
+    for f in fields(back):
+        np.testing.assert_array_equal(getattr(back, f.name), getattr(full, f.name))
     s.timeline.rewind(s, 40)
     s.update_hyper(alpha=0.05)
     s.step(20)  # a new branch (another α) replaces the old rows after step 40
     steps = s.history.steps
     assert steps[-1] == 60
-    old = full["step"] <= 40
-    np.testing.assert_array_equal(steps[: old.sum()], full["step"][old])
-    new_loss = s.history.column("train_loss")[old.sum() :]
-    assert not np.array_equal(new_loss, full["train_loss"][old.sum() : len(steps)])
+    old = full.step <= 40
+    np.testing.assert_array_equal(steps[: old.sum()], full.step[old])
+    new_loss = s.history.arrays().train_loss[old.sum() :]
+    assert not np.array_equal(new_loss, full.train_loss[old.sum() : len(steps)])
 
 
 def test_timeline_memory_is_bounded_over_100k_steps():

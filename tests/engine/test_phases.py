@@ -42,7 +42,7 @@ def test_walking_all_phases_equals_the_fused_step(head, optimizer):
         assert walk.done and phases[-1].kind == "update"
         assert _same(fused, walked)  # bit for bit
         assert walked.step_count == fused.step_count
-        assert walked.snapshot().last["batch_loss"] == fused.snapshot().last["batch_loss"]
+        assert walked.snapshot().last.batch_loss == fused.snapshot().last.batch_loss
     # and the random stream continues identically
     fused.step(5)
     walked.step(5)
@@ -57,12 +57,12 @@ def test_phase_order_and_arrays_follow_the_notes():
     assert kinds == (
         ["batch"] + ["forward"] * L + ["likelihood"] + ["delta", "dW", "db"] * L + ["update"]
     )
-    layers = [p.layer for p in walk._phases if p.kind == "delta"]
+    layers = [p.layer for p in walk.phases if p.kind == "delta"]
     assert layers == [3, 2, 1]
-    fwd2 = walk._phases[2]
+    fwd2 = walk.phases[2]
     assert fwd2.arrays["z⁽²⁾"].shape == (3, 8)  # M_2 × B
     assert "W⁽²⁾" in fwd2.equation or "W⁽²⁾" in fwd2.arrays
-    for p in walk._phases:
+    for p in walk.phases:
         assert 0 < p.algorithm_line < len(ALGORITHM)
 
 
@@ -71,11 +71,11 @@ def test_phase_arrays_equal_the_fused_forward_and_backward():
     walk = PhaseWalk(s)
     for _ in range(walk.n_phases - 1):
         walk.next()  # stop before the update
-    x = walk._phases[0].arrays["x = h⁽⁰⁾"]
-    y = walk._phases[0].arrays["y"][0]
+    x = walk.phases[0].arrays["x = h⁽⁰⁾"]
+    y = walk.phases[0].arrays["y"][0]
     fp = ref.net.forward(ref.params, x)
     bp = ref.net.backward(ref.params, fp, y, 0.05)
-    by_name = {k: v for p in walk._phases for k, v in p.arrays.items()}
+    by_name = {k: v for p in walk.phases for k, v in p.arrays.items()}
     for ell in range(1, 4):
         u = "⁽" + "⁰¹²³"[ell] + "⁾"
         np.testing.assert_array_equal(by_name[f"z{u}"], fp.z[ell - 1])
@@ -118,6 +118,6 @@ def test_one_chosen_point():
     walk = PhaseWalk(s, indices=[7])
     first = walk.next()
     assert first.arrays["x = h⁽⁰⁾"].shape == (2, 1)
-    np.testing.assert_array_equal(first.arrays["x = h⁽⁰⁾"][:, 0], s._X_train[:, 7])
+    np.testing.assert_array_equal(first.arrays["x = h⁽⁰⁾"][:, 0], s.train_x[:, 7])
     walk.finish()
     assert s.step_count == 1

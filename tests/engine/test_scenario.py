@@ -350,10 +350,11 @@ def test_duplicate_keys_are_rejected(good):
     "text, message",
     [
         ('{"format": "backprop-lab-scenario",\n "version": 1,,}', "line 2, column 15"),
-        ("", "line 1, column 1"),
-        ("[1, 2]", "holds one JSON object, got a list"),
+        ("", "the file is empty"),
+        ("[1, 2]", 'a JSON object starting with {, this one starts with "[1, 2]"'),
         ("{'format': 1}", "not valid JSON"),
-        ("[" * 100_000, "nested too deeply"),
+        ('{"a": ' + "[" * 100_000, "nested too deeply"),
+        ("{", "line 1, column 2 (the file looks truncated)"),
     ],
 )
 def test_not_json_gives_line_and_column(text, message):
@@ -378,8 +379,12 @@ def test_huge_and_binary_files_are_refused_before_parsing(tmp_path):
         load_scenario(big)
     binary = tmp_path / "binary.json"
     binary.write_bytes(b"\x80\x81\xfe{}")
-    with pytest.raises(ScenarioError, match="not UTF-8"):
+    with pytest.raises(ScenarioError, match="a lesson file is a JSON object starting with"):
         load_scenario(binary)
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes(b'{"title": "caf\xe9"}')
+    with pytest.raises(ScenarioError, match="byte 14 is not UTF-8"):
+        load_scenario(latin1)
 
 
 def test_failed_load_changes_nothing_in_an_open_session(tmp_path, good):

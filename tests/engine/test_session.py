@@ -31,7 +31,7 @@ def test_same_seed_same_numbers(optimizer, batching):
         b.step(1)
     assert a.step_count == b.step_count == 137
     assert _params_equal(a.params, b.params)
-    np.testing.assert_array_equal(a.history.column("train_loss"), b.history.column("train_loss"))
+    np.testing.assert_array_equal(a.history.arrays().train_loss, b.history.arrays().train_loss)
 
 
 def test_step_counts_and_epochs():
@@ -120,16 +120,16 @@ def test_checkpoint_restore_replays_the_same_numbers():
     cp = s.checkpoint()
     s.step(40)
     first = s.params.copy()
-    losses = s.history.column("train_loss")
+    losses = s.history.arrays().train_loss
     s.restore(cp)
     assert s.step_count == 30 and s.history.steps[-1] == 30
     s.step(40)
     assert _params_equal(first, s.params)
-    np.testing.assert_array_equal(losses, s.history.column("train_loss"))
+    np.testing.assert_array_equal(losses, s.history.arrays().train_loss)
 
 
 def test_history_memory_is_flat_over_long_runs():
-    h = DecimatingHistory(["a", "b"], capacity=64)
+    h = DecimatingHistory(2, capacity=64)
     nbytes = h.nbytes
     for step in range(200_000):
         if h.wants(step):
@@ -139,7 +139,7 @@ def test_history_memory_is_flat_over_long_runs():
     steps = h.steps
     assert steps[0] == 0 and steps[-1] > 190_000
     assert np.all(np.diff(steps) == h.stride)  # evenly spaced over the whole run
-    np.testing.assert_array_equal(h.column("a"), steps)
+    np.testing.assert_array_equal(h.rows()[:, 0], steps)
 
 
 def test_session_history_records_per_layer_signals():
@@ -149,15 +149,16 @@ def test_session_history_records_per_layer_signals():
     L = s.net.depth
     stride = s.history.stride
     assert stride == 2  # 120 points: a full evaluation costs about two batch steps
-    np.testing.assert_array_equal(snap.history["step"], np.arange(0, 51, stride))
+    np.testing.assert_array_equal(snap.history.step, np.arange(0, 51, stride))
+    assert snap.history.delta_mean_abs.shape == (len(snap.history.step), L)  # a layer axis
     for layer in range(1, L + 1):
-        d = snap.history[f"delta{layer}"][1:]
+        d = snap.history.delta_mean_abs[1:, layer - 1]
         assert np.all(np.isfinite(d)) and np.all(d > 0)
-    assert snap.last["delta_mean_abs"].shape == (L,)
+    assert snap.last.delta_mean_abs.shape == (L,)
     train_loss, train_acc = s.evaluate("train")
-    assert snap.history["train_loss"][-1] == train_loss
-    assert snap.history["train_acc"][-1] == train_acc
-    assert np.isfinite(snap.history["test_loss"][-1])
+    assert snap.history.train_loss[-1] == train_loss
+    assert snap.history.train_acc[-1] == train_acc
+    assert np.isfinite(snap.history.test_loss[-1])
 
 
 def test_snapshot_is_an_independent_read_only_copy():
@@ -183,6 +184,6 @@ def test_snapshot_between_history_rows_is_current():
     s = _xor_session()
     s.step(3)  # stride 2: step 3 has no history row
     snap = s.snapshot()
-    assert snap.last["step"] == 3
-    assert snap.last["train_loss"] == s.evaluate("train")[0]
-    assert np.all(np.isfinite(snap.last["delta_mean_abs"]))
+    assert snap.last.step == 3
+    assert snap.last.train_loss == s.evaluate("train")[0]
+    assert np.all(np.isfinite(snap.last.delta_mean_abs))

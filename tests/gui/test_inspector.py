@@ -18,10 +18,10 @@ from backprop_lab.gui.arrayview import (
     symmetric_limit,
 )
 from backprop_lab.gui.canvas import DataCanvas
+from backprop_lab.gui.controller import EngineController
 from backprop_lab.gui.diagram import diagram_layout, edge_batches, sup
 from backprop_lab.gui.inspector import InspectorPanel
 from backprop_lab.gui.timeline_view import TimelineSummary, memory_text
-from backprop_lab.gui.worker import EngineController
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -119,7 +119,7 @@ def engine_state(qtbot, panel):
     return in_engine(
         qtbot,
         panel.controller,
-        lambda s: (params_of(s), s._rng.bit_generator.state, s.step_count),
+        lambda s: (params_of(s), s.batch_state().rng, s.step_count),
     )
 
 
@@ -439,8 +439,8 @@ def test_rewinding_with_the_slider_reproduces_the_run(qtbot, open_panel):
     reference = make_session(steps=100)
     assert same(engine_params(qtbot, panel), params_of(reference))
     np.testing.assert_array_equal(
-        c.latest.snapshot.history["train_loss"][: reference.history.as_dict()["train_loss"].size],
-        reference.history.as_dict()["train_loss"],
+        c.latest.snapshot.history.train_loss[: len(reference.history)],
+        reference.history.arrays().train_loss,
     )
 
 

@@ -75,6 +75,51 @@ def test_width_spin_box_rebuilds_the_network(window, qtbot):
     assert not window.network_panel.remove_button.isEnabled()  # 0 hidden layers is the floor
 
 
+def test_per_layer_activations_and_init_survive_panel_edits(window, qtbot, tmp_path):
+    """A lesson with a different activation per layer (and its own initialisation) is
+    not flattened by the next edit in the network panel; choosing an activation there
+    applies it to every layer."""
+    from backprop_lab.engine import (
+        HyperParameters,
+        NetworkSpec,
+        TrainingSession,
+        make_preset,
+        save_scenario,
+        scenario_from_session,
+    )
+
+    spec = NetworkSpec(hidden=(4, 3), activations=("relu", "tanh"), init="he")
+    session = TrainingSession(make_preset("xor"), spec, HyperParameters(), seed=2)
+    path = tmp_path / "mixed.json"
+    save_scenario(path, scenario_from_session(session))
+    assert window.open_lesson(path)
+    qtbot.waitUntil(lambda: window.latest.snapshot.spec == spec, timeout=5000)
+
+    panel = window.network_panel
+    spin = panel.width_spins[0]
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Up)  # a width edit
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 3, 1), timeout=5000)
+    snap = window.latest.snapshot
+    assert snap.spec.activations == ("relu", "tanh") and snap.spec.init == "he"
+    assert snap.arch.activations == ("relu", "tanh")
+    click(qtbot, panel.feature_boxes["x1*x2"])  # an input edit
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[0] == 3, timeout=5000)
+    assert window.latest.snapshot.spec.activations == ("relu", "tanh")
+    click(qtbot, panel.add_button)  # a new layer takes the panel's activation
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.spec.hidden) == 3, timeout=5000)
+    snap = window.latest.snapshot
+    assert snap.spec.activations == ("relu", "tanh", panel.activation_combo.currentData())
+    assert snap.spec.init == "he"
+    window.grab()
+
+    combo = panel.activation_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # choose another activation: all layers take it
+    chosen = combo.currentData()
+    qtbot.waitUntil(lambda: window.latest.snapshot.spec.activations == (chosen,) * 3, timeout=5000)
+
+
 def test_width_spin_box_cannot_go_to_zero(window, qtbot):
     spin = window.network_panel.width_spins[0]
     spin.setFocus()
@@ -133,15 +178,15 @@ def test_clicker_page_up_goes_back_one_step_with_the_same_numbers(window, qtbot)
 def test_play_learns_xor_and_updates_image_and_delta_plot(window, qtbot):
     first = window.latest
     image0 = np.array(window.canvas.image.image, copy=True)
-    loss0 = first.snapshot.last["train_loss"]
+    loss0 = first.snapshot.last.train_loss
     click(qtbot, window.training_panel.play_button)
     qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
-    qtbot.waitUntil(lambda: window.latest.snapshot.last["train_acc"] > 0.95, timeout=LONG)
+    qtbot.waitUntil(lambda: window.latest.snapshot.last.train_acc > 0.95, timeout=LONG)
     click(qtbot, window.training_panel.play_button)  # pause
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
     qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
     snap = window.latest.snapshot
-    assert snap.last["train_loss"] < loss0
+    assert snap.last.train_loss < loss0
     assert not np.array_equal(window.canvas.image.image, image0)
     xs, ys = window.plots.delta_curves[0].getData()
     assert len(window.plots.delta_curves) == 3  # one curve per layer

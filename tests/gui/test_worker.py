@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.data import empty_dataset
-from backprop_lab.gui.worker import EngineController, Frame, steps_for_epoch
+from backprop_lab.gui.controller import EngineController
+from backprop_lab.gui.worker import Frame, steps_for_epoch
 
 
 def xor_dataset(n: int = 200, seed: int = 0) -> Dataset:
@@ -75,7 +76,7 @@ def test_one_epoch_is_ceil_n_over_b(controller, qtbot):
 
 def test_play_trains_and_pause_stops(controller, qtbot):
     controller.set_running(True)
-    qtbot.waitUntil(lambda: last(controller).snapshot.last["train_acc"] > 0.95, timeout=30000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.last.train_acc > 0.95, timeout=30000)
     controller.set_running(False)
     qtbot.waitUntil(lambda: not controller.running, timeout=5000)
     qtbot.wait(100)
@@ -151,3 +152,22 @@ def test_shutdown_while_running(qtbot):
     qtbot.waitUntil(lambda: c.running, timeout=5000)
     assert c.shutdown()
     assert not c.thread.isRunning()
+
+
+def test_typed_commands_travel_on_one_channel_in_order(controller, qtbot):
+    """Commands queued back to back run in the engine thread in the order sent; an
+    unknown command is reported, not dropped, and the session goes on."""
+    from backprop_lab.gui import commands as cmd
+
+    errors: list[str] = []
+    controller.errorOccurred.connect(errors.append)
+    controller.send(object())  # not a command: reported (and, like any error, it pauses)
+    controller.send(cmd.SetHyper(HyperParameters(alpha=0.05, batch_size=8)))
+    controller.send(cmd.Step(3))
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 3, timeout=10000)
+    controller.send(cmd.Step(2))
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 5, timeout=10000)
+    assert len(errors) == 1
+    assert "unknown engine command" in errors[0]
+    snap = last(controller).snapshot
+    assert snap.hyper.batch_size == 8 and snap.hyper.alpha == 0.05

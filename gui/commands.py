@@ -1,0 +1,102 @@
+"""The commands the GUI thread sends to the engine thread, as typed values.
+
+Every command is an immutable dataclass; ``EngineController.send`` queues it on one
+signal and ``EngineWorker.execute`` dispatches it by type in the engine thread. Values
+that cross the thread boundary are immutable (or, for ``ReplaceSession``, handed over and
+no longer touched by the sender).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+
+
+@dataclass(frozen=True)
+class SetRunning:
+    """Play (True) or pause (False)."""
+
+    running: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """Pause, then run exactly ``n`` steps."""
+
+    n: int
+
+
+@dataclass(frozen=True)
+class StepEpoch:
+    """Pause, then run ⌈N_train / B⌉ steps."""
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    """Steps per second while playing; 0 means as fast as it goes."""
+
+    steps_per_second: float
+
+
+@dataclass(frozen=True)
+class SetDataset:
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class SetNetwork:
+    spec: NetworkSpec
+
+
+@dataclass(frozen=True)
+class SetHyper:
+    hyper: HyperParameters
+
+
+@dataclass(frozen=True)
+class SetSeed:
+    seed: int
+
+
+@dataclass(frozen=True)
+class ResetParameters:
+    """θ drawn afresh from the seed."""
+
+
+@dataclass(frozen=True)
+class ReplaceSession:
+    """A whole new session (a loaded lesson); training pauses."""
+
+    session: TrainingSession
+
+
+@dataclass(frozen=True)
+class Call:
+    """Run ``fn(session)`` in the engine thread; ``(fn, result)`` comes back on
+    ``callDone``."""
+
+    fn: Callable[[TrainingSession], Any]
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Stop the timer and quit the engine thread (shutdown)."""
+
+
+Command = (
+    SetRunning
+    | Step
+    | StepEpoch
+    | SetSpeed
+    | SetDataset
+    | SetNetwork
+    | SetHyper
+    | SetSeed
+    | ResetParameters
+    | ReplaceSession
+    | Call
+    | Stop
+)

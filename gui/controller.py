@@ -1,0 +1,144 @@
+"""The GUI thread's handle on the engine thread (``EngineController``).
+
+It starts the engine thread with an ``EngineWorker`` in it, queues typed commands
+(``gui/commands.py``) on one signal, pulls published frames from the worker's mailbox on
+a GUI-thread timer and re-emits them as ``frameReady``; see gui/worker.py for the
+worker's side and docs/architecture.md for the whole design.
+"""
+
+from __future__ import annotations
+
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from . import commands as cmd
+from .worker import POLL_MS, EngineWorker, Frame
+
+
+class EngineController(QObject):
+    """The GUI thread's handle on the engine thread: emits queued commands, re-emits frames.
+
+    Keep a reference for the window's lifetime and call ``shutdown()`` before it goes.
+    """
+
+    frameReady = Signal(object)  # Frame, in the GUI thread
+    runningChanged = Signal(bool)
+    diverged = Signal(str)
+    errorOccurred = Signal(str)
+    message = Signal(str)
+    callDone = Signal(object)  # (fn, result)
+
+    # every command travels on this one queued signal (see gui/commands.py)
+    _queue = Signal(object)
+
+    def __init__(self, session: TrainingSession, parent: QObject | None = None):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("backprop-lab engine")
+        self.worker = EngineWorker(session)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+        w = self.worker
+        self._queue.connect(w.execute)
+        # the GUI pulls frames at its own pace: a queued signal per frame would keep Qt's
+        # posted-event queue non-empty under load, and posted events starve QTimers
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._on_frame_ready)
+        self._poll.start()
+        w.runningChanged.connect(self._on_running)
+        # signal to signal: re-emitted in the GUI thread (queued across the threads)
+        w.diverged.connect(self.diverged)
+        w.errorOccurred.connect(self.errorOccurred)
+        w.message.connect(self.message)
+        w.callDone.connect(self.callDone)
+        self.running = False
+        # with gate_frames, the worker pauses between steps from taking a frame until
+        # ``frame_painted()``: drawing then never waits for GIL hand-offs to the worker
+        # (the window sets it and calls frame_painted after each repaint)
+        self.gate_frames = False
+        self.latest: Frame | None = None
+        self._shut = False
+        self.thread.start()
+
+    # --- commands ------------------------------------------------------------------------
+    def send(self, command: cmd.Command) -> None:
+        """Queue a command into the engine thread; it runs between steps, in order."""
+        self._queue.emit(command)
+
+    # shorthands for the commands the views send most
+    def set_running(self, running: bool) -> None:
+        self.send(cmd.SetRunning(bool(running)))
+
+    def step(self, n: int = 1) -> None:
+        self.send(cmd.Step(int(n)))
+
+    def step_epoch(self) -> None:
+        self.send(cmd.StepEpoch())
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.send(cmd.SetSpeed(float(steps_per_second)))
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        self.send(cmd.SetDataset(dataset))
+
+    def set_network(self, spec: NetworkSpec) -> None:
+        self.send(cmd.SetNetwork(spec))
+
+    def set_hyper(self, hyper: HyperParameters) -> None:
+        self.send(cmd.SetHyper(hyper))
+
+    def set_seed(self, seed: int) -> None:
+        self.send(cmd.SetSeed(int(seed)))
+
+    def reset_parameters(self) -> None:
+        self.send(cmd.ResetParameters())
+
+    def replace_session(self, session: TrainingSession) -> None:
+        self.send(cmd.ReplaceSession(session))
+
+    def call_in_engine(self, fn) -> None:
+        """Queue ``fn(session)`` to run in the engine thread between steps."""
+        self.send(cmd.Call(fn))
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop the worker (queued), then wait for the thread to finish."""
+        if self._shut:
+            return True
+        self._shut = True
+        self._poll.stop()
+        self.worker.gui_idle.set()
+        if self.thread.isRunning():
+            self.send(cmd.Stop())
+            ok = self.thread.wait(timeout_ms)
+        else:
+            ok = True
+        return bool(ok)
+
+    # --- receivers (GUI thread) ----------------------------------------------------------
+    @Slot()
+    def _on_frame_ready(self) -> None:
+        frame = self.worker.take_frame()
+        if frame is None:
+            return
+        self.latest = frame
+        if self.gate_frames:
+            self.worker.gui_idle.clear()
+        try:
+            self.frameReady.emit(frame)
+        finally:
+            if not self.gate_frames:
+                self._drawn()
+
+    @Slot()
+    def _drawn(self) -> None:
+        self.worker.gui_idle.set()
+
+    def frame_painted(self) -> None:
+        """The window calls this once the frame is on screen: the worker steps again."""
+        self.worker.gui_idle.set()
+
+    @Slot(bool)
+    def _on_running(self, running: bool) -> None:
+        self.running = running
+        self.runningChanged.emit(running)

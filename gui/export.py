@@ -1,0 +1,251 @@
+"""File → Export: any plot as a PNG at a chosen width, its curves as CSV, the points as
+CSV, and the training histories as CSV.
+
+PNGs come from pyqtgraph's ImageExporter (the plot redrawn at the chosen resolution, not
+a screen grab). SVG is not offered: pyqtgraph's SVG exporter is broken with pyqtgraph
+0.14 and PySide6 6.11. The CSVs have a header line and write floats with ``repr`` so they
+read back exactly; NaN (a value not measured yet) is written as ``nan``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from backprop_lab.engine.datasets import save_points_csv
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu
+
+DEFAULT_WIDTH = 1600
+WIDTH_RANGE = (100, 8000)
+
+
+# --- the files ----------------------------------------------------------------------------
+def export_plot_png(plot: pg.PlotWidget | pg.PlotItem, path: str | os.PathLike, width: int) -> Path:
+    """The plot redrawn ``width`` pixels wide (height in proportion) as a PNG."""
+    from pyqtgraph.exporters import ImageExporter
+
+    if not WIDTH_RANGE[0] <= int(width) <= WIDTH_RANGE[1]:
+        raise ValueError(f"width must be {WIDTH_RANGE[0]}..{WIDTH_RANGE[1]} pixels, got {width}")
+    item = plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot
+    exporter = ImageExporter(item)
+    exporter.parameters()["width"] = int(width)
+    path = Path(path)
+    exporter.export(os.fspath(path))
+    if not path.is_file():
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def plot_series(plot: pg.PlotWidget | pg.PlotItem) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, x, y) of every curve of the plot, as drawn (log axes undone)."""
+    item = plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot
+    out = []
+    for i, curve in enumerate(item.listDataItems()):
+        x, y = curve.getOriginalDataset()
+        if x is None or y is None:
+            continue
+        name = curve.name() or f"series {i + 1}"
+        out.append((str(name), np.asarray(x, dtype=float), np.asarray(y, dtype=float)))
+    return out
+
+
+def _num(v: float) -> str:
+    v = float(v)
+    return repr(v) if math.isfinite(v) else "nan"
+
+
+def export_plot_csv(plot: pg.PlotWidget | pg.PlotItem, path: str | os.PathLike) -> Path:
+    """The plot's curves in long form: ``series,x,y``, one row per point."""
+    path = Path(path)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["series", "x", "y"])
+        for name, xs, ys in plot_series(plot):
+            for x, y in zip(xs, ys):
+                w.writerow([name, _num(x), _num(y)])
+    return path
+
+
+def history_table(history: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
+    """Column names and a rows × columns array from a snapshot's history: ``step`` first,
+    a per-layer series (a 2-D array, rows × layers) as one column per layer."""
+    names: list[str] = []
+    cols: list[np.ndarray] = []
+    keys = sorted(history, key=lambda k: (k != "step", k))
+    for k in keys:
+        a = np.asarray(history[k], dtype=float)
+        if a.ndim == 1:
+            names.append(k)
+            cols.append(a)
+        elif a.ndim == 2:
+            for layer in range(a.shape[1]):
+                names.append(f"{k}{layer + 1}")
+                cols.append(a[:, layer])
+    rows = len(cols[0]) if cols else 0
+    table = np.column_stack(cols) if cols else np.zeros((rows, 0))
+    return names, table
+
+
+def export_history_csv(history: dict[str, np.ndarray], path: str | os.PathLike) -> Path:
+    """Loss, accuracy, and per layer mean |δ|, ‖dW‖ and ‖W‖ against the step."""
+    names, table = history_table(history)
+    path = Path(path)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(names)
+        for row in table:
+            w.writerow([_num(v) for v in row])
+    return path
+
+
+def read_csv_table(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV this module wrote (for round trips)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+# --- the menu -----------------------------------------------------------------------------
+def window_plots(window: QMainWindow) -> dict[str, pg.PlotWidget]:
+    """The window's plots by menu name (those that exist in this window)."""
+    found = {}
+    plots = getattr(window, "plots", None)
+    for label, attr in (
+        ("Loss", "loss_plot"),
+        ("Accuracy", "acc_plot"),
+        ("Mean |δ| per layer", "delta_plot"),
+        ("Current mean |δ| bars", "bars_plot"),
+    ):
+        p = getattr(plots, attr, None)
+        if isinstance(p, pg.PlotWidget):
+            found[label] = p
+    canvas = getattr(window, "canvas", None)
+    if isinstance(canvas, pg.PlotWidget):
+        found["Canvas (points and regions)"] = canvas
+    return found
+
+
+def _slug(label: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-").replace("--", "-")
+
+
+class ExportMenu:
+    """File → Export: the dialogs around the functions above; failures go to the
+    window's banner (or status bar), never an exception out of a slot."""
+
+    def __init__(self, window: QMainWindow):
+        self.window = window
+        self.menu = QMenu("Export", window)
+        self.actions: dict[str, QAction] = {}
+        png = self.menu.addMenu("Plot as PNG")
+        data = self.menu.addMenu("Plot data as CSV")
+        for label in window_plots(window):
+            self._add(png, label, lambda _c=False, n=label: self.plot_png_dialog(n), f"png:{label}")
+            self._add(
+                data, label, lambda _c=False, n=label: self.plot_csv_dialog(n), f"csv:{label}"
+            )
+        self.menu.addSeparator()
+        self._add(self.menu, "Points as CSV…", self.points_dialog, "points")
+        self._add(self.menu, "Histories as CSV…", self.history_dialog, "history")
+        self._place()
+
+    def _add(self, menu: QMenu, text: str, slot: Callable, key: str) -> None:
+        a = QAction(text, menu)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        self.actions[key] = a
+
+    def _place(self) -> None:
+        """Beside File → Export image (the window grab), else at the end of File."""
+        w = self.window
+        anchor = getattr(w, "export_action", None)
+        for a in w.menuBar().actions():
+            menu = a.menu()
+            if menu is not None and anchor in menu.actions():
+                after = menu.actions()[menu.actions().index(anchor) + 1 :]
+                if after:
+                    menu.insertMenu(after[0], self.menu)
+                else:
+                    menu.addMenu(self.menu)
+                return
+        w.menuBar().addMenu(self.menu)
+
+    def _report(self, ok_text: str, fn: Callable[[], object]) -> bool:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - reported in the window
+            banner = getattr(self.window, "banner", None)
+            msg = f"Export failed: {exc}"
+            if banner is not None and hasattr(banner, "show_message"):
+                banner.show_message(msg, "error")
+            self.window.statusBar().showMessage(msg, 10000)
+            return False
+        self.window.statusBar().showMessage(ok_text, 5000)
+        return True
+
+    # --- without dialogs (tests, scripts) ---------------------------------------------
+    def plot_png(self, label: str, path, width: int = DEFAULT_WIDTH) -> bool:
+        plot = window_plots(self.window)[label]
+        return self._report(f"saved {path}", lambda: export_plot_png(plot, path, width))
+
+    def plot_csv(self, label: str, path) -> bool:
+        plot = window_plots(self.window)[label]
+        return self._report(f"saved {path}", lambda: export_plot_csv(plot, path))
+
+    def points_csv(self, path) -> bool:
+        ds = self.window.canvas.dataset
+        return self._report(f"saved {len(ds)} points to {path}", lambda: save_points_csv(path, ds))
+
+    def history_csv(self, path) -> bool:
+        latest = getattr(self.window, "latest", None)
+        if latest is None:
+            return self._report("", _raise("no training data yet: step or play first"))
+        history = latest.snapshot.history
+        return self._report(f"saved {path}", lambda: export_history_csv(history, path))
+
+    # --- dialogs ---------------------------------------------------------------------------
+    def _save_name(self, title: str, name: str, filt: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.window, title, name, filt)
+        return path
+
+    def plot_png_dialog(self, label: str) -> None:
+        width, ok = QInputDialog.getInt(
+            self.window, "Export plot", "Width in pixels:", DEFAULT_WIDTH, *WIDTH_RANGE, 100
+        )
+        if not ok:
+            return
+        path = self._save_name("Export plot as PNG", f"{_slug(label)}.png", "PNG (*.png)")
+        if path:
+            self.plot_png(label, path, width)
+
+    def plot_csv_dialog(self, label: str) -> None:
+        path = self._save_name("Export plot data", f"{_slug(label)}.csv", "CSV (*.csv)")
+        if path:
+            self.plot_csv(label, path)
+
+    def points_dialog(self) -> None:
+        path = self._save_name("Export points", "points.csv", "CSV (*.csv)")
+        if path:
+            self.points_csv(path)
+
+    def history_dialog(self) -> None:
+        path = self._save_name("Export histories", "histories.csv", "CSV (*.csv)")
+        if path:
+            self.history_csv(path)
+
+
+def _raise(msg: str) -> Callable[[], None]:
+    def fail() -> None:
+        raise ValueError(msg)
+
+    return fail
+
+
+def install(window: QMainWindow) -> ExportMenu:
+    return ExportMenu(window)

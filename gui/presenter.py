@@ -1,0 +1,162 @@
+"""From a published frame to pixels: the canvas picture, the plots and the status line.
+
+``FramePresenter.show(frame)`` runs in the GUI thread for every frame the controller
+takes from the engine thread. It colours the decision grid, hands the snapshot to the
+plots (while training, one plot per frame in turn, so no frame pays for all of them) and
+writes the status line. ``after_paint`` is the paint gate: the window calls it when Qt
+has repainted, and the engine thread may then step again (see gui/worker.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from backprop_lab.engine import Dataset
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from .canvas import DataCanvas
+from .colors import binary_rgba, multiclass_rgba, regression_rgba
+from .controller import EngineController
+from .plots import TrainingPlots
+from .worker import Frame
+
+PLOT_EVERY = 2  # while training, one plot is redrawn every PLOT_EVERY frames
+
+
+def regression_levels(ds: Dataset) -> tuple[float, float]:
+    """Fixed colour levels for a 2-D regression map: the targets' range, symmetric if it
+    straddles 0 (so 0 is the neutral colour), never empty."""
+    if len(ds) == 0:
+        return (-1.0, 1.0)
+    lo, hi = float(np.min(ds.y)), float(np.max(ds.y))
+    if lo < 0 < hi:
+        m = max(-lo, hi)
+        return (-m, m)
+    if hi - lo < 1e-9:
+        return (lo - 1.0, hi + 1.0)
+    return (lo, hi)
+
+
+def status_text(frame: Frame) -> str:
+    s = frame.snapshot
+    last = s.last
+
+    def num(v, fmt):
+        return "–" if v is None or not math.isfinite(v) else format(v, fmt)
+
+    parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}"]
+    parts.append(f"loss train {num(last.train_loss, '.4f')}")
+    parts.append(f"test {num(last.test_loss, '.4f')}")
+    if s.dataset.task == "classification":
+        parts.append(
+            f"accuracy train {num(last.train_acc * 100, '.1f')}%"
+            f"  test {num(last.test_acc * 100, '.1f')}%"
+        )
+    parts.append(f"{frame.steps_per_second:,.0f} steps/s")
+    return "   ·   ".join(parts)
+
+
+class StatusText(QWidget):
+    """One line of text that repaints itself without asking for a new layout.
+
+    A QLabel whose text changes width on every frame re-lays out the whole main window
+    (and repaints it) each time; this widget only repaints its own rectangle.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self._text = text
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        fm = self.fontMetrics()
+        return QSize(fm.horizontalAdvance("x" * 60), fm.height() + 4)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(10, self.fontMetrics().height() + 4)
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+
+    def paintEvent(self, ev) -> None:
+        p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        p.drawText(self.rect().adjusted(2, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, self._text)
+        p.end()
+
+
+class FramePresenter:
+    """Draws frames into the canvas, the plots and the status line (GUI thread only)."""
+
+    def __init__(
+        self,
+        controller: EngineController,
+        canvas: DataCanvas,
+        plots: TrainingPlots,
+        status: StatusText,
+    ):
+        self.controller = controller
+        self.canvas = canvas
+        self.plots = plots
+        self.status = status
+        self.latest: Frame | None = None
+        self.frames_drawn = 0
+        self.crisp = False
+        self._plot_turn = 0
+
+    def show(self, frame: Frame) -> None:
+        self.latest = frame
+        snap = frame.snapshot
+        ds = snap.dataset
+        grid = frame.grid
+        if grid is not None:
+            if ds.task == "classification":
+                if grid.ndim == 2:
+                    rgba = binary_rgba(grid, crisp=self.crisp)
+                else:
+                    rgba = multiclass_rgba(grid, crisp=self.crisp)
+                self.canvas.set_decision_image(rgba, frame.extent)
+            elif ds.input_dim == 1:
+                self.canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
+            else:
+                lo, hi = regression_levels(ds)
+                self.canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
+        if frame.running:
+            # one plot per frame, in turn: axes and curves cost more than the canvas image,
+            # and spreading them keeps every frame short
+            parts = TrainingPlots.PARTS
+            self._plot_turn = (self._plot_turn + 1) % (PLOT_EVERY * len(parts))
+            if self._plot_turn % PLOT_EVERY == 0:
+                self.plots.update_snapshot(snap, (parts[self._plot_turn // PLOT_EVERY],))
+        else:
+            self.plots.update_snapshot(snap)
+        text = status_text(frame)
+        if snap.diverged:
+            text = f"⚠ diverged   ·   {text}"
+        self.status.setText(text)
+        self.frames_drawn += 1
+
+    def set_crisp(self, on: bool) -> None:
+        """A sharp decision boundary (or the shaded one); the latest frame is redrawn."""
+        self.crisp = bool(on)
+        if self.latest is not None:
+            self.show(self.latest)
+
+    def after_paint(self) -> None:
+        """Qt has just repainted the dirty widgets (a low-priority posted event, so it runs
+        after the frame's item updates): let the engine thread step again. A zero timer,
+        so that any follow-up paints pyqtgraph posts while painting come first."""
+        QTimer.singleShot(0, self.controller.frame_painted)

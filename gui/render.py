@@ -1,0 +1,324 @@
+"""Headless pictures of a training session: frames for slides, notes and animations.
+
+``backprop-lab render LESSON --steps N --every K --out DIR`` trains a lesson in this
+process (the engine session directly, no worker thread, so the frames depend only on the
+lesson and its seed) and writes numbered PNGs of one view. ``render_image`` and
+``save_frame`` do the same for one frame from a script or a notebook (docs/api.md).
+
+Frames are byte-for-byte identical from run to run: every view is drawn from a snapshot
+with nothing time-dependent in it (the rate in the status line is 0, no animation), and
+the PNG writer adds no timestamps.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from backprop_lab.engine import GridEvaluator, GridSpec, Network, TrainingSession, head_for
+
+if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
+
+VIEWS = ("canvas", "plots", "diagram", "window")
+DEFAULT_SIZE = (800, 600)
+DOMAIN = (-6.0, 6.0, -6.0, 6.0)  # the window's view of the data (gui/worker.py)
+GRID_RESOLUTION = {1: 240, 2: 100}  # samples per axis by input dimension, as the window
+THUMB_RESOLUTION = 40  # the diagram's per-unit maps
+
+
+class RenderError(ValueError):
+    """A render that cannot go ahead (bad view, size, output folder); the message says why."""
+
+
+def ensure_app():
+    """The QApplication, created if needed, offscreen when there is no display.
+
+    Sets pyqtgraph's options the window relies on (row-major images), so a view drawn here
+    looks like the one in the app."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if no_display and sys.platform.startswith("linux"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Backprop Lab")
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
+    return app
+
+
+def make_frame(session: TrainingSession):
+    """What the engine thread would publish for the session now (gui/worker.Frame)."""
+    from .worker import Frame
+
+    snap = session.snapshot()
+    dim = snap.dataset.input_dim
+    grid_spec = GridSpec(DOMAIN, GRID_RESOLUTION[dim])
+    g = GridEvaluator(grid_spec, snap.spec.features, dim)
+    grid = g.evaluate(session.net, snap.params)
+    return Frame(
+        serial=snap.step,
+        snapshot=snap,
+        grid=grid,
+        grid_x=grid_spec.axes()[0],
+        extent=DOMAIN,
+        running=False,
+        steps_per_second=0.0,
+    )
+
+
+@dataclass
+class _Views:
+    """The widget a view is drawn by, and how a frame reaches it."""
+
+    widget: QWidget
+    show: object  # callable(frame)
+    owner: object = None  # a MainWindow to shut down, for the "window" view
+
+
+def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
+    from .canvas import DataCanvas
+    from .colors import binary_rgba, multiclass_rgba, regression_rgba
+    from .main_window import regression_levels
+
+    canvas = DataCanvas(dataset=session.dataset)
+    canvas.set_point_size(9.0 * max(1.0, font_scale**0.75))
+
+    def show(frame) -> None:
+        ds = frame.snapshot.dataset
+        canvas.set_dataset(ds, reset_history=True)
+        grid = frame.grid
+        if ds.task == "classification":
+            rgba = binary_rgba(grid) if grid.ndim == 2 else multiclass_rgba(grid)
+            canvas.set_decision_image(rgba, frame.extent)
+        elif ds.input_dim == 1:
+            canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
+        else:
+            lo, hi = regression_levels(ds)
+            canvas.set_regression_levels((lo, hi))
+            canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
+
+    return _Views(canvas, show)
+
+
+def _plots_view(font_scale: float) -> _Views:
+    from .plots import TrainingPlots
+
+    plots = TrainingPlots()
+    plots.set_font_scale(font_scale)
+    return _Views(plots, lambda frame: plots.update_snapshot(frame.snapshot))
+
+
+def _diagram_view() -> _Views:
+    from .diagram import NetworkDiagram
+
+    diagram = NetworkDiagram()
+    state: dict = {}
+
+    def show(frame) -> None:
+        snap = frame.snapshot
+        ds, arch = snap.dataset, snap.arch
+        diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
+        diagram.input_dim = ds.input_dim
+        diagram.set_weights(list(snap.params.W))
+        key = (snap.spec.features, ds.input_dim)
+        if state.get("key") != key:
+            spec = GridSpec(frame.extent, THUMB_RESOLUTION)
+            state["grid"], state["key"] = GridEvaluator(spec, *key), key
+        net = Network(arch, head_for(ds.task, ds.n_classes))
+        diagram.set_maps(state["grid"].hidden_maps(net, snap.params), frame.grid)
+        delta = snap.last.get("delta_mean_abs")
+        if delta is not None:
+            # mean |δ⁽ℓ⁾| of the latest step as the rings, one value per layer spread on
+            # its units (the per-unit split needs a phase walk, which a render doesn't do)
+            diagram.set_delta(
+                {ell: np.full(arch.widths[ell], float(d)) for ell, d in enumerate(delta, 1)}
+            )
+
+    return _Views(diagram, show)
+
+
+def _window_view(session: TrainingSession, font_scale: float) -> _Views:
+    from .main_window import MainWindow
+
+    window = MainWindow(session=session, font_scale=font_scale)
+    # the window's engine thread would publish frames of its own at times of its choosing;
+    # stop it and hand the window the frames made here, in order
+    window.controller.shutdown()
+    return _Views(window, window._on_frame, owner=window)
+
+
+def build_view(what: str, session: TrainingSession, font_scale: float = 1.0) -> _Views:
+    ensure_app()
+    if what == "canvas":
+        return _canvas_view(session, font_scale)
+    if what == "plots":
+        return _plots_view(font_scale)
+    if what == "diagram":
+        return _diagram_view()
+    if what == "window":
+        return _window_view(session, font_scale)
+    raise RenderError(f"view must be one of {', '.join(VIEWS)}, got {what!r}")
+
+
+def grab(widget: QWidget, size: tuple[int, int], scale: float = 1.0) -> QImage:
+    """The widget drawn into a size[0]·scale × size[1]·scale image (scale is the device
+    pixel ratio: 2 gives a sharp picture for a high-resolution slide)."""
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QWidget as _QWidget
+
+    w, h = size
+    if not widget.isVisible():
+        widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        widget.show()
+    if widget.size() != QSize(w, h):
+        widget.resize(w, h)
+    # layouts and pyqtgraph's deferred updates (auto-range runs when a view is painted)
+    # settle only after a paint: paint once, let the queued updates run, then draw for real
+    QApplication.processEvents()
+    widget.grab()
+    QApplication.processEvents()
+    img = QImage(round(w * scale), round(h * scale), QImage.Format.Format_ARGB32)
+    img.setDevicePixelRatio(scale)
+    img.fill(QColor("white"))
+    # QWidget.render, not a QGraphicsView's own render(painter) (the canvas is one)
+    _QWidget.render(widget, img)
+    img.setDevicePixelRatio(1.0)
+    return img
+
+
+def render_image(
+    session: TrainingSession,
+    what: str = "canvas",
+    size: tuple[int, int] = DEFAULT_SIZE,
+    scale: float = 1.0,
+    font_scale: float = 1.0,
+) -> QImage:
+    """One picture of the session as it is now (a QImage)."""
+    view = build_view(what, session, font_scale)
+    try:
+        view.show(make_frame(session))
+        return grab(view.widget, size, scale)
+    finally:
+        _close(view)
+
+
+def save_frame(
+    session: TrainingSession, path: str | os.PathLike, what: str = "canvas", **kw
+) -> Path:
+    """Write one picture of the session to a PNG file; OSError if it cannot be written."""
+    path = Path(path)
+    if not render_image(session, what, **kw).save(os.fspath(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def _close(view: _Views) -> None:
+    if view.owner is not None:
+        view.owner.shutdown()
+    view.widget.close()
+    view.widget.deleteLater()
+
+
+def frame_steps(steps: int, every: int) -> list[int]:
+    """The steps a render draws: 0, K, 2K, … and N itself."""
+    out = list(range(0, steps + 1, every))
+    if out[-1] != steps:
+        out.append(steps)
+    return out
+
+
+class Progress:
+    """A one-line progress bar on a terminal (stderr); plain lines when not a terminal."""
+
+    def __init__(self, total: int, stream=None, width: int = 30):
+        self.total, self.width = total, width
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def update(self, done: int, note: str = "") -> None:
+        frac = done / self.total if self.total else 1.0
+        bar = "#" * round(frac * self.width)
+        line = f"[{bar:<{self.width}}] {done}/{self.total} frames {note}"
+        if self.tty:
+            self.stream.write("\r" + line)
+            if done >= self.total:
+                self.stream.write("\n")
+        elif done in (0, self.total) or done % max(1, self.total // 10) == 0:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def render_run(
+    session: TrainingSession,
+    out: str | os.PathLike,
+    steps: int,
+    every: int = 1,
+    what: str = "canvas",
+    size: tuple[int, int] = DEFAULT_SIZE,
+    scale: float = 1.0,
+    font_scale: float = 1.0,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Train ``steps`` steps and write a PNG every ``every`` steps (and of step 0 and the
+    last step) into ``out``: frame-0000.png, frame-0001.png, … Stops early, with the frames
+    so far, if the run diverges (RenderError says at which step)."""
+    out = Path(out)
+    marks = frame_steps(steps, every)
+    view = build_view(what, session, font_scale)
+    written: list[Path] = []
+    progress = progress or Progress(len(marks))
+    try:
+        progress.update(0)
+        for i, target in enumerate(marks):
+            if target > session.step_count:
+                session.step(target - session.step_count)
+            view.show(make_frame(session))
+            path = out / f"frame-{i:04d}.png"
+            if not grab(view.widget, size, scale).save(os.fspath(path), "PNG"):
+                raise OSError(f"could not write {path}")
+            written.append(path)
+            progress.update(i + 1, f"(step {session.step_count:,})")
+            if session.diverged:
+                raise RenderError(f"{session.diverged} ({len(written)} frames written)")
+    finally:
+        _close(view)
+    return written
+
+
+def write_gif(frames: list[Path], path: str | os.PathLike, ms_per_frame: int = 80) -> Path:
+    """An animated GIF of the frames (needs Pillow: the ``anim`` extra). ImportError with
+    the install hint if Pillow is missing."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError(
+            "--gif needs Pillow: pip install 'backprop-lab[anim]' (or pip install Pillow)"
+        ) from None
+    images = []
+    for f in frames:
+        with Image.open(f) as im:
+            # one adaptive palette per frame; no dithering keeps flat regions flat and the
+            # file small
+            images.append(im.convert("RGB").quantize(colors=128, dither=Image.Dither.NONE))
+    path = Path(path)
+    images[0].save(
+        path,
+        save_all=True,
+        append_images=images[1:],
+        duration=ms_per_frame,
+        loop=0,
+        optimize=True,
+    )
+    return path

@@ -1,0 +1,240 @@
+"""What the app remembers between sessions (QSettings).
+
+Recent lessons (File → Recent lessons), the last folder a lesson was opened from or saved
+to, the window's geometry and dock layout, the font scale and the presentation
+preferences (crisp boundary, log-scale loss). The store is the platform's usual one
+(an INI file under ~/.config on Linux); ``BACKPROP_LAB_SETTINGS=/path/file.ini`` or the
+``path`` argument puts it in a given file instead (the tests use a temporary one).
+
+Nothing here may break the window: a value that is missing, of the wrong type or out of
+range is ignored and the default kept.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+ENV_PATH = "BACKPROP_LAB_SETTINGS"
+MAX_RECENT = 8
+FONT_SCALE_RANGE = (0.6, 3.0)
+LESSON_FILTER = "Lessons (*.json);;All files (*)"
+
+
+def open_settings(path: str | os.PathLike | None = None) -> QSettings:
+    path = path or os.environ.get(ENV_PATH)
+    if path:
+        return QSettings(os.fspath(path), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "backprop-lab", "app")
+
+
+class Settings:
+    """Typed access to the stored values."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.q = open_settings(path)
+
+    # --- recent lessons and the last folder -------------------------------------------
+    def recent_lessons(self) -> list[str]:
+        raw = self.q.value("recent/lessons", [])
+        if isinstance(raw, str):  # QSettings returns a lone entry as a string
+            raw = [raw]
+        if not isinstance(raw, list):
+            return []
+        return [str(p) for p in raw if isinstance(p, str) and p][:MAX_RECENT]
+
+    def add_recent(self, lesson: str) -> None:
+        items = [lesson, *(p for p in self.recent_lessons() if p != lesson)][:MAX_RECENT]
+        self.q.setValue("recent/lessons", items)
+
+    def forget_recent(self, lesson: str) -> None:
+        self.q.setValue("recent/lessons", [p for p in self.recent_lessons() if p != lesson])
+
+    def last_folder(self) -> str:
+        v = self.q.value("recent/folder", "")
+        return v if isinstance(v, str) and v and os.path.isdir(v) else ""
+
+    def set_last_folder(self, folder: str) -> None:
+        self.q.setValue("recent/folder", folder)
+
+    # --- view --------------------------------------------------------------------------
+    def font_scale(self) -> float | None:
+        try:
+            v = float(self.q.value("view/font_scale", "nan"))
+        except (TypeError, ValueError):
+            return None
+        lo, hi = FONT_SCALE_RANGE
+        return v if math.isfinite(v) and lo <= v <= hi else None
+
+    def flag(self, key: str) -> bool | None:
+        v = self.q.value(f"view/{key}")
+        if isinstance(v, bool):
+            return v
+        if v in ("true", "false"):
+            return v == "true"
+        return None
+
+    def sync(self) -> None:
+        self.q.sync()
+
+
+class RememberedWindow(QObject):
+    """Restores a main window's remembered state, keeps File → Recent lessons, and saves
+    the state when the window closes."""
+
+    def __init__(self, window: QMainWindow, settings: Settings):
+        super().__init__(window)
+        self.window, self.settings = window, settings
+        self.recent_menu = QMenu("Recent lessons", window)
+        self._insert_recent_menu()
+        self._wrap_lesson_calls()
+        self._take_over_dialogs()
+        self.refresh_recent_menu()
+        window.installEventFilter(self)
+
+    # --- hooks ----------------------------------------------------------------------------
+    def _insert_recent_menu(self) -> None:
+        w = self.window
+        save = getattr(w, "save_action", None)
+        for a in w.menuBar().actions():
+            menu = a.menu()
+            if menu is not None and save in menu.actions():
+                menu.insertMenu(save, self.recent_menu)
+                return
+        w.menuBar().addMenu(self.recent_menu)
+
+    def _wrap_lesson_calls(self) -> None:
+        """Opening or saving a lesson file updates the recent list and the last folder
+        (the window's dialogs and menus call these methods through the instance)."""
+        w = self.window
+        open_lesson, save_lesson = w.open_lesson, w.save_lesson
+
+        def opened(path) -> bool:
+            ok = open_lesson(path)
+            if ok:
+                self.remember_file(path)
+            return ok
+
+        def saved(path) -> None:
+            save_lesson(path)  # written a moment later, once the engine thread hands it over
+            self.remember_file(path, must_exist=False)
+
+        w.open_lesson, w.save_lesson = opened, saved
+
+    def _take_over_dialogs(self) -> None:
+        """Open / Save lesson start in the last folder used (the window's own dialogs
+        start in the working folder)."""
+        w = self.window
+        for name, slot in (("open_action", self.open_dialog), ("save_action", self.save_dialog)):
+            action = getattr(w, name, None)
+            if action is not None:
+                action.triggered.disconnect()
+                action.triggered.connect(slot)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open lesson", self.settings.last_folder(), LESSON_FILTER
+        )
+        if path:
+            self.window.open_lesson(path)
+
+    def save_dialog(self) -> None:
+        start = os.path.join(self.settings.last_folder(), "lesson.json")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, LESSON_FILTER)
+        if path:
+            self.window.save_lesson(path)
+
+    def remember_file(self, path, must_exist: bool = True) -> None:
+        p = os.fspath(path)
+        if must_exist and not os.path.exists(p):  # a built-in lesson by name: no file
+            return
+        full = str(Path(p).resolve())
+        self.settings.add_recent(full)
+        self.settings.set_last_folder(str(Path(full).parent))
+        self.refresh_recent_menu()
+
+    def refresh_recent_menu(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        recent = self.settings.recent_lessons()
+        for path in recent:
+            a = QAction(os.path.basename(path), m)
+            a.setToolTip(path)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda _c=False, p=path: self.open_recent(p))
+            m.addAction(a)
+        if not recent:
+            empty = m.addAction("(none yet)")
+            empty.setEnabled(False)
+        else:
+            m.addSeparator()
+            m.addAction("Clear the list", self.clear_recent)
+
+    def open_recent(self, path: str) -> bool:
+        if not os.path.exists(path):
+            self.settings.forget_recent(path)
+            self.refresh_recent_menu()
+            self.window.statusBar().showMessage(f"{path} no longer exists", 8000)
+            return False
+        return self.window.open_lesson(path)
+
+    def clear_recent(self) -> None:
+        self.settings.q.remove("recent/lessons")
+        self.refresh_recent_menu()
+
+    # --- restore and save -----------------------------------------------------------------
+    def restore(self, font_scale: float | None = None) -> None:
+        """Geometry, dock layout and view preferences; an explicit ``font_scale`` (from the
+        command line) wins over the stored one."""
+        w, q = self.window, self.settings.q
+        geometry, state = q.value("window/geometry"), q.value("window/state")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            w.restoreGeometry(geometry)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            w.restoreState(state)
+        scale = font_scale if font_scale is not None else self.settings.font_scale()
+        if scale is not None:
+            w.set_font_scale(scale)
+        crisp = self.settings.flag("crisp")
+        if crisp is not None and hasattr(w, "crisp_box"):
+            w.crisp_box.setChecked(crisp)
+        log_loss = self.settings.flag("log_loss")
+        plots = getattr(w, "plots", None)
+        if log_loss is not None and plots is not None and hasattr(plots, "log_loss_box"):
+            plots.log_loss_box.setChecked(log_loss)
+
+    def save(self) -> None:
+        w, q = self.window, self.settings.q
+        q.setValue("window/geometry", w.saveGeometry())
+        q.setValue("window/state", w.saveState())
+        q.setValue("view/font_scale", float(w.font_scale))
+        if hasattr(w, "crisp_box"):
+            q.setValue("view/crisp", bool(w.crisp_box.isChecked()))
+        plots = getattr(w, "plots", None)
+        if plots is not None and hasattr(plots, "log_loss_box"):
+            q.setValue("view/log_loss", bool(plots.log_loss_box.isChecked()))
+        q.sync()
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802
+        if obj is self.window and ev.type() == QEvent.Type.Close:
+            try:
+                self.save()
+            except Exception as exc:  # noqa: BLE001 - never let a Qt virtual raise
+                print(f"backprop-lab: could not save the settings: {exc}")
+        return False
+
+
+def install(
+    window: QMainWindow,
+    path: str | os.PathLike | None = None,
+    font_scale: float | None = None,
+) -> RememberedWindow:
+    """Remember ``window``'s state in the settings at ``path`` (see ``open_settings``)."""
+    remembered = RememberedWindow(window, Settings(path))
+    remembered.restore(font_scale)
+    return remembered
