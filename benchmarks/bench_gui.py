@@ -145,7 +145,7 @@ def windowed(
     QTimer.singleShot(int(seconds * 1000), app.quit)
     profiler = None
     if profile:
-        from pyinstrument import Profiler  # the "bench" extra
+        from pyinstrument import Profiler  # the "profile" extra
 
         profiler = Profiler(interval=0.0005)
         profiler.start()

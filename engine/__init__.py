@@ -1,19 +1,19 @@
-"""The lecture's maths in pure NumPy: no Qt, no pyqtgraph (a test enforces it)."""
+"""The lecture's maths in pure NumPy: no Qt, no pyqtgraph, no GUI (import-linter enforces it).
+
+Package mapping: this folder, ``engine/``, is the package ``backprop_lab.engine`` (the
+``package-dir`` table in pyproject.toml; see docs/architecture.md).
+"""
 
 from .data import Dataset, empty_dataset
+from .design import HyperParameters, NetworkSpec
 from .features import FEATURES, available_features, feature_matrix
 from .gradcheck import gradient_check
 from .grid import GridEvaluator, GridSpec
 from .heads import HEADS, head_for
-from .history import DecimatingHistory
+from .history import DecimatingHistory, HistoryArrays, MetricHistory, StepMetrics
 from .network import Architecture, BackwardPass, ForwardPass, Network, Parameters
-from .session import (
-    Checkpoint,
-    HyperParameters,
-    NetworkSpec,
-    Snapshot,
-    TrainingSession,
-)
+from .records import Checkpoint, Snapshot
+from .session import TrainingSession
 
 __all__ = [
     "Architecture",
@@ -26,11 +26,14 @@ __all__ = [
     "GridEvaluator",
     "GridSpec",
     "HEADS",
+    "HistoryArrays",
     "HyperParameters",
+    "MetricHistory",
     "Network",
     "NetworkSpec",
     "Parameters",
     "Snapshot",
+    "StepMetrics",
     "TrainingSession",
     "available_features",
     "empty_dataset",

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import MAX_CLASSES, MAX_POINTS, Dataset
+from .notation import DOMAIN_HALF_WIDTH
 
-EXTENT = 6.0
+EXTENT = DOMAIN_HALF_WIDTH
 MAX_NOISE = 0.5
 MAX_TEST_FRACTION = 0.9
 

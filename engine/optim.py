@@ -22,8 +22,7 @@ def _flat_state(shapes: list[tuple[int, ...]]) -> tuple[np.ndarray, list[np.ndar
     return flat, views
 
 
-OPTIMIZERS = ("sgd", "momentum", "adam")
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+OPTIMIZERS = ("sgd", "momentum", "adam")  # their names on screen: notation.OPTIMIZER_LABELS
 
 
 class Optimizer:
@@ -98,7 +97,12 @@ class Momentum(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
-    update_rule = "m ← β₁m + (1−β₁)∇J;  s ← β₂s + (1−β₂)∇J²;  θ ← θ + α m̂ / (√ŝ + ε)"
+    # ε is added to √s before the bias correction (Keras's form; PyTorch adds it to √ŝ):
+    # the same as θ ← θ + α m̂ / (√ŝ + ε/√(1−β₂ᵗ)), which is what the code computes
+    update_rule = (
+        "m ← β₁m + (1−β₁)∇J;  s ← β₂s + (1−β₂)∇J²;  "
+        "θ ← θ + αₜ m / (√s + ε),  αₜ = α √(1−β₂ᵗ) / (1−β₁ᵗ)"
+    )
 
     def __init__(self, shapes, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(shapes)

@@ -27,7 +27,8 @@ import numpy as np
 
 from .network import BackwardPass, ForwardPass
 from .notation import ACTIVATION_DERIVATIVES, ACTIVATION_SYMBOLS, sup
-from .session import Batch, BatchState, TrainingSession
+from .records import Batch, BatchState
+from .session import TrainingSession
 
 ALGORITHM = (
     "Algorithm: one SGD step with backpropagation (ascent on J = ℒ/B − λ Σ‖W‖²)",

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from dataclasses import replace
 
 import numpy as np
 
 from .data import Dataset
+from .design import (  # noqa: F401 - re-exported: the session's public vocabulary
+    ACTIVATION_NAMES,
+    BATCHINGS,
+    INIT_SCHEMES,
+    MAX_HIDDEN_LAYERS,
+    MAX_WIDTH,
+    HyperParameters,
+    NetworkSpec,
+)
 from .evaluation import FullPass, eval_sample, mean_metrics
 from .features import (
     DEFAULT_FEATURES_1D,
@@ -28,144 +36,18 @@ from .features import (
     validate_features,
 )
 from .heads import head_for
-from .history import HistoryArrays, MetricHistory, StepMetrics
+from .history import MetricHistory, StepMetrics
 from .network import (
     Architecture,
     BackwardPass,
     FusedStep,
     Network,
-    Parameters,
     init_parameters,
     init_scheme,
 )
-from .optim import OPTIMIZERS, make_optimizer
+from .optim import make_optimizer
+from .records import Batch, BatchState, Checkpoint, Snapshot  # noqa: F401 - re-exported
 from .timeline import DEFAULT_BUDGET, Timeline
-
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity")
-INIT_SCHEMES = ("auto", "glorot", "he", "uniform")
-BATCHINGS = ("random", "epochs")
-MAX_HIDDEN_LAYERS = 8
-MAX_WIDTH = 64
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """What the user designs: hidden widths M_1..M_(L−1), their activations, the inputs."""
-
-    hidden: tuple[int, ...] = (4,)
-    activations: tuple[str, ...] = ()  # one per hidden layer; empty = all ``activation``
-    activation: str = "sigmoid"
-    features: tuple[str, ...] = DEFAULT_FEATURES_2D
-    init: str = "auto"
-
-    def __post_init__(self):
-        hidden = tuple(int(w) for w in self.hidden)
-        if len(hidden) > MAX_HIDDEN_LAYERS:
-            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
-        for i, w in enumerate(hidden, 1):
-            if not 1 <= w <= MAX_WIDTH:
-                raise ValueError(f"hidden layer {i} width must be 1..{MAX_WIDTH}, got {w}")
-        acts = tuple(self.activations) or (self.activation,) * len(hidden)
-        if len(acts) != len(hidden):
-            raise ValueError(f"{len(hidden)} hidden layers need {len(hidden)} activations")
-        for a in (*acts, self.activation):
-            if a not in ACTIVATION_NAMES:
-                raise ValueError(
-                    f"unknown activation {a!r}; expected {', '.join(ACTIVATION_NAMES)}"
-                )
-        if self.init not in INIT_SCHEMES:
-            raise ValueError(f"unknown init {self.init!r}; expected {', '.join(INIT_SCHEMES)}")
-        object.__setattr__(self, "hidden", hidden)
-        object.__setattr__(self, "activations", acts)
-        object.__setattr__(self, "features", tuple(self.features))
-
-
-@dataclass(frozen=True)
-class HyperParameters:
-    """α, B, λ and the update rule; these change between steps without losing θ."""
-
-    alpha: float = 0.5
-    batch_size: int = 16
-    lam: float = 0.0
-    optimizer: str = "sgd"
-    batching: str = "random"  # "random": B random points each step (Algorithm 3)
-
-    def __post_init__(self):
-        if not (math.isfinite(self.alpha) and self.alpha > 0):
-            raise ValueError(f"learning rate α must be a positive number, got {self.alpha}")
-        if int(self.batch_size) != self.batch_size or self.batch_size < 1:
-            raise ValueError(f"batch size B must be a whole number ≥ 1, got {self.batch_size}")
-        if not (math.isfinite(self.lam) and self.lam >= 0):
-            raise ValueError(f"weight decay λ must be ≥ 0, got {self.lam}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"unknown optimizer {self.optimizer!r}; expected {', '.join(OPTIMIZERS)}"
-            )
-        if self.batching not in BATCHINGS:
-            raise ValueError(f"unknown batching {self.batching!r}; expected {', '.join(BATCHINGS)}")
-        object.__setattr__(self, "batch_size", int(self.batch_size))
-        object.__setattr__(self, "alpha", float(self.alpha))
-        object.__setattr__(self, "lam", float(self.lam))
-
-
-@dataclass
-class Checkpoint:
-    """Everything that changes when a step runs: restoring it replays the same numbers.
-
-    ``last`` is the metrics at ``step`` (a ``StepMetrics``, or a mapping of the same names
-    read from a lesson file; empty if the file had none)."""
-
-    step: int
-    samples_seen: int
-    params: Parameters
-    optimizer: dict
-    rng: dict
-    order: np.ndarray
-    order_pos: int
-    last: Mapping
-    diverged: str | None
-
-    @property
-    def nbytes(self) -> int:
-        n = sum(a.nbytes for a in self.params.arrays()) + self.order.nbytes
-        for v in self.optimizer.values():
-            if isinstance(v, list):
-                n += sum(a.nbytes for a in v)
-        return n
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A read-only copy of what the views draw, safe to hand to another thread."""
-
-    step: int
-    epoch: float
-    dataset: Dataset
-    spec: NetworkSpec
-    hyper: HyperParameters
-    arch: Architecture
-    params: Parameters
-    history: HistoryArrays
-    last: StepMetrics
-    diverged: str | None
-    init_schemes: tuple[str, ...] = field(default=())
-
-
-class Batch(NamedTuple):
-    """One batch: ``indices`` into the training points, ``x = h^(0)`` (M_0 × B) and y."""
-
-    indices: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-
-
-@dataclass(frozen=True)
-class BatchState:
-    """What drawing a batch changes: the batch RNG and the epoch order."""
-
-    rng: dict
-    order: np.ndarray
-    order_pos: int
 
 
 class TrainingSession:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .session import Checkpoint, TrainingSession
+    from .records import Checkpoint
+    from .session import TrainingSession
 
 DEFAULT_BUDGET = 64 * 1024 * 1024  # bytes
 MAX_CHECKPOINTS = 512

@@ -25,7 +25,8 @@ import numpy as np
 from .data import Dataset
 from .gradcheck import ArrayCheck, gradient_check
 from .phases import Phase, PhaseWalk
-from .session import Checkpoint, TrainingSession
+from .records import Checkpoint
+from .session import TrainingSession
 from .timeline import TimelineSummary
 from .trace import LayerHealth, PointTrace, trace_point, unit_health
 

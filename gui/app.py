@@ -69,8 +69,8 @@ def check_font_scale(v: float) -> float:
 
 def load_lesson_arg(value: str):
     """A built-in lesson name or a lesson file, loaded and validated (a Scenario)."""
+    from backprop_lab.engine.lessons import load_lesson
     from backprop_lab.engine.scenario import load_scenario
-    from backprop_lab.resources import load_lesson
 
     if not os.path.exists(value) and value in list_lessons():
         return load_lesson(value)

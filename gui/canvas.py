@@ -8,6 +8,8 @@ wheel zooms in every tool; left-drag pans only with the ``pan`` and ``pick`` too
 Every user edit makes a new immutable ``Dataset``, pushes it to ``history`` and emits
 ``datasetEdited``; undo and redo emit it too. ``set_dataset`` (a load from outside) emits
 nothing.
+
+Slightly over 450 lines: the tools share one set of mouse handlers and one point layer.
 """
 
 from __future__ import annotations

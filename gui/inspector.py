@@ -15,6 +15,10 @@ values that come back. The model is engine/walk.py (no Qt, tested without a wind
   traced point) and redraws the diagram from the frame's weights.
 
 Starting a walk pauses training.
+
+Over 450 lines: the panel wires five views (phase, arrays, diagram, trace, gradient
+check) and the rewind bar to one set of engine requests and replies, which read best in
+one place; its model is in engine/walk.py.
 """
 
 from __future__ import annotations

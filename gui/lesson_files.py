@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from backprop_lab.engine import TrainingSession
 from backprop_lab.engine.csvfile import read_points_csv
+from backprop_lab.engine.lessons import list_lessons, load_lesson
 from backprop_lab.engine.scenario import (
     Scenario,
     load_scenario,
@@ -21,7 +22,6 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from backprop_lab.resources import list_lessons, load_lesson
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog
 

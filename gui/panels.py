@@ -2,6 +2,9 @@
 and immutable engine values (``Dataset``, ``NetworkSpec``, ``HyperParameters``); they hold
 no maths and never touch the session (the main window forwards their values to the engine
 thread).
+
+Over 450 lines on purpose: three sibling panels built the same way (compact forms, quiet
+updates, one signal each) read best side by side.
 """
 
 from __future__ import annotations

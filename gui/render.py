@@ -154,7 +154,7 @@ def _window_view(session: TrainingSession, font_scale: float) -> _Views:
     # the window's engine thread would publish frames of its own at times of its choosing;
     # stop it and hand the window the frames made here, in order
     window.controller.shutdown()
-    return _Views(window, window._on_frame, owner=window)
+    return _Views(window, window.presenter.show, owner=window)
 
 
 def build_view(what: str, session: TrainingSession, font_scale: float = 1.0) -> _Views:

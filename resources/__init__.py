@@ -1,10 +1,13 @@
-"""Packaged resources: lesson presets (JSON scenario files), loaded with importlib.resources."""
+"""Packaged resources: lesson presets (JSON scenario files), read with importlib.resources.
+
+Package mapping: this folder, ``resources/``, is the package ``backprop_lab.resources``
+(the ``package-dir`` table in pyproject.toml; see docs/architecture.md). It is the bottom
+layer: plain data, importing nothing of ours; ``backprop_lab.engine.lessons`` parses it.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
-
-from backprop_lab.engine.scenario import Scenario, from_json
 
 _PRESETS = "backprop_lab.resources.presets"
 
@@ -18,12 +21,11 @@ def list_lessons() -> list[str]:
     )
 
 
-def load_lesson(name: str) -> Scenario:
-    """The packaged lesson ``name``; ValueError for an unknown name."""
+def lesson_text(name: str) -> str:
+    """The JSON text of the packaged lesson ``name``; ValueError for an unknown name."""
     if name not in list_lessons():
         raise ValueError(f"unknown lesson {name!r}; expected one of {', '.join(list_lessons())}")
-    text = resources.files(_PRESETS).joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return from_json(text)
+    return resources.files(_PRESETS).joinpath(f"{name}.json").read_text(encoding="utf-8")
 
 
 ICON = "backprop-lab.png"  # rendered from backprop-lab.svg by tools/make_icon.py

@@ -1,4 +1,9 @@
-"""Backprop Lab: neural-network training made visible."""
+"""Backprop Lab: neural-network training made visible.
+
+Package mapping: ``backprop_lab`` is this folder, ``src/backprop_lab/``; its subpackages live
+in the top-level folders ``engine/``, ``gui/`` and ``resources/`` (the ``package-dir`` table
+in pyproject.toml; see docs/architecture.md).
+"""
 
 import os
 

@@ -7,8 +7,8 @@ import io
 
 import pytest
 from backprop_lab.engine import session_from_scenario
+from backprop_lab.engine.lessons import load_lesson
 from backprop_lab.gui import render
-from backprop_lab.resources import load_lesson
 from PySide6.QtGui import QImage
 
 from .test_cli import run

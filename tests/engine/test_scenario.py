@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import make_preset
+from backprop_lab.engine.lessons import list_lessons, load_lesson
 from backprop_lab.engine.scenario import (
     MAX_FILE_BYTES,
     Scenario,
@@ -25,7 +26,6 @@ from backprop_lab.engine.scenario import (
     session_from_scenario,
     to_json,
 )
-from backprop_lab.resources import list_lessons, load_lesson
 
 ROOT = Path(__file__).resolve().parents[2]
 

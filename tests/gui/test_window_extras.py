@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from backprop_lab.engine import session_from_scenario
 from backprop_lab.engine.datasets import load_points_csv
+from backprop_lab.engine.lessons import load_lesson
 from backprop_lab.engine.scenario import save_scenario, scenario_from_session
 from backprop_lab.gui import export, help, settings
 from backprop_lab.gui.main_window import MainWindow
-from backprop_lab.resources import DESKTOP_ENTRY, ICON, asset_path, load_lesson
+from backprop_lab.resources import DESKTOP_ENTRY, ICON, asset_path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QImage
 from PySide6.QtWidgets import QApplication
