@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
 )
 
 from .arrayview import ArrayPanel
-from .diagram import NetworkDiagram
+from .diagram import THUMB_MAX_UNITS, NetworkDiagram
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
@@ -453,8 +453,13 @@ class InspectorPanel(QWidget):
                 GridSpec(frame.extent, THUMB_RESOLUTION), snap.spec.features, ds.input_dim
             )
             self._grid = g
-        net = Network(snap.arch, head_for(ds.task, ds.n_classes))
-        hidden = g.hidden_maps(net, snap.params)
+        # only the layers narrow enough to show a map per unit, and nothing past the last
+        # of them: an 8 × 64 network shows none, and this runs in the GUI thread per frame
+        drawn = [k for k, m in enumerate(snap.arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
+        hidden = None
+        if drawn:
+            net = Network(snap.arch, head_for(ds.task, ds.n_classes))
+            hidden = g.hidden_maps(net, snap.params, upto=drawn[-1])
         self.diagram.set_maps(hidden, frame.grid)
 
     def showEvent(self, ev) -> None:  # noqa: N802

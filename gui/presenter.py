@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from backprop_lab.engine import Dataset
+from backprop_lab.engine.evaluation import EVAL_SAMPLE
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -55,6 +56,18 @@ def status_text(frame: Frame) -> str:
             f"accuracy train {num(last.train_acc * 100, '.1f')}%"
             f"  test {num(last.test_acc * 100, '.1f')}%"
         )
+    n_train = int(np.count_nonzero(~s.dataset.is_test))
+    if max(n_train, len(s.dataset) - n_train) > EVAL_SAMPLE:
+        # the curves and the figures above are the fixed evaluation sample's
+        parts[-1] += f"  (on {EVAL_SAMPLE:,}-point samples)"
+    full = frame.full
+    if full is not None:
+        text = f"all {full.n_train + full.n_test:,} points at step {full.step:,}: "
+        text += f"loss {num(full.train_loss, '.4f')} / {num(full.test_loss, '.4f')}"
+        if s.dataset.task == "classification":
+            text += f", accuracy {num(full.train_acc * 100, '.1f')}%"
+            text += f" / {num(full.test_acc * 100, '.1f')}%"
+        parts.append(text)
     parts.append(f"{frame.steps_per_second:,.0f} steps/s")
     return "   ·   ".join(parts)
 

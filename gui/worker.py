@@ -13,7 +13,13 @@ The design (docs/architecture.md, "Threads"):
   and Qt then starves every QTimer in the GUI thread (seen here: a 16 ms timer fired once in
   4 s);
 * a frame holds fresh copies (``TrainingSession.snapshot``) and the decision grid computed
-  once per frame (``GridEvaluator``); the GUI colours it;
+  once per frame (``GridEvaluator``); the GUI colours it. Nothing in a frame costs O(N):
+  while training, its metrics are the latest history row's (a bounded evaluation sample),
+  and on data larger than the sample the exact figures over all points come from a
+  ``FullPass`` spread over frames a chunk at a time, started at most every
+  ``FULL_PASS_SECONDS`` (at once when paused);
+* ``timing`` adds up the engine thread's time per kind (step, snapshot, grid, hand-over)
+  for the benchmark's per-frame split;
 * with ``EngineController.gate_frames`` the worker waits (without the GIL) from the moment
   the GUI takes a frame until the window reports it painted: drawing then never pays for
   GIL hand-offs to the worker, which made frames several times slower;
@@ -41,6 +47,7 @@ from backprop_lab.engine import (
     Snapshot,
     TrainingSession,
 )
+from backprop_lab.engine.evaluation import FullMetrics, FullPass
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -49,8 +56,10 @@ from . import commands as cmd
 TICK_SECONDS = 0.008
 CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
-PUBLISH_HZ = 50.0
-POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
+PUBLISH_HZ = 60.0
+POLL_MS = 16  # the GUI takes the latest frame at most this often (a 60 Hz display's rate)
+FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
+FULL_PASS_CHUNK = 2048  # points of that pass evaluated per frame
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -72,6 +81,9 @@ class Frame:
     extent: tuple[float, float, float, float]
     running: bool
     steps_per_second: float
+    # the exact loss and accuracy over every point (``full.step`` says of which step) when
+    # the data outgrow the evaluation sample the snapshot's metrics use; else None
+    full: FullMetrics | None = None
 
 
 def steps_for_epoch(n_train: int, batch_size: int) -> int:
@@ -80,6 +92,10 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
         return 0
     b = max(1, min(batch_size, n_train))
     return max(1, math.ceil(n_train / b))
+
+
+# commands after which the figures over all points still hold
+_KEEP_FULL = (cmd.SetRunning, cmd.Step, cmd.StepEpoch, cmd.SetSpeed, cmd.SetHyper, cmd.Stop)
 
 
 class EngineWorker(QObject):
@@ -115,6 +131,11 @@ class EngineWorker(QObject):
         self.gui_idle = threading.Event()
         self.gui_idle.set()
         self.steps_run = 0  # total steps this worker ran (for the benchmark)
+        # seconds spent per kind, and frames published (the benchmark's per-frame split)
+        self.timing = {"step": 0.0, "snapshot": 0.0, "grid": 0.0, "handover": 0.0, "frames": 0}
+        self._full: FullMetrics | None = None
+        self._full_pass: FullPass | None = None
+        self._full_started = -math.inf
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -153,6 +174,8 @@ class EngineWorker(QObject):
         if run is None:  # a programming error: say so rather than dropping it silently
             self._fail(TypeError(f"unknown engine command {command!r}"))
             return
+        if not isinstance(command, _KEEP_FULL):  # data, θ or step may change: start over
+            self._full = self._full_pass = None
         run(self, command)
 
     def set_running(self, running: bool) -> None:
@@ -294,37 +317,49 @@ class EngineWorker(QObject):
 
     def _yield_to_gui(self) -> None:
         if not self.gui_idle.is_set():
+            t0 = time.perf_counter()
             self.gui_idle.wait(GUI_WAIT_LIMIT)
+            self.timing["handover"] += time.perf_counter() - t0
 
     def _run_steps(self, t0: float) -> int:
         s = self.session
         gate = self._yield_to_gui
         deadline = t0 + TICK_SECONDS
         done = 0
+        clock = time.perf_counter
+        spent = 0.0
         if self._pending > 0:
             while self._pending > 0 and not s.diverged:
                 gate()
+                t = clock()
                 n = s.step(1)
+                spent += clock() - t
                 done += n
                 self._pending -= 1
-                if time.perf_counter() >= deadline:
+                if clock() >= deadline:
                     break
         elif self._running:
             if self._speed <= 0:
                 while not s.diverged:
                     gate()
+                    t = clock()
                     done += s.step(CHUNK)
-                    if time.perf_counter() >= deadline:
+                    now = clock()
+                    spent += now - t
+                    if now >= deadline:
                         break
             else:
                 self._budget += (t0 - self._last_tick) * self._speed
                 self._budget = min(self._budget, self._speed * 0.1 + 1.0)  # no burst after a stall
                 while self._budget >= 1.0 and not s.diverged:
                     gate()
+                    t = clock()
                     done += s.step(1)
+                    spent += clock() - t
                     self._budget -= 1.0
-                    if time.perf_counter() >= deadline:
+                    if clock() >= deadline:
                         break
+        self.timing["step"] += spent
         self._last_tick = t0
         self.steps_run += done
         return done
@@ -347,11 +382,18 @@ class EngineWorker(QObject):
                 self._rate = 0.0
             self._rate_steps = 0
             self._rate_t0 = now
+        busy = self._running or self._pending > 0
+        clock, timing = time.perf_counter, self.timing
         try:
-            snap = self.session.snapshot()
+            t0 = clock()
+            # while training, the latest history row's metrics: no evaluation per frame
+            snap = self.session.snapshot(refresh=not busy)
+            self._advance_full(busy, now)
+            t1 = clock()
             g = self._grid_for(snap)
             grid = g.evaluate(self.session.net, snap.params)  # ignores FP warnings itself
             grid_x = g.spec.axes()[0]
+            t2 = clock()
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             self._dirty = False
@@ -366,7 +408,34 @@ class EngineWorker(QObject):
                 grid=grid,
                 grid_x=grid_x,
                 extent=DOMAIN,
-                running=self._running or self._pending > 0,
+                running=busy,
                 steps_per_second=self._rate,
+                full=self._full,
             )
         )
+        timing["snapshot"] += t1 - t0
+        timing["grid"] += t2 - t1
+        timing["handover"] += clock() - t2
+        timing["frames"] += 1
+
+    def _advance_full(self, busy: bool, now: float) -> None:
+        """Carry the pass over all the points one chunk further (all of it when paused);
+        only when the data outgrow the evaluation sample."""
+        s = self.session
+        n_test = len(s.dataset) - s.n_train
+        if s.evaluated_points == (s.n_train, n_test):
+            self._full = self._full_pass = None  # the snapshot's figures are the full ones
+            return
+        p = self._full_pass
+        if p is not None and not busy and p.step != s.step_count:
+            p = None  # paused: the figures of the step on screen, not of an older one
+        if p is None:
+            if self._full is not None and self._full.step == s.step_count:
+                return
+            if busy and now - self._full_started < FULL_PASS_SECONDS:
+                return
+            p = s.full_pass()
+            self._full_started = now
+        if p.advance(FULL_PASS_CHUNK if busy else len(s.dataset)):
+            self._full, p = p.result, None
+        self._full_pass = p
