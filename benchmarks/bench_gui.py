@@ -153,7 +153,7 @@ def windowed(
     elapsed = time.perf_counter() - t0
     if profiler is not None:
         profiler.stop()
-        print(profiler.output_text(color=False), flush=True)
+        print(profiler.output_text(color=False, show_all=os.environ.get("PROFILE_ALL") == "1"), flush=True)
     steps = worker.steps_run - steps0
     frames = w.frames_drawn - frames0
     beat.stop()

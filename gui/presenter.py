@@ -129,13 +129,17 @@ class FramePresenter:
         self.frames_drawn = 0
         self.crisp = False
         self._plot_turn = 0
+        self._shown_grid: np.ndarray | None = None
 
     def show(self, frame: Frame) -> None:
         self.latest = frame
         snap = frame.snapshot
         ds = snap.dataset
         grid = frame.grid
-        if grid is not None:
+        # the engine repeats a dear grid (a wide network) over several frames: the same
+        # array is the same picture, so the canvas is neither recoloured nor repainted
+        if grid is not None and grid is not self._shown_grid:
+            self._shown_grid = grid
             if ds.task == "classification":
                 if grid.ndim == 2:
                     rgba = binary_rgba(grid, crisp=self.crisp)
@@ -165,6 +169,7 @@ class FramePresenter:
     def set_crisp(self, on: bool) -> None:
         """A sharp decision boundary (or the shaded one); the latest frame is redrawn."""
         self.crisp = bool(on)
+        self._shown_grid = None
         if self.latest is not None:
             self.show(self.latest)
 

@@ -59,7 +59,10 @@ GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepp
 PUBLISH_HZ = 60.0
 POLL_MS = 16  # the GUI takes the latest frame at most this often (a 60 Hz display's rate)
 FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
-FULL_PASS_CHUNK = 2048  # points of that pass evaluated per frame
+FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follows the net)
+# while training, a grid pass dearer than this reuses the last grid for a while, so it takes
+# at most GRID_SHARE of the engine's time (a 100×100 grid through 8 × 64 costs ~20 ms)
+GRID_SHARE = 0.25
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -136,6 +139,8 @@ class EngineWorker(QObject):
         self._full: FullMetrics | None = None
         self._full_pass: FullPass | None = None
         self._full_started = -math.inf
+        self._full_chunk = 256  # points per frame, adapted to FULL_PASS_FRAME_SECONDS
+        self._grid_cache: tuple | None = None  # (evaluator, params of grid, grid, when, cost)
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -175,7 +180,7 @@ class EngineWorker(QObject):
             self._fail(TypeError(f"unknown engine command {command!r}"))
             return
         if not isinstance(command, _KEEP_FULL):  # data, θ or step may change: start over
-            self._full = self._full_pass = None
+            self._full = self._full_pass = self._grid_cache = None
         run(self, command)
 
     def set_running(self, running: bool) -> None:
@@ -391,7 +396,7 @@ class EngineWorker(QObject):
             self._advance_full(busy, now)
             t1 = clock()
             g = self._grid_for(snap)
-            grid = g.evaluate(self.session.net, snap.params)  # ignores FP warnings itself
+            grid = self._grid_pass(g, snap, busy, now)
             grid_x = g.spec.axes()[0]
             t2 = clock()
         except Exception as exc:  # noqa: BLE001
@@ -418,6 +423,23 @@ class EngineWorker(QObject):
         timing["handover"] += clock() - t2
         timing["frames"] += 1
 
+    def _grid_pass(self, g: GridEvaluator, snap: Snapshot, busy: bool, now: float) -> np.ndarray:
+        """The network's output over the grid; while training, a dear pass (a wide network)
+        is repeated only once its cost is at most ``GRID_SHARE`` of the time since."""
+        c = self._grid_cache
+        if (
+            busy
+            and c is not None
+            and c[0] is g
+            and c[1] == snap.arch
+            and now - c[3] < c[4] * (1.0 / GRID_SHARE - 1.0)
+        ):
+            return c[2]
+        t0 = time.perf_counter()
+        grid = g.evaluate(self.session.net, snap.params)  # ignores FP warnings itself
+        self._grid_cache = (g, snap.arch, grid, now, time.perf_counter() - t0)
+        return grid
+
     def _advance_full(self, busy: bool, now: float) -> None:
         """Carry the pass over all the points one chunk further (all of it when paused);
         only when the data outgrow the evaluation sample."""
@@ -436,6 +458,11 @@ class EngineWorker(QObject):
                 return
             p = s.full_pass()
             self._full_started = now
-        if p.advance(FULL_PASS_CHUNK if busy else len(s.dataset)):
+        t0 = time.perf_counter()
+        chunk = self._full_chunk if busy else len(s.dataset)
+        if p.advance(chunk):
             self._full, p = p.result, None
+        elif busy:  # the next chunk takes about FULL_PASS_FRAME_SECONDS
+            per_point = max((time.perf_counter() - t0) / chunk, 1e-9)
+            self._full_chunk = int(min(8192, max(16, FULL_PASS_FRAME_SECONDS / per_point)))
         self._full_pass = p
