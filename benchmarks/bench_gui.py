@@ -3,7 +3,8 @@
 For each scenario (points, network, how the points arrived, inspector closed or open):
 
 * headless: a ``TrainingSession`` for the same points and network, ``step(1)`` in a loop in
-  this process with no Qt running (the reference for the ratio);
+  this process (the reference for the ratio), half just before and half just after the
+  window's run, so both see the same load from other processes;
 * window (offscreen, the real event loop): the window starts on a small XOR session, then the
   points arrive as a user brings them, either File → Open lesson (a saved scenario file) or
   File → Import CSV; optionally the backprop inspector is opened; then play at "max" speed.
@@ -153,7 +154,8 @@ def windowed(
     elapsed = time.perf_counter() - t0
     if profiler is not None:
         profiler.stop()
-        print(profiler.output_text(color=False, show_all=os.environ.get("PROFILE_ALL") == "1"), flush=True)
+        show_all = os.environ.get("PROFILE_ALL") == "1"
+        print(profiler.output_text(color=False, show_all=show_all), flush=True)
     steps = worker.steps_run - steps0
     frames = w.frames_drawn - frames0
     beat.stop()
@@ -190,14 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{'scenario':<40s} {'headless':>9s} {'window':>8s} {'ratio':>6s} {'fps':>5s} "
         f"{'stall':>6s}  engine ms/frame: step snap grid hand"
     )
-    rows, heads = [], {}
+    rows = []
     with tempfile.TemporaryDirectory() as d:
         for sc in chosen:
-            key = (sc.points, sc.net)
-            if key not in heads:  # the same points and network: one reference
-                heads[key] = headless(sc, args.seconds)
-            base = heads[key]
+            # the reference is measured just before and just after the window, half the
+            # time each: other processes' load drifts, and a ratio is only fair in one span
+            before = headless(sc, args.seconds / 2)
             r = windowed(sc, args.seconds, size, Path(d), args.profile)
+            base = 0.5 * (before + headless(sc, args.seconds / 2))
             ratio = r["steps_per_s"] / base
             fm = r["frame_ms"]
             print(

@@ -22,12 +22,13 @@ painter and one cached layout, and are drawn in one pass.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from backprop_lab.engine.features import FEATURE_LABELS
 from backprop_lab.engine.notation import DOMAIN, sub, sup
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -44,6 +45,8 @@ OPAQUE_ABOVE = 600  # edges: translucent pens only for small networks (blending 
 DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
 HEALTH_HEX = "#C00000"
 HIGHLIGHT = QColor(255, 214, 102, 90)
+RENDER_FREE = 0.006  # s: a picture this cheap is redrawn whenever it changes
+RENDER_SHARE = 0.3  # a dearer one at most this share of the time, while frames stream
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,10 @@ def edge_batches(
     return out
 
 
+def _same(a: dict[int, np.ndarray], b: dict[int, np.ndarray]) -> bool:
+    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
+
+
 def unit_map_rgba(h: np.ndarray, activation: str, limit: float | None = None) -> np.ndarray:
     """One hidden unit's map (R×R, row 0 = lowest y) coloured on a fixed, signed scale:
     sigmoid around ½ on [0, 1], tanh on [−1, 1], ReLU / identity on ±``limit``."""
@@ -168,6 +175,11 @@ class NetworkDiagram(QWidget):
         self.selected: tuple[int, int] | None = None  # (layer, unit 0-based)
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None
+        self._cache: QImage | None = None  # the picture, but the hover box
+        self._stale = self._urgent = True
+        self._retry = False
+        self._render_cost = 0.0
+        self._rendered_at = -1.0
 
     # --- state ---------------------------------------------------------------------------
     def set_network(
@@ -178,20 +190,22 @@ class NetworkDiagram(QWidget):
         features: tuple[str, ...],
     ) -> None:
         widths = tuple(int(w) for w in widths)
+        new = (widths, tuple(activations), head, tuple(features))
+        if new == (self.widths, self.activations, self.head, self.features):
+            return  # every frame says so: nothing to redraw
         if widths != self.widths:
             self.unit_images = {}
             self.delta, self.dead, self.saturated = {}, {}, {}
             self.hover = None
-        self.widths, self.activations = widths, tuple(activations)
-        self.head, self.features = head, tuple(features)
+        self.widths, self.activations, self.head, self.features = new
         self._layout = None
         self._batches = None
-        self.update()
+        self._changed(urgent=True)
 
     def set_weights(self, W: list[np.ndarray]) -> None:
         self.W = [np.asarray(w) for w in W]
         self._batches = None
-        self.update()
+        self._changed()
 
     def set_maps(self, hidden: list[np.ndarray] | None, output: np.ndarray | None) -> None:
         """``hidden``: per hidden layer M_ℓ×R×R (or M_ℓ×R) unit outputs; ``output``: the
@@ -209,19 +223,19 @@ class NetworkDiagram(QWidget):
             for j, rgba in enumerate(output_maps_rgba(output, self.head)):
                 images[(L, j)] = to_qimage(rgba)
         self.unit_images = images
-        self.update()
+        self._changed()
 
     def set_marker(
         self, point: tuple[float, float] | None, extent: tuple[float, float, float, float]
     ) -> None:
         """Mark ``point`` (the traced point) on every unit's map."""
         self.marker, self.extent = point, tuple(extent)
-        self.update()
+        self._changed(urgent=True)
 
     def set_selected(self, unit: tuple[int, int] | None) -> None:
         """Ring one unit (the unit whose formula is shown)."""
         self.selected = unit
-        self.update()
+        self._changed(urgent=True)
 
     def marker_position(self, rect: QRectF) -> QPointF | None:
         """Where the traced point falls on a map drawn in ``rect`` (highest y on top)."""
@@ -236,16 +250,19 @@ class NetworkDiagram(QWidget):
 
     def set_focus(self, layer: int | None, kind: str = "") -> None:
         self.focus_layer, self.focus_kind = layer, kind
-        self.update()
+        self._changed(urgent=True)
 
     def set_delta(self, delta: dict[int, np.ndarray]) -> None:
         self.delta = {k: np.asarray(v, dtype=np.float64) for k, v in delta.items()}
-        self.update()
+        self._changed(urgent=True)
 
     def set_health(self, dead: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
-        self.dead = {k: np.asarray(v, bool) for k, v in dead.items()}
-        self.saturated = {k: np.asarray(v, bool) for k, v in saturated.items()}
-        self.update()
+        dead = {k: np.asarray(v, bool) for k, v in dead.items()}
+        saturated = {k: np.asarray(v, bool) for k, v in saturated.items()}
+        if _same(dead, self.dead) and _same(saturated, self.saturated):
+            return  # a summary per training frame, mostly with nothing new
+        self.dead, self.saturated = dead, saturated
+        self._changed()
 
     # --- geometry ------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -261,7 +278,16 @@ class NetworkDiagram(QWidget):
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._layout = None
         self._batches = None
+        self._stale = self._urgent = True
         super().resizeEvent(ev)
+
+    def _changed(self, urgent: bool = False) -> None:
+        """The picture is out of date. ``urgent``: the user did something (a phase, a
+        pick), so it is redrawn at the next paint; otherwise (training frames) a dear
+        picture may wait its turn, see ``paintEvent``."""
+        self._stale = True
+        self._urgent = self._urgent or urgent
+        self.update()
 
     def unit_at(self, pos: QPointF) -> tuple[int, int] | None:
         lay = self.layout_now()
@@ -289,23 +315,59 @@ class NetworkDiagram(QWidget):
 
     # --- painting ------------------------------------------------------------------------
     def paintEvent(self, _ev) -> None:  # noqa: N802
+        # the picture (everything but the hover box) lives in an image, redrawn only when
+        # something changed; while training streams frames, a picture that costs more than
+        # RENDER_FREE seconds is redrawn at most every 1/RENDER_SHARE of its cost, so the
+        # diagram of a wide network keeps the GUI thread to a share of each frame
+        dpr = self.devicePixelRatioF()
+        want = QSize(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
+        cache = self._cache
+        if self._stale or cache is None or cache.size() != want:
+            wait = self._render_cost / RENDER_SHARE - (time.perf_counter() - self._rendered_at)
+            usable = cache is not None and cache.size() == want
+            if usable and not self._urgent and self._render_cost > RENDER_FREE and wait > 0:
+                if not self._retry:
+                    self._retry = True
+                    QTimer.singleShot(int(wait * 1000) + 1, self._retry_paint)
+            else:
+                self._render(want, dpr)
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.fillRect(self.rect(), QColor("#FFFFFF"))
+        p.drawImage(0, 0, self._cache)
         lay = self.layout_now()
-        if lay is None or len(self.W) != len(self.widths) - 1:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
-            p.end()
-            return
-        self._paint_focus(p, lay)
-        self._paint_edges(p, lay)
-        self._paint_units(p, lay)
-        self._paint_labels(p, lay)
-        self._paint_legend(p)
-        if self.hover is not None:
+        if self.hover is not None and lay is not None and len(self.W) == len(self.widths) - 1:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             self._paint_hover(p, lay, *self.hover)
         p.end()
+
+    def _retry_paint(self) -> None:
+        self._retry = False
+        if self._stale:
+            self.update()
+
+    def _render(self, size: QSize, dpr: float) -> None:
+        t0 = time.perf_counter()
+        img = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(dpr)
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
+        lay = self.layout_now()
+        if lay is None or len(self.W) != len(self.widths) - 1:
+            p.setPen(QColor("#000000"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
+        else:
+            self._paint_focus(p, lay)
+            self._paint_edges(p, lay)
+            self._paint_units(p, lay)
+            self._paint_labels(p, lay)
+            self._paint_legend(p)
+        p.end()
+        self._cache = img
+        self._stale = self._urgent = False
+        self._rendered_at = time.perf_counter()
+        self._render_cost = self._rendered_at - t0
 
     def _paint_focus(self, p: QPainter, lay: DiagramLayout) -> None:
         ell = self.focus_layer
