@@ -229,11 +229,16 @@ class NetworkDiagram(QWidget):
         self, point: tuple[float, float] | None, extent: tuple[float, float, float, float]
     ) -> None:
         """Mark ``point`` (the traced point) on every unit's map."""
-        self.marker, self.extent = point, tuple(extent)
+        new = (None if point is None else tuple(point), tuple(extent))
+        if new == (self.marker, self.extent):
+            return  # repeated with every summary while training
+        self.marker, self.extent = new
         self._changed(urgent=True)
 
     def set_selected(self, unit: tuple[int, int] | None) -> None:
         """Ring one unit (the unit whose formula is shown)."""
+        if unit == self.selected:
+            return
         self.selected = unit
         self._changed(urgent=True)
 
@@ -249,6 +254,8 @@ class NetworkDiagram(QWidget):
         return QPointF(rect.left() + fx * rect.width(), rect.bottom() - fy * rect.height())
 
     def set_focus(self, layer: int | None, kind: str = "") -> None:
+        if (layer, kind) == (self.focus_layer, self.focus_kind):
+            return
         self.focus_layer, self.focus_kind = layer, kind
         self._changed(urgent=True)
 

@@ -23,6 +23,8 @@ one place; its model is in engine/walk.py.
 
 from __future__ import annotations
 
+import time
+
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
@@ -63,6 +65,7 @@ from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
 THUMB_RESOLUTION = 40
+SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
 GRADCHECK_TOL = 1e-6
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
@@ -152,6 +155,7 @@ class InspectorPanel(QWidget):
         self.picked: int | None = None
         self.frame = None
         self._summary_key = None
+        self._summary_at = -1e9
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
@@ -440,8 +444,15 @@ class InspectorPanel(QWidget):
             snap.hyper,
             tuple(float(w.sum()) for w in snap.params.W),
         )
-        if key != self._summary_key:
+        now = time.monotonic()
+        # while training, a summary (unit health over the data, the trace) at most
+        # SUMMARY_SECONDS apart: the dead/saturated marks need no frame rate; the last
+        # frame of a run always gets one
+        if key != self._summary_key and (
+            not frame.running or now - self._summary_at >= SUMMARY_SECONDS
+        ):
             self._summary_key = key
+            self._summary_at = now
             self._request_summary()
 
     def _update_maps(self, frame) -> None:
