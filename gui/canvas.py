@@ -99,6 +99,9 @@ class DataCanvas(pg.PlotWidget):
             axis.setTextPen("#202020")
             axis.setPen("#606060")
             axis.setStyle(tickFont=tick_font)
+            # its ticks reach into the plot, so each new decision image repainted the
+            # axis too (a QPicture replay per frame): a pixmap cache makes that a blit
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         vb.setAspectLocked(True, ratio=1.0)
         vb.disableAutoRange()
         vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
@@ -109,6 +112,7 @@ class DataCanvas(pg.PlotWidget):
         self.image.setVisible(False)
         pi.addItem(self.image)
 
+        self._image_placed: tuple | None = None  # (extent, shape) of the last setRect
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(CURVE_COLOR, width=2.5), antialias=True)
         self.curve.setZValue(5)
         self.curve.setVisible(False)
@@ -239,7 +243,10 @@ class DataCanvas(pg.PlotWidget):
             return
         x0, x1, y0, y1 = extent
         self.image.setImage(rgba, autoLevels=False)
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        placed = (tuple(extent), rgba.shape[:2])
+        if placed != self._image_placed:  # a new rect tells the view box and its axes
+            self._image_placed = placed
+            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.image.setVisible(True)
 
     def set_curve(self, xs: np.ndarray | None, ys: np.ndarray | None = None) -> None:

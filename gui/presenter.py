@@ -10,6 +10,7 @@ has repainted, and the engine thread may then step again (see gui/worker.py).
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from backprop_lab.engine import Dataset
@@ -24,7 +25,7 @@ from .controller import EngineController
 from .plots import TrainingPlots
 from .worker import Frame
 
-PLOT_EVERY = 2  # while training, one plot is redrawn every PLOT_EVERY frames
+PLOT_SECONDS = 0.06  # while training, one plot (in turn) is redrawn at most this often
 
 
 def regression_levels(ds: Dataset) -> tuple[float, float]:
@@ -129,6 +130,7 @@ class FramePresenter:
         self.frames_drawn = 0
         self.crisp = False
         self._plot_turn = 0
+        self._plot_at = -1e9
         self._shown_grid: np.ndarray | None = None
 
     def show(self, frame: Frame) -> None:
@@ -152,12 +154,15 @@ class FramePresenter:
                 lo, hi = regression_levels(ds)
                 self.canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
         if frame.running:
-            # one plot per frame, in turn: axes and curves cost more than the canvas image,
-            # and spreading them keeps every frame short
-            parts = TrainingPlots.PARTS
-            self._plot_turn = (self._plot_turn + 1) % (PLOT_EVERY * len(parts))
-            if self._plot_turn % PLOT_EVERY == 0:
-                self.plots.update_snapshot(snap, (parts[self._plot_turn // PLOT_EVERY],))
+            # one plot at a time, in turn, at most every PLOT_SECONDS whatever the frame
+            # rate: axes and curves cost more than the canvas image, and a curve moves
+            # slowly, so the canvas gets the display's rate and every frame stays short
+            now = time.monotonic()
+            if now - self._plot_at >= PLOT_SECONDS:
+                self._plot_at = now
+                parts = TrainingPlots.PARTS
+                self._plot_turn = (self._plot_turn + 1) % len(parts)
+                self.plots.update_snapshot(snap, (parts[self._plot_turn],))
         else:
             self.plots.update_snapshot(snap)
         text = status_text(frame)
