@@ -158,7 +158,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from . import export, help, settings
+    from . import help, settings
     from .main_window import DEFAULT_SIZE, MainWindow
 
     configure_process()
@@ -170,9 +170,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
     window.resize(*DEFAULT_SIZE)
-    # window parts that live in their own modules (the main window stays as it is)
-    help.install(window)
-    export.install(window)
+    # remembered only in the app itself: tests and renders never touch the user's settings
     settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
     if size is not None:
         window.resize(*size)

@@ -10,6 +10,7 @@ read back exactly; NaN (a value not measured yet) is written as ``nan``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import os
 from collections.abc import Callable
@@ -72,14 +73,24 @@ def export_plot_csv(plot: pg.PlotWidget | pg.PlotItem, path: str | os.PathLike) 
     return path
 
 
-def history_table(history: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
+def _series(history) -> dict[str, np.ndarray]:
+    """A snapshot's history (``HistoryArrays``, or a mapping of names to arrays) by name."""
+    if dataclasses.is_dataclass(history):
+        return {f.name: getattr(history, f.name) for f in dataclasses.fields(history)}
+    return dict(history)
+
+
+def history_table(history) -> tuple[list[str], np.ndarray]:
     """Column names and a rows × columns array from a snapshot's history: ``step`` first,
-    a per-layer series (a 2-D array, rows × layers) as one column per layer."""
+    then the scalar series, then each per-layer series (rows × layers) as one column per
+    layer, named with the layer: ``delta_mean_abs1``, ``delta_mean_abs2``, …"""
+    series = _series(history)
     names: list[str] = []
     cols: list[np.ndarray] = []
-    keys = sorted(history, key=lambda k: (k != "step", k))
+    order = {"step": 0}
+    keys = sorted(series, key=lambda k: (order.get(k, 1), np.ndim(series[k]), k))
     for k in keys:
-        a = np.asarray(history[k], dtype=float)
+        a = np.asarray(series[k], dtype=float)
         if a.ndim == 1:
             names.append(k)
             cols.append(a)
@@ -92,7 +103,7 @@ def history_table(history: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray
     return names, table
 
 
-def export_history_csv(history: dict[str, np.ndarray], path: str | os.PathLike) -> Path:
+def export_history_csv(history, path: str | os.PathLike) -> Path:
     """Loss, accuracy, and per layer mean |δ|, ‖dW‖ and ‖W‖ against the step."""
     names, table = history_table(history)
     path = Path(path)
@@ -165,9 +176,10 @@ class ExportMenu:
         """Beside File → Export image (the window grab), else at the end of File."""
         w = self.window
         anchor = getattr(w, "export_action", None)
-        for a in w.menuBar().actions():
-            menu = a.menu()
-            if menu is not None and anchor in menu.actions():
+        # findChildren, not QAction.menu(): on PySide6 6.8 menu() hands the C++ menu to
+        # Python, which deletes it (and its actions) when the wrapper goes
+        for menu in w.findChildren(QMenu):
+            if anchor is not None and anchor in menu.actions():
                 after = menu.actions()[menu.actions().index(anchor) + 1 :]
                 if after:
                     menu.insertMenu(after[0], self.menu)

@@ -77,6 +77,9 @@ class KeysOverlay(QDialog):
         for i, (keys, what) in enumerate(rows):
             self.table.setItem(i, 0, QTableWidgetItem(keys))
             self.table.setItem(i, 1, QTableWidgetItem(what))
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no current-cell frame
+        self.table.setWordWrap(False)
+        self.table.resizeRowsToContents()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -84,7 +87,7 @@ class KeysOverlay(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(560, 640)
+        self.resize(520, 720)
 
     def rows(self) -> list[tuple[str, str]]:
         t = self.table

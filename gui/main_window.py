@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import export, help
 from .banner import Banner
 from .canvas import DataCanvas
 from .colors import CLASS_HEX
@@ -100,6 +101,9 @@ class MainWindow(QMainWindow):
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(*DEFAULT_SIZE)
+        # File → Export, the Help menu and the icon live in their own modules
+        self.export_menu = export.install(self)
+        self.help_menu = help.install(self)
 
     @property
     def latest(self) -> Frame | None:

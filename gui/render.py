@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from backprop_lab.engine import GridEvaluator, GridSpec, Network, TrainingSession, head_for
+from backprop_lab.engine import (
+    GridEvaluator,
+    GridSpec,
+    Network,
+    TrainingSession,
+    feature_matrix,
+    head_for,
+)
+from backprop_lab.engine.notation import DOMAIN
 
 if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
     from PySide6.QtGui import QImage
@@ -27,8 +35,6 @@ if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
 
 VIEWS = ("canvas", "plots", "diagram", "window")
 DEFAULT_SIZE = (800, 600)
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)  # the window's view of the data (gui/worker.py)
-GRID_RESOLUTION = {1: 240, 2: 100}  # samples per axis by input dimension, as the window
 THUMB_RESOLUTION = 40  # the diagram's per-unit maps
 
 
@@ -58,11 +64,12 @@ def ensure_app():
 
 def make_frame(session: TrainingSession):
     """What the engine thread would publish for the session now (gui/worker.Frame)."""
-    from .worker import Frame
+    from .worker import GRID_RESOLUTION_1D, GRID_RESOLUTION_2D, Frame
 
     snap = session.snapshot()
     dim = snap.dataset.input_dim
-    grid_spec = GridSpec(DOMAIN, GRID_RESOLUTION[dim])
+    # the same grid as the window's engine thread, so a frame looks like the app's
+    grid_spec = GridSpec(DOMAIN, GRID_RESOLUTION_1D if dim == 1 else GRID_RESOLUTION_2D)
     g = GridEvaluator(grid_spec, snap.spec.features, dim)
     grid = g.evaluate(session.net, snap.params)
     return Frame(
@@ -88,7 +95,7 @@ class _Views:
 def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
     from .canvas import DataCanvas
     from .colors import binary_rgba, multiclass_rgba, regression_rgba
-    from .main_window import regression_levels
+    from .presenter import regression_levels
 
     canvas = DataCanvas(dataset=session.dataset)
     canvas.set_point_size(9.0 * max(1.0, font_scale**0.75))
@@ -136,15 +143,27 @@ def _diagram_view() -> _Views:
             state["grid"], state["key"] = GridEvaluator(spec, *key), key
         net = Network(arch, head_for(ds.task, ds.n_classes))
         diagram.set_maps(state["grid"].hidden_maps(net, snap.params), frame.grid)
-        delta = snap.last.get("delta_mean_abs")
-        if delta is not None:
-            # mean |δ⁽ℓ⁾| of the latest step as the rings, one value per layer spread on
-            # its units (the per-unit split needs a phase walk, which a render doesn't do)
-            diagram.set_delta(
-                {ell: np.full(arch.widths[ell], float(d)) for ell, d in enumerate(delta, 1)}
-            )
+        diagram.set_delta(unit_deltas(net, snap))
 
     return _Views(diagram, show)
+
+
+DELTA_POINTS = 256  # training points the diagram's |δ| rings average over
+
+
+def unit_deltas(net: Network, snap) -> dict[int, np.ndarray]:
+    """Mean |δ⁽ℓ⁾| of every unit over the first training points (no random draw, so a
+    frame depends only on the state): the rings the diagram draws."""
+    ds = snap.dataset
+    idx = ds.train[:DELTA_POINTS]
+    if idx.size == 0:
+        return {}
+    x = feature_matrix(ds.points[idx], snap.spec.features)
+    y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
+    with np.errstate(all="ignore"):
+        fp = net.forward(snap.params, x)
+        bp = net.backward(snap.params, fp, y[idx])
+    return {ell: np.abs(d).mean(axis=1) for ell, d in enumerate(bp.delta, 1)}
 
 
 def _window_view(session: TrainingSession, font_scale: float) -> _Views:

@@ -101,18 +101,20 @@ class RememberedWindow(QObject):
     def _insert_recent_menu(self) -> None:
         w = self.window
         save = getattr(w, "save_action", None)
-        for a in w.menuBar().actions():
-            menu = a.menu()
-            if menu is not None and save in menu.actions():
+        # findChildren, not QAction.menu() (which on PySide6 6.8 lets Python delete the menu)
+        for menu in w.findChildren(QMenu):
+            if save is not None and save in menu.actions() and menu is not self.recent_menu:
                 menu.insertMenu(save, self.recent_menu)
                 return
         w.menuBar().addMenu(self.recent_menu)
 
     def _wrap_lesson_calls(self) -> None:
-        """Opening or saving a lesson file updates the recent list and the last folder
-        (the window's dialogs and menus call these methods through the instance)."""
+        """Opening or saving a lesson file updates the recent list and the last folder.
+        The window's menus, dialogs and ``open_lesson`` all go through ``window.files``
+        (gui/lesson_files.py), so wrapping its two methods catches every path."""
         w = self.window
-        open_lesson, save_lesson = w.open_lesson, w.save_lesson
+        target = getattr(w, "files", w)
+        open_lesson, save_lesson = target.open_lesson, target.save_lesson
 
         def opened(path) -> bool:
             ok = open_lesson(path)
@@ -124,7 +126,7 @@ class RememberedWindow(QObject):
             save_lesson(path)  # written a moment later, once the engine thread hands it over
             self.remember_file(path, must_exist=False)
 
-        w.open_lesson, w.save_lesson = opened, saved
+        target.open_lesson, target.save_lesson = opened, saved
 
     def _take_over_dialogs(self) -> None:
         """Open / Save lesson start in the last folder used (the window's own dialogs

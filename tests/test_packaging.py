@@ -89,10 +89,11 @@ def _floors(requirements: list[str]) -> dict[str, tuple[int, ...]]:
 
 def test_every_floor_is_pinned_in_the_floors_file():
     """CI installs tests/requirements-floors.txt and runs the tests: it must pin exactly
-    the lowest versions that pyproject.toml allows, runtime and test extra alike."""
+    the lowest versions that pyproject.toml allows: runtime, test and anim extras."""
     project = _pyproject()["project"]
     wanted = _floors(project["dependencies"])
     wanted.update(_floors(project["optional-dependencies"]["test"]))
+    wanted.update(_floors(project["optional-dependencies"]["anim"]))  # so --gif is tested
     assert _floors_file() == wanted
 
 

@@ -143,3 +143,23 @@ def test_render_out_that_is_a_file_exits_2(tmp_path):
     f.write_text("")
     out = run("render", "xor", "--out", str(f))
     assert out.returncode == 2 and "exists and is not a folder" in out.stderr
+
+
+def test_settings_persist_across_two_app_processes(tmp_path):
+    """The first run's size and type scale come back in a second run with no options."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QImage
+
+    store = str(tmp_path / "settings.ini")
+    first = run(
+        "--size", "1200x760", "--font-scale", "1.4", "--screenshot", str(tmp_path / "a.png"),
+        "--wait", "0", settings=store,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert float(QSettings(store, QSettings.Format.IniFormat).value("view/font_scale")) == 1.4
+    second = run("--screenshot", str(tmp_path / "b.png"), "--wait", "0", settings=store)
+    assert second.returncode == 0, second.stderr
+    a, b = QImage(str(tmp_path / "a.png")), QImage(str(tmp_path / "b.png"))
+    assert (b.width(), b.height()) == (a.width(), a.height()) != (1280, 800)
+    # the second run restored 1.4 (it saves what it shows when it closes)
+    assert float(QSettings(store, QSettings.Format.IniFormat).value("view/font_scale")) == 1.4

@@ -47,8 +47,11 @@ def errors(value, schema: dict, root: dict | None = None, path: str = "$") -> li
         return errors(value, root["$defs"][ref[len("#/$defs/") :]], root, path)
     out: list[str] = []
     if "anyOf" in schema:
-        if all(errors(value, s, root, path) for s in schema["anyOf"]):
-            out.append(f"{path}: matches none of the allowed forms")
+        tries = [errors(value, s, root, path) for s in schema["anyOf"]]
+        if all(tries):
+            # the closest alternative's errors say more than "no match"
+            typed = [t for t in tries if not t[0].startswith(f"{path}: expected ")]
+            out += min(typed or tries, key=len)
         return out
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]

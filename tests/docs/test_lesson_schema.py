@@ -41,8 +41,11 @@ def test_a_saved_trained_session_validates(schema, optimizer):
     s = TrainingSession(ds, NetworkSpec(hidden=(5, 3)), HyperParameters(optimizer=optimizer))
     s.step(7)
     d = json.loads(to_json(scenario_from_session(s, title="t")))
-    assert d["state"] is not None
+    assert d["state"] is not None and len(d["state"]["history"]["step"]) >= 2
     assert errors(d, schema) == []
+    broken = json.loads(json.dumps(d))
+    broken["state"]["history"]["train_acc"][0] = 2.0
+    assert any("history.train_acc[0]" in e for e in errors(broken, schema))
 
 
 def test_the_schema_rejects_what_the_app_rejects(schema):

@@ -138,3 +138,23 @@ def test_the_canvas_refuses_a_point_past_the_limit_with_a_message(qtbot):
     assert messages == ["The canvas holds 20,000 points, the most it can: remove some to add more."]
     assert edits == [] and len(canvas.dataset) == MAX_POINTS
     canvas.grab()
+
+
+@pytest.mark.parametrize("preset", ["surface_2d", "sine_1d", "gaussians"])
+def test_the_windows_points_export_imports_back_as_the_same_task(qtbot, tmp_path, preset):
+    from backprop_lab.gui import export
+
+    w = MainWindow(preset=preset)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
+    exporter = export.install(w)
+    before = w.canvas.dataset
+    path = tmp_path / "points.csv"
+    assert exporter.points_csv(path)
+    assert w.import_csv(path)
+    qtbot.waitUntil(lambda: w.latest.snapshot.dataset.same_as(before), timeout=LONG)
+    assert w.canvas.dataset.same_as(before) and w.canvas.dataset.task == before.task
+    w.grab()
+    w.close()

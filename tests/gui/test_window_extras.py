@@ -15,7 +15,7 @@ from backprop_lab.gui.main_window import MainWindow
 from backprop_lab.resources import DESKTOP_ENTRY, ICON, asset_path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from backprop_lab import __version__
 
@@ -24,10 +24,7 @@ def open_window(qtbot, settings_path=None):
     w = MainWindow(preset="xor")
     qtbot.addWidget(w)
     w.resize(1280, 800)
-    menus = {
-        "help": help.install(w),
-        "export": export.install(w),
-    }
+    menus = {"help": w.help_menu, "export": w.export_menu}
     if settings_path is not None:
         menus["settings"] = settings.install(w, settings_path)
     w.show()
@@ -126,7 +123,8 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
         assert second.crisp_box.isChecked()
         # the width exactly (the default is 1280); the height within a few pixels, as the
         # restored dock's minimum height depends on the restored fonts
-        assert second.width() == size[0] and abs(second.height() - size[1]) <= 16
+        # (PySide6 6.8 restores the width a few pixels off; 1280 would be the default)
+        assert abs(second.width() - size[0]) <= 8 and abs(second.height() - size[1]) <= 16
         assert second.inspector_dock.isVisible()
         recent = menus2["settings"]
         assert recent.settings.recent_lessons() == [str(lesson.resolve())]
@@ -180,7 +178,7 @@ def test_a_missing_recent_file_is_dropped_with_a_message(qtbot, tmp_path):
 
 # --- export --------------------------------------------------------------------------------
 def trained(w, qtbot, steps=30):
-    w._step(steps)
+    w.step(steps)
     qtbot.waitUntil(lambda: w.latest is not None and w.latest.snapshot.step >= steps, timeout=60000)
     w.grab()
 
@@ -233,7 +231,7 @@ def test_history_csv_round_trips(window, qtbot, tmp_path):
     names, table = export.history_table(w.latest.snapshot.history)
     assert header == names and header[0] == "step"
     assert {"train_loss", "test_loss", "train_acc"} <= set(header)
-    assert any(h.startswith("delta") for h in header)
+    assert {"delta_mean_abs1", "grad_norms2", "weight_norms2"} <= set(header)  # 2 layers
     back = np.array([[float(v) for v in r] for r in rows])
     np.testing.assert_array_equal(back, table)
     assert back[-1, 0] >= 36  # rows up to the last recorded step
@@ -248,7 +246,8 @@ def test_an_export_that_fails_says_so_in_the_window(window, qtbot, tmp_path):
 
 def test_export_menu_sits_in_the_file_menu(window):
     w, menus = window
-    file_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&File")
+    # findChildren, not QAction.menu(), which on PySide6 6.8 deletes the menu afterwards
+    file_menu = next(m for m in w.findChildren(QMenu) if m.title() == "&File")
     assert menus["export"].menu.menuAction() in file_menu.actions()
     help_menu = [a.text() for a in w.menuBar().actions()]
     assert help_menu[-1] == "&Help"
