@@ -18,6 +18,7 @@ Importing ``backprop_lab`` limits NumPy's BLAS to one thread too, as in the app.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import time
 
@@ -36,17 +37,44 @@ WIDTHS = (8, 8, 8)
 B = 32
 
 
-def rate(fn, seconds: float, batch: int = 1) -> float:
-    """Calls per second of ``fn`` (each call does ``batch`` units), best of 3 windows."""
-    fn()
-    best = 0.0
-    for _ in range(3):
+ROUNDS = 5
+
+
+class Probe:
+    """A figure to measure: calls per second of ``fn`` (each call does ``batch`` units)."""
+
+    def __init__(self, fn, batch: int = 1):
+        self.fn, self.batch, self.best = fn, batch, 0.0
+
+    def window(self, seconds: float) -> None:
         n, t0 = 0, time.perf_counter()
-        while (t := time.perf_counter() - t0) < seconds / 3:
-            fn()
-            n += batch
-        best = max(best, n / t)
-    return best
+        while (t := time.perf_counter() - t0) < seconds:
+            self.fn()
+            n += self.batch
+        self.best = max(self.best, n / t)
+
+
+PROBES: list[Probe] = []
+
+
+def rate(fn, seconds: float, batch: int = 1) -> Probe:
+    """Register a figure; ``measure_all`` measures every figure in turns, so that ratios
+    compare figures taken under the same load (the machine is shared)."""
+    fn()  # warm up
+    p = Probe(fn, batch)
+    PROBES.append(p)
+    return p
+
+
+def measure_all(seconds: float) -> None:
+    """ROUNDS turns over all figures, ``seconds / ROUNDS`` each; the best window counts."""
+    for _ in range(ROUNDS):
+        for p in PROBES:
+            p.window(seconds / ROUNDS)
+
+
+def figures(d):
+    return {k: (v.best if isinstance(v, Probe) else v) for k, v in d.items()}
 
 
 def xor_data(n: int = 500, seed: int = 0) -> Dataset:
@@ -55,7 +83,7 @@ def xor_data(n: int = 500, seed: int = 0) -> Dataset:
     return Dataset(pts, (pts[:, 0] * pts[:, 1] > 0).astype(int), np.zeros(n, bool))
 
 
-def engine_figures(seconds: float) -> dict[str, float]:
+def engine_figures(seconds: float) -> dict[str, Probe]:
     s = TrainingSession(
         xor_data(),
         NetworkSpec(hidden=WIDTHS, activation="sigmoid"),
@@ -87,7 +115,7 @@ def engine_figures(seconds: float) -> dict[str, float]:
     return out
 
 
-def lean_reference(seconds: float) -> float:
+def lean_reference(seconds: float) -> Probe:
     """Steps/s of the lean NumPy reference step (see the module docstring)."""
     data = xor_data()
     n = len(data)
@@ -147,7 +175,7 @@ def lean_reference(seconds: float) -> float:
     return rate(step, seconds)
 
 
-def torch_figures(seconds: float) -> dict[str, float] | None:
+def torch_figures(seconds: float) -> dict[str, Probe | float] | None:
     try:
         import torch
     except ImportError:
@@ -174,7 +202,7 @@ def torch_figures(seconds: float) -> dict[str, float] | None:
         opt.step()
 
     out = {"step": rate(step, seconds), "session_step": float("nan")}
-    model32 = torch.nn.Sequential(*layers, torch.nn.Linear(m_prev, 1)).float()
+    model32 = copy.deepcopy(model).float()  # a copy: .float() converts in place
     for r in (100, 200):
         xs = torch.linspace(-6, 6, r)
         gx, gy = torch.meshgrid(xs, xs, indexing="xy")
@@ -196,6 +224,9 @@ def main() -> None:
     ours = engine_figures(args.seconds)
     lean = lean_reference(args.seconds)
     theirs = torch_figures(args.seconds)
+    measure_all(args.seconds)
+    ours, lean = figures(ours), lean.best
+    theirs = figures(theirs) if theirs is not None else None
     rows = [
         ("step", "SGD steps/s (2-8-8-8-1 sigmoid, B=32)", 4.0),
         ("layered_step", "  … through forward/backward/optimizer.step", None),
