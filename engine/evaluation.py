@@ -36,6 +36,14 @@ def eval_sample(n: int, cap: int = EVAL_SAMPLE) -> np.ndarray | None:
     return idx
 
 
+def sampled(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The evaluation sample of a split: its columns of X (contiguous) and its targets."""
+    idx = eval_sample(X.shape[1])
+    if idx is None:
+        return X, y
+    return np.ascontiguousarray(X[:, idx]), y[idx]
+
+
 def mean_metrics(
     net: Network, params: Parameters, X: np.ndarray, y: np.ndarray, classification: bool
 ) -> tuple[float, float]:

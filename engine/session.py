@@ -28,7 +28,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     HyperParameters,
     NetworkSpec,
 )
-from .evaluation import FullPass, eval_sample, mean_metrics
+from .evaluation import FullPass, mean_metrics, sampled
 from .features import (
     DEFAULT_FEATURES_1D,
     DEFAULT_FEATURES_2D,
@@ -132,8 +132,8 @@ class TrainingSession:
         self._X_train, self._y_train = np.ascontiguousarray(X[:, train]), y[train]
         self._X_test, self._y_test = np.ascontiguousarray(X[:, test]), y[test]
         # the running metrics' points: all of a split, or a fixed sample of a large one
-        self._eval_train = _sampled(self._X_train, self._y_train)
-        self._eval_test = _sampled(self._X_test, self._y_test)
+        self._eval_train = sampled(self._X_train, self._y_train)
+        self._eval_test = sampled(self._X_test, self._y_test)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
 
@@ -447,10 +447,3 @@ class TrainingSession:
             diverged=self.diverged,
             init_schemes=self.init_schemes,
         )
-
-
-def _sampled(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    idx = eval_sample(X.shape[1])
-    if idx is None:
-        return X, y
-    return np.ascontiguousarray(X[:, idx]), y[idx]
