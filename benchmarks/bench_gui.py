@@ -212,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true", help="print the GUI thread's profile")
     args = p.parse_args(argv)
     size = tuple(int(v) for v in args.size.split("x"))
+    from backprop_lab.gui.app import configure_process
+
+    configure_process()  # as the app does (the GIL's switch interval)
     chosen = [s for s in SCENARIOS if args.only in s.name]
 
     print(f"B=16 SGD α=0.5, XOR points, {args.seconds:g} s each, window {args.size} (offscreen)")

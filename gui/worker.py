@@ -57,7 +57,7 @@ TICK_SECONDS = 0.008
 CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 60.0
-POLL_MS = 16  # the GUI takes the latest frame at most this often (a 60 Hz display's rate)
+POLL_MS = 8  # the GUI looks this often: a frame (≤ 60 Hz) waits at most 8 ms to be drawn
 FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
 FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follows the net)
 # while training, a grid pass dearer than this reuses the last grid for a while, so it takes
