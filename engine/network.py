@@ -21,6 +21,7 @@ Sign conventions (the same everywhere in the app):
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,7 +110,7 @@ def flat_views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarr
     """Consecutive C-ordered views of ``flat`` with the given shapes."""
     views, at = [], 0
     for shape in shapes:
-        n = int(np.prod(shape))
+        n = math.prod(shape)
         views.append(flat[at : at + n].reshape(shape))
         at += n
     return views
@@ -312,7 +313,7 @@ class FusedStep:
         shapes = []
         for layer in range(1, L + 1):
             shapes += [net.arch.weight_shape(layer), (widths[layer], 1)]
-        self.grad = np.empty(sum(int(np.prod(s)) for s in shapes))
+        self.grad = np.empty(sum(math.prod(s) for s in shapes))
         views = flat_views(self.grad, shapes)
         self.dW, self.db = views[0::2], views[1::2]
         self.decay = [np.empty(s) for s in shapes[0::2]]

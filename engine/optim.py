@@ -7,13 +7,15 @@ restored for exact rewinds.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
 def _flat_state(shapes: list[tuple[int, ...]]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Zeros for every parameter array, as views into one flat buffer (the layout of
     ``Parameters.flat``), so the state can be updated whole."""
-    sizes = [int(np.prod(s)) for s in shapes]
+    sizes = [math.prod(s) for s in shapes]
     flat = np.zeros(sum(sizes))
     views, at = [], 0
     for shape, n in zip(shapes, sizes):
