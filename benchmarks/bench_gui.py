@@ -111,6 +111,8 @@ def windowed(
     start = TrainingSession(dataset(200), NETS[sc.net], HYPER, seed=0)
     w = MainWindow(session=start)
     w.resize(*size)
+    slider = w.training_panel.speed_slider
+    slider.setValue(slider.maximum())  # "max": the default speed is a watchable 50 steps/s
     w.show()
     for _ in range(20):
         app.processEvents()

@@ -20,17 +20,27 @@ DEFAULT_EXTENT = DOMAIN
 
 @dataclass(frozen=True)
 class GridSpec:
-    """An R×R grid (R samples along x for 1-D input) over (x_min, x_max, y_min, y_max)."""
+    """A grid of ``resolution`` samples along x and ``resolution_y`` (default: the same)
+    along y over (x_min, x_max, y_min, y_max); R samples along x for 1-D input. The window
+    asks for the visible rectangle of the canvas, so the two counts differ when it is not
+    square."""
 
     extent: tuple[float, float, float, float] = DEFAULT_EXTENT
     resolution: int = 100
+    resolution_y: int | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns) = (samples along y, samples along x) of a 2-D map."""
+        ny = self.resolution if self.resolution_y is None else self.resolution_y
+        return int(ny), int(self.resolution)
 
     def axes(self) -> tuple[np.ndarray, np.ndarray]:
         x0, x1, y0, y1 = self.extent
-        r = self.resolution
+        ny, nx = self.shape
         # sample at pixel centres, so an image item spanning ``extent`` lines up exactly
-        xs = x0 + (np.arange(r) + 0.5) * (x1 - x0) / r
-        ys = y0 + (np.arange(r) + 0.5) * (y1 - y0) / r
+        xs = x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx
+        ys = y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny
         return xs, ys
 
 
@@ -51,16 +61,17 @@ class GridEvaluator:
         self._scratch: dict = {}
 
     def evaluate(self, net: Network, params: Parameters) -> np.ndarray:
-        """Binary: p(y=1|x) as R×R. K classes: K×R×R probabilities. Regression: R×R
-        outputs (2-D input) or R outputs along x (1-D input)."""
+        """Binary: p(y=1|x) as rows×columns (``spec.shape``). K classes: K×rows×columns
+        probabilities. Regression: rows×columns outputs (2-D input) or R outputs along x
+        (1-D input)."""
         with np.errstate(all="ignore"):
             h = fast_output(net, params, self.x, scratch=self._scratch)
-        r = self.spec.resolution
+        shape = self.spec.shape
         if self.input_dim == 1:
             return h[0]
         if h.shape[0] == 1:
-            return h[0].reshape(r, r)
-        return h.reshape(h.shape[0], r, r)
+            return h[0].reshape(shape)
+        return h.reshape(h.shape[0], *shape)
 
     def hidden_maps(
         self, net: Network, params: Parameters, upto: int | None = None
@@ -72,8 +83,7 @@ class GridEvaluator:
         p32 = Parameters(
             [w.astype(np.float32) for w in params.W], [b.astype(np.float32) for b in params.b]
         )
-        r = self.spec.resolution
-        shape = (r,) if self.input_dim == 1 else (r, r)
+        shape = (self.spec.resolution,) if self.input_dim == 1 else self.spec.shape
         out, h = [], self.x
         with np.errstate(all="ignore"):
             for layer in range(1, last + 1):
@@ -157,3 +167,36 @@ def _folded_layers(net: Network, params: Parameters, dtype) -> list:
             act = "tanh"
         layers.append(((Wb * scale).astype(dtype), act))
     return layers
+
+
+PIXELS_PER_CELL = 4.0  # one grid sample per 4×4 screen pixels: smooth once shaded
+MAX_CELLS = 200 * 160  # a full-screen canvas costs at most ~3× the old 100×100 grid
+VIEW_MARGIN = 0.1  # of the view's size on each side, so a small pan shows no edge
+
+
+def view_grid(
+    view: tuple[float, float, float, float],
+    pixels: tuple[float, float],
+    pixels_per_cell: float = PIXELS_PER_CELL,
+    max_cells: int = MAX_CELLS,
+    margin: float = VIEW_MARGIN,
+) -> GridSpec:
+    """The grid for a canvas showing ``view`` = (x_min, x_max, y_min, y_max) on ``pixels``
+    = (width, height) screen pixels: the view plus ``margin`` on each side, sampled about
+    every ``pixels_per_cell`` pixels, with at most ``max_cells`` samples (a zoom-in gets
+    sharper because the same samples cover less of the plane)."""
+    x0, x1, y0, y1 = (float(v) for v in view)
+    if not all(np.isfinite([x0, x1, y0, y1])) or x1 <= x0 or y1 <= y0:
+        return GridSpec()
+    w_px = max(1.0, float(pixels[0]))
+    h_px = max(1.0, float(pixels[1]))
+    mx, my = (x1 - x0) * margin, (y1 - y0) * margin
+    k = 1.0 + 2.0 * margin
+    nx = w_px * k / pixels_per_cell
+    ny = h_px * k / pixels_per_cell
+    if nx * ny > max_cells:
+        s = float(np.sqrt(max_cells / (nx * ny)))
+        nx, ny = nx * s, ny * s
+    nx_i = int(min(max(8, np.floor(nx)), 4096))  # floor: never above the cap
+    ny_i = int(min(max(8, np.floor(ny)), 4096))
+    return GridSpec((x0 - mx, x1 + mx, y0 - my, y1 + my), nx_i, ny_i)

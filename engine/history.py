@@ -130,8 +130,11 @@ class DecimatingHistory:
         """Whether ``step`` will be kept; callers skip computing rows nobody keeps."""
         return step % self.stride == 0
 
-    def record(self, step: int, values) -> None:
-        if step % self.stride:
+    def record(self, step: int, values, force: bool = False) -> None:
+        """Keep a row for ``step`` if it falls on the stride, or always with ``force`` (a
+        step a person took by hand must be a point on the curves; compaction may still
+        drop it later, when the run has grown long)."""
+        if step % self.stride and not force:
             return
         self._n = self._end  # recording after a rewind starts a new branch
         if self._n and step <= self._steps[self._n - 1]:
@@ -140,7 +143,7 @@ class DecimatingHistory:
             )
         if self._n == self.capacity:
             self._compact()
-            if step % self.stride:
+            if step % self.stride and not force:
                 return
         self._steps[self._n] = step
         self._rows[self._n] = values
@@ -181,14 +184,14 @@ class MetricHistory(DecimatingHistory):
         width = len(SCALAR_METRICS) + len(LAYER_METRICS) * self.depth
         super().__init__(width, capacity, min_stride)
 
-    def record_metrics(self, m: StepMetrics) -> None:
+    def record_metrics(self, m: StepMetrics, force: bool = False) -> None:
         row = np.empty(self.width)
         k = len(SCALAR_METRICS)
         row[:k] = [getattr(m, name) for name in SCALAR_METRICS]
         for name in LAYER_METRICS:
             row[k : k + self.depth] = getattr(m, name)
             k += self.depth
-        self.record(m.step, row)
+        self.record(m.step, row, force)
 
     def arrays(self) -> HistoryArrays:
         rows = self._rows[: self._end]

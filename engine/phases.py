@@ -312,4 +312,4 @@ class PhaseWalk:
             [self._grads[k][1] for k in layers],
         )
         with np.errstate(all="ignore"):
-            s.complete_step(self._batch, self._ll, bp)
+            s.complete_step(self._batch, self._ll, bp, record=True)  # a walked step is a point

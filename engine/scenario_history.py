@@ -115,7 +115,8 @@ def install_history(session: TrainingSession, saved: dict[str, np.ndarray]) -> N
                 int(step),
                 **{k: float(saved[k][i]) for k in SCALAR_KEYS},
                 **{k: saved[k][i] for k in LAYER_KEYS},
-            )
+            ),
+            force=True,  # every saved row comes back (steps by hand are off the stride)
         )
     last_saved = int(saved["step"][-1]) if len(saved["step"]) else -1
     for step, row in zip(old.steps, old.rows()):

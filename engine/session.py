@@ -179,6 +179,7 @@ class TrainingSession:
         # more points (an import, a drawing) make history rows dearer: space them as a
         # session made for this data would (never closer than they were)
         self.history.stride = max(self.history.stride, self._history_stride())
+        self.refresh_last()  # the losses of the points now there, not of the old ones
 
     # --- training -----------------------------------------------------------------------
     @property
@@ -231,27 +232,33 @@ class TrainingSession:
         x, y = self.batch(idx)
         return Batch(idx, x, y)
 
-    def train_step(self, indices: np.ndarray | None = None) -> bool:
+    def train_step(self, indices: np.ndarray | None = None, record: bool = False) -> bool:
         """One SGD step (Algorithm 3); False if it diverged. The fused step: the same
         numbers as ``next_batch`` → ``Network.forward``/``backward`` → ``complete_step``
-        (the phase walk's way), to the last bit."""
+        (the phase walk's way), to the last bit. ``record`` keeps a history row for this
+        step even between rows (a manual step)."""
         idx = None if indices is None else np.asarray(indices, dtype=np.int64)
-        return self._run_fused(1, idx)[1]
+        return self._run_fused(1, idx, record)[1]
 
-    def complete_step(self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass) -> bool:
+    def complete_step(
+        self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass, record: bool = False
+    ) -> bool:
         """The end of every step, fused or walked: θ ← θ + α ∇J with the optimizer, then
         the step is counted and recorded (history, timeline, divergence). False if the
         step diverged."""
         self.optimizer.step(self._param_list, bp.gradient_arrays(), self.hyper.alpha)
-        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1])
+        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1], record)
 
-    def step(self, n: int = 1) -> int:
+    def step(self, n: int = 1, record: bool = False) -> int:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
-        Returns the number of steps run."""
-        done, _ = self._run_fused(n)
+        Returns the number of steps run. With ``record`` every step gets a history row
+        (steps taken by hand), not only those on the history's stride."""
+        done, _ = self._run_fused(n, None, record)
         return done
 
-    def _run_fused(self, n: int, indices: np.ndarray | None = None) -> tuple[int, bool]:
+    def _run_fused(
+        self, n: int, indices: np.ndarray | None = None, record: bool = False
+    ) -> tuple[int, bool]:
         """n fused steps (``FusedStep``: the maths of ``Network.forward``/``backward`` to the
         last bit, in buffers allocated once, with the flat optimizer update); the batches
         are drawn, or ``indices`` for a single step. Returns (steps run, not diverged)."""
@@ -272,12 +279,12 @@ class TrainingSession:
                 else:
                     opt.step(self._param_list, fused.bp.gradient_arrays(), alpha)
                 done += 1
-                ok = self._finish_step(loss, fused.bp, B)
+                ok = self._finish_step(loss, fused.bp, B, record)
                 if not ok:
                     break
         return done, ok
 
-    def _finish_step(self, batch_loss: float, bp, batch_size: int) -> bool:
+    def _finish_step(self, batch_loss: float, bp, batch_size: int, record: bool = False) -> bool:
         self.step_count += 1
         self.samples_seen += batch_size
         self._last_bp, self._last_batch_loss = bp, batch_loss
@@ -287,12 +294,15 @@ class TrainingSession:
                 f"{batch_loss:.4g} (it started at {self._initial_loss:.4g}). "
                 "Lower the learning rate α, then reset or rewind."
             )
-            self._record(bp, batch_loss, force=True)
+            # the diverging step is measured; it gets a row if it falls on one
+            self._record(
+                bp, batch_loss, store=record or self.history.wants(self.step_count), keep=record
+            )
             return False
         if self.timeline.wants(self.step_count):
             self.timeline.record(self)
-        if self.history.wants(self.step_count):
-            self._record(bp, batch_loss)
+        if record or self.history.wants(self.step_count):
+            self._record(bp, batch_loss, keep=record)
             if not all(math.isfinite(v) for v in self.last.weight_norms):
                 self.diverged = (
                     f"training diverged at step {self.step_count}: the weights are no longer "
@@ -340,7 +350,9 @@ class TrainingSession:
         was restored): losses and weight norms now, δ and gradients from the latest step."""
         self._record(self._last_bp, self._last_batch_loss, store=False)
 
-    def _record(self, bp, batch_loss: float, force: bool = False, store: bool = True) -> None:
+    def _record(self, bp, batch_loss: float, store: bool = True, keep: bool = False) -> None:
+        """Measure ``last``; with ``store`` offer it to the history (which keeps it if the
+        step is on its stride, or always with ``keep``)."""
         L = self.arch.depth
         train_loss, train_acc = self.evaluate("train")
         test_loss, test_acc = self.evaluate("test")
@@ -369,9 +381,7 @@ class TrainingSession:
         )
         if not store:
             return
-        if force and not self.history.wants(self.step_count):
-            return
-        self.history.record_metrics(self.last)
+        self.history.record_metrics(self.last, keep)
 
     @property
     def epoch(self) -> float:

@@ -159,7 +159,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     from PySide6.QtWidgets import QApplication
 
     from . import help, settings
-    from .main_window import DEFAULT_SIZE, MainWindow
+    from .main_window import MainWindow
 
     configure_process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -169,11 +169,15 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     app.setDesktopFileName("backprop-lab")  # Wayland matches the window to its .desktop
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
-    window.resize(*DEFAULT_SIZE)
+    window.resize(window.default_size())  # 1280×800, or less on a smaller screen
     # remembered only in the app itself: tests and renders never touch the user's settings
     settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
     if size is not None:
         window.resize(*size)
+    else:
+        # never larger than the screen (a remembered geometry too); the offscreen platform's
+        # "screen" is a fixed 800×800 stand-in, so there a remembered size stays as it was
+        window.fit_on_show = app.platformName() not in ("offscreen", "minimal")
     if args.lesson and not window.open_lesson(args.lesson):
         # checked above, so only a file changed since: say so rather than show a banner
         print(f"backprop-lab: cannot open lesson {args.lesson}", file=sys.stderr)

@@ -18,9 +18,9 @@ import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.data import MAX_CLASSES, MAX_POINTS, Dataset, empty_dataset
 from backprop_lab.engine.notation import DOMAIN
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors
 from .edits import EditHistory
@@ -32,6 +32,7 @@ PLAIN_POINT = "#333333"  # points of a 1-D regression
 CURVE_COLOR = "#1A1A1A"
 HIGHLIGHT_COLOR = "#000000"
 BACKGROUND = "#FFFFFF"
+VIEW_DEBOUNCE_MS = 80
 
 
 class _PassiveScatter(pg.ScatterPlotItem):
@@ -39,6 +40,15 @@ class _PassiveScatter(pg.ScatterPlotItem):
 
     def mouseClickEvent(self, ev) -> None:
         ev.ignore()
+
+
+class _SmoothImage(pg.ImageItem):
+    """The decision image, scaled bilinearly: a grid cell spans a few screen pixels, and
+    nearest-neighbour scaling would draw the boundary as a staircase (≈ 0.6 ms a paint)."""
+
+    def paint(self, p, *args) -> None:
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        super().paint(p, *args)
 
 
 class _CanvasViewBox(pg.ViewBox):
@@ -67,6 +77,9 @@ class DataCanvas(pg.PlotWidget):
     datasetEdited = Signal(object)  # the new Dataset after a user edit, undo or redo
     pointPicked = Signal(int)  # index of the point picked with the 'pick' tool
     classChanged = Signal(int)  # the class new points get
+    # the visible (x_min, x_max, y_min, y_max) and the view's (width, height) in pixels,
+    # after a pan, zoom or resize settles (the decision grid follows it)
+    viewChanged = Signal(object, object)
     limitReached = Signal(str)  # a point was not added: the message says why
 
     def __init__(self, parent: QWidget | None = None, dataset: Dataset | None = None):
@@ -78,6 +91,7 @@ class DataCanvas(pg.PlotWidget):
         self._tool = "draw"
         self._current_class = 0
         self._new_points_are_test = False
+        self._show_test = True
         self._regression_value = 1.0
         self._regression_levels: tuple[float, float] | None = None
         self._point_size = 9.0
@@ -107,7 +121,7 @@ class DataCanvas(pg.PlotWidget):
         vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = _SmoothImage(axisOrder="row-major")
         self.image.setZValue(-10)
         self.image.setVisible(False)
         pi.addItem(self.image)
@@ -156,6 +170,7 @@ class DataCanvas(pg.PlotWidget):
         self.set_tool("draw")
         self.reset_view()
         self._refresh()
+        self._build_view_tracking()
 
     # --- state --------------------------------------------------------------------------
     @property
@@ -213,6 +228,15 @@ class DataCanvas(pg.PlotWidget):
     def set_new_points_are_test(self, test: bool) -> None:
         self._new_points_are_test = bool(test)
 
+    def set_show_test(self, show: bool) -> None:
+        """Draw the test points (True) or only the training points."""
+        self._show_test = bool(show)
+        self._refresh_points()
+
+    @property
+    def show_test(self) -> bool:
+        return self._show_test
+
     def set_regression_value(self, v: float) -> None:
         """The target of points added in 2-D regression."""
         v = float(v)
@@ -248,6 +272,50 @@ class DataCanvas(pg.PlotWidget):
             self._image_placed = placed
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.image.setVisible(True)
+
+    def _build_view_tracking(self) -> None:
+        # a pan or a wheel zoom moves the range many times a second: the grid is asked
+        # for once the view has been still for VIEW_DEBOUNCE_MS
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setInterval(VIEW_DEBOUNCE_MS)
+        self._view_timer.timeout.connect(self._emit_view)
+        self.vb.sigRangeChanged.connect(lambda *_a: self._view_timer.start())
+        self.vb.sigResized.connect(lambda *_a: self._view_timer.start())
+        self._caption = QLabel(self)
+        self._caption.setStyleSheet(
+            "QLabel { background: rgba(255,255,255,220); color: #111; padding: 3px 6px;"
+            " border: 1px solid #555; }"
+        )
+        self._caption.hide()
+
+    def visible_view(self) -> tuple[tuple[float, float, float, float], tuple[float, float]]:
+        """The visible (x_min, x_max, y_min, y_max) and the view's size in pixels."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        r = self.vb.sceneBoundingRect()
+        return (float(x0), float(x1), float(y0), float(y1)), (r.width(), r.height())
+
+    def _emit_view(self) -> None:
+        view, pixels = self.visible_view()
+        if pixels[0] >= 2 and pixels[1] >= 2:
+            self.viewChanged.emit(view, pixels)
+
+    def image_rect(self) -> QRectF | None:
+        """The decision image's rectangle in data units (None while hidden)."""
+        if not self.image.isVisible() or self.image.image is None:
+            return None
+        return self.image.mapRectToView(self.image.boundingRect())
+
+    def set_caption(self, text: str | None) -> None:
+        """A note in the canvas's top-left corner (what the picture shows), or none."""
+        if not text:
+            self._caption.hide()
+            return
+        self._caption.setText(text)
+        self._caption.adjustSize()
+        self._caption.move(70, 8)
+        self._caption.show()
+        self._caption.raise_()
 
     def set_curve(self, xs: np.ndarray | None, ys: np.ndarray | None = None) -> None:
         """The fitted 1-D regression curve; ``set_curve(None)`` hides it."""
@@ -472,6 +540,9 @@ class DataCanvas(pg.PlotWidget):
         # an empty item still costs a paint call every frame: hide it
         for item in (*self._train_items, *self._test_items, self._test_rim):
             item.setVisible(len(item.data) > 0)
+        if not self._show_test:  # "show test data" off: the held-out points are not drawn
+            for item in (*self._test_items, self._test_rim):
+                item.setVisible(False)
 
     def _refresh_highlight(self) -> None:
         i = self._highlight

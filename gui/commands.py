@@ -42,6 +42,23 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class SetGridView:
+    """The canvas shows ``view`` = (x_min, x_max, y_min, y_max) on ``pixels`` = (width,
+    height): the decision grid follows it (engine/grid.py ``view_grid``)."""
+
+    view: tuple[float, float, float, float]
+    pixels: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class SetGridUnit:
+    """Draw one unit's map h_j^(ℓ) on the canvas instead of the output, as ``(ℓ, j)``
+    with j 0-based (a unit hovered in the network diagram); ``None``: the output."""
+
+    unit: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
 class SetDataset:
     dataset: Dataset
 
@@ -91,6 +108,8 @@ Command = (
     | Step
     | StepEpoch
     | SetSpeed
+    | SetGridView
+    | SetGridUnit
     | SetDataset
     | SetNetwork
     | SetHyper

@@ -28,7 +28,7 @@ import time
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
-from backprop_lab.engine.notation import sup
+from backprop_lab.engine.notation import DOMAIN, sup
 from backprop_lab.engine.phases import ALGORITHM
 from backprop_lab.engine.walk import (
     Failure,
@@ -40,7 +40,7 @@ from backprop_lab.engine.walk import (
     check_gradients,
     summarize,
 )
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -104,6 +104,12 @@ class GradCheckView(QWidget):
         lay.addWidget(self.table, 1)
         self.result: GradCheckResult | None = None
 
+    def clear(self) -> None:
+        self.result = None
+        self.button.setEnabled(True)
+        self.table.setRowCount(0)
+        self.status.setText("The parameters changed since the last check: check again.")
+
     def set_running(self) -> None:
         self.button.setEnabled(False)
         self.status.setText("Checking… (4 evaluations of J per parameter)")
@@ -159,6 +165,7 @@ class InspectorPanel(QWidget):
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
+        self._gradcheck_step: int | None = None  # the step the shown check is about
         self._rewind_next: int | None = None
         self._grid: GridEvaluator | None = None
         self._stale = False
@@ -223,6 +230,11 @@ class InspectorPanel(QWidget):
         self.note = QLabel("")
         self.note.setStyleSheet("color:#5A3300;")
         self.note.setWordWrap(True)
+        # the note keeps its room (two lines) when empty: a note coming and going must not
+        # move the diagram and the arrays below it
+        policy = self.note.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.note.setSizePolicy(policy)
 
         self.algorithm = QListWidget()
         self.algorithm.setObjectName("algorithm")
@@ -237,7 +249,7 @@ class InspectorPanel(QWidget):
         self.algorithm.setMinimumWidth(300)
 
         self.diagram = NetworkDiagram()
-        self.diagram.setMinimumHeight(280)
+        self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")
@@ -280,6 +292,7 @@ class InspectorPanel(QWidget):
         lay.addWidget(self.note)
         lay.addWidget(self.splitter, 1)
         lay.addWidget(self.timeline)
+        self._fit_header()
 
         self.next_button.clicked.connect(self.next_phase)
         self.prev_button.clicked.connect(self.previous_phase)
@@ -340,6 +353,7 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def check_gradients(self) -> None:
+        self._gradcheck_step = self.frame.snapshot.step if self.frame is not None else None
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
         self._call("gradcheck", lambda s: check_gradients(s, d, point))
@@ -417,6 +431,7 @@ class InspectorPanel(QWidget):
     @Slot(object)
     def on_frame(self, frame) -> None:
         self.frame = frame
+        self.clear_gradcheck_if_stale(frame.snapshot.step)
         if not self.isVisible():  # a hidden dock: catch up when shown
             self._stale = True
             return
@@ -460,18 +475,16 @@ class InspectorPanel(QWidget):
         ds = snap.dataset
         g = self._grid
         if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
-            g = GridEvaluator(
-                GridSpec(frame.extent, THUMB_RESOLUTION), snap.spec.features, ds.input_dim
-            )
+            # the thumbnails show the data's square [−6, 6]², whatever the canvas shows (the
+            # frame's grid follows the canvas's view, and may be a hovered unit's map)
+            g = GridEvaluator(GridSpec(DOMAIN, THUMB_RESOLUTION), snap.spec.features, ds.input_dim)
             self._grid = g
         # only the layers narrow enough to show a map per unit, and nothing past the last
         # of them: an 8 × 64 network shows none, and this runs in the GUI thread per frame
+        net = Network(snap.arch, head_for(ds.task, ds.n_classes))
         drawn = [k for k, m in enumerate(snap.arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
-        hidden = None
-        if drawn:
-            net = Network(snap.arch, head_for(ds.task, ds.n_classes))
-            hidden = g.hidden_maps(net, snap.params, upto=drawn[-1])
-        self.diagram.set_maps(hidden, frame.grid)
+        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
+        self.diagram.set_maps(hidden, g.evaluate(net, snap.params))
 
     def showEvent(self, ev) -> None:  # noqa: N802
         super().showEvent(ev)
@@ -546,8 +559,7 @@ class InspectorPanel(QWidget):
         if summary.trace is not None:
             head = self.frame.snapshot.arch.head if self.frame is not None else "bernoulli"
             self.trace_view.set_trace(summary.trace, head)
-            extent = self.frame.extent if self.frame is not None else self.diagram.extent
-            self.diagram.set_marker(summary.trace.point, extent)
+            self.diagram.set_marker(summary.trace.point, DOMAIN)  # the thumbnails' square
         else:
             if summary.trace_error:
                 self.trace_view.clear(summary.trace_error)
@@ -561,6 +573,28 @@ class InspectorPanel(QWidget):
     def _set_note(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
+
+    def _fit_header(self) -> None:
+        """The phase title (1.3×, bold) and equation (1.2×) follow the panel's type."""
+        base = self.font()
+        title, eq = QFont(base), QFont(base)
+        title.setPointSizeF(base.pointSizeF() * 1.3)
+        title.setBold(True)
+        eq.setPointSizeF(base.pointSizeF() * 1.2)
+        self.title.setFont(title)
+        self.equation.setFont(eq)
+        self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 2 + 4)
+
+    def changeEvent(self, ev) -> None:  # noqa: N802
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange and hasattr(self, "note"):
+            self._fit_header()
+
+    def clear_gradcheck_if_stale(self, step: int) -> None:
+        """Gradient-check results describe one step's θ: stepping on makes them history."""
+        if self._gradcheck_step is not None and step != self._gradcheck_step:
+            self._gradcheck_step = None
+            self.gradcheck.clear()
 
     # --- small slots -------------------------------------------------------------------------
     def _on_hover(self, text: str) -> None:

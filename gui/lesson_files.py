@@ -23,7 +23,15 @@ from backprop_lab.engine.scenario import (
     session_from_scenario,
 )
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -40,7 +48,7 @@ def lesson_title(name: str) -> str:
 def show_session_in_panels(w: MainWindow, session: TrainingSession) -> None:
     """The panels show a session's data, design, hyper-parameters and seed (no signals)."""
     ds = session.dataset
-    w.data_panel.show_dataset(ds)
+    w.data_panel.show_dataset(ds, "From the lesson")
     w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
     w.network_panel.set_spec(session.spec, emit=False)
     w.training_panel.set_hyper(session.hyper)
@@ -53,9 +61,39 @@ class _CaptureForSave:
     """Runs in the engine thread: the session as a scenario, to be written to ``path``."""
 
     path: str
+    title: str = ""
+    description: str = ""
 
     def __call__(self, session: TrainingSession) -> Scenario:
-        return scenario_from_session(session)
+        return scenario_from_session(session, title=self.title, description=self.description)
+
+
+class LessonDetailsDialog(QDialog):
+    """Save lesson: the title and the description (the notes shown when it opens),
+    pre-filled with the open lesson's."""
+
+    def __init__(self, parent: QWidget | None, title: str = "", description: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Save lesson")
+        self.title_edit = QLineEdit(title)
+        self.title_edit.setPlaceholderText("e.g. XOR needs a hidden layer")
+        self.description_edit = QPlainTextEdit(description)
+        self.description_edit.setPlaceholderText(
+            "What to try and what to watch (shown beside the canvas when the lesson opens)"
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Title", self.title_edit)
+        form.addRow("Description", self.description_edit)
+        form.addRow(buttons)
+        self.resize(520, 300)
+
+    def values(self) -> tuple[str, str]:
+        return self.title_edit.text().strip(), self.description_edit.toPlainText().strip()
 
 
 class LessonFiles(QObject):
@@ -87,13 +125,22 @@ class LessonFiles(QObject):
         w.training_panel.set_playing(False)
         title = sc.title or os.path.basename(os.fspath(path))
         w.setWindowTitle(f"Backprop Lab — {title}")
+        w.notes.set_notes(sc.title, sc.description)
         w.banner.hide()
         w.statusBar().showMessage(f"opened {os.fspath(path)}", 5000)
         return True
 
-    def save_lesson(self, path: str | os.PathLike) -> None:
-        """Capture the session in the engine thread, write the file in the GUI thread."""
-        self.window.controller.call_in_engine(_CaptureForSave(os.fspath(path)))
+    def save_lesson(
+        self, path: str | os.PathLike, title: str | None = None, description: str | None = None
+    ) -> None:
+        """Capture the session in the engine thread, write the file in the GUI thread.
+        Title and description default to the open lesson's notes."""
+        notes = self.window.notes
+        title = notes.title if title is None else title
+        description = notes.description if description is None else description
+        self.window.controller.call_in_engine(
+            _CaptureForSave(os.fspath(path), str(title), str(description))
+        )
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
@@ -107,6 +154,9 @@ class LessonFiles(QObject):
             w.banner.show_message(f"Could not save {fn.path}: {exc}", "error")
             return
         w.statusBar().showMessage(f"saved {fn.path}", 5000)
+        w.notes.set_notes(fn.title, fn.description)
+        if fn.title:
+            w.setWindowTitle(f"Backprop Lab — {fn.title}")
 
     def import_csv(self, path: str | os.PathLike) -> bool:
         w = self.window
@@ -117,8 +167,10 @@ class LessonFiles(QObject):
             return False
         ds = res.dataset
         w.canvas.set_dataset(ds, reset_history=False)
-        w.data_panel.show_dataset(ds)
+        w.data_panel.show_dataset(ds, "From the CSV file")
         w.apply_dataset(ds)
+        w.notes.clear()
+        w.setWindowTitle(f"Backprop Lab — {os.path.basename(os.fspath(path))}")
         if res.notes:  # e.g. read as Latin-1: the user should check the text
             name = os.path.basename(os.fspath(path))
             w.banner.show_message(f"Imported {name}: {'; '.join(res.notes)}", "info")
@@ -146,12 +198,24 @@ class LessonFiles(QObject):
         if path:
             self.open_lesson(path)
 
+    def details_dialog(self) -> LessonDetailsDialog:
+        """The title-and-description dialog, pre-filled with the open lesson's notes."""
+        notes = self.window.notes
+        return LessonDetailsDialog(self.window, notes.title, notes.description)
+
     def save_lesson_dialog(self) -> None:
+        dialog = self.details_dialog()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            title, description = dialog.values()
+        finally:
+            dialog.deleteLater()
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
         )
         if path:
-            self.save_lesson(path)
+            self.save_lesson(path, title, description)
 
     def import_csv_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -3,8 +3,13 @@
 The window composes the parts and wires them: the panels and the canvas send commands to
 the engine thread through ``EngineController``; ``FramePresenter`` (gui/presenter.py)
 draws whatever frame the engine thread last published; ``LessonFiles``
-(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus. The window never
-runs a training step and never waits on the engine thread (except when closing).
+(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus; gui/presentation.py
+fits the window to its screen (F5, F11, the type) and gui/window_layout.py places the
+drawer and the inspector's dock. The window never runs a training step and never waits on
+the engine thread (except when closing).
+
+Over 450 lines: it builds the canvas bar and the layout and wires every panel's signal;
+splitting those further would only scatter one window's wiring.
 """
 
 from __future__ import annotations
@@ -13,22 +18,23 @@ import os
 
 import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
+from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, offer_for
 from backprop_lab.engine.datasets import PRESETS
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,26 +42,34 @@ from PySide6.QtWidgets import (
 from . import export, help
 from .banner import Banner
 from .canvas import DataCanvas
+from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
+from .legend import class_icon
 from .lesson_files import LessonFiles, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
+from .presentation import DEFAULT_SIZE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .window_layout import (
+    InspectorDock,
+    make_room_for_inspector,
+    place_drawer,
+    set_controls_open,
+    size_inspector,
+)
 from .worker import Frame
 
-__all__ = ["MainWindow", "regression_levels", "status_text"]
+__all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
 DEFAULT_PRESET = "xor"
-# TF Playground's default shape is [4, 2] tanh; two layers of 4 learn XOR in a few hundred
-# steps of plain SGD, which makes a good first demo.
-DEFAULT_SPEC = NetworkSpec(hidden=(4, 4), activation="tanh")
-DEFAULT_HYPER = HyperParameters(alpha=0.1, batch_size=16)
-DEFAULT_SIZE = (1280, 800)
-PRESENTATION_SCALE = 1.5
-INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
+DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says why)
+DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
+MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
+MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
+CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +83,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Backprop Lab")
         self._base_font = QFont(QApplication.font())
         self.font_scale = 1.0
+        self.fit = ScreenFit(self)
+        self.fit_on_show = False  # the app sets it: shrink to the screen once shown
 
         # --- panels and the initial session ----------------------------------------------
         self.data_panel = DataPanel()
@@ -80,6 +96,10 @@ class MainWindow(QMainWindow):
             self.data_panel.set_preset(preset, emit=False)
             ds = self.data_panel.make_dataset()
             self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+            offer = offer_for(preset)
+            if offer is not None:  # e.g. --preset spirals: open with a network that learns it
+                self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=False)
+                self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
             session = TrainingSession(
                 ds, self.network_panel.spec(), self.training_panel.hyper(), seed=0
             )
@@ -94,13 +114,14 @@ class MainWindow(QMainWindow):
         self.controller.gate_frames = True
         self._build_layout()
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
+        self.presenter.heads_up = self.heads_up
         self.files = LessonFiles(self)
         build_menus(self)
         self._connect()
         self._build_inspector()
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
-        self.resize(*DEFAULT_SIZE)
+        self.resize(self.default_size())
         # File → Export, the Help menu and the icon live in their own modules
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
@@ -118,6 +139,8 @@ class MainWindow(QMainWindow):
         super().resizeEvent(ev)
         if self._sized:
             self.fit_splitter()
+        if self.controls_scroll.parent() is not self.splitter:
+            place_drawer(self)
 
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -133,13 +156,17 @@ class MainWindow(QMainWindow):
         self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
+        self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(4, 4, 4, 4)
         cv.setSpacing(4)
         cv.addWidget(self.banner)
+        self.views = CanvasViews(self)  # notes, network beside the canvas, key, view bar
+        cv.addWidget(self.notes)
         cv.addLayout(self._build_canvas_bar())
-        cv.addWidget(self.canvas, 1)
+        cv.addWidget(self.canvas_splitter, 1)
+        cv.addLayout(self.views.view_bar())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.controls_scroll)
@@ -149,7 +176,17 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # the heads-up line (presentation mode) spans the window above the splitter
+        self.heads_up = StatusText("")
+        self.heads_up.setObjectName("headsUp")
+        self.heads_up.hide()
+        main = QWidget()
+        mv = QVBoxLayout(main)
+        mv.setContentsMargins(0, 0, 0, 0)
+        mv.setSpacing(0)
+        mv.addWidget(self.heads_up)
+        mv.addWidget(self.splitter, 1)
+        self.setCentralWidget(main)
         self._sized = False
 
         self.status_label = StatusText("ready")
@@ -157,14 +194,25 @@ class MainWindow(QMainWindow):
 
     def _build_canvas_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.tool_buttons: dict[str, QPushButton] = {}
+        self.drawer_button = QToolButton()
+        self.drawer_button.setText("☰ Controls")
+        self.drawer_button.setCheckable(True)
+        self.drawer_button.setToolTip("Show or hide the control panels (F6)")
+        self.drawer_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.drawer_button.clicked.connect(self.set_controls_open)
+        self.drawer_button.hide()  # shown in presentation mode, where the panels fold away
+        bar.addWidget(self.drawer_button)
+        # tool buttons, not push buttons: a push button is never narrower than ~80 px, and
+        # the bar must fit a 1024-pixel screen beside the panels and the plots
+        self.tool_buttons: dict[str, QToolButton] = {}
         for name, label, tip in (
             ("draw", "Draw", "Click or drag to add points; right-click erases"),
             ("erase", "Erase", "Click or drag to remove points"),
             ("pan", "Pan", "Drag to move, wheel to zoom"),
             ("pick", "Pick", "Click a point to trace it in the backprop inspector"),
         ):
-            b = QPushButton(label)
+            b = QToolButton()
+            b.setText(label)
             b.setCheckable(True)
             b.setToolTip(tip)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -176,8 +224,7 @@ class MainWindow(QMainWindow):
         self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
         self.class_combo = QComboBox()
         for k in range(len(CLASS_HEX)):
-            self.class_combo.addItem(f"● {k + 1}", k)
-            self.class_combo.setItemData(k, CLASS_HEX[k], Qt.ItemDataRole.ForegroundRole)
+            self.class_combo.addItem(class_icon(CLASS_HEX[k]), f"{k + 1}", k)
         self.value_label = QLabel("Value")
         self.value_spin = QDoubleSpinBox()
         self.value_spin.setRange(-10.0, 10.0)
@@ -198,24 +245,19 @@ class MainWindow(QMainWindow):
     def _build_inspector(self) -> None:
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""
         self.inspector = InspectorPanel(self.controller)
-        dock = QDockWidget("Backprop inspector", self)
+        dock = InspectorDock("Backprop inspector", self)
+        dock.aboutToShow.connect(lambda: make_room_for_inspector(self))
         dock.setObjectName("inspectorDock")
         dock.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.inspector_dock = dock
-        dock.visibilityChanged.connect(self._size_inspector)
+        dock.visibilityChanged.connect(lambda visible: size_inspector(self, visible))
+        dock.topLevelChanged.connect(lambda _f: size_inspector(self, dock.isVisible()))
         build_inspect_menu(self)
         self.canvas.pointPicked.connect(self.inspector.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-
-    def _size_inspector(self, visible: bool) -> None:
-        """An opened inspector takes 60 % of the window's height (the canvas stays)."""
-        dock = self.inspector_dock
-        if visible and not dock.isFloating():
-            h = int(self.height() * INSPECTOR_SHARE)
-            QTimer.singleShot(0, lambda: self.resizeDocks([dock], [h], Qt.Orientation.Vertical))
 
     def _connect(self) -> None:
         c = self.controller
@@ -237,6 +279,7 @@ class MainWindow(QMainWindow):
         tp.epochRequested.connect(self.step_epoch)
         tp.resetRequested.connect(self.reset)
         tp.speedChanged.connect(c.set_speed)
+        c.set_speed(tp.speed)  # the engine thread starts at "max"; the panel says otherwise
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)
         self.canvas.classChanged.connect(self._on_class_changed)
@@ -247,6 +290,11 @@ class MainWindow(QMainWindow):
         self.value_spin.valueChanged.connect(self.canvas.set_regression_value)
         self.test_box.toggled.connect(self.canvas.set_new_points_are_test)
         self.crisp_box.toggled.connect(self.presenter.set_crisp)
+        self.views.connect()
+
+    def set_network_view(self, on: bool) -> None:
+        """Show or hide the network diagram beside the canvas (gui/canvas_views.py)."""
+        self.views.set_network_view(on)
 
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
@@ -254,6 +302,13 @@ class MainWindow(QMainWindow):
         """A preset (or regenerate): replaces the canvas data and its undo history."""
         self.canvas.set_dataset(ds, reset_history=True)
         self.apply_dataset(ds)
+        self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
+        self.notes.clear()  # a new data set leaves the lesson
+        self.offer_network(self.data_panel.preset)
+
+    def offer_network(self, preset: str | None) -> Offer | None:
+        """A preset the default network cannot learn gets a bigger one (engine/advice.py)."""
+        return self.views.offer_network(preset)
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
@@ -279,10 +334,21 @@ class MainWindow(QMainWindow):
         self.crisp_box.setVisible(classification)
         if surface:
             self.canvas.set_regression_levels(regression_levels(ds))
+        self.views.refresh_key(ds)
         if ds.task != "classification" or ds.input_dim != 2:
             self.canvas.set_decision_image(None)
         if not (ds.task == "regression" and ds.input_dim == 1):
             self.canvas.set_curve(None)
+        self._label_canvas_axes(ds)
+
+    def _label_canvas_axes(self, ds: Dataset | None = None) -> None:
+        """x₁ across; up, x₂, or the target y of a 1-D regression (a curve y(x₁))."""
+        ds = ds if ds is not None else self.canvas.dataset
+        up = "y" if ds.task == "regression" and ds.input_dim == 1 else "x₂"
+        size = {"font-size": f"{14 * self.font_scale:.0f}pt"}
+        pi = self.canvas.getPlotItem()
+        pi.getAxis("bottom").setLabel("x₁", color="#202020", **size)
+        pi.getAxis("left").setLabel(up, color="#202020", **size)
 
     @Slot(int)
     def _on_class_changed(self, k: int) -> None:
@@ -397,22 +463,38 @@ class MainWindow(QMainWindow):
         tick.setPointSizeF(11.0 * scale)
         pi = self.canvas.getPlotItem()
         for side in ("left", "bottom"):
-            axis = pi.getAxis(side)
-            axis.setStyle(tickFont=tick)
-            axis.setLabel(axis.labelText, color="#202020", **{"font-size": f"{14 * scale:.0f}pt"})
+            pi.getAxis(side).setStyle(tickFont=tick)
+        self._label_canvas_axes()
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
-        self.controls_scroll.setMinimumWidth(int(320 * scale))
+        room = self.fit.available().width()
+        self.controls_scroll.setMinimumWidth(min(int(300 * scale), int(CONTROLS_SHARE * room)))
         if self._sized:
             self.fit_splitter()
 
     def toggle_presentation(self, on: bool) -> None:
-        self.set_font_scale(PRESENTATION_SCALE if on else 1.0)
+        """F5: the screen filled, the panels in a drawer, type sized for the back row
+        (gui/presentation.py); again (or Esc) gives the window back as it was."""
+        self.fit.present(bool(on))
 
     def toggle_fullscreen(self, on: bool) -> None:
-        if on:
-            self.showFullScreen()
-        else:
-            self.showNormal()
+        self.fit.full_screen(bool(on))
+
+    def change_font(self, factor: float) -> None:
+        """Ctrl+= / Ctrl+-: never beyond what the screen can hold."""
+        self.fit.set_scale_within_screen(self.font_scale * factor)
+
+    def set_controls_open(self, on: bool) -> None:
+        """The control panels beside the canvas (F6); a drawer in presentation mode."""
+        set_controls_open(self, on)
+
+    def toggle_controls(self) -> None:
+        self.set_controls_open(not self.controls_scroll.isVisibleTo(self))
+
+    def default_size(self) -> QSize:
+        return self.fit.default_size()
+
+    def keep_on_screen(self) -> None:
+        self.fit.keep_on_screen()
 
     # --- lifetime -------------------------------------------------------------------------
     def showEvent(self, ev) -> None:
@@ -420,13 +502,18 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             self.fit_splitter()
+            if self.fit_on_show:
+                # the minimum size is known only once shown (styles, hidden widgets)
+                QTimer.singleShot(0, self.keep_on_screen)
 
     def fit_splitter(self) -> None:
         """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
-        w = max(self.width(), 800)
-        left = self.controls_scroll.minimumWidth()
-        right = max(int(0.3 * w), 340)
-        self.splitter.setSizes([left, max(200, w - left - right), right])
+        w = max(self.splitter.width(), 600)
+        panels = self.controls_scroll
+        docked = panels.parent() is self.splitter and panels.isVisibleTo(self)
+        left = panels.minimumWidth() if docked else 0
+        right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)
+        self.splitter.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
     def event(self, ev) -> bool:
         handled = super().event(ev)

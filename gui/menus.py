@@ -72,17 +72,20 @@ def build_menus(w: MainWindow) -> None:
 
     v = mb.addMenu("&View")
     w.presentation_action = _act(w, v, "Presentation mode", w.toggle_presentation, ["F5"], True)
-    _act(
-        w,
-        v,
-        "Larger font",
-        lambda: w.set_font_scale(w.font_scale * FONT_STEP),
-        ["Ctrl+=", "Ctrl++"],
-    )
-    _act(w, v, "Smaller font", lambda: w.set_font_scale(w.font_scale / FONT_STEP), ["Ctrl+-"])
+    _act(w, v, "Larger font", lambda: w.change_font(FONT_STEP), ["Ctrl+=", "Ctrl++"])
+    _act(w, v, "Smaller font", lambda: w.change_font(1 / FONT_STEP), ["Ctrl+-"])
     _act(w, v, "Normal font", lambda: w.set_font_scale(1.0), ["Ctrl+0"])
     w.fullscreen_action = _act(w, v, "Full screen", w.toggle_fullscreen, ["F11"], True)
+    w.drawer_action = _act(w, v, "Control panels", w.toggle_controls, ["F6"])
+    # Esc leaves full screen, then presentation mode (and does nothing otherwise)
+    w.escape_action = _act(w, v, "Leave full screen / presentation", w.fit.escape, ["Esc"])
+    w.fit.arm_escape()
     v.addSeparator()
+    w.network_view_action = _act(
+        w, v, "Network diagram beside the canvas", w.set_network_view, ["G"], True
+    )
+    w.notes_action = _act(w, v, "Lesson notes", w.notes.set_wanted, [], True)
+    w.notes_action.setChecked(True)
     _act(w, v, "Reset canvas view", w.canvas.reset_view, ["Home"])
     group = QActionGroup(w)
     for name, key in (("draw", "D"), ("erase", "E"), ("pan", "P"), ("pick", "K")):

@@ -45,7 +45,10 @@ TASK_PRESETS = {  # what "Task" switches to: (label, default preset)
     "regression2": ("Regression: surface", "surface_2d"),
 }
 ALPHA_MIN_LOG, ALPHA_MAX_LOG, ALPHA_TICKS_PER_DECADE = -5, 1, 10
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
+SPEEDS = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
+# watchable: XOR takes a few seconds and every step is a point on the curves; "max" (the
+# slider's right end) runs as fast as the machine goes
+DEFAULT_SPEED = 50
 
 
 def compact(layout) -> None:
@@ -194,13 +197,24 @@ class DataPanel(QGroupBox):
         if emit:
             self._emit(new_seed=False)
 
-    def show_dataset(self, ds: Dataset) -> None:
-        """Reflect a dataset that came from elsewhere (a file) without generating one."""
+    def show_dataset(self, ds: Dataset, source: str = "From the file") -> None:
+        """Reflect a dataset that came from elsewhere (a lesson, a CSV) without generating
+        one: the preset reads ``source`` (choosing a preset generates again), the counts
+        are the data's."""
         key = task_key(ds)
         self.task_combo.blockSignals(True)
         self.task_combo.setCurrentIndex(self.task_combo.findData(key))
         self.task_combo.blockSignals(False)
         self._fill_presets(key)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.insertItem(0, source, None)
+        self.preset_combo.setCurrentIndex(0)
+        self.preset_combo.blockSignals(False)
+        self._update_classes_enabled()
+        for spin, value in ((self.points_spin, len(ds)), (self.classes_spin, ds.n_classes)):
+            spin.blockSignals(True)
+            spin.setValue(max(spin.minimum(), min(spin.maximum(), int(value))))
+            spin.blockSignals(False)
 
     def make_dataset(self, new_seed: bool = False) -> Dataset:
         if new_seed:
@@ -546,7 +560,7 @@ class TrainingPanel(QGroupBox):
 
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
-        self.speed_slider.setValue(len(SPEEDS) - 1)
+        self.speed_slider.setValue(SPEEDS.index(DEFAULT_SPEED))
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("5000/s"))
         row = QHBoxLayout()

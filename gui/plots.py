@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .colors import CLASS_HEX
@@ -23,7 +23,7 @@ TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
 AXIS_WIDTH = 52
-LEGEND_BRUSH = (255, 255, 255, 210)
+WIDEST_TICK = "0.0000"  # the left axes are sized for this label (the labels are ≤ 6 wide)
 LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
 
 
@@ -82,16 +82,37 @@ def log_ticks(
             v = math.log10(m) + d
             if lo <= v <= hi:
                 ticks.append((v, _decade_label(m, d)))
-    if len(ticks) < 2:  # a narrow range: label its ends too
-        for v in (lo + 0.1 * span, hi - 0.1 * span):
-            ticks.append((v, f"{10.0**v:.2g}" if -300 < v < 300 else f"1e{v:.0f}"))
+    if len(ticks) < 2:  # a narrow range: label its ends too, with digits enough to differ
+        ends = (lo + 0.1 * span, hi - 0.1 * span)
+        if not all(-300 < v < 300 for v in ends):
+            return ticks + [(v, f"1e{v:.0f}") for v in ends]
+        for digits in range(2, 7):
+            labels = [f"{10.0**v:.{digits}g}" for v in ends]
+            if labels[0] != labels[1]:
+                break
+        # still equal (a flat curve): one label in the middle says the value
+        extra = [((lo + hi) / 2, labels[0])] if labels[0] == labels[1] else zip(ends, labels)
+        shown = {label for _v, label in ticks}
+        ticks += [(v, label) for v, label in extra if label not in shown]
     return ticks
+
+
+def legend_html(title: str, entries: list[tuple[str, str]]) -> str:
+    """A title followed by its legend (a coloured bar before each name): a legend in the
+    title never covers a curve, and it grows with the title's font."""
+    # a line for a few entries; for many layers a square each (a short "━" read as "−1")
+    bar = "━━" if len(entries) <= 3 else "■"
+    keys = "&nbsp;&nbsp;".join(
+        f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries
+    )
+    return f"{title}&nbsp;&nbsp;&nbsp;{keys}" if keys else title
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(background="w")
     pi = w.getPlotItem()
     pi.setTitle(title, color="#222")
+    w.legend_title = title  # the title before its legend (``legend_html``)
     pi.setLabel("left", y_label, color="#222")
     pi.setLabel("bottom", "step", color="#222")
     pi.showGrid(x=True, y=True, alpha=0.25)
@@ -129,27 +150,33 @@ class TrainingPlots(QWidget):
         opts.addStretch(1)
         lay.addLayout(opts)
 
-        self.loss_plot = _plot("Loss: mean −log p(y|x)", "loss")
-        self.loss_plot.addLegend(offset=(-10, 10), labelTextColor="#222", brush=LEGEND_BRUSH)
+        split = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
+        self.loss_plot = _plot("Loss −log p(y|x)", "loss")
+        self.loss_plot.legend_entries = split
+        # named (File → Export's plot data uses the names); the legend is in the title
         self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.loss_plot.setLogMode(y=True)
 
         self.acc_plot = _plot("Accuracy", "accuracy")
-        self.acc_plot.addLegend(offset=(-10, -10), labelTextColor="#222", brush=LEGEND_BRUSH)
+        self.acc_plot.legend_entries = split
         self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.acc_plot.setYRange(0, 1.02, padding=0)
+        # three labels: a short plot has no room for 0.2, 0.4, 0.6, 0.8 (they overlapped)
+        self.acc_plot.getAxis("left").setTicks(
+            [[(0.0, "0"), (0.5, "0.5"), (1.0, "1")], [(v / 10, "") for v in range(1, 10)]]
+        )
         self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
 
-        self.delta_plot = _plot("mean |δ⁽ℓ⁾| per layer   (δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾)", "mean |δ|")
+        self.delta_plot = _plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|")
+        self.delta_plot.setToolTip("δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾, the backward signal of layer ℓ")
         self.delta_plot.setLogMode(y=True)
-        self.delta_legend = self.delta_plot.addLegend(
-            offset=(-10, 10), labelTextColor="#222", brush=LEGEND_BRUSH, colCount=4
-        )
+        self.delta_plot.legend_entries = []
         self.delta_curves: list[pg.PlotDataItem] = []
 
-        self.bars_plot = _plot("Current mean |δ⁽ℓ⁾| (log)", "")
+        self.bars_plot = _plot("Now: mean |δ⁽ℓ⁾| (log)", "")
+        self.bars_plot.legend_entries = []
         self.bars_plot.setLabel("bottom", "layer ℓ")
         self.bars_plot.setLogMode(y=False)
         self.bars_plot.setMouseEnabled(x=False, y=False)
@@ -163,7 +190,9 @@ class TrainingPlots(QWidget):
         self.log_loss_box.toggled.connect(self._on_log_loss)
         self.frames_drawn = 0
         self._depth = 0
-        self._legend_pt = 10.0
+        self._title_pt = 11.0
+        self._line_width = 1
+        self._set_titles()
 
     # --- updates ------------------------------------------------------------------------
     def _on_log_loss(self, on: bool) -> None:
@@ -178,14 +207,16 @@ class TrainingPlots(QWidget):
             return
         for c in self.delta_curves:
             self.delta_plot.removeItem(c)
-        self.delta_legend.clear()
         self.delta_curves = []
+        entries = []
         for layer in range(1, depth + 1):
             color = LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
-            c = self.delta_plot.plot(pen=pg.mkPen(color, width=1), name=layer_name(layer))
+            pen = pg.mkPen(color, width=self._line_width)
+            c = self.delta_plot.plot(pen=pen, name=layer_name(layer))
             self.delta_curves.append(c)
-        for _sample, label in self.delta_legend.items:
-            label.setText(label.text, size=f"{self._legend_pt:.0f}pt", color="#222")
+            entries.append((str(layer), color))
+        self.delta_plot.legend_entries = entries
+        self._set_titles()
         ax = self.bars_plot.getAxis("bottom")
         ax.setTicks([[(i, layer_name(i)) for i in range(1, depth + 1)]])
         self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
@@ -226,9 +257,10 @@ class TrainingPlots(QWidget):
                 c.setData(steps, positive_or_nan(d), connect="finite")
             self.delta_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range(deltas, True)
+            # no values yet (step 0): no labels, rather than pyqtgraph's crowded defaults
+            self.delta_plot.getAxis("left").setTicks([log_ticks(*r)] if r else [[]])
             if r is not None:
                 self.delta_plot.setYRange(*r, padding=0)
-                self.delta_plot.getAxis("left").setTicks([log_ticks(*r)])
         if "bars" in parts:
             self._set_bars(np.asarray(snap.last.delta_mean_abs))
         self.frames_drawn += 1
@@ -243,6 +275,7 @@ class TrainingPlots(QWidget):
         brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         if n == 0 or not np.isfinite(v).any():
             self.bars.setOpts(x=x, height=np.zeros(n), y0=0, brushes=brushes, width=0.6)
+            self.bars_plot.getAxis("left").setTicks([[]])
             return
         logs = np.log10(v)
         lo = np.floor(np.nanmin(logs)) - 0.5
@@ -259,25 +292,47 @@ class TrainingPlots(QWidget):
         for c in self.delta_curves:
             c.setData([], [])
 
+    @property
+    def all_plots(self) -> tuple[pg.PlotWidget, ...]:
+        return (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot)
+
+    def _set_titles(self) -> None:
+        for p in self.all_plots:
+            html = legend_html(p.legend_title, p.legend_entries)
+            p.getPlotItem().setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
+
     def set_font_scale(self, scale: float) -> None:
         pt = max(6.0, 10.0 * scale)
-        self._legend_pt = pt
+        self._title_pt = pt + 1
         font = QFont()
         font.setPointSizeF(pt)
-        for p in (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot):
+        fm = QFontMetrics(font)
+        # the left axis holds the widest tick label and the rotated axis name beside it, so
+        # neither overwrites the other (a fixed width: labels of changing length would
+        # re-layout the plot on every update)
+        width = max(AXIS_WIDTH, fm.horizontalAdvance(WIDEST_TICK) + fm.height() + 14)
+        for p in self.all_plots:
             pi = p.getPlotItem()
             for ax in ("left", "bottom"):
                 axis = pi.getAxis(ax)
-                axis.setStyle(tickFont=font)
+                axis.setStyle(tickFont=font, tickTextOffset=max(3, int(pt / 3)))
                 axis.label.setFont(font)
-            pi.getAxis("left").setWidth(int(AXIS_WIDTH * max(1.0, scale)))
-            pi.titleLabel.setText(pi.titleLabel.text, size=f"{pt + 1:.0f}pt", color="#222")
-        for legend in (
-            self.loss_plot.getPlotItem().legend,
-            self.acc_plot.getPlotItem().legend,
-            self.delta_legend,
-        ):
-            if legend is None:
-                continue
-            for _sample, label in legend.items:
-                label.setText(label.text, size=f"{pt:.0f}pt", color="#222")
+            pi.getAxis("left").setWidth(width)
+            pi.getAxis("bottom").setHeight(fm.height() * 2 + 10)
+            p.setMinimumHeight(max(110, int(fm.height() * 6.5)))
+        # room for the axis, a plot and the title's legend: wider with the type
+        self.setMinimumWidth(width + max(200, fm.horizontalAdvance("Loss −log p(y|x)  ━━ train")))
+        self._set_titles()
+
+    def set_line_width(self, width: int) -> None:
+        """Curve pens (thicker in presentation mode, so a back row sees them)."""
+        self._line_width = max(1, int(width))
+        pairs = [
+            (self.train_loss, TRAIN_COLOR),
+            (self.test_loss, TEST_COLOR),
+            (self.train_acc, TRAIN_COLOR),
+            (self.test_acc, TEST_COLOR),
+        ]
+        pairs += [(c, LAYER_COLORS[i % len(LAYER_COLORS)]) for i, c in enumerate(self.delta_curves)]
+        for curve, color in pairs:
+            curve.setPen(pg.mkPen(color, width=self._line_width))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from .canvas import DataCanvas
 from .colors import binary_rgba, multiclass_rgba, regression_rgba
 from .controller import EngineController
+from .diagram import unit_map_rgba
 from .plots import TrainingPlots
 from .worker import Frame
 
@@ -69,8 +70,24 @@ def status_text(frame: Frame) -> str:
             text += f", accuracy {num(full.train_acc * 100, '.1f')}%"
             text += f" / {num(full.test_acc * 100, '.1f')}%"
         parts.append(text)
-    parts.append(f"{frame.steps_per_second:,.0f} steps/s")
+    # a paused engine steps at no speed, whatever its last rate measurement said
+    rate = frame.steps_per_second if frame.running else 0.0
+    parts.append(f"{rate:,.0f} steps/s")
     return "   ·   ".join(parts)
+
+
+def heads_up_text(frame: Frame) -> str:
+    """The presentation-mode line: what a back row needs, in as few characters."""
+    s = frame.snapshot
+    last = s.last
+
+    def num(v, fmt):
+        return "–" if v is None or not math.isfinite(v) else format(v, fmt)
+
+    parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}", f"loss {num(last.train_loss, '.3f')}"]
+    if s.dataset.task == "classification":
+        parts.append(f"accuracy {num(last.train_acc * 100, '.1f')} %")
+    return "    ".join(parts)
 
 
 class StatusText(QWidget):
@@ -132,16 +149,23 @@ class FramePresenter:
         self._plot_turn = 0
         self._plot_at = -1e9
         self._shown_grid: np.ndarray | None = None
+        self.heads_up: StatusText | None = None
 
     def show(self, frame: Frame) -> None:
         self.latest = frame
         snap = frame.snapshot
         ds = snap.dataset
         grid = frame.grid
+        unit = getattr(frame, "unit", None)
         # the engine repeats a dear grid (a wide network) over several frames: the same
         # array is the same picture, so the canvas is neither recoloured nor repainted
-        if grid is not None and grid is not self._shown_grid:
-            self._shown_grid = grid
+        fresh = grid is not None and grid is not self._shown_grid
+        self._shown_grid = grid
+        if fresh and unit is not None and ds.input_dim == 2:
+            # a unit hovered in the network diagram: its map h_j^(ℓ) fills the canvas
+            act = snap.arch.activations[unit[0] - 1]
+            self.canvas.set_decision_image(unit_map_rgba(grid, act), frame.extent)
+        elif fresh:
             if ds.task == "classification":
                 if grid.ndim == 2:
                     rgba = binary_rgba(grid, crisp=self.crisp)
@@ -153,10 +177,12 @@ class FramePresenter:
             else:
                 lo, hi = regression_levels(ds)
                 self.canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
-        if frame.running:
-            # one plot at a time, in turn, at most every PLOT_SECONDS whatever the frame
-            # rate: axes and curves cost more than the canvas image, and a curve moves
-            # slowly, so the canvas gets the display's rate and every frame stays short
+        if frame.running and self.controller.running:
+            # while playing, one plot at a time, in turn, at most every PLOT_SECONDS
+            # whatever the frame rate: axes and curves cost more than the canvas image, and
+            # a curve moves slowly, so the canvas gets the display's rate and every frame
+            # stays short. A person's steps (Step, PageDown, a rewind, a phase) redraw
+            # every plot in the same frame.
             now = time.monotonic()
             if now - self._plot_at >= PLOT_SECONDS:
                 self._plot_at = now
@@ -169,7 +195,13 @@ class FramePresenter:
         if snap.diverged:
             text = f"⚠ diverged   ·   {text}"
         self.status.setText(text)
+        if self.heads_up is not None and self.heads_up.isVisible():
+            self.heads_up.setText(heads_up_text(frame))
         self.frames_drawn += 1
+
+    def clear_status(self) -> None:
+        """No points, no figures: the status line says so instead of the last run's."""
+        self.status.setText("no training points: draw some or load a preset")
 
     def set_crisp(self, on: bool) -> None:
         """A sharp decision boundary (or the shaded one); the latest frame is redrawn."""

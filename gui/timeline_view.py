@@ -39,6 +39,15 @@ def slider_index(steps: tuple[int, ...], step: int) -> int:
     return idx
 
 
+def step_text(step: int, kept: list[int]) -> str:
+    """'step 7 · 5 kept, 0–6': the step shown, then what the rewind bar can go back to
+    (the run may be past the last kept step: checkpoints thin out as it grows)."""
+    if not kept:
+        return f"step {step:,}"
+    mark = " (kept)" if step in kept else ""
+    return f"step {step:,}{mark}  ·  {len(kept):,} kept, {kept[0]:,}–{kept[-1]:,}"
+
+
 class TimelineSlider(QWidget):
     rewindRequested = Signal(int)  # a kept step
 
@@ -88,11 +97,7 @@ class TimelineSlider(QWidget):
         return self.summary.steps[index] if self.summary and self.summary.steps else 0
 
     def _label_step(self, step: int) -> None:
-        kept = self.summary is not None and step in self.summary.steps
-        last = self.summary.steps[-1] if self.summary and self.summary.steps else 0
-        self.step_label.setText(
-            f"step {step:,}" + (" (kept)" if kept else "") + f"  of {last:,} kept"
-        )
+        self.step_label.setText(step_text(step, self.summary.steps if self.summary else []))
 
     def _on_value(self, index: int) -> None:
         if self._programmatic or self.summary is None or not self.summary.steps:

@@ -136,7 +136,10 @@ class TraceView(QWidget):
                 t.setItem(i, j, item)
         kind = "test" if trace.is_test else "training"
         target = (
-            f"class {int(trace.target)}" if head != "gaussian" else f"target y = {trace.target:.4g}"
+            # classes are numbered from 1, as the class picker and the legend number them
+            f"class {int(trace.target) + 1}"
+            if head != "gaussian"
+            else f"target y = {trace.target:.4g}"
         )
         px, py = trace.point
         self.header.setText(

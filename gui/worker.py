@@ -48,6 +48,7 @@ from backprop_lab.engine import (
     TrainingSession,
 )
 from backprop_lab.engine.evaluation import FullMetrics, FullPass
+from backprop_lab.engine.grid import view_grid
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -58,6 +59,7 @@ CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per s
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 60.0
 POLL_MS = 8  # the GUI looks this often: a frame (≤ 60 Hz) waits at most 8 ms to be drawn
+MANUAL_ROWS = 100  # "step N" up to this many records a history row for each step
 FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
 FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follows the net)
 # while training, a grid pass dearer than this reuses the last grid for a while, so it takes
@@ -84,6 +86,9 @@ class Frame:
     extent: tuple[float, float, float, float]
     running: bool
     steps_per_second: float
+    # (ℓ, j): ``grid`` is hidden unit j's map h_j^(ℓ) rather than the output (see
+    # commands.SetGridUnit)
+    unit: tuple[int, int] | None = None
     # the exact loss and accuracy over every point (``full.step`` says of which step) when
     # the data outgrow the evaluation sample the snapshot's metrics use; else None
     full: FullMetrics | None = None
@@ -98,7 +103,16 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
 
 
 # commands after which the figures over all points still hold
-_KEEP_FULL = (cmd.SetRunning, cmd.Step, cmd.StepEpoch, cmd.SetSpeed, cmd.SetHyper, cmd.Stop)
+_KEEP_FULL = (
+    cmd.SetRunning,
+    cmd.Step,
+    cmd.StepEpoch,
+    cmd.SetSpeed,
+    cmd.SetHyper,
+    cmd.SetGridView,
+    cmd.SetGridUnit,
+    cmd.Stop,
+)
 
 
 class EngineWorker(QObject):
@@ -117,6 +131,7 @@ class EngineWorker(QObject):
         self._timer: QTimer | None = None
         self._running = False
         self._pending = 0  # steps still owed to "step N"
+        self._record_pending = False  # every owed step gets a history row (steps by hand)
         self._speed = MAX_SPEED
         self._budget = 0.0
         self._last_tick = time.perf_counter()
@@ -127,6 +142,8 @@ class EngineWorker(QObject):
         self._rate_t0 = time.perf_counter()
         self._rate = 0.0
         self._grid: GridEvaluator | None = None
+        self._view: tuple[tuple[float, float, float, float], tuple[float, float]] | None = None
+        self._unit: tuple[int, int] | None = None
         self._lock = threading.Lock()
         self._mailbox: Frame | None = None
         # cleared by the GUI thread while it draws a frame: the worker then waits (without
@@ -179,8 +196,10 @@ class EngineWorker(QObject):
         if run is None:  # a programming error: say so rather than dropping it silently
             self._fail(TypeError(f"unknown engine command {command!r}"))
             return
+        if not isinstance(command, (cmd.SetRunning, cmd.SetSpeed)):
+            self._grid_cache = None  # the grid to show may differ
         if not isinstance(command, _KEEP_FULL):  # data, θ or step may change: start over
-            self._full = self._full_pass = self._grid_cache = None
+            self._full = self._full_pass = None
         run(self, command)
 
     def set_running(self, running: bool) -> None:
@@ -199,6 +218,8 @@ class EngineWorker(QObject):
         self._set_running(False)
         if n > 0 and self._can_train():
             self._pending = int(n)
+            # a person's steps are points on the curves; a long epoch thins like a run
+            self._record_pending = self._pending <= MANUAL_ROWS
         self._dirty = True
         self._wake()
 
@@ -219,6 +240,22 @@ class EngineWorker(QObject):
             self._set_running(False)
             self._can_train()
 
+    def set_grid_view(self, view, pixels) -> None:
+        """The canvas's visible rectangle: the next frame's grid covers it."""
+        new = (tuple(float(v) for v in view), (float(pixels[0]), float(pixels[1])))
+        if new != self._view:
+            self._view = new
+            self._grid = None
+            self._dirty = True
+            self._wake()
+
+    def set_grid_unit(self, unit: tuple[int, int] | None) -> None:
+        unit = None if unit is None else (int(unit[0]), int(unit[1]))
+        if unit != self._unit:
+            self._unit = unit
+            self._dirty = True
+            self._wake()
+
     def replace_session(self, session: TrainingSession) -> None:
         """A whole new session (a loaded lesson); training pauses."""
         self._set_running(False)
@@ -238,6 +275,8 @@ class EngineWorker(QObject):
         cmd.Step: lambda w, c: w.step(c.n),
         cmd.StepEpoch: lambda w, c: w.step_epoch(),
         cmd.SetSpeed: lambda w, c: w.set_speed(c.steps_per_second),
+        cmd.SetGridView: lambda w, c: w.set_grid_view(c.view, c.pixels),
+        cmd.SetGridUnit: lambda w, c: w.set_grid_unit(c.unit),
         cmd.SetDataset: lambda w, c: w.set_dataset(c.dataset),
         cmd.SetNetwork: lambda w, c: w._command(lambda: w.session.set_network(c.spec)),
         cmd.SetHyper: lambda w, c: w._command(lambda: w.session.set_hyper(c.hyper)),
@@ -337,7 +376,7 @@ class EngineWorker(QObject):
             while self._pending > 0 and not s.diverged:
                 gate()
                 t = clock()
-                n = s.step(1)
+                n = s.step(1, record=self._record_pending)
                 spent += clock() - t
                 done += n
                 self._pending -= 1
@@ -373,10 +412,47 @@ class EngineWorker(QObject):
         ds = snap.dataset
         g = self._grid
         if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
-            res = GRID_RESOLUTION_1D if ds.input_dim == 1 else GRID_RESOLUTION_2D
-            g = GridEvaluator(GridSpec(DOMAIN, res), snap.spec.features, ds.input_dim)
+            g = GridEvaluator(self._grid_spec(ds.input_dim), snap.spec.features, ds.input_dim)
             self._grid = g
         return g
+
+    def _grid_spec(self, input_dim: int) -> GridSpec:
+        """The canvas's visible rectangle (once it has said), else [−6, 6]²."""
+        if self._view is None:
+            res = GRID_RESOLUTION_1D if input_dim == 1 else GRID_RESOLUTION_2D
+            return GridSpec(DOMAIN, res)
+        spec = view_grid(*self._view)
+        if input_dim == 1:  # a curve: samples along x only, a few per pixel column
+            return GridSpec(spec.extent, max(GRID_RESOLUTION_1D, spec.resolution))
+        return spec
+
+    def _evaluate(
+        self, g: GridEvaluator, snap: Snapshot, busy: bool, now: float
+    ) -> tuple[np.ndarray, tuple | None]:
+        """The output over the grid, or the hovered hidden unit's map if there is one. While
+        training, a dear pass (a wide network) is repeated only once its cost is at most
+        ``GRID_SHARE`` of the time since; the frames between reuse the same array."""
+        unit = self._unit
+        c = self._grid_cache
+        key = (g, snap.arch, unit)
+        if busy and c is not None and c[0] == key and now - c[2] < c[3] * (1 / GRID_SHARE - 1):
+            return c[1]
+        t0 = time.perf_counter()
+        out = self._evaluate_now(g, snap, unit)
+        self._grid_cache = (key, out, now, time.perf_counter() - t0)
+        return out
+
+    def _evaluate_now(
+        self, g: GridEvaluator, snap: Snapshot, unit: tuple[int, int] | None
+    ) -> tuple[np.ndarray, tuple | None]:
+        net = self.session.net
+        if unit is not None:
+            layer, j = unit
+            widths = snap.arch.widths
+            plane = snap.dataset.input_dim == 2
+            if plane and 1 <= layer < len(widths) - 1 and 0 <= j < widths[layer]:
+                return g.hidden_maps(net, snap.params, upto=layer)[layer - 1][j], unit
+        return g.evaluate(net, snap.params), None  # ignores FP warnings itself
 
     def _publish(self, now: float) -> None:
         dt = now - self._rate_t0
@@ -396,7 +472,7 @@ class EngineWorker(QObject):
             self._advance_full(busy, now)
             t1 = clock()
             g = self._grid_for(snap)
-            grid = self._grid_pass(g, snap, busy, now)
+            grid, unit = self._evaluate(g, snap, busy, now)
             grid_x = g.spec.axes()[0]
             t2 = clock()
         except Exception as exc:  # noqa: BLE001
@@ -412,9 +488,10 @@ class EngineWorker(QObject):
                 snapshot=snap,
                 grid=grid,
                 grid_x=grid_x,
-                extent=DOMAIN,
+                extent=g.spec.extent,
                 running=busy,
                 steps_per_second=self._rate,
+                unit=unit,
                 full=self._full,
             )
         )
@@ -422,23 +499,6 @@ class EngineWorker(QObject):
         timing["grid"] += t2 - t1
         timing["handover"] += clock() - t2
         timing["frames"] += 1
-
-    def _grid_pass(self, g: GridEvaluator, snap: Snapshot, busy: bool, now: float) -> np.ndarray:
-        """The network's output over the grid; while training, a dear pass (a wide network)
-        is repeated only once its cost is at most ``GRID_SHARE`` of the time since."""
-        c = self._grid_cache
-        if (
-            busy
-            and c is not None
-            and c[0] is g
-            and c[1] == snap.arch
-            and now - c[3] < c[4] * (1.0 / GRID_SHARE - 1.0)
-        ):
-            return c[2]
-        t0 = time.perf_counter()
-        grid = g.evaluate(self.session.net, snap.params)  # ignores FP warnings itself
-        self._grid_cache = (g, snap.arch, grid, now, time.perf_counter() - t0)
-        return grid
 
     def _advance_full(self, busy: bool, now: float) -> None:
         """Carry the pass over all the points one chunk further (all of it when paused);

@@ -13,11 +13,11 @@ from backprop_lab import __version__
 
 
 def run(
-    *args: str, timeout: float = 120, settings: str | None = None
+    *args: str, timeout: float = 120, settings: str | None = None, platform: str = "offscreen"
 ) -> subprocess.CompletedProcess:
     """The CLI in a subprocess; its settings go to a fresh file, never the user's."""
     settings = settings or os.path.join(tempfile.mkdtemp(prefix="bpl-settings-"), "s.ini")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BACKPROP_LAB_SETTINGS=settings)
+    env = dict(os.environ, QT_QPA_PLATFORM=platform, BACKPROP_LAB_SETTINGS=settings)
     return subprocess.run(
         [sys.executable, "-m", "backprop_lab.gui", *args],
         capture_output=True,
@@ -151,13 +151,23 @@ def test_settings_persist_across_two_app_processes(tmp_path):
     from PySide6.QtGui import QImage
 
     store = str(tmp_path / "settings.ini")
+    # a 1920×1080 offscreen screen: Qt fits a restored geometry to the screen, and the
+    # offscreen platform's default one (800×800) is narrower than the window
+    screen = tmp_path / "screen.json"
+    screen.write_text(
+        '{"screens": [{"name": "hd", "x": 0, "y": 0, "width": 1920, "height": 1080,'
+        ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+    )
+    platform = f"offscreen:configfile={screen}"
     first = run(
         "--size", "1200x760", "--font-scale", "1.4", "--screenshot", str(tmp_path / "a.png"),
-        "--wait", "0", settings=store,
+        "--wait", "0", settings=store, platform=platform,
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert float(QSettings(store, QSettings.Format.IniFormat).value("view/font_scale")) == 1.4
-    second = run("--screenshot", str(tmp_path / "b.png"), "--wait", "0", settings=store)
+    second = run(
+        "--screenshot", str(tmp_path / "b.png"), "--wait", "0", settings=store, platform=platform
+    )
     assert second.returncode == 0, second.stderr
     a, b = QImage(str(tmp_path / "a.png")), QImage(str(tmp_path / "b.png"))
     assert (b.width(), b.height()) == (a.width(), a.height()) != (1280, 800)

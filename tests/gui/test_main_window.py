@@ -229,7 +229,7 @@ def test_closing_while_training_stops_the_thread(qtbot):
 
 def test_engine_exception_shows_a_message_and_app_stays_usable(window, qtbot):
     def break_step(session):
-        def boom(n=1):
+        def boom(n=1, record=False):
             raise RuntimeError("simulated engine failure")
 
         session.step = boom
@@ -313,7 +313,8 @@ def test_spirals_preset_gives_three_class_softmax(window, qtbot):
     dp.preset_combo.setCurrentIndex(dp.preset_combo.findData("spirals"))
     qtbot.waitUntil(lambda: window.latest.snapshot.dataset.n_classes == 3, timeout=5000)
     assert window.latest.snapshot.arch.widths[-1] == 3
-    assert window.latest.grid.shape == (3, 100, 100)
+    grid = window.latest.grid  # K × rows × columns (the rows and columns follow the view)
+    assert grid.ndim == 3 and grid.shape[0] == 3
 
 
 def test_regression_curve_is_drawn(window, qtbot):
@@ -370,8 +371,6 @@ def test_font_scale_shortcuts(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert window.font().pointSizeF() < f0
-    window.presentation_action.trigger()
-    assert window.font_scale == pytest.approx(1.5)
 
 
 def test_export_image(window, tmp_path):

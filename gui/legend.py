@@ -1,0 +1,190 @@
+"""The canvas's colour key, in its top-right corner: what each colour means.
+
+Classification: a swatch per class (the class picker's numbers) and the test-point ring.
+2-D regression: a colour bar from the lowest to the highest target with its numbers (the
+map's fixed levels, so a colour always means the same value). A hovered unit's map
+(gui/netview.py): its signed scale. 1-D regression has no key (the curve is the picture).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QWidget
+
+from .arrayview import diverging_rgba
+from .colors import CLASS_HEX, regression_colors
+
+MARGIN = 8  # px from the canvas's edges
+BAR_STEPS = 64
+
+
+def bar_rgba(kind: str, lo: float, hi: float, n: int = BAR_STEPS) -> np.ndarray:
+    """n×4 ``uint8`` colours from ``hi`` (row 0, drawn on top) down to ``lo``. A unit's
+    map is always drawn from −1 to +1 of its own signed scale (gui/diagram.unit_map_rgba)."""
+    if kind == "unit":
+        return diverging_rgba(np.linspace(1.0, -1.0, n)[:, None], 1.0)[:, 0]
+    return regression_colors(np.linspace(hi, lo, n), lo, hi)
+
+
+def class_icon(color: str, size: int = 16) -> QIcon:
+    """A filled circle of the class colour with a dark rim (the class picker's items)."""
+    pm = QPixmap(size, size)
+    pm.fill(QColor(0, 0, 0, 0))
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(QColor("#1A1A1A"), 1.2))
+    p.setBrush(QColor(color))
+    p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+    p.end()
+    return QIcon(pm)
+
+
+def safe_levels(lo: float, hi: float) -> tuple[float, float]:
+    """Levels a bar can be drawn with: finite, and hi > lo (a paint must never raise)."""
+    lo, hi = float(lo), float(hi)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return (0.0, 1.0)
+    if not hi > lo:
+        return (min(lo, hi) - 1.0, max(lo, hi) + 1.0)
+    return (lo, hi)
+
+
+def number(v: float) -> str:
+    return f"{v:.3g}".replace("-", "−")
+
+
+class CanvasLegend(QWidget):
+    """Paints the key; follows its parent's size from an event filter."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.kind = ""  # "classes", "scale", "unit" or "" (nothing)
+        self.n_classes = 0
+        self.levels = (0.0, 1.0)
+        self.title = ""
+        self.show_test = False
+        self._saved: tuple | None = None
+        parent.installEventFilter(self)
+        self.hide()
+
+    # --- state ---------------------------------------------------------------------------
+    def set_classes(self, n_classes: int, with_test: bool) -> None:
+        self._set("classes", n_classes=int(n_classes), show_test=bool(with_test))
+
+    def set_scale(self, lo: float, hi: float, title: str = "ŷ") -> None:
+        self._set("scale", levels=safe_levels(lo, hi), title=title)
+
+    def set_unit_scale(self, lo: float, hi: float, title: str) -> None:
+        """A hovered unit's map; ``restore()`` brings the previous key back."""
+        if self.kind != "unit":
+            self._saved = (self.kind, self.n_classes, self.levels, self.title, self.show_test)
+        self._set("unit", levels=safe_levels(lo, hi), title=title)
+
+    def restore(self) -> None:
+        if self.kind == "unit" and self._saved is not None:
+            kind, n, levels, title, test = self._saved
+            self._set(kind, n_classes=n, levels=levels, title=title, show_test=test)
+        self._saved = None
+
+    def clear(self) -> None:
+        self._set("")
+
+    def _set(self, kind: str, **values) -> None:
+        self.kind = kind
+        for k, v in values.items():
+            setattr(self, k, v)
+        self._place()
+        self.setVisible(bool(kind) and (kind != "classes" or self.n_classes > 0))
+        self.update()
+
+    # --- geometry ------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:  # noqa: N802
+        fm = QFontMetrics(self.font())
+        line = fm.height() + 4
+        if self.kind == "classes":
+            rows = self.n_classes + (1 if self.show_test else 0)
+            w = fm.horizontalAdvance("class 8") + line + 16
+            if self.show_test:
+                w = max(w, fm.horizontalAdvance("test point") + line + 16)
+            return QSize(w, rows * line + 10)
+        texts = [number(v) for v in self.levels] + [self.title]
+        w = max(fm.horizontalAdvance(t) for t in texts) + 16 + 18 + 10
+        return QSize(w, line + max(120, 6 * line) + 10)
+
+    def _place(self) -> None:
+        p = self.parentWidget()
+        if p is None:
+            return
+        size = self.sizeHint()
+        self.resize(size)
+        self.move(max(0, p.width() - size.width() - MARGIN), MARGIN)
+        self.raise_()
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
+        if obj is self.parentWidget() and ev.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.FontChange,
+        ):
+            self._place()
+        return False
+
+    def changeEvent(self, ev) -> None:  # noqa: N802
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange and hasattr(self, "kind"):
+            self._place()
+
+    # --- painting ------------------------------------------------------------------------
+    def paintEvent(self, _ev) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(QColor("#888888"), 1))
+        p.setBrush(QColor(255, 255, 255, 225))
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+        fm = QFontMetrics(self.font())
+        line = fm.height() + 4
+        if self.kind == "classes":
+            self._paint_classes(p, fm, line)
+        elif self.kind in ("scale", "unit"):
+            self._paint_bar(p, fm, line)
+        p.end()
+
+    def _paint_classes(self, p: QPainter, fm: QFontMetrics, line: int) -> None:
+        r = fm.height() * 0.32
+        y = 5.0
+        for k in range(min(self.n_classes, len(CLASS_HEX))):
+            cy = y + line / 2
+            p.setPen(QPen(QColor("#1A1A1A"), 1.2))
+            p.setBrush(QColor(CLASS_HEX[k]))
+            p.drawEllipse(QPointF(8 + r, cy), r, r)
+            p.setPen(QColor("#111111"))
+            p.drawText(QPointF(14 + 2 * r, cy + fm.ascent() / 2 - 1), f"class {k + 1}")
+            y += line
+        if self.show_test:
+            cy = y + line / 2
+            p.setPen(QPen(QColor("#555555"), 2.5))
+            p.setBrush(QColor("#FFFFFF"))
+            p.drawEllipse(QPointF(8 + r, cy), r, r)
+            p.setPen(QColor("#111111"))
+            p.drawText(QPointF(14 + 2 * r, cy + fm.ascent() / 2 - 1), "test point")
+
+    def _paint_bar(self, p: QPainter, fm: QFontMetrics, line: int) -> None:
+        lo, hi = self.levels
+        p.setPen(QColor("#111111"))
+        p.drawText(QPointF(8, 4 + fm.ascent()), self.title)
+        top = 6.0 + line
+        bar = QRectF(8, top, 18, self.height() - top - 8)
+        rgba = np.ascontiguousarray(bar_rgba(self.kind, lo, hi)[:, None, :])
+        img = QImage(rgba.data, 1, rgba.shape[0], 4, QImage.Format.Format_RGBA8888)
+        p.drawImage(bar, img)
+        p.setPen(QPen(QColor("#555555"), 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(bar)
+        p.setPen(QColor("#111111"))
+        x = bar.right() + 6
+        for frac, v in ((0.0, hi), (0.5, (lo + hi) / 2), (1.0, lo)):
+            y = bar.top() + frac * bar.height() + fm.ascent() / 2 - 1
+            y = min(max(y, bar.top() + fm.ascent() - 2), bar.bottom())
+            p.drawText(QPointF(x, y), number(v))

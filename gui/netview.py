@@ -1,0 +1,176 @@
+"""The network diagram beside the canvas, as TensorFlow Playground shows it.
+
+Every unit draws its own map over the plane (hidden units h_j^(ℓ), the output as the
+decision regions), refreshed with each frame while the pane is visible; weights are the
+edges. Hovering a hidden unit shows its map large on the canvas: the pane emits
+``unitHovered((ℓ, j))`` and the window asks the engine thread to draw that unit on the
+canvas grid (``commands.SetGridUnit``); leaving the unit brings the output back.
+
+The thumbnails come from a small square grid (``THUMB_RESOLUTION``² samples over the
+square that holds the canvas's view), evaluated here in the GUI thread: a few hundred
+microseconds for the default network, and nothing at all while the pane is hidden.
+"""
+
+from __future__ import annotations
+
+from backprop_lab.engine import GridEvaluator, GridSpec, Network, head_for
+from backprop_lab.engine.notation import sub, sup
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from .arrayview import NEGATIVE_HEX, POSITIVE_HEX
+from .diagram import THUMB_MAX_UNITS, DiagramLayout, NetworkDiagram
+
+THUMB_RESOLUTION = 40
+
+
+def square_around(
+    extent: tuple[float, float, float, float],
+) -> tuple[float, float, float, float]:
+    """The smallest square (x_min, x_max, y_min, y_max) holding ``extent``, same centre:
+    the thumbnails are square, and a stretched map would misplace the boundary."""
+    x0, x1, y0, y1 = extent
+    half = max(x1 - x0, y1 - y0) / 2.0
+    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    return (cx - half, cx + half, cy - half, cy + half)
+
+
+class LiveDiagram(NetworkDiagram):
+    """The inspector's diagram, reporting the hovered hidden unit instead of drawing an
+    enlarged copy inside itself (the canvas shows it)."""
+
+    unitHovered = Signal(object)  # (ℓ, j) of a hidden unit, j 0-based; None when none
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMinimumSize(180, 200)
+        self._reported: tuple[int, int] | None = None
+
+    def hidden_unit(self, unit: tuple[int, int] | None) -> tuple[int, int] | None:
+        if unit is None:
+            return None
+        layer = unit[0]
+        return unit if 1 <= layer < len(self.widths) - 1 else None
+
+    def mouseMoveEvent(self, ev) -> None:  # noqa: N802
+        super().mouseMoveEvent(ev)
+        self._report(self.hidden_unit(self.hover))
+
+    def leaveEvent(self, ev) -> None:  # noqa: N802
+        super().leaveEvent(ev)
+        self._report(None)
+
+    def _report(self, unit: tuple[int, int] | None) -> None:
+        if unit != self._reported:
+            self._reported = unit
+            self.unitHovered.emit(unit)
+
+    def _paint_legend(self, p: QPainter) -> None:
+        pass  # the pane's label says it in fewer pixels
+
+    def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
+        """Over each layer its name (h⁽ℓ⁾) and, below, 'tanh · 16' or as much of it as
+        fits between the columns (the pane is narrow; names must not run together)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm, sm = QFontMetrics(bold), QFontMetrics(self.font())
+        xs = [float(c[0, 0]) for c in lay.centres]
+        gap = min((b - a for a, b in zip(xs, xs[1:])), default=float(self.width())) - 6
+        L = len(self.widths) - 1
+        for layer, cx in enumerate(xs):
+            if layer == 0:
+                name, what = "x", "input"
+            elif layer == L:
+                name, what = f"h{sup(L)}", "softmax" if self.head == "categorical" else "out"
+            else:
+                name, what = f"h{sup(layer)}", self.activations[layer - 1]
+            for text in (f"{what} · {self.widths[layer]}", what, str(self.widths[layer])):
+                if sm.horizontalAdvance(text) <= gap:
+                    break
+            if fm.horizontalAdvance(name) > gap:  # many layers in a narrow pane: ℓ alone
+                name = str(layer)
+            for font, metrics, line, y in ((bold, fm, name, 15), (self.font(), sm, text, 31)):
+                p.setFont(font)
+                p.setPen(QColor("#222222") if font is bold else QColor("#555555"))
+                w = metrics.horizontalAdvance(line)
+                x = min(max(2.0, cx - w / 2), self.width() - w - 2.0)
+                p.drawText(QPointF(x, y), line)
+
+    def _paint_hover(self, p: QPainter, lay: DiagramLayout, layer: int, unit: int) -> None:
+        x, y = lay.centres[layer][unit].tolist()
+        r = lay.radius[layer] + 4
+        p.setPen(QPen(QColor("#000000"), 3.0))
+        p.setBrush(QColor(0, 0, 0, 0))
+        p.drawRect(QRectF(x - r, y - r, 2 * r, 2 * r))
+        p.setPen(QColor("#111111"))
+        p.drawText(QPointF(4, self.height() - 8), self.unit_name(layer, unit))
+
+
+class NetView(QWidget):
+    """The diagram and a one-line key, for the canvas column."""
+
+    unitHovered = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self.diagram = LiveDiagram()
+        self.diagram.unitHovered.connect(self.unitHovered)
+        self.key = QLabel(
+            f"<span style='color:{POSITIVE_HEX}'>━</span> W &gt; 0 &nbsp; "
+            f"<span style='color:{NEGATIVE_HEX}'>━</span> W &lt; 0, width ∝ |W|<br>"
+            "hover a unit: its map fills the canvas"
+        )
+        self.key.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.diagram, 1)
+        lay.addWidget(self.key)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self._grid: GridEvaluator | None = None
+        self._key: tuple | None = None
+        self._pending = None  # a frame that came while hidden
+        self.frames_drawn = 0
+
+    def show_frame(self, frame) -> None:
+        """Draw a published frame (gui/worker.Frame); only remembered while hidden."""
+        if not self.isVisible():
+            self._pending = frame
+            return
+        self._pending = None
+        snap = frame.snapshot
+        ds, arch = snap.dataset, snap.arch
+        d = self.diagram
+        d.input_dim = ds.input_dim
+        d.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
+        d.set_weights(list(snap.params.W))
+        extent = square_around(frame.extent) if ds.input_dim == 2 else frame.extent
+        key = (snap.spec.features, ds.input_dim, extent)
+        if key != self._key or self._grid is None:
+            self._grid = GridEvaluator(
+                GridSpec(extent, THUMB_RESOLUTION), snap.spec.features, ds.input_dim
+            )
+            self._key = key
+        net = Network(arch, head_for(ds.task, ds.n_classes))
+        g = self._grid
+        # maps only up to the last layer narrow enough to show them (none for 8 × 64)
+        drawn = [k for k, m in enumerate(arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
+        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
+        d.set_maps(hidden, g.evaluate(net, snap.params))
+        d.extent = extent
+        self.frames_drawn += 1
+
+    def showEvent(self, ev) -> None:  # noqa: N802
+        super().showEvent(ev)
+        if self._pending is not None:
+            self.show_frame(self._pending)
+
+
+def unit_caption(layer: int, unit: int, activation: str) -> str:
+    """'showing h₂⁽¹⁾ (tanh)' for the canvas's corner."""
+    return f"showing h{sub(unit + 1)}{sup(layer)} ({activation})"
+
+
+__all__ = ["LiveDiagram", "NetView", "square_around", "unit_caption"]

@@ -1,0 +1,95 @@
+"""Lesson notes: the open lesson's title and description above the canvas.
+
+A lesson's description is its instructions ("switch to tanh and watch δ⁽¹⁾ grow…"), so
+it sits in the canvas column, which presentation mode keeps on screen. The pane hides
+itself when there is nothing to show; its ▾ button folds the description away, leaving
+the title, and the View menu's "Lesson notes" action hides it altogether.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+NOTES_STYLE = "NotesPane { background:#FFFDF2; border:1px solid #C9B458; border-radius:4px; }"
+
+
+class NotesPane(QFrame):
+    """The lesson's title (bold) and description (wrapped plain text)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lessonNotes")
+        self.setStyleSheet(NOTES_STYLE)
+        self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)  # lesson files are not HTML
+        self.title_label.setWordWrap(True)
+        self.description_label = QLabel()
+        self.description_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.description_label.setWordWrap(True)
+        self.description_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fold_button = QToolButton()
+        self.fold_button.setAutoRaise(True)
+        self.fold_button.setCheckable(True)
+        self.fold_button.setToolTip("Fold the description away (the title stays)")
+        self.fold_button.toggled.connect(self._on_fold)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.fold_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 6, 6, 8)
+        lay.setSpacing(3)
+        lay.addLayout(head)
+        lay.addWidget(self.description_label)
+        self._title_font()
+        self.title = ""
+        self.description = ""
+        self.wanted = True  # the View menu's choice; the pane shows only with notes
+        self._on_fold(False)
+        self.setVisible(False)
+
+    def set_notes(self, title: str, description: str) -> None:
+        """Show a lesson's notes (empty strings: nothing to show, the pane hides)."""
+        self.title, self.description = str(title or ""), str(description or "")
+        self.title_label.setText(self.title or "Lesson")
+        self.description_label.setText(self.description)
+        self._refresh()
+
+    def clear(self) -> None:
+        self.set_notes("", "")
+
+    @property
+    def has_notes(self) -> bool:
+        return bool(self.title or self.description)
+
+    def set_wanted(self, on: bool) -> None:
+        """The View menu's toggle: show the notes when there are any."""
+        self.wanted = bool(on)
+        self._refresh()
+
+    def changeEvent(self, ev) -> None:  # noqa: N802
+        super().changeEvent(ev)
+        # the title follows the window's type size (font scale, presentation mode); the
+        # style sheet sends a change event before the labels exist
+        if ev.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
+            self._title_font()
+
+    def _title_font(self) -> None:
+        f = QFont(self.font())
+        f.setBold(True)
+        size = self.font().pointSizeF()
+        if size > 0:
+            f.setPointSizeF(size * 1.15)
+        self.title_label.setFont(f)
+
+    def _refresh(self) -> None:
+        self.description_label.setVisible(
+            bool(self.description) and not self.fold_button.isChecked()
+        )
+        self.setVisible(self.wanted and self.has_notes)
+
+    def _on_fold(self, folded: bool) -> None:
+        self.fold_button.setText("▸" if folded else "▾")
+        self._refresh()

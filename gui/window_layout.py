@@ -1,0 +1,99 @@
+"""Where the main window's parts go when space is short: the control panels' drawer in
+presentation mode, and the inspector's dock under the canvas.
+
+Functions over a ``MainWindow`` (gui/main_window.py), kept apart so the window module
+stays about composing and wiring.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
+BARS = 60  # px for the menu and status bars beside the central area and the dock
+
+
+class InspectorDock(QDockWidget):
+    """The inspector's dock; says when it is about to appear, so the window can make room
+    before the layout grows (visibilityChanged comes after the window has grown)."""
+
+    aboutToShow = Signal()
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        if visible and not self.isVisible():
+            try:
+                self.aboutToShow.emit()
+            except Exception as exc:  # noqa: BLE001 - never let a Qt virtual raise
+                print(f"backprop-lab: {exc}")
+        super().setVisible(visible)
+
+
+def make_room_for_inspector(w: MainWindow) -> None:
+    """Before the dock appears: the bar plot makes way (the inspector's diagram shows |δ|
+    per layer), and the layout learns the smaller minimum now, so the window need not
+    grow beyond the screen."""
+    w._height_before_dock = w.height()
+    if not w.inspector_dock.isFloating():
+        w.plots.bars_plot.setVisible(False)
+        w.fit.settle()
+
+
+def size_inspector(w: MainWindow, visible: bool) -> None:
+    """An opened inspector takes 60 % of the window's height, less if the canvas and the
+    plots would then go below their smallest sizes."""
+    dock = w.inspector_dock
+    docked = visible and not dock.isFloating()
+    # docked, the inspector's diagram shows |δ| per layer: the bar plot makes way, so the
+    # canvas, the curves and the inspector all fit an 800-line screen
+    w.plots.bars_plot.setVisible(not docked)
+    before = getattr(w, "_height_before_dock", None)
+    if docked and before and w.height() > before:
+        if not (w.isMaximized() or w.isFullScreen()):
+            # the dock grew the window: give the height back once the layout knows the
+            # smaller minimum (the next turn of the event loop)
+            QTimer.singleShot(0, lambda: w.resize(w.width(), before))
+    if docked:
+        central = w.centralWidget().minimumSizeHint().height()
+        h = min(int(w.height() * INSPECTOR_SHARE), w.height() - central - BARS)
+        h = max(h, dock.minimumSizeHint().height())
+        QTimer.singleShot(0, lambda: w.resizeDocks([dock], [h], Qt.Orientation.Vertical))
+
+
+def set_controls_open(w: MainWindow, on: bool) -> None:
+    """The control panels beside the canvas (F6). In presentation mode they are a drawer
+    over the canvas's left side: opening it moves nothing and cannot make the window
+    larger than the screen."""
+    on = bool(on)
+    panels = w.controls_scroll
+    if w.fit.presenting:
+        if on:
+            panels.setParent(w.centralWidget())
+            place_drawer(w)
+            panels.show()
+            panels.raise_()
+        else:
+            panels.hide()
+    else:
+        if panels.parent() is not w.splitter:
+            w.splitter.insertWidget(0, panels)
+            w.splitter.setStretchFactor(0, 0)
+        panels.setVisible(on)
+        if w._sized:
+            w.fit_splitter()
+    w.drawer_button.setChecked(on)
+
+
+def place_drawer(w: MainWindow) -> None:
+    """The drawer down the central area's left side, below the canvas's tool bar (its
+    "☰ Controls" button stays in reach to close it)."""
+    central = w.centralWidget()
+    button = w.drawer_button
+    top = button.mapTo(central, QPoint(0, button.height())).y() + 4
+    width = min(w.controls_scroll.minimumWidth(), int(0.45 * central.width()))
+    w.controls_scroll.setGeometry(0, top, width, central.height() - top)
