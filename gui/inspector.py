@@ -66,6 +66,7 @@ from .trace_view import TraceView
 
 THUMB_RESOLUTION = 40
 SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
+MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this often
 GRADCHECK_TOL = 1e-6
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
@@ -162,6 +163,7 @@ class InspectorPanel(QWidget):
         self.frame = None
         self._summary_key = None
         self._summary_at = -1e9
+        self._maps_at = -1e9
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
@@ -448,7 +450,12 @@ class InspectorPanel(QWidget):
             self._set_note("The session moved on: “Next phase” walks the next step.")
         self.diagram.input_dim = ds.input_dim
         self.diagram.set_weights(list(snap.params.W))
-        self._update_maps(frame)
+        now = time.monotonic()
+        if not frame.running or now - self._maps_at >= MAPS_SECONDS:
+            # unit maps cost a pass through the network in this thread; while training
+            # they are refreshed at most every MAPS_SECONDS (the diagram redraws no faster)
+            self._maps_at = now
+            self._update_maps(frame)
         self.point_spin.setMaximum(max(0, len(ds) - 1))
         if self.picked is not None and self.picked >= len(ds):
             self.set_picked_point(-1)
