@@ -1,10 +1,11 @@
 """A training session: data, parameters, hyper-parameters, seed and histories.
 
-``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). One
-step is orchestrated in one place, ``train_step``: the batch (``next_batch``), forward,
-likelihood, backward, then ``complete_step`` (update and record). The phase walk
-(engine/phases.py) computes forward and backward layer by layer and then calls the same
-``complete_step``, so both leave the session bit-for-bit in the same state.
+``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). A step
+is: the batch (``next_batch``), forward, likelihood, backward, then ``complete_step``
+(update and record). The phase walk (engine/phases.py) does exactly that, layer by
+layer. ``train_step`` and ``step`` run the same operations in the same order fused into
+buffers allocated once (``network.FusedStep``, with the flat optimizer update), so both
+leave the session bit-for-bit in the same state; the tests hold them to it.
 ``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
 plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
 """
@@ -28,6 +29,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     HyperParameters,
     NetworkSpec,
 )
+from .evaluation import FullPass, mean_metrics, sampled
 from .features import (
     DEFAULT_FEATURES_1D,
     DEFAULT_FEATURES_2D,
@@ -39,6 +41,7 @@ from .history import MetricHistory, StepMetrics
 from .network import (
     Architecture,
     BackwardPass,
+    FusedStep,
     Network,
     init_parameters,
     init_scheme,
@@ -82,6 +85,7 @@ class TrainingSession:
         self.spec = spec
         self.arch = Architecture(widths, spec.activations, head.name)
         self.net = Network(self.arch, head)
+        self._fused: FusedStep | None = None
         self.init_schemes = tuple(
             init_scheme(a) if spec.init == "auto" else spec.init
             for a in (*spec.activations, "identity")
@@ -117,10 +121,11 @@ class TrainingSession:
         return MetricHistory(self.arch.depth, self.history_capacity, self._history_stride())
 
     def _history_stride(self) -> int:
-        """Rows of the history need the loss over all the data: a forward pass over N points
-        costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of two,
-        1 to 64), which holds the evaluations to a small share of the training time."""
-        n = len(self.dataset)
+        """Rows of the history need the loss over the evaluation sample: a forward pass over
+        N points costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of
+        two, 1 to 64), which holds the evaluations to a small share of the training time.
+        N counts the evaluated points (at most ``EVAL_SAMPLE`` per split)."""
+        n = self._eval_train[0].shape[1] + self._eval_test[0].shape[1]
         stride = 1
         while stride < 64 and stride * 64 < n:
             stride *= 2
@@ -133,6 +138,9 @@ class TrainingSession:
         y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
         self._X_train, self._y_train = np.ascontiguousarray(X[:, train]), y[train]
         self._X_test, self._y_test = np.ascontiguousarray(X[:, test]), y[test]
+        # the running metrics' points: all of a split, or a fixed sample of a large one
+        self._eval_train = sampled(self._X_train, self._y_train)
+        self._eval_test = sampled(self._X_test, self._y_test)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
 
@@ -196,6 +204,9 @@ class TrainingSession:
             return
         self._prepare_data()
         self._best_loss = math.nan  # new data, new loss scale: the running minimum restarts
+        # more points (an import, a drawing) make history rows dearer: space them as a
+        # session made for this data would (never closer than they were)
+        self.history.stride = max(self.history.stride, self._history_stride())
         self.refresh_last()  # the losses of the points now there, not of the old ones
 
     # --- training -----------------------------------------------------------------------
@@ -250,15 +261,12 @@ class TrainingSession:
         return Batch(idx, x, y)
 
     def train_step(self, indices: np.ndarray | None = None, record: bool = False) -> bool:
-        """One SGD step (Algorithm 3); False if it diverged. Callers that want no
-        floating-point warnings wrap it in ``np.errstate(all="ignore")`` as ``step`` does.
-        ``record`` keeps a history row for this step even between rows (a manual step)."""
-        batch = self.next_batch(indices)
-        net, params = self.net, self.params
-        fp = net.forward(params, batch.x)
-        ll = net.log_likelihood(fp, batch.y)
-        bp = net.backward(params, fp, batch.y, self.hyper.lam)
-        return self.complete_step(batch, ll, bp, record)
+        """One SGD step (Algorithm 3); False if it diverged. The fused step: the same
+        numbers as ``next_batch`` → ``Network.forward``/``backward`` → ``complete_step``
+        (the phase walk's way), to the last bit. ``record`` keeps a history row for this
+        step even between rows (a manual step)."""
+        idx = None if indices is None else np.asarray(indices, dtype=np.int64)
+        return self._run_fused(1, idx, record)[1]
 
     def complete_step(
         self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass, record: bool = False
@@ -273,13 +281,36 @@ class TrainingSession:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
         Returns the number of steps run. With ``record`` every step gets a history row
         (steps taken by hand), not only those on the history's stride."""
-        done = 0
+        done, _ = self._run_fused(n, None, record)
+        return done
+
+    def _run_fused(
+        self, n: int, indices: np.ndarray | None = None, record: bool = False
+    ) -> tuple[int, bool]:
+        """n fused steps (``FusedStep``: the maths of ``Network.forward``/``backward`` to the
+        last bit, in buffers allocated once, with the flat optimizer update); the batches
+        are drawn, or ``indices`` for a single step. Returns (steps run, not diverged)."""
+        params, opt, lam, alpha = self.params, self.optimizer, self.hyper.lam, self.hyper.alpha
+        X, Y = self._X_train, self._y_train
+        B = self.effective_batch_size if indices is None else len(indices)
+        fused = self._fused
+        if fused is None or fused.batch_size != B or fused.y.dtype != Y.dtype:
+            fused = self._fused = FusedStep(self.net, B, Y.dtype)
+        flat = params.flat if params.is_packed() else None
+        done, ok = 0, True
         with np.errstate(all="ignore"):
             for _ in range(n):
+                idx = self.draw_batch() if indices is None else indices
+                loss = fused.run(params, X, Y, idx, lam)
+                if flat is not None:
+                    opt.step_flat(flat, fused.grad, alpha)
+                else:
+                    opt.step(self._param_list, fused.bp.gradient_arrays(), alpha)
                 done += 1
-                if not self.train_step(record=record):
+                ok = self._finish_step(loss, fused.bp, B, record)
+                if not ok:
                     break
-        return done
+        return done, ok
 
     def _finish_step(self, batch_loss: float, bp, batch_size: int, record: bool = False) -> bool:
         self.step_count += 1
@@ -340,20 +371,32 @@ class TrainingSession:
         return 100.0 * max(start, 1.0) if math.isfinite(start) else math.inf
 
     # --- metrics ------------------------------------------------------------------------
-    def evaluate(self, which: str = "train") -> tuple[float, float]:
-        """(mean negative log-likelihood, accuracy) over all train or test points;
-        accuracy is NaN for regression, both are NaN on an empty set."""
-        X, y = (self._X_train, self._y_train) if which == "train" else (self._X_test, self._y_test)
-        if X.shape[1] == 0:
-            return math.nan, math.nan
-        with np.errstate(all="ignore"):
-            fp = self.net.forward(self.params, X)
-            loss = -float(self.net.log_likelihood(fp, y).mean())
-            if self.dataset.task == "classification":
-                acc = float(np.mean(self.net.head.predict(fp.h[-1]) == y))
-            else:
-                acc = math.nan
-        return loss, acc
+    def evaluate(self, which: str = "train", full: bool = False) -> tuple[float, float]:
+        """(mean negative log-likelihood, accuracy) over the train or test evaluation sample
+        (every point of a split of at most ``EVAL_SAMPLE``), or over all its points with
+        ``full``; accuracy is NaN for regression, both are NaN on an empty set."""
+        if full:
+            train = which == "train"
+            X, y = (self._X_train, self._y_train) if train else (self._X_test, self._y_test)
+        else:
+            X, y = self._eval_train if which == "train" else self._eval_test
+        return mean_metrics(self.net, self.params, X, y, self.dataset.task == "classification")
+
+    @property
+    def evaluated_points(self) -> tuple[int, int]:
+        """How many train and test points the running metrics use."""
+        return self._eval_train[0].shape[1], self._eval_test[0].shape[1]
+
+    def full_pass(self) -> FullPass:
+        """The exact loss and accuracy over every point at the current step, to be computed
+        a chunk at a time (``FullPass.advance``), even while training goes on."""
+        return FullPass(
+            self.net,
+            self.params,
+            self.step_count,
+            ((self._X_train, self._y_train), (self._X_test, self._y_test)),
+            self.dataset.task == "classification",
+        )
 
     def refresh_last(self) -> None:
         """Recompute ``last`` for the current θ when the step ran between history rows (or
@@ -451,8 +494,11 @@ class TrainingSession:
         return StepMetrics.from_mapping(last, self.arch.depth) if last else None
 
     # --- what the views draw ------------------------------------------------------------
-    def snapshot(self) -> Snapshot:
-        if self.last is None or self.last.step != self.step_count:
+    def snapshot(self, refresh: bool = True) -> Snapshot:
+        """With ``refresh`` the metrics describe this very step (an evaluation of the sample);
+        without, those of the latest history row (a running engine's frames: no evaluation
+        per frame, and ``last.step`` says which step they describe)."""
+        if self.last is None or (refresh and self.last.step != self.step_count):
             self.refresh_last()
         return Snapshot(
             step=self.step_count,

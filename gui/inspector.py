@@ -23,6 +23,8 @@ one place; its model is in engine/walk.py.
 
 from __future__ import annotations
 
+import time
+
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
@@ -61,12 +63,14 @@ from PySide6.QtWidgets import (
 )
 
 from .arrayview import ArrayPanel
-from .diagram import NetworkDiagram
+from .diagram import THUMB_MAX_UNITS, NetworkDiagram
 from .safety import guarded
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
 THUMB_RESOLUTION = 40
+SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
+MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this often
 GRADCHECK_TOL = 1e-6
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
@@ -186,6 +190,8 @@ class InspectorPanel(QWidget):
         self.picked: int | None = None
         self.frame = None
         self._summary_key = None
+        self._summary_at = -1e9
+        self._maps_at = -1e9
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
@@ -496,7 +502,12 @@ class InspectorPanel(QWidget):
             self._set_note("The session moved on: “Next phase” walks the next step.")
         self.diagram.input_dim = ds.input_dim
         self.diagram.set_weights(list(snap.params.W))
-        self._update_maps(frame)
+        now = time.monotonic()
+        if not frame.running or now - self._maps_at >= MAPS_SECONDS:
+            # unit maps cost a pass through the network in this thread; while training
+            # they are refreshed at most every MAPS_SECONDS (the diagram redraws no faster)
+            self._maps_at = now
+            self._update_maps(frame)
         self.point_spin.setMaximum(max(0, len(ds) - 1))
         if self.picked is not None and self.picked >= len(ds):
             self.set_picked_point(-1)
@@ -507,8 +518,15 @@ class InspectorPanel(QWidget):
             snap.hyper,
             tuple(float(w.sum()) for w in snap.params.W),
         )
-        if key != self._summary_key:
+        now = time.monotonic()
+        # while training, a summary (unit health over the data, the trace) at most
+        # SUMMARY_SECONDS apart: the dead/saturated marks need no frame rate; the last
+        # frame of a run always gets one
+        if key != self._summary_key and (
+            not frame.running or now - self._summary_at >= SUMMARY_SECONDS
+        ):
             self._summary_key = key
+            self._summary_at = now
             self._request_summary()
 
     def _update_maps(self, frame) -> None:
@@ -520,8 +538,11 @@ class InspectorPanel(QWidget):
             # frame's grid follows the canvas's view, and may be a hovered unit's map)
             g = GridEvaluator(GridSpec(DOMAIN, THUMB_RESOLUTION), snap.spec.features, ds.input_dim)
             self._grid = g
+        # only the layers narrow enough to show a map per unit, and nothing past the last
+        # of them: an 8 × 64 network shows none, and this runs in the GUI thread per frame
         net = Network(snap.arch, head_for(ds.task, ds.n_classes))
-        hidden = g.hidden_maps(net, snap.params)
+        drawn = [k for k, m in enumerate(snap.arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
+        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
         self.diagram.set_maps(hidden, g.evaluate(net, snap.params))
 
     @guarded

@@ -13,7 +13,13 @@ The design (docs/architecture.md, "Threads"):
   and Qt then starves every QTimer in the GUI thread (seen here: a 16 ms timer fired once in
   4 s);
 * a frame holds fresh copies (``TrainingSession.snapshot``) and the decision grid computed
-  once per frame (``GridEvaluator``); the GUI colours it;
+  once per frame (``GridEvaluator``); the GUI colours it. Nothing in a frame costs O(N):
+  while training, its metrics are the latest history row's (a bounded evaluation sample),
+  and on data larger than the sample the exact figures over all points come from a
+  ``FullPass`` spread over frames a chunk at a time, started at most every
+  ``FULL_PASS_SECONDS`` (at once when paused);
+* ``timing`` adds up the engine thread's time per kind (step, snapshot, grid, hand-over)
+  for the benchmark's per-frame split;
 * with ``EngineController.gate_frames`` the worker waits (without the GIL) from the moment
   the GUI takes a frame until the window reports it painted: drawing then never pays for
   GIL hand-offs to the worker, which made frames several times slower;
@@ -41,6 +47,7 @@ from backprop_lab.engine import (
     Snapshot,
     TrainingSession,
 )
+from backprop_lab.engine.evaluation import FullMetrics, FullPass
 from backprop_lab.engine.grid import view_grid
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -50,11 +57,16 @@ from . import commands as cmd
 TICK_SECONDS = 0.008
 CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
-PUBLISH_HZ = 50.0
+PUBLISH_HZ = 60.0
 PROGRESS_HZ = 10.0
 JOB_SLICE_SECONDS = 0.008  # a job's share of each tick: the thread answers within ~20 ms
-POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
+POLL_MS = 8  # the GUI looks this often: a frame (≤ 60 Hz) waits at most 8 ms to be drawn
 MANUAL_ROWS = 100  # "step N" up to this many records a history row for each step
+FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
+FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follows the net)
+# while training, a grid pass dearer than this reuses the last grid for a while, so it takes
+# at most GRID_SHARE of the engine's time (a 100×100 grid through 8 × 64 costs ~20 ms)
+GRID_SHARE = 0.25
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -79,6 +91,9 @@ class Frame:
     # (ℓ, j): ``grid`` is hidden unit j's map h_j^(ℓ) rather than the output (see
     # commands.SetGridUnit)
     unit: tuple[int, int] | None = None
+    # the exact loss and accuracy over every point (``full.step`` says of which step) when
+    # the data outgrow the evaluation sample the snapshot's metrics use; else None
+    full: FullMetrics | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,19 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
         return 0
     b = max(1, min(batch_size, n_train))
     return max(1, math.ceil(n_train / b))
+
+
+# commands after which the figures over all points still hold
+_KEEP_FULL = (
+    cmd.SetRunning,
+    cmd.Step,
+    cmd.StepEpoch,
+    cmd.SetSpeed,
+    cmd.SetHyper,
+    cmd.SetGridView,
+    cmd.SetGridUnit,
+    cmd.Stop,
+)
 
 
 class EngineWorker(QObject):
@@ -141,6 +169,13 @@ class EngineWorker(QObject):
         # waiting for the queued Stop to be reached
         self.stop_flag = threading.Event()
         self._jobs: list = []  # [job, generator | None, last progress time], oldest first
+        # seconds spent per kind, and frames published (the benchmark's per-frame split)
+        self.timing = {"step": 0.0, "snapshot": 0.0, "grid": 0.0, "handover": 0.0, "frames": 0}
+        self._full: FullMetrics | None = None
+        self._full_pass: FullPass | None = None
+        self._full_started = -math.inf
+        self._full_chunk = 256  # points per frame, adapted to FULL_PASS_FRAME_SECONDS
+        self._grid_cache: tuple | None = None  # (evaluator, params of grid, grid, when, cost)
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -183,6 +218,10 @@ class EngineWorker(QObject):
         if run is None:  # a programming error: say so rather than dropping it silently
             self._fail(TypeError(f"unknown engine command {command!r}"))
             return
+        if not isinstance(command, (cmd.SetRunning, cmd.SetSpeed)):
+            self._grid_cache = None  # the grid to show may differ
+        if not isinstance(command, _KEEP_FULL):  # data, θ or step may change: start over
+            self._full = self._full_pass = None
         run(self, command)
 
     def set_running(self, running: bool) -> None:
@@ -410,37 +449,49 @@ class EngineWorker(QObject):
 
     def _yield_to_gui(self) -> None:
         if not self.gui_idle.is_set():
+            t0 = time.perf_counter()
             self.gui_idle.wait(GUI_WAIT_LIMIT)
+            self.timing["handover"] += time.perf_counter() - t0
 
     def _run_steps(self, t0: float) -> int:
         s = self.session
         gate = self._yield_to_gui
         deadline = t0 + TICK_SECONDS
         done = 0
+        clock = time.perf_counter
+        spent = 0.0
         if self._pending > 0:
             while self._pending > 0 and not s.diverged and not self.stop_flag.is_set():
                 gate()
+                t = clock()
                 n = s.step(1, record=self._record_pending)
+                spent += clock() - t
                 done += n
                 self._pending -= 1
-                if time.perf_counter() >= deadline:
+                if clock() >= deadline:
                     break
         elif self._running:
             if self._speed <= 0:
                 while not s.diverged and not self.stop_flag.is_set():
                     gate()
+                    t = clock()
                     done += s.step(CHUNK)
-                    if time.perf_counter() >= deadline:
+                    now = clock()
+                    spent += now - t
+                    if now >= deadline:
                         break
             else:
                 self._budget += (t0 - self._last_tick) * self._speed
                 self._budget = min(self._budget, self._speed * 0.1 + 1.0)  # no burst after a stall
                 while self._budget >= 1.0 and not s.diverged:
                     gate()
+                    t = clock()
                     done += s.step(1)
+                    spent += clock() - t
                     self._budget -= 1.0
-                    if time.perf_counter() >= deadline:
+                    if clock() >= deadline:
                         break
+        self.timing["step"] += spent
         self._last_tick = t0
         self.steps_run += done
         return done
@@ -463,16 +514,32 @@ class EngineWorker(QObject):
             return GridSpec(spec.extent, max(GRID_RESOLUTION_1D, spec.resolution))
         return spec
 
-    def _evaluate(self, g: GridEvaluator, snap: Snapshot) -> tuple[np.ndarray, tuple | None]:
-        """The output over the grid, or the hovered hidden unit's map if there is one."""
+    def _evaluate(
+        self, g: GridEvaluator, snap: Snapshot, busy: bool, now: float
+    ) -> tuple[np.ndarray, tuple | None]:
+        """The output over the grid, or the hovered hidden unit's map if there is one. While
+        training, a dear pass (a wide network) is repeated only once its cost is at most
+        ``GRID_SHARE`` of the time since; the frames between reuse the same array."""
         unit = self._unit
+        c = self._grid_cache
+        key = (g, snap.arch, unit)
+        if busy and c is not None and c[0] == key and now - c[2] < c[3] * (1 / GRID_SHARE - 1):
+            return c[1]
+        t0 = time.perf_counter()
+        out = self._evaluate_now(g, snap, unit)
+        self._grid_cache = (key, out, now, time.perf_counter() - t0)
+        return out
+
+    def _evaluate_now(
+        self, g: GridEvaluator, snap: Snapshot, unit: tuple[int, int] | None
+    ) -> tuple[np.ndarray, tuple | None]:
         net = self.session.net
         if unit is not None:
             layer, j = unit
             widths = snap.arch.widths
             plane = snap.dataset.input_dim == 2
             if plane and 1 <= layer < len(widths) - 1 and 0 <= j < widths[layer]:
-                return g.hidden_maps(net, snap.params)[layer - 1][j], unit
+                return g.hidden_maps(net, snap.params, upto=layer)[layer - 1][j], unit
         return g.evaluate(net, snap.params), None  # ignores FP warnings itself
 
     def _publish(self, now: float) -> None:
@@ -484,11 +551,18 @@ class EngineWorker(QObject):
                 self._rate = 0.0
             self._rate_steps = 0
             self._rate_t0 = now
+        busy = self._running or self._pending > 0
+        clock, timing = time.perf_counter, self.timing
         try:
-            snap = self.session.snapshot()
+            t0 = clock()
+            # while training, the latest history row's metrics: no evaluation per frame
+            snap = self.session.snapshot(refresh=not busy)
+            self._advance_full(busy, now)
+            t1 = clock()
             g = self._grid_for(snap)
-            grid, unit = self._evaluate(g, snap)
+            grid, unit = self._evaluate(g, snap, busy, now)
             grid_x = g.spec.axes()[0]
+            t2 = clock()
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             self._dirty = False
@@ -503,8 +577,40 @@ class EngineWorker(QObject):
                 grid=grid,
                 grid_x=grid_x,
                 extent=g.spec.extent,
-                running=self._running or self._pending > 0,
+                running=busy,
                 steps_per_second=self._rate,
                 unit=unit,
+                full=self._full,
             )
         )
+        timing["snapshot"] += t1 - t0
+        timing["grid"] += t2 - t1
+        timing["handover"] += clock() - t2
+        timing["frames"] += 1
+
+    def _advance_full(self, busy: bool, now: float) -> None:
+        """Carry the pass over all the points one chunk further (all of it when paused);
+        only when the data outgrow the evaluation sample."""
+        s = self.session
+        n_test = len(s.dataset) - s.n_train
+        if s.evaluated_points == (s.n_train, n_test):
+            self._full = self._full_pass = None  # the snapshot's figures are the full ones
+            return
+        p = self._full_pass
+        if p is not None and not busy and p.step != s.step_count:
+            p = None  # paused: the figures of the step on screen, not of an older one
+        if p is None:
+            if self._full is not None and self._full.step == s.step_count:
+                return
+            if busy and now - self._full_started < FULL_PASS_SECONDS:
+                return
+            p = s.full_pass()
+            self._full_started = now
+        t0 = time.perf_counter()
+        chunk = self._full_chunk if busy else len(s.dataset)
+        if p.advance(chunk):
+            self._full, p = p.result, None
+        elif busy:  # the next chunk takes about FULL_PASS_FRAME_SECONDS
+            per_point = max((time.perf_counter() - t0) / chunk, 1e-9)
+            self._full_chunk = int(min(8192, max(16, FULL_PASS_FRAME_SECONDS / per_point)))
+        self._full_pass = p
