@@ -202,10 +202,6 @@ class FramePresenter:
             self.heads_up.setText(heads_up_text(frame))
         self.frames_drawn += 1
 
-    def clear_status(self) -> None:
-        """No points, no figures: the status line says so instead of the last run's."""
-        self.status.setText("no training points: draw some or load a preset")
-
     def set_crisp(self, on: bool) -> None:
         """A sharp decision boundary (or the shaded one); the latest frame is redrawn."""
         self.crisp = bool(on)

@@ -11,7 +11,7 @@ from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-LONG = 60_000
+from .helpers import LONG, open_window
 
 
 @pytest.fixture
@@ -29,15 +29,6 @@ def prompts_on(w: MainWindow):
         yield
     finally:
         w.autosave.prompts = False
-
-
-def open_window(qtbot) -> MainWindow:
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    return w
 
 
 def draw_point(qtbot, w, x: float, y: float) -> None:

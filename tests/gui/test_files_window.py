@@ -11,23 +11,7 @@ from backprop_lab.engine.data import MAX_POINTS
 from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPointF, Qt
 
-LONG = 60_000  # generous bound for waits on the engine thread (never a timing assertion)
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    yield w
-    w.close()
-
-
-def step_of(w) -> int:
-    return w.latest.snapshot.step
+from .helpers import LONG, step_of
 
 
 def open_and_wait(qtbot, w, path) -> bool:

@@ -8,46 +8,7 @@ from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-LONG = 60_000  # generous bound for waits on training (never a timing assertion)
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
-    yield w
-    w.close()
-    assert not w.controller.thread.isRunning()
-
-
-def step_of(w) -> int:
-    return w.latest.snapshot.step
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def engine_value(qtbot, w, fn):
-    """Run ``fn(session)`` in the engine thread and wait for its result."""
-    box = []
-
-    def probe(session):
-        return fn(session)
-
-    def got(fn_result):
-        if fn_result[0] is probe:
-            box.append(fn_result[1])
-
-    w.controller.callDone.connect(got)
-    w.controller.call_in_engine(probe)
-    qtbot.waitUntil(lambda: len(box) == 1, timeout=5000)
-    w.controller.callDone.disconnect(got)
-    return box[0]
+from .helpers import LONG, click, engine_value, step_of
 
 
 def test_opens_on_the_preset_ready_to_train(window):

@@ -7,26 +7,12 @@ import numpy as np
 import pytest
 from backprop_lab.engine.lessons import load_lesson
 from backprop_lab.engine.scenario import load_scenario
-from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
+from .helpers import LONG
 from .test_canvas import drag, widget_pos
-
-LONG = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
-    yield w
-    w.close()
 
 
 def wheel(canvas, x: float, y: float, delta: int) -> None:

@@ -1,0 +1,48 @@
+"""Helpers the GUI tests share: opening the real window, clicking, asking the engine."""
+
+from __future__ import annotations
+
+from backprop_lab.gui.main_window import MainWindow
+from PySide6.QtCore import Qt
+
+LONG = 60_000  # generous bound for waits on the engine thread (never a timing assertion)
+
+
+def open_window(qtbot, **kwargs) -> MainWindow:
+    """The real window (the XOR preset unless told otherwise), shown at 1280×800, once
+    its first frame has arrived."""
+    if "session" not in kwargs:
+        kwargs.setdefault("preset", "xor")
+    w = MainWindow(**kwargs)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
+    return w
+
+
+def step_of(w) -> int:
+    return w.latest.snapshot.step
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def engine_value(qtbot, w, fn):
+    """Run ``fn(session)`` in the engine thread and wait for its result."""
+    box = []
+
+    def probe(session):
+        return fn(session)
+
+    def got(fn_result):
+        if fn_result[0] is probe:
+            box.append(fn_result[1])
+
+    w.controller.callDone.connect(got)
+    w.controller.call_in_engine(probe)
+    qtbot.waitUntil(lambda: len(box) == 1, timeout=LONG)
+    w.controller.callDone.disconnect(got)
+    return box[0]
