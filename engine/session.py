@@ -30,12 +30,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     NetworkSpec,
 )
 from .evaluation import FullPass, mean_metrics, sampled
-from .features import (
-    DEFAULT_FEATURES_1D,
-    DEFAULT_FEATURES_2D,
-    feature_matrix,
-    validate_features,
-)
+from .features import default_features, feature_matrix, validate_features
 from .heads import head_for
 from .history import MetricHistory, StepMetrics
 from .network import (
@@ -71,9 +66,7 @@ class TrainingSession:
         self.hyper = hyper or HyperParameters()
         self.dataset = dataset
         if spec is None:
-            spec = NetworkSpec(
-                features=DEFAULT_FEATURES_1D if dataset.input_dim == 1 else DEFAULT_FEATURES_2D
-            )
+            spec = NetworkSpec(features=default_features(dataset.input_dim))
         self._build(spec)
 
     # --- construction -----------------------------------------------------------------
@@ -196,10 +189,7 @@ class TrainingSession:
         if not same_shape:
             spec = self.spec
             if dataset.input_dim != old.input_dim:
-                spec = replace(
-                    spec,
-                    features=DEFAULT_FEATURES_1D if dataset.input_dim == 1 else DEFAULT_FEATURES_2D,
-                )
+                spec = replace(spec, features=default_features(dataset.input_dim))
             self._build(spec)
             return
         self._prepare_data()
