@@ -8,6 +8,10 @@ buffers allocated once (``network.FusedStep``, with the flat optimizer update), 
 leave the session bit-for-bit in the same state; the tests hold them to it.
 ``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
 plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
+
+Over 450 lines: the session is the single authority for the design and the step (data,
+network, batching, the step, divergence, checkpoints, the snapshot), and those share its
+private state; splitting them would mean reaching into each other's names.
 """
 
 from __future__ import annotations
