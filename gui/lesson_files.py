@@ -65,11 +65,11 @@ def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -
 
 
 COMMAND_WHAT = {
-    "SetDataset": "the new data",
-    "SetNetwork": "the new network",
-    "SetHyper": "the new training settings",
-    "SetSeed": "the new seed",
-    "ResetParameters": "the reset",
+    cmd.SetDataset: "the new data",
+    cmd.SetNetwork: "the new network",
+    cmd.SetHyper: "the new training settings",
+    cmd.SetSeed: "the new seed",
+    cmd.ResetParameters: "the reset",
 }
 
 
@@ -86,7 +86,7 @@ def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
             canvas.set_dataset(snap.dataset, reset_history=True)
     show_session_in_panels(w, snap)
     w.refresh_canvas_mode(snap.dataset)
-    what = COMMAND_WHAT.get(type(command).__name__, "the change")
+    what = COMMAND_WHAT.get(type(command), "the change")
     w.banner.show_message(
         f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
         "error",
@@ -154,6 +154,8 @@ class LessonFiles(QObject):
         self.io = BackgroundIO(self)
         self._opening: Task | None = None
         self.last_open_ok: bool | None = None
+        # where the Open and Save dialogs start; gui/settings.py keeps it at the last folder
+        self.folder = ""
         window.controller.callDone.connect(self._on_call_done)
 
     @property
@@ -300,7 +302,7 @@ class LessonFiles(QObject):
     # --- dialogs --------------------------------------------------------------------------
     def open_lesson_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open lesson", "", "Lessons (*.json);;All files (*)"
+            self.window, "Open lesson", self.folder, "Lessons (*.json);;All files (*)"
         )
         if path:
             self.open_lesson(path)
@@ -318,9 +320,8 @@ class LessonFiles(QObject):
             title, description = dialog.values()
         finally:
             dialog.deleteLater()
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
-        )
+        start = os.path.join(self.folder, "lesson.json") if self.folder else "lesson.json"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, "Lessons (*.json)")
         if path:
             self.save_lesson(path, title, description)
 

@@ -18,14 +18,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from .safety import guarded
 
 ENV_PATH = "BACKPROP_LAB_SETTINGS"
 MAX_RECENT = 8
 FONT_SCALE_RANGE = (0.6, 3.0)
-LESSON_FILTER = "Lessons (*.json);;All files (*)"
 
 
 def open_settings(path: str | os.PathLike | None = None) -> QSettings:
@@ -95,7 +94,6 @@ class RememberedWindow(QObject):
         self.recent_menu = QMenu("Recent lessons", window)
         self._insert_recent_menu()
         self._wrap_lesson_calls()
-        self._take_over_dialogs()
         self.refresh_recent_menu()
         window.installEventFilter(self)
 
@@ -124,34 +122,15 @@ class RememberedWindow(QObject):
                 self.remember_file(path)
             return ok
 
-        def saved(path) -> None:
-            save_lesson(path)  # written a moment later, once the engine thread hands it over
+        def saved(path, *args, **kwargs) -> None:
+            # written a moment later, once the engine thread hands it over
+            save_lesson(path, *args, **kwargs)
             self.remember_file(path, must_exist=False)
 
         target.open_lesson, target.save_lesson = opened, saved
-
-    def _take_over_dialogs(self) -> None:
-        """Open / Save lesson start in the last folder used (the window's own dialogs
-        start in the working folder)."""
-        w = self.window
-        for name, slot in (("open_action", self.open_dialog), ("save_action", self.save_dialog)):
-            action = getattr(w, name, None)
-            if action is not None:
-                action.triggered.disconnect()
-                action.triggered.connect(slot)
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open lesson", self.settings.last_folder(), LESSON_FILTER
-        )
-        if path:
-            self.window.open_lesson(path)
-
-    def save_dialog(self) -> None:
-        start = os.path.join(self.settings.last_folder(), "lesson.json")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, LESSON_FILTER)
-        if path:
-            self.window.save_lesson(path)
+        # the window's own Open and Save dialogs (Save asks for the title first) start in
+        # the last folder used
+        target.folder = self.settings.last_folder()
 
     def remember_file(self, path, must_exist: bool = True) -> None:
         p = os.fspath(path)
@@ -160,6 +139,9 @@ class RememberedWindow(QObject):
         full = str(Path(p).resolve())
         self.settings.add_recent(full)
         self.settings.set_last_folder(str(Path(full).parent))
+        files = getattr(self.window, "files", None)
+        if files is not None:
+            files.folder = self.settings.last_folder()
         self.refresh_recent_menu()
 
     def refresh_recent_menu(self) -> None:
