@@ -8,14 +8,15 @@ from PySide6.QtCore import Qt
 LONG = 60_000  # generous bound for waits on the engine thread (never a timing assertion)
 
 
-def open_window(qtbot, **kwargs) -> MainWindow:
-    """The real window (the XOR preset unless told otherwise), shown at 1280×800, once
-    its first frame has arrived."""
+def open_window(qtbot, size: tuple[int, int] | None = (1280, 800), **kwargs) -> MainWindow:
+    """The real window (the XOR preset unless told otherwise), shown at ``size`` (None:
+    its default size), once its first frame has arrived."""
     if "session" not in kwargs:
         kwargs.setdefault("preset", "xor")
     w = MainWindow(**kwargs)
     qtbot.addWidget(w)
-    w.resize(1280, 800)
+    if size is not None:
+        w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)

@@ -26,7 +26,7 @@ def wide_session() -> TrainingSession:
 
 @pytest.fixture
 def window(qtbot):
-    w = open_window(qtbot, session=wide_session())
+    w = open_window(qtbot, size=None, session=wide_session())
     yield w
     w.close()
 
@@ -96,7 +96,7 @@ def big_lesson(tmp_path_factory):
 
 
 def test_opening_a_big_lesson_is_off_the_gui_thread_and_can_be_cancelled(qtbot, big_lesson):
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     n = len(w.latest.snapshot.dataset)
     assert w.open_lesson(big_lesson)
     assert w.files.busy and len(w.canvas.dataset) == n  # returned before reading the file
@@ -115,7 +115,7 @@ def test_opening_a_big_lesson_is_off_the_gui_thread_and_can_be_cancelled(qtbot, 
 
 
 def test_closing_while_a_lesson_opens_stops_at_once(qtbot, qtlog, big_lesson):
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     w.open_lesson(big_lesson)
     t0 = time.perf_counter()
     w.close()
@@ -129,7 +129,7 @@ def test_closing_while_a_lesson_opens_stops_at_once(qtbot, qtlog, big_lesson):
 def test_closing_while_a_lesson_saves_leaves_a_whole_file(qtbot, qtlog, big_lesson, tmp_path):
     from backprop_lab.engine.scenario import load_scenario
 
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     w.open_lesson(big_lesson)
     qtbot.waitUntil(lambda: len(w.latest.snapshot.dataset) == 20_000, timeout=LONG)
     out = tmp_path / "out.json"
