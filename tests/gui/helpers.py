@@ -23,6 +23,13 @@ def open_window(qtbot, size: tuple[int, int] | None = (1280, 800), **kwargs) -> 
     return w
 
 
+def open_and_wait(qtbot, w, path) -> bool:
+    """Open a lesson (read and checked off the GUI thread) and wait for the outcome."""
+    w.open_lesson(path)
+    qtbot.waitUntil(lambda: w.files.last_open_ok is not None, timeout=LONG)
+    return w.files.last_open_ok
+
+
 def step_of(w) -> int:
     return w.latest.snapshot.step
 
