@@ -7,6 +7,7 @@ antialiased, and the plot items clip and downsample.
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -14,7 +15,7 @@ import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .colors import CLASS_HEX
@@ -97,15 +98,25 @@ def log_ticks(
     return ticks
 
 
-def legend_html(title: str, entries: list[tuple[str, str]]) -> str:
+def legend_html(title: str, entries: list[tuple[str, str]], wrap: bool = False) -> str:
     """A title followed by its legend (a coloured bar before each name): a legend in the
-    title never covers a curve, and it grows with the title's font."""
+    title never covers a curve, and it grows with the title's font. ``wrap`` puts the
+    legend on a line of its own (a narrow plot column)."""
     # a line for a few entries; for many layers a square each (a short "━" read as "−1")
     bar = "━━" if len(entries) <= 3 else "■"
     keys = "&nbsp;&nbsp;".join(
         f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries
     )
-    return f"{title}&nbsp;&nbsp;&nbsp;{keys}" if keys else title
+    if not keys:
+        return title
+    return f"{title}<br>{keys}" if wrap else f"{title}&nbsp;&nbsp;&nbsp;{keys}"
+
+
+def legend_text(title: str, entries: list[tuple[str, str]]) -> str:
+    """The plain text ``legend_html`` shows on one line (for measuring it)."""
+    bar = "━━" if len(entries) <= 3 else "■"
+    keys = "  ".join(f"{bar} {name}" for name, _c in entries)
+    return f"{title}   {keys}" if keys else title
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
@@ -297,9 +308,29 @@ class TrainingPlots(QWidget):
         return (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot)
 
     def _set_titles(self) -> None:
+        font = QFont()
+        font.setPointSizeF(self._title_pt)
+        fm = QFontMetrics(font)
         for p in self.all_plots:
-            html = legend_html(p.legend_title, p.legend_entries)
+            # a title and legend wider than the plot made pyqtgraph lay the whole plot out
+            # wider than its widget, cutting off its right edge: the legend goes on a line
+            # of its own instead
+            one_line = fm.horizontalAdvance(legend_text(p.legend_title, p.legend_entries))
+            # the title sits above the plot area only, right of the left axis
+            room = p.width() - p.getPlotItem().getAxis("left").width() - 16
+            wrap = one_line > room
+            if getattr(p, "legend_wrapped", None) == (wrap, self._title_pt, len(p.legend_entries)):
+                continue  # unchanged: setting the title again re-lays out the plot
+            p.legend_wrapped = (wrap, self._title_pt, len(p.legend_entries))
+            html = legend_html(p.legend_title, p.legend_entries, wrap)
             p.getPlotItem().setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        try:
+            self._set_titles()
+        except Exception:  # noqa: BLE001 - never out of a Qt virtual (it would kill the app)
+            logging.getLogger(__name__).exception("plot titles after a resize")
 
     def set_font_scale(self, scale: float) -> None:
         pt = max(6.0, 10.0 * scale)

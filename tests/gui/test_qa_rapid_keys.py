@@ -49,3 +49,20 @@ def test_ctrl_plus_on_a_maximised_presentation_window_stops_before_the_screen_ed
         w.font_scale,
     )
     w.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1100])
+def test_every_plot_and_its_legend_fit_a_narrow_plot_column(qtbot, width):
+    # at 1024 px the plot column is at its narrowest and the loss title with its legend
+    # ("Loss −log p(y|x)  ━━ train  ━━ test") was wider than the plot: the whole plot was
+    # laid out wider than its widget, and its right edge (legend, last ticks) was cut off
+    screen = QRect(0, 0, width, 768)
+    w = open_window(qtbot, screen, size=(width - 10, 700))
+    w.grab()
+    for p in w.plots.all_plots:
+        item = p.getPlotItem()
+        right = item.mapRectToScene(item.boundingRect()).right()
+        assert right <= p.viewport().width() + 1, (p.legend_title, right, p.viewport().width())
+        title = item.titleLabel
+        assert title.mapRectToScene(title.boundingRect()).right() <= p.viewport().width() + 1
+    w.close()
