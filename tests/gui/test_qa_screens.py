@@ -1,5 +1,5 @@
-"""Keys pressed faster than the window re-lays out (a held key, a clicker, xdotool): the
-window must end where slow presses would leave it."""
+"""Found by using the app under Xvfb + openbox at 1024×768, 1280×720 and 1920×1080: the
+window and its plots stay on the screen whatever the keys, lesson and inspector do."""
 
 from __future__ import annotations
 
@@ -65,4 +65,29 @@ def test_every_plot_and_its_legend_fit_a_narrow_plot_column(qtbot, width):
         assert right <= p.viewport().width() + 1, (p.legend_title, right, p.viewport().width())
         title = item.titleLabel
         assert title.mapRectToScene(title.boundingRect()).right() <= p.viewport().width() + 1
+    w.close()
+
+
+def test_the_inspector_with_a_lessons_notes_fits_a_768_line_screen(qtbot):
+    # a lesson's description above the canvas plus the docked inspector were taller than
+    # 1024×768 (under openbox the window grew to 777 lines: rewind and status bar off
+    # screen); the notes make way while the inspector is docked and come back after
+    screen = QRect(0, 0, 1024, 768)
+    w = open_window(qtbot, screen, size=(1014, 720))
+    w.lesson_actions["spirals3"].trigger()
+    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    qtbot.waitUntil(lambda: w.latest.snapshot.dataset.n_classes == 3, timeout=60_000)
+    assert w.notes.description_label.isVisible()
+    key(qtbot, w, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=5000)
+    for _ in range(5):
+        QApplication.processEvents()
+        qtbot.wait(80)
+    w.grab()
+    need = w.minimumSizeHint().height() + (w.frameGeometry().height() - w.height())
+    assert need <= screen.height(), (w.minimumSizeHint(), w.notes.isVisible())
+    assert inside(w.frameGeometry(), screen), w.frameGeometry()
+    key(qtbot, w, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=5000)
+    assert w.notes.isVisible() and w.notes.description_label.isVisible()
     w.close()
