@@ -8,6 +8,7 @@ session in the engine thread (between steps) and writes the file in the GUI thre
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,6 +103,9 @@ class LessonFiles(QObject):
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
+        # the folder Open / Save lesson start in (the app's settings point it at the last
+        # folder used); the working folder otherwise
+        self.start_folder: Callable[[], str] = lambda: ""
         window.controller.callDone.connect(self._on_call_done)
 
     # --- files ----------------------------------------------------------------------------
@@ -193,7 +197,7 @@ class LessonFiles(QObject):
     # --- dialogs --------------------------------------------------------------------------
     def open_lesson_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open lesson", "", "Lessons (*.json);;All files (*)"
+            self.window, "Open lesson", self.start_folder(), "Lessons (*.json);;All files (*)"
         )
         if path:
             self.open_lesson(path)
@@ -211,9 +215,8 @@ class LessonFiles(QObject):
             title, description = dialog.values()
         finally:
             dialog.deleteLater()
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
-        )
+        start = os.path.join(self.start_folder(), "lesson.json")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, "Lessons (*.json)")
         if path:
             self.save_lesson(path, title, description)
 

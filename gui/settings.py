@@ -116,14 +116,16 @@ class RememberedWindow(QObject):
         target = getattr(w, "files", w)
         open_lesson, save_lesson = target.open_lesson, target.save_lesson
 
-        def opened(path) -> bool:
-            ok = open_lesson(path)
+        # the arguments pass through: Save lesson hands over a title and a description
+        def opened(path, *args, **kwargs) -> bool:
+            ok = open_lesson(path, *args, **kwargs)
             if ok:
                 self.remember_file(path)
             return ok
 
-        def saved(path) -> None:
-            save_lesson(path)  # written a moment later, once the engine thread hands it over
+        def saved(path, *args, **kwargs) -> None:
+            # written a moment later, once the engine thread hands it over
+            save_lesson(path, *args, **kwargs)
             self.remember_file(path, must_exist=False)
 
         target.open_lesson, target.save_lesson = opened, saved
@@ -132,6 +134,12 @@ class RememberedWindow(QObject):
         """Open / Save lesson start in the last folder used (the window's own dialogs
         start in the working folder)."""
         w = self.window
+        files = getattr(w, "files", None)
+        if files is not None and hasattr(files, "start_folder"):
+            # the window's own dialogs stay (Save lesson asks for a title and a description
+            # first; taking its action over skipped that): only their start folder changes
+            files.start_folder = self.settings.last_folder
+            return
         for name, slot in (("open_action", self.open_dialog), ("save_action", self.save_dialog)):
             action = getattr(w, name, None)
             if action is not None:
