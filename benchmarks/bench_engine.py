@@ -1,17 +1,25 @@
-"""Engine speed: SGD steps/s and decision-grid evaluations/s, against PyTorch CPU.
+"""Engine speed: SGD steps/s and decision-grid evaluations/s, against a lean NumPy reference
+step and PyTorch CPU, all in the same run.
 
-    python benchmarks/bench_engine.py [--seconds 2]
+    python benchmarks/bench_engine.py [--seconds 2] [--json]
 
 Network: 2-8-8-8-1 sigmoid, Bernoulli head, B = 32, float64 (training) on 500 XOR points.
 Grid: the same network's p(y=1|x) over 100×100 and 200×200 points, float32.
 PyTorch (if installed) runs the same maths on one thread: Linear layers, sigmoid,
 BCE-with-logits, plain SGD; its grid pass runs under ``torch.inference_mode``.
+The lean reference is the same maths written for the fewest NumPy calls, with none of the
+engine's constraints (bit-identical to the phase walk, every intermediate kept for the
+views): points as rows, each layer's bias carried by a ones column inside one matrix
+product, δ^(L) scaled by α/B once so the products are the updates, no overflow guard, one
+flat parameter update.
 Importing ``backprop_lab`` limits NumPy's BLAS to one thread too, as in the app.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import json
 import time
 
 import numpy as np
@@ -23,22 +31,50 @@ from backprop_lab.engine import (
     NetworkSpec,
     TrainingSession,
 )
+from backprop_lab.engine.network import FusedStep
 
 WIDTHS = (8, 8, 8)
 B = 32
 
 
-def rate(fn, seconds: float, batch: int = 1) -> float:
-    """Calls per second of ``fn`` (each call does ``batch`` units), best of 3 windows."""
-    fn()
-    best = 0.0
-    for _ in range(3):
+ROUNDS = 5
+
+
+class Probe:
+    """A figure to measure: calls per second of ``fn`` (each call does ``batch`` units)."""
+
+    def __init__(self, fn, batch: int = 1):
+        self.fn, self.batch, self.best = fn, batch, 0.0
+
+    def window(self, seconds: float) -> None:
         n, t0 = 0, time.perf_counter()
-        while (t := time.perf_counter() - t0) < seconds / 3:
-            fn()
-            n += batch
-        best = max(best, n / t)
-    return best
+        while (t := time.perf_counter() - t0) < seconds:
+            self.fn()
+            n += self.batch
+        self.best = max(self.best, n / t)
+
+
+PROBES: list[Probe] = []
+
+
+def rate(fn, seconds: float, batch: int = 1) -> Probe:
+    """Register a figure; ``measure_all`` measures every figure in turns, so that ratios
+    compare figures taken under the same load (the machine is shared)."""
+    fn()  # warm up
+    p = Probe(fn, batch)
+    PROBES.append(p)
+    return p
+
+
+def measure_all(seconds: float) -> None:
+    """ROUNDS turns over all figures, ``seconds / ROUNDS`` each; the best window counts."""
+    for _ in range(ROUNDS):
+        for p in PROBES:
+            p.window(seconds / ROUNDS)
+
+
+def figures(d):
+    return {k: (v.best if isinstance(v, Probe) else v) for k, v in d.items()}
 
 
 def xor_data(n: int = 500, seed: int = 0) -> Dataset:
@@ -47,7 +83,7 @@ def xor_data(n: int = 500, seed: int = 0) -> Dataset:
     return Dataset(pts, (pts[:, 0] * pts[:, 1] > 0).astype(int), np.zeros(n, bool))
 
 
-def engine_figures(seconds: float) -> dict[str, float]:
+def engine_figures(seconds: float) -> dict[str, Probe]:
     s = TrainingSession(
         xor_data(),
         NetworkSpec(hidden=WIDTHS, activation="sigmoid"),
@@ -63,7 +99,13 @@ def engine_figures(seconds: float) -> dict[str, float]:
         bp = net.backward(params, fp, y, 0.0)
         s.optimizer.step(plist, bp.gradient_arrays(), 0.5)
 
-    out = {"step": rate(bare_step, seconds, 1)}
+    def fused_step():
+        loss = fused.run(params, s._X_train, s._y_train, s.draw_batch(), 0.0)
+        s.optimizer.step_flat(params.flat, fused.grad, 0.5)
+        return loss
+
+    fused = FusedStep(net, B)
+    out = {"step": rate(fused_step, seconds, 1), "layered_step": rate(bare_step, seconds, 1)}
     # A whole session, histories included, far into a run (history stride ≫ 1).
     s.step(50_000)
     out["session_step"] = rate(lambda: s.step(100), seconds, 100)
@@ -73,7 +115,67 @@ def engine_figures(seconds: float) -> dict[str, float]:
     return out
 
 
-def torch_figures(seconds: float) -> dict[str, float] | None:
+def lean_reference(seconds: float) -> Probe:
+    """Steps/s of the lean NumPy reference step (see the module docstring)."""
+    data = xor_data()
+    n = len(data)
+    rng = np.random.default_rng(0)
+    widths = (2, *WIDTHS, 1)
+    # θ: one flat buffer; layer ℓ is a view [W | b] of shape M_ℓ × (M_(ℓ−1) + 1)
+    shapes = [(widths[k + 1], widths[k] + 1) for k in range(len(widths) - 1)]
+    theta = np.empty(sum(a * b for a, b in shapes))
+    update = np.empty_like(theta)
+    Wb, G, at = [], [], 0
+    for m, k in shapes:
+        Wb.append(theta[at : at + m * k].reshape(m, k))
+        G.append(update[at : at + m * k].reshape(m, k))
+        at += m * k
+    for w in Wb:
+        w[:, :-1] = rng.normal(0, np.sqrt(2.0 / (w.shape[0] + w.shape[1] - 1)), w[:, :-1].shape)
+        w[:, -1] = 0.0
+    XT1 = np.hstack([data.points, np.ones((n, 1))])  # rows = points, ones column = bias
+    y_all = data.y.astype(np.float64)
+    # h^(ℓ) with a ones row below it, (M_ℓ + 1) × B, allocated once: the top rows are a
+    # contiguous block, so every product and activation runs on contiguous memory
+    H = [np.ones((m + 1, B)) for m in widths]
+    xt = np.empty((B, 3))
+    y = np.empty(B)
+    d_out = np.empty((1, B))
+    alpha = 0.5
+    scale = alpha / B
+    last = len(Wb) - 1
+
+    def step():
+        idx = rng.choice(n, size=B, replace=False)
+        np.take(XT1, idx, axis=0, out=xt, mode="clip")
+        H[0][...] = xt.T
+        np.take(y_all, idx, out=y, mode="clip")
+        for k, w in enumerate(Wb):
+            a = np.matmul(w, H[k], out=H[k + 1][:-1])
+            if k < last:  # σ(z) = 1 / (1 + e^(−z))
+                np.negative(a, out=a)
+                np.exp(a, out=a)
+                a += 1.0
+                np.reciprocal(a, out=a)
+        z = H[-1][0]
+        loss = -float(np.add.reduce(y * z - np.logaddexp(0.0, z))) / B
+        d = d_out
+        np.subtract(y, 1.0 / (1.0 + np.exp(-z)), out=d[0])
+        d *= scale  # α/B · δ^(L): the products below are then the updates
+        for k in range(last, -1, -1):
+            np.matmul(d, H[k].T, out=G[k])  # [α/B · dL/dW | α/B · dL/db]
+            if k:
+                h = H[k][:-1]
+                d = Wb[k][:, :-1].T @ d
+                d *= h
+                d *= 1.0 - h
+        np.add(theta, update, out=theta)
+        return loss
+
+    return rate(step, seconds)
+
+
+def torch_figures(seconds: float) -> dict[str, Probe | float] | None:
     try:
         import torch
     except ImportError:
@@ -100,7 +202,7 @@ def torch_figures(seconds: float) -> dict[str, float] | None:
         opt.step()
 
     out = {"step": rate(step, seconds), "session_step": float("nan")}
-    model32 = torch.nn.Sequential(*layers, torch.nn.Linear(m_prev, 1)).float()
+    model32 = copy.deepcopy(model).float()  # a copy: .float() converts in place
     for r in (100, 200):
         xs = torch.linspace(-6, 6, r)
         gx, gy = torch.meshgrid(xs, xs, indexing="xy")
@@ -117,23 +219,49 @@ def torch_figures(seconds: float) -> dict[str, float] | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=2.0, help="time per figure")
+    ap.add_argument("--json", action="store_true", help="end with one JSON object")
     args = ap.parse_args()
     ours = engine_figures(args.seconds)
+    lean = lean_reference(args.seconds)
     theirs = torch_figures(args.seconds)
+    measure_all(args.seconds)
+    ours, lean = figures(ours), lean.best
+    theirs = figures(theirs) if theirs is not None else None
     rows = [
-        ("step", "SGD steps/s (2-8-8-8-1 sigmoid, B=32)", 3.0),
+        ("step", "SGD steps/s (2-8-8-8-1 sigmoid, B=32)", 4.0),
+        ("layered_step", "  … through forward/backward/optimizer.step", None),
         ("session_step", "  … as TrainingSession.step, histories kept", None),
         ("grid100", "grid evaluations/s, 100×100 (float32)", 4.0),
         ("grid200", "grid evaluations/s, 200×200 (float32)", 4.0),
     ]
     print(f"{'figure':48s} {'NumPy':>10s} {'PyTorch':>10s} {'ratio':>7s}  target")
     for key, label, target in rows:
-        t = theirs[key] if theirs else float("nan")
+        t = theirs.get(key, float("nan")) if theirs else float("nan")
         ratio = ours[key] / t if theirs and t == t else float("nan")
         tgt = f"≥ {target:.0f}×" if target else ""
         print(f"{label:48s} {ours[key]:10.0f} {t:10.0f} {ratio:7.2f}  {tgt}")
+    print(
+        f"{'lean NumPy reference step, steps/s':48s} {lean:10.0f}"
+        f"   engine / lean = {ours['step'] / lean:.2f}  (target ≥ 0.9)"
+    )
     if theirs is None:
         print("(PyTorch not installed: pip install torch==2.13.0 for the comparison)")
+    if args.json:
+        nan = float("nan")
+        print(
+            json.dumps(
+                {
+                    "seconds": args.seconds,
+                    "numpy": ours,
+                    "lean_reference_step": lean,
+                    "torch": theirs,
+                    "ratio_step_vs_lean": ours["step"] / lean,
+                    "ratio_vs_torch": {
+                        k: ours[k] / theirs[k] if theirs and k in theirs else nan for k in ours
+                    },
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

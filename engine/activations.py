@@ -22,8 +22,11 @@ class Activation(Protocol):
 
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray: ...
 
-    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray) -> np.ndarray:
-        """Turn dL/dh into dL/dz = dL/dh ∘ f'(z), in place in ``grad_h``."""
+    def backward(
+        self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray, scratch: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Turn dL/dh into dL/dz = dL/dh ∘ f'(z), in place in ``grad_h`` (``scratch``, an
+        array of h's shape, spares an allocation)."""
         ...
 
 
@@ -34,14 +37,18 @@ class Sigmoid:
 
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         c = _SIGMOID_CLIP[z.dtype]
-        np.clip(z, -c, c, out=out)
-        np.negative(out, out=out)
+        # σ(z) = 1 / (1 + e^(−max(z, −c))): only the lower bound can matter (e^(−z) overflows
+        # below −709); above +c, e^(−z) is already far below 1's last bit, so σ = 1 either
+        # way and clipping there would change no value. One ufunc call, not np.clip's
+        # Python-level wrapper (which cost more than the arithmetic here).
+        np.negative(z, out=out)
+        np.minimum(out, c, out=out)
         np.exp(out, out=out)
         out += 1.0
         return np.reciprocal(out, out=out)
 
-    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray) -> np.ndarray:
-        slope = 1.0 - h
+    def backward(self, grad_h, z, h, scratch=None):
+        slope = np.subtract(1.0, h, out=scratch)
         slope *= h
         grad_h *= slope
         return grad_h
@@ -55,8 +62,8 @@ class Tanh:
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.tanh(z, out=out)
 
-    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray) -> np.ndarray:
-        slope = h * h
+    def backward(self, grad_h, z, h, scratch=None):
+        slope = np.multiply(h, h, out=scratch)
         np.subtract(1.0, slope, out=slope)
         grad_h *= slope
         return grad_h
@@ -70,7 +77,7 @@ class ReLU:
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.maximum(z, 0.0, out=out)
 
-    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray) -> np.ndarray:
+    def backward(self, grad_h, z, h, scratch=None):
         # ReLU'(0) = 0, as in TensorFlow Playground and PyTorch.
         grad_h *= z > 0.0
         return grad_h
@@ -85,7 +92,7 @@ class Identity:
         np.copyto(out, z)
         return out
 
-    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray) -> np.ndarray:
+    def backward(self, grad_h, z, h, scratch=None):
         return grad_h
 
 

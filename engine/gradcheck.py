@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,9 +37,32 @@ def gradient_check(
     1e-12 and a relative error of 1e-6 means a real mistake, not noise. The relative error
     of an entry is |a − n| / max(|a| + |n|, 1e-6): entries smaller than 1e-6 are
     judged by their absolute error, which round-off alone keeps near 1e-12."""
+    steps = gradient_check_steps(net, params, x, y, lam, eps)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def gradient_check_steps(
+    net: Network,
+    params: Parameters,
+    x: np.ndarray,
+    y: np.ndarray,
+    lam: float = 0.0,
+    eps: float = 1e-4,
+) -> Generator[tuple[int, int], None, list[ArrayCheck]]:
+    """``gradient_check`` one parameter entry at a time: yields (entries done, total)
+    after each, returns the checks. A caller can stop between entries (a cancel, a
+    shutdown) and do other work meanwhile: ``params``, ``x`` and ``y`` are read only
+    before the first yield (θ is copied), so training may go on in between."""
     fp = net.forward(params, x)
     bp = net.backward(params, fp, y, lam)
     work = params.copy()
+    x, y = np.array(x, copy=True), np.array(y, copy=True)
+    total = sum(w.size + b.size for w, b in zip(work.W, work.b))
+    done = 0
     results = []
     for layer in range(1, net.depth + 1):
         for kind, arr, grad in (
@@ -54,6 +78,8 @@ def gradient_check(
                     j[k] = net.objective(work, x, y, lam)
                 arr[idx] = orig
                 numeric[idx] = (j[-2] - 8 * j[-1] + 8 * j[1] - j[2]) / (12 * eps)
+                done += 1
+                yield done, total
             abs_err = np.abs(grad - numeric)
             rel = abs_err / np.maximum(np.abs(grad) + np.abs(numeric), 1e-6)
             results.append(

@@ -73,16 +73,23 @@ class GridEvaluator:
             return h[0].reshape(shape)
         return h.reshape(h.shape[0], *shape)
 
-    def hidden_maps(self, net: Network, params: Parameters) -> list[np.ndarray]:
-        """h^(ℓ) of every hidden unit over the grid: for ℓ = 1..L−1 an M_ℓ×R×R array (M_ℓ×R
-        for 1-D input); the network diagram draws each unit's map as a thumbnail."""
+    def hidden_maps(
+        self, net: Network, params: Parameters, upto: int | None = None
+    ) -> list[np.ndarray]:
+        """h^(ℓ) of every hidden unit over the grid: for ℓ = 1..L−1 (or 1..``upto``) an
+        M_ℓ×R×R array (M_ℓ×R for 1-D input); the network diagram draws each unit's map as a
+        thumbnail."""
+        last = net.depth - 1 if upto is None else min(int(upto), net.depth - 1)
         p32 = Parameters(
             [w.astype(np.float32) for w in params.W], [b.astype(np.float32) for b in params.b]
         )
-        with np.errstate(all="ignore"):
-            fp = net.forward(p32, self.x)
         shape = (self.spec.resolution,) if self.input_dim == 1 else self.spec.shape
-        return [h.reshape(h.shape[0], *shape) for h in fp.h[1:-1]]
+        out, h = [], self.x
+        with np.errstate(all="ignore"):
+            for layer in range(1, last + 1):
+                _, h = net.forward_layer(p32, layer, h)
+                out.append(h.reshape(h.shape[0], *shape))
+        return out
 
 
 def fast_output(

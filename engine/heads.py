@@ -41,6 +41,10 @@ class Head:
         """dℒ/dz^(L), a fresh ``M_L × N`` array."""
         raise NotImplementedError
 
+    def delta_into(self, h: np.ndarray, y: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``delta`` written into ``out`` (the same numbers, no allocation)."""
+        return np.subtract(y, h, out=out)  # y − h: every head but the categorical
+
     def predict(self, h: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
@@ -96,6 +100,11 @@ class CategoricalHead(Head):
         d = -h
         d[y, np.arange(h.shape[1])] += 1.0
         return d
+
+    def delta_into(self, h, y, out):
+        np.negative(h, out=out)
+        out[y, np.arange(h.shape[1])] += 1.0
+        return out
 
     def predict(self, h):
         return h.argmax(axis=0)

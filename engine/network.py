@@ -20,6 +20,8 @@ Sign conventions (the same everywhere in the app):
 
 from __future__ import annotations
 
+import copy
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,12 +48,32 @@ class Architecture:
 
 @dataclass
 class Parameters:
-    """θ = {W^(1), b^(1), …, W^(L), b^(L)}; lists are indexed from 0 for ℓ = 1."""
+    """θ = {W^(1), b^(1), …, W^(L), b^(L)}; lists are indexed from 0 for ℓ = 1.
+
+    ``flat``, when set, is one buffer the arrays are views of, in the order of
+    ``arrays()``: an optimizer then updates all of θ in a couple of NumPy calls, and a
+    copy is one memcpy. The arrays are only ever written in place, so the views stay valid.
+    """
 
     W: list[np.ndarray]
     b: list[np.ndarray]
+    flat: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def packed(cls, W: list[np.ndarray], b: list[np.ndarray]) -> Parameters:
+        """Copies of W and b as views into one new flat buffer."""
+        arrays = [a for pair in zip(W, b) for a in pair]
+        flat = np.empty(sum(a.size for a in arrays))
+        views = flat_views(flat, [a.shape for a in arrays])
+        for dst, src in zip(views, arrays):
+            dst[...] = src
+        return cls(views[0::2], views[1::2], flat)
 
     def copy(self) -> Parameters:
+        if self.flat is not None:
+            flat = self.flat.copy()
+            views = flat_views(flat, [a.shape for a in self.arrays()])
+            return Parameters(views[0::2], views[1::2], flat)
         return Parameters([w.copy() for w in self.W], [b.copy() for b in self.b])
 
     def arrays(self) -> list[np.ndarray]:
@@ -61,11 +83,37 @@ class Parameters:
             out += [w, b]
         return out
 
+    def __deepcopy__(self, memo) -> Parameters:
+        # a plain deep copy would turn the views into separate arrays; the memo entries
+        # make other references to the arrays (a session's list of them) follow the copy
+        new = self.copy()
+        for old, copied in zip(self.arrays(), new.arrays()):
+            memo[id(old)] = copied
+        return new
+
+    def is_packed(self) -> bool:
+        """Whether every array is still a view of ``flat`` (an update of ``flat`` is then
+        an update of θ)."""
+        f = self.flat
+        return f is not None and all(a.base is f for a in self.arrays())
+
     def read_only(self) -> Parameters:
         p = self.copy()
         for a in p.arrays():
             a.flags.writeable = False
+        if p.flat is not None:
+            p.flat.flags.writeable = False
         return p
+
+
+def flat_views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    """Consecutive C-ordered views of ``flat`` with the given shapes."""
+    views, at = [], 0
+    for shape in shapes:
+        n = math.prod(shape)
+        views.append(flat[at : at + n].reshape(shape))
+        at += n
+    return views
 
 
 @dataclass
@@ -125,7 +173,7 @@ def init_parameters(
         else:
             Ws.append(rng.normal(0.0, std, size=(fan_out, fan_in)))
         bs.append(np.zeros((fan_out, 1)))
-    return Parameters(Ws, bs)
+    return Parameters.packed(Ws, bs)
 
 
 class Network:
@@ -231,3 +279,90 @@ class Network:
         if lam:
             j -= lam * sum(float(np.sum(w * w)) for w in params.W)
         return j
+
+
+class FusedStep:
+    """One training step's forward and backward for batches of ``batch_size`` points,
+    written into buffers allocated once.
+
+    The same operations in the same order as ``Network.forward`` / ``backward`` (so the
+    same numbers, to the last bit), with ``out=`` everywhere and no per-step Python objects:
+    in this app's tiny matrices a step costs its number of NumPy calls. The gradient is one
+    flat buffer laid out like ``Parameters.flat`` (``grad``), so a flat optimizer step
+    updates θ in a couple of calls. ``fp``, ``bp`` and ``grad`` are overwritten by the next
+    ``run``.
+    """
+
+    def __init__(self, net: Network, batch_size: int, y_dtype=np.float64):
+        self.net = net
+        self.batch_size = B = int(batch_size)
+        widths = net.arch.widths
+        L = net.depth
+        # the batch is gathered as rows of the pre-transposed data, so x = h^(0) is the
+        # transpose of a C-ordered B × M_0 block: the layout X[:, idx] has, which the
+        # matrix products' rounding depends on
+        self._xt = np.empty((B, widths[0]))
+        self.x = self._xt.T
+        self._X: np.ndarray | None = None  # the data XT was made from
+        self._XT = np.empty((0, widths[0]))
+        self.y = np.empty(B, dtype=y_dtype)
+        self.z = [np.empty((m, B)) for m in widths[1:]]
+        self.h = [self.x] + [np.empty((m, B)) for m in widths[1:]]
+        self.delta = [np.empty((m, B)) for m in widths[1:]]
+        self.scratch = [np.empty((m, B)) for m in widths[1:]]
+        shapes = []
+        for layer in range(1, L + 1):
+            shapes += [net.arch.weight_shape(layer), (widths[layer], 1)]
+        self.grad = np.empty(sum(math.prod(s) for s in shapes))
+        views = flat_views(self.grad, shapes)
+        self.dW, self.db = views[0::2], views[1::2]
+        self.decay = [np.empty(s) for s in shapes[0::2]]
+        self.fp = ForwardPass(self.z, self.h)
+        self.bp = BackwardPass(self.delta, self.dW, self.db)
+        self._acts = [*net.hidden, net.head]
+        self._inv_n = 1.0 / B
+
+    def __deepcopy__(self, memo) -> FusedStep:
+        # only scratch buffers: a copy gets fresh ones (copying would cut dW and db loose
+        # from the flat ``grad`` they view)
+        return FusedStep(copy.deepcopy(self.net, memo), self.batch_size, self.y.dtype)
+
+    def run(
+        self, params: Parameters, X: np.ndarray, Y: np.ndarray, idx: np.ndarray, lam: float
+    ) -> float:
+        """Forward and backward for the columns ``idx`` of X (targets ``Y[idx]``) with
+        weight decay λ; returns the batch loss −mean log p(y | x). The gradient of J is
+        then in ``grad`` (and ``bp``)."""
+        net, z, h, delta = self.net, self.z, self.h, self.delta
+        W, b = params.W, params.b
+        L = len(z)
+        if X is not self._X:
+            self._X, self._XT = X, np.ascontiguousarray(X.T)
+        # 'clip' mode: take() buffers its output in the default 'raise' mode
+        np.take(self._XT, idx, axis=0, out=self._xt, mode="clip")
+        y = np.take(Y, idx, out=self.y, mode="clip")
+        acts = self._acts
+        for k in range(L):
+            zk = np.matmul(W[k], h[k], out=z[k])
+            zk += b[k]
+            acts[k].forward(zk, h[k + 1])
+        ll = net.head.log_likelihood(z[-1], h[-1], y)
+        # ndarray.mean is add.reduce then a division by the count
+        loss = -float(np.add.reduce(ll) / ll.shape[0])
+        net.head.delta_into(h[-1], y, delta[-1])
+        hidden, scratch = net.hidden, self.scratch
+        dW, db = self.dW, self.db
+        for k in range(L - 1, -1, -1):
+            d = delta[k]
+            np.matmul(d, h[k].T, out=dW[k])
+            np.add.reduce(d, axis=1, keepdims=True, out=db[k])
+            if k:
+                gh = np.matmul(W[k].T, d, out=delta[k - 1])
+                hidden[k - 1].backward(gh, z[k - 1], h[k], scratch[k - 1])
+        # the 1/B of every dL/dW and dL/db in one call (element by element the same
+        # products), then the decay, as ``layer_gradients`` orders them
+        self.grad *= self._inv_n
+        if lam:
+            for k in range(L):
+                dW[k] -= np.multiply(W[k], 2.0 * lam, out=self.decay[k])
+        return loss

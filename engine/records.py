@@ -58,6 +58,7 @@ class Snapshot:
     last: StepMetrics
     diverged: str | None
     init_schemes: tuple[str, ...] = field(default=())
+    seed: int = 0  # so a view can show exactly what the engine runs (panels after a failure)
 
 
 class Batch(NamedTuple):

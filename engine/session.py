@@ -1,10 +1,11 @@
 """A training session: data, parameters, hyper-parameters, seed and histories.
 
-``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). One
-step is orchestrated in one place, ``train_step``: the batch (``next_batch``), forward,
-likelihood, backward, then ``complete_step`` (update and record). The phase walk
-(engine/phases.py) computes forward and backward layer by layer and then calls the same
-``complete_step``, so both leave the session bit-for-bit in the same state.
+``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). A step
+is: the batch (``next_batch``), forward, likelihood, backward, then ``complete_step``
+(update and record). The phase walk (engine/phases.py) does exactly that, layer by
+layer. ``train_step`` and ``step`` run the same operations in the same order fused into
+buffers allocated once (``network.FusedStep``, with the flat optimizer update), so both
+leave the session bit-for-bit in the same state; the tests hold them to it.
 ``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
 plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
 """
@@ -12,7 +13,8 @@ plain Python and NumPy: the GUI runs it in a worker thread, tests run it directl
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -27,6 +29,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     HyperParameters,
     NetworkSpec,
 )
+from .evaluation import FullPass, mean_metrics, sampled
 from .features import (
     DEFAULT_FEATURES_1D,
     DEFAULT_FEATURES_2D,
@@ -38,6 +41,7 @@ from .history import MetricHistory, StepMetrics
 from .network import (
     Architecture,
     BackwardPass,
+    FusedStep,
     Network,
     init_parameters,
     init_scheme,
@@ -45,6 +49,10 @@ from .network import (
 from .optim import make_optimizer
 from .records import Batch, BatchState, Checkpoint, Snapshot  # noqa: F401 - re-exported
 from .timeline import DEFAULT_BUDGET, Timeline
+
+# divergence: the training loss above its running minimum by 10× it and at least 0.25 nats
+DIVERGENCE_RATIO = 10.0
+DIVERGENCE_MARGIN = 0.25
 
 
 class TrainingSession:
@@ -77,6 +85,7 @@ class TrainingSession:
         self.spec = spec
         self.arch = Architecture(widths, spec.activations, head.name)
         self.net = Network(self.arch, head)
+        self._fused: FusedStep | None = None
         self.init_schemes = tuple(
             init_scheme(a) if spec.init == "auto" else spec.init
             for a in (*spec.activations, "identity")
@@ -103,6 +112,8 @@ class TrainingSession:
         self._initial_loss = math.nan
         self._record(None, math.nan)
         self._initial_loss = self.last.train_loss
+        self._best_loss, self._best_step = self.last.train_loss, 0
+        self._diverged_alpha: float | None = None
         self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
 
@@ -110,10 +121,11 @@ class TrainingSession:
         return MetricHistory(self.arch.depth, self.history_capacity, self._history_stride())
 
     def _history_stride(self) -> int:
-        """Rows of the history need the loss over all the data: a forward pass over N points
-        costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of two,
-        1 to 64), which holds the evaluations to a small share of the training time."""
-        n = len(self.dataset)
+        """Rows of the history need the loss over the evaluation sample: a forward pass over
+        N points costs about N/64 batch steps, so rows are kept every ~N/64 steps (a power of
+        two, 1 to 64), which holds the evaluations to a small share of the training time.
+        N counts the evaluated points (at most ``EVAL_SAMPLE`` per split)."""
+        n = self._eval_train[0].shape[1] + self._eval_test[0].shape[1]
         stride = 1
         while stride < 64 and stride * 64 < n:
             stride *= 2
@@ -126,16 +138,39 @@ class TrainingSession:
         y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
         self._X_train, self._y_train = np.ascontiguousarray(X[:, train]), y[train]
         self._X_test, self._y_test = np.ascontiguousarray(X[:, test]), y[test]
+        # the running metrics' points: all of a split, or a fixed sample of a large one
+        self._eval_train = sampled(self._X_train, self._y_train)
+        self._eval_test = sampled(self._X_test, self._y_test)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
 
     # --- changes between steps --------------------------------------------------------
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """A change that raises leaves the session exactly as before.
+
+        Every change between steps (``set_network``, ``set_dataset``, ``set_hyper``,
+        ``set_seed``, ``reset_parameters``) rebinds attributes to new objects and never
+        mutates the old ones in place, so putting the attribute table back undoes it."""
+        saved = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
     def set_hyper(self, hyper: HyperParameters) -> None:
         if hyper.optimizer != self.hyper.optimizer:
             self.optimizer = make_optimizer(hyper.optimizer, [a.shape for a in self._param_list])
         if hyper.batching != self.hyper.batching:
             self._order = np.zeros(0, dtype=np.int64)
             self._order_pos = 0
+        limit = self._diverged_alpha if self._diverged_alpha is not None else self.hyper.alpha
+        if self.diverged and hyper.alpha < limit:
+            # θ was rolled back to the last good step: a smaller α may go on from there
+            self.diverged = None
+            self._diverged_alpha = None
         self.hyper = hyper
 
     def update_hyper(self, **changes) -> None:
@@ -168,6 +203,10 @@ class TrainingSession:
             self._build(spec)
             return
         self._prepare_data()
+        self._best_loss = math.nan  # new data, new loss scale: the running minimum restarts
+        # more points (an import, a drawing) make history rows dearer: space them as a
+        # session made for this data would (never closer than they were)
+        self.history.stride = max(self.history.stride, self._history_stride())
         self.refresh_last()  # the losses of the points now there, not of the old ones
 
     # --- training -----------------------------------------------------------------------
@@ -222,15 +261,12 @@ class TrainingSession:
         return Batch(idx, x, y)
 
     def train_step(self, indices: np.ndarray | None = None, record: bool = False) -> bool:
-        """One SGD step (Algorithm 3); False if it diverged. Callers that want no
-        floating-point warnings wrap it in ``np.errstate(all="ignore")`` as ``step`` does.
-        ``record`` keeps a history row for this step even between rows (a manual step)."""
-        batch = self.next_batch(indices)
-        net, params = self.net, self.params
-        fp = net.forward(params, batch.x)
-        ll = net.log_likelihood(fp, batch.y)
-        bp = net.backward(params, fp, batch.y, self.hyper.lam)
-        return self.complete_step(batch, ll, bp, record)
+        """One SGD step (Algorithm 3); False if it diverged. The fused step: the same
+        numbers as ``next_batch`` → ``Network.forward``/``backward`` → ``complete_step``
+        (the phase walk's way), to the last bit. ``record`` keeps a history row for this
+        step even between rows (a manual step)."""
+        idx = None if indices is None else np.asarray(indices, dtype=np.int64)
+        return self._run_fused(1, idx, record)[1]
 
     def complete_step(
         self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass, record: bool = False
@@ -245,40 +281,88 @@ class TrainingSession:
         """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
         Returns the number of steps run. With ``record`` every step gets a history row
         (steps taken by hand), not only those on the history's stride."""
-        done = 0
+        done, _ = self._run_fused(n, None, record)
+        return done
+
+    def _run_fused(
+        self, n: int, indices: np.ndarray | None = None, record: bool = False
+    ) -> tuple[int, bool]:
+        """n fused steps (``FusedStep``: the maths of ``Network.forward``/``backward`` to the
+        last bit, in buffers allocated once, with the flat optimizer update); the batches
+        are drawn, or ``indices`` for a single step. Returns (steps run, not diverged)."""
+        params, opt, lam, alpha = self.params, self.optimizer, self.hyper.lam, self.hyper.alpha
+        X, Y = self._X_train, self._y_train
+        B = self.effective_batch_size if indices is None else len(indices)
+        fused = self._fused
+        if fused is None or fused.batch_size != B or fused.y.dtype != Y.dtype:
+            fused = self._fused = FusedStep(self.net, B, Y.dtype)
+        flat = params.flat if params.is_packed() else None
+        done, ok = 0, True
         with np.errstate(all="ignore"):
             for _ in range(n):
+                idx = self.draw_batch() if indices is None else indices
+                loss = fused.run(params, X, Y, idx, lam)
+                if flat is not None:
+                    opt.step_flat(flat, fused.grad, alpha)
+                else:
+                    opt.step(self._param_list, fused.bp.gradient_arrays(), alpha)
                 done += 1
-                if not self.train_step(record=record):
+                ok = self._finish_step(loss, fused.bp, B, record)
+                if not ok:
                     break
-        return done
+        return done, ok
 
     def _finish_step(self, batch_loss: float, bp, batch_size: int, record: bool = False) -> bool:
         self.step_count += 1
         self.samples_seen += batch_size
         self._last_bp, self._last_batch_loss = bp, batch_loss
         if not math.isfinite(batch_loss) or batch_loss > self._explosion_threshold():
-            self.diverged = (
-                f"training diverged at step {self.step_count}: the batch loss is "
-                f"{batch_loss:.4g} (it started at {self._initial_loss:.4g}). "
-                "Lower the learning rate α, then reset or rewind."
-            )
             # the diverging step is measured; it gets a row if it falls on one
             self._record(
                 bp, batch_loss, store=record or self.history.wants(self.step_count), keep=record
             )
-            return False
+            return self._diverge(f"the batch loss is {batch_loss:.4g}")
         if self.timeline.wants(self.step_count):
             self.timeline.record(self)
         if record or self.history.wants(self.step_count):
             self._record(bp, batch_loss, keep=record)
             if not all(math.isfinite(v) for v in self.last.weight_norms):
-                self.diverged = (
-                    f"training diverged at step {self.step_count}: the weights are no longer "
-                    "finite. Lower the learning rate α, then reset or rewind."
+                return self._diverge("the weights are no longer finite")
+            loss, best = self.last.train_loss, self._best_loss
+            if math.isnan(loss) and self.n_train:
+                return self._diverge("the training loss is not a number")
+            if math.isfinite(best) and loss > self._divergence_threshold():
+                return self._diverge(
+                    f"the training loss rose to {loss:.4g} (its lowest was {best:.4g})"
                 )
-                return False
+            if not math.isfinite(best) or loss < best:
+                self._best_loss, self._best_step = loss, self.step_count
         return True
+
+    def _divergence_threshold(self) -> float:
+        """The training loss of a sane run wanders above its running minimum (SGD on a
+        small XOR at α = 0.3, B = 8: up to 4× it), but not by ten times it and 0.25 nats:
+        XOR with α = 10 jumping from 0.017 to 0.51 is caught, the noise of SGD is not."""
+        best = self._best_loss
+        return best + max(DIVERGENCE_RATIO * abs(best), DIVERGENCE_MARGIN)
+
+    def _diverge(self, reason: str) -> bool:
+        """Stop at a bad step: θ (with the optimizer and the RNG) goes back to the last
+        kept step at or before the lowest loss, and training may go on once α is lowered."""
+        step, alpha = self.step_count, self.hyper.alpha
+        kept = [k for k in self.timeline.steps if k <= self._best_step]
+        back = ""
+        if kept:
+            best = (self._best_loss, self._best_step)
+            self.restore(self.timeline.checkpoint(max(kept)))
+            self._best_loss, self._best_step = best
+            back = f" θ is back at step {self.step_count:,}, the last good step."
+        self.diverged = (
+            f"Training diverged at step {step:,}: {reason}.{back} "
+            f"Lower the learning rate α (now {alpha:g}) to go on, or reset."
+        )
+        self._diverged_alpha = alpha
+        return False
 
     def _explosion_threshold(self) -> float:
         """A batch loss 100× the initial training loss (or 100 if that was small) means
@@ -287,20 +371,32 @@ class TrainingSession:
         return 100.0 * max(start, 1.0) if math.isfinite(start) else math.inf
 
     # --- metrics ------------------------------------------------------------------------
-    def evaluate(self, which: str = "train") -> tuple[float, float]:
-        """(mean negative log-likelihood, accuracy) over all train or test points;
-        accuracy is NaN for regression, both are NaN on an empty set."""
-        X, y = (self._X_train, self._y_train) if which == "train" else (self._X_test, self._y_test)
-        if X.shape[1] == 0:
-            return math.nan, math.nan
-        with np.errstate(all="ignore"):
-            fp = self.net.forward(self.params, X)
-            loss = -float(self.net.log_likelihood(fp, y).mean())
-            if self.dataset.task == "classification":
-                acc = float(np.mean(self.net.head.predict(fp.h[-1]) == y))
-            else:
-                acc = math.nan
-        return loss, acc
+    def evaluate(self, which: str = "train", full: bool = False) -> tuple[float, float]:
+        """(mean negative log-likelihood, accuracy) over the train or test evaluation sample
+        (every point of a split of at most ``EVAL_SAMPLE``), or over all its points with
+        ``full``; accuracy is NaN for regression, both are NaN on an empty set."""
+        if full:
+            train = which == "train"
+            X, y = (self._X_train, self._y_train) if train else (self._X_test, self._y_test)
+        else:
+            X, y = self._eval_train if which == "train" else self._eval_test
+        return mean_metrics(self.net, self.params, X, y, self.dataset.task == "classification")
+
+    @property
+    def evaluated_points(self) -> tuple[int, int]:
+        """How many train and test points the running metrics use."""
+        return self._eval_train[0].shape[1], self._eval_test[0].shape[1]
+
+    def full_pass(self) -> FullPass:
+        """The exact loss and accuracy over every point at the current step, to be computed
+        a chunk at a time (``FullPass.advance``), even while training goes on."""
+        return FullPass(
+            self.net,
+            self.params,
+            self.step_count,
+            ((self._X_train, self._y_train), (self._X_test, self._y_test)),
+            self.dataset.task == "classification",
+        )
 
     def refresh_last(self) -> None:
         """Recompute ``last`` for the current θ when the step ran between history rows (or
@@ -375,6 +471,9 @@ class TrainingSession:
         self._last_bp = None
         self._last_batch_loss = self.last.batch_loss if self.last is not None else math.nan
         self.diverged = cp.diverged
+        self._diverged_alpha = None
+        # the running minimum restarts from the restored state (its first history row)
+        self._best_loss, self._best_step = math.nan, cp.step
         self.history.rewind_to(cp.step)
 
     def adopt(self, cp: Checkpoint) -> None:
@@ -395,8 +494,11 @@ class TrainingSession:
         return StepMetrics.from_mapping(last, self.arch.depth) if last else None
 
     # --- what the views draw ------------------------------------------------------------
-    def snapshot(self) -> Snapshot:
-        if self.last is None or self.last.step != self.step_count:
+    def snapshot(self, refresh: bool = True) -> Snapshot:
+        """With ``refresh`` the metrics describe this very step (an evaluation of the sample);
+        without, those of the latest history row (a running engine's frames: no evaluation
+        per frame, and ``last.step`` says which step they describe)."""
+        if self.last is None or (refresh and self.last.step != self.step_count):
             self.refresh_last()
         return Snapshot(
             step=self.step_count,
@@ -410,4 +512,5 @@ class TrainingSession:
             last=self.last.copy(),
             diverged=self.diverged,
             init_schemes=self.init_schemes,
+            seed=self.seed,
         )

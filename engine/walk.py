@@ -16,14 +16,15 @@ summary a view draws. Synchronous plain Python: the GUI runs these in the engine
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .data import Dataset
-from .gradcheck import ArrayCheck, gradient_check
+from .gradcheck import ArrayCheck, gradient_check_steps
 from .phases import Phase, PhaseWalk
 from .records import Checkpoint
 from .session import TrainingSession
@@ -220,6 +221,19 @@ class GradCheckResult:
 def check_gradients(s: TrainingSession, driver: WalkDriver, point: int | None) -> GradCheckResult:
     """Backprop against finite differences on the walk's batch, else on the picked point
     or a random batch; the session (θ, the RNG) is left exactly as it was."""
+    steps = check_gradients_steps(s, driver, point)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def check_gradients_steps(
+    s: TrainingSession, driver: WalkDriver, point: int | None
+) -> Generator[tuple[int, int], None, GradCheckResult]:
+    """``check_gradients`` in slices (a ``Job``): yields (entries done, total). Everything
+    it needs from the session is taken before the first yield."""
     xy = driver.batch_xy(s)
     source = "the walk's batch"
     if xy is None:
@@ -235,8 +249,19 @@ def check_gradients(s: TrainingSession, driver: WalkDriver, point: int | None) -
         finally:
             s.restore(cp)
     x, y = xy
+    steps = gradient_check_steps(s.net, s.params, x, y, s.hyper.lam)
     with np.errstate(all="ignore"):
-        checks = gradient_check(s.net, s.params, x, y, s.hyper.lam)
+        first = next(steps, None)  # θ is read here, before the session can move on
+    if first is not None:
+        yield first
+    while True:
+        with np.errstate(all="ignore"):
+            try:
+                progress = next(steps)
+            except StopIteration as done:
+                checks = done.value
+                break
+        yield progress
     return GradCheckResult(checks, int(x.shape[1]), source)
 
 
@@ -257,5 +282,46 @@ class Request:
     def __call__(self, session: TrainingSession) -> Any:
         try:
             return self.fn(session)
+        except Exception as exc:  # noqa: BLE001 - reported by the view that asked
+            return Failure(f"{type(exc).__name__}: {exc}")
+
+
+class Cancelled(Failure):
+    """A job stopped by ``Job.cancel`` (or a shutdown) before it finished."""
+
+
+class Job(Request):
+    """A long request run in slices so the engine thread stays responsive (pause, step,
+    stop, other requests run in between): ``fn(session)`` returns a generator that yields
+    progress ``(done, total)`` and returns the result. ``cancel()`` may be called from any
+    thread; the runner stops at the next slice and answers ``Cancelled``."""
+
+    def __init__(
+        self,
+        owner: object,
+        kind: str,
+        fn: Callable[[TrainingSession], Generator[tuple[int, int], None, Any]],
+    ):
+        super().__init__(owner, kind, fn)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def __call__(self, session: TrainingSession) -> Any:
+        """Run to the end at once (tests, scripts): the result, or a ``Failure``."""
+        try:
+            steps = self.fn(session)
+            while True:
+                if self.cancelled:
+                    return Cancelled("Cancelled.")
+                try:
+                    next(steps)
+                except StopIteration as done:
+                    return done.value
         except Exception as exc:  # noqa: BLE001 - reported by the view that asked
             return Failure(f"{type(exc).__name__}: {exc}")

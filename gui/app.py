@@ -191,6 +191,11 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
             f"asked for {size[0]}x{size[1]}",
             file=sys.stderr,
         )
+    if args.screenshot:
+        window.autosave.enabled = False  # a scripted run: no autosave, no questions
+    else:
+        # after a crash, the autosave of the last run is offered back (gui/autosave.py)
+        QTimer.singleShot(0, window.autosave.offer_restore)
 
     outcome = {"code": 0}
     if args.screenshot:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .colors import NEUTRAL, REGRESSION_HIGH_HEX, REGRESSION_LOW_HEX, hex_to_rgb
+from .safety import guarded
 
 
 def _sign_lut(n: int = 255) -> np.ndarray:
@@ -214,6 +215,7 @@ class HeatmapView(QWidget):
         )
 
     # --- painting ------------------------------------------------------------------------
+    @guarded
     def paintEvent(self, _ev) -> None:  # noqa: N802
         p = QPainter(self)
         p.setFont(self._title_font)
@@ -249,6 +251,7 @@ class HeatmapView(QWidget):
         p.end()
 
     # --- mouse ---------------------------------------------------------------------------
+    @guarded
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         cell = self.cell_at(ev.position().toPoint())
         if cell != self._hover:
@@ -261,6 +264,7 @@ class HeatmapView(QWidget):
             else:
                 QToolTip.hideText()
 
+    @guarded
     def leaveEvent(self, _ev) -> None:  # noqa: N802
         if self._hover is not None:
             self._hover = None

@@ -99,6 +99,14 @@ class Call:
 
 
 @dataclass(frozen=True)
+class RunJob:
+    """Run a long ``Job`` (engine/walk.py) in slices between steps; its progress comes
+    back on ``jobProgress`` and its result on ``callDone``; ``job.cancel()`` stops it."""
+
+    job: Any
+
+
+@dataclass(frozen=True)
 class Stop:
     """Stop the timer and quit the engine thread (shutdown)."""
 
@@ -117,5 +125,6 @@ Command = (
     | ResetParameters
     | ReplaceSession
     | Call
+    | RunJob
     | Stop
 )

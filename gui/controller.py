@@ -27,6 +27,8 @@ class EngineController(QObject):
     errorOccurred = Signal(str)
     message = Signal(str)
     callDone = Signal(object)  # (fn, result)
+    commandFailed = Signal(object)  # CommandFailure: nothing changed in the engine
+    jobProgress = Signal(object)  # (job, done, total)
 
     # every command travels on this one queued signal (see gui/commands.py)
     _queue = Signal(object)
@@ -52,6 +54,8 @@ class EngineController(QObject):
         w.errorOccurred.connect(self.errorOccurred)
         w.message.connect(self.message)
         w.callDone.connect(self.callDone)
+        w.commandFailed.connect(self.commandFailed)
+        w.jobProgress.connect(self.jobProgress)
         self.running = False
         # with gate_frames, the worker pauses between steps from taking a frame until
         # ``frame_painted()``: drawing then never waits for GIL hand-offs to the worker
@@ -101,12 +105,19 @@ class EngineController(QObject):
         """Queue ``fn(session)`` to run in the engine thread between steps."""
         self.send(cmd.Call(fn))
 
+    def run_job(self, job) -> None:
+        """Queue a long ``Job`` (engine/walk.py): it runs in slices between steps."""
+        self.send(cmd.RunJob(job))
+
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop the worker (queued), then wait for the thread to finish."""
+        """Stop the worker (queued), then wait for the thread to finish. The stop flag
+        makes a running step loop or job slice return at once, so this takes one slice
+        (about 10 ms), not the rest of a long call."""
         if self._shut:
             return True
         self._shut = True
         self._poll.stop()
+        self.worker.stop_flag.set()
         self.worker.gui_idle.set()
         if self.thread.isRunning():
             self.send(cmd.Stop())

@@ -22,27 +22,32 @@ painter and one cached layout, and are drawn in one pass.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from backprop_lab.engine.features import FEATURE_LABELS
 from backprop_lab.engine.notation import DOMAIN, sub, sup
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgba, symmetric_limit
 from .colors import CLASS_COLORS, binary_rgba, confidence_luts, lut_index
+from .safety import guarded
 
 THUMB_MAX_UNITS = 16  # thumbnails only for layers this narrow
 HOVER_SIZE = 180  # px of the enlarged thumbnail
 WIDTH_BINS = 6
 MAX_EDGE_WIDTH = 6.0
 MAX_EDGES_PER_LAYER = 256  # the strongest weights of a wide layer pair
+SMOOTH_RADIUS = 6.0  # units smaller than this are drawn without antialiasing
 OPAQUE_ABOVE = 600  # edges: translucent pens only for small networks (blending is slow)
 DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
 HEALTH_HEX = "#C00000"
 HIGHLIGHT = QColor(255, 214, 102, 90)
+RENDER_FREE = 0.006  # s: a picture this cheap is redrawn whenever it changes
+RENDER_SHARE = 0.3  # a dearer one at most this share of the time, while frames stream
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,10 @@ def edge_batches(
     return out
 
 
+def _same(a: dict[int, np.ndarray], b: dict[int, np.ndarray]) -> bool:
+    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
+
+
 def unit_map_rgba(h: np.ndarray, activation: str, limit: float | None = None) -> np.ndarray:
     """One hidden unit's map (R×R, row 0 = lowest y) coloured on a fixed, signed scale:
     sigmoid around ½ on [0, 1], tanh on [−1, 1], ReLU / identity on ±``limit``."""
@@ -167,6 +176,11 @@ class NetworkDiagram(QWidget):
         self.selected: tuple[int, int] | None = None  # (layer, unit 0-based)
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None
+        self._cache: QImage | None = None  # the picture, but the hover box
+        self._stale = self._urgent = True
+        self._retry = False
+        self._render_cost = 0.0
+        self._rendered_at = -1.0
 
     # --- state ---------------------------------------------------------------------------
     def set_network(
@@ -177,20 +191,22 @@ class NetworkDiagram(QWidget):
         features: tuple[str, ...],
     ) -> None:
         widths = tuple(int(w) for w in widths)
+        new = (widths, tuple(activations), head, tuple(features))
+        if new == (self.widths, self.activations, self.head, self.features):
+            return  # every frame says so: nothing to redraw
         if widths != self.widths:
             self.unit_images = {}
             self.delta, self.dead, self.saturated = {}, {}, {}
             self.hover = None
-        self.widths, self.activations = widths, tuple(activations)
-        self.head, self.features = head, tuple(features)
+        self.widths, self.activations, self.head, self.features = new
         self._layout = None
         self._batches = None
-        self.update()
+        self._changed(urgent=True)
 
     def set_weights(self, W: list[np.ndarray]) -> None:
         self.W = [np.asarray(w) for w in W]
         self._batches = None
-        self.update()
+        self._changed()
 
     def set_maps(self, hidden: list[np.ndarray] | None, output: np.ndarray | None) -> None:
         """``hidden``: per hidden layer M_ℓ×R×R (or M_ℓ×R) unit outputs; ``output``: the
@@ -208,19 +224,24 @@ class NetworkDiagram(QWidget):
             for j, rgba in enumerate(output_maps_rgba(output, self.head)):
                 images[(L, j)] = to_qimage(rgba)
         self.unit_images = images
-        self.update()
+        self._changed()
 
     def set_marker(
         self, point: tuple[float, float] | None, extent: tuple[float, float, float, float]
     ) -> None:
         """Mark ``point`` (the traced point) on every unit's map."""
-        self.marker, self.extent = point, tuple(extent)
-        self.update()
+        new = (None if point is None else tuple(point), tuple(extent))
+        if new == (self.marker, self.extent):
+            return  # repeated with every summary while training
+        self.marker, self.extent = new
+        self._changed(urgent=True)
 
     def set_selected(self, unit: tuple[int, int] | None) -> None:
         """Ring one unit (the unit whose formula is shown)."""
+        if unit == self.selected:
+            return
         self.selected = unit
-        self.update()
+        self._changed(urgent=True)
 
     def marker_position(self, rect: QRectF) -> QPointF | None:
         """Where the traced point falls on a map drawn in ``rect`` (highest y on top)."""
@@ -234,17 +255,22 @@ class NetworkDiagram(QWidget):
         return QPointF(rect.left() + fx * rect.width(), rect.bottom() - fy * rect.height())
 
     def set_focus(self, layer: int | None, kind: str = "") -> None:
+        if (layer, kind) == (self.focus_layer, self.focus_kind):
+            return
         self.focus_layer, self.focus_kind = layer, kind
-        self.update()
+        self._changed(urgent=True)
 
     def set_delta(self, delta: dict[int, np.ndarray]) -> None:
         self.delta = {k: np.asarray(v, dtype=np.float64) for k, v in delta.items()}
-        self.update()
+        self._changed(urgent=True)
 
     def set_health(self, dead: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
-        self.dead = {k: np.asarray(v, bool) for k, v in dead.items()}
-        self.saturated = {k: np.asarray(v, bool) for k, v in saturated.items()}
-        self.update()
+        dead = {k: np.asarray(v, bool) for k, v in dead.items()}
+        saturated = {k: np.asarray(v, bool) for k, v in saturated.items()}
+        if _same(dead, self.dead) and _same(saturated, self.saturated):
+            return  # a summary per training frame, mostly with nothing new
+        self.dead, self.saturated = dead, saturated
+        self._changed()
 
     # --- geometry ------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -257,10 +283,20 @@ class NetworkDiagram(QWidget):
             self._layout = diagram_layout(self.widths, self.width(), self.height())
         return self._layout
 
+    @guarded
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._layout = None
         self._batches = None
+        self._stale = self._urgent = True
         super().resizeEvent(ev)
+
+    def _changed(self, urgent: bool = False) -> None:
+        """The picture is out of date. ``urgent``: the user did something (a phase, a
+        pick), so it is redrawn at the next paint; otherwise (training frames) a dear
+        picture may wait its turn, see ``paintEvent``."""
+        self._stale = True
+        self._urgent = self._urgent or urgent
+        self.update()
 
     def unit_at(self, pos: QPointF) -> tuple[int, int] | None:
         lay = self.layout_now()
@@ -287,24 +323,61 @@ class NetworkDiagram(QWidget):
         return FEATURE_LABELS.get(f, f) or f"x{sub(unit + 1)}"
 
     # --- painting ------------------------------------------------------------------------
+    @guarded
     def paintEvent(self, _ev) -> None:  # noqa: N802
+        # the picture (everything but the hover box) lives in an image, redrawn only when
+        # something changed; while training streams frames, a picture that costs more than
+        # RENDER_FREE seconds is redrawn at most every 1/RENDER_SHARE of its cost, so the
+        # diagram of a wide network keeps the GUI thread to a share of each frame
+        dpr = self.devicePixelRatioF()
+        want = QSize(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
+        cache = self._cache
+        if self._stale or cache is None or cache.size() != want:
+            wait = self._render_cost / RENDER_SHARE - (time.perf_counter() - self._rendered_at)
+            usable = cache is not None and cache.size() == want
+            if usable and not self._urgent and self._render_cost > RENDER_FREE and wait > 0:
+                if not self._retry:
+                    self._retry = True
+                    QTimer.singleShot(int(wait * 1000) + 1, self._retry_paint)
+            else:
+                self._render(want, dpr)
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.fillRect(self.rect(), QColor("#FFFFFF"))
+        p.drawImage(0, 0, self._cache)
         lay = self.layout_now()
-        if lay is None or len(self.W) != len(self.widths) - 1:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
-            p.end()
-            return
-        self._paint_focus(p, lay)
-        self._paint_edges(p, lay)
-        self._paint_units(p, lay)
-        self._paint_labels(p, lay)
-        self._paint_legend(p)
-        if self.hover is not None:
+        if self.hover is not None and lay is not None and len(self.W) == len(self.widths) - 1:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             self._paint_hover(p, lay, *self.hover)
         p.end()
+
+    def _retry_paint(self) -> None:
+        self._retry = False
+        if self._stale:
+            self.update()
+
+    def _render(self, size: QSize, dpr: float) -> None:
+        t0 = time.perf_counter()
+        img = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(dpr)
+        p = QPainter(img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
+        lay = self.layout_now()
+        if lay is None or len(self.W) != len(self.widths) - 1:
+            p.setPen(QColor("#000000"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
+        else:
+            self._paint_focus(p, lay)
+            self._paint_edges(p, lay)
+            self._paint_units(p, lay)
+            self._paint_labels(p, lay)
+            self._paint_legend(p)
+        p.end()
+        self._cache = img
+        self._stale = self._urgent = False
+        self._rendered_at = time.perf_counter()
+        self._render_cost = self._rendered_at - t0
 
     def _paint_focus(self, p: QPainter, lay: DiagramLayout) -> None:
         ell = self.focus_layer
@@ -338,13 +411,17 @@ class NetworkDiagram(QWidget):
         for positive, kb, lines in sorted(self._batches, key=lambda e: e[1]):  # strong on top
             c = QColor(pos if positive else neg)
             width = max(0.6, MAX_EDGE_WIDTH * kb / WIDTH_BINS)
+            cap = Qt.PenCapStyle.RoundCap
             if many:  # opaque and thin: light for weak weights instead of transparent
                 k = 0.35 + 0.65 * kb / WIDTH_BINS
                 c = QColor.fromRgbF(*(1 - (1 - x) * k for x in (c.redF(), c.greenF(), c.blueF())))
                 width = min(width, 2.5)
+                # round caps cost the raster engine 7× more on thousands of edges, and
+                # under a unit's disc nobody sees them
+                cap = Qt.PenCapStyle.FlatCap
             else:
                 c.setAlpha(90 + int(150 * kb / WIDTH_BINS))
-            p.setPen(QPen(c, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.setPen(QPen(c, width, Qt.PenStyle.SolidLine, cap))
             p.drawLines([QLineF(*row) for row in lines.tolist()])
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
@@ -355,54 +432,74 @@ class NetworkDiagram(QWidget):
         return m if m > 0 else 1.0
 
     def _paint_units(self, p: QPainter, lay: DiagramLayout) -> None:
+        # a wide network has hundreds of units: state is set per layer, and only the units
+        # that carry a ring, a picture or a mark get calls of their own
         dscale = self._delta_scale()
         ring = QColor(DELTA_HEX)
+        body_pen = QPen(QColor("#333333"), 1.2)
+        last = len(lay.centres) - 1
         for layer, (c, r) in enumerate(zip(lay.centres, lay.radius)):
             delta = self.delta.get(layer)
             dead = self.dead.get(layer)
             sat = self.saturated.get(layer)
-            for j, (x, y) in enumerate(c.tolist()):
-                rect = QRectF(x - r, y - r, 2 * r, 2 * r)
-                if delta is not None and j < delta.size and np.isfinite(delta[j]):
-                    t = float(np.clip(delta[j] / dscale, 0.0, 1.0))
+            rects = [QRectF(x - r, y - r, 2 * r, 2 * r) for x, y in c.tolist()]
+            # discs a few pixels wide look the same without antialiasing, at a third of
+            # the cost (a 64-unit column has hundreds)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, r >= SMOOTH_RADIUS)
+            if delta is not None:
+                p.setPen(Qt.PenStyle.NoPen)
+                d = np.asarray(delta[: len(rects)], dtype=np.float64)
+                t = np.clip(np.where(np.isfinite(d), d, -1.0) / dscale, -1.0, 1.0)
+                levels = np.round(t * 32).astype(int)  # 33 ring strengths: a brush each
+                for lv in np.unique(levels[levels >= 0]).tolist():
                     col = QColor(ring)
-                    col.setAlpha(int(40 + 215 * t))
-                    p.setPen(Qt.PenStyle.NoPen)
+                    col.setAlpha(int(40 + 215 * lv / 32))
                     p.setBrush(col)
-                    grow = 3 + 7 * t
-                    p.drawEllipse(rect.adjusted(-grow, -grow, grow, grow))
-                img = self.unit_images.get((layer, j)) if lay.thumbs[layer] or layer == 0 else None
-                if img is None and layer == len(lay.centres) - 1 and r >= 9:
-                    img = self.unit_images.get((layer, j))
-                p.setPen(QPen(QColor("#333333"), 1.2))
-                if img is not None:
-                    p.drawImage(rect, img)
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawRect(rect)
-                    at = self.marker_position(rect)
-                    if at is not None:
-                        p.setPen(QPen(QColor("#000000"), 1.5))
-                        p.setBrush(QColor("#FFFFFF"))
-                        p.drawEllipse(at, 3.5, 3.5)
-                else:
-                    p.setBrush(QColor("#F4F4F2") if layer else QColor("#DDDDDD"))
+                    grow = 3 + 7 * lv / 32
+                    for j in np.flatnonzero(levels == lv).tolist():
+                        p.drawEllipse(rects[j].adjusted(-grow, -grow, grow, grow))
+            pictures = lay.thumbs[layer] or layer == 0 or (layer == last and r >= 9)
+            images = self.unit_images if pictures else {}
+            p.setPen(body_pen)
+            p.setBrush(QColor("#F4F4F2") if layer else QColor("#DDDDDD"))
+            for j, rect in enumerate(rects):
+                if (layer, j) not in images:
                     p.drawEllipse(rect)
-                    if layer == 0 and r >= 9:
-                        p.setPen(QColor("#111111"))
+            if layer == 0 and r >= 9:
+                p.setPen(QColor("#111111"))
+                for j, rect in enumerate(rects):
+                    if (layer, j) not in images:
                         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._input_text(j))
-                if self.selected == (layer, j):
+            for j, rect in enumerate(rects):
+                img = images.get((layer, j))
+                if img is None:
+                    continue
+                p.setPen(body_pen)
+                p.drawImage(rect, img)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(rect)
+                at = self.marker_position(rect)
+                if at is not None:
+                    p.setPen(QPen(QColor("#000000"), 1.5))
+                    p.setBrush(QColor("#FFFFFF"))
+                    p.drawEllipse(at, 3.5, 3.5)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            if self.selected is not None and self.selected[0] == layer:
+                j = self.selected[1]
+                if 0 <= j < len(rects):
                     p.setPen(QPen(QColor("#000000"), 3.0))
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawRect(rect.adjusted(-5, -5, 5, 5))
-                if sat is not None and j < sat.size and sat[j]:
-                    pen = QPen(QColor(HEALTH_HEX), 2.5, Qt.PenStyle.DashLine)
-                    p.setPen(pen)
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawEllipse(rect.adjusted(-4, -4, 4, 4))
-                if dead is not None and j < dead.size and dead[j]:
-                    p.setPen(QPen(QColor(HEALTH_HEX), 3.0))
+                    p.drawRect(rects[j].adjusted(-5, -5, 5, 5))
+            if sat is not None:
+                p.setPen(QPen(QColor(HEALTH_HEX), 2.5, Qt.PenStyle.DashLine))
+                for j in np.flatnonzero(sat[: len(rects)]).tolist():
+                    p.drawEllipse(rects[j].adjusted(-4, -4, 4, 4))
+            if dead is not None:
+                p.setPen(QPen(QColor(HEALTH_HEX), 3.0))
+                for j in np.flatnonzero(dead[: len(rects)]).tolist():
+                    rect = rects[j]
                     p.drawLine(rect.topLeft(), rect.bottomRight())
                     p.drawLine(rect.topRight(), rect.bottomLeft())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
         """Two lines over each layer: its name (h⁽ℓ⁾) and 'activation · M_ℓ'."""
@@ -485,12 +582,14 @@ class NetworkDiagram(QWidget):
             p.drawImage(QRectF(bx + (w - size) / 2, by + fm.height() + 8, size, size - 4), img)
 
     # --- mouse ---------------------------------------------------------------------------
+    @guarded
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         hit = self.unit_at(ev.position())
         if hit != self.hover:
             self.hover = hit
             self.update()
 
+    @guarded
     def leaveEvent(self, _ev) -> None:  # noqa: N802
         if self.hover is not None:
             self.hover = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 
 import numpy as np
+from backprop_lab.gui.safety import guarded
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -63,7 +64,8 @@ class KeysOverlay(QDialog):
         self.setWindowTitle("Keys — Backprop Lab")
         lay = QVBoxLayout(self)
         intro = QLabel(
-            "Shortcuts work anywhere in the window unless a text field has the focus. "
+            "Shortcuts work anywhere in the window, except while you type into a number box "
+            "(Enter or Esc ends that). "
             "A presenter clicker's PageDown / PageUp step forward and back."
         )
         intro.setWordWrap(True)
@@ -93,6 +95,7 @@ class KeysOverlay(QDialog):
         t = self.table
         return [(t.item(i, 0).text(), t.item(i, 1).text()) for i in range(t.rowCount())]
 
+    @guarded
     def keyPressEvent(self, ev) -> None:  # noqa: N802
         if ev.key() == Qt.Key.Key_F1:
             self.reject()

@@ -23,19 +23,23 @@ one place; its model is in engine/walk.py.
 
 from __future__ import annotations
 
+import time
+
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.notation import DOMAIN, sup
 from backprop_lab.engine.phases import ALGORITHM
 from backprop_lab.engine.walk import (
+    Cancelled,
     Failure,
     GradCheckResult,
+    Job,
     Request,
     Summary,
     WalkDriver,
     WalkState,
-    check_gradients,
+    check_gradients_steps,
     summarize,
 )
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
@@ -47,6 +51,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -58,11 +63,14 @@ from PySide6.QtWidgets import (
 )
 
 from .arrayview import ArrayPanel
-from .diagram import NetworkDiagram
+from .diagram import THUMB_MAX_UNITS, NetworkDiagram
+from .safety import guarded
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
 THUMB_RESOLUTION = 40
+SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
+MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this often
 GRADCHECK_TOL = 1e-6
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
@@ -81,6 +89,13 @@ class GradCheckView(QWidget):
         super().__init__(parent)
         self.button = QPushButton("Check gradients (finite differences)")
         self.button.setObjectName("gradcheckButton")
+        # a check of a wide network takes minutes: it runs in slices and can be stopped
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("gradcheckCancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("gradcheckProgress")
+        self.progress.setVisible(False)
         self.status = QLabel(
             "Compares backprop's dL/dW, dL/db with the five-point central difference of J "
             "for every entry; pass: worst relative error ≤ 1e−6."
@@ -96,7 +111,11 @@ class GradCheckView(QWidget):
         self.table.verticalHeader().hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.button)
+        row = QHBoxLayout()
+        row.addWidget(self.button, 1)
+        row.addWidget(self.cancel_button)
+        lay.addLayout(row)
+        lay.addWidget(self.progress)
         lay.addWidget(self.status)
         lay.addWidget(self.table, 1)
         self.result: GradCheckResult | None = None
@@ -109,11 +128,24 @@ class GradCheckView(QWidget):
 
     def set_running(self) -> None:
         self.button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
         self.status.setText("Checking… (4 evaluations of J per parameter)")
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat("%v of %m entries")
+
+    def _finished(self) -> None:
+        self.button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
 
     def set_result(self, r: GradCheckResult) -> None:
         self.result = r
-        self.button.setEnabled(True)
+        self._finished()
         ok = all(c.passed(GRADCHECK_TOL) for c in r.checks)
         self.status.setText(
             f"{'All passed' if ok else 'FAILED'} on {r.source} (B = {r.batch_size}), "
@@ -138,7 +170,7 @@ class GradCheckView(QWidget):
                 t.setItem(i, j, item)
 
     def set_error(self, message: str) -> None:
-        self.button.setEnabled(True)
+        self._finished()
         self.status.setText(message)
 
 
@@ -158,6 +190,8 @@ class InspectorPanel(QWidget):
         self.picked: int | None = None
         self.frame = None
         self._summary_key = None
+        self._summary_at = -1e9
+        self._maps_at = -1e9
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
@@ -171,6 +205,8 @@ class InspectorPanel(QWidget):
         self._show_state()
         controller.frameReady.connect(self.on_frame)
         controller.callDone.connect(self._on_call_done)
+        controller.jobProgress.connect(self._on_job_progress)
+        self._gradcheck_job: Job | None = None
         if controller.latest is not None:
             self.on_frame(controller.latest)
 
@@ -297,6 +333,7 @@ class InspectorPanel(QWidget):
         self.point_spin.valueChanged.connect(self._on_point_spin)
         self.arrays.hovered.connect(self._on_hover)
         self.gradcheck.button.clicked.connect(self.check_gradients)
+        self.gradcheck.cancel_button.clicked.connect(self.cancel_gradient_check)
         self.timeline.rewindRequested.connect(self.rewind)
         self.trace_view.unitChanged.connect(lambda ell, j: self.diagram.set_selected((ell, j - 1)))
 
@@ -349,10 +386,25 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def check_gradients(self) -> None:
+        """Run the check as a ``Job``: in slices, with progress, cancellable."""
+        self.cancel_gradient_check()
         self._gradcheck_step = self.frame.snapshot.step if self.frame is not None else None
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
-        self._call("gradcheck", lambda s: check_gradients(s, d, point))
+        job = Job(self, "gradcheck", lambda s: check_gradients_steps(s, d, point))
+        self._gradcheck_job = job
+        self.controller.run_job(job)
+
+    @Slot()
+    def cancel_gradient_check(self) -> None:
+        if self._gradcheck_job is not None:
+            self._gradcheck_job.cancel()
+
+    @Slot(object)
+    def _on_job_progress(self, progress) -> None:
+        job, done, total = progress
+        if job is self._gradcheck_job:
+            self.gradcheck.set_progress(done, total)
 
     @Slot(int)
     def rewind(self, step: int) -> None:
@@ -391,6 +443,12 @@ class InspectorPanel(QWidget):
         if not isinstance(fn, Request) or fn.owner is not self:
             return
         kind = fn.kind
+        if kind == "gradcheck":
+            if fn is not self._gradcheck_job:
+                return  # an older check, replaced by a newer one
+            self._gradcheck_job = None
+            if isinstance(result, Cancelled):
+                result = Cancelled("Gradient check cancelled.")
         if kind == "summary":
             self._summary_busy = False
             if self._summary_again:
@@ -444,7 +502,12 @@ class InspectorPanel(QWidget):
             self._set_note("The session moved on: “Next phase” walks the next step.")
         self.diagram.input_dim = ds.input_dim
         self.diagram.set_weights(list(snap.params.W))
-        self._update_maps(frame)
+        now = time.monotonic()
+        if not frame.running or now - self._maps_at >= MAPS_SECONDS:
+            # unit maps cost a pass through the network in this thread; while training
+            # they are refreshed at most every MAPS_SECONDS (the diagram redraws no faster)
+            self._maps_at = now
+            self._update_maps(frame)
         self.point_spin.setMaximum(max(0, len(ds) - 1))
         if self.picked is not None and self.picked >= len(ds):
             self.set_picked_point(-1)
@@ -455,8 +518,15 @@ class InspectorPanel(QWidget):
             snap.hyper,
             tuple(float(w.sum()) for w in snap.params.W),
         )
-        if key != self._summary_key:
+        now = time.monotonic()
+        # while training, a summary (unit health over the data, the trace) at most
+        # SUMMARY_SECONDS apart: the dead/saturated marks need no frame rate; the last
+        # frame of a run always gets one
+        if key != self._summary_key and (
+            not frame.running or now - self._summary_at >= SUMMARY_SECONDS
+        ):
             self._summary_key = key
+            self._summary_at = now
             self._request_summary()
 
     def _update_maps(self, frame) -> None:
@@ -468,10 +538,14 @@ class InspectorPanel(QWidget):
             # frame's grid follows the canvas's view, and may be a hovered unit's map)
             g = GridEvaluator(GridSpec(DOMAIN, THUMB_RESOLUTION), snap.spec.features, ds.input_dim)
             self._grid = g
+        # only the layers narrow enough to show a map per unit, and nothing past the last
+        # of them: an 8 × 64 network shows none, and this runs in the GUI thread per frame
         net = Network(snap.arch, head_for(ds.task, ds.n_classes))
-        hidden = g.hidden_maps(net, snap.params)
+        drawn = [k for k, m in enumerate(snap.arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
+        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
         self.diagram.set_maps(hidden, g.evaluate(net, snap.params))
 
+    @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
         super().showEvent(ev)
         if self._stale and self.frame is not None:
@@ -571,6 +645,7 @@ class InspectorPanel(QWidget):
         self.equation.setFont(eq)
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 2 + 4)
 
+    @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802
         super().changeEvent(ev)
         if ev.type() == QEvent.Type.FontChange and hasattr(self, "note"):
@@ -578,6 +653,8 @@ class InspectorPanel(QWidget):
 
     def clear_gradcheck_if_stale(self, step: int) -> None:
         """Gradient-check results describe one step's θ: stepping on makes them history."""
+        if self._gradcheck_job is not None:
+            return  # a check still running is about θ at its start; it says so when done
         if self._gradcheck_step is not None and step != self._gradcheck_step:
             self._gradcheck_step = None
             self.gradcheck.clear()

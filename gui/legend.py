@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from .arrayview import diverging_rgba
 from .colors import CLASS_HEX, regression_colors
+from .safety import guarded
 
 MARGIN = 8  # px from the canvas's edges
 BAR_STEPS = 64
@@ -123,6 +124,7 @@ class CanvasLegend(QWidget):
         self.move(max(0, p.width() - size.width() - MARGIN), MARGIN)
         self.raise_()
 
+    @guarded(default=False)
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802
         if obj is self.parentWidget() and ev.type() in (
             QEvent.Type.Resize,
@@ -131,12 +133,14 @@ class CanvasLegend(QWidget):
             self._place()
         return False
 
+    @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802
         super().changeEvent(ev)
         if ev.type() == QEvent.Type.FontChange and hasattr(self, "kind"):
             self._place()
 
     # --- painting ------------------------------------------------------------------------
+    @guarded
     def paintEvent(self, _ev) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

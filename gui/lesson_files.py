@@ -1,8 +1,10 @@
 """Lesson and file actions of the main window: open, save, built-in lessons, CSV import,
 image export, and the dialogs in front of them.
 
-A failure to read a file is shown in the banner and changes nothing; saving captures the
-session in the engine thread (between steps) and writes the file in the GUI thread.
+A failure to read a file is shown in the banner and changes nothing. Reading, validating
+and writing lesson files happen off the GUI thread (gui/file_io.py): opening reads and
+builds the session on a background thread, then swaps it in; saving captures the session
+in the engine thread (between steps) and writes the file on a background thread.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backprop_lab.engine import TrainingSession
+import numpy as np
+from backprop_lab.engine import Snapshot, TrainingSession
 from backprop_lab.engine.csvfile import read_points_csv
 from backprop_lab.engine.lessons import list_lessons, load_lesson
 from backprop_lab.engine.scenario import (
@@ -23,7 +26,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +36,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+
+from . import commands as cmd
+from .file_io import BackgroundIO, Task
+from .worker import CommandFailure
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -46,15 +53,45 @@ def lesson_title(name: str) -> str:
         return name
 
 
-def show_session_in_panels(w: MainWindow, session: TrainingSession) -> None:
-    """The panels show a session's data, design, hyper-parameters and seed (no signals)."""
+def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -> None:
+    """The panels show a session's (or a snapshot's) data, design, hyper-parameters and
+    seed (no signals)."""
     ds = session.dataset
     w.data_panel.show_dataset(ds, "From the lesson")
     w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
     w.network_panel.set_spec(session.spec, emit=False)
     w.training_panel.set_hyper(session.hyper)
     w.training_panel.set_seed(session.seed)
-    w.training_panel.set_n_train(session.n_train)
+    w.training_panel.set_n_train(int(np.count_nonzero(~ds.is_test)))
+
+
+COMMAND_WHAT = {
+    "SetDataset": "the new data",
+    "SetNetwork": "the new network",
+    "SetHyper": "the new training settings",
+    "SetSeed": "the new seed",
+    "ResetParameters": "the reset",
+}
+
+
+def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
+    """A command failed and the engine undid it: the panels and the canvas go back to what
+    the engine trains, and the banner says why. A data edit that failed stays redoable."""
+    snap = failure.snapshot
+    command = failure.command
+    canvas = w.canvas
+    if isinstance(command, cmd.SetDataset) and canvas.dataset is command.dataset:
+        if canvas.history.can_undo and canvas.history.undo() is not None:
+            canvas._refresh()
+        if not canvas.dataset.same_as(snap.dataset):
+            canvas.set_dataset(snap.dataset, reset_history=True)
+    show_session_in_panels(w, snap)
+    w.refresh_canvas_mode(snap.dataset)
+    what = COMMAND_WHAT.get(type(command).__name__, "the change")
+    w.banner.show_message(
+        f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
+        "error",
+    )
 
 
 @dataclass(frozen=True)
@@ -65,8 +102,16 @@ class _CaptureForSave:
     title: str = ""
     description: str = ""
 
-    def __call__(self, session: TrainingSession) -> Scenario:
-        return scenario_from_session(session, title=self.title, description=self.description)
+    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
+        sc = scenario_from_session(session, title=self.title, description=self.description)
+        return sc, state_key(session)
+
+
+def state_key(s: TrainingSession | Snapshot) -> tuple:
+    """What makes two states of a session the same work: data, design, settings, step
+    (the data by identity: every edit makes a new, immutable ``Dataset``)."""
+    step = s.step_count if isinstance(s, TrainingSession) else s.step
+    return (id(s.dataset), step, s.spec, s.hyper, s.seed)
 
 
 class LessonDetailsDialog(QDialog):
@@ -100,31 +145,77 @@ class LessonDetailsDialog(QDialog):
 class LessonFiles(QObject):
     """Open, save, import and export for ``window`` (a ``MainWindow``)."""
 
+    opened = Signal(str, object)  # a lesson was opened: (its path or name, state_key)
+    saved = Signal(str, object)  # a lesson was written: (path, state_key of what it holds)
+    saveFailed = Signal(str, str)  # (path, why)
+
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
         # the folder Open / Save lesson start in (the app's settings point it at the last
         # folder used); the working folder otherwise
         self.start_folder: Callable[[], str] = lambda: ""
+        self.io = BackgroundIO(self)
+        self._opening: Task | None = None
+        self.last_open_ok: bool | None = None
         window.controller.callDone.connect(self._on_call_done)
+
+    @property
+    def busy(self) -> bool:
+        """A read or a write is still running."""
+        return self.io.busy
 
     # --- files ----------------------------------------------------------------------------
     def open_lesson(self, path: str | os.PathLike) -> bool:
-        """Load a scenario file, or a packaged lesson by name (e.g. "xor"); on failure show
-        why and leave the session unchanged."""
+        """``start_open``; gui/settings.py wraps this one to keep the recent lessons."""
+        return self.start_open(path)
+
+    def start_open(self, path: str | os.PathLike) -> bool:
+        """Start loading a scenario file, or a packaged lesson by name (e.g. "xor"), on a
+        background thread; True once started. When it is read and checked, the session is
+        swapped in (``opened``); on failure the banner says why and nothing changes. A
+        newer open replaces one still loading."""
+        if self._opening is not None:
+            self._opening.cancel()
+        name = os.fspath(path)
+        builtin = not os.path.exists(path) and name in list_lessons()
+
+        def read(stop) -> tuple[Scenario, TrainingSession] | None:
+            sc = load_lesson(name) if builtin else load_scenario(path)
+            if stop.is_set():
+                return None
+            return sc, session_from_scenario(sc)
+
+        self.last_open_ok = None
+        self._opening = self.io.run(Task("open", read, lambda result: self._opened(path, result)))
+        self.window.statusBar().showMessage(f"opening {name}…")
+        return True
+
+    def cancel_open(self) -> None:
+        """Stop a lesson still loading: nothing changes."""
+        if self._opening is not None:
+            self._opening.cancel()
+            self._opening = None
+            self.window.statusBar().showMessage("opening cancelled", 5000)
+
+    def _opened(self, path, result) -> None:
+        self._opening = None
+        if isinstance(result, BaseException):
+            self.last_open_ok = False
+            self._load_failed(path, result)
+            return
+        if result is None:
+            return
+        sc, session = result
+        self._apply_opened(path, sc, session)
+        self.last_open_ok = True
+
+    def _apply_opened(self, path, sc: Scenario, session: TrainingSession) -> None:
         w = self.window
-        try:
-            if not os.path.exists(path) and os.fspath(path) in list_lessons():
-                sc = load_lesson(os.fspath(path))
-            else:
-                sc = load_scenario(path)
-            session = session_from_scenario(sc)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, nothing changes
-            self._load_failed(path, exc)
-            return False
+        key = state_key(session)  # before the engine thread owns it
         w.controller.replace_session(session)
         show_session_in_panels(w, session)
-        w.canvas.set_dataset(session.dataset, reset_history=True)
+        w.canvas.set_dataset(session.dataset, reset_history=False, label="open lesson")
         w.refresh_canvas_mode(session.dataset)
         w.training_panel.set_playing(False)
         title = sc.title or os.path.basename(os.fspath(path))
@@ -132,13 +223,14 @@ class LessonFiles(QObject):
         w.notes.set_notes(sc.title, sc.description)
         w.banner.hide()
         w.statusBar().showMessage(f"opened {os.fspath(path)}", 5000)
-        return True
+        self.opened.emit(os.fspath(path), key)
 
     def save_lesson(
         self, path: str | os.PathLike, title: str | None = None, description: str | None = None
     ) -> None:
-        """Capture the session in the engine thread, write the file in the GUI thread.
-        Title and description default to the open lesson's notes."""
+        """Capture the session in the engine thread, write the file on a background thread
+        (atomically: a crash leaves the old file or the new one). Title and description
+        default to the open lesson's notes."""
         notes = self.window.notes
         title = notes.title if title is None else title
         description = notes.description if description is None else description
@@ -148,19 +240,34 @@ class LessonFiles(QObject):
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
-        fn, sc = fn_result
+        fn, captured = fn_result
         if not isinstance(fn, _CaptureForSave):
             return
+        sc, key = captured
+        path, title, description = fn.path, fn.title, fn.description
+        self.io.run(
+            Task(
+                "save",
+                lambda _stop: save_scenario(path, sc),
+                lambda result: self._save_done(path, key, result, title, description),
+                writes=True,
+            )
+        )
+        self.window.statusBar().showMessage(f"saving {path}…")
+
+    def _save_done(
+        self, path: str, key: tuple, result, title: str = "", description: str = ""
+    ) -> None:
         w = self.window
-        try:
-            save_scenario(fn.path, sc)
-        except Exception as exc:  # noqa: BLE001
-            w.banner.show_message(f"Could not save {fn.path}: {exc}", "error")
+        if isinstance(result, BaseException):
+            w.banner.show_message(f"Could not save {path}: {result}", "error")
+            self.saveFailed.emit(path, str(result))
             return
-        w.statusBar().showMessage(f"saved {fn.path}", 5000)
-        w.notes.set_notes(fn.title, fn.description)
-        if fn.title:
-            w.setWindowTitle(f"Backprop Lab — {fn.title}")
+        w.statusBar().showMessage(f"saved {path}", 5000)
+        w.notes.set_notes(title, description)
+        if title:
+            w.setWindowTitle(f"Backprop Lab — {title}")
+        self.saved.emit(path, key)
 
     def import_csv(self, path: str | os.PathLike) -> bool:
         w = self.window
@@ -170,7 +277,7 @@ class LessonFiles(QObject):
             self._load_failed(path, exc)
             return False
         ds = res.dataset
-        w.canvas.set_dataset(ds, reset_history=False)
+        w.canvas.set_dataset(ds, reset_history=False, label="import CSV")
         w.data_panel.show_dataset(ds, "From the CSV file")
         w.apply_dataset(ds)
         w.notes.clear()

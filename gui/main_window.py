@@ -39,20 +39,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import export, help
+from . import export, help, safety
+from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
 from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
 from .inspector import InspectorPanel
+from .keys import KeyRouter
 from .legend import class_icon
-from .lesson_files import LessonFiles, show_session_in_panels
+from .lesson_files import LessonFiles, revert_to_engine, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
-from .panels import DataPanel, NetworkPanel, TrainingPanel
+from .panels import DataPanel, NetworkPanel, TrainingPanel, ask_before_reset, task_key
 from .plots import TrainingPlots
 from .presentation import DEFAULT_SIZE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .safety import guarded
 from .window_layout import (
     InspectorDock,
     make_room_for_inspector,
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
         self.presenter.heads_up = self.heads_up
         self.files = LessonFiles(self)
+        self.autosave = Autosave(self)  # gui/autosave.py: autosave, recovery, close prompt
         build_menus(self)
         self._connect()
         self._build_inspector()
@@ -125,6 +129,8 @@ class MainWindow(QMainWindow):
         # File → Export, the Help menu and the icon live in their own modules
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
+        self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
+        self.seed_question = None  # the open "start the run again?" box, if any
 
     @property
     def latest(self) -> Frame | None:
@@ -135,6 +141,7 @@ class MainWindow(QMainWindow):
     def frames_drawn(self) -> int:
         return self.presenter.frames_drawn
 
+    @guarded
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         if self._sized:
@@ -266,6 +273,13 @@ class MainWindow(QMainWindow):
         c.diverged.connect(self._on_diverged)
         c.errorOccurred.connect(self._on_error)
         c.message.connect(self._on_message)
+        c.commandFailed.connect(lambda failure: revert_to_engine(self, failure))
+        # a stray exception in a slot or a Qt virtual (gui/safety.py) shows in the banner;
+        # queued, so the banner never changes inside a paint
+        safety.install()
+        safety.reporter().errorReported.connect(
+            self._on_stray_error, Qt.ConnectionType.QueuedConnection
+        )
 
         dp, np_, tp = self.data_panel, self.network_panel, self.training_panel
         dp.datasetRequested.connect(self._on_new_dataset)
@@ -299,8 +313,8 @@ class MainWindow(QMainWindow):
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
     def _on_new_dataset(self, ds: Dataset) -> None:
-        """A preset (or regenerate): replaces the canvas data and its undo history."""
-        self.canvas.set_dataset(ds, reset_history=True)
+        """A preset, regenerate, noise, test share, classes or task: one undoable step."""
+        self.canvas.set_dataset(ds, reset_history=False, label="new data")
         self.apply_dataset(ds)
         self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
         self.notes.clear()  # a new data set leaves the lesson
@@ -312,6 +326,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_canvas_edit(self, ds: Dataset) -> None:
+        if task_key(ds) != self.data_panel.task_combo.currentData():
+            self.data_panel.show_dataset(ds)  # an undo back over a change of task
         self.apply_dataset(ds)
 
     def apply_dataset(self, ds: Dataset) -> None:
@@ -369,6 +385,28 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_seed(self, seed: int) -> None:
+        """A new seed draws θ afresh: a run under way is only thrown away if the user says so."""
+        step = self.latest.snapshot.step if self.latest is not None else 0
+        if step == 0:
+            self._apply_seed(seed)
+            return
+        old = self.training_panel.seed
+        self.seed_question = ask_before_reset(
+            self,
+            f"Seed {seed} draws new initial parameters: the run at step {step:,} starts again.",
+            on_yes=lambda: self._seed_answered(seed),
+            on_no=lambda: self._seed_answered(old),
+        )
+
+    def _seed_answered(self, seed: int) -> None:
+        self.seed_question = None  # the box deletes itself
+        if seed == self.training_panel.seed:
+            self.training_panel.set_seed(seed)  # kept: the box shows the run's seed again
+        else:
+            self._apply_seed(seed)
+
+    def _apply_seed(self, seed: int) -> None:
+        self.training_panel.set_seed(seed)
         self.controller.set_seed(seed)
         self._hide_problem_banner()
 
@@ -415,6 +453,8 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_running(self, running: bool) -> None:
         self.training_panel.set_playing(running)
+        if running and self.banner.kind == "warning":
+            self.banner.hide()  # e.g. α was lowered after a divergence: it goes on
 
     @Slot(str)
     def _on_diverged(self, msg: str) -> None:
@@ -426,6 +466,11 @@ class MainWindow(QMainWindow):
         text = f"The engine stopped with an error; the session is kept. {msg}"
         self.banner.show_message(text, "error")
         self.statusBar().showMessage(msg, 15000)
+
+    @Slot(str)
+    def _on_stray_error(self, msg: str) -> None:
+        text = f"Something went wrong; the app keeps running and nothing was lost. {msg}"
+        self.banner.show_message(text, "error")
 
     @Slot(str)
     def _on_message(self, msg: str) -> None:
@@ -497,6 +542,7 @@ class MainWindow(QMainWindow):
         self.fit.keep_on_screen()
 
     # --- lifetime -------------------------------------------------------------------------
+    @guarded
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
         if not self._sized:
@@ -515,15 +561,22 @@ class MainWindow(QMainWindow):
         right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)
         self.splitter.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
+    @guarded(default=False)
     def event(self, ev) -> bool:
         handled = super().event(ev)
         if ev.type() == QEvent.Type.UpdateRequest:
             self.presenter.after_paint()  # the paint gate: the engine thread steps again
         return handled
 
+    @guarded
     def closeEvent(self, event) -> None:
-        self.controller.shutdown()
+        if not self.autosave.confirm_close():  # unsaved work: the user chose Cancel or Save
+            event.ignore()
+            return
+        self.keys.uninstall()
+        self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
         self.controller.shutdown()
+        self.files.io.shutdown()  # reads dropped, a write gets a short grace (atomic anyway)

@@ -20,7 +20,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX
-from .diagram import DiagramLayout, NetworkDiagram
+from .diagram import THUMB_MAX_UNITS, DiagramLayout, NetworkDiagram
+from .safety import guarded
 
 THUMB_RESOLUTION = 40
 
@@ -53,10 +54,12 @@ class LiveDiagram(NetworkDiagram):
         layer = unit[0]
         return unit if 1 <= layer < len(self.widths) - 1 else None
 
+    @guarded
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         super().mouseMoveEvent(ev)
         self._report(self.hidden_unit(self.hover))
 
+    @guarded
     def leaveEvent(self, ev) -> None:  # noqa: N802
         super().leaveEvent(ev)
         self._report(None)
@@ -155,10 +158,14 @@ class NetView(QWidget):
             self._key = key
         net = Network(arch, head_for(ds.task, ds.n_classes))
         g = self._grid
-        d.set_maps(g.hidden_maps(net, snap.params), g.evaluate(net, snap.params))
+        # maps only up to the last layer narrow enough to show them (none for 8 × 64)
+        drawn = [k for k, m in enumerate(arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
+        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
+        d.set_maps(hidden, g.evaluate(net, snap.params))
         d.extent = extent
         self.frames_drawn += 1
 
+    @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
         super().showEvent(ev)
         if self._pending is not None:

@@ -12,6 +12,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from .safety import guarded
+
 NOTES_STYLE = "NotesPane { background:#FFFDF2; border:1px solid #C9B458; border-radius:4px; }"
 
 
@@ -72,6 +74,7 @@ class NotesPane(QFrame):
         self.wanted = bool(on)
         self._refresh()
 
+    @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802
         super().changeEvent(ev)
         # the title follows the window's type size (font scale, presentation mode); the

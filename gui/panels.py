@@ -10,6 +10,7 @@ updates, one signal each) read best side by side.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec
 from backprop_lab.engine.datasets import PRESETS, make_preset
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -90,6 +92,33 @@ def speed_label(speed: float) -> str:
     return "max" if speed <= 0 else f"{speed:g}/s"
 
 
+def ask_before_reset(
+    parent: QWidget, text: str, on_yes: Callable[[], None], on_no: Callable[[], None]
+) -> QMessageBox:
+    """Ask (window-modal, without blocking the event loop) whether to start the run again;
+    ``on_yes`` or ``on_no`` runs once with the answer (closing the box counts as no)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Start the run again?",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setInformativeText("Yes resets the run; No keeps it and the seed it has.")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText("Reset the run")
+    box.button(QMessageBox.StandardButton.No).setText("Keep the run")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(result: int) -> None:
+        yes = int(result) == QMessageBox.StandardButton.Yes.value
+        (on_yes if yes else on_no)()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
+
+
 # --- data -----------------------------------------------------------------------------------
 class DataPanel(QGroupBox):
     """Presets (with noise, test share, classes, regenerate), the task, CSV import."""
@@ -115,12 +144,16 @@ class DataPanel(QGroupBox):
         self.classes_spin.setRange(2, 8)
         self.classes_spin.setValue(3)
         self.classes_spin.setToolTip("Classes (Gaussian blobs) or arms (spirals)")
+        self.classes_spin.setKeyboardTracking(False)
         form.addRow("Classes", self.classes_spin)
 
         self.points_spin = QSpinBox()
         self.points_spin.setRange(10, 5000)
         self.points_spin.setSingleStep(50)
         self.points_spin.setValue(300)
+        # typing "450" must not make three datasets (4, 45, 450): the value counts once
+        # the user commits it (Enter, Tab, a click elsewhere, an arrow)
+        self.points_spin.setKeyboardTracking(False)
         form.addRow("Points", self.points_spin)
 
         self.noise_slider, self.noise_label = self._slider(0, 50, 0, form, "Noise")
@@ -142,7 +175,7 @@ class DataPanel(QGroupBox):
         self.task_combo.currentIndexChanged.connect(self._on_task)
         self.preset_combo.currentIndexChanged.connect(lambda _: self._emit(new_seed=False))
         self.classes_spin.valueChanged.connect(lambda _: self._emit(new_seed=False))
-        self.points_spin.editingFinished.connect(lambda: self._emit(new_seed=False))
+        self.points_spin.valueChanged.connect(lambda _: self._emit(new_seed=False))
         self.noise_slider.valueChanged.connect(self._on_noise)
         self.test_slider.valueChanged.connect(self._on_test)
         self.noise_slider.sliderReleased.connect(lambda: self._emit(new_seed=False))
@@ -153,9 +186,15 @@ class DataPanel(QGroupBox):
         self._on_noise(self.noise_slider.value(), emit=False)
         self._on_test(self.test_slider.value(), emit=False)
         self._update_classes_enabled()
+        # the request the data shown came from: a control whose value ends where it
+        # started (focus in and out, a slider dragged back) asks for nothing
+        self._shown_request: tuple | None = self._request(new_seed=False)
+        for w in (self.task_combo, self.preset_combo, self.classes_spin, self.points_spin):
+            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def _slider(self, lo, hi, value, form, label):
         s = QSlider(Qt.Orientation.Horizontal)
+        s.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel alone never takes it
         s.setRange(lo, hi)
         s.setValue(value)
         text = QLabel()
@@ -196,6 +235,8 @@ class DataPanel(QGroupBox):
             self.points_spin.blockSignals(False)
         if emit:
             self._emit(new_seed=False)
+        else:
+            self.mark_shown()  # the caller makes this dataset itself
 
     def show_dataset(self, ds: Dataset, source: str = "From the file") -> None:
         """Reflect a dataset that came from elsewhere (a lesson, a CSV) without generating
@@ -215,6 +256,21 @@ class DataPanel(QGroupBox):
             spin.blockSignals(True)
             spin.setValue(max(spin.minimum(), min(spin.maximum(), int(value))))
             spin.blockSignals(False)
+        self._shown_request = self._request(new_seed=False)
+
+    def mark_shown(self) -> None:
+        """The data on the canvas is what the controls say (no request pending)."""
+        self._shown_request = self._request(new_seed=False)
+
+    def _request(self, new_seed: bool) -> tuple:
+        return (
+            self.preset,
+            self.points_spin.value(),
+            self.noise_slider.value(),
+            self.test_slider.value(),
+            self.classes_spin.value() if self.classes_spin.isEnabled() else None,
+            self._data_seed + (1 if new_seed else 0),
+        )
 
     def make_dataset(self, new_seed: bool = False) -> Dataset:
         if new_seed:
@@ -282,7 +338,12 @@ class DataPanel(QGroupBox):
         self._update_classes_enabled()
         if self.preset is None:
             return
-        self.datasetRequested.emit(self.make_dataset(new_seed))
+        request = self._request(new_seed)
+        if not new_seed and request == self._shown_request:
+            return  # nothing really changed: the user's points stay
+        ds = self.make_dataset(new_seed)
+        self._shown_request = request
+        self.datasetRequested.emit(ds)
 
 
 # --- network --------------------------------------------------------------------------------
@@ -302,6 +363,7 @@ class NetworkPanel(QGroupBox):
         # here does not flatten a lesson's per-layer activations or its initialisation
         self._layer_activations: list[str] = list(spec.activations)
         self._init = spec.init
+        self._sent: NetworkSpec | None = None  # the spec last sent or shown
         lay = QVBoxLayout(self)
         compact(lay)
 
@@ -329,6 +391,7 @@ class NetworkPanel(QGroupBox):
         self.activation_combo = QComboBox()
         for a in ACTIVATION_NAMES:
             self.activation_combo.addItem(a, a)
+        self.activation_combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         form.addRow("Activation", self.activation_combo)
         lay.addLayout(form)
 
@@ -388,8 +451,9 @@ class NetworkPanel(QGroupBox):
         finally:
             self._quiet = False
         self._refresh()
+        self._sent = self.spec()
         if emit:
-            self.specChanged.emit(self.spec())
+            self.specChanged.emit(self._sent)
 
     def set_data_shape(self, input_dim: int, task: str, n_classes: int) -> bool:
         """Enable the features this input allows; returns True when the spec changed."""
@@ -409,6 +473,8 @@ class NetworkPanel(QGroupBox):
         self._input_dim = input_dim
         self._out = output_width(task, n_classes)
         self._refresh()
+        if changed:
+            self._sent = self.spec()  # the caller sends it: later edits compare with it
         return changed
 
     def add_layer(self) -> None:
@@ -431,6 +497,9 @@ class NetworkPanel(QGroupBox):
         s.setValue(value)
         s.setToolTip(f"M{superscript(i + 1)}: units in hidden layer {i + 1}")
         s.setAccelerated(True)
+        # the network is rebuilt once per committed value, not per digit typed
+        s.setKeyboardTracking(False)
+        s.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         s.valueChanged.connect(lambda _v: self._changed())
         self.width_spins.append(s)
         self.widths_grid.addWidget(s, i // 4, i % 4)
@@ -472,7 +541,11 @@ class NetworkPanel(QGroupBox):
         if self._quiet:
             return
         self._refresh()
-        self.specChanged.emit(self.spec())
+        spec = self.spec()
+        if spec == self._sent:
+            return  # e.g. a width typed back to what it was: the run is not reset
+        self._sent = spec
+        self.specChanged.emit(spec)
 
 
 # --- training -------------------------------------------------------------------------------
@@ -513,6 +586,7 @@ class TrainingPanel(QGroupBox):
 
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(1, 4096)
+        self.batch_spin.setKeyboardTracking(False)
         self.effective_label = QLabel()
         row = QHBoxLayout()
         row.addWidget(self.batch_spin)
@@ -523,6 +597,7 @@ class TrainingPanel(QGroupBox):
         self.lam_spin.setDecimals(4)
         self.lam_spin.setRange(0.0, 10.0)
         self.lam_spin.setSingleStep(0.001)
+        self.lam_spin.setKeyboardTracking(False)
         self.lam_spin.setToolTip("Weight decay λ (the penalty λ Σ W²)")
         form.addRow("λ", self.lam_spin)
 
@@ -534,6 +609,8 @@ class TrainingPanel(QGroupBox):
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setToolTip("Seed of the initial weights and the batches")
+        self.seed_spin.setKeyboardTracking(False)
+        self._seed = seed  # the seed the engine has: leaving the box unchanged is no change
         form.addRow("Seed", self.seed_spin)
 
         buttons = QGridLayout()
@@ -577,9 +654,16 @@ class TrainingPanel(QGroupBox):
         self.batch_spin.valueChanged.connect(lambda _: self._changed())
         self.lam_spin.valueChanged.connect(lambda _: self._changed())
         self.optimizer_combo.currentIndexChanged.connect(lambda _: self._changed())
-        self.seed_spin.editingFinished.connect(
-            lambda: self.seedChanged.emit(self.seed_spin.value())
-        )
+        self.seed_spin.valueChanged.connect(self._on_seed)
+        for w in (
+            self.alpha_slider,
+            self.batch_spin,
+            self.lam_spin,
+            self.optimizer_combo,
+            self.seed_spin,
+            self.speed_slider,
+        ):
+            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel alone never takes it
         self.play_button.toggled.connect(self._on_play)
         self.step_button.clicked.connect(lambda: self.stepRequested.emit(1))
         self.step10_button.clicked.connect(lambda: self.stepRequested.emit(10))
@@ -607,10 +691,13 @@ class TrainingPanel(QGroupBox):
             batch_size=self.batch_spin.value(),
             lam=self.lam_spin.value(),
             optimizer=self.optimizer_combo.currentData(),
+            # no widget for it: a lesson's batching survives the edits made here
+            batching=getattr(self, "_batching", "random"),
         )
 
     def set_hyper(self, hyper: HyperParameters) -> None:
         self._quiet = True
+        self._batching = hyper.batching
         try:
             self._alpha_exact = hyper.alpha
             self.alpha_slider.setValue(tick_from_alpha(hyper.alpha))
@@ -619,11 +706,21 @@ class TrainingPanel(QGroupBox):
             self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(hyper.optimizer))
         finally:
             self._quiet = False
+        self._sent = self.hyper()
         self.alpha_label.setText(f"{self.alpha:g}")
         self._update_effective()
 
+    @property
+    def seed(self) -> int:
+        """The seed the engine was last given (the box may show one not yet applied)."""
+        return self._seed
+
     def set_seed(self, seed: int) -> None:
+        """Show the engine's seed (no signal)."""
+        self._seed = int(seed)
+        self.seed_spin.blockSignals(True)
         self.seed_spin.setValue(int(seed))
+        self.seed_spin.blockSignals(False)
 
     def set_n_train(self, n_train: int) -> None:
         self._n_train = int(n_train)
@@ -655,8 +752,9 @@ class TrainingPanel(QGroupBox):
         if emit:
             self.speedChanged.emit(self.speed)
 
-    def _on_seed(self) -> None:
-        self.seedChanged.emit(self.seed_spin.value())
+    def _on_seed(self, value: int) -> None:
+        if value != self._seed:
+            self.seedChanged.emit(value)
 
     def _on_play(self, checked: bool) -> None:
         self.play_button.setText("❚❚ Pause" if checked else "▶ Play")
@@ -664,5 +762,9 @@ class TrainingPanel(QGroupBox):
 
     def _changed(self) -> None:
         self._update_effective()
-        if not self._quiet:
-            self.hyperChanged.emit(self.hyper())
+        if self._quiet:
+            return
+        hyper = self.hyper()
+        if hyper != self._sent:
+            self._sent = hyper
+            self.hyperChanged.emit(hyper)

@@ -10,9 +10,11 @@ has repainted, and the engine thread may then step again (see gui/worker.py).
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from backprop_lab.engine import Dataset
+from backprop_lab.engine.evaluation import EVAL_SAMPLE
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -22,9 +24,10 @@ from .colors import binary_rgba, multiclass_rgba, regression_rgba
 from .controller import EngineController
 from .diagram import unit_map_rgba
 from .plots import TrainingPlots
+from .safety import guarded
 from .worker import Frame
 
-PLOT_EVERY = 2  # while training, one plot is redrawn every PLOT_EVERY frames
+PLOT_SECONDS = 0.06  # while training, one plot (in turn) is redrawn at most this often
 
 
 def regression_levels(ds: Dataset) -> tuple[float, float]:
@@ -56,6 +59,18 @@ def status_text(frame: Frame) -> str:
             f"accuracy train {num(last.train_acc * 100, '.1f')}%"
             f"  test {num(last.test_acc * 100, '.1f')}%"
         )
+    n_train = int(np.count_nonzero(~s.dataset.is_test))
+    if max(n_train, len(s.dataset) - n_train) > EVAL_SAMPLE:
+        # the curves and the figures above are the fixed evaluation sample's
+        parts[-1] += f"  (on {EVAL_SAMPLE:,}-point samples)"
+    full = frame.full
+    if full is not None:
+        text = f"all {full.n_train + full.n_test:,} points at step {full.step:,}: "
+        text += f"loss {num(full.train_loss, '.4f')} / {num(full.test_loss, '.4f')}"
+        if s.dataset.task == "classification":
+            text += f", accuracy {num(full.train_acc * 100, '.1f')}%"
+            text += f" / {num(full.test_acc * 100, '.1f')}%"
+        parts.append(text)
     # a paused engine steps at no speed, whatever its last rate measurement said
     rate = frame.steps_per_second if frame.running else 0.0
     parts.append(f"{rate:,.0f} steps/s")
@@ -103,11 +118,13 @@ class StatusText(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(10, self.fontMetrics().height() + 4)
 
+    @guarded
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)
         if ev.type() == QEvent.Type.FontChange:
             self.updateGeometry()
 
+    @guarded
     def paintEvent(self, ev) -> None:
         p = QPainter(self)
         p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
@@ -133,6 +150,8 @@ class FramePresenter:
         self.frames_drawn = 0
         self.crisp = False
         self._plot_turn = 0
+        self._plot_at = -1e9
+        self._shown_grid: np.ndarray | None = None
         self.heads_up: StatusText | None = None
 
     def show(self, frame: Frame) -> None:
@@ -141,11 +160,15 @@ class FramePresenter:
         ds = snap.dataset
         grid = frame.grid
         unit = getattr(frame, "unit", None)
-        if grid is not None and unit is not None and ds.input_dim == 2:
+        # the engine repeats a dear grid (a wide network) over several frames: the same
+        # array is the same picture, so the canvas is neither recoloured nor repainted
+        fresh = grid is not None and grid is not self._shown_grid
+        self._shown_grid = grid
+        if fresh and unit is not None and ds.input_dim == 2:
             # a unit hovered in the network diagram: its map h_j^(ℓ) fills the canvas
             act = snap.arch.activations[unit[0] - 1]
             self.canvas.set_decision_image(unit_map_rgba(grid, act), frame.extent)
-        elif grid is not None:
+        elif fresh:
             if ds.task == "classification":
                 if grid.ndim == 2:
                     rgba = binary_rgba(grid, crisp=self.crisp)
@@ -158,13 +181,17 @@ class FramePresenter:
                 lo, hi = regression_levels(ds)
                 self.canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
         if frame.running and self.controller.running:
-            # while playing, one plot per frame, in turn: axes and curves cost more than the
-            # canvas image, and spreading them keeps every frame short. A person's steps
-            # (Step, PageDown, a rewind, a phase) redraw every plot in the same frame.
-            parts = TrainingPlots.PARTS
-            self._plot_turn = (self._plot_turn + 1) % (PLOT_EVERY * len(parts))
-            if self._plot_turn % PLOT_EVERY == 0:
-                self.plots.update_snapshot(snap, (parts[self._plot_turn // PLOT_EVERY],))
+            # while playing, one plot at a time, in turn, at most every PLOT_SECONDS
+            # whatever the frame rate: axes and curves cost more than the canvas image, and
+            # a curve moves slowly, so the canvas gets the display's rate and every frame
+            # stays short. A person's steps (Step, PageDown, a rewind, a phase) redraw
+            # every plot in the same frame.
+            now = time.monotonic()
+            if now - self._plot_at >= PLOT_SECONDS:
+                self._plot_at = now
+                parts = TrainingPlots.PARTS
+                self._plot_turn = (self._plot_turn + 1) % len(parts)
+                self.plots.update_snapshot(snap, (parts[self._plot_turn],))
         else:
             self.plots.update_snapshot(snap)
         text = status_text(frame)
@@ -182,6 +209,7 @@ class FramePresenter:
     def set_crisp(self, on: bool) -> None:
         """A sharp decision boundary (or the shaded one); the latest frame is redrawn."""
         self.crisp = bool(on)
+        self._shown_grid = None
         if self.latest is not None:
             self.show(self.latest)
 

@@ -20,6 +20,8 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
+from .safety import guarded
+
 ENV_PATH = "BACKPROP_LAB_SETTINGS"
 MAX_RECENT = 8
 FONT_SCALE_RANGE = (0.6, 3.0)
@@ -230,6 +232,7 @@ class RememberedWindow(QObject):
             q.setValue("view/log_loss", bool(plots.log_loss_box.isChecked()))
         q.sync()
 
+    @guarded(default=False)
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802
         if obj is self.window and ev.type() == QEvent.Type.Close:
             try:

@@ -13,7 +13,13 @@ The design (docs/architecture.md, "Threads"):
   and Qt then starves every QTimer in the GUI thread (seen here: a 16 ms timer fired once in
   4 s);
 * a frame holds fresh copies (``TrainingSession.snapshot``) and the decision grid computed
-  once per frame (``GridEvaluator``); the GUI colours it;
+  once per frame (``GridEvaluator``); the GUI colours it. Nothing in a frame costs O(N):
+  while training, its metrics are the latest history row's (a bounded evaluation sample),
+  and on data larger than the sample the exact figures over all points come from a
+  ``FullPass`` spread over frames a chunk at a time, started at most every
+  ``FULL_PASS_SECONDS`` (at once when paused);
+* ``timing`` adds up the engine thread's time per kind (step, snapshot, grid, hand-over)
+  for the benchmark's per-frame split;
 * with ``EngineController.gate_frames`` the worker waits (without the GIL) from the moment
   the GUI takes a frame until the window reports it painted: drawing then never pays for
   GIL hand-offs to the worker, which made frames several times slower;
@@ -41,6 +47,7 @@ from backprop_lab.engine import (
     Snapshot,
     TrainingSession,
 )
+from backprop_lab.engine.evaluation import FullMetrics, FullPass
 from backprop_lab.engine.grid import view_grid
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -50,9 +57,16 @@ from . import commands as cmd
 TICK_SECONDS = 0.008
 CHUNK = 4  # steps per session.step call at full speed (fewer Python calls per step)
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
-PUBLISH_HZ = 50.0
-POLL_MS = 30  # the GUI takes the latest frame at most this often (≈ 45 Hz)
+PUBLISH_HZ = 60.0
+PROGRESS_HZ = 10.0
+JOB_SLICE_SECONDS = 0.008  # a job's share of each tick: the thread answers within ~20 ms
+POLL_MS = 8  # the GUI looks this often: a frame (≤ 60 Hz) waits at most 8 ms to be drawn
 MANUAL_ROWS = 100  # "step N" up to this many records a history row for each step
+FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
+FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follows the net)
+# while training, a grid pass dearer than this reuses the last grid for a while, so it takes
+# at most GRID_SHARE of the engine's time (a 100×100 grid through 8 × 64 costs ~20 ms)
+GRID_SHARE = 0.25
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -77,6 +91,19 @@ class Frame:
     # (ℓ, j): ``grid`` is hidden unit j's map h_j^(ℓ) rather than the output (see
     # commands.SetGridUnit)
     unit: tuple[int, int] | None = None
+    # the exact loss and accuracy over every point (``full.step`` says of which step) when
+    # the data outgrow the evaluation sample the snapshot's metrics use; else None
+    full: FullMetrics | None = None
+
+
+@dataclass(frozen=True)
+class CommandFailure:
+    """A command that raised and was undone: the session is exactly as before, and
+    ``snapshot`` shows it (the panels go back to it)."""
+
+    command: object
+    message: str
+    snapshot: Snapshot
 
 
 def steps_for_epoch(n_train: int, batch_size: int) -> int:
@@ -87,6 +114,19 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
     return max(1, math.ceil(n_train / b))
 
 
+# commands after which the figures over all points still hold
+_KEEP_FULL = (
+    cmd.SetRunning,
+    cmd.Step,
+    cmd.StepEpoch,
+    cmd.SetSpeed,
+    cmd.SetHyper,
+    cmd.SetGridView,
+    cmd.SetGridUnit,
+    cmd.Stop,
+)
+
+
 class EngineWorker(QObject):
     """Lives in the engine thread. All slots are called through queued connections."""
 
@@ -95,6 +135,8 @@ class EngineWorker(QObject):
     errorOccurred = Signal(str)
     message = Signal(str)  # a plain notice (e.g. "no training points")
     callDone = Signal(object)  # (fn, result) of ``call``
+    commandFailed = Signal(object)  # CommandFailure: the command changed nothing
+    jobProgress = Signal(object)  # (job, done, total), at most PROGRESS_HZ a second
     stopped = Signal()
 
     def __init__(self, session: TrainingSession):
@@ -123,6 +165,17 @@ class EngineWorker(QObject):
         self.gui_idle = threading.Event()
         self.gui_idle.set()
         self.steps_run = 0  # total steps this worker ran (for the benchmark)
+        # set by the GUI thread at shutdown: step and job loops return at once, without
+        # waiting for the queued Stop to be reached
+        self.stop_flag = threading.Event()
+        self._jobs: list = []  # [job, generator | None, last progress time], oldest first
+        # seconds spent per kind, and frames published (the benchmark's per-frame split)
+        self.timing = {"step": 0.0, "snapshot": 0.0, "grid": 0.0, "handover": 0.0, "frames": 0}
+        self._full: FullMetrics | None = None
+        self._full_pass: FullPass | None = None
+        self._full_started = -math.inf
+        self._full_chunk = 256  # points per frame, adapted to FULL_PASS_FRAME_SECONDS
+        self._grid_cache: tuple | None = None  # (evaluator, params of grid, grid, when, cost)
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -150,6 +203,10 @@ class EngineWorker(QObject):
             self._timer.stop()
         self._running = False
         self._pending = 0
+        for _job, steps, _t in self._jobs:  # dropped unfinished: nobody waits for them now
+            if steps is not None:
+                steps.close()
+        self._jobs.clear()
         self.stopped.emit()
         QThread.currentThread().quit()
 
@@ -161,12 +218,18 @@ class EngineWorker(QObject):
         if run is None:  # a programming error: say so rather than dropping it silently
             self._fail(TypeError(f"unknown engine command {command!r}"))
             return
+        if not isinstance(command, (cmd.SetRunning, cmd.SetSpeed)):
+            self._grid_cache = None  # the grid to show may differ
+        if not isinstance(command, _KEEP_FULL):  # data, θ or step may change: start over
+            self._full = self._full_pass = None
         run(self, command)
 
     def set_running(self, running: bool) -> None:
         running = bool(running)
         if running and not self._can_train():
             running = False
+            if not self._running:  # the Play button was pressed: it goes back up
+                self.runningChanged.emit(False)
         self._pending = 0
         self._set_running(running)
         self._budget = 0.0
@@ -195,7 +258,7 @@ class EngineWorker(QObject):
         self._wake()
 
     def set_dataset(self, dataset: Dataset) -> None:
-        self._command(lambda: self.session.set_dataset(dataset))
+        self._transact(cmd.SetDataset(dataset), lambda: self.session.set_dataset(dataset))
         if self.session.n_train == 0 and (self._running or self._pending):
             self._pending = 0
             self._set_running(False)
@@ -231,6 +294,47 @@ class EngineWorker(QObject):
         send ``(fn, result)`` back with ``callDone``."""
         self._command(lambda: self.callDone.emit((fn, fn(self.session))))
 
+    def run_job(self, job) -> None:
+        """Queue a long ``Job``; ``_tick`` advances it a slice at a time."""
+        self._jobs.append([job, None, 0.0])
+        self._wake()
+
+    def _run_jobs(self, deadline: float) -> None:
+        """Advance the oldest job until ``deadline``; answer it when done or cancelled."""
+        from backprop_lab.engine.walk import Cancelled, Failure
+
+        while self._jobs and not self.stop_flag.is_set():
+            entry = self._jobs[0]
+            job, steps, _t = entry
+            result = None
+            try:
+                if job.cancelled:
+                    result = Cancelled("Cancelled.")
+                else:
+                    if steps is None:
+                        steps = entry[1] = job.fn(self.session)
+                    progress = None
+                    while time.perf_counter() < deadline and not job.cancelled:
+                        if self.stop_flag.is_set():
+                            return
+                        progress = next(steps)
+                    now = time.perf_counter()
+                    due = now - entry[2] >= 1.0 / PROGRESS_HZ
+                    if progress is not None and not job.cancelled and due:
+                        entry[2] = now
+                        self.jobProgress.emit((job, *progress))
+                    if not job.cancelled:
+                        return  # out of time: the next tick goes on
+                    result = Cancelled("Cancelled.")
+            except StopIteration as done:
+                result = done.value
+            except Exception as exc:  # noqa: BLE001 - answered to the view that asked
+                result = Failure(f"{type(exc).__name__}: {exc}")
+            self._jobs.pop(0)
+            if steps is not None:
+                steps.close()
+            self.callDone.emit((job, result))
+
     _dispatch = {
         cmd.SetRunning: lambda w, c: w.set_running(c.running),
         cmd.Step: lambda w, c: w.step(c.n),
@@ -239,12 +343,13 @@ class EngineWorker(QObject):
         cmd.SetGridView: lambda w, c: w.set_grid_view(c.view, c.pixels),
         cmd.SetGridUnit: lambda w, c: w.set_grid_unit(c.unit),
         cmd.SetDataset: lambda w, c: w.set_dataset(c.dataset),
-        cmd.SetNetwork: lambda w, c: w._command(lambda: w.session.set_network(c.spec)),
-        cmd.SetHyper: lambda w, c: w._command(lambda: w.session.set_hyper(c.hyper)),
-        cmd.SetSeed: lambda w, c: w._command(lambda: w.session.set_seed(c.seed)),
-        cmd.ResetParameters: lambda w, c: w._command(w.session.reset_parameters),
+        cmd.SetNetwork: lambda w, c: w._transact(c, lambda: w.session.set_network(c.spec)),
+        cmd.SetHyper: lambda w, c: w._transact(c, lambda: w.session.set_hyper(c.hyper)),
+        cmd.SetSeed: lambda w, c: w._transact(c, lambda: w.session.set_seed(c.seed)),
+        cmd.ResetParameters: lambda w, c: w._transact(c, w.session.reset_parameters),
         cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
         cmd.Call: lambda w, c: w.call(c.fn),
+        cmd.RunJob: lambda w, c: w.run_job(c.job),
         cmd.Stop: lambda w, c: w.stop(),
     }
 
@@ -254,6 +359,26 @@ class EngineWorker(QObject):
             fn()
         except Exception as exc:  # noqa: BLE001 - shown to the user, session keeps going
             self._fail(exc)
+        self._dirty = True
+        self._wake()
+
+    def _transact(self, command: object, fn) -> None:
+        """All or nothing: a change that raises is undone (``session.all_or_nothing``),
+        training pauses, and the GUI gets the unchanged state to show with the reason."""
+        s = self.session
+        try:
+            with s.all_or_nothing():
+                fn()
+        except Exception as exc:  # noqa: BLE001 - reported; the session is as before
+            self._pending = 0
+            self._set_running(False)
+            msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            try:
+                snap = s.snapshot()
+            except Exception as exc2:  # noqa: BLE001
+                self._fail(exc2)
+            else:
+                self.commandFailed.emit(CommandFailure(command, msg, snap))
         self._dirty = True
         self._wake()
 
@@ -304,6 +429,8 @@ class EngineWorker(QObject):
         self._rate_steps += done
         if done:
             self._dirty = True
+        if self._jobs:
+            self._run_jobs(time.perf_counter() + JOB_SLICE_SECONDS)
         if self.session.diverged and (self._running or self._pending):
             self._pending = 0
             self._set_running(False)
@@ -315,44 +442,56 @@ class EngineWorker(QObject):
         if self._dirty and due and (not busy or self._mailbox is None):
             self._yield_to_gui()
             self._publish(time.perf_counter())
-        if not busy and not self._dirty and self._timer is not None:
+        if not busy and not self._dirty and not self._jobs and self._timer is not None:
             self._timer.stop()  # idle: sleep until the next command
-        elif busy:
+        elif busy or self._jobs:
             self._wake()
 
     def _yield_to_gui(self) -> None:
         if not self.gui_idle.is_set():
+            t0 = time.perf_counter()
             self.gui_idle.wait(GUI_WAIT_LIMIT)
+            self.timing["handover"] += time.perf_counter() - t0
 
     def _run_steps(self, t0: float) -> int:
         s = self.session
         gate = self._yield_to_gui
         deadline = t0 + TICK_SECONDS
         done = 0
+        clock = time.perf_counter
+        spent = 0.0
         if self._pending > 0:
-            while self._pending > 0 and not s.diverged:
+            while self._pending > 0 and not s.diverged and not self.stop_flag.is_set():
                 gate()
+                t = clock()
                 n = s.step(1, record=self._record_pending)
+                spent += clock() - t
                 done += n
                 self._pending -= 1
-                if time.perf_counter() >= deadline:
+                if clock() >= deadline:
                     break
         elif self._running:
             if self._speed <= 0:
-                while not s.diverged:
+                while not s.diverged and not self.stop_flag.is_set():
                     gate()
+                    t = clock()
                     done += s.step(CHUNK)
-                    if time.perf_counter() >= deadline:
+                    now = clock()
+                    spent += now - t
+                    if now >= deadline:
                         break
             else:
                 self._budget += (t0 - self._last_tick) * self._speed
                 self._budget = min(self._budget, self._speed * 0.1 + 1.0)  # no burst after a stall
                 while self._budget >= 1.0 and not s.diverged:
                     gate()
+                    t = clock()
                     done += s.step(1)
+                    spent += clock() - t
                     self._budget -= 1.0
-                    if time.perf_counter() >= deadline:
+                    if clock() >= deadline:
                         break
+        self.timing["step"] += spent
         self._last_tick = t0
         self.steps_run += done
         return done
@@ -375,16 +514,32 @@ class EngineWorker(QObject):
             return GridSpec(spec.extent, max(GRID_RESOLUTION_1D, spec.resolution))
         return spec
 
-    def _evaluate(self, g: GridEvaluator, snap: Snapshot) -> tuple[np.ndarray, tuple | None]:
-        """The output over the grid, or the hovered hidden unit's map if there is one."""
+    def _evaluate(
+        self, g: GridEvaluator, snap: Snapshot, busy: bool, now: float
+    ) -> tuple[np.ndarray, tuple | None]:
+        """The output over the grid, or the hovered hidden unit's map if there is one. While
+        training, a dear pass (a wide network) is repeated only once its cost is at most
+        ``GRID_SHARE`` of the time since; the frames between reuse the same array."""
         unit = self._unit
+        c = self._grid_cache
+        key = (g, snap.arch, unit)
+        if busy and c is not None and c[0] == key and now - c[2] < c[3] * (1 / GRID_SHARE - 1):
+            return c[1]
+        t0 = time.perf_counter()
+        out = self._evaluate_now(g, snap, unit)
+        self._grid_cache = (key, out, now, time.perf_counter() - t0)
+        return out
+
+    def _evaluate_now(
+        self, g: GridEvaluator, snap: Snapshot, unit: tuple[int, int] | None
+    ) -> tuple[np.ndarray, tuple | None]:
         net = self.session.net
         if unit is not None:
             layer, j = unit
             widths = snap.arch.widths
             plane = snap.dataset.input_dim == 2
             if plane and 1 <= layer < len(widths) - 1 and 0 <= j < widths[layer]:
-                return g.hidden_maps(net, snap.params)[layer - 1][j], unit
+                return g.hidden_maps(net, snap.params, upto=layer)[layer - 1][j], unit
         return g.evaluate(net, snap.params), None  # ignores FP warnings itself
 
     def _publish(self, now: float) -> None:
@@ -396,11 +551,18 @@ class EngineWorker(QObject):
                 self._rate = 0.0
             self._rate_steps = 0
             self._rate_t0 = now
+        busy = self._running or self._pending > 0
+        clock, timing = time.perf_counter, self.timing
         try:
-            snap = self.session.snapshot()
+            t0 = clock()
+            # while training, the latest history row's metrics: no evaluation per frame
+            snap = self.session.snapshot(refresh=not busy)
+            self._advance_full(busy, now)
+            t1 = clock()
             g = self._grid_for(snap)
-            grid, unit = self._evaluate(g, snap)
+            grid, unit = self._evaluate(g, snap, busy, now)
             grid_x = g.spec.axes()[0]
+            t2 = clock()
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             self._dirty = False
@@ -415,8 +577,40 @@ class EngineWorker(QObject):
                 grid=grid,
                 grid_x=grid_x,
                 extent=g.spec.extent,
-                running=self._running or self._pending > 0,
+                running=busy,
                 steps_per_second=self._rate,
                 unit=unit,
+                full=self._full,
             )
         )
+        timing["snapshot"] += t1 - t0
+        timing["grid"] += t2 - t1
+        timing["handover"] += clock() - t2
+        timing["frames"] += 1
+
+    def _advance_full(self, busy: bool, now: float) -> None:
+        """Carry the pass over all the points one chunk further (all of it when paused);
+        only when the data outgrow the evaluation sample."""
+        s = self.session
+        n_test = len(s.dataset) - s.n_train
+        if s.evaluated_points == (s.n_train, n_test):
+            self._full = self._full_pass = None  # the snapshot's figures are the full ones
+            return
+        p = self._full_pass
+        if p is not None and not busy and p.step != s.step_count:
+            p = None  # paused: the figures of the step on screen, not of an older one
+        if p is None:
+            if self._full is not None and self._full.step == s.step_count:
+                return
+            if busy and now - self._full_started < FULL_PASS_SECONDS:
+                return
+            p = s.full_pass()
+            self._full_started = now
+        t0 = time.perf_counter()
+        chunk = self._full_chunk if busy else len(s.dataset)
+        if p.advance(chunk):
+            self._full, p = p.result, None
+        elif busy:  # the next chunk takes about FULL_PASS_FRAME_SECONDS
+            per_point = max((time.perf_counter() - t0) / chunk, 1e-9)
+            self._full_chunk = int(min(8192, max(16, FULL_PASS_FRAME_SECONDS / per_point)))
+        self._full_pass = p

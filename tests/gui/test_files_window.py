@@ -30,21 +30,28 @@ def step_of(w) -> int:
     return w.latest.snapshot.step
 
 
-def test_error_text_from_a_file_is_shown_as_plain_text(window, tmp_path):
+def open_and_wait(qtbot, w, path) -> bool:
+    """Open a lesson (read and checked off the GUI thread) and wait for the outcome."""
+    w.open_lesson(path)
+    qtbot.waitUntil(lambda: w.files.last_open_ok is not None, timeout=LONG)
+    return w.files.last_open_ok
+
+
+def test_error_text_from_a_file_is_shown_as_plain_text(window, qtbot, tmp_path):
     bad = tmp_path / "evil.json"
     key = "<b>bold</b><img src=x>"
     bad.write_text(json.dumps({"format": "backprop-lab-scenario", "version": 1, key: 1}))
-    assert not window.open_lesson(bad)
+    assert not open_and_wait(qtbot, window, bad)
     label = window.banner.label
     assert label.textFormat() == Qt.TextFormat.PlainText
     assert key in window.banner.text and "unknown field" in window.banner.text
     window.grab()
 
 
-def test_a_long_bad_key_gives_a_short_banner(window, tmp_path):
+def test_a_long_bad_key_gives_a_short_banner(window, qtbot, tmp_path):
     bad = tmp_path / "long.json"
     bad.write_text(json.dumps({"format": "backprop-lab-scenario", "version": 1, "k" * 100_000: 1}))
-    assert not window.open_lesson(bad)
+    assert not open_and_wait(qtbot, window, bad)
     assert len(window.banner.text) < 400 and "…" in window.banner.text
 
 

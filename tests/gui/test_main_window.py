@@ -345,7 +345,8 @@ def test_failed_load_names_the_problem_and_changes_nothing(window, qtbot, tmp_pa
     n = len(window.canvas.dataset)
     bad = tmp_path / "broken.json"
     bad.write_text('{"format": "backprop-lab-scenario", "version": 1, "seed": "x"}')
-    assert not window.open_lesson(bad)
+    window.open_lesson(bad)  # read and checked off the GUI thread
+    qtbot.waitUntil(lambda: window.files.last_open_ok is False, timeout=LONG)
     assert window.banner.kind == "error" and "broken.json" in window.banner.text
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("x1,x2,label\n1,2,0\n1,oops,1\n")

@@ -138,6 +138,7 @@ def test_a_lessons_description_is_shown(window, qtbot):
     notes = window.notes
     assert not notes.isVisible()  # a preset has no notes
     assert window.open_lesson("deep_sigmoid")
+    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
     sc = load_lesson("deep_sigmoid")
     window.grab()
     assert notes.isVisible()
@@ -163,6 +164,7 @@ def test_a_lessons_description_is_shown(window, qtbot):
 
 def test_save_asks_for_title_and_description(window, qtbot, tmp_path, monkeypatch):
     assert window.open_lesson("xor")
+    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
     path = tmp_path / "mine.json"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), ""))
@@ -188,6 +190,7 @@ def test_save_asks_for_title_and_description(window, qtbot, tmp_path, monkeypatc
     # reopening shows them
     window.notes.clear()
     assert window.open_lesson(path)
+    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
     assert window.notes.isVisible() and window.notes.title_label.text() == "My XOR"
 
 
@@ -226,6 +229,7 @@ def test_network_view_and_hover_for_every_kind_of_lesson(window, qtbot, lesson):
     """1-D and 2-D regression, softmax, a deep network: the pane draws, a hover swaps the
     canvas picture (or, for 1-D input, leaves the curve alone), nothing raises in paint."""
     assert window.open_lesson(lesson)
+    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
     window.network_view_action.trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.step == 0, timeout=LONG)
     nv = window.netview

@@ -139,9 +139,13 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
         titles = [a.text() for a in recent.recent_menu.actions()]
         assert titles[0] == "mine.json"
         # File → Recent lessons → mine.json opens it
-        recent.recent_menu.actions()[0].trigger()
-        assert "mine" in second.windowTitle() or second.windowTitle().endswith(
-            load_lesson("moons").title
+        recent.recent_menu.actions()[0].trigger()  # read off the GUI thread: wait for it
+        qtbot.waitUntil(
+            lambda: (
+                "mine" in second.windowTitle()
+                or second.windowTitle().endswith(load_lesson("moons").title)
+            ),
+            timeout=60000,
         )
         second.grab()
     finally:

@@ -117,10 +117,12 @@ def test_divergence_pauses_and_reports(controller, qtbot):
     assert "diverged" in diverged[0]
     qtbot.waitUntil(lambda: not controller.running, timeout=5000)
     qtbot.waitUntil(lambda: last(controller).snapshot.diverged is not None, timeout=5000)
-    s = last(controller).snapshot.step
+    assert "θ is back at step" in diverged[0]  # rolled back to the last good step
+    s, run = last(controller).snapshot.step, controller.worker.steps_run
+    assert s < run
     controller.set_running(True)  # refused while diverged: says so again, runs nothing
     qtbot.waitUntil(lambda: len(diverged) > 1, timeout=5000)
-    assert controller.worker.steps_run == s
+    assert controller.worker.steps_run == run
 
 
 def test_exception_in_engine_is_reported_and_worker_survives(controller, qtbot):
@@ -171,3 +173,57 @@ def test_typed_commands_travel_on_one_channel_in_order(controller, qtbot):
     assert "unknown engine command" in errors[0]
     snap = last(controller).snapshot
     assert snap.hyper.batch_size == 8 and snap.hyper.alpha == 0.05
+
+
+def test_large_data_frames_carry_exact_full_data_figures_and_say_so(controller, qtbot):
+    """Past the evaluation sample, a frame's metrics are the sample's and the figures over
+    all points arrive from a pass spread over frames; paused, they are of the step shown."""
+    from backprop_lab.engine.datasets import make_preset
+    from backprop_lab.engine.evaluation import EVAL_SAMPLE
+    from backprop_lab.gui.presenter import status_text
+
+    assert last(controller).full is None  # 200 points: the snapshot's figures are exact
+    big = make_preset("xor", n_points=6000, noise=0.0, test_fraction=0.2, seed=0)
+    controller.set_dataset(big)
+    controller.step(40)
+    qtbot.waitUntil(
+        lambda: (
+            last(controller).snapshot.step == 40
+            and last(controller).full is not None
+            and last(controller).full.step == 40
+        ),
+        timeout=60000,
+    )
+    f = last(controller)
+    expected = in_engine(
+        qtbot, controller, lambda s: (s.evaluate("train", full=True), s.step_count)
+    )
+    (loss, acc), step = expected
+    assert step == 40
+    assert (f.full.n_train, f.full.n_test) == (4800, 1200)
+    assert abs(f.full.train_loss - loss) < 1e-12 and f.full.train_acc == acc
+    text = status_text(f)
+    assert f"{EVAL_SAMPLE:,}-point samples" in text
+    assert "all 6,000 points at step 40" in text
+    # training: frames keep coming with figures of some earlier step, never stale data
+    controller.set_running(True)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step > 400, timeout=60000)
+    controller.set_running(False)
+    qtbot.waitUntil(
+        lambda: (
+            not last(controller).running
+            and last(controller).full is not None
+            and last(controller).full.step == last(controller).snapshot.step
+        ),
+        timeout=60000,
+    )
+    timing = controller.worker.timing
+    assert timing["frames"] > 0 and timing["step"] > 0 and timing["grid"] > 0
+
+
+def in_engine(qtbot, c, fn):
+    out = []
+    c.callDone.connect(lambda r: out.append(r[1]) if r[0] is fn else None)
+    c.call_in_engine(fn)
+    qtbot.waitUntil(lambda: bool(out), timeout=60000)
+    return out[0]

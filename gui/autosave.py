@@ -1,0 +1,264 @@
+"""Autosave, crash recovery and the question on close.
+
+* The open session (data, network, settings, θ, optimizer, RNG, history: the lesson
+  format of engine/scenario.py) is captured in the engine thread between steps and written
+  atomically on a background thread (gui/file_io.py), ``EDIT_DELAY_MS`` after a change and
+  every ``TRAINING_INTERVAL_MS`` while training, to ``autosave.json`` in the platform's
+  app-data folder (``BACKPROP_LAB_AUTOSAVE_DIR`` overrides it: tests use a temporary one).
+* A clean close removes the file, so finding it at launch means the last run did not end
+  cleanly: ``offer_restore`` asks whether to restore it.
+* Closing with unsaved work asks: save, discard or cancel.
+
+Modal questions never block unattended runs: with ``BACKPROP_LAB_NO_PROMPTS=1`` (set by
+tests/conftest.py) nothing is asked; a restore is declined (the file is kept) and a close
+discards. Tests that check the questions switch ``prompts`` on and answer the real dialog.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backprop_lab.engine import TrainingSession
+from backprop_lab.engine.scenario import Scenario, save_scenario, scenario_from_session
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from .file_io import Task
+from .lesson_files import state_key
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+AUTOSAVE_DIR_ENV = "BACKPROP_LAB_AUTOSAVE_DIR"
+NO_PROMPTS_ENV = "BACKPROP_LAB_NO_PROMPTS"
+FILE_NAME = "autosave.json"
+EDIT_DELAY_MS = 3_000
+TRAINING_INTERVAL_MS = 60_000
+
+Button = QMessageBox.StandardButton
+
+
+def autosave_dir() -> Path:
+    """Where the autosave lives: ``$BACKPROP_LAB_AUTOSAVE_DIR``, else the app-data folder."""
+    env = os.environ.get(AUTOSAVE_DIR_ENV)
+    if env:
+        return Path(env)
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".backprop-lab")
+
+
+def prompts_enabled() -> bool:
+    return os.environ.get(NO_PROMPTS_ENV, "") not in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class _CaptureForAutosave:
+    """Runs in the engine thread: the session as a scenario, with its state key."""
+
+    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
+        return scenario_from_session(session, title="Autosave"), state_key(session)
+
+
+class Autosave(QObject):
+    written = Signal(object)  # the state key that was written
+
+    def __init__(self, window: MainWindow, folder: str | os.PathLike | None = None):
+        super().__init__(window)
+        self.window = window
+        self.folder = Path(folder) if folder is not None else autosave_dir()
+        self.path = self.folder / FILE_NAME
+        self.prompts = prompts_enabled()
+        self.enabled = True  # False: no autosave, no questions (a scripted screenshot run)
+        self.edit_delay_ms = EDIT_DELAY_MS
+        self.training_interval_ms = TRAINING_INTERVAL_MS
+        self.clean_key: tuple | None = None  # the state last opened or saved by the user
+        self.lesson_path: str | None = None  # where "Save" writes without asking
+        self.latest_key: tuple | None = None
+        self.written_key: tuple | None = None
+        self.last_error = ""
+        self._writing = False
+        self._due = 0.0  # perf_counter time of the scheduled write (0: none)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._write_now)
+        self._closing_after_save = False
+        self._removed = False
+        self._saved_for_close = False
+        c = window.controller
+        c.frameReady.connect(self._on_frame)
+        c.callDone.connect(self._on_call_done)
+        window.files.opened.connect(self._on_opened)
+        window.files.saved.connect(self._on_saved)
+        window.files.saveFailed.connect(self._on_save_failed)
+
+    # --- state ---------------------------------------------------------------------------
+    def mark_clean(self, key: tuple | None) -> None:
+        self.clean_key = key
+
+    @property
+    def dirty(self) -> bool:
+        """Work that is in no file the user saved or opened."""
+        return self.latest_key is not None and self.latest_key != self.clean_key
+
+    @Slot(object)
+    def _on_frame(self, frame) -> None:
+        key = state_key(frame.snapshot)
+        if key == self.latest_key:
+            return
+        first = self.latest_key is None
+        self.latest_key = key
+        if first and self.clean_key is None:
+            self.clean_key = key  # the session the window opened on: nothing to lose yet
+        if key == self.written_key or not self.dirty:
+            return
+        self.schedule(self.training_interval_ms if frame.running else self.edit_delay_ms)
+
+    def schedule(self, delay_ms: int) -> None:
+        """Write within ``delay_ms`` (an earlier scheduled write stays earlier)."""
+        if not self.enabled:
+            return
+        due = time.perf_counter() + delay_ms / 1000.0
+        if self._timer.isActive() and self._due <= due:
+            return
+        self._due = due
+        self._timer.start(max(0, int(delay_ms)))
+
+    # --- writing -------------------------------------------------------------------------
+    @Slot()
+    def _write_now(self) -> None:
+        self._due = 0.0
+        if self._writing:  # one write at a time; the next change schedules again
+            self.schedule(self.edit_delay_ms)
+            return
+        self._writing = True
+        self.window.controller.call_in_engine(_CaptureForAutosave())
+
+    @Slot(object)
+    def _on_call_done(self, fn_result) -> None:
+        fn, result = fn_result
+        if not isinstance(fn, _CaptureForAutosave):
+            return
+        sc, key = result
+        path = self.path
+        if self._removed:
+            return
+
+        def write(_stop) -> None:
+            if self._removed:  # closed cleanly meanwhile: nothing to recover
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_scenario(path, sc)
+            if self._removed:  # the close came while writing: undo the write
+                path.unlink(missing_ok=True)
+
+        self.window.files.io.run(
+            Task("autosave", write, lambda r: self._written(key, r), writes=True)
+        )
+
+    def _written(self, key: tuple, result) -> None:
+        self._writing = False
+        if isinstance(result, BaseException):
+            self.last_error = str(result)
+            self.window.statusBar().showMessage(f"Autosave failed: {result}", 10000)
+            return
+        self.written_key = key
+        self.written.emit(key)
+        if self.latest_key != key and self.dirty:
+            self.schedule(self.edit_delay_ms)
+
+    def remove(self) -> None:
+        """The window closes with its work saved or discarded: no recovery is needed on
+        the next launch, and no later write may bring the file back."""
+        self._removed = True
+        self._timer.stop()
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+    # --- the user's own files --------------------------------------------------------------
+    @Slot(str, object)
+    def _on_opened(self, path: str, key: tuple) -> None:
+        restored = Path(path) == self.path
+        self.lesson_path = path if os.path.exists(path) and not restored else None
+        # a restored autosave is still unsaved work; a lesson opened is clean
+        self.clean_key = None if restored else key
+        if restored:
+            self.written_key = key
+
+    @Slot(str, object)
+    def _on_saved(self, path: str, key: tuple) -> None:
+        self.lesson_path = path
+        self.clean_key = key
+        if self._closing_after_save:
+            # what was asked for is saved (training was paused first): close, ask no more
+            self._closing_after_save = False
+            self._saved_for_close = True
+            QTimer.singleShot(0, self.window.close)
+
+    @Slot(str, str)
+    def _on_save_failed(self, _path: str, _why: str) -> None:
+        self._closing_after_save = False
+
+    # --- questions -----------------------------------------------------------------------
+    def ask(self, title: str, text: str, buttons, default) -> Button:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self.window)
+        box.setDefaultButton(default)
+        return Button(box.exec())
+
+    def offer_restore(self) -> bool:
+        """At launch: if the last run left an autosave, ask whether to restore it."""
+        if not (self.enabled and self.prompts) or not self.path.exists():
+            return False
+        when = time.strftime("%H:%M on %d %b", time.localtime(self.path.stat().st_mtime))
+        answer = self.ask(
+            "Restore unsaved work?",
+            "Backprop Lab did not close properly last time. Restore the session it "
+            f"autosaved at {when}?\n\nNo deletes the autosave.",
+            Button.Yes | Button.No,
+            Button.Yes,
+        )
+        if answer != Button.Yes:
+            self.path.unlink(missing_ok=True)  # declined; this run autosaves afresh
+            return False
+        self.window.files.start_open(self.path)  # not a lesson for the recent list
+        return True
+
+    def confirm_close(self) -> bool:
+        """True if the window may close now. With unsaved work: save, discard or cancel."""
+        if not self.enabled:
+            return True
+        if not self.dirty or self._saved_for_close:
+            self.remove()
+            return True
+        if not self.prompts:
+            self.remove()
+            return True
+        answer = self.ask(
+            "Save your work?",
+            "The session has changes that are in no lesson file. Save them before closing?",
+            Button.Save | Button.Discard | Button.Cancel,
+            Button.Save,
+        )
+        if answer == Button.Discard:
+            self.remove()
+            return True
+        if answer == Button.Save:
+            self.save_then_close()
+        return False
+
+    def save_then_close(self) -> None:
+        path = self.lesson_path
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
+            )
+        if not path:
+            return
+        self._closing_after_save = True
+        self.window.controller.set_running(False)  # saved as it is now, not a step later
+        self.window.save_lesson(path)

@@ -1,0 +1,300 @@
+"""Keys, focus and the mouse wheel for the whole main window: one application event filter.
+
+A spin box or line edit that has the focus takes Space, ←, →, Ctrl+Z and letters for
+itself (Qt's ``ShortcutOverride``), so after one click on a width box's arrows the app's
+keys stopped working and "2" typed into the box. The rules here:
+
+* A field keeps the keys only while the user *edits* it: from a click into its text, a Tab
+  into it, or a key only a field can use (0, 9, −, ., Backspace, Delete …) until Enter,
+  Esc, Tab or a click anywhere else. Even then, keys a number field cannot use (Space,
+  PageUp/PageDown, letters) reach the app.
+* Every other time the window's shortcuts work whatever widget has the focus, ↑/↓ still
+  step a focused spin box, and the digits 1–8 pick the class of new points.
+* Enter or Esc hands the focus back to the canvas; Esc first puts back the text the field
+  had when editing began (so nothing changes).
+* The wheel changes a spin box, combo box or slider only when it has the focus (it got it
+  from a click or Tab, never from the wheel: their focus policy is ``StrongFocus``); over
+  any other, the wheel scrolls the panel it sits in.
+
+Dialogs, menus and popups are left alone. ``eventFilter`` is a Qt virtual: it never raises
+(an error is shown in the window's banner and the event goes on as Qt would send it).
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QMenu,
+    QScrollBar,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+K = Qt.Key
+# keys the app owns even while a number field is being edited
+APP_KEYS = frozenset({K.Key_Space, K.Key_PageUp, K.Key_PageDown})
+# keys only a field can use: typing one starts editing the focused field
+EDIT_KEYS = frozenset(
+    {
+        K.Key_0,
+        K.Key_9,
+        K.Key_Minus,
+        K.Key_Plus,
+        K.Key_Period,
+        K.Key_Comma,
+        K.Key_Backspace,
+        K.Key_Delete,
+    }
+)
+STEP_KEYS = frozenset({K.Key_Up, K.Key_Down})  # a focused spin box's arrows
+DONE_KEYS = frozenset({K.Key_Return, K.Key_Enter, K.Key_Escape})
+TAB_KEYS = frozenset({K.Key_Tab, K.Key_Backtab})
+CLASS_KEYS = {getattr(K, f"Key_{i}"): i - 1 for i in range(1, 9)}
+WHEEL_CONTROLS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
+PLAIN = Qt.KeyboardModifier.NoModifier
+LETTER_MODS = (PLAIN, Qt.KeyboardModifier.ShiftModifier)  # I, N, Shift+N …
+TYPE = QEvent.Type
+HANDLED = frozenset(
+    {
+        TYPE.ShortcutOverride,
+        TYPE.KeyPress,
+        TYPE.MouseButtonPress,
+        TYPE.MouseButtonDblClick,
+        TYPE.FocusIn,
+        TYPE.FocusOut,
+        TYPE.Wheel,
+    }
+)
+
+
+def field_of(w: QObject | None) -> QWidget | None:
+    """The editable field ``w`` belongs to (a spin box, or a line edit), else ``None``."""
+    if isinstance(w, QLineEdit):
+        p = w.parentWidget()
+        if isinstance(p, QAbstractSpinBox | QComboBox):
+            return p
+        return w
+    if isinstance(w, QAbstractSpinBox):
+        return w
+    return None
+
+
+def _mods(ev) -> Qt.KeyboardModifier:
+    return ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+
+
+def _is_letter(ev) -> bool:
+    return K.Key_A <= ev.key() <= K.Key_Z
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Spin boxes, combo boxes and sliders under ``root`` take the focus from a click or
+    Tab only, never from the wheel (Qt gives wheel focus before any filter sees the wheel)."""
+    for w in root.findChildren(QWidget):
+        if isinstance(w, WHEEL_CONTROLS) and not isinstance(w, QScrollBar):
+            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
+class KeyRouter(QObject):
+    """The application event filter of one main window (a child of it: it goes with it)."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.editing: QWidget | None = None  # the field the user is typing into
+        self._start_text = ""
+        self._last_press: tuple | None = None
+        self.errors = 0
+        guard_wheel(window)
+        app = QApplication.instance()
+        app.installEventFilter(self)
+
+    def uninstall(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _mine(self, w: QObject | None) -> bool:
+        """``w`` is inside the main window (a docked or floating inspector too), not in a
+        dialog, menu or popup of its own."""
+        while isinstance(w, QWidget):
+            if w is self.window:
+                return True
+            if isinstance(w, QDialog | QMenu):
+                return False
+            w = w.parentWidget()
+        return False
+
+    def start_editing(self, f: QWidget) -> None:
+        if self.editing is not f:
+            self.editing = f
+            self._start_text = f.text() if hasattr(f, "text") else ""
+
+    def end_editing(self, revert: bool = False) -> None:
+        f, self.editing = self.editing, None
+        if f is None or not revert:
+            return
+        edit = f.lineEdit() if isinstance(f, QAbstractSpinBox | QComboBox) else f
+        if edit is not None:
+            edit.setText(self._start_text)
+
+    def to_canvas(self) -> None:
+        """The canvas takes the focus (a field losing it commits what it shows)."""
+        self.window.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- the filter -------------------------------------------------------------------------
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt's name
+        try:
+            t = ev.type()
+            if t not in HANDLED:
+                return False
+            if t == TYPE.Wheel:
+                return self._wheel(obj, ev)
+            if t in (TYPE.MouseButtonPress, TYPE.MouseButtonDblClick):
+                self._mouse(obj, ev)
+                return False
+            if t == TYPE.FocusIn:
+                self._focus_in(obj, ev)
+                return False
+            if t == TYPE.FocusOut:
+                self._focus_out(obj, ev)
+                return False
+            focus = QApplication.focusWidget()
+            if obj is not focus or QApplication.activePopupWidget() is not None:
+                return False
+            if not self._mine(obj):
+                return False
+            if t == TYPE.ShortcutOverride:
+                return self._override(obj, ev)
+            return self._key(obj, ev)
+        except Exception:  # noqa: BLE001 - a raising Qt virtual kills the process
+            self.errors += 1
+            try:
+                self.window.banner.show_message(
+                    "An internal error in the keyboard handling was caught; the app goes on. "
+                    + traceback.format_exc(limit=1).strip().splitlines()[-1],
+                    "error",
+                )
+            except Exception:  # noqa: BLE001, S110 - the window may be going away
+                pass
+            return False
+
+    def _override(self, obj: QWidget, ev) -> bool:
+        """Before a key press: let the shortcut map have it (ignore + eat) or the field."""
+        f = field_of(obj)
+        if f is None:
+            return False  # buttons, combos, sliders, the canvas: Qt's usual way
+        key, mods = ev.key(), _mods(ev)
+        if self.editing is f:
+            number = isinstance(f, QAbstractSpinBox)
+            app_key = key in APP_KEYS or (number and _is_letter(ev) and mods in LETTER_MODS)
+            if not app_key:
+                return False  # the field's own: digits, ←/→, Ctrl+Z of its text …
+        elif mods == PLAIN and (key in STEP_KEYS or key in EDIT_KEYS or key in TAB_KEYS):
+            return False
+        ev.ignore()  # the window's shortcut (if any) runs instead of the field's use
+        return True
+
+    def _key(self, obj: QWidget, ev) -> bool:
+        key, mods = ev.key(), _mods(ev)
+        f = field_of(obj)
+        editing = f is not None and self.editing is f
+        if key in DONE_KEYS and mods in (PLAIN, Qt.KeyboardModifier.KeypadModifier):
+            self.end_editing(revert=editing and key == K.Key_Escape)
+            self.to_canvas()
+            return True
+        if key in TAB_KEYS:
+            self.end_editing()  # the focus moves on; the field commits as it loses it
+            return False
+        if editing:
+            return False
+        if mods == PLAIN and key in CLASS_KEYS:
+            self.window.canvas.set_current_class(CLASS_KEYS[key])
+            return True
+        if f is None:
+            return False
+        if mods == PLAIN and key in STEP_KEYS:
+            return False
+        if mods == PLAIN and key in EDIT_KEYS:
+            self.start_editing(f)
+            return False
+        return True  # e.g. a letter no shortcut took: a number field has no use for it
+
+    def _mouse(self, obj: QObject, ev) -> None:
+        if not isinstance(obj, QWidget):
+            return
+        # a press a child ignores goes on to its parents: only the first receiver counts
+        key = (ev.timestamp(), ev.globalPosition().toPoint(), int(ev.type().value))
+        if key == self._last_press:
+            return
+        self._last_press = key
+        f = self.editing
+        target = field_of(obj)
+        if f is not None and target is not f:
+            self.end_editing()
+            if self._mine(obj) and not self._takes_click_focus(obj):
+                self.to_canvas()  # a click on Step (no focus) still ends the edit
+        if target is None or not self._mine(obj):
+            return
+        if self._on_text(obj, ev):
+            self.start_editing(target)  # a click into the text, not on the arrows
+        elif target is self.editing:
+            self.end_editing()  # the arrows of the field being typed into
+
+    @staticmethod
+    def _on_text(obj: QWidget, ev) -> bool:
+        """The press is on the text of a field (its line edit), not on a spin box's arrows."""
+        if isinstance(obj, QLineEdit):
+            return True
+        edit = obj.lineEdit() if isinstance(obj, QAbstractSpinBox) else None
+        return edit is not None and edit.geometry().contains(ev.position().toPoint())
+
+    @staticmethod
+    def _takes_click_focus(w: QWidget) -> bool:
+        """Qt gives a click's focus to the widget or its nearest ancestor that takes it."""
+        click = Qt.FocusPolicy.ClickFocus.value
+        while w is not None:
+            if w.focusPolicy().value & click:
+                return True
+            if w.isWindow():
+                return False
+            w = w.parentWidget()
+        return False
+
+    def _focus_in(self, obj: QObject, ev) -> None:
+        f = field_of(obj)
+        if f is None or not self._mine(obj):
+            return
+        if ev.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            self.start_editing(f)
+
+    def _focus_out(self, obj: QObject, ev) -> None:
+        f = field_of(obj)
+        if f is not None and f is self.editing and ev.reason() != Qt.FocusReason.PopupFocusReason:
+            self.editing = None
+
+    def _wheel(self, obj: QObject, ev) -> bool:
+        if not isinstance(obj, WHEEL_CONTROLS) or isinstance(obj, QScrollBar):
+            return False
+        if obj.hasFocus() or not self._mine(obj):
+            return False
+        # not clicked: the wheel scrolls the panel the control sits in, if any
+        w = obj.parentWidget()
+        while w is not None and not isinstance(w, QAbstractScrollArea):
+            w = w.parentWidget()
+        if w is not None:
+            QApplication.sendEvent(w.verticalScrollBar(), ev)
+        return True

@@ -1,0 +1,169 @@
+"""Autosave, recovery after a crash, and the question on close, through the real window."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from backprop_lab.gui import autosave as autosave_module
+from backprop_lab.gui.main_window import MainWindow
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+LONG = 60_000
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(autosave_module.AUTOSAVE_DIR_ENV, str(tmp_path))
+    return tmp_path
+
+
+@contextmanager
+def prompts_on(w: MainWindow):
+    """Questions are asked inside the block only: a failed test must never leave one to
+    block the teardown's close."""
+    w.autosave.prompts = True
+    try:
+        yield
+    finally:
+        w.autosave.prompts = False
+
+
+def open_window(qtbot) -> MainWindow:
+    w = MainWindow(preset="xor")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
+    return w
+
+
+def draw_point(qtbot, w, x: float, y: float) -> None:
+    c = w.canvas
+    pos = c.mapFromScene(c.plotItem.vb.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(c.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos))
+
+
+def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) -> QTimer:
+    """Click ``button`` in the next modal question, as a user would. Returns the polling
+    timer: stop it if no question is expected."""
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            timer.stop()
+            seen.append(box.text())
+            box.button(button).click()
+
+    timer.timeout.connect(click)
+    timer.start()
+    return timer
+
+
+def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
+    w1 = open_window(qtbot)
+    w1.autosave.edit_delay_ms = 50  # a few seconds in the app; the test need not wait
+    assert w1.autosave.path.parent == folder
+    n0 = len(w1.canvas.dataset)
+    draw_point(qtbot, w1, 0.5, -0.5)
+    draw_point(qtbot, w1, -0.25, 0.75)
+    qtbot.waitUntil(lambda: len(w1.latest.snapshot.dataset) == n0 + 2, timeout=LONG)
+    qtbot.mouseClick(w1.training_panel.step10_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w1.latest.snapshot.step == 10, timeout=LONG)
+    final = w1.latest.snapshot
+    qtbot.waitUntil(lambda: w1.autosave.written_key == w1.autosave.latest_key, timeout=LONG)
+    assert w1.autosave.path.exists()
+    # the crash: the process dies, no close event, the autosave stays behind
+    w1.controller.shutdown()
+    w1.files.io.shutdown()
+    w1.hide()
+
+    w2 = open_window(qtbot)
+    seen: list[str] = []
+    answer_next_question(QMessageBox.StandardButton.Yes, seen)
+    with prompts_on(w2):
+        assert w2.autosave.offer_restore()
+    assert seen and "did not close properly" in seen[0]
+    qtbot.waitUntil(lambda: w2.latest.snapshot.step == 10, timeout=LONG)
+    snap = w2.latest.snapshot
+    np.testing.assert_array_equal(snap.dataset.points, final.dataset.points)
+    np.testing.assert_array_equal(snap.dataset.y, final.dataset.y)
+    for a, b in zip(snap.params.arrays(), final.params.arrays(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len(w2.canvas.dataset) == n0 + 2
+    assert w2.autosave.dirty  # restored work is still unsaved
+    w2.grab()
+    # and it trains on exactly as the first window would have
+    qtbot.mouseClick(w2.training_panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w2.latest.snapshot.step == 11, timeout=LONG)
+    w2.close()
+    assert not w2.autosave.path.exists()  # closed cleanly (work discarded): nothing to restore
+
+
+def test_declining_the_restore_deletes_the_autosave(folder, qtbot):
+    (folder / autosave_module.FILE_NAME).write_text("{}")
+    w = open_window(qtbot)
+    seen: list[str] = []
+    answer_next_question(QMessageBox.StandardButton.No, seen)
+    with prompts_on(w):
+        assert not w.autosave.offer_restore()
+    assert seen and not w.autosave.path.exists()
+    w.close()
+
+
+def test_close_with_unsaved_work_asks_and_cancel_keeps_the_window(folder, qtbot, tmp_path):
+    w = open_window(qtbot)
+    assert not w.autosave.dirty
+    qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
+    assert w.autosave.dirty
+    seen: list[str] = []
+    answer_next_question(QMessageBox.StandardButton.Cancel, seen)
+    with prompts_on(w):
+        assert not w.close()
+    assert seen and "Save them" in seen[0]
+    assert w.isVisible() and w.controller.thread.isRunning()
+    qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 2, timeout=LONG)
+    # Save writes the lesson, then the window closes
+    path = tmp_path / "mine.json"
+    w.autosave.lesson_path = str(path)
+    answer_next_question(QMessageBox.StandardButton.Save, seen)
+    with prompts_on(w):
+        assert not w.close()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=LONG)
+    assert path.exists() and not w.controller.thread.isRunning()
+
+
+def test_saved_work_closes_without_a_question(folder, qtbot, tmp_path):
+    w = open_window(qtbot)
+    qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
+    w.save_lesson(tmp_path / "saved.json")
+    qtbot.waitUntil(lambda: not w.autosave.dirty, timeout=LONG)
+    seen: list[str] = []
+    poll = answer_next_question(QMessageBox.StandardButton.Cancel, seen)  # if one came
+    with prompts_on(w):
+        assert w.close()
+    poll.stop()
+    assert not seen
+
+
+def test_training_is_autosaved_on_its_own_clock(folder, qtbot):
+    w = open_window(qtbot)
+    w.autosave.edit_delay_ms = 600_000  # only the training clock may write in this test
+    w.autosave.training_interval_ms = 200  # every minute in the app
+    qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.autosave.written_key is not None, timeout=LONG)
+    assert w.controller.running and w.autosave.written_key[1] > 0  # a step while training
+    from backprop_lab.engine.scenario import load_scenario
+
+    # (a newer write may have replaced it since: atomically, never half a file)
+    assert 0 < load_scenario(w.autosave.path).state.step <= w.latest.snapshot.step + 10_000
+    qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
+    w.close()
+    assert not w.autosave.path.exists()
