@@ -240,7 +240,7 @@ class Autosave(QObject):
             return True
         answer = self.ask(
             "Save your work?",
-            "The session has changes that are in no lesson file. Save them before closing?",
+            "The session has changes not saved in a lesson file. Save them before closing?",
             Button.Save | Button.Discard | Button.Cancel,
             Button.Save,
         )
@@ -254,8 +254,11 @@ class Autosave(QObject):
     def save_then_close(self) -> None:
         path = self.lesson_path
         if path is None:
+            # where File → Save lesson starts (the last lesson folder, from the settings)
+            start_folder = getattr(self.window.files, "start_folder", lambda: "")
+            start = os.path.join(start_folder(), "lesson.json")
             path, _ = QFileDialog.getSaveFileName(
-                self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
+                self.window, "Save lesson", start, "Lessons (*.json)"
             )
         if not path:
             return
