@@ -323,7 +323,14 @@ class TrainingPlots(QWidget):
                 continue  # unchanged: setting the title again re-lays out the plot
             p.legend_wrapped = (wrap, self._title_pt, len(p.legend_entries))
             html = legend_html(p.legend_title, p.legend_entries, wrap)
-            p.getPlotItem().setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
+            pi = p.getPlotItem()
+            pi.setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
+            # pyqtgraph gives the title a fixed 30-px row: a wrapped legend or large type
+            # spilled over the plot above and under the curves
+            height = max(30.0, pi.titleLabel.itemRect().height())
+            pi.titleLabel.setMaximumHeight(height)
+            pi.layout.setRowFixedHeight(0, height)
+            pi.layout.activate()  # now, not at the next turn: a paint may come first
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

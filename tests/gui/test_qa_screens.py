@@ -65,6 +65,36 @@ def test_every_plot_and_its_legend_fit_a_narrow_plot_column(qtbot, width):
         assert right <= p.viewport().width() + 1, (p.legend_title, right, p.viewport().width())
         title = item.titleLabel
         assert title.mapRectToScene(title.boundingRect()).right() <= p.viewport().width() + 1
+        check_title_fits(p)
+    w.close()
+
+
+def check_title_fits(p) -> None:
+    """The whole title (legend included) is inside the widget and above the plot area."""
+    item = p.getPlotItem()
+    title = item.titleLabel
+    text = title.mapRectToScene(title.itemRect())
+    assert text.top() >= -1, (p.legend_title, text)
+    view = item.vb.mapRectToScene(item.vb.boundingRect())
+    assert text.bottom() <= view.top() + 2, (p.legend_title, text, view)
+
+
+def test_titles_with_many_layers_and_large_type_stay_above_their_plots(qtbot):
+    # F5 at 1920×1080, a 6-layer lesson and Ctrl+= eight times: the δ plot's wrapped
+    # legend (seven layers) spilled over the accuracy plot and onto the curves
+    screen = QRect(0, 0, 1920, 1080)
+    w = open_window(qtbot, screen, size=(1280, 800))
+    w.lesson_actions["deep_sigmoid"].trigger()
+    qtbot.waitUntil(lambda: len(w.plots.delta_plot.legend_entries) == 7, timeout=60_000)
+    key(qtbot, w, Qt.Key.Key_F5)
+    for _ in range(8):
+        key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(5):
+        QApplication.processEvents()
+        qtbot.wait(50)
+    w.grab()
+    for p in w.plots.all_plots:
+        check_title_fits(p)
     w.close()
 
 
