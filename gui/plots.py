@@ -98,18 +98,19 @@ def log_ticks(
     return ticks
 
 
-def legend_html(title: str, entries: list[tuple[str, str]], wrap: bool = False) -> str:
+def legend_html(title: str, entries: list[tuple[str, str]], per_line: int = 0) -> str:
     """A title followed by its legend (a coloured bar before each name): a legend in the
-    title never covers a curve, and it grows with the title's font. ``wrap`` puts the
-    legend on a line of its own (a narrow plot column)."""
+    title never covers a curve, and it grows with the title's font. ``per_line`` > 0 puts
+    the legend under the title, that many entries a line (a narrow plot column)."""
     # a line for a few entries; for many layers a square each (a short "━" read as "−1")
     bar = "━━" if len(entries) <= 3 else "■"
-    keys = "&nbsp;&nbsp;".join(
-        f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries
-    )
+    keys = [f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries]
     if not keys:
         return title
-    return f"{title}<br>{keys}" if wrap else f"{title}&nbsp;&nbsp;&nbsp;{keys}"
+    if per_line <= 0:
+        return f"{title}&nbsp;&nbsp;&nbsp;{'&nbsp;&nbsp;'.join(keys)}"
+    rows = ["&nbsp;&nbsp;".join(keys[i : i + per_line]) for i in range(0, len(keys), per_line)]
+    return "<br>".join([title, *rows])
 
 
 def legend_text(title: str, entries: list[tuple[str, str]]) -> str:
@@ -117,6 +118,21 @@ def legend_text(title: str, entries: list[tuple[str, str]]) -> str:
     bar = "━━" if len(entries) <= 3 else "■"
     keys = "  ".join(f"{bar} {name}" for name, _c in entries)
     return f"{title}   {keys}" if keys else title
+
+
+def legend_per_line(title: str, entries: list[tuple[str, str]], fm: QFontMetrics, room: int) -> int:
+    """0 if the title and its legend fit ``room`` pixels on one line; otherwise the most
+    legend entries a line under the title can hold (at least one)."""
+    if not entries or fm.horizontalAdvance(legend_text(title, entries)) <= room:
+        return 0
+    for k in range(len(entries), 1, -1):
+        widest = max(
+            fm.horizontalAdvance(legend_text("", entries[i : i + k]))
+            for i in range(0, len(entries), k)
+        )
+        if widest <= room:
+            return k
+    return 1
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
@@ -315,14 +331,14 @@ class TrainingPlots(QWidget):
             # a title and legend wider than the plot made pyqtgraph lay the whole plot out
             # wider than its widget, cutting off its right edge: the legend goes on a line
             # of its own instead
-            one_line = fm.horizontalAdvance(legend_text(p.legend_title, p.legend_entries))
             # the title sits above the plot area only, right of the left axis
             room = p.width() - p.getPlotItem().getAxis("left").width() - 16
-            wrap = one_line > room
-            if getattr(p, "legend_wrapped", None) == (wrap, self._title_pt, len(p.legend_entries)):
+            per_line = legend_per_line(p.legend_title, p.legend_entries, fm, room)
+            key = (per_line, self._title_pt, len(p.legend_entries))
+            if getattr(p, "legend_wrapped", None) == key:
                 continue  # unchanged: setting the title again re-lays out the plot
-            p.legend_wrapped = (wrap, self._title_pt, len(p.legend_entries))
-            html = legend_html(p.legend_title, p.legend_entries, wrap)
+            p.legend_wrapped = key
+            html = legend_html(p.legend_title, p.legend_entries, per_line)
             pi = p.getPlotItem()
             pi.setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
             # pyqtgraph gives the title a fixed 30-px row: a wrapped legend or large type

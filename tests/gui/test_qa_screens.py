@@ -75,6 +75,7 @@ def check_title_fits(p) -> None:
     title = item.titleLabel
     text = title.mapRectToScene(title.itemRect())
     assert text.top() >= -1, (p.legend_title, text)
+    assert text.right() <= p.viewport().width() + 1, (p.legend_title, text, p.viewport().width())
     view = item.vb.mapRectToScene(item.vb.boundingRect())
     assert text.bottom() <= view.top() + 2, (p.legend_title, text, view)
 
@@ -86,6 +87,11 @@ def test_titles_with_many_layers_and_large_type_stay_above_their_plots(qtbot):
     w = open_window(qtbot, screen, size=(1280, 800))
     w.lesson_actions["deep_sigmoid"].trigger()
     qtbot.waitUntil(lambda: len(w.plots.delta_plot.legend_entries) == 7, timeout=60_000)
+    for _ in range(6):  # large type in the normal window first, then presenting
+        key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    w.grab()
+    for p in w.plots.all_plots:
+        check_title_fits(p)
     key(qtbot, w, Qt.Key.Key_F5)
     for _ in range(8):
         key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
