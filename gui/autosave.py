@@ -57,10 +57,16 @@ def prompts_enabled() -> bool:
 
 @dataclass(frozen=True)
 class _CaptureForAutosave:
-    """Runs in the engine thread: the session as a scenario, with its state key."""
+    """Runs in the engine thread: the session as a scenario, with its state key. The open
+    lesson's notes go with it: a restored lesson showed "Autosave" in place of its title
+    and lost its instructions."""
+
+    title: str = "Autosave"
+    description: str = ""
 
     def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
-        return scenario_from_session(session, title="Autosave"), state_key(session)
+        sc = scenario_from_session(session, title=self.title, description=self.description)
+        return sc, state_key(session)
 
 
 class Autosave(QObject):
@@ -135,7 +141,9 @@ class Autosave(QObject):
             self.schedule(self.edit_delay_ms)
             return
         self._writing = True
-        self.window.controller.call_in_engine(_CaptureForAutosave())
+        notes = self.window.notes
+        capture = _CaptureForAutosave(notes.title or "Autosave", notes.description)
+        self.window.controller.call_in_engine(capture)
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
