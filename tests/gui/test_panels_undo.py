@@ -119,7 +119,12 @@ def test_lesson_open_and_csv_import_are_undoable(window, qtbot, tmp_path):  # no
     w = window
     draw_a_point(qtbot, w)
     before = w.canvas.dataset
-    check_one_undo_step(qtbot, w, before, lambda: w.open_lesson("deep_sigmoid"))
+
+    def open_and_wait():  # a lesson is read and checked off the GUI thread
+        w.open_lesson("deep_sigmoid")
+        qtbot.waitUntil(lambda: not same_points(w.canvas.dataset, before), timeout=LONG)
+
+    check_one_undo_step(qtbot, w, before, open_and_wait)
     path = tmp_path / "pts.csv"
     path.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,-2,2\n")
     before = w.canvas.dataset
