@@ -82,6 +82,11 @@ class NotesPane(QFrame):
         if ev.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
             self._title_font()
 
+    def follow_font(self) -> None:
+        """The title bold and larger than the pane's type (after the window set the
+        pane's and its labels' fonts: a style sheet stops them inheriting it)."""
+        self._title_font()
+
     def _title_font(self) -> None:
         f = QFont(self.font())
         f.setBold(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.test_presentation import inside, key, open_window
@@ -126,4 +127,29 @@ def test_the_inspector_with_a_lessons_notes_fits_a_768_line_screen(qtbot):
     key(qtbot, w, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=5000)
     assert w.notes.isVisible() and w.notes.description_label.isVisible()
+    w.close()
+
+
+def test_notes_and_banner_grow_with_the_type_in_presentation_mode(qtbot):
+    # widgets with a style sheet of their own (the notes, the banner) took no font from
+    # the window: at F5 on 1920×1080 the lesson's instructions stayed at 12 px
+    screen = QRect(0, 0, 1920, 1080)
+    w = open_window(qtbot, screen, size=(1280, 800))
+    w.lesson_actions["deep_sigmoid"].trigger()
+    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    w.banner.show_message("Something to read from the back", "warning")
+    body = QFontInfo(w.data_panel.font()).pixelSize()
+    assert QFontInfo(w.notes.description_label.font()).pixelSize() == body
+    key(qtbot, w, Qt.Key.Key_F5)
+    key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    w.grab()
+    bigger = QFontInfo(w.data_panel.font()).pixelSize()
+    assert bigger > body
+    assert QFontInfo(w.notes.description_label.font()).pixelSize() == bigger
+    title = w.notes.title_label.font()
+    assert title.bold() and QFontInfo(title).pixelSize() > bigger
+    assert QFontInfo(w.banner.label.font()).pixelSize() == bigger
+    key(qtbot, w, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.fit.presenting, timeout=5000)
+    assert QFontInfo(w.notes.description_label.font()).pixelSize() == body
     w.close()
