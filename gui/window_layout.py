@@ -58,11 +58,12 @@ def make_room_for_inspector(w: MainWindow) -> None:
 
 
 def fits_with_dock(w: MainWindow) -> bool:
-    """Whether the central widget above the inspector's smallest height fits the screen."""
-    dock = w.inspector_dock.widget()
+    """Whether the window with the inspector docked at its smallest height fits the screen
+    (an estimate on the safe side: the window's minimum counts some rows twice)."""
+    dock = w.inspector_dock
     need = w.minimumSizeHint().height()
-    if not w.inspector_dock.isVisible() and dock is not None:
-        need += dock.minimumSizeHint().height() + 30  # the dock's title and splitter handle
+    if not dock.isVisible():
+        need += dock.minimumSizeHint().height() + 6  # its title included; the separator
     return need <= w.fit.room().height()
 
 
@@ -84,6 +85,12 @@ def size_inspector(w: MainWindow, visible: bool) -> None:
     w.plots.bars_plot.setVisible(not docked)
     if not visible:
         unfold_notes_after_dock(w)
+    elif docked and w.notes.suppressed:
+        w.fit.settle()
+        if w.minimumSizeHint().height() > w.fit.room().height():
+            # a screen too short for the inspector even without the notes (720 lines):
+            # hiding them would lose the lesson's instructions for nothing
+            unfold_notes_after_dock(w)
     before = getattr(w, "_height_before_dock", None)
     if docked and before and w.height() > before:
         if not (w.isMaximized() or w.isFullScreen()):

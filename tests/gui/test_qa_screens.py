@@ -153,3 +153,17 @@ def test_notes_and_banner_grow_with_the_type_in_presentation_mode(qtbot):
     qtbot.waitUntil(lambda: not w.fit.presenting, timeout=5000)
     assert QFontInfo(w.notes.description_label.font()).pixelSize() == body
     w.close()
+
+
+def test_on_a_screen_too_short_for_the_inspector_the_notes_stay(qtbot):
+    # at 1280×720 the docked inspector does not fit even without the notes: hiding them
+    # would lose the lesson's instructions and gain nothing
+    screen = QRect(0, 0, 1280, 720)
+    w = open_window(qtbot, screen, size=(1260, 660))
+    w.lesson_actions["spirals3"].trigger()
+    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    key(qtbot, w, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=5000)
+    w.grab()
+    assert w.notes.isVisible() and w.notes.description_label.isVisible()
+    w.close()
