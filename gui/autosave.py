@@ -3,10 +3,12 @@
 * The open session (data, network, settings, θ, optimizer, RNG, history: the lesson
   format of engine/scenario.py) is captured in the engine thread between steps and written
   atomically on a background thread (gui/file_io.py), ``EDIT_DELAY_MS`` after a change and
-  every ``TRAINING_INTERVAL_MS`` while training, to ``autosave.json`` in the platform's
-  app-data folder (``BACKPROP_LAB_AUTOSAVE_DIR`` overrides it: tests use a temporary one).
-* A clean close removes the file, so finding it at launch means the last run did not end
-  cleanly: ``offer_restore`` asks whether to restore it.
+  every ``TRAINING_INTERVAL_MS`` while training, to ``autosave-<pid>.json`` in the
+  platform's app-data folder (``BACKPROP_LAB_AUTOSAVE_DIR`` overrides it: tests use a
+  temporary one). One file per process: two windows open at once never share, offer or
+  delete each other's autosave.
+* A clean close removes the file, so finding one at launch whose process is gone means that
+  run did not end cleanly: ``offer_restore`` asks whether to restore the newest.
 * Closing with unsaved work asks: save, discard or cancel.
 
 Modal questions never block unattended runs: with ``BACKPROP_LAB_NO_PROMPTS=1`` (set by
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
 
 AUTOSAVE_DIR_ENV = "BACKPROP_LAB_AUTOSAVE_DIR"
 NO_PROMPTS_ENV = "BACKPROP_LAB_NO_PROMPTS"
-FILE_NAME = "autosave.json"
+FILE_NAME = "autosave.json"  # as written before files were per process: still restored
+FILE_PATTERN = "autosave-{pid}.json"
 EDIT_DELAY_MS = 3_000
 TRAINING_INTERVAL_MS = 60_000
 
@@ -49,6 +52,35 @@ def autosave_dir() -> Path:
         return Path(env)
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(base or Path.home() / ".backprop-lab")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process's own earlier window (a test's simulated crash)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, owned by someone else: not ours to take
+    return True
+
+
+def orphaned_autosaves(folder: Path) -> list[Path]:
+    """Autosaves left by runs that are no longer running, newest first. A file whose
+    process is still alive belongs to another open window: never offered, never deleted."""
+    found = []
+    for p in folder.glob("autosave*.json"):
+        stem = p.stem.removeprefix("autosave")
+        if stem and not (stem.startswith("-") and stem[1:].isdigit()):
+            continue
+        if stem and _process_alive(int(stem[1:])):
+            continue
+        try:
+            found.append((p.stat().st_mtime, p))
+        except OSError:
+            continue
+    return [p for _, p in sorted(found, reverse=True)]
 
 
 def prompts_enabled() -> bool:
@@ -76,7 +108,8 @@ class Autosave(QObject):
         super().__init__(window)
         self.window = window
         self.folder = Path(folder) if folder is not None else autosave_dir()
-        self.path = self.folder / FILE_NAME
+        self.path = self.folder / FILE_PATTERN.format(pid=os.getpid())
+        self.adopted: Path | None = None  # another run's autosave this window restored
         self.prompts = prompts_enabled()
         self.enabled = True  # False: no autosave, no questions (a scripted screenshot run)
         self.edit_delay_ms = EDIT_DELAY_MS
@@ -174,6 +207,7 @@ class Autosave(QObject):
             self.window.statusBar().showMessage(f"Autosave failed: {result}", 10000)
             return
         self.written_key = key
+        self._drop_adopted()  # the restored work now lives in this run's own autosave
         self.written.emit(key)
         if self.latest_key != key and self.dirty:
             self.schedule(self.edit_delay_ms)
@@ -187,11 +221,17 @@ class Autosave(QObject):
             self.path.unlink()
         except OSError:
             pass
+        self._drop_adopted()
+
+    def _drop_adopted(self) -> None:
+        if self.adopted is not None and self.adopted != self.path:
+            self.adopted.unlink(missing_ok=True)
+        self.adopted = None
 
     # --- the user's own files --------------------------------------------------------------
     @Slot(str, object)
     def _on_opened(self, path: str, key: tuple) -> None:
-        restored = Path(path) == self.path
+        restored = Path(path) in (self.path, self.adopted)
         self.lesson_path = path if os.path.exists(path) and not restored else None
         # a restored autosave is still unsaved work; a lesson opened is clean
         self.clean_key = None if restored else key
@@ -220,9 +260,13 @@ class Autosave(QObject):
 
     def offer_restore(self) -> bool:
         """At launch: if the last run left an autosave, ask whether to restore it."""
-        if not (self.enabled and self.prompts) or not self.path.exists():
+        if not (self.enabled and self.prompts):
             return False
-        when = time.strftime("%H:%M on %d %b", time.localtime(self.path.stat().st_mtime))
+        candidates = orphaned_autosaves(self.folder)
+        if not candidates:
+            return False
+        found = candidates[0]
+        when = time.strftime("%H:%M on %d %b", time.localtime(found.stat().st_mtime))
         answer = self.ask(
             "Restore unsaved work?",
             "Backprop Lab did not close properly last time. Restore the session it "
@@ -231,9 +275,10 @@ class Autosave(QObject):
             Button.Yes,
         )
         if answer != Button.Yes:
-            self.path.unlink(missing_ok=True)  # declined; this run autosaves afresh
+            found.unlink(missing_ok=True)  # declined; this run autosaves afresh
             return False
-        self.window.files.start_open(self.path)  # not a lesson for the recent list
+        self.adopted = found  # deleted once this run's own autosave holds the work
+        self.window.files.start_open(found)  # not a lesson for the recent list
         return True
 
     def confirm_close(self) -> bool:
