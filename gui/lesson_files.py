@@ -10,6 +10,7 @@ in the engine thread (between steps) and writes the file on a background thread.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,11 +152,12 @@ class LessonFiles(QObject):
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
+        # the folder Open / Save lesson start in (the app's settings point it at the last
+        # folder used); the working folder otherwise
+        self.start_folder: Callable[[], str] = lambda: ""
         self.io = BackgroundIO(self)
         self._opening: Task | None = None
         self.last_open_ok: bool | None = None
-        # where the Open and Save dialogs start; gui/settings.py keeps it at the last folder
-        self.folder = ""
         window.controller.callDone.connect(self._on_call_done)
 
     @property
@@ -302,7 +304,7 @@ class LessonFiles(QObject):
     # --- dialogs --------------------------------------------------------------------------
     def open_lesson_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open lesson", self.folder, "Lessons (*.json);;All files (*)"
+            self.window, "Open lesson", self.start_folder(), "Lessons (*.json);;All files (*)"
         )
         if path:
             self.open_lesson(path)
@@ -320,7 +322,7 @@ class LessonFiles(QObject):
             title, description = dialog.values()
         finally:
             dialog.deleteLater()
-        start = os.path.join(self.folder, "lesson.json") if self.folder else "lesson.json"
+        start = os.path.join(self.start_folder(), "lesson.json")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, "Lessons (*.json)")
         if path:
             self.save_lesson(path, title, description)

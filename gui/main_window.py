@@ -500,6 +500,16 @@ class MainWindow(QMainWindow):
             base = 10.0
         f.setPointSizeF(base * scale)
         self.setFont(f)
+        # a widget with a style sheet of its own takes no font from its parent: the lesson
+        # notes, the banner, the canvas caption and the inspector's note stayed at 12 px
+        # in presentation mode and after Ctrl+=
+        # (nor do the widgets inside it)
+        for child in self.findChildren(QWidget):
+            if child.styleSheet():
+                child.setFont(f)
+                for inner in child.findChildren(QWidget):
+                    inner.setFont(f)
+        self.notes.follow_font()  # its title: bold and a size larger than the type
         self.plots.set_font_scale(scale)
         # the canvas's own sizes (11 pt ticks, 14 pt axis names) times the scale
         tick = QFont(f)

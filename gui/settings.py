@@ -94,6 +94,7 @@ class RememberedWindow(QObject):
         self.recent_menu = QMenu("Recent lessons", window)
         self._insert_recent_menu()
         self._wrap_lesson_calls()
+        self._take_over_dialogs()
         self.refresh_recent_menu()
         window.installEventFilter(self)
 
@@ -116,8 +117,9 @@ class RememberedWindow(QObject):
         target = getattr(w, "files", w)
         open_lesson, save_lesson = target.open_lesson, target.save_lesson
 
-        def opened(path) -> bool:
-            ok = open_lesson(path)
+        # the arguments pass through: Save lesson hands over a title and a description
+        def opened(path, *args, **kwargs) -> bool:
+            ok = open_lesson(path, *args, **kwargs)
             if ok:
                 self.remember_file(path)
             return ok
@@ -128,9 +130,12 @@ class RememberedWindow(QObject):
             self.remember_file(path, must_exist=False)
 
         target.open_lesson, target.save_lesson = opened, saved
-        # the window's own Open and Save dialogs (Save asks for the title first) start in
-        # the last folder used
-        target.folder = self.settings.last_folder()
+
+    def _take_over_dialogs(self) -> None:
+        """Open / Save lesson start in the last folder used. The window's own dialogs stay
+        (Save lesson asks for a title and a description first; taking its action over
+        skipped that): only their start folder changes."""
+        self.window.files.start_folder = self.settings.last_folder
 
     def remember_file(self, path, must_exist: bool = True) -> None:
         p = os.fspath(path)
@@ -139,9 +144,6 @@ class RememberedWindow(QObject):
         full = str(Path(p).resolve())
         self.settings.add_recent(full)
         self.settings.set_last_folder(str(Path(full).parent))
-        files = getattr(self.window, "files", None)
-        if files is not None:
-            files.folder = self.settings.last_folder()
         self.refresh_recent_menu()
 
     def refresh_recent_menu(self) -> None:

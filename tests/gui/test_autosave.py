@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import numpy as np
@@ -102,7 +103,38 @@ def test_declining_the_restore_deletes_the_autosave(folder, qtbot):
     answer_next_question(QMessageBox.StandardButton.No, seen)
     with prompts_on(w):
         assert not w.autosave.offer_restore()
-    assert seen and not w.autosave.path.exists()
+    assert seen and not (folder / autosave_module.FILE_NAME).exists()
+    w.close()
+
+
+def test_another_open_windows_autosave_is_neither_offered_nor_deleted(folder, qtbot):
+    """Two app processes at once: the second must not offer (or, on No, delete) the
+    first's live autosave; a dead process's autosave is offered."""
+    import subprocess
+    import sys
+
+    live = folder / autosave_module.FILE_PATTERN.format(pid=os.getppid())
+    live.write_text("{}")
+    w = open_window(qtbot)
+    seen: list[str] = []
+    timer = answer_next_question(QMessageBox.StandardButton.No, seen)
+    with prompts_on(w):
+        assert not w.autosave.offer_restore()
+    timer.stop()
+    assert not seen and live.exists()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = folder / autosave_module.FILE_PATTERN.format(pid=int(gone.stdout))
+    dead.write_text("{}")
+    seen.clear()
+    answer_next_question(QMessageBox.StandardButton.No, seen)
+    with prompts_on(w):
+        assert not w.autosave.offer_restore()
+    assert seen and not dead.exists() and live.exists()
     w.close()
 
 

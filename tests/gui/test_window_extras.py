@@ -9,14 +9,13 @@ import pytest
 from backprop_lab.engine import session_from_scenario
 from backprop_lab.engine.datasets import load_points_csv
 from backprop_lab.engine.lessons import load_lesson
-from backprop_lab.engine.scenario import load_scenario, save_scenario, scenario_from_session
+from backprop_lab.engine.scenario import save_scenario, scenario_from_session
 from backprop_lab.gui import export, help, settings
-from backprop_lab.gui.lesson_files import LessonDetailsDialog
 from backprop_lab.gui.main_window import MainWindow
 from backprop_lab.resources import DESKTOP_ENTRY, ICON, asset_path
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from backprop_lab import __version__
 
@@ -185,53 +184,6 @@ def test_a_missing_recent_file_is_dropped_with_a_message(qtbot, tmp_path):
         assert r.settings.recent_lessons() == []
         assert "no longer exists" in w.statusBar().currentMessage()
     finally:
-        w.close()
-
-
-def test_save_in_the_app_asks_for_the_title_and_starts_in_the_last_folder(
-    qtbot, tmp_path, monkeypatch
-):
-    """With the settings installed (as the app runs), File → Save lesson still asks for
-    the title and description first, and its file dialog starts in the last folder."""
-    store = tmp_path / "settings.ini"
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    settings.Settings(store).set_last_folder(str(folder))
-    out = folder / "mine.json"
-    starts = []
-
-    def save_file_name(parent, caption, start, *args, **kwargs):
-        starts.append(start)
-        return str(out), ""
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_file_name))
-    w, menus = open_window(qtbot, store)
-    asked = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, LessonDetailsDialog):
-            timer.stop()
-            asked.append(True)
-            box.title_edit.setText("My XOR")
-            box.accept()
-
-    timer = QTimer()
-    timer.setInterval(20)
-    timer.timeout.connect(answer)
-    timer.start()
-    try:
-        w.save_action.trigger()
-        timer.stop()
-        assert asked, "Save did not ask for the title"
-        assert starts == [str(folder / "lesson.json")]
-        qtbot.waitUntil(out.is_file, timeout=60000)
-        qtbot.waitUntil(lambda: not w.files.busy, timeout=60000)
-        assert load_scenario(out).title == "My XOR"
-        assert menus["settings"].settings.recent_lessons() == [str(out.resolve())]
-        w.grab()
-    finally:
-        timer.stop()
         w.close()
 
 
