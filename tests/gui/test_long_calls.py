@@ -98,9 +98,14 @@ def big_lesson(tmp_path_factory):
 def test_opening_a_big_lesson_is_off_the_gui_thread_and_can_be_cancelled(qtbot, big_lesson):
     w = open_window(qtbot, size=None)
     n = len(w.latest.snapshot.dataset)
+    w.files.offer_cancel_after_ms = 0  # the app waits a moment before offering Cancel
     assert w.open_lesson(big_lesson)
     assert w.files.busy and len(w.canvas.dataset) == n  # returned before reading the file
-    w.files.cancel_open()
+    # the user cancels from the banner
+    qtbot.waitUntil(lambda: w.banner.action_button.isVisible(), timeout=LONG)
+    assert w.banner.text.startswith("Opening") and w.banner.action_button.text() == "Cancel"
+    qtbot.mouseClick(w.banner.action_button, Qt.MouseButton.LeftButton)
+    assert not w.banner.isVisible()
     qtbot.waitUntil(lambda: not w.files.busy, timeout=LONG)
     qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
@@ -110,6 +115,7 @@ def test_opening_a_big_lesson_is_off_the_gui_thread_and_can_be_cancelled(qtbot, 
     qtbot.waitUntil(lambda: w.files.last_open_ok is True, timeout=LONG)
     qtbot.waitUntil(lambda: len(w.latest.snapshot.dataset) == 20_000, timeout=LONG)
     assert w.latest.snapshot.step == 20 and len(w.canvas.dataset) == 20_000
+    assert not w.banner.action_button.isVisible()  # the offer to cancel went with the load
     w.grab()
     w.close()
 
