@@ -16,7 +16,7 @@ import math
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -110,26 +110,20 @@ class RememberedWindow(QObject):
         w.menuBar().addMenu(self.recent_menu)
 
     def _wrap_lesson_calls(self) -> None:
-        """Opening or saving a lesson file updates the recent list and the last folder.
-        The window's menus, dialogs and ``open_lesson`` all go through ``window.files``
-        (gui/lesson_files.py), so wrapping its two methods catches every path."""
-        w = self.window
-        target = getattr(w, "files", w)
-        open_lesson, save_lesson = target.open_lesson, target.save_lesson
+        """A lesson file opened or saved goes on the recent list and sets the last folder,
+        once it has really been read or written (a file that fails to load is not listed).
+        Every path (menus, dialogs, ``open_lesson``) ends in these two signals of
+        ``window.files`` (gui/lesson_files.py)."""
+        files = self.window.files
+        files.opened.connect(self._on_file_done)
+        files.saved.connect(self._on_file_done)
 
-        # the arguments pass through: Save lesson hands over a title and a description
-        def opened(path, *args, **kwargs) -> bool:
-            ok = open_lesson(path, *args, **kwargs)
-            if ok:
-                self.remember_file(path)
-            return ok
-
-        def saved(path, *args, **kwargs) -> None:
-            # written a moment later, once the engine thread hands it over
-            save_lesson(path, *args, **kwargs)
-            self.remember_file(path, must_exist=False)
-
-        target.open_lesson, target.save_lesson = opened, saved
+    @Slot(str, object)
+    def _on_file_done(self, path: str, _key: object) -> None:
+        autosave = getattr(self.window, "autosave", None)
+        if autosave is not None and Path(path).parent == autosave.folder:
+            return  # a restored autosave is no lesson of the user's
+        self.remember_file(path)
 
     def _take_over_dialogs(self) -> None:
         """Open / Save lesson start in the last folder used. The window's own dialogs stay
