@@ -28,6 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def child(actions: int, seed: int, tmp: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("BACKPROP_LAB_SETTINGS", str(Path(tmp) / "settings.ini"))
+    # unattended: no modal question (closing with unsaved work asked, and the run hung),
+    # and the autosave goes to the run's own folder, not the user's
+    os.environ.setdefault("BACKPROP_LAB_NO_PROMPTS", "1")
+    os.environ.setdefault("BACKPROP_LAB_AUTOSAVE_DIR", str(Path(tmp) / "autosave"))
     sys.path.insert(0, str(ROOT))
     import numpy as np
     from backprop_lab.gui.app import configure_process

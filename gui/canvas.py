@@ -347,11 +347,14 @@ class DataCanvas(pg.PlotWidget):
         self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
     # --- edits --------------------------------------------------------------------------
-    def undo(self) -> None:
+    def undo(self, emit: bool = True) -> None:
+        """Back one edit; ``emit=False`` when the engine already has the earlier data (a
+        failed edit it undid itself)."""
         ds = self.history.undo()
         if ds is not None:
             self._refresh()
-            self.datasetEdited.emit(ds)
+            if emit:
+                self.datasetEdited.emit(ds)
 
     def redo(self) -> None:
         ds = self.history.redo()

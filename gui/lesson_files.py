@@ -81,8 +81,8 @@ def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
     command = failure.command
     canvas = w.canvas
     if isinstance(command, cmd.SetDataset) and canvas.dataset is command.dataset:
-        if canvas.history.can_undo and canvas.history.undo() is not None:
-            canvas._refresh()
+        if canvas.history.can_undo:
+            canvas.undo(emit=False)
         if not canvas.dataset.same_as(snap.dataset):
             canvas.set_dataset(snap.dataset, reset_history=True)
     show_session_in_panels(w, snap)

@@ -11,6 +11,7 @@ from backprop_lab.engine.features import (
     available_features,
     default_features,
 )
+from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.notation import sup, superscript
 from backprop_lab.engine.session import ACTIVATION_NAMES, MAX_HIDDEN_LAYERS, MAX_WIDTH
 from PySide6.QtCore import Qt, Signal
@@ -40,7 +41,8 @@ def shapes_text(widths: tuple[int, ...]) -> str:
 
 
 def output_width(task: str, n_classes: int) -> int:
-    return n_classes if task == "classification" and n_classes > 2 else 1
+    """M_L, the output layer's width: the task's head says (engine/heads.py)."""
+    return head_for(task, n_classes).output_size(n_classes)
 
 
 class NetworkPanel(QGroupBox):
