@@ -5,7 +5,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from backprop_lab.engine.datasets import make_preset
-from backprop_lab.gui.canvas import DataCanvas, _expand, _PassiveScatter
+from backprop_lab.gui.canvas import DataCanvas
+from backprop_lab.gui.scatter import PassiveScatter, expand_style
 from pyqtgraph.graphicsItems.ScatterPlotItem import SymbolAtlas
 from PySide6.QtWidgets import QApplication
 
@@ -71,13 +72,15 @@ def test_set_points_draws_what_set_data_draws(qtbot, kind):
         qtbot.addWidget(w)
         widgets.append(w)
         w.resize(300, 300)
-        item = _PassiveScatter(pxMode=True, symbol="o")
+        item = PassiveScatter(pxMode=True, symbol="o")
         w.addItem(item)
         w.setRange(xRange=(-6, 6), yRange=(-6, 6), padding=0)
         if fast:
             item.set_points(pos, 11.0, *style)
         else:
-            item.setData(pos=pos, size=11.0, pen=_expand(style[0]), brush=_expand(style[1]))
+            item.setData(
+                pos=pos, size=11.0, pen=expand_style(style[0]), brush=expand_style(style[1])
+            )
         w.show()
         qtbot.waitExposed(w)
         QApplication.processEvents()
