@@ -3,10 +3,12 @@
 * The open session (data, network, settings, θ, optimizer, RNG, history: the lesson
   format of engine/scenario.py) is captured in the engine thread between steps and written
   atomically on a background thread (gui/file_io.py), ``EDIT_DELAY_MS`` after a change and
-  every ``TRAINING_INTERVAL_MS`` while training, to ``autosave.json`` in the platform's
-  app-data folder (``BACKPROP_LAB_AUTOSAVE_DIR`` overrides it: tests use a temporary one).
-* A clean close removes the file, so finding it at launch means the last run did not end
-  cleanly: ``offer_restore`` asks whether to restore it.
+  every ``TRAINING_INTERVAL_MS`` while training, to ``autosave-<pid>.json`` in the
+  platform's app-data folder (``BACKPROP_LAB_AUTOSAVE_DIR`` overrides it: tests use a
+  temporary one). One file per process: two windows open at once never share, offer or
+  delete each other's autosave.
+* A clean close removes the file, so finding one at launch whose process is gone means that
+  run did not end cleanly: ``offer_restore`` asks whether to restore the newest.
 * Closing with unsaved work asks: save, discard or cancel.
 
 Modal questions never block unattended runs: with ``BACKPROP_LAB_NO_PROMPTS=1`` (set by
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
 
 AUTOSAVE_DIR_ENV = "BACKPROP_LAB_AUTOSAVE_DIR"
 NO_PROMPTS_ENV = "BACKPROP_LAB_NO_PROMPTS"
-FILE_NAME = "autosave.json"
+FILE_NAME = "autosave.json"  # as written before files were per process: still restored
+FILE_PATTERN = "autosave-{pid}.json"
 EDIT_DELAY_MS = 3_000
 TRAINING_INTERVAL_MS = 60_000
 
@@ -51,16 +54,51 @@ def autosave_dir() -> Path:
     return Path(base or Path.home() / ".backprop-lab")
 
 
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process's own earlier window (a test's simulated crash)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, owned by someone else: not ours to take
+    return True
+
+
+def orphaned_autosaves(folder: Path) -> list[Path]:
+    """Autosaves left by runs that are no longer running, newest first. A file whose
+    process is still alive belongs to another open window: never offered, never deleted."""
+    found = []
+    for p in folder.glob("autosave*.json"):
+        stem = p.stem.removeprefix("autosave")
+        if stem and not (stem.startswith("-") and stem[1:].isdigit()):
+            continue
+        if stem and _process_alive(int(stem[1:])):
+            continue
+        try:
+            found.append((p.stat().st_mtime, p))
+        except OSError:
+            continue
+    return [p for _, p in sorted(found, reverse=True)]
+
+
 def prompts_enabled() -> bool:
     return os.environ.get(NO_PROMPTS_ENV, "") not in ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
 class _CaptureForAutosave:
-    """Runs in the engine thread: the session as a scenario, with its state key."""
+    """Runs in the engine thread: the session as a scenario, with its state key. The open
+    lesson's notes go with it: a restored lesson showed "Autosave" in place of its title
+    and lost its instructions."""
+
+    title: str = "Autosave"
+    description: str = ""
 
     def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
-        return scenario_from_session(session, title="Autosave"), state_key(session)
+        sc = scenario_from_session(session, title=self.title, description=self.description)
+        return sc, state_key(session)
 
 
 class Autosave(QObject):
@@ -70,7 +108,8 @@ class Autosave(QObject):
         super().__init__(window)
         self.window = window
         self.folder = Path(folder) if folder is not None else autosave_dir()
-        self.path = self.folder / FILE_NAME
+        self.path = self.folder / FILE_PATTERN.format(pid=os.getpid())
+        self.adopted: Path | None = None  # another run's autosave this window restored
         self.prompts = prompts_enabled()
         self.enabled = True  # False: no autosave, no questions (a scripted screenshot run)
         self.edit_delay_ms = EDIT_DELAY_MS
@@ -96,9 +135,6 @@ class Autosave(QObject):
         window.files.saveFailed.connect(self._on_save_failed)
 
     # --- state ---------------------------------------------------------------------------
-    def mark_clean(self, key: tuple | None) -> None:
-        self.clean_key = key
-
     @property
     def dirty(self) -> bool:
         """Work that is in no file the user saved or opened."""
@@ -135,7 +171,9 @@ class Autosave(QObject):
             self.schedule(self.edit_delay_ms)
             return
         self._writing = True
-        self.window.controller.call_in_engine(_CaptureForAutosave())
+        notes = self.window.notes
+        capture = _CaptureForAutosave(notes.title or "Autosave", notes.description)
+        self.window.controller.call_in_engine(capture)
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
@@ -166,6 +204,7 @@ class Autosave(QObject):
             self.window.statusBar().showMessage(f"Autosave failed: {result}", 10000)
             return
         self.written_key = key
+        self._drop_adopted()  # the restored work now lives in this run's own autosave
         self.written.emit(key)
         if self.latest_key != key and self.dirty:
             self.schedule(self.edit_delay_ms)
@@ -179,11 +218,17 @@ class Autosave(QObject):
             self.path.unlink()
         except OSError:
             pass
+        self._drop_adopted()
+
+    def _drop_adopted(self) -> None:
+        if self.adopted is not None and self.adopted != self.path:
+            self.adopted.unlink(missing_ok=True)
+        self.adopted = None
 
     # --- the user's own files --------------------------------------------------------------
     @Slot(str, object)
     def _on_opened(self, path: str, key: tuple) -> None:
-        restored = Path(path) == self.path
+        restored = Path(path) in (self.path, self.adopted)
         self.lesson_path = path if os.path.exists(path) and not restored else None
         # a restored autosave is still unsaved work; a lesson opened is clean
         self.clean_key = None if restored else key
@@ -212,9 +257,13 @@ class Autosave(QObject):
 
     def offer_restore(self) -> bool:
         """At launch: if the last run left an autosave, ask whether to restore it."""
-        if not (self.enabled and self.prompts) or not self.path.exists():
+        if not (self.enabled and self.prompts):
             return False
-        when = time.strftime("%H:%M on %d %b", time.localtime(self.path.stat().st_mtime))
+        candidates = orphaned_autosaves(self.folder)
+        if not candidates:
+            return False
+        found = candidates[0]
+        when = time.strftime("%H:%M on %d %b", time.localtime(found.stat().st_mtime))
         answer = self.ask(
             "Restore unsaved work?",
             "Backprop Lab did not close properly last time. Restore the session it "
@@ -223,9 +272,10 @@ class Autosave(QObject):
             Button.Yes,
         )
         if answer != Button.Yes:
-            self.path.unlink(missing_ok=True)  # declined; this run autosaves afresh
+            found.unlink(missing_ok=True)  # declined; this run autosaves afresh
             return False
-        self.window.files.start_open(self.path)  # not a lesson for the recent list
+        self.adopted = found  # deleted once this run's own autosave holds the work
+        self.window.files.start_open(found)  # not a lesson for the recent list
         return True
 
     def confirm_close(self) -> bool:
@@ -240,7 +290,7 @@ class Autosave(QObject):
             return True
         answer = self.ask(
             "Save your work?",
-            "The session has changes that are in no lesson file. Save them before closing?",
+            "The session has changes not saved in a lesson file. Save them before closing?",
             Button.Save | Button.Discard | Button.Cancel,
             Button.Save,
         )
@@ -254,8 +304,11 @@ class Autosave(QObject):
     def save_then_close(self) -> None:
         path = self.lesson_path
         if path is None:
+            # where File → Save lesson starts (the last lesson folder, from the settings)
+            start_folder = getattr(self.window.files, "start_folder", lambda: "")
+            start = os.path.join(start_folder(), "lesson.json")
             path, _ = QFileDialog.getSaveFileName(
-                self.window, "Save lesson", "lesson.json", "Lessons (*.json)"
+                self.window, "Save lesson", start, "Lessons (*.json)"
             )
         if not path:
             return

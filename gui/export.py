@@ -110,8 +110,10 @@ def export_history_csv(history, path: str | os.PathLike) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(names)
+        # the step is a count: "12", not "12.0", in a spreadsheet's first column
+        whole = [name == "step" for name in names]
         for row in table:
-            w.writerow([_num(v) for v in row])
+            w.writerow([str(int(v)) if is_step else _num(v) for is_step, v in zip(whole, row)])
     return path
 
 

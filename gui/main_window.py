@@ -63,7 +63,7 @@ from .window_layout import (
     set_controls_open,
     size_inspector,
 )
-from .worker import Frame
+from .worker import NO_TRAINING_POINTS, Frame
 
 __all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
@@ -414,9 +414,7 @@ class MainWindow(QMainWindow):
     def _on_play_toggled(self, play: bool) -> None:
         if play and not np.count_nonzero(~self.canvas.dataset.is_test):
             self.training_panel.set_playing(False)
-            self._on_message(
-                "There are no training points: draw some on the canvas or load a preset."
-            )
+            self._on_message(NO_TRAINING_POINTS)
             return
         self.controller.set_running(play)
 
@@ -502,6 +500,16 @@ class MainWindow(QMainWindow):
             base = 10.0
         f.setPointSizeF(base * scale)
         self.setFont(f)
+        # a widget with a style sheet of its own takes no font from its parent: the lesson
+        # notes, the banner, the canvas caption and the inspector's note stayed at 12 px
+        # in presentation mode and after Ctrl+=
+        # (nor do the widgets inside it)
+        for child in self.findChildren(QWidget):
+            if child.styleSheet():
+                child.setFont(f)
+                for inner in child.findChildren(QWidget):
+                    inner.setFont(f)
+        self.notes.follow_font()  # its title: bold and a size larger than the type
         self.plots.set_font_scale(scale)
         # the canvas's own sizes (11 pt ticks, 14 pt axis names) times the scale
         tick = QFont(f)

@@ -49,6 +49,9 @@ class NotesPane(QFrame):
         self.title = ""
         self.description = ""
         self.wanted = True  # the View menu's choice; the pane shows only with notes
+        # set while the docked inspector needs the room on a short screen (the window's
+        # title still names the lesson)
+        self.suppressed = False
         self._on_fold(False)
         self.setVisible(False)
 
@@ -79,6 +82,11 @@ class NotesPane(QFrame):
         if ev.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
             self._title_font()
 
+    def follow_font(self) -> None:
+        """The title bold and larger than the pane's type (after the window set the
+        pane's and its labels' fonts: a style sheet stops them inheriting it)."""
+        self._title_font()
+
     def _title_font(self) -> None:
         f = QFont(self.font())
         f.setBold(True)
@@ -91,7 +99,11 @@ class NotesPane(QFrame):
         self.description_label.setVisible(
             bool(self.description) and not self.fold_button.isChecked()
         )
-        self.setVisible(self.wanted and self.has_notes)
+        self.setVisible(self.wanted and self.has_notes and not self.suppressed)
+
+    def set_suppressed(self, on: bool) -> None:
+        self.suppressed = bool(on)
+        self._refresh()
 
     def _on_fold(self, folded: bool) -> None:
         self.fold_button.setText("▸" if folded else "▾")

@@ -7,6 +7,7 @@ antialiased, and the plot items clip and downsample.
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -14,7 +15,7 @@ import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .colors import CLASS_HEX
@@ -97,15 +98,41 @@ def log_ticks(
     return ticks
 
 
-def legend_html(title: str, entries: list[tuple[str, str]]) -> str:
+def legend_html(title: str, entries: list[tuple[str, str]], per_line: int = 0) -> str:
     """A title followed by its legend (a coloured bar before each name): a legend in the
-    title never covers a curve, and it grows with the title's font."""
+    title never covers a curve, and it grows with the title's font. ``per_line`` > 0 puts
+    the legend under the title, that many entries a line (a narrow plot column)."""
     # a line for a few entries; for many layers a square each (a short "━" read as "−1")
     bar = "━━" if len(entries) <= 3 else "■"
-    keys = "&nbsp;&nbsp;".join(
-        f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries
-    )
-    return f"{title}&nbsp;&nbsp;&nbsp;{keys}" if keys else title
+    keys = [f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries]
+    if not keys:
+        return title
+    if per_line <= 0:
+        return f"{title}&nbsp;&nbsp;&nbsp;{'&nbsp;&nbsp;'.join(keys)}"
+    rows = ["&nbsp;&nbsp;".join(keys[i : i + per_line]) for i in range(0, len(keys), per_line)]
+    return "<br>".join([title, *rows])
+
+
+def legend_text(title: str, entries: list[tuple[str, str]]) -> str:
+    """The plain text ``legend_html`` shows on one line (for measuring it)."""
+    bar = "━━" if len(entries) <= 3 else "■"
+    keys = "  ".join(f"{bar} {name}" for name, _c in entries)
+    return f"{title}   {keys}" if keys else title
+
+
+def legend_per_line(title: str, entries: list[tuple[str, str]], fm: QFontMetrics, room: int) -> int:
+    """0 if the title and its legend fit ``room`` pixels on one line; otherwise the most
+    legend entries a line under the title can hold (at least one)."""
+    if not entries or fm.horizontalAdvance(legend_text(title, entries)) <= room:
+        return 0
+    for k in range(len(entries), 1, -1):
+        widest = max(
+            fm.horizontalAdvance(legend_text("", entries[i : i + k]))
+            for i in range(0, len(entries), k)
+        )
+        if widest <= room:
+            return k
+    return 1
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
@@ -297,9 +324,36 @@ class TrainingPlots(QWidget):
         return (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot)
 
     def _set_titles(self) -> None:
+        font = QFont()
+        font.setPointSizeF(self._title_pt)
+        fm = QFontMetrics(font)
         for p in self.all_plots:
-            html = legend_html(p.legend_title, p.legend_entries)
-            p.getPlotItem().setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
+            # a title and legend wider than the plot made pyqtgraph lay the whole plot out
+            # wider than its widget, cutting off its right edge: the legend goes on a line
+            # of its own instead
+            # the title sits above the plot area only, right of the left axis
+            room = p.width() - p.getPlotItem().getAxis("left").width() - 16
+            per_line = legend_per_line(p.legend_title, p.legend_entries, fm, room)
+            key = (per_line, self._title_pt, len(p.legend_entries))
+            if getattr(p, "legend_wrapped", None) == key:
+                continue  # unchanged: setting the title again re-lays out the plot
+            p.legend_wrapped = key
+            html = legend_html(p.legend_title, p.legend_entries, per_line)
+            pi = p.getPlotItem()
+            pi.setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
+            # pyqtgraph gives the title a fixed 30-px row: a wrapped legend or large type
+            # spilled over the plot above and under the curves
+            height = max(30.0, pi.titleLabel.itemRect().height())
+            pi.titleLabel.setMaximumHeight(height)
+            pi.layout.setRowFixedHeight(0, height)
+            pi.layout.activate()  # now, not at the next turn: a paint may come first
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        try:
+            self._set_titles()
+        except Exception:  # noqa: BLE001 - never out of a Qt virtual (it would kill the app)
+            logging.getLogger(__name__).exception("plot titles after a resize")
 
     def set_font_scale(self, scale: float) -> None:
         pt = max(6.0, 10.0 * scale)

@@ -158,7 +158,7 @@ class ScreenFit:
         w = self.w
         old, geometry = w.font_scale, QRect(w.geometry())
         w.set_font_scale(scale)
-        if scale > old and not self.fits(geometry.size()):
+        if scale > old and not self.fits(self._allowed(geometry)):
             self._undo_scale(old, geometry)
             return False
         self.keep_on_screen()
@@ -168,8 +168,19 @@ class ScreenFit:
             QTimer.singleShot(0, lambda: self._recheck(old, geometry))
         return True
 
+    def _allowed(self, geometry: QRect) -> QSize | None:
+        """The size a window may keep although the screen is smaller: only a normal window
+        the user (or a test) made that large. A maximised, full-screen or presenting window
+        that outgrew the screen did so with the type, and counting that size as allowed
+        would let each Ctrl+= grow it further (seen under a window manager: 1280×809 on a
+        720-line screen after six presses)."""
+        w = self.w
+        if self.presenting or w.isMaximized() or w.isFullScreen():
+            return None
+        return geometry.size()
+
     def _recheck(self, old: float, geometry: QRect) -> None:
-        if not self.fits(geometry.size()):
+        if not self.fits(self._allowed(geometry)):
             self._undo_scale(old, geometry)
         self.keep_on_screen()
 
@@ -177,7 +188,13 @@ class ScreenFit:
         w = self.w
         w.set_font_scale(old)
         self.settle()
-        if not (w.isMaximized() or w.isFullScreen()):
+        if w.isFullScreen():
+            pass
+        elif w.isMaximized() or self.presenting:
+            # a maximised window that grew with the type stays that large once the type
+            # shrinks back unless it is fitted again
+            self.fill_screen()
+        else:
             w.setGeometry(geometry)  # it grew with the type: give the room back
         w.statusBar().showMessage("The type is as large as this screen allows.", 4000)
 

@@ -42,6 +42,37 @@ def make_room_for_inspector(w: MainWindow) -> None:
     if not w.inspector_dock.isFloating():
         w.plots.bars_plot.setVisible(False)
         w.fit.settle()
+        fold = w.notes.fold_button
+        if w.notes.isVisible() and not fold.isChecked() and not fits_with_dock(w):
+            # a lesson's description above the canvas and the docked inspector are more
+            # than a 768-line screen holds (the window grew to 777 lines, the rewind bar
+            # and the status bar off screen): fold the description, keep its title
+            fold.setChecked(True)
+            w._notes_folded_for_dock = True
+            w.fit.settle()
+        if w.notes.isVisible() and not fits_with_dock(w):
+            # still too tall: the pane goes while the inspector is docked (the window's
+            # title names the lesson)
+            w.notes.set_suppressed(True)
+            w.fit.settle()
+
+
+def fits_with_dock(w: MainWindow) -> bool:
+    """Whether the window with the inspector docked at its smallest height fits the screen
+    (an estimate on the safe side: the window's minimum counts some rows twice)."""
+    dock = w.inspector_dock
+    need = w.minimumSizeHint().height()
+    if not dock.isVisible():
+        need += dock.minimumSizeHint().height() + 6  # its title included; the separator
+    return need <= w.fit.room().height()
+
+
+def unfold_notes_after_dock(w: MainWindow) -> None:
+    """The description folded to make room for the inspector comes back when it closes."""
+    w.notes.set_suppressed(False)
+    if getattr(w, "_notes_folded_for_dock", False):
+        w._notes_folded_for_dock = False
+        w.notes.fold_button.setChecked(False)
 
 
 def size_inspector(w: MainWindow, visible: bool) -> None:
@@ -52,6 +83,14 @@ def size_inspector(w: MainWindow, visible: bool) -> None:
     # docked, the inspector's diagram shows |δ| per layer: the bar plot makes way, so the
     # canvas, the curves and the inspector all fit an 800-line screen
     w.plots.bars_plot.setVisible(not docked)
+    if not visible:
+        unfold_notes_after_dock(w)
+    elif docked and w.notes.suppressed:
+        w.fit.settle()
+        if w.minimumSizeHint().height() > w.fit.room().height():
+            # a screen too short for the inspector even without the notes (720 lines):
+            # hiding them would lose the lesson's instructions for nothing
+            unfold_notes_after_dock(w)
     before = getattr(w, "_height_before_dock", None)
     if docked and before and w.height() > before:
         if not (w.isMaximized() or w.isFullScreen()):
@@ -63,6 +102,11 @@ def size_inspector(w: MainWindow, visible: bool) -> None:
         h = min(int(w.height() * INSPECTOR_SHARE), w.height() - central - BARS)
         h = max(h, dock.minimumSizeHint().height())
         QTimer.singleShot(0, lambda: w.resizeDocks([dock], [h], Qt.Orientation.Vertical))
+    if visible:
+        # under a window manager the dock's growth arrives after the resize above: pull
+        # the window back inside the screen once the window manager has answered
+        QTimer.singleShot(0, w, w.fit.keep_on_screen)
+        QTimer.singleShot(300, w, w.fit.keep_on_screen)
 
 
 def set_controls_open(w: MainWindow, on: bool) -> None:

@@ -104,7 +104,13 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
     save_scenario(lesson, scenario_from_session(session_from_scenario(load_lesson("moons"))))
 
     first, menus = open_window(qtbot, store)
+    broken = tmp_path / "lessons" / "broken.json"
+    broken.write_text('{"format": ')
+    assert first.open_lesson(str(broken))
+    qtbot.waitUntil(lambda: first.files.last_open_ok is False, timeout=60000)
+    assert menus["settings"].settings.recent_lessons() == []  # a file that failed: not listed
     assert first.open_lesson(str(lesson))
+    qtbot.waitUntil(lambda: first.files.last_open_ok is True, timeout=60000)  # read off-thread
     first.set_font_scale(1.3)
     qtbot.mouseClick(first.crisp_box, Qt.MouseButton.LeftButton)
     assert first.crisp_box.isChecked()
