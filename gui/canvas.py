@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors
 from .edits import EditHistory
 from .safety import guarded
+from .scatter import PassiveScatter as _PassiveScatter
 
 TOOLS = ("draw", "erase", "pick", "pan")
 DRAWING_TOOLS = ("draw", "erase")
@@ -34,14 +35,6 @@ CURVE_COLOR = "#1A1A1A"
 HIGHLIGHT_COLOR = "#000000"
 BACKGROUND = "#FFFFFF"
 VIEW_DEBOUNCE_MS = 80
-
-
-class _PassiveScatter(pg.ScatterPlotItem):
-    """A scatter that never takes a click, so a click on a point reaches the view box."""
-
-    @guarded
-    def mouseClickEvent(self, ev) -> None:
-        ev.ignore()
 
 
 class _SmoothImage(pg.ImageItem):
@@ -492,6 +485,7 @@ class DataCanvas(pg.PlotWidget):
         self._test_pens = [pg.mkPen(*c, 255, width=3) for c in CLASS_COLORS]
         self._test_brush = pg.mkBrush(255, 255, 255, 255)
         self._rim_brush = pg.mkBrush(POINT_OUTLINE)
+        self._no_pen = pg.mkPen(None)
         self._plain_brush = pg.mkBrush(hex_to_rgb(PLAIN_POINT))
         self._plain_test_pen = pg.mkPen(PLAIN_POINT, width=3)
         lut = regression_colors(np.linspace(0.0, 1.0, 256), 0.0, 1.0)
@@ -516,22 +510,18 @@ class DataCanvas(pg.PlotWidget):
         pts = ds.points
         for item in self._train_items + self._test_items:
             item.clear()
-        self._test_rim.setData(pos=pts[ds.is_test], size=size + 3, pen=None, brush=self._rim_brush)
+        self._test_rim.set_points(pts[ds.is_test], size + 3, self._no_pen, self._rim_brush)
         train, test = self._train_items, self._test_items
         if ds.task == "classification":
             for k in range(ds.n_classes):
                 mine = ds.y == k
                 a, b = mine & ~ds.is_test, mine & ds.is_test
-                train[k].setData(
-                    pos=pts[a], size=size, pen=self._outline_pen, brush=self._train_brushes[k]
-                )
-                test[k].setData(
-                    pos=pts[b], size=size, pen=self._test_pens[k], brush=self._test_brush
-                )
+                train[k].set_points(pts[a], size, self._outline_pen, self._train_brushes[k])
+                test[k].set_points(pts[b], size, self._test_pens[k], self._test_brush)
         elif ds.input_dim == 1:
             a, b = ~ds.is_test, ds.is_test
-            train[0].setData(pos=pts[a], size=size, pen=self._outline_pen, brush=self._plain_brush)
-            test[0].setData(pos=pts[b], size=size, pen=self._plain_test_pen, brush=self._test_brush)
+            train[0].set_points(pts[a], size, self._outline_pen, self._plain_brush)
+            test[0].set_points(pts[b], size, self._plain_test_pen, self._test_brush)
         else:
             if self._regression_levels is not None:
                 vmin, vmax = self._regression_levels
@@ -543,18 +533,8 @@ class DataCanvas(pg.PlotWidget):
                 vmin, vmax = vmin - 1.0, vmin + 1.0
             idx, _ = lut_index(ds.y, vmin, vmax)
             a, b = ~ds.is_test, ds.is_test
-            train[0].setData(
-                pos=pts[a],
-                size=size,
-                pen=self._outline_pen,
-                brush=[self._value_brushes[i] for i in idx[a]],
-            )
-            test[0].setData(
-                pos=pts[b],
-                size=size,
-                pen=[self._value_pens[i] for i in idx[b]],
-                brush=self._test_brush,
-            )
+            train[0].set_points(pts[a], size, self._outline_pen, (self._value_brushes, idx[a]))
+            test[0].set_points(pts[b], size, (self._value_pens, idx[b]), self._test_brush)
         # an empty item still costs a paint call every frame: hide it
         for item in (*self._train_items, *self._test_items, self._test_rim):
             item.setVisible(len(item.data) > 0)
