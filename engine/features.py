@@ -33,6 +33,11 @@ DEFAULT_FEATURES_2D = ("x1", "x2")
 DEFAULT_FEATURES_1D = ("x1",)
 
 
+def default_features(input_dim: int) -> tuple[str, ...]:
+    """The features a new network on ``input_dim`` inputs starts with: the raw inputs."""
+    return DEFAULT_FEATURES_1D if input_dim == 1 else DEFAULT_FEATURES_2D
+
+
 def available_features(input_dim: int) -> tuple[str, ...]:
     if input_dim == 2:
         return tuple(FEATURES)

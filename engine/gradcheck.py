@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -19,6 +20,18 @@ class ArrayCheck:
 
     def passed(self, tol: float = 1e-6) -> bool:
         return self.max_rel_error <= tol
+
+
+R = TypeVar("R")
+
+
+def run_to_end(steps: Generator[object, None, R]) -> R:
+    """Run a sliced computation (a generator that yields progress) at once: its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
 
 
 def gradient_check(
@@ -37,12 +50,7 @@ def gradient_check(
     1e-12 and a relative error of 1e-6 means a real mistake, not noise. The relative error
     of an entry is |a − n| / max(|a| + |n|, 1e-6): entries smaller than 1e-6 are
     judged by their absolute error, which round-off alone keeps near 1e-12."""
-    steps = gradient_check_steps(net, params, x, y, lam, eps)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return run_to_end(gradient_check_steps(net, params, x, y, lam, eps))
 
 
 def gradient_check_steps(

@@ -22,6 +22,9 @@ anything (plain ``json``, no pickle, no eval); it checks the size and the first 
 before parsing, then every field (types, ranges, shapes, the RNG state, the metrics), and
 raises ``LoadError`` (alias ``ScenarioError``) naming the field path and the reason, with
 at most a short quote of the input, before anything is built.
+
+Slightly over 450 lines: the writer and the reader of one format stay side by side, so a
+field added to one is seen in the other.
 """
 
 from __future__ import annotations

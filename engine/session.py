@@ -8,6 +8,10 @@ buffers allocated once (``network.FusedStep``, with the flat optimizer update), 
 leave the session bit-for-bit in the same state; the tests hold them to it.
 ``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
 plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
+
+Over 450 lines: the session is the single authority for the design and the step (data,
+network, batching, the step, divergence, checkpoints, the snapshot), and those share its
+private state; splitting them would mean reaching into each other's names.
 """
 
 from __future__ import annotations
@@ -30,12 +34,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     NetworkSpec,
 )
 from .evaluation import FullPass, mean_metrics, sampled
-from .features import (
-    DEFAULT_FEATURES_1D,
-    DEFAULT_FEATURES_2D,
-    feature_matrix,
-    validate_features,
-)
+from .features import default_features, feature_matrix, validate_features
 from .heads import head_for
 from .history import MetricHistory, StepMetrics
 from .network import (
@@ -71,9 +70,7 @@ class TrainingSession:
         self.hyper = hyper or HyperParameters()
         self.dataset = dataset
         if spec is None:
-            spec = NetworkSpec(
-                features=DEFAULT_FEATURES_1D if dataset.input_dim == 1 else DEFAULT_FEATURES_2D
-            )
+            spec = NetworkSpec(features=default_features(dataset.input_dim))
         self._build(spec)
 
     # --- construction -----------------------------------------------------------------
@@ -196,10 +193,7 @@ class TrainingSession:
         if not same_shape:
             spec = self.spec
             if dataset.input_dim != old.input_dim:
-                spec = replace(
-                    spec,
-                    features=DEFAULT_FEATURES_1D if dataset.input_dim == 1 else DEFAULT_FEATURES_2D,
-                )
+                spec = replace(spec, features=default_features(dataset.input_dim))
             self._build(spec)
             return
         self._prepare_data()

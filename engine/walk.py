@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .data import Dataset
-from .gradcheck import ArrayCheck, gradient_check_steps
+from .gradcheck import ArrayCheck, gradient_check_steps, run_to_end
 from .phases import Phase, PhaseWalk
 from .records import Checkpoint
 from .session import TrainingSession
@@ -221,12 +221,7 @@ class GradCheckResult:
 def check_gradients(s: TrainingSession, driver: WalkDriver, point: int | None) -> GradCheckResult:
     """Backprop against finite differences on the walk's batch, else on the picked point
     or a random batch; the session (θ, the RNG) is left exactly as it was."""
-    steps = check_gradients_steps(s, driver, point)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return run_to_end(check_gradients_steps(s, driver, point))
 
 
 def check_gradients_steps(

@@ -135,9 +135,6 @@ class Autosave(QObject):
         window.files.saveFailed.connect(self._on_save_failed)
 
     # --- state ---------------------------------------------------------------------------
-    def mark_clean(self, key: tuple | None) -> None:
-        self.clean_key = key
-
     @property
     def dirty(self) -> bool:
         """Work that is in no file the user saved or opened."""

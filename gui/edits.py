@@ -39,11 +39,6 @@ class EditHistory:
         return self._states[self._index - 1][0] if self.can_undo else None
 
     @property
-    def following(self) -> Dataset | None:
-        """The state ``redo()`` would go forward to, or ``None``."""
-        return self._states[self._index + 1][0] if self.can_redo else None
-
-    @property
     def can_undo(self) -> bool:
         return self._index > 0
 

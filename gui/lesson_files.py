@@ -26,7 +26,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -66,11 +66,11 @@ def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -
 
 
 COMMAND_WHAT = {
-    "SetDataset": "the new data",
-    "SetNetwork": "the new network",
-    "SetHyper": "the new training settings",
-    "SetSeed": "the new seed",
-    "ResetParameters": "the reset",
+    cmd.SetDataset: "the new data",
+    cmd.SetNetwork: "the new network",
+    cmd.SetHyper: "the new training settings",
+    cmd.SetSeed: "the new seed",
+    cmd.ResetParameters: "the reset",
 }
 
 
@@ -87,7 +87,7 @@ def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
             canvas.set_dataset(snap.dataset, reset_history=True)
     show_session_in_panels(w, snap)
     w.refresh_canvas_mode(snap.dataset)
-    what = COMMAND_WHAT.get(type(command).__name__, "the change")
+    what = COMMAND_WHAT.get(type(command), "the change")
     w.banner.show_message(
         f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
         "error",
@@ -107,11 +107,28 @@ class _CaptureForSave:
         return sc, state_key(session)
 
 
+class _Same:
+    """Equal only to a wrapper of the very same object. It holds the object, so its id
+    cannot be reused by a newer one while a key is kept (a bare ``id()`` could be, and
+    changed work would then look saved)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object):
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+
 def state_key(s: TrainingSession | Snapshot) -> tuple:
     """What makes two states of a session the same work: data, design, settings, step
     (the data by identity: every edit makes a new, immutable ``Dataset``)."""
     step = s.step_count if isinstance(s, TrainingSession) else s.step
-    return (id(s.dataset), step, s.spec, s.hyper, s.seed)
+    return (_Same(s.dataset), step, s.spec, s.hyper, s.seed)
 
 
 class LessonDetailsDialog(QDialog):
@@ -157,6 +174,9 @@ class LessonFiles(QObject):
         self.start_folder: Callable[[], str] = lambda: ""
         self.io = BackgroundIO(self)
         self._opening: Task | None = None
+        self._cancel_offered = False  # the banner shows "Opening …" with a Cancel button
+        # a lesson still loading after this long offers Cancel in the banner
+        self.offer_cancel_after_ms = 400
         self.last_open_ok: bool | None = None
         window.controller.callDone.connect(self._on_call_done)
 
@@ -187,12 +207,28 @@ class LessonFiles(QObject):
             return sc, session_from_scenario(sc)
 
         self.last_open_ok = None
-        self._opening = self.io.run(Task("open", read, lambda result: self._opened(path, result)))
+        task = self.io.run(Task("open", read, lambda result: self._opened(path, result)))
+        self._opening = task
         self.window.statusBar().showMessage(f"opening {name}…")
+        label = os.path.basename(name)
+        QTimer.singleShot(self.offer_cancel_after_ms, self, lambda: self._offer_cancel(task, label))
         return True
+
+    def _offer_cancel(self, task: Task, name: str) -> None:
+        if self._opening is task:
+            self._cancel_offered = True
+            self.window.banner.show_message(
+                f"Opening {name}…", "info", ("Cancel", self.cancel_open)
+            )
+
+    def _withdraw_cancel(self) -> None:
+        if self._cancel_offered:
+            self._cancel_offered = False
+            self.window.banner.hide()
 
     def cancel_open(self) -> None:
         """Stop a lesson still loading: nothing changes."""
+        self._withdraw_cancel()
         if self._opening is not None:
             self._opening.cancel()
             self._opening = None
@@ -200,6 +236,7 @@ class LessonFiles(QObject):
 
     def _opened(self, path, result) -> None:
         self._opening = None
+        self._withdraw_cancel()
         if isinstance(result, BaseException):
             self.last_open_ok = False
             self._load_failed(path, result)

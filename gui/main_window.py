@@ -64,7 +64,7 @@ from .window_layout import (
     set_controls_open,
     size_inspector,
 )
-from .worker import Frame
+from .worker import NO_TRAINING_POINTS, Frame
 
 __all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
@@ -415,9 +415,7 @@ class MainWindow(QMainWindow):
     def _on_play_toggled(self, play: bool) -> None:
         if play and not np.count_nonzero(~self.canvas.dataset.is_test):
             self.training_panel.set_playing(False)
-            self._on_message(
-                "There are no training points: draw some on the canvas or load a preset."
-            )
+            self._on_message(NO_TRAINING_POINTS)
             return
         self.controller.set_running(play)
 

@@ -44,20 +44,22 @@ def regression_levels(ds: Dataset) -> tuple[float, float]:
     return (lo, hi)
 
 
+def _num(v, fmt: str) -> str:
+    """A figure, or a dash for one not measured yet (None, NaN)."""
+    return "–" if v is None or not math.isfinite(v) else format(v, fmt)
+
+
 def status_text(frame: Frame) -> str:
     s = frame.snapshot
     last = s.last
 
-    def num(v, fmt):
-        return "–" if v is None or not math.isfinite(v) else format(v, fmt)
-
     parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}"]
-    parts.append(f"loss train {num(last.train_loss, '.4f')}")
-    parts.append(f"test {num(last.test_loss, '.4f')}")
+    parts.append(f"loss train {_num(last.train_loss, '.4f')}")
+    parts.append(f"test {_num(last.test_loss, '.4f')}")
     if s.dataset.task == "classification":
         parts.append(
-            f"accuracy train {num(last.train_acc * 100, '.1f')}%"
-            f"  test {num(last.test_acc * 100, '.1f')}%"
+            f"accuracy train {_num(last.train_acc * 100, '.1f')}%"
+            f"  test {_num(last.test_acc * 100, '.1f')}%"
         )
     n_train = int(np.count_nonzero(~s.dataset.is_test))
     if max(n_train, len(s.dataset) - n_train) > EVAL_SAMPLE:
@@ -66,10 +68,10 @@ def status_text(frame: Frame) -> str:
     full = frame.full
     if full is not None:
         text = f"all {full.n_train + full.n_test:,} points at step {full.step:,}: "
-        text += f"loss {num(full.train_loss, '.4f')} / {num(full.test_loss, '.4f')}"
+        text += f"loss {_num(full.train_loss, '.4f')} / {_num(full.test_loss, '.4f')}"
         if s.dataset.task == "classification":
-            text += f", accuracy {num(full.train_acc * 100, '.1f')}%"
-            text += f" / {num(full.test_acc * 100, '.1f')}%"
+            text += f", accuracy {_num(full.train_acc * 100, '.1f')}%"
+            text += f" / {_num(full.test_acc * 100, '.1f')}%"
         parts.append(text)
     # a paused engine steps at no speed, whatever its last rate measurement said
     rate = frame.steps_per_second if frame.running else 0.0
@@ -82,12 +84,9 @@ def heads_up_text(frame: Frame) -> str:
     s = frame.snapshot
     last = s.last
 
-    def num(v, fmt):
-        return "–" if v is None or not math.isfinite(v) else format(v, fmt)
-
-    parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}", f"loss {num(last.train_loss, '.3f')}"]
+    parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}", f"loss {_num(last.train_loss, '.3f')}"]
     if s.dataset.task == "classification":
-        parts.append(f"accuracy {num(last.train_acc * 100, '.1f')} %")
+        parts.append(f"accuracy {_num(last.train_acc * 100, '.1f')} %")
     return "    ".join(parts)
 
 
@@ -201,10 +200,6 @@ class FramePresenter:
         if self.heads_up is not None and self.heads_up.isVisible():
             self.heads_up.setText(heads_up_text(frame))
         self.frames_drawn += 1
-
-    def clear_status(self) -> None:
-        """No points, no figures: the status line says so instead of the last run's."""
-        self.status.setText("no training points: draw some or load a preset")
 
     def set_crisp(self, on: bool) -> None:
         """A sharp decision boundary (or the shaded one); the latest frame is redrawn."""

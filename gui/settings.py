@@ -16,16 +16,15 @@ import math
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from .safety import guarded
 
 ENV_PATH = "BACKPROP_LAB_SETTINGS"
 MAX_RECENT = 8
 FONT_SCALE_RANGE = (0.6, 3.0)
-LESSON_FILTER = "Lessons (*.json);;All files (*)"
 
 
 def open_settings(path: str | os.PathLike | None = None) -> QSettings:
@@ -111,55 +110,26 @@ class RememberedWindow(QObject):
         w.menuBar().addMenu(self.recent_menu)
 
     def _wrap_lesson_calls(self) -> None:
-        """Opening or saving a lesson file updates the recent list and the last folder.
-        The window's menus, dialogs and ``open_lesson`` all go through ``window.files``
-        (gui/lesson_files.py), so wrapping its two methods catches every path."""
-        w = self.window
-        target = getattr(w, "files", w)
-        open_lesson, save_lesson = target.open_lesson, target.save_lesson
+        """A lesson file opened or saved goes on the recent list and sets the last folder,
+        once it has really been read or written (a file that fails to load is not listed).
+        Every path (menus, dialogs, ``open_lesson``) ends in these two signals of
+        ``window.files`` (gui/lesson_files.py)."""
+        files = self.window.files
+        files.opened.connect(self._on_file_done)
+        files.saved.connect(self._on_file_done)
 
-        # the arguments pass through: Save lesson hands over a title and a description
-        def opened(path, *args, **kwargs) -> bool:
-            ok = open_lesson(path, *args, **kwargs)
-            if ok:
-                self.remember_file(path)
-            return ok
-
-        def saved(path, *args, **kwargs) -> None:
-            # written a moment later, once the engine thread hands it over
-            save_lesson(path, *args, **kwargs)
-            self.remember_file(path, must_exist=False)
-
-        target.open_lesson, target.save_lesson = opened, saved
+    @Slot(str, object)
+    def _on_file_done(self, path: str, _key: object) -> None:
+        autosave = getattr(self.window, "autosave", None)
+        if autosave is not None and Path(path).parent == autosave.folder:
+            return  # a restored autosave is no lesson of the user's
+        self.remember_file(path)
 
     def _take_over_dialogs(self) -> None:
-        """Open / Save lesson start in the last folder used (the window's own dialogs
-        start in the working folder)."""
-        w = self.window
-        files = getattr(w, "files", None)
-        if files is not None and hasattr(files, "start_folder"):
-            # the window's own dialogs stay (Save lesson asks for a title and a description
-            # first; taking its action over skipped that): only their start folder changes
-            files.start_folder = self.settings.last_folder
-            return
-        for name, slot in (("open_action", self.open_dialog), ("save_action", self.save_dialog)):
-            action = getattr(w, name, None)
-            if action is not None:
-                action.triggered.disconnect()
-                action.triggered.connect(slot)
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open lesson", self.settings.last_folder(), LESSON_FILTER
-        )
-        if path:
-            self.window.open_lesson(path)
-
-    def save_dialog(self) -> None:
-        start = os.path.join(self.settings.last_folder(), "lesson.json")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, LESSON_FILTER)
-        if path:
-            self.window.save_lesson(path)
+        """Open / Save lesson start in the last folder used. The window's own dialogs stay
+        (Save lesson asks for a title and a description first; taking its action over
+        skipped that): only their start folder changes."""
+        self.window.files.start_folder = self.settings.last_folder
 
     def remember_file(self, path, must_exist: bool = True) -> None:
         p = os.fspath(path)

@@ -29,6 +29,10 @@ The design (docs/architecture.md, "Threads"):
   then the GUI thread ``wait()``s.
 
 The GUI thread never runs a training step and never waits on the worker except at shutdown.
+
+Over 450 lines: everything that runs in the engine thread's event loop (the command
+dispatch, the step pacing, the frame hand-over, the sliced jobs and the full pass) shares
+one timer tick and one set of deadlines, which read best in one place.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follo
 # while training, a grid pass dearer than this reuses the last grid for a while, so it takes
 # at most GRID_SHARE of the engine's time (a 100×100 grid through 8 × 64 costs ~20 ms)
 GRID_SHARE = 0.25
+NO_TRAINING_POINTS = "There are no training points: draw some on the canvas or load a preset."
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
@@ -385,9 +390,7 @@ class EngineWorker(QObject):
     def _can_train(self) -> bool:
         s = self.session
         if s.n_train == 0:
-            self.message.emit(
-                "There are no training points: draw some on the canvas or load a preset."
-            )
+            self.message.emit(NO_TRAINING_POINTS)
             return False
         if s.diverged:
             self.diverged.emit(s.diverged)

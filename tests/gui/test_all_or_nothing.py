@@ -5,42 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from backprop_lab.engine import session as session_module
-from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-LONG = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    yield w
-    w.close()
-
-
-def engine_value(qtbot, w, fn):
-    box = []
-
-    def probe(session):
-        return fn(session)
-
-    def got(fn_result):
-        if fn_result[0] is probe:
-            box.append(fn_result[1])
-
-    w.controller.callDone.connect(got)
-    w.controller.call_in_engine(probe)
-    qtbot.waitUntil(lambda: len(box) == 1, timeout=LONG)
-    w.controller.callDone.disconnect(got)
-    return box[0]
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+from .helpers import LONG, click, engine_value
 
 
 def _boom(*_a, **_k):

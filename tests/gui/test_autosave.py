@@ -12,7 +12,7 @@ from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-LONG = 60_000
+from .helpers import LONG, open_window
 
 
 @pytest.fixture
@@ -30,15 +30,6 @@ def prompts_on(w: MainWindow):
         yield
     finally:
         w.autosave.prompts = False
-
-
-def open_window(qtbot) -> MainWindow:
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    return w
 
 
 def draw_point(qtbot, w, x: float, y: float) -> None:
@@ -66,7 +57,7 @@ def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) ->
 
 
 def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
-    w1 = open_window(qtbot)
+    w1 = open_window(qtbot, size=None)
     w1.autosave.edit_delay_ms = 50  # a few seconds in the app; the test need not wait
     assert w1.autosave.path.parent == folder
     n0 = len(w1.canvas.dataset)
@@ -83,7 +74,7 @@ def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
     w1.files.io.shutdown()
     w1.hide()
 
-    w2 = open_window(qtbot)
+    w2 = open_window(qtbot, size=None)
     seen: list[str] = []
     answer_next_question(QMessageBox.StandardButton.Yes, seen)
     with prompts_on(w2):
@@ -107,7 +98,7 @@ def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
 
 def test_declining_the_restore_deletes_the_autosave(folder, qtbot):
     (folder / autosave_module.FILE_NAME).write_text("{}")
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     seen: list[str] = []
     answer_next_question(QMessageBox.StandardButton.No, seen)
     with prompts_on(w):
@@ -148,7 +139,7 @@ def test_another_open_windows_autosave_is_neither_offered_nor_deleted(folder, qt
 
 
 def test_close_with_unsaved_work_asks_and_cancel_keeps_the_window(folder, qtbot, tmp_path):
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     assert not w.autosave.dirty
     qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
@@ -172,7 +163,7 @@ def test_close_with_unsaved_work_asks_and_cancel_keeps_the_window(folder, qtbot,
 
 
 def test_saved_work_closes_without_a_question(folder, qtbot, tmp_path):
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
     w.save_lesson(tmp_path / "saved.json")
@@ -186,7 +177,7 @@ def test_saved_work_closes_without_a_question(folder, qtbot, tmp_path):
 
 
 def test_training_is_autosaved_on_its_own_clock(folder, qtbot):
-    w = open_window(qtbot)
+    w = open_window(qtbot, size=None)
     w.autosave.edit_delay_ms = 600_000  # only the training clock may write in this test
     w.autosave.training_interval_ms = 200  # every minute in the app
     qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)

@@ -4,31 +4,17 @@ numbers (through the real window where it matters)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from backprop_lab.engine import NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import make_preset
 from backprop_lab.engine.trace import trace_point
 from backprop_lab.gui.colors import CLASS_HEX
 from backprop_lab.gui.legend import CanvasLegend, bar_rgba
-from backprop_lab.gui.main_window import MainWindow
 from backprop_lab.gui.trace_view import TraceView
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-LONG = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
-    yield w
-    w.close()
+from .helpers import LONG
 
 
 def pixel(img, x: int, y: int) -> QColor:

@@ -11,30 +11,7 @@ from backprop_lab.engine.data import MAX_POINTS
 from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPointF, Qt
 
-LONG = 60_000  # generous bound for waits on the engine thread (never a timing assertion)
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    yield w
-    w.close()
-
-
-def step_of(w) -> int:
-    return w.latest.snapshot.step
-
-
-def open_and_wait(qtbot, w, path) -> bool:
-    """Open a lesson (read and checked off the GUI thread) and wait for the outcome."""
-    w.open_lesson(path)
-    qtbot.waitUntil(lambda: w.files.last_open_ok is not None, timeout=LONG)
-    return w.files.last_open_ok
+from .helpers import LONG, open_and_wait, step_of
 
 
 def test_error_text_from_a_file_is_shown_as_plain_text(window, qtbot, tmp_path):

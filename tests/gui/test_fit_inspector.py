@@ -37,9 +37,9 @@ def test_the_docked_inspector_keeps_the_window_and_its_bars_on_screen(
     qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
     if present:
         key(qtbot, w, Qt.Key.Key_F5)
-        qtbot.waitUntil(lambda: w.frameGeometry() == screen, timeout=5000)
+        qtbot.waitUntil(lambda: w.frameGeometry() == screen, timeout=60_000)
     key(qtbot, w, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=60_000)
     settle(qtbot)
     w.grab()  # a real paint at this size
     assert not w.inspector_dock.isFloating()
@@ -63,7 +63,7 @@ def test_the_docked_inspector_keeps_the_window_and_its_bars_on_screen(
     assert inside(w.frameGeometry(), screen)
     # closed again: the usual smallest sizes come back
     key(qtbot, w, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=60_000)
     settle(qtbot)
     assert insp.diagram.minimumHeight() == 200
     assert inside(w.frameGeometry(), screen)

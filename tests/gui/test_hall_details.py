@@ -3,31 +3,12 @@ axis names, plot legends and log ticks, the inspector's header, note and rewind 
 
 from __future__ import annotations
 
-import pytest
-from backprop_lab.gui.main_window import MainWindow
 from backprop_lab.gui.plots import log_ticks
 from backprop_lab.gui.timeline_view import step_text
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
-LONG = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    yield w
-    w.close()
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+from .helpers import LONG, click
 
 
 def test_a_lesson_shows_its_own_data_in_the_data_panel(window, qtbot):

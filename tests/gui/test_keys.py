@@ -7,10 +7,11 @@ would send them; clicks go through the window to the widget under the point.
 from __future__ import annotations
 
 import pytest
-from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox
+
+from .helpers import open_window
 
 LONG = int(__import__("os").environ.get("LONG_MS", 60_000))
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -18,14 +19,9 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=LONG)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
     w.canvas.setFocus()
     yield w
     w.close()

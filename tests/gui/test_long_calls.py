@@ -11,7 +11,7 @@ from backprop_lab.engine.datasets import make_preset
 from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import Qt
 
-LONG = 60_000
+from .helpers import LONG, open_window
 
 
 def wide_session() -> TrainingSession:
@@ -26,11 +26,7 @@ def wide_session() -> TrainingSession:
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(session=wide_session())
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
+    w = open_window(qtbot, size=None, session=wide_session())
     yield w
     w.close()
 
@@ -99,21 +95,17 @@ def big_lesson(tmp_path_factory):
     return path
 
 
-def small_window(qtbot) -> MainWindow:
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    return w
-
-
 def test_opening_a_big_lesson_is_off_the_gui_thread_and_can_be_cancelled(qtbot, big_lesson):
-    w = small_window(qtbot)
+    w = open_window(qtbot, size=None)
     n = len(w.latest.snapshot.dataset)
+    w.files.offer_cancel_after_ms = 0  # the app waits a moment before offering Cancel
     assert w.open_lesson(big_lesson)
     assert w.files.busy and len(w.canvas.dataset) == n  # returned before reading the file
-    w.files.cancel_open()
+    # the user cancels from the banner
+    qtbot.waitUntil(lambda: w.banner.action_button.isVisible(), timeout=LONG)
+    assert w.banner.text.startswith("Opening") and w.banner.action_button.text() == "Cancel"
+    qtbot.mouseClick(w.banner.action_button, Qt.MouseButton.LeftButton)
+    assert not w.banner.isVisible()
     qtbot.waitUntil(lambda: not w.files.busy, timeout=LONG)
     qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
@@ -123,12 +115,13 @@ def test_opening_a_big_lesson_is_off_the_gui_thread_and_can_be_cancelled(qtbot, 
     qtbot.waitUntil(lambda: w.files.last_open_ok is True, timeout=LONG)
     qtbot.waitUntil(lambda: len(w.latest.snapshot.dataset) == 20_000, timeout=LONG)
     assert w.latest.snapshot.step == 20 and len(w.canvas.dataset) == 20_000
+    assert not w.banner.action_button.isVisible()  # the offer to cancel went with the load
     w.grab()
     w.close()
 
 
 def test_closing_while_a_lesson_opens_stops_at_once(qtbot, qtlog, big_lesson):
-    w = small_window(qtbot)
+    w = open_window(qtbot, size=None)
     w.open_lesson(big_lesson)
     t0 = time.perf_counter()
     w.close()
@@ -142,7 +135,7 @@ def test_closing_while_a_lesson_opens_stops_at_once(qtbot, qtlog, big_lesson):
 def test_closing_while_a_lesson_saves_leaves_a_whole_file(qtbot, qtlog, big_lesson, tmp_path):
     from backprop_lab.engine.scenario import load_scenario
 
-    w = small_window(qtbot)
+    w = open_window(qtbot, size=None)
     w.open_lesson(big_lesson)
     qtbot.waitUntil(lambda: len(w.latest.snapshot.dataset) == 20_000, timeout=LONG)
     out = tmp_path / "out.json"

@@ -8,46 +8,7 @@ from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-LONG = 60_000  # generous bound for waits on training (never a timing assertion)
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
-    yield w
-    w.close()
-    assert not w.controller.thread.isRunning()
-
-
-def step_of(w) -> int:
-    return w.latest.snapshot.step
-
-
-def click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def engine_value(qtbot, w, fn):
-    """Run ``fn(session)`` in the engine thread and wait for its result."""
-    box = []
-
-    def probe(session):
-        return fn(session)
-
-    def got(fn_result):
-        if fn_result[0] is probe:
-            box.append(fn_result[1])
-
-    w.controller.callDone.connect(got)
-    w.controller.call_in_engine(probe)
-    qtbot.waitUntil(lambda: len(box) == 1, timeout=5000)
-    w.controller.callDone.disconnect(got)
-    return box[0]
+from .helpers import LONG, click, engine_value, step_of
 
 
 def test_opens_on_the_preset_ready_to_train(window):
@@ -63,15 +24,15 @@ def test_width_spin_box_rebuilds_the_network(window, qtbot):
     spin = window.network_panel.width_spins[0]
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key.Key_Up)
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 4, 1), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 4, 1), timeout=LONG)
     assert [w.shape for w in window.latest.snapshot.params.W] == [(5, 2), (4, 5), (1, 4)]
     assert "W⁽¹⁾ 5×2" in window.network_panel.shapes_label.text()
     click(qtbot, window.network_panel.add_button)
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 4, 4, 1), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 4, 4, 1), timeout=LONG)
     click(qtbot, window.network_panel.remove_button)
     click(qtbot, window.network_panel.remove_button)
     click(qtbot, window.network_panel.remove_button)
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 1), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 1), timeout=LONG)
     assert not window.network_panel.remove_button.isEnabled()  # 0 hidden layers is the floor
 
 
@@ -93,21 +54,21 @@ def test_per_layer_activations_and_init_survive_panel_edits(window, qtbot, tmp_p
     path = tmp_path / "mixed.json"
     save_scenario(path, scenario_from_session(session))
     assert window.open_lesson(path)
-    qtbot.waitUntil(lambda: window.latest.snapshot.spec == spec, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.spec == spec, timeout=LONG)
 
     panel = window.network_panel
     spin = panel.width_spins[0]
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key.Key_Up)  # a width edit
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 3, 1), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 5, 3, 1), timeout=LONG)
     snap = window.latest.snapshot
     assert snap.spec.activations == ("relu", "tanh") and snap.spec.init == "he"
     assert snap.arch.activations == ("relu", "tanh")
     click(qtbot, panel.feature_boxes["x1*x2"])  # an input edit
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[0] == 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[0] == 3, timeout=LONG)
     assert window.latest.snapshot.spec.activations == ("relu", "tanh")
     click(qtbot, panel.add_button)  # a new layer takes the panel's activation
-    qtbot.waitUntil(lambda: len(window.latest.snapshot.spec.hidden) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.spec.hidden) == 3, timeout=LONG)
     snap = window.latest.snapshot
     assert snap.spec.activations == ("relu", "tanh", panel.activation_combo.currentData())
     assert snap.spec.init == "he"
@@ -117,7 +78,7 @@ def test_per_layer_activations_and_init_survive_panel_edits(window, qtbot, tmp_p
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # choose another activation: all layers take it
     chosen = combo.currentData()
-    qtbot.waitUntil(lambda: window.latest.snapshot.spec.activations == (chosen,) * 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.spec.activations == (chosen,) * 3, timeout=LONG)
 
 
 def test_width_spin_box_cannot_go_to_zero(window, qtbot):
@@ -126,23 +87,23 @@ def test_width_spin_box_cannot_go_to_zero(window, qtbot):
     for _ in range(6):
         qtbot.keyClick(spin, Qt.Key.Key_Down)
     assert spin.value() == 1
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 1, 4, 1), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 1, 4, 1), timeout=LONG)
 
 
 def test_feature_checkbox_changes_the_input_width(window, qtbot):
     click(qtbot, window.network_panel.feature_boxes["x1*x2"])
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[0] == 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths[0] == 3, timeout=LONG)
     assert window.latest.snapshot.spec.features == ("x1", "x2", "x1*x2")
 
 
 def test_step_button_advances_exactly_one_step(window, qtbot):
     click(qtbot, window.training_panel.step_button)
-    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=LONG)
     qtbot.wait(150)
     assert step_of(window) == 1
     assert window.controller.worker.steps_run == 1
     click(qtbot, window.training_panel.step10_button)
-    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=LONG)
     qtbot.wait(150)
     assert window.controller.worker.steps_run == 11
 
@@ -150,27 +111,27 @@ def test_step_button_advances_exactly_one_step(window, qtbot):
 def test_keyboard_step_and_clicker_page_down(window, qtbot):
     window.canvas.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
-    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=LONG)
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=LONG)
 
 
 def test_clicker_page_up_goes_back_one_step_with_the_same_numbers(window, qtbot):
     window.canvas.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
     qtbot.keyClick(window, Qt.Key.Key_PageUp)
-    qtbot.waitUntil(lambda: step_of(window) == 9, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 9, timeout=LONG)
     w9 = [w.copy() for w in window.latest.snapshot.params.W]
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
     w10 = [w.copy() for w in window.latest.snapshot.params.W]
     qtbot.keyClick(window, Qt.Key.Key_PageUp)
-    qtbot.waitUntil(lambda: step_of(window) == 9, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 9, timeout=LONG)
     for a, b in zip(w9, window.latest.snapshot.params.W, strict=True):
         np.testing.assert_array_equal(a, b)
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
     for a, b in zip(w10, window.latest.snapshot.params.W, strict=True):
         np.testing.assert_array_equal(a, b)  # the same step again, the same numbers
 
@@ -180,11 +141,11 @@ def test_play_learns_xor_and_updates_image_and_delta_plot(window, qtbot):
     image0 = np.array(window.canvas.image.image, copy=True)
     loss0 = first.snapshot.last.train_loss
     click(qtbot, window.training_panel.play_button)
-    qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: window.controller.running, timeout=LONG)
     qtbot.waitUntil(lambda: window.latest.snapshot.last.train_acc > 0.95, timeout=LONG)
     click(qtbot, window.training_panel.play_button)  # pause
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
-    qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=LONG)
     snap = window.latest.snapshot
     assert snap.last.train_loss < loss0
     assert not np.array_equal(window.canvas.image.image, image0)
@@ -199,8 +160,8 @@ def test_pause_stops_the_step_counter(window, qtbot):
     click(qtbot, window.training_panel.play_button)
     qtbot.waitUntil(lambda: step_of(window) > 20, timeout=LONG)
     click(qtbot, window.training_panel.play_button)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
-    qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=LONG)
     s = step_of(window)
     qtbot.wait(300)
     assert step_of(window) == s
@@ -209,10 +170,10 @@ def test_pause_stops_the_step_counter(window, qtbot):
 
 def test_space_toggles_play(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: window.controller.running, timeout=LONG)
     assert window.training_panel.play_button.isChecked()
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
 
 
 def test_closing_while_training_stops_the_thread(qtbot):
@@ -220,7 +181,7 @@ def test_closing_while_training_stops_the_thread(qtbot):
     qtbot.addWidget(w)
     w.show()
     click(qtbot, w.training_panel.play_button)
-    qtbot.waitUntil(lambda: w.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: w.controller.running, timeout=LONG)
     qtbot.waitUntil(lambda: w.latest is not None and w.latest.snapshot.step > 0, timeout=LONG)
     w.close()
     assert not w.controller.thread.isRunning()
@@ -236,7 +197,7 @@ def test_engine_exception_shows_a_message_and_app_stays_usable(window, qtbot):
 
     window.controller.call_in_engine(break_step)
     click(qtbot, window.training_panel.step_button)
-    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=LONG)
     assert window.banner.kind == "error"
     assert "simulated engine failure" in window.banner.text
     assert not window.controller.running
@@ -246,31 +207,31 @@ def test_engine_exception_shows_a_message_and_app_stays_usable(window, qtbot):
 
     window.controller.call_in_engine(repair)
     click(qtbot, window.training_panel.step_button)
-    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=LONG)
 
 
 def test_divergence_pauses_and_shows_the_message(window, qtbot):
     dp, tp = window.data_panel, window.training_panel
     dp.task_combo.setCurrentIndex(dp.task_combo.findData("regression1"))  # 1-D curve fit
-    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=LONG)
     tp.alpha_slider.setFocus()
     qtbot.keyClick(tp.alpha_slider, Qt.Key.Key_End)  # α = 10, the top of the scale
     assert tp.alpha == pytest.approx(10.0)
-    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.alpha == pytest.approx(10.0), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.alpha == pytest.approx(10.0), timeout=LONG)
     click(qtbot, tp.play_button)
     qtbot.waitUntil(lambda: window.latest.snapshot.diverged is not None, timeout=LONG)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
     assert window.banner.isVisible() and window.banner.kind == "warning"
     assert "diverged" in window.banner.text
-    qtbot.waitUntil(lambda: "diverged" in window.status_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "diverged" in window.status_label.text(), timeout=LONG)
     assert not tp.play_button.isChecked()
     # still usable: a lower α and a reset train again
     tp.alpha_slider.setValue(30)  # α = 0.001
     click(qtbot, tp.reset_button)
-    qtbot.waitUntil(lambda: window.latest.snapshot.diverged is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.diverged is None, timeout=LONG)
     assert not window.banner.isVisible()
     click(qtbot, tp.step10_button)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
 
 
 def test_canvas_click_reaches_the_engine_session(window, qtbot):
@@ -278,7 +239,7 @@ def test_canvas_click_reaches_the_engine_session(window, qtbot):
     c = window.canvas
     pos = c.mapFromScene(c.plotItem.vb.mapViewToScene(QPointF(0.5, -0.5)))
     qtbot.mouseClick(c.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos))
-    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == n0 + 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == n0 + 1, timeout=LONG)
     pts = engine_value(qtbot, window, lambda s: s.dataset.points.copy())
     assert len(pts) == n0 + 1
     assert np.allclose(pts[-1], [0.5, -0.5], atol=0.1)
@@ -287,7 +248,7 @@ def test_canvas_click_reaches_the_engine_session(window, qtbot):
 
 def test_empty_dataset_cannot_be_trained_and_says_so(window, qtbot):
     click(qtbot, window.data_panel.clear_button)
-    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == 0, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == 0, timeout=LONG)
     click(qtbot, window.training_panel.play_button)
     assert window.banner.isVisible()
     assert "no training points" in window.banner.text
@@ -304,14 +265,14 @@ def test_batch_size_is_clamped_to_the_data(window, qtbot):
     tp.batch_spin.setValue(n_train + 100)
     assert f"effective B = {n_train}" in tp.effective_label.text()
     click(qtbot, tp.step_button)
-    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 1, timeout=LONG)
     assert engine_value(qtbot, window, lambda s: s.effective_batch_size) == n_train
 
 
 def test_spirals_preset_gives_three_class_softmax(window, qtbot):
     dp = window.data_panel
     dp.preset_combo.setCurrentIndex(dp.preset_combo.findData("spirals"))
-    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.n_classes == 3, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.n_classes == 3, timeout=LONG)
     assert window.latest.snapshot.arch.widths[-1] == 3
     grid = window.latest.grid  # K × rows × columns (the rows and columns follow the view)
     assert grid.ndim == 3 and grid.shape[0] == 3
@@ -320,8 +281,8 @@ def test_spirals_preset_gives_three_class_softmax(window, qtbot):
 def test_regression_curve_is_drawn(window, qtbot):
     dp = window.data_panel
     dp.task_combo.setCurrentIndex(dp.task_combo.findData("regression1"))
-    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=5000)
-    qtbot.waitUntil(lambda: window.canvas.curve.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=LONG)
+    qtbot.waitUntil(lambda: window.canvas.curve.isVisible(), timeout=LONG)
     assert not window.canvas.image.isVisible()
     assert window.latest.snapshot.spec.features == ("x1",)
     assert not window.network_panel.feature_boxes["x2"].isEnabled()
@@ -329,19 +290,19 @@ def test_regression_curve_is_drawn(window, qtbot):
 
 def test_save_and_open_lesson_round_trip(window, qtbot, tmp_path):
     click(qtbot, window.training_panel.step10_button)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
     path = tmp_path / "lesson.json"
     window.save_lesson(path)
-    qtbot.waitUntil(path.exists, timeout=5000)
+    qtbot.waitUntil(path.exists, timeout=LONG)
     click(qtbot, window.training_panel.reset_button)
-    qtbot.waitUntil(lambda: step_of(window) == 0, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 0, timeout=LONG)
     assert window.open_lesson(path)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
 
 
 def test_failed_load_names_the_problem_and_changes_nothing(window, qtbot, tmp_path):
     click(qtbot, window.training_panel.step10_button)
-    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
     n = len(window.canvas.dataset)
     bad = tmp_path / "broken.json"
     bad.write_text('{"format": "backprop-lab-scenario", "version": 1, "seed": "x"}')
@@ -353,7 +314,7 @@ def test_failed_load_names_the_problem_and_changes_nothing(window, qtbot, tmp_pa
     assert not window.import_csv(bad_csv)
     assert "bad.csv" in window.banner.text
     click(qtbot, window.training_panel.step_button)
-    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=5000)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=LONG)
     assert len(window.canvas.dataset) == n == len(window.latest.snapshot.dataset)
 
 
@@ -361,7 +322,7 @@ def test_import_csv(window, qtbot, tmp_path):
     path = tmp_path / "pts.csv"
     path.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,-2,2\n")
     assert window.import_csv(path)
-    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == 3, timeout=LONG)
     assert window.latest.snapshot.arch.widths[-1] == 3
 
 
@@ -425,7 +386,7 @@ def test_slow_speed_still_trains_and_pauses(window, qtbot):
     click(qtbot, tp.play_button)
     qtbot.waitUntil(lambda: step_of(window) >= 2, timeout=LONG)
     click(qtbot, tp.play_button)
-    qtbot.waitUntil(lambda: not window.latest.running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=LONG)
     s = step_of(window)
     qtbot.wait(400)  # two more steps' worth at 5/s: none may arrive after pause
     assert step_of(window) == s == window.controller.worker.steps_run
@@ -434,18 +395,18 @@ def test_slow_speed_still_trains_and_pauses(window, qtbot):
 def test_built_in_lessons_open_from_the_file_menu(window, qtbot):
     assert set(window.lesson_actions) >= {"xor", "spirals3", "sine", "deep_sigmoid"}
     window.lesson_actions["spirals3"].trigger()
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 16, 16, 3), timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 16, 16, 3), timeout=LONG)
     assert window.latest.snapshot.dataset.n_classes == 3
     assert "spiral" in window.windowTitle().lower()
     assert window.open_lesson("sine")
-    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=LONG)
 
 
 def test_a_lessons_learning_rate_survives_other_edits(window, qtbot):
     assert window.open_lesson("deep_sigmoid")  # α = 0.5 lies between two slider ticks
-    qtbot.waitUntil(lambda: window.latest.snapshot.arch.depth == 7, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.arch.depth == 7, timeout=LONG)
     window.training_panel.batch_spin.setValue(17)
-    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.batch_size == 17, timeout=5000)
+    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.batch_size == 17, timeout=LONG)
     assert window.latest.snapshot.hyper.alpha == 0.5
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
-LONG = 60_000
+from .helpers import LONG
 
 
 def open_window(qtbot, screen: QRect | None = None, size=(1000, 640)) -> MainWindow:
@@ -25,7 +25,7 @@ def open_window(qtbot, screen: QRect | None = None, size=(1000, 640)) -> MainWin
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
     if screen is not None:
-        qtbot.waitUntil(lambda: inside(w.frameGeometry(), screen), timeout=5000)
+        qtbot.waitUntil(lambda: inside(w.frameGeometry(), screen), timeout=LONG)
     return w
 
 
@@ -55,12 +55,12 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
     before = QRect(w.geometry())
     key(qtbot, w, Qt.Key.Key_F5)
     assert w.fit.presenting and w.presentation_action.isChecked()
-    qtbot.waitUntil(lambda: w.frameGeometry() == screen, timeout=5000)
+    qtbot.waitUntil(lambda: w.frameGeometry() == screen, timeout=LONG)
     check_fits(w, screen)
     assert not w.controls_scroll.isVisible()  # the panels fold into the drawer
     # the heads-up line: ≥ 3 % of the screen's height, and it says the step
     hud = w.heads_up
-    qtbot.waitUntil(lambda: hud.text().startswith("step 0"), timeout=5000)
+    qtbot.waitUntil(lambda: hud.text().startswith("step 0"), timeout=LONG)
     assert hud.isVisible()
     assert QFontInfo(hud.font()).pixelSize() >= 0.03 * height
     assert hud.height() >= 0.03 * height
@@ -89,7 +89,7 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
     # Esc gives the window back exactly as it was
     key(qtbot, w, Qt.Key.Key_Escape)
     assert not w.fit.presenting and not w.presentation_action.isChecked()
-    qtbot.waitUntil(lambda: w.geometry() == before, timeout=5000)
+    qtbot.waitUntil(lambda: w.geometry() == before, timeout=LONG)
     assert w.font_scale == 1.0
     assert w.controls_scroll.isVisible() and not hud.isVisible()
     w.close()
@@ -103,7 +103,7 @@ def test_f5_twice_restores_the_geometry_and_ctrl_plus_stays_on_a_small_screen(qt
     before = QRect(w.geometry())
     key(qtbot, w, Qt.Key.Key_F5)
     key(qtbot, w, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: w.geometry() == before, timeout=5000)
+    qtbot.waitUntil(lambda: w.geometry() == before, timeout=LONG)
     # outside presentation mode too, the type stops growing before the window outgrows
     # the screen (the control panels are the widest part)
     for _ in range(10):
@@ -119,17 +119,17 @@ def test_f11_twice_restores_geometry_and_the_maximised_state(qtbot):
     QApplication.processEvents()
     before = QRect(w.geometry())
     key(qtbot, w, Qt.Key.Key_F11)
-    qtbot.waitUntil(lambda: w.isFullScreen(), timeout=5000)
+    qtbot.waitUntil(lambda: w.isFullScreen(), timeout=LONG)
     key(qtbot, w, Qt.Key.Key_F11)
-    qtbot.waitUntil(lambda: not w.isFullScreen(), timeout=5000)
-    qtbot.waitUntil(lambda: w.geometry() == before, timeout=5000)
+    qtbot.waitUntil(lambda: not w.isFullScreen(), timeout=LONG)
+    qtbot.waitUntil(lambda: w.geometry() == before, timeout=LONG)
     assert not w.isMaximized()
     w.showMaximized()
-    qtbot.waitUntil(lambda: w.isMaximized(), timeout=5000)
+    qtbot.waitUntil(lambda: w.isMaximized(), timeout=LONG)
     key(qtbot, w, Qt.Key.Key_F11)
-    qtbot.waitUntil(lambda: w.isFullScreen(), timeout=5000)
+    qtbot.waitUntil(lambda: w.isFullScreen(), timeout=LONG)
     key(qtbot, w, Qt.Key.Key_Escape)  # Esc leaves full screen too
-    qtbot.waitUntil(lambda: w.isMaximized() and not w.isFullScreen(), timeout=5000)
+    qtbot.waitUntil(lambda: w.isMaximized() and not w.isFullScreen(), timeout=LONG)
     w.close()
 
 

@@ -50,5 +50,5 @@ def test_save_lesson_asks_for_title_and_description_with_settings_installed(
     assert asked and asked[0].endswith("lesson.json")
     # the notes show what was saved, and the file is remembered as a recent lesson
     assert w.notes.title == "XOR by hand"
-    qtbot.waitUntil(lambda: "XOR by hand" in w.windowTitle(), timeout=5000)
+    qtbot.waitUntil(lambda: "XOR by hand" in w.windowTitle(), timeout=60_000)
     w.close()

@@ -6,23 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from backprop_lab.gui import safety
-from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import Qt
 
-LONG = 60_000
+from .helpers import LONG
 
 pytestmark = pytest.mark.expect_caught  # every test here injects a failure
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    yield w
-    w.close()
 
 
 def _still_trains(qtbot, w) -> None:

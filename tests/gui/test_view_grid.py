@@ -7,26 +7,12 @@ import numpy as np
 import pytest
 from backprop_lab.engine.lessons import load_lesson
 from backprop_lab.engine.scenario import load_scenario
-from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
+from .helpers import LONG, open_and_wait
 from .test_canvas import drag, widget_pos
-
-LONG = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(preset="xor")
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.latest is not None, timeout=5000)
-    yield w
-    w.close()
 
 
 def wheel(canvas, x: float, y: float, delta: int) -> None:
@@ -137,8 +123,7 @@ def test_network_view_beside_the_canvas_and_hover_shows_a_unit(window, qtbot):
 def test_a_lessons_description_is_shown(window, qtbot):
     notes = window.notes
     assert not notes.isVisible()  # a preset has no notes
-    assert window.open_lesson("deep_sigmoid")
-    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
+    assert open_and_wait(qtbot, window, "deep_sigmoid")  # read off the GUI thread
     sc = load_lesson("deep_sigmoid")
     window.grab()
     assert notes.isVisible()
@@ -163,8 +148,7 @@ def test_a_lessons_description_is_shown(window, qtbot):
 
 
 def test_save_asks_for_title_and_description(window, qtbot, tmp_path, monkeypatch):
-    assert window.open_lesson("xor")
-    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
+    assert open_and_wait(qtbot, window, "xor")  # read off the GUI thread
     path = tmp_path / "mine.json"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), ""))
@@ -185,12 +169,11 @@ def test_save_asks_for_title_and_description(window, qtbot, tmp_path, monkeypatc
     assert seen["prefilled"] == load_lesson("xor").title  # pre-filled with the open lesson's
     sc = load_scenario(path)
     assert (sc.title, sc.description) == ("My XOR", "Switch to sigmoid and compare.")
-    qtbot.waitUntil(lambda: window.notes.title == "My XOR", timeout=5000)
+    qtbot.waitUntil(lambda: window.notes.title == "My XOR", timeout=LONG)
     assert window.notes.description_label.text() == "Switch to sigmoid and compare."
     # reopening shows them
     window.notes.clear()
-    assert window.open_lesson(path)
-    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
+    assert open_and_wait(qtbot, window, path)  # read off the GUI thread
     assert window.notes.isVisible() and window.notes.title_label.text() == "My XOR"
 
 
@@ -219,7 +202,7 @@ def test_spirals_preset_gets_a_network_that_learns_it(window, qtbot):
 def test_default_speed_is_watchable_with_a_max_setting(window, qtbot):
     tp = window.training_panel
     assert 30 <= tp.speed <= 60
-    qtbot.waitUntil(lambda: window.controller.worker._speed == tp.speed, timeout=5000)
+    qtbot.waitUntil(lambda: window.controller.worker._speed == tp.speed, timeout=LONG)
     tp.speed_slider.setValue(tp.speed_slider.maximum())
     assert tp.speed_label.text() == "max" and tp.speed == 0.0
 
@@ -228,8 +211,7 @@ def test_default_speed_is_watchable_with_a_max_setting(window, qtbot):
 def test_network_view_and_hover_for_every_kind_of_lesson(window, qtbot, lesson):
     """1-D and 2-D regression, softmax, a deep network: the pane draws, a hover swaps the
     canvas picture (or, for 1-D input, leaves the curve alone), nothing raises in paint."""
-    assert window.open_lesson(lesson)
-    qtbot.waitUntil(lambda: window.files.last_open_ok is True, timeout=LONG)  # off-thread
+    assert open_and_wait(qtbot, window, lesson)  # read off the GUI thread
     window.network_view_action.trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.step == 0, timeout=LONG)
     nv = window.netview

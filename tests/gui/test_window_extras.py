@@ -104,7 +104,13 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
     save_scenario(lesson, scenario_from_session(session_from_scenario(load_lesson("moons"))))
 
     first, menus = open_window(qtbot, store)
+    broken = tmp_path / "lessons" / "broken.json"
+    broken.write_text('{"format": ')
+    assert first.open_lesson(str(broken))
+    qtbot.waitUntil(lambda: first.files.last_open_ok is False, timeout=60000)
+    assert menus["settings"].settings.recent_lessons() == []  # a file that failed: not listed
     assert first.open_lesson(str(lesson))
+    qtbot.waitUntil(lambda: first.files.last_open_ok is True, timeout=60000)  # read off-thread
     first.set_font_scale(1.3)
     qtbot.mouseClick(first.crisp_box, Qt.MouseButton.LeftButton)
     assert first.crisp_box.isChecked()
@@ -116,7 +122,7 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
     # the docked inspector never leaves the window taller than the screen (it grew to
     # 826 lines on this 800-line screen): the size to restore is the one it settles at
     screen_h = first.screen().availableGeometry().height()
-    qtbot.waitUntil(lambda: first.frameGeometry().height() <= screen_h, timeout=5000)
+    qtbot.waitUntil(lambda: first.frameGeometry().height() <= screen_h, timeout=60_000)
     size = (first.width(), first.height())
     first.close()  # saves
     assert store.is_file()

@@ -9,6 +9,8 @@ from backprop_lab.engine.data import empty_dataset
 from backprop_lab.gui.controller import EngineController
 from backprop_lab.gui.worker import Frame, steps_for_epoch
 
+from .helpers import LONG
+
 
 def xor_dataset(n: int = 200, seed: int = 0) -> Dataset:
     rng = np.random.default_rng(seed)
@@ -39,7 +41,7 @@ def controller(qtbot):
     frames: list[Frame] = []
     c.frameReady.connect(frames.append)
     c.frames = frames
-    qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=LONG)
     yield c
     assert c.shutdown()
     assert not c.thread.isRunning()
@@ -58,9 +60,9 @@ def test_first_frame_has_grid_of_probabilities(controller):
 
 def test_step_runs_exactly_n_steps(controller, qtbot):
     controller.step(1)
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == 1, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 1, timeout=LONG)
     controller.step(10)
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == 11, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 11, timeout=LONG)
     qtbot.wait(100)  # nothing more arrives: step does not leave training running
     assert last(controller).snapshot.step == 11
     assert controller.worker.steps_run == 11
@@ -71,14 +73,14 @@ def test_one_epoch_is_ceil_n_over_b(controller, qtbot):
     controller.step_epoch()
     want = steps_for_epoch(n_train, 16)
     assert want == 10
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == want, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == want, timeout=LONG)
 
 
 def test_play_trains_and_pause_stops(controller, qtbot):
     controller.set_running(True)
     qtbot.waitUntil(lambda: last(controller).snapshot.last.train_acc > 0.95, timeout=30000)
     controller.set_running(False)
-    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: not controller.running, timeout=LONG)
     qtbot.wait(100)
     s = last(controller).snapshot.step
     qtbot.wait(200)
@@ -88,10 +90,10 @@ def test_play_trains_and_pause_stops(controller, qtbot):
 
 def test_hyper_change_applies_without_reset(controller, qtbot):
     controller.step(5)
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == 5, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 5, timeout=LONG)
     controller.set_hyper(HyperParameters(alpha=0.01, batch_size=4, optimizer="adam"))
     controller.step(1)
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == 6, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 6, timeout=LONG)
     assert last(controller).snapshot.hyper.batch_size == 4
 
 
@@ -100,7 +102,7 @@ def test_empty_dataset_cannot_train(controller, qtbot):
     controller.message.connect(msgs.append)
     controller.set_dataset(empty_dataset())
     controller.set_running(True)
-    qtbot.waitUntil(lambda: len(msgs) > 0, timeout=5000)
+    qtbot.waitUntil(lambda: len(msgs) > 0, timeout=LONG)
     assert "no training points" in msgs[0]
     assert not controller.running
 
@@ -115,13 +117,13 @@ def test_divergence_pauses_and_reports(controller, qtbot):
     controller.set_running(True)
     qtbot.waitUntil(lambda: len(diverged) > 0, timeout=20000)
     assert "diverged" in diverged[0]
-    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
-    qtbot.waitUntil(lambda: last(controller).snapshot.diverged is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not controller.running, timeout=LONG)
+    qtbot.waitUntil(lambda: last(controller).snapshot.diverged is not None, timeout=LONG)
     assert "θ is back at step" in diverged[0]  # rolled back to the last good step
     s, run = last(controller).snapshot.step, controller.worker.steps_run
     assert s < run
     controller.set_running(True)  # refused while diverged: says so again, runs nothing
-    qtbot.waitUntil(lambda: len(diverged) > 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(diverged) > 1, timeout=LONG)
     assert controller.worker.steps_run == run
 
 
@@ -133,17 +135,17 @@ def test_exception_in_engine_is_reported_and_worker_survives(controller, qtbot):
         raise RuntimeError("boom from the engine")
 
     controller.call_in_engine(boom)
-    qtbot.waitUntil(lambda: len(errors) > 0, timeout=5000)
+    qtbot.waitUntil(lambda: len(errors) > 0, timeout=LONG)
     assert "boom from the engine" in errors[0]
     controller.step(2)
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == 2, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 2, timeout=LONG)
 
 
 def test_frames_are_copies(controller, qtbot):
     f0 = last(controller)
     w0 = f0.snapshot.params.W[0].copy()
     controller.step(20)
-    qtbot.waitUntil(lambda: last(controller).snapshot.step == 20, timeout=5000)
+    qtbot.waitUntil(lambda: last(controller).snapshot.step == 20, timeout=LONG)
     assert np.array_equal(f0.snapshot.params.W[0], w0)
     assert not np.array_equal(last(controller).snapshot.params.W[0], w0)
 
@@ -151,7 +153,7 @@ def test_frames_are_copies(controller, qtbot):
 def test_shutdown_while_running(qtbot):
     c = EngineController(TrainingSession(xor_dataset(), seed=0))
     c.set_running(True)
-    qtbot.waitUntil(lambda: c.running, timeout=5000)
+    qtbot.waitUntil(lambda: c.running, timeout=LONG)
     assert c.shutdown()
     assert not c.thread.isRunning()
 
