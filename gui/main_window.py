@@ -60,6 +60,7 @@ from .window_layout import (
     InspectorDock,
     make_room_for_inspector,
     place_drawer,
+    recompact_after_font,
     set_controls_open,
     size_inspector,
 )
@@ -511,6 +512,7 @@ class MainWindow(QMainWindow):
                     inner.setFont(f)
         self.notes.follow_font()  # its title: bold and a size larger than the type
         self.plots.set_font_scale(scale)
+        recompact_after_font(self)  # a docked inspector on a short screen (window_layout)
         # the canvas's own sizes (11 pt ticks, 14 pt axis names) times the scale
         tick = QFont(f)
         tick.setPointSizeF(11.0 * scale)

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
 BARS = 60  # px for the menu and status bars beside the central area and the dock
+# smallest heights while the inspector is docked on a screen too short for the usual ones
+# (720 and 768 lines: the window grew to 777 lines, rewind bar and status bar off screen)
+COMPACT_CANVAS = 180
+COMPACT_PLOT = 80
+COMPACT_DIAGRAM = 110
 
 
 class InspectorDock(QDockWidget):
@@ -42,6 +47,7 @@ def make_room_for_inspector(w: MainWindow) -> None:
     if not w.inspector_dock.isFloating():
         w.plots.bars_plot.setVisible(False)
         w.fit.settle()
+        compact_if_short(w)
         fold = w.notes.fold_button
         if w.notes.isVisible() and not fold.isChecked() and not fits_with_dock(w):
             # a lesson's description above the canvas and the docked inspector are more
@@ -67,6 +73,51 @@ def fits_with_dock(w: MainWindow) -> bool:
     return need <= w.fit.room().height()
 
 
+def compact_if_short(w: MainWindow) -> None:
+    """With the inspector docked (or about to be), lower the smallest heights of the canvas,
+    the plots and the inspector's diagram when the usual ones are taller than the screen,
+    so the whole inspector (buttons, phase strip, rewind bar) and the status bar stay on
+    screen. Nothing changes on a screen that holds the usual sizes."""
+    if getattr(w, "_dock_compact", None) is not None or fits_with_dock(w):
+        return
+    parts = [w.canvas, w.inspector.diagram, *w.plots.all_plots]
+    w._dock_compact = {id(p): p.minimumHeight() for p in parts}
+    _lower_minimums(w)
+    w.fit.settle()
+
+
+def _lower_minimums(w: MainWindow) -> None:
+    w.canvas.setMinimumHeight(min(w.canvas.minimumHeight(), COMPACT_CANVAS))
+    d = w.inspector.diagram
+    d.setMinimumHeight(min(d.minimumHeight(), COMPACT_DIAGRAM))
+    for p in w.plots.all_plots:
+        p.setMinimumHeight(min(p.minimumHeight(), COMPACT_PLOT))
+
+
+def recompact_after_font(w: MainWindow) -> None:
+    """A change of type sets the plots' usual minimums afresh: while compact, they are
+    what comes back later, and the lowered ones stay in force now."""
+    saved = getattr(w, "_dock_compact", None)
+    if saved is None:
+        return
+    for p in w.plots.all_plots:
+        saved[id(p)] = p.minimumHeight()
+    _lower_minimums(w)
+
+
+def uncompact(w: MainWindow) -> None:
+    """The usual smallest heights again once the inspector closes or floats (a height
+    that changed meanwhile, with the type, is left as it is)."""
+    saved = getattr(w, "_dock_compact", None)
+    if saved is None:
+        return
+    w._dock_compact = None
+    for p in [w.canvas, w.inspector.diagram, *w.plots.all_plots]:
+        old = saved.get(id(p))
+        if old is not None and p.minimumHeight() < old:
+            p.setMinimumHeight(old)
+
+
 def unfold_notes_after_dock(w: MainWindow) -> None:
     """The description folded to make room for the inspector comes back when it closes."""
     w.notes.set_suppressed(False)
@@ -83,6 +134,10 @@ def size_inspector(w: MainWindow, visible: bool) -> None:
     # docked, the inspector's diagram shows |δ| per layer: the bar plot makes way, so the
     # canvas, the curves and the inspector all fit an 800-line screen
     w.plots.bars_plot.setVisible(not docked)
+    if not docked:
+        uncompact(w)
+    else:
+        compact_if_short(w)
     if not visible:
         unfold_notes_after_dock(w)
     elif docked and w.notes.suppressed:
@@ -100,6 +155,10 @@ def size_inspector(w: MainWindow, visible: bool) -> None:
     if docked:
         central = w.centralWidget().minimumSizeHint().height()
         h = min(int(w.height() * INSPECTOR_SHARE), w.height() - central - BARS)
+        if getattr(w, "_dock_compact", None) is not None:
+            # a short screen: the inspector at its smallest, the rest to the canvas and
+            # the plots (at their lowered minimums they would be slivers)
+            h = 0
         h = max(h, dock.minimumSizeHint().height())
         QTimer.singleShot(0, lambda: w.resizeDocks([dock], [h], Qt.Orientation.Vertical))
     if visible:
