@@ -49,6 +49,7 @@ def test_save_lesson_asks_for_title_and_description_with_settings_installed(
     assert data["description"] == "Watch the two lines bend."
     assert asked and asked[0].endswith("lesson.json")
     # the notes show what was saved, and the file is remembered as a recent lesson
-    assert w.notes.title == "XOR by hand"
+    # (the file is renamed into place on the writer thread; the window hears of it after)
+    qtbot.waitUntil(lambda: w.notes.title == "XOR by hand", timeout=60_000)
     qtbot.waitUntil(lambda: "XOR by hand" in w.windowTitle(), timeout=60_000)
     w.close()
