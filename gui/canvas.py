@@ -340,9 +340,16 @@ class DataCanvas(pg.PlotWidget):
         self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
     # --- edits --------------------------------------------------------------------------
-    def undo(self, emit: bool = True) -> None:
-        """Back one edit; ``emit=False`` when the engine already has the earlier data (a
-        failed edit it undid itself)."""
+    def undo(self) -> None:
+        # (no parameters: QAction.triggered passes its checked flag to a slot that has one)
+        self._back_one(emit=True)
+
+    def take_back_refused_edit(self) -> None:
+        """Back one edit without sending it: the engine refused the edit and kept the
+        earlier data itself."""
+        self._back_one(emit=False)
+
+    def _back_one(self, emit: bool) -> None:
         ds = self.history.undo()
         if ds is not None:
             self._refresh()

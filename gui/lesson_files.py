@@ -82,7 +82,7 @@ def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
     canvas = w.canvas
     if isinstance(command, cmd.SetDataset) and canvas.dataset is command.dataset:
         if canvas.history.can_undo:
-            canvas.undo(emit=False)
+            canvas.take_back_refused_edit()
         if not canvas.dataset.same_as(snap.dataset):
             canvas.set_dataset(snap.dataset, reset_history=True)
     show_session_in_panels(w, snap)
