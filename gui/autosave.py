@@ -143,15 +143,19 @@ class Autosave(QObject):
     @Slot(object)
     def _on_frame(self, frame) -> None:
         key = state_key(frame.snapshot)
-        if key == self.latest_key:
+        previous = self.latest_key
+        if key == previous:
             return
-        first = self.latest_key is None
         self.latest_key = key
-        if first and self.clean_key is None:
+        if previous is None and self.clean_key is None:
             self.clean_key = key  # the session the window opened on: nothing to lose yet
         if key == self.written_key or not self.dirty:
             return
-        self.schedule(self.training_interval_ms if frame.running else self.edit_delay_ms)
+        # an edit (data, design, settings, seed: all but the step) is written within a few
+        # seconds even while training; training alone once a minute
+        edited = previous is None or previous[:1] + previous[2:] != key[:1] + key[2:]
+        stepped_only = frame.running and not edited
+        self.schedule(self.training_interval_ms if stepped_only else self.edit_delay_ms)
 
     def schedule(self, delay_ms: int) -> None:
         """Write within ``delay_ms`` (an earlier scheduled write stays earlier)."""

@@ -190,3 +190,20 @@ def test_training_is_autosaved_on_its_own_clock(folder, qtbot):
     qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
     w.close()
     assert not w.autosave.path.exists()
+
+
+def test_an_edit_while_training_is_autosaved_within_the_edit_delay(folder, qtbot):
+    w = open_window(qtbot, size=None)
+    w.autosave.edit_delay_ms = 100  # a few seconds in the app
+    w.autosave.training_interval_ms = 600_000  # the training clock alone would not write
+    qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step > 5, timeout=LONG)
+    assert w.autosave.written_key is None
+    n = len(w.canvas.dataset)
+    draw_point(qtbot, w, 0.5, -0.5)
+    qtbot.waitUntil(lambda: w.autosave.written_key is not None, timeout=LONG)
+    from backprop_lab.engine.scenario import load_scenario
+
+    assert len(load_scenario(w.autosave.path).dataset) == n + 1  # the drawn point is in it
+    qtbot.mouseClick(w.training_panel.play_button, Qt.MouseButton.LeftButton)
+    w.close()
