@@ -61,6 +61,8 @@ def test_a_gradient_check_shows_progress_lets_step_run_and_can_be_cancelled(wind
     # the engine goes on as usual
     qtbot.mouseClick(window.training_panel.step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.latest.snapshot.step == step + 2, timeout=LONG)
+    qtbot.waitUntil(lambda: window.inspector.frame.snapshot.step == step + 2, timeout=LONG)
+    assert "cancelled" in view.status.text().lower()  # not "the parameters changed"
 
 
 def test_closing_during_a_gradient_check_stops_at_once(qtbot, qtlog):
