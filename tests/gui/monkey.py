@@ -383,6 +383,12 @@ class Monkey:
         ready = [p for p in self.saved if p.exists()]
         if ready:
             self.w.open_lesson(self.pick(ready))
+            # a lesson is read off the GUI thread and lands (one undo step) a moment later:
+            # the model counts the step when it lands, so the walk waits for it
+            deadline = time.perf_counter() + 60
+            while self.w.files.last_open_ok is None and time.perf_counter() < deadline:
+                QApplication.processEvents()
+                time.sleep(0.002)
 
     def answer_dialog(self) -> bool:
         box = QApplication.activeModalWidget()
