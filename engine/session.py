@@ -451,11 +451,15 @@ class TrainingSession:
     def restore(self, cp: Checkpoint) -> None:
         """Go back to a checkpoint of this architecture. Later history rows are hidden, not
         dropped: they return if a later checkpoint is restored, and go once a step is taken."""
+        if any(d.shape != s.shape for d, s in zip(self._param_list, cp.params.arrays())):
+            raise ValueError("checkpoint belongs to another architecture")  # nothing changed
         for dst, src in zip(self._param_list, cp.params.arrays()):
-            if dst.shape != src.shape:
-                raise ValueError("checkpoint belongs to another architecture")
             dst[...] = src
-        self.optimizer.set_state(cp.optimizer)
+        if set(cp.optimizer) == set(self.optimizer.get_state()):
+            self.optimizer.set_state(cp.optimizer)
+        else:  # taken under another optimizer: the one chosen now starts afresh
+            shapes = [a.shape for a in self._param_list]
+            self.optimizer = make_optimizer(self.hyper.optimizer, shapes)
         self._rng.bit_generator.state = cp.rng
         self._order = cp.order.copy()
         self._order_pos = cp.order_pos

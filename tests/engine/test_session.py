@@ -247,3 +247,26 @@ def test_a_failing_change_leaves_the_session_exactly_as_before(monkeypatch):
     monkeypatch.undo()
     s.step(1)
     assert s.step_count == 6
+
+
+def test_rewinding_past_an_optimizer_change_keeps_the_chosen_optimizer():
+    """Found by the random walk (KeyError: 'v' in the engine thread): a checkpoint taken
+    under SGD restored into a session that now uses momentum."""
+    import dataclasses
+
+    from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
+    from backprop_lab.engine.datasets import make_preset
+
+    s = TrainingSession(
+        make_preset("xor"), NetworkSpec(hidden=(4,)), HyperParameters(alpha=0.1), seed=0
+    )
+    s.step(3)
+    early = s.checkpoint()
+    s.set_hyper(dataclasses.replace(s.hyper, optimizer="momentum"))
+    s.step(3)
+    s.restore(early)
+    assert s.step_count == 3 and s.optimizer.name == "momentum"
+    assert s.optimizer.t == 0  # its state starts afresh: the checkpoint had none for it
+    for a, b in zip(s.params.arrays(), early.params.arrays()):
+        np.testing.assert_array_equal(a, b)  # θ is the checkpoint's
+    assert s.step(2) == 2  # and it trains on
