@@ -1,7 +1,7 @@
 """Small real datasets for engine tests."""
 
 import numpy as np
-from backprop_lab.engine import Dataset
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 
 
 def xor_dataset(n=200, seed=0, test_fraction=0.0):
@@ -31,3 +31,22 @@ def regression_dataset(input_dim=1, n=120, seed=0):
     x2 = rng.uniform(-6, 6, n)
     pts = np.column_stack([x, x2])
     return Dataset(pts, np.sin(x) * np.cos(x2), np.zeros(n, bool), task="regression")
+
+
+def small_session(ds=None, steps=0, hidden=(4, 4), activation="tanh", **kw) -> TrainingSession:
+    """A seeded session for walk and inspector tests: α 0.1, B 8, momentum, random
+    batches (``optimizer=`` and ``batching=`` override), ``steps`` steps taken."""
+    s = TrainingSession(
+        ds if ds is not None else xor_dataset(),
+        NetworkSpec(hidden=hidden, activation=activation),
+        HyperParameters(
+            alpha=0.1,
+            batch_size=8,
+            optimizer=kw.pop("optimizer", "momentum"),
+            batching=kw.pop("batching", "random"),
+        ),
+        seed=3,
+        **kw,
+    )
+    s.step(steps)
+    return s

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.phases import PhaseWalk
 from backprop_lab.engine.walk import (
@@ -17,26 +16,14 @@ from backprop_lab.engine.walk import (
     training_position,
 )
 
-from .helpers import blobs_dataset, regression_dataset, xor_dataset
+from .helpers import blobs_dataset, regression_dataset, small_session, xor_dataset
 
 N_PHASES = 4 * 3 + 3  # a 2-4-4-1 network: L = 3
 
 
 def make_session(ds=None, steps=0, hidden=(4, 4), activation="sigmoid", **kw):
-    s = TrainingSession(
-        ds if ds is not None else xor_dataset(100, test_fraction=0.2),
-        NetworkSpec(hidden=hidden, activation=activation),
-        HyperParameters(
-            alpha=0.1,
-            batch_size=8,
-            optimizer=kw.pop("optimizer", "momentum"),
-            batching=kw.pop("batching", "random"),
-        ),
-        seed=3,
-        **kw,
-    )
-    s.step(steps)
-    return s
+    ds = ds if ds is not None else xor_dataset(100, test_fraction=0.2)
+    return small_session(ds, steps, hidden, activation, **kw)
 
 
 def params_of(s):

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine import Dataset, TrainingSession
 from backprop_lab.engine.features import feature_matrix
 from backprop_lab.engine.phases import PhaseWalk
 from backprop_lab.gui.arrayview import (
@@ -24,6 +24,8 @@ from backprop_lab.gui.inspector import InspectorPanel
 from backprop_lab.gui.timeline_view import TimelineSummary, memory_text
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication
+
+from tests.engine.helpers import small_session
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -59,20 +61,8 @@ def regression_dataset(n: int = 80, seed: int = 0) -> Dataset:
 
 
 def make_session(dataset=None, hidden=(4, 4), activation="tanh", steps=0, **kw) -> TrainingSession:
-    s = TrainingSession(
-        dataset if dataset is not None else xor_dataset(),
-        NetworkSpec(hidden=hidden, activation=activation),
-        HyperParameters(
-            alpha=0.1,
-            batch_size=8,
-            optimizer=kw.pop("optimizer", "momentum"),
-            batching=kw.pop("batching", "random"),
-        ),
-        seed=3,
-        **kw,
-    )
-    s.step(steps)
-    return s
+    ds = dataset if dataset is not None else xor_dataset()
+    return small_session(ds, steps, hidden, activation, **kw)
 
 
 # --- the panel over a live engine thread ------------------------------------------------------
