@@ -260,6 +260,7 @@ class _Stop:
 
     step: int
     checkpoint: Checkpoint
+    seen: bool = True  # False for a run that came stopped (its step is then a bound)
 
 
 # --- the group -----------------------------------------------------------------------------
@@ -279,7 +280,8 @@ class RunGroup:
         self._check_size(sessions)
         # runs that are stopped from the start (a lesson saved after one diverged)
         self._stops: list[_Stop | None] = [
-            _Stop(s.step_count + 1, s.checkpoint()) if s.diverged else None for s in sessions
+            _Stop(s.step_count + 1, s.checkpoint(), seen=False) if s.diverged else None
+            for s in sessions
         ]
 
     @classmethod
@@ -333,7 +335,7 @@ class RunGroup:
 
     def status(self, i: int) -> RunStatus:
         s, stop = self._runs[i], self._stops[i]
-        stopped = stop.step if stop is not None and s.diverged else None
+        stopped = stop.step if stop is not None and stop.seen and s.diverged else None
         return RunStatus(s.step_count, s.diverged, stopped)
 
     def snapshot(self, refresh: bool = True) -> GroupSnapshot:
