@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass, replace
 
 from . import validate as v
+from .data import empty_dataset
 from .fileio import LoadError, atomic_write_text
 from .group import LETTERS, MAX_RUNS, MAX_SEEDS, GroupSnapshot, RunGroup
 from .history import LAYER_METRICS, SCALAR_METRICS
@@ -86,7 +87,10 @@ def compare_to_dict(block: CompareBlock, lesson: dict) -> dict:
 
     runs = []
     for run in block.runs:
-        d = scenario_to_dict(replace(run, compare=None))
+        # the run's data are A's, written once: its own parts are written without points
+        ds = run.dataset
+        bare = replace(run, dataset=empty_dataset(ds.task, ds.n_classes, ds.input_dim))
+        d = scenario_to_dict(replace(bare, compare=None))
         changes: dict = {}
         for part in ("network", "hyper"):
             diff = {k: x for k, x in d[part].items() if lesson[part].get(k) != x}
@@ -99,7 +103,24 @@ def compare_to_dict(block: CompareBlock, lesson: dict) -> dict:
 
 
 # --- reading: every field checked, with its place in the block ------------------------------
-def _merged(lesson: dict, changes: dict, state) -> dict:
+def _stand_in(a: Scenario, state) -> dict:
+    """A's data as a run's checks need them, without checking A's points again: the
+    task and classes, and as many training points (at the origin) as the run's epoch
+    order may name. The run is then given A's own ``Dataset``."""
+    ds = a.dataset
+    order = state.get("order") if isinstance(state, dict) else None
+    n = len(ds.train) if order else 0
+    return {
+        "task": ds.task,
+        "n_classes": int(ds.n_classes),
+        "input_dim": int(ds.input_dim),
+        "points": [[0.0, 0.0]] * n,
+        "y": [0] * n,
+        "is_test": [False] * n,
+    }
+
+
+def _merged(lesson: dict, a: Scenario, changes: dict, state) -> dict:
     network = {**lesson["network"], **changes.get("network", {})}
     own = changes.get("network", {})
     acts = lesson["network"].get("activations")
@@ -116,7 +137,7 @@ def _merged(lesson: dict, changes: dict, state) -> dict:
         "format": lesson["format"],
         "version": lesson["version"],
         "seed": changes.get("seed", lesson["seed"]),
-        "dataset": lesson["dataset"],
+        "dataset": _stand_in(a, state),
         "network": network,
         "hyper": {**lesson["hyper"], **changes.get("hyper", {})},
         "state": state,
@@ -155,7 +176,7 @@ def read_compare(value, lesson: dict, a: Scenario) -> CompareBlock:
         if a.state is None and state is not None:
             v.fail(f"{at}.state", "must be null: the lesson itself has no saved state")
         try:
-            run = scenario_from_dict(_merged(lesson, changes, state))
+            run = scenario_from_dict(_merged(lesson, a, changes, state))
         except LoadError as e:
             raise _placed(i, e) from None
         runs.append(replace(run, dataset=a.dataset))

@@ -301,3 +301,15 @@ def test_every_runs_curves_go_to_one_csv_with_a_run_column(tmp_path):
             got = np.array([float(r[col]) for r in mine])
             assert np.array_equal(got, h.delta_mean_abs[:, 1], equal_nan=True)
     assert curves_csv(g) == path.read_text("utf-8")
+
+
+def test_epoch_orders_are_checked_against_as_training_points():
+    g = contrast(base_session(batching="epochs", alpha=0.05), "optimizer")
+    g.step(7)  # within an epoch: every run holds the shuffled order
+    assert all(len(s.batch_state().order) == s.n_train for s in g)
+    assert_same_group(g, reopened(g))
+    d = json.loads(to_json(scenario_from_group(g)))
+    order = d["compare"]["runs"][1]["state"]["order"]
+    bad = _set(d, ("compare", "runs", 1, "state", "order"), order[:-1] + [order[0]])
+    with pytest.raises(LoadError, match=r"^compare.runs\[1\].state.order: must be empty or a"):
+        from_json(json.dumps(bad))
