@@ -266,9 +266,12 @@ class _Stop:
 # --- the group -----------------------------------------------------------------------------
 class RunGroup:
     """Up to ``MAX_RUNS`` runs (a seed fan: ``MAX_SEEDS``) stepped, rewound and reset
-    together; the sessions are the group's (the constructor takes them as they are)."""
+    together; the sessions are the group's (the constructor takes them as they are).
 
-    def __init__(self, sessions: Sequence[TrainingSession]):
+    The runs share one rewind budget (``timeline_budget``, bytes; A's by default): each
+    run's timeline gets an equal share of it from the run's next start."""
+
+    def __init__(self, sessions: Sequence[TrainingSession], timeline_budget: int | None = None):
         sessions = list(sessions)
         if not sessions:
             raise ValueError("a group needs at least one run")
@@ -278,11 +281,19 @@ class RunGroup:
                 raise ValueError(f"run {LETTERS[i]} trains on other data than A")
         self._runs = sessions
         self._check_size(sessions)
+        budget = a.timeline_budget if timeline_budget is None else timeline_budget
+        self.timeline_budget = int(budget)
+        self._share_budget()
         # runs that are stopped from the start (a lesson saved after one diverged)
         self._stops: list[_Stop | None] = [
             _Stop(s.step_count + 1, s.checkpoint(), seen=False) if s.diverged else None
             for s in sessions
         ]
+
+    def _share_budget(self) -> None:
+        share = self.timeline_budget // len(self._runs)
+        for s in self._runs:
+            s.timeline_budget = share
 
     @classmethod
     def of(cls, session: TrainingSession) -> RunGroup:
@@ -534,6 +545,7 @@ class RunGroup:
             self._check_size(runs)
             self._runs = runs
             self._stops = [*self._stops, self._stops[index]]
+            self._share_budget()
         return len(self._runs) - 1
 
     def close(self, index: int) -> TrainingSession:
@@ -546,11 +558,13 @@ class RunGroup:
         session = self._runs[index]
         self._runs = [s for i, s in enumerate(self._runs) if i != index]
         self._stops = [s for i, s in enumerate(self._stops) if i != index]
+        self._share_budget()
+        session.timeline_budget = self.timeline_budget
         return session
 
     def copy(self) -> RunGroup:
         """An independent copy of every run (for an undo)."""
-        twin = RunGroup([copy_session(s) for s in self._runs])
+        twin = RunGroup([copy_session(s) for s in self._runs], self.timeline_budget)
         twin._stops = list(self._stops)
         return twin
 

@@ -159,7 +159,7 @@ def test_rewinding_the_group_restores_every_run_exactly():
         NetworkSpec(hidden=(4, 4), activation="tanh"),
         HyperParameters(alpha=0.05, batch_size=8),
         seed=3,
-        timeline_budget=8000,
+        timeline_budget=36_000,  # shared by three runs: 12,000 bytes each
     )
     g = contrast(base, "optimizer")
     truth = {0: digests(g, history=False, metrics=False)}
@@ -467,3 +467,16 @@ def test_copy_session_keeps_the_optimizer_state_live():
     cp, cq = s.checkpoint(), twin.checkpoint()
     assert all(np.array_equal(x, y) for x, y in zip(cp.optimizer["s"], cq.optimizer["s"]))
     assert cp.optimizer["s"][0].any()
+
+
+def test_the_runs_share_one_rewind_budget():
+    base = base_session()
+    g = contrast(base, "optimizer")
+    assert g.timeline_budget == base.timeline_budget
+    assert [s.timeline.budget_bytes for s in g] == [base.timeline_budget // 3] * 3
+    g.close(2)
+    g.reset()
+    assert [s.timeline.budget_bytes for s in g] == [base.timeline_budget // 2] * 2
+    assert g.copy().timeline_budget == g.timeline_budget
+    one = RunGroup.of(base)
+    assert base.timeline_budget == one.timeline_budget  # alone: the session's own
