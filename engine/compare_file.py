@@ -86,11 +86,14 @@ def compare_to_dict(block: CompareBlock, lesson: dict) -> dict:
     from .scenario import scenario_to_dict
 
     runs = []
-    for run in block.runs:
+    for i, run in enumerate(block.runs, 1):
         # the run's data are A's, written once: its own parts are written without points
         ds = run.dataset
         bare = replace(run, dataset=empty_dataset(ds.task, ds.n_classes, ds.input_dim))
-        d = scenario_to_dict(replace(bare, compare=None))
+        try:
+            d = scenario_to_dict(replace(bare, compare=None))
+        except ValueError as e:  # say which run cannot be saved so
+            raise ValueError(f"run {LETTERS[i]}: {e}") from None
         changes: dict = {}
         for part in ("network", "hyper"):
             diff = {k: x for k, x in d[part].items() if lesson[part].get(k) != x}

@@ -313,3 +313,13 @@ def test_epoch_orders_are_checked_against_as_training_points():
     bad = _set(d, ("compare", "runs", 1, "state", "order"), order[:-1] + [order[0]])
     with pytest.raises(LoadError, match=r"^compare.runs\[1\].state.order: must be empty or a"):
         from_json(json.dumps(bad))
+
+
+def test_a_run_that_cannot_be_saved_is_named():
+    g = contrast(base_session(), "lam")
+    g.step(5)
+    g[1].params.flat[0] = np.nan  # as if a diverged run had not been rolled back
+    with pytest.raises(ValueError, match=r"^run B: the parameters are not finite"):
+        to_json(scenario_from_group(g))
+    saved = json.loads(to_json(scenario_from_group(g, False)))  # without θ it can
+    assert saved["compare"]["runs"][0]["state"] is None
