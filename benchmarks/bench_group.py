@@ -17,7 +17,8 @@ engine can make what one frame of the whole group needs (every run's snapshot an
 decision grid of 200 × 160 samples), the engine's part of the window's frame rate, and
 the group's snapshots alone (the engine thread may evaluate a dear grid less often).
 Figures are measured in turns, several rounds, the best window counting, so ratios compare
-figures taken under the same load. No assertions: speeds are figures, not tests.
+figures taken under the same load; a window in which a run diverged does not count (the
+runs then start again). No assertions: speeds are figures, not tests.
 """
 
 from __future__ import annotations
@@ -39,17 +40,24 @@ GRID = GridSpec(resolution=200, resolution_y=160)
 
 
 class Probe:
-    """Calls per second of ``fn``, each call counting ``units``."""
+    """Calls per second of ``fn``, each call counting ``units``. A window in which one of
+    ``runs`` stopped (diverged) does not count, and the runs start again (untimed): a
+    stopped run is skipped, which would make the group look faster."""
 
-    def __init__(self, fn, units: int = 1):
-        self.fn, self.units, self.best = fn, units, 0.0
+    def __init__(self, fn, runs: tuple[TrainingSession, ...], restart, units: int = 1):
+        self.fn, self.runs, self.restart, self.units = fn, runs, restart, units
+        self.best, self.discarded = 0.0, 0
 
     def window(self, seconds: float) -> None:
         n, t0 = 0, time.perf_counter()
         while (t := time.perf_counter() - t0) < seconds:
             self.fn()
             n += self.units
-        self.best = max(self.best, n / t)
+        if any(s.diverged for s in self.runs):
+            self.discarded += 1
+            self.restart()
+        else:
+            self.best = max(self.best, n / t)
 
 
 def _session(spec: NetworkSpec, alpha: float = DEFAULT_HYPER.alpha) -> TrainingSession:
@@ -66,22 +74,32 @@ def _frame(group: RunGroup, grids: list[GridEvaluator]):
     return make
 
 
+WARM_UP = 2_000  # steps: far enough into a run that history rows are spaced out
+
+
 def _case(alone: TrainingSession, group: RunGroup) -> dict[str, Probe]:
-    for s in (alone, *group):
-        s.step(2_000)  # far enough into a run that history rows are spaced out
+    one = RunGroup.of(alone)
+    runs = (alone, *group)
+
+    def restart() -> None:
+        for g in (one, group):
+            g.reset()
+            g.step(WARM_UP)
+
+    restart()
     grid = GridEvaluator(GRID, alone.spec.features)
     grids = [GridEvaluator(GRID, s.spec.features) for s in group]
-    one = RunGroup.of(alone)
     probes = {
-        "alone_steps": Probe(lambda: alone.step(STEPS_PER_CALL), STEPS_PER_CALL),
-        "group_steps_per_run": Probe(lambda: group.step(STEPS_PER_CALL), STEPS_PER_CALL),
-        "alone_frame": Probe(_frame(one, [grid])),
-        "group_frame": Probe(_frame(group, grids)),
-        "group_snapshot": Probe(lambda: group.snapshot(refresh=False)),
+        "alone_steps": Probe(lambda: alone.step(STEPS_PER_CALL), runs, restart, STEPS_PER_CALL),
+        "group_steps_per_run": Probe(
+            lambda: group.step(STEPS_PER_CALL), runs, restart, STEPS_PER_CALL
+        ),
+        "alone_frame": Probe(_frame(one, [grid]), runs, restart),
+        "group_frame": Probe(_frame(group, grids), runs, restart),
+        "group_snapshot": Probe(lambda: group.snapshot(refresh=False), runs, restart),
     }
     for p in probes.values():
         p.fn()  # warm up
-        p.runs = (alone, *group)  # a run that diverged would make its figures meaningless
     return probes
 
 
@@ -104,10 +122,8 @@ def measure(seconds: float) -> dict[str, dict[str, float]]:
     for name, probes in cases.items():
         fig = {k: p.best for k, p in probes.items()}
         fig["runs"] = sizes[name]
-        fig["per_run_share"] = fig["group_steps_per_run"] / fig["alone_steps"]
-        fig["diverged"] = sum(
-            1 for p in probes.values() for s in getattr(p, "runs", ()) if s.diverged
-        )
+        fig["per_run_share"] = fig["group_steps_per_run"] / max(fig["alone_steps"], 1e-9)
+        fig["discarded_windows"] = sum(p.discarded for p in probes.values())
         out[name] = fig
     return out
 
@@ -132,8 +148,8 @@ def main() -> None:
         print(f"  frame engine/s, one run       {fig['alone_frame']:10,.1f}")
         print(f"  frame engine/s, whole group   {fig['group_frame']:10,.1f}")
         print(f"  group snapshots/s (no grids)  {fig['group_snapshot']:10,.1f}")
-        if fig["diverged"]:
-            print("  WARNING: a run diverged while measured; these figures mean little")
+        if fig["discarded_windows"]:
+            print(f"  ({fig['discarded_windows']} windows in which a run diverged did not count)")
     if args.json:
         print(json.dumps(out, indent=2))
 
