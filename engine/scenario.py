@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -62,6 +63,9 @@ from .session import (
     TrainingSession,
 )
 
+if TYPE_CHECKING:
+    from .compare_file import CompareBlock
+
 FORMAT = "backprop-lab-scenario"
 VERSION = 1
 MAX_TITLE = 200
@@ -88,6 +92,7 @@ class Scenario:
     state: Checkpoint | None = None  # θ and everything else that changes when a step runs
     # the curves up to the saved step (see scenario_history); only with a state
     history: dict[str, np.ndarray] | None = None
+    compare: CompareBlock | None = None  # the runs compared with this one (compare_file)
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def _state_to_dict(cp: Checkpoint, history: dict | None) -> dict:
 
 def scenario_to_dict(sc: Scenario) -> dict:
     ds, spec, hyper = sc.dataset, sc.spec, sc.hyper
-    return {
+    d = {
         "format": FORMAT,
         "version": VERSION,
         "title": str(sc.title),
@@ -239,6 +244,11 @@ def scenario_to_dict(sc: Scenario) -> dict:
         },
         "state": None if sc.state is None else _state_to_dict(sc.state, sc.history),
     }
+    if sc.compare is not None:
+        from .compare_file import compare_to_dict
+
+        d["compare"] = compare_to_dict(sc.compare, d)
+    return d
 
 
 def to_json(sc: Scenario) -> str:
@@ -452,7 +462,7 @@ def scenario_from_dict(d) -> Scenario:
         d,
         "",
         ("format", "version", "dataset", "network", "hyper", "seed"),
-        ("title", "description", "state"),
+        ("title", "description", "state", "compare"),
     )
     title = _str(d.get("title", ""), "title", MAX_TITLE)
     description = _str(d.get("description", ""), "description", MAX_DESCRIPTION)
@@ -465,7 +475,12 @@ def scenario_from_dict(d) -> Scenario:
         head = head_for(ds.task, ds.n_classes)
         widths = (len(spec.features), *spec.hidden, head.output_size(ds.n_classes))
         state, history = _read_state(d["state"], widths, hyper.optimizer, len(ds.train), ds.task)
-    return Scenario(ds, spec, hyper, seed, title, description, state, history)
+    sc = Scenario(ds, spec, hyper, seed, title, description, state, history)
+    if d.get("compare") is not None:
+        from .compare_file import read_compare
+
+        sc.compare = read_compare(d["compare"], d, sc)
+    return sc
 
 
 def from_json(text: str) -> Scenario:

@@ -26,6 +26,10 @@ def test_the_api_examples_run(qapp, tmp_path, monkeypatch, capsys):
     assert "δ(1)" in out and "dL/dW(3)" in out
     # what the examples say they wrote
     assert (tmp_path / "xor-after-500-steps.json").is_file()
+    assert (tmp_path / "sigmoid-vs-relu.json").is_file()
+    assert "B · ReLU" in out and "seed 3" in out
+    header = (tmp_path / "sigmoid-vs-relu-curves.csv").read_text().splitlines()[0]
+    assert header.startswith("run,label,step,")
     canvas = QImage(str(tmp_path / "xor-canvas.png"))
     assert (canvas.width(), canvas.height()) == (640, 480)
     diagram = QImage(str(tmp_path / "deep-diagram.png"))
