@@ -497,7 +497,7 @@ def _read_run(d: dict, path: str, design: Design) -> dict:
         if n > MAX_RUN_STEPS:
             _fail(
                 f"{path}.epochs",
-                f"{excerpt(epochs)} epochs are {n:,} steps at B = {design.batch_size} "
+                f"{epochs:g} epochs are {n:,} steps at B = {design.batch_size} "
                 f"(at most {MAX_RUN_STEPS:,})",
             )
         out["epochs"] = epochs

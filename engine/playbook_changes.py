@@ -41,6 +41,7 @@ from .design import (
     NetworkSpec,
 )
 from .features import FEATURES, validate_features
+from .fileio import excerpt
 from .optim import OPTIMIZERS
 from .session import TrainingSession
 
@@ -208,7 +209,10 @@ def _dataset(d: dict, old: Dataset, path: str) -> Dataset:
     if "data.n_classes" in d:
         arg = next((a for a in ("n_classes", "n_arms") if a in info.defaults), None)
         if arg is None:
-            v.fail(v.join(path, "data.n_classes"), f"the preset {name!r} has a fixed class count")
+            v.fail(
+                v.join(path, "data.n_classes"),
+                f"the preset {excerpt(name)} has a fixed class count",
+            )
         kw[arg] = d["data.n_classes"]
     try:
         ds = make_preset(name, **kw)
@@ -217,8 +221,8 @@ def _dataset(d: dict, old: Dataset, path: str) -> Dataset:
     if ds.task != old.task or ds.input_dim != old.input_dim:
         v.fail(
             v.join(path, "data.preset"),
-            f"{name!r} is a {ds.task} on {ds.input_dim}-D input, the scene's is a {old.task} on "
-            f"{old.input_dim}-D input: start the scene from a lesson of that task instead",
+            f"{excerpt(name)} is a {ds.task} on {ds.input_dim}-D input, the scene's is a "
+            f"{old.task} on {old.input_dim}-D input: start the scene from a lesson of that task",
         )
     return ds
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .optim import make_optimizer
 from .playbook import Ask, Beat, Playbook, Run, Scene, SetBeat, Walk
 from .playbook_changes import Design, apply_to_session, run_steps
 from .scenario import session_from_scenario
@@ -126,15 +127,24 @@ class _Kept:
 
 # --- copies of a session ---------------------------------------------------------------------
 def copy_session(session: TrainingSession) -> TrainingSession:
-    """An independent copy of ``session`` (its points, which never change, are shared)."""
-    return copy.deepcopy(session, {id(session.dataset): session.dataset})
+    """An independent copy of ``session`` that steps on with the same numbers (its points,
+    which never change, are shared)."""
+    new = copy.deepcopy(session, {id(session.dataset): session.dataset})
+    # a deep copy cuts the optimizer's arrays loose from the one buffer they view, which
+    # its updates write: rebuilt from its state, they are views again
+    new.optimizer = make_optimizer(session.optimizer.name, [a.shape for a in new.params.arrays()])
+    new.optimizer.set_state(session.optimizer.get_state())
+    return new
 
 
 def _copy_pair(session: TrainingSession, walker: WalkDriver) -> tuple[TrainingSession, WalkDriver]:
+    new = copy_session(session)
     if walker.walk is None:
-        return copy_session(session), WalkDriver()
-    # a walk half-way holds the session's arrays: copied together, they stay one state
-    return copy.deepcopy((session, walker), {id(session.dataset): session.dataset})
+        return new, WalkDriver()
+    # a walk half-way refers to the session and its parts: the copy refers to the copy's
+    memo = {id(session): new, id(session.dataset): new.dataset, id(session.hyper): new.hyper}
+    memo.update({id(session.params): new.params, id(session.net): new.net})
+    return new, copy.deepcopy(walker, memo)
 
 
 def _adopt(live: TrainingSession, other: TrainingSession, walker: WalkDriver) -> None:
