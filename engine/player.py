@@ -193,6 +193,10 @@ class PlayError(RuntimeError):
 
 
 class Player:
+    """Plays ``book`` on ``session`` (the object the window's engine thread holds: its
+    contents become the first scene's start), or on a session of its own. It starts at
+    the first scene with its first beat played."""
+
     def __init__(
         self,
         book: Playbook,

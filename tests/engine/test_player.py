@@ -253,3 +253,35 @@ def test_a_copied_session_steps_on_with_the_same_numbers(optimizer):
     assert state_digest(c) != state_digest(s)
     c.step(30)
     assert state_digest(c) == state_digest(s)
+
+
+def test_the_player_drives_the_session_it_is_given():
+    from backprop_lab.engine import TrainingSession
+    from backprop_lab.engine.datasets import make_preset
+
+    mine = TrainingSession(make_preset("moons", n_points=30))
+    p = Player(tiny(), session=mine)
+    assert p.session is mine and mine.hyper.alpha == 0.5 and len(mine.dataset) == 200
+    p.last()
+    assert p.session is mine and mine.dataset.n_classes == 4
+
+
+def test_a_beat_that_fails_leaves_the_session_at_its_start(monkeypatch):
+    from backprop_lab.engine import player as player_module
+
+    p = Player(tiny())
+    for _ in range(4):
+        p.next()
+        p.finish()
+    assert p.beat.kind == "note"
+    before = state_digest(p.session)
+
+    def refuse(changes, session):
+        session.step(3)  # half done, then it fails
+        raise ValueError("no such thing")
+
+    monkeypatch.setattr(player_module, "apply_to_session", refuse)
+    with pytest.raises(player_module.PlayError, match="scene 1, beat 6: no such thing"):
+        p.next()
+    assert p.position == Position(0, 5, "start")
+    assert state_digest(p.session) == before
