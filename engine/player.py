@@ -385,11 +385,13 @@ class Player:
         elif beat.kind == "reveal":
             view = replace(view, hidden=frozenset(), answer_shown=True)
         elif isinstance(beat, Run):
-            view = replace(view, walk=self._end_walk(stage))
+            self._end_walk(stage)
+            view = replace(view, walk=None)
             stage.run = self._start_run(stage.session, beat)
             phase = "done" if stage.run.finished else "running"
         elif isinstance(beat, SetBeat):
-            view = replace(view, walk=self._end_walk(stage), changed=beat.changes.paths)
+            self._end_walk(stage)
+            view = replace(view, walk=None, changed=beat.changes.paths)
             apply_to_session(beat.changes, stage.session)
         elif isinstance(beat, Walk):
             view = replace(view, walk=self._walk(stage, beat))
@@ -442,7 +444,6 @@ class Player:
     def _end_walk(stage: _Stage) -> None:
         """A beat that changes the session ends the walk (one half-way is undone)."""
         stage.walker.abandon(stage.session)
-        return None
 
     @staticmethod
     def _walk(stage: _Stage, beat: Walk) -> WalkView:
