@@ -73,22 +73,40 @@ def _is_scalar(v) -> bool:
     return v is None or isinstance(v, (bool, int, float, str))
 
 
-def dump(v, indent: int = 0) -> str:
+def _is_flat(v) -> bool:
+    return _is_scalar(v) or (isinstance(v, list) and all(_is_scalar(x) for x in v))
+
+
+def dump(v, indent: int = 0, ascii_only: bool = True, flat_objects: bool = False) -> str:
     """Readable JSON that stays compact: one line per matrix row or point, ten per line for
-    long flat lists."""
+    long flat lists. ``ascii_only=False`` writes text as it is (δ, not \\u03b4);
+    ``flat_objects`` puts an object of plain values (or flat lists) on one line when it fits
+    in 100 characters."""
     pad, inner = "  " * indent, "  " * (indent + 1)
+
+    def one(x) -> str:
+        return json.dumps(x, allow_nan=False, ensure_ascii=ascii_only)
+
     if isinstance(v, dict):
         if not v:
             return "{}"
-        items = [f"{inner}{json.dumps(k)}: {dump(x, indent + 1)}" for k, x in v.items()]
+        if flat_objects and all(_is_flat(x) for x in v.values()):
+            line = "{" + ", ".join(f"{one(k)}: {one(x)}" for k, x in v.items()) + "}"
+            if len(pad) + len(line) <= 100:
+                return line
+        items = [
+            f"{inner}{one(k)}: {dump(x, indent + 1, ascii_only, flat_objects)}"
+            for k, x in v.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(v, list):
         if all(_is_scalar(x) for x in v):
             if len(v) <= 10:
-                return json.dumps(v, allow_nan=False)
-            rows = [json.dumps(v[i : i + 10], allow_nan=False)[1:-1] for i in range(0, len(v), 10)]
+                return one(v)
+            rows = [one(v[i : i + 10])[1:-1] for i in range(0, len(v), 10)]
             return "[\n" + ",\n".join(inner + r for r in rows) + "\n" + pad + "]"
         if not v:
             return "[]"
-        return "[\n" + ",\n".join(inner + dump(x, indent + 1) for x in v) + "\n" + pad + "]"
-    return json.dumps(v, allow_nan=False)
+        parts = [inner + dump(x, indent + 1, ascii_only, flat_objects) for x in v]
+        return "[\n" + ",\n".join(parts) + "\n" + pad + "]"
+    return one(v)

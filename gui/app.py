@@ -1,9 +1,11 @@
 """``backprop-lab`` / ``python -m backprop_lab.gui``: open the main window, or render frames.
 
 ``backprop-lab [options]`` opens the window; ``backprop-lab render LESSON ...`` writes
-pictures of a training run without one (gui/render.py). Every argument is checked before
-anything is built: a bad one exits with status 2 and a one-line message naming it, and no
-window opens. A ``--screenshot`` or a render that cannot write exits with status 1.
+pictures of a training run without one (gui/render.py); ``backprop-lab rehearse PLAYBOOK``
+plays a lecture playbook without one and checks (or ``--write``s) its fingerprints. Every
+argument is checked before anything is built: a bad one exits with status 2 and a one-line
+message naming it, and no window opens. A ``--screenshot`` or a render that cannot write
+exits with status 1.
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def app_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="backprop-lab",
         description="Draw 2-D data, design the layers, train, and watch backprop.",
-        epilog="backprop-lab render --help: write pictures of a training run, no window.",
+        epilog="backprop-lab render --help: write pictures of a training run, no window. "
+        "backprop-lab rehearse --help: check a lecture playbook, no window.",
         formatter_class=_Help,
     )
     p.add_argument("--version", action="version", version=f"backprop-lab {__version__}")
@@ -294,8 +297,96 @@ def run_render(args: argparse.Namespace, size: tuple[int, int], scenario, out: P
     return 0
 
 
+# --- rehearse --------------------------------------------------------------------------------
+def rehearse_parser() -> argparse.ArgumentParser:
+    from backprop_lab.engine.playbook import list_playbooks
+
+    p = argparse.ArgumentParser(
+        prog="backprop-lab rehearse",
+        description="Play every scene of a playbook without a window and compare the state each "
+        "beat ends in (step, training loss, a hash of θ) with the fingerprints stored in it. "
+        "Exit status 1 lists the scenes that no longer reproduce.",
+        formatter_class=_Help,
+    )
+    p.add_argument(
+        "playbook",
+        metavar="PLAYBOOK",
+        help=f"a playbook file, or a built-in one: {', '.join(list_playbooks())}",
+    )
+    p.add_argument("--write", action="store_true", help="store the new fingerprints in the file")
+    return p
+
+
+def check_rehearse_args(args: argparse.Namespace):
+    """The playbook, loaded and validated."""
+    from backprop_lab.engine.playbook import list_playbooks, load_builtin, load_playbook
+
+    value = args.playbook
+    if not os.path.exists(value) and value in list_playbooks():
+        if args.write:
+            raise UsageError(f"--write needs a playbook file; {value!r} is built in")
+        return load_builtin(value)
+    if not os.path.exists(value):
+        raise UsageError(
+            f"playbook {value!r} is neither a file nor a built-in playbook "
+            f"({', '.join(list_playbooks())})"
+        )
+    if args.write and not os.access(value, os.W_OK):
+        raise UsageError(f"--write: {value!r} is not writable")
+    try:
+        return load_playbook(value)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot open playbook {value}: {exc}") from None
+
+
+def run_rehearse(args: argparse.Namespace, book) -> int:
+    from backprop_lab.engine import rehearse as r
+    from backprop_lab.engine.playbook import save_playbook
+    from backprop_lab.engine.player import PlayError
+
+    n = len(book.scenes)
+    print(f"rehearsing {book.title!r}: {n} scene{'s' * (n != 1)}", flush=True)
+    try:
+        fresh = r.rehearse(book)
+    except PlayError as exc:
+        print(f"backprop-lab rehearse: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.write:
+        try:
+            save_playbook(args.playbook, r.with_rehearsal(book, fresh))
+        except (OSError, ValueError) as exc:
+            print(f"backprop-lab rehearse: cannot write {args.playbook}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote the fingerprints of {sum(map(len, fresh))} beats to {args.playbook}")
+        return 0
+    checks = r.check(book, fresh)
+    for c in checks:
+        print(("  " if c.ok else "✗ ") + c.line(n))
+    bad = [c.scene + 1 for c in checks if not c.ok and c.rehearsed]
+    new = [c.scene + 1 for c in checks if not c.rehearsed]
+    if bad:
+        if book.rehearsed_with and book.rehearsed_with != r.made_with():
+            print(
+                f"(the fingerprints were made with {book.rehearsed_with}; this is {r.made_with()})"
+            )
+        print(f"{len(bad)} of {n} scenes do not reproduce: {', '.join(map(str, bad))}")
+    if new:
+        print(f"{len(new)} of {n} scenes have no fingerprints (--write stores them)")
+    if not bad and not new:
+        print("every scene reproduces")
+    return EXIT_FAILED if bad or new else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["rehearse"]:
+        parser = rehearse_parser()
+        args = parser.parse_args(argv[1:])
+        try:
+            book = check_rehearse_args(args)
+        except UsageError as exc:
+            parser.exit(EXIT_USAGE, f"backprop-lab rehearse: error: {exc}\n")
+        return run_rehearse(args, book)
     if argv[:1] == ["render"]:
         parser = render_parser()
         args = parser.parse_args(argv[1:])
