@@ -3,6 +3,11 @@
 Every optimizer updates the parameter arrays in place and keeps its own state (velocity,
 moments) as arrays with the parameters' shapes, so the state can be copied, saved and
 restored for exact rewinds.
+
+Each class writes its rule once, in ``rule``: the symbolic lines that the inspector's
+update phase and the algorithm it prints read (engine/algorithm.py numbers them), in the
+order and the form the code computes them. ``∇J`` is the gradient of the objective, every
+dJ/dW⁽ˡ⁾ and dJ/db⁽ˡ⁾; ``θ`` is every W⁽ˡ⁾ and b⁽ˡ⁾.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from .notation import power_of_ten
 
 
 def _flat_state(shapes: list[tuple[int, ...]]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -24,12 +31,14 @@ def _flat_state(shapes: list[tuple[int, ...]]) -> tuple[np.ndarray, list[np.ndar
     return flat, views
 
 
-OPTIMIZERS = ("sgd", "momentum", "adam")  # their names on screen: notation.OPTIMIZER_LABELS
+OPTIMIZERS = ("sgd", "momentum", "adam")  # the classes are in OPTIMIZER_CLASSES, below
 
 
 class Optimizer:
     name = "sgd"
-    update_rule = "θ ← θ + α ∇J"
+    label = "SGD"  # the name on screen
+    rule: tuple[str, ...] = ("θ ← θ + α ∇J",)
+    state_names: tuple[str, ...] = ()  # the arrays of ``state``, in the rule's order
 
     def __init__(self, shapes: list[tuple[int, ...]]):
         self.t = 0
@@ -49,6 +58,11 @@ class Optimizer:
         self.t += 1
         tmp = self._scratch(grads)
         params += np.multiply(grads, alpha, out=tmp)
+
+    def values(self, alpha: float) -> str:
+        """The numbers in the rule as the latest update used them: 'α = 0.1', then the
+        constants (and for Adam t and αₜ)."""
+        return f"α = {alpha:g}"
 
     def _scratch(self, like: np.ndarray) -> np.ndarray:
         if self._tmp is None or self._tmp.shape != like.shape:
@@ -74,13 +88,18 @@ class Optimizer:
 
 class Momentum(Optimizer):
     name = "momentum"
-    update_rule = "v ← β v + ∇J;  θ ← θ + α v"
+    label = "Momentum"
+    rule = ("v ← β v + ∇J", "θ ← θ + α v")
+    state_names = ("v",)
 
     def __init__(self, shapes, beta: float = 0.9):
         super().__init__(shapes)
         self.beta = beta
         self._flat["v"], views = _flat_state(shapes)
         self.state = {"v": views}
+
+    def values(self, alpha: float) -> str:
+        return f"α = {alpha:g}, β = {power_of_ten(self.beta)}"
 
     def step(self, params, grads, alpha):
         self.t += 1
@@ -99,12 +118,17 @@ class Momentum(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
-    # ε is added to √s before the bias correction (Keras's form; PyTorch adds it to √ŝ):
-    # the same as θ ← θ + α m̂ / (√ŝ + ε/√(1−β₂ᵗ)), which is what the code computes
-    update_rule = (
-        "m ← β₁m + (1−β₁)∇J;  s ← β₂s + (1−β₂)∇J²;  "
-        "θ ← θ + αₜ m / (√s + ε),  αₜ = α √(1−β₂ᵗ) / (1−β₁ᵗ)"
+    label = "Adam"
+    # ε is added to √s before the bias corrections (Keras's form; PyTorch adds it to √ŝ):
+    # the same as θ ← θ + α m̂ / (√ŝ + ε/√(1−β₂ᵗ)), which is what the code computes; t
+    # counts the updates, this one included
+    rule = (
+        "m ← β₁ m + (1 − β₁) ∇J",
+        "s ← β₂ s + (1 − β₂) ∇J ∘ ∇J",
+        "αₜ ← α √(1 − β₂ᵗ) / (1 − β₁ᵗ)",
+        "θ ← θ + αₜ m / (√s + ε)",
     )
+    state_names = ("m", "s")
 
     def __init__(self, shapes, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(shapes)
@@ -112,6 +136,12 @@ class Adam(Optimizer):
         self._flat["m"], m = _flat_state(shapes)
         self._flat["s"], s = _flat_state(shapes)
         self.state = {"m": m, "s": s}
+
+    def values(self, alpha: float) -> str:
+        b1, b2, eps = (power_of_ten(v) for v in (self.beta1, self.beta2, self.eps))
+        t = max(self.t, 1)
+        alpha_t = alpha * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
+        return f"α = {alpha:g}, β₁ = {b1}, β₂ = {b2}, ε = {eps}, t = {t}:  αₜ = {alpha_t:.4g}"
 
     def step(self, params, grads, alpha):
         self.t += 1
@@ -137,11 +167,12 @@ class Adam(Optimizer):
         params += step * m / (np.sqrt(s) + self.eps)
 
 
+OPTIMIZER_CLASSES: dict[str, type[Optimizer]] = {c.name: c for c in (Optimizer, Momentum, Adam)}
+
+OPTIMIZER_LABELS = {name: c.label for name, c in OPTIMIZER_CLASSES.items()}
+
+
 def make_optimizer(name: str, shapes: list[tuple[int, ...]]) -> Optimizer:
-    if name == "sgd":
-        return Optimizer(shapes)
-    if name == "momentum":
-        return Momentum(shapes)
-    if name == "adam":
-        return Adam(shapes)
+    if name in OPTIMIZER_CLASSES:
+        return OPTIMIZER_CLASSES[name](shapes)
     raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}")
