@@ -1,14 +1,24 @@
-"""Hidden-layer non-linearities h = f(z) and their derivatives, written in place.
+"""Hidden-layer non-linearities h = f(z), each one object that says everything about it.
 
-Each activation computes ``h`` from ``z`` into a buffer and multiplies a backward signal
-by ``f'(z)`` using only what the forward pass kept (``z`` and ``h``). The functions are
-written with ``out=`` arguments because in the tiny-matrix regime of this app the cost
-of a training step is the number of NumPy calls, not the arithmetic.
+An ``Activation`` computes h from z into a buffer and multiplies a backward signal by
+f′(z) using only what the forward pass kept (z and h); those are written with ``out=``
+arguments because in the tiny-matrix regime of this app the cost of a training step is
+its number of NumPy calls, not the arithmetic. The same object carries what the rest of
+the app reads about the function, so each fact is written once:
+
+* ``symbol`` and ``derivative``: how the notation writes f and f′ (engine/notation.py,
+  the phase walk's equations, the trace's formulas);
+* ``output_range``: the values h can take (the diagram colours a unit's map on it);
+* ``init``: the weight initialisation that suits it (network.init_scheme);
+* ``tanh_form``: f(z) = c + d·tanh(a·z), when f is such an affine tanh (the grid folds
+  c and d into the next layer's weights);
+* ``flat_share`` and ``dies``: the saturation rule, where f′ is (almost) zero
+  (trace.unit_health marks those units).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import math
 
 import numpy as np
 
@@ -17,23 +27,46 @@ import numpy as np
 _SIGMOID_CLIP = {np.dtype(np.float64): 700.0, np.dtype(np.float32): 80.0}
 
 
-class Activation(Protocol):
+class Activation:
     name: str
+    symbol: str  # f, as the notation writes it: h = σ(z)
+    derivative: str  # f′ written with the unit's output h (or z), as the backward pass uses it
+    output_range: tuple[float, float]  # the values h takes (±inf when unbounded)
+    init: str  # "glorot" or "he"
+    tanh_form: tuple[float, float, float] | None = None  # (a, c, d): f(z) = c + d·tanh(a·z)
+    dies = False  # f′ = 0 on every point means the unit can never learn again (dead)
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray: ...
+    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
     def backward(
         self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray, scratch: np.ndarray | None = None
     ) -> np.ndarray:
-        """Turn dL/dh into dL/dz = dL/dh ∘ f'(z), in place in ``grad_h`` (``scratch``, an
+        """Turn dℒ/dh into dℒ/dz = dℒ/dh ∘ f′(z), in place in ``grad_h`` (``scratch``, an
         array of h's shape, spares an allocation)."""
-        ...
+        raise NotImplementedError
+
+    def flat_share(self, z: np.ndarray, h: np.ndarray, limit: float) -> np.ndarray | None:
+        """Per unit (row), the share of the points (columns) where f′ is (almost) zero:
+        h within ``limit`` of a bound it approaches, or z where f′ is 0. None when f′ is
+        never zero."""
+        return None
+
+    @property
+    def bounded(self) -> bool:
+        return all(math.isfinite(v) for v in self.output_range)
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name}>"
 
 
-class Sigmoid:
+class Sigmoid(Activation):
     name = "sigmoid"
-    formula = "σ(z) = 1 / (1 + e^(−z))"
-    derivative = "σ'(z) = σ(z)(1 − σ(z))"
+    symbol = "σ"
+    derivative = "h(1 − h)"
+    output_range = (0.0, 1.0)
+    init = "glorot"
+    tanh_form = (0.5, 0.5, 0.5)  # σ(z) = ½ + ½ tanh(z/2)
 
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         c = _SIGMOID_CLIP[z.dtype]
@@ -53,11 +86,17 @@ class Sigmoid:
         grad_h *= slope
         return grad_h
 
+    def flat_share(self, z, h, limit):
+        return np.mean((h < limit) | (h > 1 - limit), axis=1)
 
-class Tanh:
+
+class Tanh(Activation):
     name = "tanh"
-    formula = "tanh(z)"
-    derivative = "tanh'(z) = 1 − tanh(z)²"
+    symbol = "tanh"
+    derivative = "1 − h²"
+    output_range = (-1.0, 1.0)
+    init = "glorot"
+    tanh_form = (1.0, 0.0, 1.0)
 
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.tanh(z, out=out)
@@ -68,11 +107,18 @@ class Tanh:
         grad_h *= slope
         return grad_h
 
+    def flat_share(self, z, h, limit):
+        # the same closeness to a bound as the sigmoid's, on a range twice as wide
+        return np.mean(np.abs(h) > 1 - 2 * limit, axis=1)
 
-class ReLU:
+
+class ReLU(Activation):
     name = "relu"
-    formula = "max(0, z)"
-    derivative = "ReLU'(z) = 1 if z > 0 else 0"
+    symbol = "relu"
+    derivative = "[z > 0]"
+    output_range = (0.0, math.inf)
+    init = "he"
+    dies = True
 
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.maximum(z, 0.0, out=out)
@@ -82,14 +128,20 @@ class ReLU:
         grad_h *= z > 0.0
         return grad_h
 
+    def flat_share(self, z, h, limit):
+        return np.mean(z <= 0, axis=1)
 
-class Identity:
+
+class Identity(Activation):
     name = "identity"
-    formula = "z"
+    symbol = "id"
     derivative = "1"
+    output_range = (-math.inf, math.inf)
+    init = "glorot"
 
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        np.copyto(out, z)
+        if out is not z:
+            np.copyto(out, z)
         return out
 
     def backward(self, grad_h, z, h, scratch=None):

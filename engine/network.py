@@ -147,8 +147,8 @@ class BackwardPass:
 
 
 def init_scheme(activation: str) -> str:
-    """He for ReLU, Glorot for everything else (sigmoid, tanh, identity)."""
-    return "he" if activation == "relu" else "glorot"
+    """The activation's own: He for ReLU, Glorot for the others (sigmoid, tanh, identity)."""
+    return get_activation(activation).init
 
 
 def init_parameters(

@@ -3,10 +3,12 @@
 Layer indices are written as the notes write them, ``W⁽²⁾``, ``δ⁽ℓ⁾``, ``h₁⁽²⁾``; the
 engine (phase titles, formulas) and the views (labels, axes, tooltips) all spell them with
 these helpers, so a label in the inspector matches the one on a plot. The canvas domain
-and the activation symbols are written here once.
+is written here once; the activations' symbols are their objects' (engine/activations.py).
 """
 
 from __future__ import annotations
+
+from .activations import ACTIVATIONS
 
 # --- indices -------------------------------------------------------------------------------
 # ℓ and L have no superscript form of their own: the modifier letters ˡ and ᴸ stand in
@@ -54,12 +56,10 @@ DOMAIN: tuple[float, float, float, float] = (
     DOMAIN_HALF_WIDTH,
 )
 
+
 # --- names shown to the user ---------------------------------------------------------------
-ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "identity": "id"}
-# f′ written with the unit's output h (or z for ReLU), as in the notes' backward pass
-ACTIVATION_DERIVATIVES = {
-    "sigmoid": "h(1 − h)",
-    "tanh": "1 − h²",
-    "relu": "[z > 0]",
-    "identity": "1",
-}
+def f_symbol(name: str) -> str:
+    """How a layer's function is written, h = σ(z): an activation's own ``symbol``, or the
+    name of an output's function that is no hidden activation ('softmax')."""
+    act = ACTIVATIONS.get(name)
+    return act.symbol if act is not None else name

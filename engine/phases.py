@@ -29,7 +29,7 @@ import numpy as np
 
 from . import algorithm as alg
 from .network import BackwardPass, ForwardPass
-from .notation import ACTIVATION_DERIVATIVES, ACTIVATION_SYMBOLS, sup
+from .notation import f_symbol, sup
 from .records import Batch, BatchState
 from .session import TrainingSession
 
@@ -183,7 +183,7 @@ class PhaseWalk:
         self._zs.append(z)
         self._hs.append(h)
         f = self.net.head.activation if layer == self.L else self.net.hidden[layer - 1].name
-        fname = ACTIVATION_SYMBOLS.get(f, f)
+        fname = f_symbol(f)
         u, prev = sup(layer), sup(layer - 1)
         return Phase(
             layer,
@@ -234,7 +234,7 @@ class PhaseWalk:
             arrays = {f"h{u}": self._hs[-1], f"δ{u}": delta}
             line = alg.OUTPUT_DELTA
         else:
-            d = ACTIVATION_DERIVATIVES[self.net.hidden[layer - 1].name]
+            d = self.net.hidden[layer - 1].derivative
             up = sup(layer + 1)
             eq = f"δ{u} = ((W{up})ᵀ δ{up}) ∘ f′(z{u}),   f′ = {d}"
             arrays = {

@@ -337,7 +337,8 @@ def test_traced_point_shows_the_engines_forward_pass(qtbot, open_panel):
     (x0, x1, y0, y1) = d.extent
     assert at.x() == pytest.approx(120 * (ds.points[23, 0] - x0) / (x1 - x0))
     assert at.y() == pytest.approx(120 - 120 * (ds.points[23, 1] - y0) / (y1 - y0))
-    assert f"= {fp.z[1][2, 0]:.6g};" in text and f"h₃⁽²⁾ = {fp.h[2][2, 0]:.6g}" in text
+    assert f"= {fp.z[1][2, 0]:.6g};" in text
+    assert f"h₃⁽²⁾ = tanh(z₃⁽²⁾) = {fp.h[2][2, 0]:.6g}" in text  # the activation's symbol
 
 
 def test_picking_on_the_canvas_traces_that_point(qtbot, open_panel):
