@@ -90,18 +90,19 @@ def engine_figures(seconds: float) -> dict[str, Probe]:
         HyperParameters(alpha=0.5, batch_size=B),
         seed=0,
     )
-    net, params, plist = s.net, s.params, s.params.arrays()
+    net, params = s.net, s.params
+    X, Y = s.train_x, s.batch(np.arange(s.n_train))[1]
 
     def bare_step():
         x, y = s.batch(s.draw_batch())
         fp = net.forward(params, x)
         net.log_likelihood(fp, y)
         bp = net.backward(params, fp, y, 0.0)
-        s.optimizer.step(plist, bp.gradient_arrays(), 0.5)
+        s.optimizer.update(params.flat, bp.grad, 0.5)
 
     def fused_step():
-        loss = fused.run(params, s._X_train, s._y_train, s.draw_batch(), 0.0)
-        s.optimizer.step_flat(params.flat, fused.grad, 0.5)
+        loss = fused.run(params, X, Y, s.draw_batch(), 0.0)
+        s.optimizer.update(params.flat, fused.grad, 0.5)
         return loss
 
     fused = FusedStep(net, B)

@@ -15,10 +15,11 @@ A ``PhaseWalk`` splits one step into the phases of the algorithm the app prints
 
 It draws the batch with ``TrainingSession.next_batch``, runs the network's per-layer
 methods in the order ``Network.forward`` and ``Network.backward`` run them, and ends with
-the session's own ``complete_step`` (update and record), so finishing the walk leaves the
-session bit-for-bit where one ``step`` would. ``previous()`` goes back a phase;
-going back over the update undoes it exactly, and going back over the batch puts the
-random generator (and the epoch order) back too.
+the session's own ``complete_step`` (update and record): the operations of
+``TrainingSession.reference_step``, in its order, so finishing the walk leaves the session
+bit-for-bit where one ``reference_step`` (and one ``step``) would. ``previous()`` goes
+back a phase; going back over the update undoes it exactly, and going back over the batch
+puts the random generator (and the epoch order) back too.
 """
 
 from __future__ import annotations
@@ -328,5 +329,5 @@ class PhaseWalk:
             [self._grads[k][0] for k in layers],
             [self._grads[k][1] for k in layers],
         )
-        with np.errstate(all="ignore"):
-            s.complete_step(self._batch, self._ll, bp, record=True)  # a walked step is a point
+        with np.errstate(all="ignore"):  # a walked step is a point on the curves
+            s.complete_step(-float(self._ll.mean()), bp, record=True)

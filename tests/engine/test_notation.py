@@ -7,6 +7,7 @@ import math
 import numpy as np
 from backprop_lab.engine import HyperParameters, NetworkSpec, StepMetrics, TrainingSession
 from backprop_lab.engine.grid import DEFAULT_EXTENT
+from backprop_lab.engine.network import Layout
 from backprop_lab.engine.notation import (
     DOMAIN,
     delta_label,
@@ -58,9 +59,9 @@ def test_adam_adds_epsilon_before_the_bias_correction_as_its_rule_says():
     assert "αₜ ← α √(1 − β₂ᵗ) / (1 − β₁ᵗ)" in Adam.rule
     g = np.array([3e-8, -1e-7, 2.0])
     alpha, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
-    opt = Adam([g.shape])
+    opt = Adam(Layout.of([g.shape]))
     p = np.zeros(3)
-    opt.step([p], [g], alpha)
+    opt.update(p, g, alpha)
     m, s = (1 - b1) * g, (1 - b2) * g * g
     alpha_t = alpha * np.sqrt(1 - b2) / (1 - b1)
     np.testing.assert_array_equal(p, alpha_t * m / (np.sqrt(s) + eps))
