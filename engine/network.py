@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import Constants, get_activation
 from .heads import Head
 
 
@@ -58,18 +58,34 @@ class Architecture:
 class Layout:
     """Where each of θ's arrays lives in one flat buffer: ``(offset, shape)`` in the order of
     ``Parameters.arrays()`` (W⁽¹⁾, b⁽¹⁾, W⁽²⁾, …). θ, its gradient and the optimizer's state
-    share it, so an update runs element by element on whole buffers."""
+    share it, so an update runs element by element on whole buffers.
+
+    Every W⁽ˡ⁾ comes first, then every b⁽ˡ⁾: the weights are one block (``weights``), where
+    the penalty's gradient is one call for all layers, and the biases one column
+    (``biases``, ΣM_ℓ × 1), which the fused step spreads over a batch, and into which it
+    sums the rows of every layer's δ, in one call each."""
 
     slots: tuple[tuple[int, tuple[int, ...]], ...]
     size: int
+    n_weights: int  # the weights' block is [0, n_weights), the biases' the rest
 
     @classmethod
     def of(cls, shapes: list[tuple[int, ...]]) -> Layout:
-        slots, at = [], 0
-        for shape in shapes:
-            slots.append((at, tuple(shape)))
-            at += math.prod(shape)
-        return cls(tuple(slots), at)
+        """``shapes`` alternate W⁽ˡ⁾, b⁽ˡ⁾ as ``arrays()`` lists them."""
+        offsets, at = {}, 0
+        for i in [*range(0, len(shapes), 2), *range(1, len(shapes), 2)]:
+            offsets[i] = at
+            at += math.prod(shapes[i])
+        n_weights = sum(math.prod(s) for s in shapes[0::2])
+        return cls(tuple((offsets[i], tuple(s)) for i, s in enumerate(shapes)), at, n_weights)
+
+    def weights(self, flat: np.ndarray) -> np.ndarray:
+        """Every W⁽ˡ⁾ of ``flat``, one after the other (a view)."""
+        return flat[: self.n_weights]
+
+    def biases(self, flat: np.ndarray) -> np.ndarray:
+        """Every b⁽ˡ⁾ of ``flat`` as one column, b⁽¹⁾ on top (a view)."""
+        return flat[self.n_weights :].reshape(-1, 1)
 
     @property
     def shapes(self) -> list[tuple[int, ...]]:
@@ -336,18 +352,33 @@ class FusedStep:
 
     The same operations in the same order as ``TrainingSession.reference_step``'s batch,
     ``Network.forward``, ``log_likelihood`` and ``backward`` (so the same numbers, to the
-    last bit), with ``out=`` everywhere and no per-step Python objects: in this app's tiny
-    matrices a step costs its number of NumPy calls. The gradient is one flat buffer laid
-    out like ``Parameters.flat`` (``grad``), for the optimizer's ``update``. ``fp``, ``bp``
-    and ``grad`` are overwritten by the next ``run``.
+    last bit; tests/engine/test_fused.py), made lean for this app's tiny matrices, where a
+    step costs about its number of NumPy calls:
+
+    * every call writes into a buffer made once (no per-step allocation), and the numbers
+      the functions use are arrays of the right shape (``activations.Constants``);
+    * the calls are listed once, when θ and the data are first seen (``_plan``), and then
+      run as a list, without the Python of finding their arguments on every step;
+    * what is done for every layer alike is done once for all: θ's biases are one column
+      (``Layout``), spread over the batch in one call; every layer's δ is a block of rows of
+      one array, so the bias gradients of all layers are one row sum into the gradient's
+      bias column; the 1/B of every gradient is one product, the penalty's gradient
+      of all weights two calls;
+    * an identity layer's h is its z (the same buffer: nothing to copy).
+
+    The gradient is one flat buffer laid out like θ (``grad``), for the optimizer's
+    ``update``. ``fp``, ``bp`` and ``grad`` are overwritten by the next ``run``.
     """
 
     def __init__(self, net: Network, batch_size: int, y_dtype=np.float64):
         self.net = net
         self.batch_size = B = int(batch_size)
         widths = net.arch.widths
-        # the batch is gathered as rows of the pre-transposed data, so x = h^(0) is the
-        # transpose of a C-ordered B × M_0 block: the layout X[:, idx] has, which the
+        rows = [0, *np.cumsum(widths[1:]).tolist()]  # layer ℓ's rows in the stacked arrays
+        stacked = [slice(rows[k], rows[k + 1]) for k in range(net.depth)]
+        self._acts = acts = [*net.hidden, net.head]
+        # the batch is gathered as rows of the pre-transposed data, so x = h⁽⁰⁾ is the
+        # transpose of a C-ordered B × M₀ block: the layout X[:, idx] has, which the
         # matrix products' rounding depends on
         self._xt = np.empty((B, widths[0]))
         self.x = self._xt.T
@@ -355,18 +386,33 @@ class FusedStep:
         self._XT = np.empty((0, widths[0]))
         self.y = np.empty(B, dtype=y_dtype)
         self.z = [np.empty((m, B)) for m in widths[1:]]
-        self.h = [self.x] + [np.empty((m, B)) for m in widths[1:]]
-        self.delta = [np.empty((m, B)) for m in widths[1:]]
+        # an identity layer (a hidden one, or the Gaussian output) keeps h in z's buffer
+        self._identity = [
+            a.activation == "identity" if a is net.head else a.name == "identity" for a in acts
+        ]
+        self.h = [self.x]
+        for k, m in enumerate(widths[1:]):
+            self.h.append(self.z[k] if self._identity[k] else np.empty((m, B)))
+        self._delta_all = np.empty((rows[-1], B))
+        self.delta = [self._delta_all[r] for r in stacked]
+        self._b_all = np.empty((rows[-1], B))  # every b⁽ˡ⁾ spread over the batch's columns
+        self._b = [self._b_all[r] for r in stacked]
         self.scratch = [np.empty((m, B)) for m in widths[1:]]
-        layout = net.arch.layout
+        self._k = [Constants((m, B)) for m in widths[1:]]
+        self._ll = np.empty(B)
+        self._ll_scratch = np.empty(B)
+        layout = self.layout = net.arch.layout
         self.grad = np.empty(layout.size)
         views = layout.views(self.grad)
         self.dW, self.db = views[0::2], views[1::2]
-        self.decay = [np.empty(w.shape) for w in self.dW]
+        self._decay = np.empty(layout.n_weights)
+        self._inv_n = np.full(layout.size, 1.0 / B)
         self.fp = ForwardPass(self.z, self.h)
         self.bp = BackwardPass(self.delta, self.dW, self.db, self.grad)
-        self._acts = [*net.hidden, net.head]
-        self._inv_n = 1.0 / B
+        self._theta: np.ndarray | None = None  # the θ buffer, data and λ the plan is for
+        self._Y: np.ndarray | None = None
+        self._lam: float | None = None
+        self._plan: list = []
 
     def __deepcopy__(self, memo) -> FusedStep:
         # only scratch buffers: a copy gets fresh ones (copying would cut dW and db loose
@@ -379,36 +425,58 @@ class FusedStep:
         """Forward and backward for the columns ``idx`` of X (targets ``Y[idx]``) with
         weight decay λ; returns the batch loss −mean log p(y | x). The gradient of J is
         then in ``grad`` (and ``bp``)."""
-        net, z, h, delta = self.net, self.z, self.h, self.delta
-        W, b = params.W, params.b
-        L = len(z)
+        if params.flat is not self._theta or X is not self._X or Y is not self._Y:
+            self._bind(params, X, Y, lam)
+        elif lam != self._lam:
+            self._bind(params, X, Y, lam)
+        # line 1: the batch ('clip' mode: take() buffers its output in 'raise' mode)
+        np.take(self._XT, idx, 0, self._xt, "clip")
+        np.take(Y, idx, None, self.y, "clip")
+        for call, args in self._plan:  # lines 2–8
+            call(*args)
+        # ndarray.mean, as the reference step takes it: add.reduce, then / the count
+        return -float(np.add.reduce(self._ll) / self.batch_size)
+
+    def _bind(self, params: Parameters, X: np.ndarray, Y: np.ndarray, lam: float) -> None:
+        """List the step's calls (lines 2–8) with their arrays, for this θ, data and λ."""
         if X is not self._X:
-            self._X, self._XT = X, np.ascontiguousarray(X.T)
-        # line 1; 'clip' mode: take() buffers its output in the default 'raise' mode
-        np.take(self._XT, idx, axis=0, out=self._xt, mode="clip")
-        y = np.take(Y, idx, out=self.y, mode="clip")
-        acts = self._acts
-        for k in range(L):  # line 2
-            zk = np.matmul(W[k], h[k], out=z[k])
-            zk += b[k]
-            acts[k].forward(zk, h[k + 1])
-        ll = net.head.log_likelihood(z[-1], h[-1], y)  # line 3
-        # ndarray.mean is add.reduce then a division by the count
-        loss = -float(np.add.reduce(ll) / ll.shape[0])
-        net.head.delta_into(h[-1], y, delta[-1])  # line 4
-        hidden, scratch = net.hidden, self.scratch
-        dW, db = self.dW, self.db
-        for k in range(L - 1, -1, -1):  # line 5
-            d = delta[k]
-            np.matmul(d, h[k].T, out=dW[k])  # line 6
-            np.add.reduce(d, axis=1, keepdims=True, out=db[k])  # line 7
-            if k:  # line 8
-                gh = np.matmul(W[k].T, d, out=delta[k - 1])
-                hidden[k - 1].backward(gh, z[k - 1], h[k], scratch[k - 1])
-        # the 1/B of every dJ/dW and dJ/db in one call (element by element the same
-        # products), then the decay, as ``layer_gradients`` orders them
-        self.grad *= self._inv_n
+            self._XT = np.ascontiguousarray(X.T)
+        self._theta, self._X, self._Y, self._lam = params.flat, X, Y, lam
+        net, head, layout = self.net, self.net.head, self.layout
+        z, h, delta, k_ = self.z, self.h, self.delta, self._k
+        W = params.W
+        L = len(z)
+        plan: list = []
+
+        def call(fn, *args):
+            plan.append((fn, args))
+
+        # line 2: every b⁽ˡ⁾ spread over the batch once, then layer by layer
+        # z⁽ˡ⁾ = W⁽ˡ⁾ h⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and h⁽ˡ⁾ = fₗ(z⁽ˡ⁾)
+        call(np.copyto, self._b_all, layout.biases(params.flat))
+        for k in range(L):
+            call(np.matmul, W[k], h[k], z[k])
+            call(np.add, z[k], self._b[k], z[k])
+            if not self._identity[k]:
+                call(self._acts[k].forward, z[k], h[k + 1], k_[k])
+        # line 3: log p(yⁱ | xⁱ); line 4: δ⁽ᴸ⁾
+        call(head.log_likelihood, z[-1], h[-1], self.y, self._ll, self._ll_scratch)
+        call(head.delta, h[-1], self.y, delta[-1])
+        # line 5: for ℓ = L … 1, line 6: δ⁽ˡ⁾ (h⁽ˡ⁻¹⁾)ᵀ, line 8: the next δ
+        for k in range(L - 1, -1, -1):
+            call(np.matmul, delta[k], h[k].T, self.dW[k])
+            if k:
+                call(np.matmul, W[k].T, delta[k], delta[k - 1])
+                if not self._identity[k - 1]:  # f′ = 1
+                    act = net.hidden[k - 1]
+                    args = (delta[k - 1], z[k - 1], h[k], self.scratch[k - 1], k_[k - 1])
+                    call(act.backward, *args)
+        # line 7 for every layer at once: the row sums of δ into the biases' column
+        call(np.add.reduce, self._delta_all, 1, None, layout.biases(self.grad), True)
+        # the 1/B of lines 6 and 7, then the penalty of line 6, as layer_gradients has them
+        call(np.multiply, self.grad, self._inv_n, self.grad)
         if lam:
-            for k in range(L):
-                dW[k] -= np.multiply(W[k], 2.0 * lam, out=self.decay[k])
-        return loss
+            weights = layout.weights(self.grad)
+            call(np.multiply, layout.weights(params.flat), 2.0 * lam, self._decay)
+            call(np.subtract, weights, self._decay, weights)
+        self._plan = plan

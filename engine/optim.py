@@ -38,12 +38,12 @@ class Optimizer:
         self.t = 0  # updates so far
         self.layout = layout
         self._buffers = {k: np.zeros(layout.size) for k in self.state_names}
-        self._tmp = np.empty(layout.size)
+        self._tmp = np.empty(layout.size)  # scratch: an update allocates nothing
 
     def update(self, theta: np.ndarray, grad: np.ndarray, alpha: float) -> None:
         """One update of the flat θ in place with the flat gradient ``grad``."""
         self.t += 1
-        theta += np.multiply(grad, alpha, out=self._tmp)
+        np.add(theta, np.multiply(grad, alpha, out=self._tmp), out=theta)
 
     @property
     def state(self) -> dict[str, list[np.ndarray]]:
@@ -88,9 +88,9 @@ class Momentum(Optimizer):
     def update(self, theta, grad, alpha):
         self.t += 1
         v = self._buffers["v"]
-        v *= self.beta
-        v += grad
-        theta += np.multiply(v, alpha, out=self._tmp)
+        np.multiply(v, self.beta, out=v)
+        np.add(v, grad, out=v)
+        np.add(theta, np.multiply(v, alpha, out=self._tmp), out=theta)
 
     def values(self, alpha: float) -> str:
         return f"α = {alpha:g}, β = {power_of_ten(self.beta)}"
@@ -113,6 +113,7 @@ class Adam(Optimizer):
     def __init__(self, layout: Layout, beta1: float = 0.9, beta2: float = 0.999, eps=1e-8):
         super().__init__(layout)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self._tmp2 = np.empty(layout.size)
 
     def _step_size(self, alpha: float) -> float:
         """αₜ of update t = ``self.t``."""
@@ -123,11 +124,16 @@ class Adam(Optimizer):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         m, s = self._buffers["m"], self._buffers["s"]
-        m *= b1
-        m += (1.0 - b1) * grad
-        s *= b2
-        s += (1.0 - b2) * (grad * grad)
-        theta += self._step_size(alpha) * m / (np.sqrt(s) + self.eps)
+        tmp, tmp2 = self._tmp, self._tmp2
+        np.multiply(m, b1, out=m)  # m ← β₁ m + (1 − β₁) ∇J
+        np.add(m, np.multiply(grad, 1.0 - b1, out=tmp), out=m)
+        np.multiply(s, b2, out=s)  # s ← β₂ s + (1 − β₂) ∇J ∘ ∇J
+        np.multiply(np.multiply(grad, grad, out=tmp), 1.0 - b2, out=tmp)
+        np.add(s, tmp, out=s)
+        # θ ← θ + αₜ m / (√s + ε), evaluated as (αₜ m) / (√s + ε)
+        np.multiply(m, self._step_size(alpha), out=tmp)
+        np.add(np.sqrt(s, out=tmp2), self.eps, out=tmp2)
+        np.add(theta, np.divide(tmp, tmp2, out=tmp), out=theta)
 
     def values(self, alpha: float) -> str:
         b1, b2, eps = (power_of_ten(v) for v in (self.beta1, self.beta2, self.eps))

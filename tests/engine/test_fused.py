@@ -167,3 +167,48 @@ def test_a_deep_copied_session_trains_its_own_parameters_and_optimizer():
             assert a.tobytes() == b.tobytes() and not np.shares_memory(a, b)
     twin.step(1)
     assert twin.optimizer.get_state()["m"][0].tobytes() != s.optimizer.get_state()["m"][0].tobytes()
+
+
+@pytest.mark.parametrize(
+    "head,activation,optimizer,lam",
+    [
+        ("bernoulli", "sigmoid", "sgd", 0.0),
+        ("bernoulli", "tanh", "adam", 0.01),
+        ("gaussian", "relu", "momentum", 0.001),
+        ("gaussian", "identity", "sgd", 0.0),
+    ],
+)
+def test_a_fused_step_allocates_no_arrays(head, activation, optimizer, lam):
+    """After the first step, a step and its update write only into buffers made before:
+    what they allocate in between (a few Python numbers) stays below the smallest array
+    of the step, a row of the batch (B = 1,024: 8 KB)."""
+    import tracemalloc
+
+    data = xor_dataset(1200) if head == "bernoulli" else regression_dataset(2, 1200)
+    s = TrainingSession(
+        data,
+        NetworkSpec(hidden=(64, 64), activation=activation),
+        HyperParameters(alpha=1e-4, batch_size=1024, lam=lam, optimizer=optimizer),
+        seed=1,
+    )
+    X, Y = s.train_x, s.batch(np.arange(s.n_train))[1]
+    idx = s.draw_batch()
+    fused = FusedStep(s.net, 1024, Y.dtype)
+    theta = s.params.flat
+
+    def one_step():
+        fused.run(s.params, X, Y, idx, lam)
+        s.optimizer.update(theta, fused.grad, 1e-4)
+
+    with np.errstate(all="ignore"):
+        one_step()  # the first binds the step's calls to θ and the data
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            for _ in range(5):
+                one_step()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak - before < 6 * 1024
