@@ -1,14 +1,28 @@
-"""Hidden-layer non-linearities h = f(z) and their derivatives, written in place.
+"""Hidden-layer non-linearities h = f(z), each one object that says everything about it.
 
-Each activation computes ``h`` from ``z`` into a buffer and multiplies a backward signal
-by ``f'(z)`` using only what the forward pass kept (``z`` and ``h``). The functions are
-written with ``out=`` arguments because in the tiny-matrix regime of this app the cost
-of a training step is the number of NumPy calls, not the arithmetic.
+An ``Activation`` computes h from z into a buffer and multiplies a backward signal by
+f′(z) using only what the forward pass kept (z and h); those are written with ``out=``
+arguments because in the tiny-matrix regime of this app the cost of a training step is
+its number of NumPy calls, not the arithmetic. A caller that runs them on the same
+shapes again and again (the fused training step) passes ``Constants``: the numbers the
+functions use (1, 0, the sigmoid's clip) as arrays of the layer's shape, which spares each
+call the conversion of a Python scalar, about a third of a small call's cost; the values
+and so the results are the same. The same object carries what the rest of the app reads
+about the function, so each fact is written once:
+
+* ``symbol`` and ``derivative``: how the notation writes f and f′ (engine/notation.py,
+  the phase walk's equations, the trace's formulas);
+* ``output_range``: the values h can take (the diagram colours a unit's map on it);
+* ``init``: the weight initialisation that suits it (network.init_scheme);
+* ``tanh_form``: f(z) = c + d·tanh(a·z), when f is such an affine tanh (the grid folds
+  c and d into the next layer's weights);
+* ``flat_share`` and ``dies``: the saturation rule, where f′ is (almost) zero
+  (trace.unit_health marks those units).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import math
 
 import numpy as np
 
@@ -17,26 +31,65 @@ import numpy as np
 _SIGMOID_CLIP = {np.dtype(np.float64): 700.0, np.dtype(np.float32): 80.0}
 
 
-class Activation(Protocol):
-    name: str
+class Constants:
+    """1, 0 and the sigmoid's clip as arrays of one layer's shape and dtype (see above)."""
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray: ...
+    def __init__(self, shape: tuple[int, ...], dtype=np.float64):
+        self.one = np.ones(shape, dtype)
+        self.zero = np.zeros(shape, dtype)
+        self.clip = np.full(shape, _SIGMOID_CLIP[np.dtype(dtype)], dtype)
+        self.mask = np.empty(shape, bool)  # scratch for a comparison
+
+
+class Activation:
+    name: str
+    symbol: str  # f, as the notation writes it: h = σ(z)
+    derivative: str  # f′ written with the unit's output h (or z), as the backward pass uses it
+    output_range: tuple[float, float]  # the values h takes (±inf when unbounded)
+    init: str  # "glorot" or "he"
+    tanh_form: tuple[float, float, float] | None = None  # (a, c, d): f(z) = c + d·tanh(a·z)
+    dies = False  # f′ = 0 on every point means the unit can never learn again (dead)
+
+    def forward(self, z: np.ndarray, out: np.ndarray, k: Constants | None = None) -> np.ndarray:
+        """h = f(z) into ``out`` (which may be z)."""
+        raise NotImplementedError
 
     def backward(
-        self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray, scratch: np.ndarray | None = None
+        self,
+        grad_h: np.ndarray,
+        z: np.ndarray,
+        h: np.ndarray,
+        scratch: np.ndarray | None = None,
+        k: Constants | None = None,
     ) -> np.ndarray:
-        """Turn dL/dh into dL/dz = dL/dh ∘ f'(z), in place in ``grad_h`` (``scratch``, an
+        """Turn dℒ/dh into dℒ/dz = dℒ/dh ∘ f′(z), in place in ``grad_h`` (``scratch``, an
         array of h's shape, spares an allocation)."""
-        ...
+        raise NotImplementedError
+
+    def flat_share(self, z: np.ndarray, h: np.ndarray, limit: float) -> np.ndarray | None:
+        """Per unit (row), the share of the points (columns) where f′ is (almost) zero:
+        h within ``limit`` of a bound it approaches, or z where f′ is 0. None when f′ is
+        never zero."""
+        return None
+
+    @property
+    def bounded(self) -> bool:
+        return all(math.isfinite(v) for v in self.output_range)
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name}>"
 
 
-class Sigmoid:
+class Sigmoid(Activation):
     name = "sigmoid"
-    formula = "σ(z) = 1 / (1 + e^(−z))"
-    derivative = "σ'(z) = σ(z)(1 − σ(z))"
+    symbol = "σ"
+    derivative = "h(1 − h)"
+    output_range = (0.0, 1.0)
+    init = "glorot"
+    tanh_form = (0.5, 0.5, 0.5)  # σ(z) = ½ + ½ tanh(z/2)
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        c = _SIGMOID_CLIP[z.dtype]
+    def forward(self, z, out, k=None):
+        c, one = (_SIGMOID_CLIP[z.dtype], 1.0) if k is None else (k.clip, k.one)
         # σ(z) = 1 / (1 + e^(−max(z, −c))): only the lower bound can matter (e^(−z) overflows
         # below −709); above +c, e^(−z) is already far below 1's last bit, so σ = 1 either
         # way and clipping there would change no value. One ufunc call, not np.clip's
@@ -44,55 +97,76 @@ class Sigmoid:
         np.negative(z, out=out)
         np.minimum(out, c, out=out)
         np.exp(out, out=out)
-        out += 1.0
+        np.add(out, one, out=out)
         return np.reciprocal(out, out=out)
 
-    def backward(self, grad_h, z, h, scratch=None):
-        slope = np.subtract(1.0, h, out=scratch)
-        slope *= h
-        grad_h *= slope
-        return grad_h
+    def backward(self, grad_h, z, h, scratch=None, k=None):
+        slope = np.subtract(1.0 if k is None else k.one, h, out=scratch)
+        np.multiply(slope, h, out=slope)
+        return np.multiply(grad_h, slope, out=grad_h)
+
+    def flat_share(self, z, h, limit):
+        return np.mean((h < limit) | (h > 1 - limit), axis=1)
 
 
-class Tanh:
+class Tanh(Activation):
     name = "tanh"
-    formula = "tanh(z)"
-    derivative = "tanh'(z) = 1 − tanh(z)²"
+    symbol = "tanh"
+    derivative = "1 − h²"
+    output_range = (-1.0, 1.0)
+    init = "glorot"
+    tanh_form = (1.0, 0.0, 1.0)
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    def forward(self, z, out, k=None):
         return np.tanh(z, out=out)
 
-    def backward(self, grad_h, z, h, scratch=None):
+    def backward(self, grad_h, z, h, scratch=None, k=None):
         slope = np.multiply(h, h, out=scratch)
-        np.subtract(1.0, slope, out=slope)
-        grad_h *= slope
-        return grad_h
+        np.subtract(1.0 if k is None else k.one, slope, out=slope)
+        return np.multiply(grad_h, slope, out=grad_h)
+
+    def flat_share(self, z, h, limit):
+        # the same closeness to a bound as the sigmoid's, on a range twice as wide
+        return np.mean(np.abs(h) > 1 - 2 * limit, axis=1)
 
 
-class ReLU:
+class ReLU(Activation):
     name = "relu"
-    formula = "max(0, z)"
-    derivative = "ReLU'(z) = 1 if z > 0 else 0"
+    symbol = "relu"
+    derivative = "[z > 0]"
+    output_range = (0.0, math.inf)
+    init = "he"
+    dies = True
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        return np.maximum(z, 0.0, out=out)
+    def forward(self, z, out, k=None):
+        return np.maximum(z, 0.0 if k is None else k.zero, out=out)
 
-    def backward(self, grad_h, z, h, scratch=None):
+    def backward(self, grad_h, z, h, scratch=None, k=None):
         # ReLU'(0) = 0, as in TensorFlow Playground and PyTorch.
-        grad_h *= z > 0.0
-        return grad_h
+        if k is None:
+            return np.multiply(grad_h, np.greater(z, 0.0), out=grad_h)
+        # the same product with the mask as 1.0 / 0.0: a bool operand would be cast in a
+        # buffer the ufunc allocates
+        np.copyto(scratch, np.greater(z, k.zero, out=k.mask))
+        return np.multiply(grad_h, scratch, out=grad_h)
+
+    def flat_share(self, z, h, limit):
+        return np.mean(z <= 0, axis=1)
 
 
-class Identity:
+class Identity(Activation):
     name = "identity"
-    formula = "z"
+    symbol = "id"
     derivative = "1"
+    output_range = (-math.inf, math.inf)
+    init = "glorot"
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        np.copyto(out, z)
+    def forward(self, z, out, k=None):
+        if out is not z:
+            np.copyto(out, z)
         return out
 
-    def backward(self, grad_h, z, h, scratch=None):
+    def backward(self, grad_h, z, h, scratch=None, k=None):
         return grad_h
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .activations import ACTIVATIONS
 from .features import DEFAULT_FEATURES_2D
 from .optim import OPTIMIZERS
 
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity")
+ACTIVATION_NAMES = tuple(ACTIVATIONS)  # sigmoid, tanh, relu, identity
 INIT_SCHEMES = ("auto", "glorot", "he", "uniform")
 BATCHINGS = ("random", "epochs")
 MAX_HIDDEN_LAYERS = 8

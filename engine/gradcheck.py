@@ -42,7 +42,7 @@ def gradient_check(
     lam: float = 0.0,
     eps: float = 1e-4,
 ) -> list[ArrayCheck]:
-    """Compare dL/dW^(ℓ), dL/db^(ℓ) from backprop with central finite differences of the
+    """Compare dJ/dW^(ℓ), dJ/db^(ℓ) from backprop with central finite differences of the
     objective J of ``Network.objective``, for every entry.
 
     The five-point central stencil (J(θ−2ε) − 8J(θ−ε) + 8J(θ+ε) − J(θ+2ε)) / 12ε has

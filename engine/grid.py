@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .activations import ACTIVATIONS, Activation
 from .features import feature_matrix
 from .network import Network, Parameters
 from .notation import DOMAIN
@@ -101,15 +102,16 @@ def fast_output(
 ) -> np.ndarray:
     """h^(L) for many columns, in x's dtype, with two array passes per layer.
 
-    A sigmoid layer is evaluated through σ(z) = ½ + ½ tanh(z/2): the layer computes
-    g = tanh(z/2) and the affine map h = ½g + ½ is folded into the next layer's weights
-    and bias (W h + b = (½W) g + (½W 1 + b)). Each layer's input carries a constant row
-    of ones, so the bias rides in the matmul: [W b] [g; 1]. The function is the same; the
-    grid pass needs one matmul and one tanh per layer instead of six passes. Columns go
+    An activation of the form f(z) = c + d·tanh(a·z) (its ``tanh_form``: the sigmoid is
+    ½ + ½ tanh(z/2), tanh itself) is evaluated as g = tanh(a·z), and the affine map
+    h = c + d·g is folded into the next layer's weights and bias
+    (W h + b = (d·W) g + (c·W 1 + b)). Each layer's input carries a constant row of ones,
+    so the bias rides in the matmul: [W b] [g; 1]. The function is the same; a sigmoid
+    layer needs one matmul and one tanh instead of six passes. Columns go
     through the network in chunks that stay in the CPU cache, and the layers write into
     ``scratch`` buffers kept between calls. The result is always a fresh array.
     """
-    layers = _folded_layers(net, params, x.dtype)
+    layers, (c, d) = _folded_layers(net, params, x.dtype)
     scratch = {} if scratch is None else scratch
     n = x.shape[1]
     out = np.empty((net.arch.widths[-1], n), dtype=x.dtype)
@@ -124,15 +126,15 @@ def fast_output(
             np.matmul(Wb, g[: Wb.shape[1]], out=z)
             if act == "tanh":
                 np.tanh(z, out=z)
-            elif act == "relu":
-                np.maximum(z, 0.0, out=z)
             elif act == "softmax":
                 net.head.forward(z, z)
+            else:
+                act.forward(z, z)  # in place: ReLU's max(z, 0); the identity does nothing
             g = buf
         out[:, start : start + cols] = g[:-1]
-    if layers[-1][1] == "tanh" and net.head.activation == "sigmoid":
-        out *= 0.5
-        out += 0.5
+    if (c, d) != (0.0, 1.0):  # the last layer's h = c + d·g
+        out *= d
+        out += c
     return out
 
 
@@ -147,26 +149,34 @@ def _buffer(scratch: dict, key, rows: int, cols: int, dtype) -> np.ndarray:
     return buf
 
 
-def _folded_layers(net: Network, params: Parameters, dtype) -> list:
-    """([W_eff b_eff], op) per layer, with every sigmoid rewritten as ½ + ½ tanh(z/2)."""
+def _folded_layers(net: Network, params: Parameters, dtype) -> tuple[list, tuple]:
+    """([W_eff b_eff], op) per layer, every activation with a ``tanh_form`` rewritten as
+    c + d·tanh(a·z) with c and d folded into the next layer; and the (c, d) left over from
+    the last layer ((0, 1) when none). ``op`` is "tanh", "softmax" or the activation."""
     layers = []
-    after_sigmoid = False  # the previous layer's g is tanh(z/2), and h = ½g + ½
+    c, d = 0.0, 1.0  # the previous layer's h = c + d·g
     last = net.depth
     for layer in range(1, last + 1):
         W, b = params.W[layer - 1], params.b[layer - 1]
-        act = net.head.activation if layer == last else net.hidden[layer - 1].name
-        if after_sigmoid:  # [½W, b + ½W1] = ½ [W, 2b + W1]
-            Wb = np.hstack((W, W.sum(axis=1, keepdims=True) + 2.0 * b))
-            scale = 0.5
-        else:
+        if (c, d) == (0.0, 1.0):
             Wb = np.hstack((W, b))
-            scale = 1.0
-        after_sigmoid = act == "sigmoid"
-        if after_sigmoid:  # tanh(z/2)
-            scale *= 0.5
+        else:  # W (c + d·g) + b = (d·W) g + (b + c·W 1)
+            Wb = np.hstack((d * W, b + c * W.sum(axis=1, keepdims=True)))
+        if layer == last:
+            name = net.head.activation
+            act = ACTIVATIONS.get(name, name)  # softmax is no hidden activation
+        else:
+            act = net.hidden[layer - 1]
+        form = act.tanh_form if isinstance(act, Activation) else None
+        if form is not None:
+            a, c, d = form
+            if a != 1.0:
+                Wb = Wb * a
             act = "tanh"
-        layers.append(((Wb * scale).astype(dtype), act))
-    return layers
+        else:
+            c, d = 0.0, 1.0
+        layers.append((Wb.astype(dtype), act))
+    return layers, (c, d)
 
 
 PIXELS_PER_CELL = 4.0  # one grid sample per 4×4 screen pixels: smooth once shaded

@@ -30,20 +30,26 @@ class Head:
     def output_size(self, n_classes: int) -> int:
         return 1
 
-    def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    def forward(self, z: np.ndarray, out: np.ndarray, k=None) -> np.ndarray:
+        """h⁽ᴸ⁾ from z⁽ᴸ⁾ into ``out`` (``k``: ``activations.Constants`` of its shape)."""
         raise NotImplementedError
 
-    def log_likelihood(self, z: np.ndarray, h: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """log p(yⁱ | xⁱ) for each column i, computed stably from z."""
+    def log_likelihood(
+        self,
+        z: np.ndarray,
+        h: np.ndarray,
+        y: np.ndarray,
+        out: np.ndarray | None = None,
+        scratch: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """log p(yⁱ | xⁱ) for each column i, computed stably from z; into ``out`` (N) if
+        given, with ``scratch`` (N) to spare an allocation."""
         raise NotImplementedError
 
-    def delta(self, h: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """dℒ/dz^(L), a fresh ``M_L × N`` array."""
-        raise NotImplementedError
-
-    def delta_into(self, h: np.ndarray, y: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """``delta`` written into ``out`` (the same numbers, no allocation)."""
-        return np.subtract(y, h, out=out)  # y − h: every head but the categorical
+    def delta(self, h: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """dℒ/dz⁽ᴸ⁾ (``M_L × N``), into ``out`` if given: y − h for every head but the
+        categorical."""
+        return np.subtract(y, h, out=out)
 
     def predict(self, h: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -57,17 +63,15 @@ class BernoulliHead(Head):
     likelihood = "y log h + (1 − y) log(1 − h)"
     _sigmoid = Sigmoid()
 
-    def forward(self, z, out):
-        return self._sigmoid.forward(z, out)
+    def forward(self, z, out, k=None):
+        return self._sigmoid.forward(z, out, k)
 
-    def log_likelihood(self, z, h, y):
+    def log_likelihood(self, z, h, y, out=None, scratch=None):
         # log σ(z) = −softplus(−z), log(1 − σ(z)) = −softplus(z); so
         # y log h + (1 − y) log(1 − h) = y z − softplus(z), finite for any z.
         z0 = z[0]
-        return y * z0 - np.logaddexp(0.0, z0)
-
-    def delta(self, h, y):
-        return y - h
+        yz = np.multiply(y, z0, out=out)
+        return np.subtract(yz, np.logaddexp(0.0, z0, out=scratch), out=yz)
 
     def predict(self, h):
         return (h[0] >= 0.5).astype(np.int64)
@@ -83,7 +87,7 @@ class CategoricalHead(Head):
     def output_size(self, n_classes: int) -> int:
         return n_classes
 
-    def forward(self, z, out):
+    def forward(self, z, out, k=None):
         # softmax is unchanged by subtracting the column maximum; afterwards every
         # exponent is ≤ 0, so nothing overflows and the largest term is exactly 1.
         np.subtract(z, z.max(axis=0, keepdims=True), out=out)
@@ -91,20 +95,15 @@ class CategoricalHead(Head):
         out /= out.sum(axis=0, keepdims=True)
         return out
 
-    def log_likelihood(self, z, h, y):
+    def log_likelihood(self, z, h, y, out=None, scratch=None):
         zmax = z.max(axis=0)
         logsumexp = zmax + np.log(np.exp(z - zmax).sum(axis=0))
-        return z[y, np.arange(z.shape[1])] - logsumexp
+        return np.subtract(z[y, np.arange(z.shape[1])], logsumexp, out=out)
 
-    def delta(self, h, y):
-        d = -h
+    def delta(self, h, y, out=None):
+        d = np.negative(h, out=out)
         d[y, np.arange(h.shape[1])] += 1.0
         return d
-
-    def delta_into(self, h, y, out):
-        np.negative(h, out=out)
-        out[y, np.arange(h.shape[1])] += 1.0
-        return out
 
     def predict(self, h):
         return h.argmax(axis=0)
@@ -117,18 +116,15 @@ class GaussianHead(Head):
     activation = "identity"
     likelihood = "−½ (y − h)²"
 
-    def forward(self, z, out):
-        np.copyto(out, z)
+    def forward(self, z, out, k=None):
+        if out is not z:
+            np.copyto(out, z)
         return out
 
-    def log_likelihood(self, z, h, y):
-        r = y - h[0]
-        r *= r
-        r *= -0.5
-        return r
-
-    def delta(self, h, y):
-        return y - h
+    def log_likelihood(self, z, h, y, out=None, scratch=None):
+        r = np.subtract(y, h[0], out=out)
+        np.multiply(r, r, out=r)
+        return np.multiply(r, -0.5, out=r)
 
     def predict(self, h):
         return h[0]

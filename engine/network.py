@@ -13,7 +13,7 @@ Sign conventions (the same everywhere in the app):
   depend on how many points share the batch.
 * Training *ascends* the MAP objective per point,
   ``J(θ) = ℒ / N − λ Σ_ℓ Σ_ij (W_ij^(ℓ))²``; ``backward`` returns its gradient:
-  ``dL/dW^(ℓ) = δ^(ℓ) (h^(ℓ−1))ᵀ / N − 2λ W^(ℓ)`` and ``dL/db^(ℓ) = δ^(ℓ) 1_N / N``
+  ``dJ/dW^(ℓ) = δ^(ℓ) (h^(ℓ−1))ᵀ / N − 2λ W^(ℓ)`` and ``dJ/db^(ℓ) = δ^(ℓ) 1_N / N``
   (biases get no penalty). Ascending J is the same step as descending the mean negative
   log-likelihood plus λ Σ W², which is what the loss curves show (without the penalty).
 """
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import Constants, get_activation
 from .heads import Head
 
 
@@ -45,39 +45,91 @@ class Architecture:
     def weight_shape(self, layer: int) -> tuple[int, int]:
         return (self.widths[layer], self.widths[layer - 1])
 
+    @property
+    def layout(self) -> Layout:
+        """θ's flat layout for this architecture (what ``Parameters`` of it have)."""
+        shapes = []
+        for layer in range(1, self.depth + 1):
+            shapes += [self.weight_shape(layer), (self.widths[layer], 1)]
+        return Layout.of(shapes)
 
-@dataclass
-class Parameters:
-    """θ = {W^(1), b^(1), …, W^(L), b^(L)}; lists are indexed from 0 for ℓ = 1.
 
-    ``flat``, when set, is one buffer the arrays are views of, in the order of
-    ``arrays()``: an optimizer then updates all of θ in a couple of NumPy calls, and a
-    copy is one memcpy. The arrays are only ever written in place, so the views stay valid.
-    """
+@dataclass(frozen=True)
+class Layout:
+    """Where each of θ's arrays lives in one flat buffer: ``(offset, shape)`` in the order of
+    ``Parameters.arrays()`` (W⁽¹⁾, b⁽¹⁾, W⁽²⁾, …). θ, its gradient and the optimizer's state
+    share it, so an update runs element by element on whole buffers.
 
-    W: list[np.ndarray]
-    b: list[np.ndarray]
-    flat: np.ndarray | None = field(default=None, repr=False, compare=False)
+    Every W⁽ˡ⁾ comes first, then every b⁽ˡ⁾: the weights are one block (``weights``), where
+    the penalty's gradient is one call for all layers, and the biases one column
+    (``biases``, ΣM_ℓ × 1), which the fused step spreads over a batch, and into which it
+    sums the rows of every layer's δ, in one call each."""
+
+    slots: tuple[tuple[int, tuple[int, ...]], ...]
+    size: int
+    n_weights: int  # the weights' block is [0, n_weights), the biases' the rest
 
     @classmethod
-    def packed(cls, W: list[np.ndarray], b: list[np.ndarray]) -> Parameters:
-        """Copies of W and b as views into one new flat buffer."""
-        arrays = [a for pair in zip(W, b) for a in pair]
-        flat = np.empty(sum(a.size for a in arrays))
-        views = flat_views(flat, [a.shape for a in arrays])
-        for dst, src in zip(views, arrays):
+    def of(cls, shapes: list[tuple[int, ...]]) -> Layout:
+        """``shapes`` alternate W⁽ˡ⁾, b⁽ˡ⁾ as ``arrays()`` lists them."""
+        offsets, at = {}, 0
+        for i in [*range(0, len(shapes), 2), *range(1, len(shapes), 2)]:
+            offsets[i] = at
+            at += math.prod(shapes[i])
+        n_weights = sum(math.prod(s) for s in shapes[0::2])
+        return cls(tuple((offsets[i], tuple(s)) for i, s in enumerate(shapes)), at, n_weights)
+
+    def weights(self, flat: np.ndarray) -> np.ndarray:
+        """Every W⁽ˡ⁾ of ``flat``, one after the other (a view)."""
+        return flat[: self.n_weights]
+
+    def biases(self, flat: np.ndarray) -> np.ndarray:
+        """Every b⁽ˡ⁾ of ``flat`` as one column, b⁽¹⁾ on top (a view)."""
+        return flat[self.n_weights :].reshape(-1, 1)
+
+    @property
+    def shapes(self) -> list[tuple[int, ...]]:
+        return [shape for _, shape in self.slots]
+
+    def views(self, flat: np.ndarray) -> list[np.ndarray]:
+        """The arrays as C-ordered views of ``flat``, in ``arrays()`` order."""
+        return [flat[at : at + math.prod(shape)].reshape(shape) for at, shape in self.slots]
+
+
+class Parameters:
+    """θ = {W⁽¹⁾, b⁽¹⁾, …, W⁽ᴸ⁾, b⁽ᴸ⁾}; the lists ``W`` and ``b`` are indexed from 0 for ℓ = 1.
+
+    Always packed: the arrays are views of one buffer, ``flat``, laid out by ``layout``, so
+    the optimizer updates all of θ in a couple of NumPy calls and a copy is one memcpy. The
+    arrays are only ever written in place, so the views stay valid.
+    """
+
+    def __init__(self, W: list[np.ndarray], b: list[np.ndarray]):
+        """Copies of W and b, packed into a new buffer (of their common dtype)."""
+        arrays = [np.asarray(a) for pair in zip(W, b) for a in pair]
+        layout = Layout.of([a.shape for a in arrays])
+        flat = np.empty(layout.size, dtype=np.result_type(*arrays) if arrays else np.float64)
+        for dst, src in zip(layout.views(flat), arrays):
             dst[...] = src
-        return cls(views[0::2], views[1::2], flat)
+        self._bind(flat, layout)
+
+    def _bind(self, flat: np.ndarray, layout: Layout) -> None:
+        self.flat, self.layout = flat, layout
+        views = layout.views(flat)
+        self.W, self.b = views[0::2], views[1::2]
+
+    @classmethod
+    def _over(cls, flat: np.ndarray, layout: Layout) -> Parameters:
+        """θ as views of ``flat`` itself (no copy)."""
+        p = cls.__new__(cls)
+        p._bind(flat, layout)
+        return p
 
     def copy(self) -> Parameters:
-        if self.flat is not None:
-            flat = self.flat.copy()
-            views = flat_views(flat, [a.shape for a in self.arrays()])
-            return Parameters(views[0::2], views[1::2], flat)
-        return Parameters([w.copy() for w in self.W], [b.copy() for b in self.b])
+        return Parameters._over(self.flat.copy(), self.layout)
 
     def arrays(self) -> list[np.ndarray]:
-        """W^(1), b^(1), W^(2), b^(2), … (the order used by optimizers and checks)."""
+        """W⁽¹⁾, b⁽¹⁾, W⁽²⁾, b⁽²⁾, … (the order used by optimizers and checks)."""
         out = []
         for w, b in zip(self.W, self.b):
             out += [w, b]
@@ -85,35 +137,21 @@ class Parameters:
 
     def __deepcopy__(self, memo) -> Parameters:
         # a plain deep copy would turn the views into separate arrays; the memo entries
-        # make other references to the arrays (a session's list of them) follow the copy
+        # make other references to the arrays follow the copy
         new = self.copy()
         for old, copied in zip(self.arrays(), new.arrays()):
             memo[id(old)] = copied
         return new
 
-    def is_packed(self) -> bool:
-        """Whether every array is still a view of ``flat`` (an update of ``flat`` is then
-        an update of θ)."""
-        f = self.flat
-        return f is not None and all(a.base is f for a in self.arrays())
-
     def read_only(self) -> Parameters:
         p = self.copy()
+        p.flat.flags.writeable = False
         for a in p.arrays():
             a.flags.writeable = False
-        if p.flat is not None:
-            p.flat.flags.writeable = False
         return p
 
-
-def flat_views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
-    """Consecutive C-ordered views of ``flat`` with the given shapes."""
-    views, at = [], 0
-    for shape in shapes:
-        n = math.prod(shape)
-        views.append(flat[at : at + n].reshape(shape))
-        at += n
-    return views
+    def __repr__(self) -> str:
+        return f"Parameters({' '.join('×'.join(map(str, s)) for s in self.layout.shapes)})"
 
 
 @dataclass
@@ -128,16 +166,31 @@ class ForwardPass:
         return self.h[-1]
 
 
-@dataclass
 class BackwardPass:
-    """``delta[ℓ-1] = δ^(ℓ) = dℒ/dz^(ℓ)``, ``dW[ℓ-1] = dL/dW^(ℓ)``, ``db[ℓ-1] = dL/db^(ℓ)``.
+    """``delta[ℓ-1] = δ⁽ˡ⁾ = dℒ/dz⁽ˡ⁾``, ``dW[ℓ-1] = dJ/dW⁽ˡ⁾``, ``db[ℓ-1] = dJ/db⁽ˡ⁾``.
 
-    Filled from ℓ = L down to 1; the lists are stored in layer order.
+    Filled from ℓ = L down to 1; the lists are stored in layer order. ``grad`` is ∇J as one
+    flat buffer laid out like θ (``Parameters.layout``); ``dW`` and ``db`` are its views.
     """
 
-    delta: list[np.ndarray]
-    dW: list[np.ndarray]
-    db: list[np.ndarray]
+    def __init__(
+        self,
+        delta: list[np.ndarray],
+        dW: list[np.ndarray],
+        db: list[np.ndarray],
+        grad: np.ndarray | None = None,
+    ):
+        """With ``grad``, ``dW`` and ``db`` must already be its views; without, they are
+        copied into a new flat buffer."""
+        self.delta = delta
+        if grad is None:
+            packed = Parameters(dW, db)
+            grad, dW, db = packed.flat, packed.W, packed.b
+        self.dW, self.db, self.grad = dW, db, grad
+
+    @property
+    def batch_size(self) -> int:
+        return self.delta[0].shape[1]
 
     def gradient_arrays(self) -> list[np.ndarray]:
         out = []
@@ -147,8 +200,8 @@ class BackwardPass:
 
 
 def init_scheme(activation: str) -> str:
-    """He for ReLU, Glorot for everything else (sigmoid, tanh, identity)."""
-    return "he" if activation == "relu" else "glorot"
+    """The activation's own: He for ReLU, Glorot for the others (sigmoid, tanh, identity)."""
+    return get_activation(activation).init
 
 
 def init_parameters(
@@ -173,7 +226,7 @@ def init_parameters(
         else:
             Ws.append(rng.normal(0.0, std, size=(fan_out, fan_in)))
         bs.append(np.zeros((fan_out, 1)))
-    return Parameters.packed(Ws, bs)
+    return Parameters(Ws, bs)
 
 
 class Network:
@@ -200,7 +253,7 @@ class Network:
 
     # --- forward ----------------------------------------------------------------------
     def forward_layer(self, params: Parameters, layer: int, h_prev: np.ndarray):
-        """z^(ℓ) = W^(ℓ) h^(ℓ−1) + b^(ℓ); h^(ℓ) = f(z^(ℓ)). Returns (z, h)."""
+        """Line 2 for one layer: z⁽ˡ⁾ = W⁽ˡ⁾ h⁽ˡ⁻¹⁾ + b⁽ˡ⁾; h⁽ˡ⁾ = fₗ(z⁽ˡ⁾). Returns (z, h)."""
         z = params.W[layer - 1] @ h_prev
         z += params.b[layer - 1]
         h = np.empty_like(z)
@@ -211,6 +264,7 @@ class Network:
         return z, h
 
     def forward(self, params: Parameters, x: np.ndarray) -> ForwardPass:
+        """Line 2: the forward pass, ℓ = 1 … L."""
         fp = ForwardPass([], [x])
         h = x
         for layer in range(1, self.depth + 1):
@@ -228,48 +282,59 @@ class Network:
 
     # --- the likelihood -----------------------------------------------------------------
     def log_likelihood(self, fp: ForwardPass, y: np.ndarray) -> np.ndarray:
-        """log p(yⁱ | xⁱ) per column."""
+        """Line 3: log p(yⁱ | xⁱ) per column (ℒ is their sum)."""
         return self.head.log_likelihood(fp.z[-1], fp.h[-1], y)
 
     # --- backward -----------------------------------------------------------------------
     def output_delta(self, fp: ForwardPass, y: np.ndarray) -> np.ndarray:
-        """δ^(L) = dℒ/dz^(L) (y − h, or onehot(y) − h)."""
+        """Line 4: δ⁽ᴸ⁾ = dℒ/dz⁽ᴸ⁾ (y − h, or onehot(y) − h)."""
         return self.head.delta(fp.h[-1], y)
 
     def layer_gradients(
-        self, params: Parameters, layer: int, delta: np.ndarray, h_prev: np.ndarray, lam: float
+        self,
+        params: Parameters,
+        layer: int,
+        delta: np.ndarray,
+        h_prev: np.ndarray,
+        lam: float,
+        out: tuple[np.ndarray, np.ndarray] | None = None,
     ):
-        """dL/dW^(ℓ) = δ (h^(ℓ−1))ᵀ / N − 2λ W^(ℓ) and dL/db^(ℓ) = δ 1_N / N."""
+        """Lines 6 and 7: dJ/dW⁽ˡ⁾ = δ (h⁽ˡ⁻¹⁾)ᵀ / N − 2λ W⁽ˡ⁾ and dJ/db⁽ˡ⁾ = δ 1_N / N,
+        into ``out`` (dW, db) if given."""
+        dW_out, db_out = out if out is not None else (None, None)
         inv_n = 1.0 / delta.shape[1]
-        dW = delta @ h_prev.T
+        dW = np.matmul(delta, h_prev.T, out=dW_out)
         dW *= inv_n
         if lam:
             dW -= (2.0 * lam) * params.W[layer - 1]
-        db = delta.sum(axis=1, keepdims=True)
+        db = np.add.reduce(delta, axis=1, keepdims=True, out=db_out)
         db *= inv_n
         return dW, db
 
     def propagate_delta(self, params: Parameters, layer: int, delta: np.ndarray, fp: ForwardPass):
-        """δ^(ℓ−1) = ((W^(ℓ))ᵀ δ^(ℓ)) ∘ f'(z^(ℓ−1)), for ℓ ≥ 2."""
+        """Line 8: δ⁽ˡ⁻¹⁾ = ((W⁽ˡ⁾)ᵀ δ⁽ˡ⁾) ∘ f′ₗ₋₁(z⁽ˡ⁻¹⁾), for ℓ ≥ 2."""
         grad_h = params.W[layer - 1].T @ delta
         return self.hidden[layer - 2].backward(grad_h, fp.z[layer - 2], fp.h[layer - 1])
 
     def backward(
         self, params: Parameters, fp: ForwardPass, y: np.ndarray, lam: float = 0.0
     ) -> BackwardPass:
+        """Lines 4–8: δ⁽ᴸ⁾, then for ℓ = L … 1 the gradients and the next δ; ∇J is
+        written into one flat buffer laid out like θ."""
         L = self.depth
         deltas: list = [None] * L
-        dWs: list = [None] * L
-        dbs: list = [None] * L
+        grad = np.empty(params.layout.size)
+        views = params.layout.views(grad)
+        dWs, dbs = views[0::2], views[1::2]
         delta = self.output_delta(fp, y)
         for layer in range(L, 0, -1):
             deltas[layer - 1] = delta
-            dWs[layer - 1], dbs[layer - 1] = self.layer_gradients(
-                params, layer, delta, fp.h[layer - 1], lam
+            self.layer_gradients(
+                params, layer, delta, fp.h[layer - 1], lam, (dWs[layer - 1], dbs[layer - 1])
             )
             if layer > 1:
                 delta = self.propagate_delta(params, layer, delta, fp)
-        return BackwardPass(deltas, dWs, dbs)
+        return BackwardPass(deltas, dWs, dbs, grad)
 
     # --- the objective ------------------------------------------------------------------
     def objective(self, params: Parameters, x: np.ndarray, y: np.ndarray, lam: float) -> float:
@@ -285,21 +350,35 @@ class FusedStep:
     """One training step's forward and backward for batches of ``batch_size`` points,
     written into buffers allocated once.
 
-    The same operations in the same order as ``Network.forward`` / ``backward`` (so the
-    same numbers, to the last bit), with ``out=`` everywhere and no per-step Python objects:
-    in this app's tiny matrices a step costs its number of NumPy calls. The gradient is one
-    flat buffer laid out like ``Parameters.flat`` (``grad``), so a flat optimizer step
-    updates θ in a couple of calls. ``fp``, ``bp`` and ``grad`` are overwritten by the next
-    ``run``.
+    The same operations in the same order as ``TrainingSession.reference_step``'s batch,
+    ``Network.forward``, ``log_likelihood`` and ``backward`` (so the same numbers, to the
+    last bit; tests/engine/test_fused.py), made lean for this app's tiny matrices, where a
+    step costs about its number of NumPy calls:
+
+    * every call writes into a buffer made once (no per-step allocation), and the numbers
+      the functions use are arrays of the right shape (``activations.Constants``);
+    * the calls are listed once, when θ and the data are first seen (``_plan``), and then
+      run as a list, without the Python of finding their arguments on every step;
+    * what is done for every layer alike is done once for all: θ's biases are one column
+      (``Layout``), spread over the batch in one call; every layer's δ is a block of rows of
+      one array, so the bias gradients of all layers are one row sum into the gradient's
+      bias column; the 1/B of every gradient is one product, the penalty's gradient
+      of all weights two calls;
+    * an identity layer's h is its z (the same buffer: nothing to copy).
+
+    The gradient is one flat buffer laid out like θ (``grad``), for the optimizer's
+    ``update``. ``fp``, ``bp`` and ``grad`` are overwritten by the next ``run``.
     """
 
     def __init__(self, net: Network, batch_size: int, y_dtype=np.float64):
         self.net = net
         self.batch_size = B = int(batch_size)
         widths = net.arch.widths
-        L = net.depth
-        # the batch is gathered as rows of the pre-transposed data, so x = h^(0) is the
-        # transpose of a C-ordered B × M_0 block: the layout X[:, idx] has, which the
+        rows = [0, *np.cumsum(widths[1:]).tolist()]  # layer ℓ's rows in the stacked arrays
+        stacked = [slice(rows[k], rows[k + 1]) for k in range(net.depth)]
+        self._acts = acts = [*net.hidden, net.head]
+        # the batch is gathered as rows of the pre-transposed data, so x = h⁽⁰⁾ is the
+        # transpose of a C-ordered B × M₀ block: the layout X[:, idx] has, which the
         # matrix products' rounding depends on
         self._xt = np.empty((B, widths[0]))
         self.x = self._xt.T
@@ -307,20 +386,33 @@ class FusedStep:
         self._XT = np.empty((0, widths[0]))
         self.y = np.empty(B, dtype=y_dtype)
         self.z = [np.empty((m, B)) for m in widths[1:]]
-        self.h = [self.x] + [np.empty((m, B)) for m in widths[1:]]
-        self.delta = [np.empty((m, B)) for m in widths[1:]]
+        # an identity layer (a hidden one, or the Gaussian output) keeps h in z's buffer
+        self._identity = [
+            a.activation == "identity" if a is net.head else a.name == "identity" for a in acts
+        ]
+        self.h = [self.x]
+        for k, m in enumerate(widths[1:]):
+            self.h.append(self.z[k] if self._identity[k] else np.empty((m, B)))
+        self._delta_all = np.empty((rows[-1], B))
+        self.delta = [self._delta_all[r] for r in stacked]
+        self._b_all = np.empty((rows[-1], B))  # every b⁽ˡ⁾ spread over the batch's columns
+        self._b = [self._b_all[r] for r in stacked]
         self.scratch = [np.empty((m, B)) for m in widths[1:]]
-        shapes = []
-        for layer in range(1, L + 1):
-            shapes += [net.arch.weight_shape(layer), (widths[layer], 1)]
-        self.grad = np.empty(sum(math.prod(s) for s in shapes))
-        views = flat_views(self.grad, shapes)
+        self._k = [Constants((m, B)) for m in widths[1:]]
+        self._ll = np.empty(B)
+        self._ll_scratch = np.empty(B)
+        layout = self.layout = net.arch.layout
+        self.grad = np.empty(layout.size)
+        views = layout.views(self.grad)
         self.dW, self.db = views[0::2], views[1::2]
-        self.decay = [np.empty(s) for s in shapes[0::2]]
+        self._decay = np.empty(layout.n_weights)
+        self._inv_n = np.full(layout.size, 1.0 / B)
         self.fp = ForwardPass(self.z, self.h)
-        self.bp = BackwardPass(self.delta, self.dW, self.db)
-        self._acts = [*net.hidden, net.head]
-        self._inv_n = 1.0 / B
+        self.bp = BackwardPass(self.delta, self.dW, self.db, self.grad)
+        self._theta: np.ndarray | None = None  # the θ buffer, data and λ the plan is for
+        self._Y: np.ndarray | None = None
+        self._lam: float | None = None
+        self._plan: list = []
 
     def __deepcopy__(self, memo) -> FusedStep:
         # only scratch buffers: a copy gets fresh ones (copying would cut dW and db loose
@@ -333,36 +425,58 @@ class FusedStep:
         """Forward and backward for the columns ``idx`` of X (targets ``Y[idx]``) with
         weight decay λ; returns the batch loss −mean log p(y | x). The gradient of J is
         then in ``grad`` (and ``bp``)."""
-        net, z, h, delta = self.net, self.z, self.h, self.delta
-        W, b = params.W, params.b
-        L = len(z)
+        if params.flat is not self._theta or X is not self._X or Y is not self._Y:
+            self._bind(params, X, Y, lam)
+        elif lam != self._lam:
+            self._bind(params, X, Y, lam)
+        # line 1: the batch ('clip' mode: take() buffers its output in 'raise' mode)
+        np.take(self._XT, idx, 0, self._xt, "clip")
+        np.take(Y, idx, None, self.y, "clip")
+        for call, args in self._plan:  # lines 2–8
+            call(*args)
+        # ndarray.mean, as the reference step takes it: add.reduce, then / the count
+        return -float(np.add.reduce(self._ll) / self.batch_size)
+
+    def _bind(self, params: Parameters, X: np.ndarray, Y: np.ndarray, lam: float) -> None:
+        """List the step's calls (lines 2–8) with their arrays, for this θ, data and λ."""
         if X is not self._X:
-            self._X, self._XT = X, np.ascontiguousarray(X.T)
-        # 'clip' mode: take() buffers its output in the default 'raise' mode
-        np.take(self._XT, idx, axis=0, out=self._xt, mode="clip")
-        y = np.take(Y, idx, out=self.y, mode="clip")
-        acts = self._acts
+            self._XT = np.ascontiguousarray(X.T)
+        self._theta, self._X, self._Y, self._lam = params.flat, X, Y, lam
+        net, head, layout = self.net, self.net.head, self.layout
+        z, h, delta, k_ = self.z, self.h, self.delta, self._k
+        W = params.W
+        L = len(z)
+        plan: list = []
+
+        def call(fn, *args):
+            plan.append((fn, args))
+
+        # line 2: every b⁽ˡ⁾ spread over the batch once, then layer by layer
+        # z⁽ˡ⁾ = W⁽ˡ⁾ h⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and h⁽ˡ⁾ = fₗ(z⁽ˡ⁾)
+        call(np.copyto, self._b_all, layout.biases(params.flat))
         for k in range(L):
-            zk = np.matmul(W[k], h[k], out=z[k])
-            zk += b[k]
-            acts[k].forward(zk, h[k + 1])
-        ll = net.head.log_likelihood(z[-1], h[-1], y)
-        # ndarray.mean is add.reduce then a division by the count
-        loss = -float(np.add.reduce(ll) / ll.shape[0])
-        net.head.delta_into(h[-1], y, delta[-1])
-        hidden, scratch = net.hidden, self.scratch
-        dW, db = self.dW, self.db
+            call(np.matmul, W[k], h[k], z[k])
+            call(np.add, z[k], self._b[k], z[k])
+            if not self._identity[k]:
+                call(self._acts[k].forward, z[k], h[k + 1], k_[k])
+        # line 3: log p(yⁱ | xⁱ); line 4: δ⁽ᴸ⁾
+        call(head.log_likelihood, z[-1], h[-1], self.y, self._ll, self._ll_scratch)
+        call(head.delta, h[-1], self.y, delta[-1])
+        # line 5: for ℓ = L … 1, line 6: δ⁽ˡ⁾ (h⁽ˡ⁻¹⁾)ᵀ, line 8: the next δ
         for k in range(L - 1, -1, -1):
-            d = delta[k]
-            np.matmul(d, h[k].T, out=dW[k])
-            np.add.reduce(d, axis=1, keepdims=True, out=db[k])
+            call(np.matmul, delta[k], h[k].T, self.dW[k])
             if k:
-                gh = np.matmul(W[k].T, d, out=delta[k - 1])
-                hidden[k - 1].backward(gh, z[k - 1], h[k], scratch[k - 1])
-        # the 1/B of every dL/dW and dL/db in one call (element by element the same
-        # products), then the decay, as ``layer_gradients`` orders them
-        self.grad *= self._inv_n
+                call(np.matmul, W[k].T, delta[k], delta[k - 1])
+                if not self._identity[k - 1]:  # f′ = 1
+                    act = net.hidden[k - 1]
+                    args = (delta[k - 1], z[k - 1], h[k], self.scratch[k - 1], k_[k - 1])
+                    call(act.backward, *args)
+        # line 7 for every layer at once: the row sums of δ into the biases' column
+        call(np.add.reduce, self._delta_all, 1, None, layout.biases(self.grad), True)
+        # the 1/B of lines 6 and 7, then the penalty of line 6, as layer_gradients has them
+        call(np.multiply, self.grad, self._inv_n, self.grad)
         if lam:
-            for k in range(L):
-                dW[k] -= np.multiply(W[k], 2.0 * lam, out=self.decay[k])
-        return loss
+            weights = layout.weights(self.grad)
+            call(np.multiply, layout.weights(params.flat), 2.0 * lam, self._decay)
+            call(np.subtract, weights, self._decay, weights)
+        self._plan = plan

@@ -1,147 +1,154 @@
-"""Update rules that ascend J(θ) given its gradient (Algorithm 3, line 5, and two variants).
+"""Update rules that ascend J(θ) given its gradient ∇J (Algorithm 3 of the notes and two
+variants): lines 9 … of the algorithm the app prints (engine/algorithm.py).
 
-Every optimizer updates the parameter arrays in place and keeps its own state (velocity,
-moments) as arrays with the parameters' shapes, so the state can be copied, saved and
-restored for exact rewinds.
+Each class writes its rule once, in ``rule``: the symbolic lines the inspector's update
+phase, the printed algorithm and docs/corrections.md read, in the order and the form the
+code computes them. ``∇J`` is the gradient of the objective, every dJ/dW⁽ˡ⁾ and dJ/db⁽ˡ⁾;
+``θ`` is every W⁽ˡ⁾ and b⁽ˡ⁾.
+
+θ is always packed (``Parameters.flat``), so each optimizer has one ``update``, on whole
+flat buffers: θ, ∇J and its state (velocity, moments) share θ's ``Layout``. The state reads
+as one array per parameter array (``state``), so it can be copied, saved and restored for
+exact rewinds, and drawn layer by layer.
 """
 
 from __future__ import annotations
 
-import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .notation import power_of_ten
 
-def _flat_state(shapes: list[tuple[int, ...]]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Zeros for every parameter array, as views into one flat buffer (the layout of
-    ``Parameters.flat``), so the state can be updated whole."""
-    sizes = [math.prod(s) for s in shapes]
-    flat = np.zeros(sum(sizes))
-    views, at = [], 0
-    for shape, n in zip(shapes, sizes):
-        views.append(flat[at : at + n].reshape(shape))
-        at += n
-    return flat, views
+if TYPE_CHECKING:
+    from .network import Layout
 
-
-OPTIMIZERS = ("sgd", "momentum", "adam")  # their names on screen: notation.OPTIMIZER_LABELS
+OPTIMIZERS = ("sgd", "momentum", "adam")  # the classes are in OPTIMIZER_CLASSES, below
 
 
 class Optimizer:
+    """Plain stochastic gradient ascent; the base of the others."""
+
     name = "sgd"
-    update_rule = "θ ← θ + α ∇J"
+    label = "SGD"  # the name on screen
+    rule: tuple[str, ...] = ("θ ← θ + α ∇J",)
+    state_names: tuple[str, ...] = ()  # the buffers of its state, in the rule's order
 
-    def __init__(self, shapes: list[tuple[int, ...]]):
-        self.t = 0
-        self.state: dict[str, list[np.ndarray]] = {}
-        self._flat: dict[str, np.ndarray] = {}  # the buffers ``state``'s arrays view
-        self._tmp: np.ndarray | None = None
+    def __init__(self, layout: Layout):
+        self.t = 0  # updates so far
+        self.layout = layout
+        self._buffers = {k: np.zeros(layout.size) for k in self.state_names}
+        self._tmp = np.empty(layout.size)  # scratch: an update allocates nothing
 
-    def step(self, params: list[np.ndarray], grads: list[np.ndarray], alpha: float) -> None:
+    def update(self, theta: np.ndarray, grad: np.ndarray, alpha: float) -> None:
+        """One update of the flat θ in place with the flat gradient ``grad``."""
         self.t += 1
-        for p, g in zip(params, grads):
-            p += alpha * g
+        np.add(theta, np.multiply(grad, alpha, out=self._tmp), out=theta)
 
-    def step_flat(self, params: np.ndarray, grads: np.ndarray, alpha: float) -> None:
-        """``step`` on all of θ at once: ``params`` and ``grads`` are flat buffers laid out
-        like ``Parameters.flat``. Element by element the same operations, so the same
-        numbers as ``step``."""
-        self.t += 1
-        tmp = self._scratch(grads)
-        params += np.multiply(grads, alpha, out=tmp)
+    @property
+    def state(self) -> dict[str, list[np.ndarray]]:
+        """Each state buffer as views laid out like θ's arrays (W⁽¹⁾, b⁽¹⁾, W⁽²⁾, …)."""
+        return {k: self.layout.views(buf) for k, buf in self._buffers.items()}
 
-    def _scratch(self, like: np.ndarray) -> np.ndarray:
-        if self._tmp is None or self._tmp.shape != like.shape:
-            self._tmp = np.empty_like(like)
-        return self._tmp
+    def values(self, alpha: float) -> str:
+        """The numbers in the rule as the latest update used them: 'α = 0.1', then the
+        constants (and for Adam t and αₜ)."""
+        return f"α = {alpha:g}"
 
     def get_state(self) -> dict:
         return {"t": self.t, **{k: [a.copy() for a in v] for k, v in self.state.items()}}
 
     def set_state(self, state: dict) -> None:
-        self.t = int(state["t"])
-        for k in self.state:
-            if len(state[k]) != len(self.state[k]):
+        """Put back a ``get_state``; checked whole before anything changes."""
+        views = self.state
+        for k, dst_list in views.items():
+            if len(state[k]) != len(dst_list):
                 raise ValueError(f"optimizer state {k!r} has {len(state[k])} arrays")
-            for dst, src in zip(self.state[k], state[k]):
-                src = np.asarray(src, dtype=np.float64)
-                if src.shape != dst.shape:
+            for dst, src in zip(dst_list, state[k]):
+                if np.shape(src) != dst.shape:
                     raise ValueError(
-                        f"optimizer state {k!r} has shape {src.shape}, expected {dst.shape}"
+                        f"optimizer state {k!r} has shape {np.shape(src)}, expected {dst.shape}"
                     )
-                dst[...] = src
+        self.t = int(state["t"])
+        for k, dst_list in views.items():
+            for dst, src in zip(dst_list, state[k]):
+                dst[...] = np.asarray(src, dtype=np.float64)
 
 
 class Momentum(Optimizer):
     name = "momentum"
-    update_rule = "v ← β v + ∇J;  θ ← θ + α v"
+    label = "Momentum"
+    rule = ("v ← β v + ∇J", "θ ← θ + α v")
+    state_names = ("v",)
 
-    def __init__(self, shapes, beta: float = 0.9):
-        super().__init__(shapes)
+    def __init__(self, layout: Layout, beta: float = 0.9):
+        super().__init__(layout)
         self.beta = beta
-        self._flat["v"], views = _flat_state(shapes)
-        self.state = {"v": views}
 
-    def step(self, params, grads, alpha):
+    def update(self, theta, grad, alpha):
         self.t += 1
-        for p, g, v in zip(params, grads, self.state["v"]):
-            v *= self.beta
-            v += g
-            p += alpha * v
+        v = self._buffers["v"]
+        np.multiply(v, self.beta, out=v)
+        np.add(v, grad, out=v)
+        np.add(theta, np.multiply(v, alpha, out=self._tmp), out=theta)
 
-    def step_flat(self, params, grads, alpha):
-        self.t += 1
-        v = self._flat["v"]
-        v *= self.beta
-        v += grads
-        params += np.multiply(v, alpha, out=self._scratch(v))
+    def values(self, alpha: float) -> str:
+        return f"α = {alpha:g}, β = {power_of_ten(self.beta)}"
 
 
 class Adam(Optimizer):
     name = "adam"
-    # ε is added to √s before the bias correction (Keras's form; PyTorch adds it to √ŝ):
-    # the same as θ ← θ + α m̂ / (√ŝ + ε/√(1−β₂ᵗ)), which is what the code computes
-    update_rule = (
-        "m ← β₁m + (1−β₁)∇J;  s ← β₂s + (1−β₂)∇J²;  "
-        "θ ← θ + αₜ m / (√s + ε),  αₜ = α √(1−β₂ᵗ) / (1−β₁ᵗ)"
+    label = "Adam"
+    # ε is added to √s before the bias corrections (Keras's form; PyTorch adds it to √ŝ):
+    # the same as θ ← θ + α m̂ / (√ŝ + ε/√(1−β₂ᵗ)), which is what the code computes; t
+    # counts the updates, this one included
+    rule = (
+        "m ← β₁ m + (1 − β₁) ∇J",
+        "s ← β₂ s + (1 − β₂) ∇J ∘ ∇J",
+        "αₜ ← α √(1 − β₂ᵗ) / (1 − β₁ᵗ)",
+        "θ ← θ + αₜ m / (√s + ε)",
     )
+    state_names = ("m", "s")
 
-    def __init__(self, shapes, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        super().__init__(shapes)
+    def __init__(self, layout: Layout, beta1: float = 0.9, beta2: float = 0.999, eps=1e-8):
+        super().__init__(layout)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self._flat["m"], m = _flat_state(shapes)
-        self._flat["s"], s = _flat_state(shapes)
-        self.state = {"m": m, "s": s}
+        self._tmp2 = np.empty(layout.size)
 
-    def step(self, params, grads, alpha):
+    def _step_size(self, alpha: float) -> float:
+        """αₜ of update t = ``self.t``."""
+        t = max(self.t, 1)
+        return alpha * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
+
+    def update(self, theta, grad, alpha):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
-        step = alpha * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        for p, g, m, s in zip(params, grads, self.state["m"], self.state["s"]):
-            m *= b1
-            m += (1.0 - b1) * g
-            s *= b2
-            s += (1.0 - b2) * (g * g)
-            p += step * m / (np.sqrt(s) + self.eps)
+        m, s = self._buffers["m"], self._buffers["s"]
+        tmp, tmp2 = self._tmp, self._tmp2
+        np.multiply(m, b1, out=m)  # m ← β₁ m + (1 − β₁) ∇J
+        np.add(m, np.multiply(grad, 1.0 - b1, out=tmp), out=m)
+        np.multiply(s, b2, out=s)  # s ← β₂ s + (1 − β₂) ∇J ∘ ∇J
+        np.multiply(np.multiply(grad, grad, out=tmp), 1.0 - b2, out=tmp)
+        np.add(s, tmp, out=s)
+        # θ ← θ + αₜ m / (√s + ε), evaluated as (αₜ m) / (√s + ε)
+        np.multiply(m, self._step_size(alpha), out=tmp)
+        np.add(np.sqrt(s, out=tmp2), self.eps, out=tmp2)
+        np.add(theta, np.divide(tmp, tmp2, out=tmp), out=theta)
 
-    def step_flat(self, params, grads, alpha):
-        self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        step = alpha * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        m, s = self._flat["m"], self._flat["s"]
-        g = grads
-        m *= b1
-        m += (1.0 - b1) * g
-        s *= b2
-        s += (1.0 - b2) * (g * g)
-        params += step * m / (np.sqrt(s) + self.eps)
+    def values(self, alpha: float) -> str:
+        b1, b2, eps = (power_of_ten(v) for v in (self.beta1, self.beta2, self.eps))
+        return (
+            f"α = {alpha:g}, β₁ = {b1}, β₂ = {b2}, ε = {eps}, t = {max(self.t, 1)}:  "
+            f"αₜ = {self._step_size(alpha):.4g}"
+        )
 
 
-def make_optimizer(name: str, shapes: list[tuple[int, ...]]) -> Optimizer:
-    if name == "sgd":
-        return Optimizer(shapes)
-    if name == "momentum":
-        return Momentum(shapes)
-    if name == "adam":
-        return Adam(shapes)
+OPTIMIZER_CLASSES: dict[str, type[Optimizer]] = {c.name: c for c in (Optimizer, Momentum, Adam)}
+OPTIMIZER_LABELS = {name: c.label for name, c in OPTIMIZER_CLASSES.items()}
+
+
+def make_optimizer(name: str, layout: Layout) -> Optimizer:
+    """A fresh optimizer (zero state) for θ of this ``layout``."""
+    if name in OPTIMIZER_CLASSES:
+        return OPTIMIZER_CLASSES[name](layout)
     raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}")

@@ -1,22 +1,25 @@
 """One training step, phase by phase: what the inspector walks through.
 
-A ``PhaseWalk`` splits one SGD step into the phases of the lecture's algorithm:
+A ``PhaseWalk`` splits one step into the phases of the algorithm the app prints
+(engine/algorithm.py, whose line numbers each phase names):
 
-    0            the batch (Algorithm 3, line 3)
-    1 .. L       forward, layer ℓ:    z^(ℓ), h^(ℓ)
-    L+1          the likelihood:      log p(yⁱ | xⁱ), ℒ
+    0            the batch                                            line 1
+    1 .. L       forward, layer ℓ:    z⁽ˡ⁾, h⁽ˡ⁾                       line 2
+    L+1          the likelihood:      log p(yⁱ | xⁱ), ℒ                 line 3
     then for ℓ = L .. 1:
-                 δ^(ℓ)                (δ^(L) = y − h^(L); δ^(ℓ) = ((W^(ℓ+1))ᵀ δ^(ℓ+1)) ∘ f′(z^(ℓ)))
-                 dL/dW^(ℓ)
-                 dL/db^(ℓ)
-    last         the update           θ ← θ + α ∇J
+                 δ⁽ˡ⁾                 (δ⁽ᴸ⁾ = y − h⁽ᴸ⁾; then ((W⁽ˡ⁺¹⁾)ᵀ δ⁽ˡ⁺¹⁾) ∘ f′(z⁽ˡ⁾))
+                                                                      lines 4, 8
+                 dJ/dW⁽ˡ⁾                                             line 6
+                 dJ/db⁽ˡ⁾                                             line 7
+    last         the update, by the optimizer's own rule             lines 9 …
 
 It draws the batch with ``TrainingSession.next_batch``, runs the network's per-layer
 methods in the order ``Network.forward`` and ``Network.backward`` run them, and ends with
-the session's own ``complete_step`` (update and record), so finishing the walk leaves the
-session bit-for-bit where one fused ``train_step`` would. ``previous()`` goes back a phase;
-going back over the update undoes it exactly, and going back over the batch puts the
-random generator (and the epoch order) back too.
+the session's own ``complete_step`` (update and record): the operations of
+``TrainingSession.reference_step``, in its order, so finishing the walk leaves the session
+bit-for-bit where one ``reference_step`` (and one ``step``) would. ``previous()`` goes
+back a phase; going back over the update undoes it exactly, and going back over the batch
+puts the random generator (and the epoch order) back too.
 """
 
 from __future__ import annotations
@@ -25,23 +28,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import algorithm as alg
 from .network import BackwardPass, ForwardPass
-from .notation import ACTIVATION_DERIVATIVES, ACTIVATION_SYMBOLS, sup
+from .notation import f_symbol, sup
 from .records import Batch, BatchState
 from .session import TrainingSession
-
-ALGORITHM = (
-    "Algorithm: one SGD step with backpropagation (ascent on J = ℒ/B − λ Σ‖W‖²)",
-    "1: sample a batch of B training points;  h^(0) ← x  (M_0 × B),  y",
-    "2: for ℓ = 1 … L:   z^(ℓ) ← W^(ℓ) h^(ℓ−1) + b^(ℓ) 1_Bᵀ;   h^(ℓ) ← f_ℓ(z^(ℓ))",
-    "3: ℒ ← Σᵢ log p(yⁱ | xⁱ)          (the loss shown is −ℒ / B)",
-    "4: δ ← dℒ/dz^(L) = y − h^(L)       (onehot(y) − h^(L) for softmax)",
-    "5: for ℓ = L … 1:",
-    "6:     dL/dW^(ℓ) ← δ (h^(ℓ−1))ᵀ / B − 2λ W^(ℓ)",
-    "7:     dL/db^(ℓ) ← δ 1_B / B",
-    "8:     if ℓ > 1:   δ ← ((W^(ℓ))ᵀ δ) ∘ f′_(ℓ−1)(z^(ℓ−1))",
-    "9: θ ← θ + α ∇J:   W^(ℓ) ← W^(ℓ) + α dL/dW^(ℓ),   b^(ℓ) ← b^(ℓ) + α dL/db^(ℓ)",
-)
 
 
 @dataclass(frozen=True)
@@ -51,9 +42,18 @@ class Phase:
     layer: int | None
     title: str
     equation: str
-    algorithm_line: int  # index into ALGORITHM
+    lines: tuple[int, ...]  # the numbers of the algorithm's lines it computes
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     scalars: dict[str, float] = field(default_factory=dict)
+    # the update phase: the optimizer's state after the update ('v of W⁽¹⁾', 'm of b⁽²⁾', …)
+    state: dict[str, np.ndarray] = field(default_factory=dict)
+    order: tuple[str, ...] = ()  # the order to draw arrays and state in (empty: as they are)
+
+    @property
+    def shown(self) -> dict[str, np.ndarray]:
+        """Every array the inspector draws: the phase's arrays and the optimizer's state."""
+        every = {**self.arrays, **self.state}
+        return {k: every[k] for k in self.order} if self.order else every
 
 
 class PhaseWalk:
@@ -141,7 +141,7 @@ class PhaseWalk:
         names = ["batch"] + [f"forward {sup(ell)}" for ell in range(1, self.L + 1)]
         names.append("likelihood")
         for ell in range(self.L, 0, -1):
-            names += [f"δ{sup(ell)}", f"dL/dW{sup(ell)}", f"dL/db{sup(ell)}"]
+            names += [f"δ{sup(ell)}", f"dJ/dW{sup(ell)}", f"dJ/db{sup(ell)}"]
         return [*names, "update"]
 
     # --- the phases -----------------------------------------------------------------------
@@ -172,7 +172,7 @@ class PhaseWalk:
             None,
             f"Sample a batch of B = {B} training point{'s' if B > 1 else ''}",
             f"h⁽⁰⁾ = x is M₀ × B = {batch.x.shape[0]} × {B}: one column per point",
-            1,
+            (alg.BATCH,),
             {"x = h⁽⁰⁾": batch.x, "y": np.asarray(batch.y)[None, :]},
             {"B": B},
         )
@@ -184,7 +184,7 @@ class PhaseWalk:
         self._zs.append(z)
         self._hs.append(h)
         f = self.net.head.activation if layer == self.L else self.net.hidden[layer - 1].name
-        fname = ACTIVATION_SYMBOLS.get(f, f)
+        fname = f_symbol(f)
         u, prev = sup(layer), sup(layer - 1)
         return Phase(
             layer,
@@ -192,7 +192,7 @@ class PhaseWalk:
             layer,
             f"Forward, layer {layer}" + (" (output)" if layer == self.L else ""),
             f"z{u} = W{u} h{prev} + b{u};   h{u} = {fname}(z{u})   [{z.shape[0]} × {z.shape[1]}]",
-            2,
+            (alg.FORWARD,),
             {
                 f"W{u}": p.W[layer - 1].copy(),
                 f"b{u}": p.b[layer - 1].copy(),
@@ -215,7 +215,7 @@ class PhaseWalk:
             "The likelihood",
             f"log p(yⁱ | xⁱ) = {self.net.head.likelihood}   with h = h{u};   "
             f"ℒ = {total:.6g},   loss = −ℒ/B = {-float(self._ll.mean()):.6g}",
-            3,
+            (alg.LIKELIHOOD,),
             {f"h{u}": self._hs[-1], "log p(yⁱ|xⁱ)": self._ll[None, :]},
             {"ℒ": total, "loss": -float(self._ll.mean())},
         )
@@ -233,9 +233,9 @@ class PhaseWalk:
             target = "onehot(y)" if self.net.head.name == "categorical" else "y"
             eq = f"δ{u} = dℒ/dz{u} = {target} − h{u}"
             arrays = {f"h{u}": self._hs[-1], f"δ{u}": delta}
-            line = 4
+            line = alg.OUTPUT_DELTA
         else:
-            d = ACTIVATION_DERIVATIVES[self.net.hidden[layer - 1].name]
+            d = self.net.hidden[layer - 1].derivative
             up = sup(layer + 1)
             eq = f"δ{u} = ((W{up})ᵀ δ{up}) ∘ f′(z{u}),   f′ = {d}"
             arrays = {
@@ -244,8 +244,8 @@ class PhaseWalk:
                 f"z{u}": self._zs[layer - 1],
                 f"δ{u}": delta,
             }
-            line = 8
-        return Phase(i, "delta", layer, f"Backward: δ{u}", eq, line, arrays)
+            line = alg.PROPAGATE
+        return Phase(i, "delta", layer, f"Backward: δ{u}", eq, (line,), arrays)
 
     def _dW_phase(self, i: int, layer: int) -> Phase:
         p, lam = self.session.params, self.session.hyper.lam
@@ -260,10 +260,10 @@ class PhaseWalk:
             i,
             "dW",
             layer,
-            f"Backward: dL/dW{u}",
-            f"dL/dW{u} = δ{u} (h{prev})ᵀ / B{decay}   [{dW.shape[0]} × {dW.shape[1]}]",
-            6,
-            {f"δ{u}": self._deltas[layer], f"h{prev}": self._hs[layer - 1], f"dL/dW{u}": dW},
+            f"Backward: dJ/dW{u}",
+            f"dJ/dW{u} = δ{u} (h{prev})ᵀ / B{decay}   [{dW.shape[0]} × {dW.shape[1]}]",
+            (alg.GRADIENT_W,),
+            {f"δ{u}": self._deltas[layer], f"h{prev}": self._hs[layer - 1], f"dJ/dW{u}": dW},
         )
 
     def _db_phase(self, i: int, layer: int) -> Phase:
@@ -273,10 +273,10 @@ class PhaseWalk:
             i,
             "db",
             layer,
-            f"Backward: dL/db{u}",
-            f"dL/db{u} = δ{u} 1_B / B   (row means of δ{u}; no weight decay on biases)",
-            7,
-            {f"δ{u}": self._deltas[layer], f"dL/db{u}": db},
+            f"Backward: dJ/db{u}",
+            f"dJ/db{u} = (the row sums of δ{u}) / B   (no weight decay on biases)",
+            (alg.GRADIENT_B,),
+            {f"δ{u}": self._deltas[layer], f"dJ/db{u}": db},
         )
 
     def _update_phase(self, i: int) -> Phase:
@@ -289,16 +289,34 @@ class PhaseWalk:
             arrays[f"W{u} (new)"] = new.W[layer - 1].copy()
             arrays[f"ΔW{u}"] = new.W[layer - 1] - old.W[layer - 1]
             arrays[f"b{u} (new)"] = new.b[layer - 1].copy()
-        h = self.session.hyper
+        opt, alpha = self.session.optimizer, self.session.hyper.alpha
+        # the state arrays follow θ's order (W⁽¹⁾, b⁽¹⁾, W⁽²⁾, …), as the optimizer keeps them
+        names = [f"{p}{sup(layer)}" for layer in range(1, self.L + 1) for p in ("W", "b")]
+        state = {
+            f"{key} of {name}": opt.state[key][k].copy()
+            for k, name in enumerate(names)
+            for key in opt.state_names
+        }
+        # drawn as the rule reads, layer by layer: the state, the change, the new value
+        order = []
+        for layer in range(1, self.L + 1):
+            u = sup(layer)
+            order += [f"{key} of W{u}" for key in opt.state_names]
+            order += [f"ΔW{u}", f"W{u} (new)"]
+            order += [f"{key} of b{u}" for key in opt.state_names]
+            order += [f"b{u} (new)"]
         return Phase(
             i,
             "update",
             None,
-            f"Update ({h.optimizer}, α = {h.alpha:g})",
-            f"θ ← θ + α ∇J   (step {self.start.step} → {self.start.step + 1})",
-            9,
+            f"Update: {opt.label}, α = {alpha:g}   (step {self.start.step} → "
+            f"{self.start.step + 1})",
+            f"{';   '.join(opt.rule)}   with {opt.values(alpha)}",
+            alg.update_lines(opt.name),
             arrays,
             {"loss": -float(self._ll.mean())},
+            state,
+            tuple(order),
         )
 
     def _apply_update(self) -> None:
@@ -311,5 +329,5 @@ class PhaseWalk:
             [self._grads[k][0] for k in layers],
             [self._grads[k][1] for k in layers],
         )
-        with np.errstate(all="ignore"):
-            s.complete_step(self._batch, self._ll, bp, record=True)  # a walked step is a point
+        with np.errstate(all="ignore"):  # a walked step is a point on the curves
+            s.complete_step(-float(self._ll.mean()), bp, record=True)

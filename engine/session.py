@@ -1,13 +1,15 @@
 """A training session: data, parameters, hyper-parameters, seed and histories.
 
-``step(n)`` runs n steps of stochastic gradient ascent (Algorithm 3 of the notes). A step
-is: the batch (``next_batch``), forward, likelihood, backward, then ``complete_step``
-(update and record). The phase walk (engine/phases.py) does exactly that, layer by
-layer. ``train_step`` and ``step`` run the same operations in the same order fused into
-buffers allocated once (``network.FusedStep``, with the flat optimizer update), so both
-leave the session bit-for-bit in the same state; the tests hold them to it.
-``snapshot()`` is a fresh, read-only copy of everything the views draw. The session is
-plain Python and NumPy: the GUI runs it in a worker thread, tests run it directly.
+One training step is written once, readably, in ``reference_step``: the batch
+(``next_batch``), forward, likelihood, backward, then ``complete_step`` (the optimizer's
+update, then the step is counted and recorded); the comments give the lines of the
+algorithm the app prints (engine/algorithm.py). ``step(n)`` runs n steps with the same
+operations in the same order fused into buffers allocated once (``network.FusedStep``),
+and the phase walk (engine/phases.py) runs them phase by phase; all three end in
+``complete_step`` and leave the session bit-for-bit in the same state, which the tests
+hold them to. ``snapshot()`` is a fresh, read-only copy of everything the views draw. The
+session is plain Python and NumPy: the GUI runs it in a worker thread, tests run it
+directly.
 
 Over 450 lines: the session is the single authority for the design and the step (data,
 network, batching, the step, divergence, checkpoints, the snapshot), and those share its
@@ -93,9 +95,8 @@ class TrainingSession:
         """θ drawn afresh from the seed; the step counter, histories and optimizer restart."""
         init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
         self.params = init_parameters(self.arch, np.random.default_rng(init_seq), self.init_schemes)
-        self._param_list = self.params.arrays()
         self._rng = np.random.default_rng(batch_seq)
-        self.optimizer = make_optimizer(self.hyper.optimizer, [a.shape for a in self._param_list])
+        self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
         self.step_count = 0
         self.samples_seen = 0
         self.diverged: str | None = None
@@ -159,7 +160,7 @@ class TrainingSession:
 
     def set_hyper(self, hyper: HyperParameters) -> None:
         if hyper.optimizer != self.hyper.optimizer:
-            self.optimizer = make_optimizer(hyper.optimizer, [a.shape for a in self._param_list])
+            self.optimizer = make_optimizer(hyper.optimizer, self.params.layout)
         if hyper.batching != self.hyper.batching:
             self._order = np.zeros(0, dtype=np.int64)
             self._order_pos = 0
@@ -254,57 +255,48 @@ class TrainingSession:
         x, y = self.batch(idx)
         return Batch(idx, x, y)
 
-    def train_step(self, indices: np.ndarray | None = None, record: bool = False) -> bool:
-        """One SGD step (Algorithm 3); False if it diverged. The fused step: the same
-        numbers as ``next_batch`` → ``Network.forward``/``backward`` → ``complete_step``
-        (the phase walk's way), to the last bit. ``record`` keeps a history row for this
-        step even between rows (a manual step)."""
-        idx = None if indices is None else np.asarray(indices, dtype=np.int64)
-        return self._run_fused(1, idx, record)[1]
+    def reference_step(self, indices: np.ndarray | None = None, record: bool = False) -> bool:
+        """One training step as the notes write it, the numbers of every way to step:
+        ``step`` runs the same operations fused, and the phase walk (engine/phases.py) runs
+        them phase by phase, both to the last bit. ``indices`` fixes the batch; ``record``
+        keeps a history row for this step (a step taken by hand). False if it diverged."""
+        net, theta = self.net, self.params
+        with np.errstate(all="ignore"):
+            batch = self.next_batch(indices)  # line 1
+            fp = net.forward(theta, batch.x)  # line 2
+            log_p = net.log_likelihood(fp, batch.y)  # line 3
+            bp = net.backward(theta, fp, batch.y, self.hyper.lam)  # lines 4–8
+            return self.complete_step(-float(log_p.mean()), bp, record)  # lines 9 …
 
-    def complete_step(
-        self, batch: Batch, log_likelihood: np.ndarray, bp: BackwardPass, record: bool = False
-    ) -> bool:
-        """The end of every step, fused or walked: θ ← θ + α ∇J with the optimizer, then
-        the step is counted and recorded (history, timeline, divergence). False if the
-        step diverged."""
-        self.optimizer.step(self._param_list, bp.gradient_arrays(), self.hyper.alpha)
-        return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1], record)
+    def complete_step(self, batch_loss: float, bp: BackwardPass, record: bool = False) -> bool:
+        """The end of every step, fused, reference or walked: the optimizer's update of θ
+        with ∇J (lines 9 …), then the step is counted and recorded (history, timeline,
+        divergence). False if the step diverged."""
+        self.optimizer.update(self.params.flat, bp.grad, self.hyper.alpha)
+        return self._finish_step(batch_loss, bp, bp.batch_size, record)
 
     def step(self, n: int = 1, record: bool = False) -> int:
-        """Run up to n SGD steps; stops early (and sets ``diverged``) on a non-finite loss.
-        Returns the number of steps run. With ``record`` every step gets a history row
-        (steps taken by hand), not only those on the history's stride."""
-        done, _ = self._run_fused(n, None, record)
-        return done
+        """Run up to n training steps; stops early (and sets ``diverged``) when a step
+        diverges. Returns the number of steps run. With ``record`` every step gets a
+        history row (steps taken by hand), not only those on the history's stride.
 
-    def _run_fused(
-        self, n: int, indices: np.ndarray | None = None, record: bool = False
-    ) -> tuple[int, bool]:
-        """n fused steps (``FusedStep``: the maths of ``Network.forward``/``backward`` to the
-        last bit, in buffers allocated once, with the flat optimizer update); the batches
-        are drawn, or ``indices`` for a single step. Returns (steps run, not diverged)."""
-        params, opt, lam, alpha = self.params, self.optimizer, self.hyper.lam, self.hyper.alpha
+        Each step is ``reference_step``'s operations in the same order, fused into buffers
+        allocated once (``FusedStep``), so it leaves the session bit-for-bit where
+        ``reference_step`` would; tests/engine/test_fused.py holds them to it."""
         X, Y = self._X_train, self._y_train
-        B = self.effective_batch_size if indices is None else len(indices)
+        B = self.effective_batch_size
         fused = self._fused
         if fused is None or fused.batch_size != B or fused.y.dtype != Y.dtype:
             fused = self._fused = FusedStep(self.net, B, Y.dtype)
-        flat = params.flat if params.is_packed() else None
-        done, ok = 0, True
+        theta, lam, bp = self.params, self.hyper.lam, fused.bp
+        done = 0
         with np.errstate(all="ignore"):
-            for _ in range(n):
-                idx = self.draw_batch() if indices is None else indices
-                loss = fused.run(params, X, Y, idx, lam)
-                if flat is not None:
-                    opt.step_flat(flat, fused.grad, alpha)
-                else:
-                    opt.step(self._param_list, fused.bp.gradient_arrays(), alpha)
+            while done < n:
+                loss = fused.run(theta, X, Y, self.draw_batch(), lam)
                 done += 1
-                ok = self._finish_step(loss, fused.bp, B, record)
-                if not ok:
+                if not self.complete_step(loss, bp, record):
                     break
-        return done, ok
+        return done
 
     def _finish_step(self, batch_loss: float, bp, batch_size: int, record: bool = False) -> bool:
         self.step_count += 1
@@ -451,15 +443,14 @@ class TrainingSession:
     def restore(self, cp: Checkpoint) -> None:
         """Go back to a checkpoint of this architecture. Later history rows are hidden, not
         dropped: they return if a later checkpoint is restored, and go once a step is taken."""
-        if any(d.shape != s.shape for d, s in zip(self._param_list, cp.params.arrays())):
+        if any(d.shape != s.shape for d, s in zip(self.params.arrays(), cp.params.arrays())):
             raise ValueError("checkpoint belongs to another architecture")  # nothing changed
-        for dst, src in zip(self._param_list, cp.params.arrays()):
+        for dst, src in zip(self.params.arrays(), cp.params.arrays()):
             dst[...] = src
         if set(cp.optimizer) == set(self.optimizer.get_state()):
             self.optimizer.set_state(cp.optimizer)
         else:  # taken under another optimizer: the one chosen now starts afresh
-            shapes = [a.shape for a in self._param_list]
-            self.optimizer = make_optimizer(self.hyper.optimizer, shapes)
+            self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
         self._rng.bit_generator.state = cp.rng
         self._order = cp.order.copy()
         self._order_pos = cp.order_pos

@@ -8,16 +8,30 @@ stepping on from it gives the same numbers as the original run did.
 
 Looking at an earlier step does not throw the later checkpoints away: the run branches
 only when a step is taken from the restored point.
+
+The timeline knows the session only as ``Run`` (what it reads and calls), so the session
+can own a timeline without the two modules importing each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .records import Checkpoint
-    from .session import TrainingSession
+
+
+class Run(Protocol):
+    """What the timeline needs of a training session."""
+
+    step_count: int
+    timeline: Timeline
+
+    def checkpoint(self) -> Checkpoint: ...
+
+    def restore(self, cp: Checkpoint) -> None: ...
+
 
 DEFAULT_BUDGET = 64 * 1024 * 1024  # bytes
 MAX_CHECKPOINTS = 512
@@ -37,7 +51,7 @@ class Timeline:
     def wants(self, step: int) -> bool:
         return step % self.stride == 0
 
-    def record(self, session: TrainingSession) -> None:
+    def record(self, session: Run) -> None:
         step = session.step_count
         if step % self.stride:
             return
@@ -64,7 +78,7 @@ class Timeline:
     def checkpoint(self, step: int) -> Checkpoint:
         return self._kept[step]
 
-    def rewind(self, session: TrainingSession, step: int) -> int:
+    def rewind(self, session: Run, step: int) -> int:
         """Put ``session`` back to the kept step nearest ``step``; returns that step."""
         kept = self.nearest(step)
         session.restore(self._kept[kept])
@@ -90,7 +104,7 @@ class TimelineSummary:
     stride: int
 
     @classmethod
-    def of(cls, session: TrainingSession) -> TimelineSummary:
+    def of(cls, session: Run) -> TimelineSummary:
         t = session.timeline
         return cls(
             tuple(t.steps), session.step_count, t.nbytes, t.budget_bytes, t.capacity, t.stride

@@ -1,9 +1,10 @@
 """What the inspector shows about one point and about each hidden unit.
 
-* ``trace_point``: one point's column through the network: x, every z^(ℓ), h^(ℓ), the
-  prediction and every δ^(ℓ), plus any unit's formula with the numbers filled in.
-* ``unit_health``: dead ReLU units (δ ≡ 0 on all training data) and saturated
-  sigmoid/tanh units (|h| at its limits on almost all training data).
+* ``trace_point``: one point's column through the network: x, every z⁽ˡ⁾, h⁽ˡ⁾, the
+  prediction and every δ⁽ˡ⁾, plus any unit's formula with the numbers filled in.
+* ``unit_health``: by each activation's own saturation rule (``Activation.flat_share``),
+  dead units (ReLU: z ≤ 0, so δ ≡ 0, on all training data) and saturated ones (sigmoid,
+  tanh: h at its limits on almost all training data).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from .evaluation import eval_sample
 from .features import feature_matrix
-from .notation import sub, sup
+from .notation import f_symbol, sub, sup
 from .session import TrainingSession
 
 
@@ -31,6 +32,7 @@ class PointTrace:
     W: list[np.ndarray]
     b: list[np.ndarray]
     log_likelihood: float
+    functions: tuple[str, ...] = ()  # f of each layer ℓ = 1..L ('tanh', …, 'softmax')
 
     @property
     def prediction(self) -> np.ndarray:
@@ -48,9 +50,10 @@ class PointTrace:
         bias = float(self.b[layer - 1][unit - 1, 0])
         z = float(self.z[layer - 1][unit - 1])
         h = float(self.h[layer][unit - 1])
+        f = f"{f_symbol(self.functions[layer - 1])}(z{i}{u}) = " if self.functions else ""
         return (
             f"z{i}{u} = Σⱼ W{i}ⱼ{u} hⱼ{prev} + b{i}{u} = "
-            f"{' + '.join(terms)} + {_num(bias)} = {z:.6g};   h{i}{u} = {h:.6g}"
+            f"{' + '.join(terms)} + {_num(bias)} = {z:.6g};   h{i}{u} = {f}{h:.6g}"
         )
 
 
@@ -87,6 +90,7 @@ def trace_point(session: TrainingSession, index: int) -> PointTrace:
         W=[w.copy() for w in params.W],
         b=[b.copy() for b in params.b],
         log_likelihood=ll,
+        functions=(*(a.name for a in net.hidden), net.head.activation),
     )
 
 
@@ -118,16 +122,15 @@ def unit_health(session: TrainingSession, limit: float = 0.02, share: float = 0.
     with np.errstate(all="ignore"):
         fp = session.net.forward(session.params, X)
     for layer in range(1, session.net.depth):
-        act = session.net.hidden[layer - 1].name
+        act = session.net.hidden[layer - 1]
         z, h = fp.z[layer - 1], fp.h[layer]
         m = z.shape[0]
         dead = np.zeros(m, bool)
         sat = np.zeros(m)
-        if act == "relu":
-            dead = np.all(z <= 0, axis=1)
-        elif act == "sigmoid":
-            sat = np.mean((h < limit) | (h > 1 - limit), axis=1)
-        elif act == "tanh":
-            sat = np.mean(np.abs(h) > 1 - 2 * limit, axis=1)
-        out.append(LayerHealth(layer, act, dead, sat >= share, sat))
+        flat = act.flat_share(z, h, limit)
+        if flat is not None and act.dies:
+            dead = flat == 1.0  # never active: its δ is 0 on every point
+        elif flat is not None:
+            sat = flat
+        out.append(LayerHealth(layer, act.name, dead, sat >= share, sat))
     return out

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from backprop_lab.engine.activations import get_activation
 from backprop_lab.engine.features import FEATURE_LABELS
 from backprop_lab.engine.notation import DOMAIN, sub, sup
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, QTimer
@@ -118,13 +119,14 @@ def _same(a: dict[int, np.ndarray], b: dict[int, np.ndarray]) -> bool:
 
 
 def unit_map_rgba(h: np.ndarray, activation: str, limit: float | None = None) -> np.ndarray:
-    """One hidden unit's map (R×R, row 0 = lowest y) coloured on a fixed, signed scale:
-    sigmoid around ½ on [0, 1], tanh on [−1, 1], ReLU / identity on ±``limit``."""
+    """One hidden unit's map (R×R, row 0 = lowest y) coloured on a signed scale: a bounded
+    activation's output range, centred (sigmoid around ½ on [0, 1], tanh on [−1, 1]); an
+    unbounded one (ReLU, identity) on ±``limit``."""
     h = np.atleast_2d(np.asarray(h, dtype=np.float64))
-    if activation == "sigmoid":
-        return diverging_rgba(2.0 * h - 1.0, 1.0)
-    if activation == "tanh":
-        return diverging_rgba(h, 1.0)
+    act = get_activation(activation)
+    if act.bounded:
+        lo, hi = act.output_range
+        return diverging_rgba((2.0 * h - (lo + hi)) / (hi - lo), 1.0)
     return diverging_rgba(h, symmetric_limit(h) if limit is None else limit)
 
 
@@ -216,7 +218,7 @@ class NetworkDiagram(QWidget):
             if maps.shape[0] > THUMB_MAX_UNITS or layer > len(self.activations):
                 continue
             act = self.activations[layer - 1]
-            limit = symmetric_limit(maps) if act not in ("sigmoid", "tanh") else None
+            limit = None if get_activation(act).bounded else symmetric_limit(maps)
             for j in range(maps.shape[0]):
                 images[(layer, j)] = to_qimage(unit_map_rgba(maps[j], act, limit))
         if output is not None and self.widths:

@@ -1,4 +1,8 @@
-"""The backprop inspector: one SGD step, phase by phase, over the live session.
+"""The backprop inspector: one training step, phase by phase, over the live session.
+
+The algorithm pane prints the step under the chosen optimizer (engine/algorithm.py: lines
+1–8 for every optimizer, its own update rule from line 9) and highlights the lines of the
+phase shown; the update phase draws θ after the update and the optimizer's state.
 
 The session lives in the engine thread, so everything that touches it runs there through
 ``EngineController.call_in_engine``; the panel only sends requests and draws the plain
@@ -25,11 +29,11 @@ from __future__ import annotations
 
 import time
 
+from backprop_lab.engine.algorithm import algorithm
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.notation import DOMAIN, sup
-from backprop_lab.engine.phases import ALGORITHM
 from backprop_lab.engine.walk import (
     Cancelled,
     Failure,
@@ -42,7 +46,7 @@ from backprop_lab.engine.walk import (
     check_gradients_steps,
     summarize,
 )
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +55,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -97,7 +102,7 @@ class GradCheckView(QWidget):
         self.progress.setObjectName("gradcheckProgress")
         self.progress.setVisible(False)
         self.status = QLabel(
-            "Compares backprop's dL/dW, dL/db with the five-point central difference of J "
+            "Compares backprop's dJ/dW, dJ/db with the five-point central difference of J "
             "for every entry; pass: worst relative error ≤ 1e−6."
         )
         self.status.setWordWrap(True)
@@ -270,15 +275,16 @@ class InspectorPanel(QWidget):
 
         self.algorithm = QListWidget()
         self.algorithm.setObjectName("algorithm")
-        self.algorithm.addItems(list(ALGORITHM))
         self.algorithm.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.algorithm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        head = self.algorithm.item(0)
-        hf = QFont(self.font())
-        hf.setBold(True)
-        head.setFont(hf)
         self.algorithm.setWordWrap(True)
         self.algorithm.setMinimumWidth(300)
+        # by pixels: a short pane then shows a step's update lines with the lines above them
+        self.algorithm.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.algorithm_lines: dict[int, QListWidgetItem] = {}  # line number → its item
+        self._algorithm_optimizer: str | None = None
+        self._highlighted: tuple[int, ...] = ()
+        self.set_algorithm("sgd")
 
         self.diagram = NetworkDiagram()
         self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
@@ -495,6 +501,7 @@ class InspectorPanel(QWidget):
         self._stale = False
         snap = frame.snapshot
         arch = snap.arch
+        self.set_algorithm(snap.hyper.optimizer)
         self.diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         ds = snap.dataset
         st = self.state
@@ -569,7 +576,7 @@ class InspectorPanel(QWidget):
             self.equation.setText("")
             self.counter.setText(self._counter_html(st))
             self.arrays.set_arrays({})
-            self._highlight_line(None)
+            self._highlight_lines(())
             self.diagram.set_focus(None)
             self.diagram.set_delta({})
             self._set_note(st.note if st is not None else "")
@@ -579,8 +586,8 @@ class InspectorPanel(QWidget):
         self.equation.setText(ph.equation)
         self.counter.setText(self._counter_html(st))
         self._set_note(st.note)
-        self.arrays.set_arrays(ph.arrays)
-        self._highlight_line(ph.algorithm_line)
+        self.arrays.set_arrays(ph.shown)
+        self._highlight_lines(ph.lines)
         focus = 0 if ph.kind == "batch" else ph.layer
         self.diagram.set_focus(focus, ph.kind)
         self.diagram.set_delta(st.delta)
@@ -602,16 +609,45 @@ class InspectorPanel(QWidget):
         where = f"phase {st.position + 1} of {st.n_phases}" if st.position >= 0 else "not started"
         return f"<b>Step {st.start_step + 1}, {where}:</b>&nbsp; " + " › ".join(parts)
 
-    def _highlight_line(self, line: int | None) -> None:
-        for i in range(self.algorithm.count()):
-            item = self.algorithm.item(i)
-            on = i == line
+    def set_algorithm(self, optimizer: str) -> None:
+        """Print the algorithm of a step under ``optimizer`` (its own update lines)."""
+        if optimizer == self._algorithm_optimizer:
+            return
+        self._algorithm_optimizer = optimizer
+        a = algorithm(optimizer)
+        pane = self.algorithm
+        pane.clear()
+        pane.addItem(QListWidgetItem(a.title))
+        pane.addItem(QListWidgetItem(a.objective))
+        self.algorithm_lines = {}
+        for (number, _), text in zip(a.lines, a.numbered()):
+            item = QListWidgetItem(text)
+            pane.addItem(item)
+            self.algorithm_lines[number] = item
+        self._highlight_lines(self._highlighted)
+
+    def _highlight_lines(self, lines: tuple[int, ...]) -> None:
+        self._highlighted = tuple(lines)
+        plain, bold = QFont(self.font()), QFont(self.font())
+        bold.setBold(True)
+        self.algorithm.item(0).setFont(bold)
+        for number, item in self.algorithm_lines.items():
+            on = number in self._highlighted
             item.setBackground(QBrush(QColor("#FFD666") if on else QColor(0, 0, 0, 0)))
-            f = QFont(self.font())
-            f.setBold(on or i == 0)
-            item.setFont(f)
-        if line is not None:
-            self.algorithm.scrollToItem(self.algorithm.item(line))
+            item.setFont(bold if on else plain)
+        # scrolled once the list has laid out the lines' new fonts (a bold line can wrap)
+        QTimer.singleShot(0, self, self._scroll_to_highlight)
+
+    def _scroll_to_highlight(self) -> None:
+        """The highlighted lines in view: all of them if they fit, else the first."""
+        pane = self.algorithm
+        shown = [self.algorithm_lines[n] for n in self._highlighted if n in self.algorithm_lines]
+        if not shown:
+            return
+        pane.scrollToItem(shown[-1], QAbstractItemView.ScrollHint.EnsureVisible)
+        first = pane.visualItemRect(shown[0])
+        if not pane.viewport().rect().contains(first):
+            pane.scrollToItem(shown[0], QAbstractItemView.ScrollHint.PositionAtTop)
 
     def _show_summary(self, summary: Summary) -> None:
         self.summary = summary
@@ -647,6 +683,7 @@ class InspectorPanel(QWidget):
         self.title.setFont(title)
         self.equation.setFont(eq)
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 2 + 4)
+        self._highlight_lines(self._highlighted)  # the algorithm's lines in the new type
 
     @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802

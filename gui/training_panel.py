@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from backprop_lab.engine import HyperParameters
-from backprop_lab.engine.notation import OPTIMIZER_LABELS
+from backprop_lab.engine.optim import OPTIMIZER_LABELS
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,

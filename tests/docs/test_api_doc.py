@@ -23,7 +23,7 @@ def test_the_api_examples_run(qapp, tmp_path, monkeypatch, capsys):
         code = compile(block, f"docs/api.md block {i + 1}", "exec")
         exec(code, namespace)  # noqa: S102 - the document's own examples
     out = capsys.readouterr().out
-    assert "δ(1)" in out and "dL/dW(3)" in out
+    assert "δ(1)" in out and "dJ/dW(3)" in out
     # what the examples say they wrote
     assert (tmp_path / "xor-after-500-steps.json").is_file()
     assert (tmp_path / "sigmoid-vs-relu.json").is_file()

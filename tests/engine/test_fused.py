@@ -1,11 +1,13 @@
-"""The lean fused step gives the layered maths' numbers to the last bit."""
+"""The fused step (``TrainingSession.step``) gives the reference step's numbers to the last
+bit, in 36 configurations; its buffers hold every intermediate of the layered pass."""
+
+import copy
 
 import numpy as np
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.activations import Sigmoid
 from backprop_lab.engine.network import FusedStep, Parameters
-from backprop_lab.engine.optim import make_optimizer
 
 from .helpers import blobs_dataset, regression_dataset, xor_dataset
 
@@ -14,53 +16,90 @@ DATASETS = {
     "categorical": lambda: blobs_dataset(3, 150),
     "gaussian": lambda: regression_dataset(2, 150),
 }
+HEADS = list(DATASETS)
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity"]
+OPTIMIZERS = ["sgd", "momentum", "adam"]
+DEPTHS = [(), (6,), (6, 5), (5, 4, 3)]  # L = 1 … 4
+LAMBDAS = [0.0, 0.01, 0.001]
 
 
-def _layered_run(session: TrainingSession, steps: int) -> tuple[Parameters, list[float]]:
-    """The session's first ``steps`` steps through ``Network.forward`` / ``backward`` and
-    the per-array ``Optimizer.step`` on separate (unpacked) arrays: the step as it was
-    written before the fused one."""
-    s = session
-    params = Parameters([w.copy() for w in s.params.W], [b.copy() for b in s.params.b])
-    plist = params.arrays()
-    opt = make_optimizer(s.hyper.optimizer, [a.shape for a in plist])
-    losses = []
-    with np.errstate(all="ignore"):
-        for _ in range(steps):
-            x, y = s.batch(s.draw_batch())
-            fp = s.net.forward(params, x)
-            losses.append(-float(s.net.log_likelihood(fp, y).mean()))
-            bp = s.net.backward(params, fp, y, s.hyper.lam)
-            opt.step(plist, bp.gradient_arrays(), s.hyper.alpha)
-    return params, losses
+def configurations():
+    """Every head × activation × optimizer (36), each with a depth and a λ chosen so that
+    every head and every optimizer meets every depth (L = 1 included) and every λ."""
+    out = []
+    for h, head in enumerate(HEADS):
+        for a, act in enumerate(ACTIVATIONS):
+            for o, opt in enumerate(OPTIMIZERS):
+                hidden = DEPTHS[(a + h + o) % len(DEPTHS)]
+                lam = LAMBDAS[(o + a) % len(LAMBDAS)]
+                batching = "epochs" if (h + a + o) % 2 else "random"
+                out.append((head, act, opt, hidden, lam, batching))
+    return out
 
 
-@pytest.mark.parametrize("head", list(DATASETS))
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "identity"])
-@pytest.mark.parametrize("optimizer,lam", [("sgd", 0.0), ("momentum", 0.01), ("adam", 0.001)])
-def test_a_seeded_run_of_the_fused_step_is_the_layered_run_bit_for_bit(
-    head, activation, optimizer, lam
-):
+CONFIGS = configurations()
+
+
+def test_the_configurations_cover_every_depth_and_penalty_per_head_and_optimizer():
+    assert len(CONFIGS) == 36
+    for head in HEADS:
+        assert {len(c[3]) for c in CONFIGS if c[0] == head} == {0, 1, 2, 3}
+    for opt in OPTIMIZERS:
+        assert {len(c[3]) for c in CONFIGS if c[2] == opt} == {0, 1, 2, 3}
+        assert {c[4] for c in CONFIGS if c[2] == opt} == set(LAMBDAS)
+
+
+def _session(head, activation, optimizer, hidden, lam, batching) -> TrainingSession:
     alpha = 0.005 if head == "gaussian" else 0.05  # a linear regression net diverges above
-
-    def make():
-        return TrainingSession(
-            DATASETS[head](),
-            NetworkSpec(hidden=(6, 5), activation=activation),
-            HyperParameters(alpha=alpha, batch_size=16, lam=lam, optimizer=optimizer),
-            seed=7,
-        )
-
-    fused, layered = make(), make()
-    assert fused.params.flat is not None  # the packed layout the flat update uses
-    steps = 1000 if (activation, optimizer) == ("sigmoid", "sgd") else 200
-    done = fused.step(steps)  # fewer only if the run diverged
-    assert done > 10
-    ref, losses = _layered_run(layered, done)
-    assert (
-        fused.params.flat.tobytes() == np.concatenate([a.ravel() for a in ref.arrays()]).tobytes()
+    # B = 12, not a power of two: a division by B reordered into a product by 1/B shows
+    return TrainingSession(
+        DATASETS[head](),
+        NetworkSpec(hidden=hidden, activation=activation),
+        HyperParameters(
+            alpha=alpha, batch_size=12, lam=lam, optimizer=optimizer, batching=batching
+        ),
+        seed=7,
     )
-    assert fused._last_batch_loss == losses[-1]
+
+
+def _state(s: TrainingSession) -> list[bytes]:
+    """Everything a step changes or records, as bytes."""
+    out = [s.params.flat.tobytes(), np.array([s.step_count, s.samples_seen]).tobytes()]
+    for _, v in sorted(s.optimizer.get_state().items()):
+        out += [a.tobytes() for a in v] if isinstance(v, list) else [str(v).encode()]
+    h = s.snapshot(refresh=False).history
+    out += [np.asarray(getattr(h, f)).tobytes() for f in h.__dataclass_fields__]
+    b = s.batch_state()
+    out += [repr(b.rng).encode(), b.order.tobytes(), str(b.order_pos).encode()]
+    out.append(repr(s.diverged).encode())
+    return out
+
+
+@pytest.mark.parametrize(
+    "head,activation,optimizer,hidden,lam,batching",
+    CONFIGS,
+    ids=[f"{c[0]}-{c[1]}-{c[2]}-L{len(c[3]) + 1}-lam{c[4]:g}-{c[5]}" for c in CONFIGS],
+)
+def test_the_fused_step_is_the_reference_step_bit_for_bit(
+    head, activation, optimizer, hidden, lam, batching
+):
+    fused = _session(head, activation, optimizer, hidden, lam, batching)
+    reference = _session(head, activation, optimizer, hidden, lam, batching)
+    steps = 300
+    done = fused.step(steps)  # fewer only if the run diverged
+    ran = 0
+    while ran < steps:
+        ran += 1
+        if not reference.reference_step():
+            break
+    assert done == ran and done > 10
+    assert _state(fused) == _state(reference)
+    # steps taken by hand (a history row each) too, and the last batch's figures
+    assert fused.step(3, record=True) == 3
+    for _ in range(3):
+        reference.reference_step(record=True)
+    assert _state(fused) == _state(reference)
+    assert fused.snapshot().last.batch_loss == reference.snapshot().last.batch_loss
 
 
 def test_the_fused_step_keeps_every_intermediate_of_the_layered_pass():
@@ -71,8 +110,9 @@ def test_the_fused_step_keeps_every_intermediate_of_the_layered_pass():
     x, y = s.batch(idx)
     fp = s.net.forward(s.params, x)
     bp = s.net.backward(s.params, fp, y, 0.02)
-    f = FusedStep(s.net, len(idx), s._y_train.dtype)
-    loss = f.run(s.params, s._X_train, s._y_train, idx, 0.02)
+    X, Y = s.train_x, s.batch(np.arange(s.n_train))[1]
+    f = FusedStep(s.net, len(idx), Y.dtype)
+    loss = f.run(s.params, X, Y, idx, 0.02)
     assert loss == -float(s.net.log_likelihood(fp, y).mean())
     for a, b in zip([*fp.z, *fp.h], [*f.fp.z, *f.fp.h]):
         assert np.array_equal(a, b)
@@ -104,23 +144,71 @@ def test_packed_parameters_copy_as_packed_independent_arrays():
     assert not ro.flat.flags.writeable and not ro.W[0].flags.writeable
     s.step(3)
     assert not np.array_equal(ro.flat, p.flat)  # the copy did not move with θ
+    # θ is always packed, however it is made (here from loose arrays, as a file gives them)
+    made = Parameters([np.ones((2, 3)), np.zeros((1, 2))], [np.zeros((2, 1)), np.ones((1, 1))])
+    assert made.flat.tolist() == [1.0] * 6 + [0.0] * 2 + [0.0] * 2 + [1.0]
+    assert all(np.shares_memory(a, made.flat) for a in made.arrays())
 
 
-def test_a_deep_copied_session_trains_its_own_parameters():
-    import copy
-
-    s = TrainingSession(xor_dataset(60), NetworkSpec(hidden=(3,)), seed=0)
+def test_a_deep_copied_session_trains_its_own_parameters_and_optimizer():
+    s = TrainingSession(
+        xor_dataset(60), NetworkSpec(hidden=(3,)), HyperParameters(optimizer="adam"), seed=0
+    )
+    s.step(2)
     twin = copy.deepcopy(s)
-    assert twin.params.is_packed()
-    assert all(a is b for a, b in zip(twin._param_list, twin.params.arrays()))
+    assert all(np.shares_memory(a, twin.params.flat) for a in twin.params.arrays())
+    assert not np.shares_memory(twin.params.flat, s.params.flat)
     s.step(5)
     twin.step(5)
     assert twin.params.flat.tobytes() == s.params.flat.tobytes()
-    # arrays that are no longer views of the buffer fall back to the per-array update
-    loose = copy.deepcopy(s)
-    loose.params.W[0] = loose.params.W[0].copy()
-    loose._param_list = loose.params.arrays()
-    assert not loose.params.is_packed()
-    loose.step(5)
-    s.step(5)
-    assert all(np.array_equal(a, b) for a, b in zip(loose.params.arrays(), s.params.arrays()))
+    # the copy's optimizer state is its own, and what it reads is what it updates
+    for k in ("m", "s"):
+        for a, b in zip(s.optimizer.state[k], twin.optimizer.state[k]):
+            assert a.tobytes() == b.tobytes() and not np.shares_memory(a, b)
+    twin.step(1)
+    assert twin.optimizer.get_state()["m"][0].tobytes() != s.optimizer.get_state()["m"][0].tobytes()
+
+
+@pytest.mark.parametrize(
+    "head,activation,optimizer,lam",
+    [
+        ("bernoulli", "sigmoid", "sgd", 0.0),
+        ("bernoulli", "tanh", "adam", 0.01),
+        ("gaussian", "relu", "momentum", 0.001),
+        ("gaussian", "identity", "sgd", 0.0),
+    ],
+)
+def test_a_fused_step_allocates_no_arrays(head, activation, optimizer, lam):
+    """After the first step, a step and its update write only into buffers made before:
+    what they allocate in between (a few Python numbers) stays below the smallest array
+    of the step, a row of the batch (B = 1,024: 8 KB)."""
+    import tracemalloc
+
+    data = xor_dataset(1200) if head == "bernoulli" else regression_dataset(2, 1200)
+    s = TrainingSession(
+        data,
+        NetworkSpec(hidden=(64, 64), activation=activation),
+        HyperParameters(alpha=1e-4, batch_size=1024, lam=lam, optimizer=optimizer),
+        seed=1,
+    )
+    X, Y = s.train_x, s.batch(np.arange(s.n_train))[1]
+    idx = s.draw_batch()
+    fused = FusedStep(s.net, 1024, Y.dtype)
+    theta = s.params.flat
+
+    def one_step():
+        fused.run(s.params, X, Y, idx, lam)
+        s.optimizer.update(theta, fused.grad, 1e-4)
+
+    with np.errstate(all="ignore"):
+        one_step()  # the first binds the step's calls to θ and the data
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            for _ in range(5):
+                one_step()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak - before < 6 * 1024

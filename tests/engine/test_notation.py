@@ -7,15 +7,16 @@ import math
 import numpy as np
 from backprop_lab.engine import HyperParameters, NetworkSpec, StepMetrics, TrainingSession
 from backprop_lab.engine.grid import DEFAULT_EXTENT
+from backprop_lab.engine.network import Layout
 from backprop_lab.engine.notation import (
     DOMAIN,
-    OPTIMIZER_LABELS,
     delta_label,
+    power_of_ten,
     sub,
     sup,
     superscript,
 )
-from backprop_lab.engine.optim import OPTIMIZERS, Adam
+from backprop_lab.engine.optim import OPTIMIZER_LABELS, OPTIMIZERS, Adam
 
 from .helpers import xor_dataset
 
@@ -25,6 +26,10 @@ def test_indices_are_written_as_the_notes_write_them():
     assert sub(3) == "₃" and sub(12) == "₁₂"
     assert superscript(12) == "¹²"
     assert delta_label(4) == "δ⁽⁴⁾"
+    # the generic layer ℓ in the algorithm, typeset the same way (no caret text)
+    assert sup("ℓ") == "⁽ˡ⁾" and sup("ℓ−1") == "⁽ˡ⁻¹⁾" and sup("L") == "⁽ᴸ⁾"
+    assert sub("ℓ−1") == "ₗ₋₁"
+    assert power_of_ten(1e-8) == "10⁻⁸" and power_of_ten(0.999) == "0.999"
 
 
 def test_one_domain_and_one_label_per_update_rule():
@@ -48,14 +53,15 @@ def test_step_metrics_are_typed_and_read_as_a_mapping_for_lesson_files():
 
 
 def test_adam_adds_epsilon_before_the_bias_correction_as_its_rule_says():
-    """update_rule: θ ← θ + αₜ m / (√s + ε), αₜ = α √(1−β₂ᵗ)/(1−β₁ᵗ) (Keras's form). With a
+    """The rule: θ ← θ + αₜ m / (√s + ε), αₜ = α √(1−β₂ᵗ)/(1−β₁ᵗ) (Keras's form). With a
     gradient near ε the other convention, α m̂ / (√ŝ + ε), gives another step."""
-    assert "αₜ m / (√s + ε)" in Adam.update_rule
+    assert "θ ← θ + αₜ m / (√s + ε)" in Adam.rule
+    assert "αₜ ← α √(1 − β₂ᵗ) / (1 − β₁ᵗ)" in Adam.rule
     g = np.array([3e-8, -1e-7, 2.0])
     alpha, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
-    opt = Adam([g.shape])
+    opt = Adam(Layout.of([g.shape]))
     p = np.zeros(3)
-    opt.step([p], [g], alpha)
+    opt.update(p, g, alpha)
     m, s = (1 - b1) * g, (1 - b2) * g * g
     alpha_t = alpha * np.sqrt(1 - b2) / (1 - b1)
     np.testing.assert_array_equal(p, alpha_t * m / (np.sqrt(s) + eps))

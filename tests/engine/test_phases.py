@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
-from backprop_lab.engine.phases import ALGORITHM, PhaseWalk
+from backprop_lab.engine.algorithm import algorithm
+from backprop_lab.engine.phases import PhaseWalk
 
 from .helpers import blobs_dataset, regression_dataset, xor_dataset
 
@@ -62,8 +63,9 @@ def test_phase_order_and_arrays_follow_the_notes():
     fwd2 = walk.phases[2]
     assert fwd2.arrays["z⁽²⁾"].shape == (3, 8)  # M_2 × B
     assert "W⁽²⁾" in fwd2.equation or "W⁽²⁾" in fwd2.arrays
+    numbers = [n for n, _ in algorithm("sgd").lines]
     for p in walk.phases:
-        assert 0 < p.algorithm_line < len(ALGORITHM)
+        assert p.lines and set(p.lines) <= set(numbers)
 
 
 def test_phase_arrays_equal_the_fused_forward_and_backward():
@@ -80,8 +82,8 @@ def test_phase_arrays_equal_the_fused_forward_and_backward():
         u = "⁽" + "⁰¹²³"[ell] + "⁾"
         np.testing.assert_array_equal(by_name[f"z{u}"], fp.z[ell - 1])
         np.testing.assert_array_equal(by_name[f"δ{u}"], bp.delta[ell - 1])
-        np.testing.assert_array_equal(by_name[f"dL/dW{u}"], bp.dW[ell - 1])
-        np.testing.assert_array_equal(by_name[f"dL/db{u}"], bp.db[ell - 1])
+        np.testing.assert_array_equal(by_name[f"dJ/dW{u}"], bp.dW[ell - 1])
+        np.testing.assert_array_equal(by_name[f"dJ/db{u}"], bp.db[ell - 1])
 
 
 def test_previous_restores_the_exact_earlier_state():
@@ -121,3 +123,49 @@ def test_one_chosen_point():
     np.testing.assert_array_equal(first.arrays["x = h⁽⁰⁾"][:, 0], s.train_x[:, 7])
     walk.finish()
     assert s.step_count == 1
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_the_update_phase_is_the_optimizers_own_rule_with_its_state(optimizer):
+    s, ref = _pair("categorical", optimizer=optimizer, lam=0.01)
+    s.step(6)
+    ref.step(7)
+    walk = PhaseWalk(s)
+    phase = walk.finish()
+    opt = s.optimizer
+    assert phase.kind == "update" and opt.label in phase.title
+    assert phase.equation.startswith(";   ".join(opt.rule))
+    assert phase.lines == algorithm(optimizer).update_lines
+    assert [algorithm(optimizer).lines[n - 1][1] for n in phase.lines] == list(opt.rule)
+    # the state drawn is the optimizer's after this step: the same as a fused step's
+    expected = {
+        f"{key} of {p}⁽{'⁰¹²³'[layer]}⁾": ref.optimizer.state[key][2 * (layer - 1) + k]
+        for layer in (1, 2, 3)
+        for k, p in enumerate("Wb")
+        for key in opt.state_names
+    }
+    assert list(phase.state) == list(expected)
+    for name, a in expected.items():
+        assert phase.state[name].tobytes() == a.tobytes(), name
+    if optimizer != "sgd":
+        assert all(np.any(a != 0) for a in phase.state.values())
+    assert set(phase.shown) == set(phase.arrays) | set(phase.state)
+
+
+def test_adam_names_its_constants_and_the_step_size_it_used():
+    s, _ = _pair("bernoulli", optimizer="adam")
+    s.step(4)
+    phase = PhaseWalk(s).finish()
+    assert "β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸, t = 5" in phase.equation
+    alpha_t = 0.1 * np.sqrt(1 - 0.999**5) / (1 - 0.9**5)
+    assert f"αₜ = {alpha_t:.4g}" in phase.equation
+
+
+def test_the_algorithm_is_typeset_and_names_the_penalised_gradient():
+    for optimizer in ("sgd", "momentum", "adam"):
+        a = algorithm(optimizer)
+        text = "\n".join([a.title, a.objective, *a.numbered()])
+        assert "^" not in text and "_" not in text
+        assert "dL/dW" not in text and "dJ/dW⁽ˡ⁾ ← δ (h⁽ˡ⁻¹⁾)ᵀ / B − 2λ W⁽ˡ⁾" in text
+        assert [n for n, _ in a.lines] == list(range(1, len(a.lines) + 1))
+    assert "one Adam step" in algorithm("adam").title

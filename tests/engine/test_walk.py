@@ -124,7 +124,7 @@ def test_walk_state_reports_mean_abs_delta_by_layer():
     for _ in range(3):  # batch, forward 1, forward 2
         st = d.next(s)
     assert st.delta == {}
-    for _ in range(6):  # … likelihood, δ⁽³⁾, dL/dW⁽³⁾, dL/db⁽³⁾, δ⁽²⁾
+    for _ in range(6):  # … likelihood, δ⁽³⁾, dJ/dW⁽³⁾, dJ/db⁽³⁾, δ⁽²⁾
         st = d.next(s)
     assert st.phase.title == "Backward: δ⁽²⁾"
     assert sorted(st.delta) == [2, 3]

@@ -142,9 +142,10 @@ def test_next_button_through_all_phases_equals_one_fused_step(qtbot, open_panel)
         st = panel.state
         assert panel.title.text() == st.phase.title
         assert panel.equation.text() == st.phase.equation
-        line = panel.algorithm.item(st.phase.algorithm_line)
-        assert line.font().bold() and line.background().color().name() == "#ffd666"
-        assert set(panel.arrays.views) == set(st.phase.arrays)
+        for number in st.phase.lines:
+            line = panel.algorithm_lines[number]
+            assert line.font().bold() and line.background().color().name() == "#ffd666"
+        assert set(panel.arrays.views) == set(st.phase.shown)
     assert panel.state.done and panel.state.phase.kind == "update"
     assert f"phase {n} of {n}" in panel.counter.text()
     reference = make_session(steps=5)
@@ -237,7 +238,7 @@ def test_walk_highlights_the_layer_and_tints_backward_units(qtbot, open_panel):
     assert panel.diagram.delta == {}
     view = panel.arrays.views["z⁽²⁾"]
     assert view.title == "z⁽²⁾   4 × 8"
-    for i in range(3, 9):  # … likelihood, δ⁽³⁾, dL/dW⁽³⁾, dL/db⁽³⁾, δ⁽²⁾
+    for i in range(3, 9):  # … likelihood, δ⁽³⁾, dJ/dW⁽³⁾, dJ/db⁽³⁾, δ⁽²⁾
         click_until(qtbot, panel, panel.next_button, i)
     assert panel.state.phase.title == "Backward: δ⁽²⁾"
     assert panel.diagram.focus_layer == 2 and panel.diagram.focus_kind == "delta"
@@ -336,7 +337,8 @@ def test_traced_point_shows_the_engines_forward_pass(qtbot, open_panel):
     (x0, x1, y0, y1) = d.extent
     assert at.x() == pytest.approx(120 * (ds.points[23, 0] - x0) / (x1 - x0))
     assert at.y() == pytest.approx(120 - 120 * (ds.points[23, 1] - y0) / (y1 - y0))
-    assert f"= {fp.z[1][2, 0]:.6g};" in text and f"h₃⁽²⁾ = {fp.h[2][2, 0]:.6g}" in text
+    assert f"= {fp.z[1][2, 0]:.6g};" in text
+    assert f"h₃⁽²⁾ = tanh(z₃⁽²⁾) = {fp.h[2][2, 0]:.6g}" in text  # the activation's symbol
 
 
 def test_picking_on_the_canvas_traces_that_point(qtbot, open_panel):
