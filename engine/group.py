@@ -46,7 +46,6 @@ from .group_labels import (  # noqa: F401 - re-exported: a group's vocabulary
     labels_of,
     theta0_source,
 )
-from .optim import make_optimizer
 from .records import Checkpoint, Snapshot
 from .session import TrainingSession
 
@@ -58,17 +57,9 @@ HYPER_FIELDS = tuple(f.name for f in fields(HyperParameters))
 
 def copy_session(session: TrainingSession) -> TrainingSession:
     """A deep copy of a run: data, θ, optimizer state, random state, history, timeline.
-
-    The one place the group copies a session, so that it can switch to a copy method of
-    the session's own. A plain deep copy cuts the optimizer's moment arrays loose from
-    the flat buffer they view (the flat update would then leave the checkpointed state
-    behind), so the optimizer is rebuilt from its state, as a restore does."""
-    twin = copy.deepcopy(session)
-    shapes = [a.shape for a in twin.params.arrays()]
-    optimizer = make_optimizer(session.hyper.optimizer, shapes)
-    optimizer.set_state(session.optimizer.get_state())
-    twin.optimizer = optimizer
-    return twin
+    The one place the group copies a session (the optimizer's state arrays are views
+    computed from its flat buffer on demand, so a deep copy keeps them working)."""
+    return copy.deepcopy(session)
 
 
 # --- what the views get ----------------------------------------------------------------------

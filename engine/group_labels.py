@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .notation import OPTIMIZER_LABELS
+from .optim import OPTIMIZER_LABELS
 from .session import TrainingSession
 
 LETTERS = "ABCDEFGH"

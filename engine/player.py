@@ -40,7 +40,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .optim import make_optimizer
 from .playbook import Ask, Beat, Playbook, Run, Scene, SetBeat, Walk
 from .playbook_changes import Design, apply_to_session, run_steps
 from .scenario import session_from_scenario
@@ -129,12 +128,7 @@ class _Kept:
 def copy_session(session: TrainingSession) -> TrainingSession:
     """An independent copy of ``session`` that steps on with the same numbers (its points,
     which never change, are shared)."""
-    new = copy.deepcopy(session, {id(session.dataset): session.dataset})
-    # a deep copy cuts the optimizer's arrays loose from the one buffer they view, which
-    # its updates write: rebuilt from its state, they are views again
-    new.optimizer = make_optimizer(session.optimizer.name, [a.shape for a in new.params.arrays()])
-    new.optimizer.set_state(session.optimizer.get_state())
-    return new
+    return copy.deepcopy(session, {id(session.dataset): session.dataset})
 
 
 def _copy_pair(session: TrainingSession, walker: WalkDriver) -> tuple[TrainingSession, WalkDriver]:

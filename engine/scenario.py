@@ -32,11 +32,11 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import validate as _v
+from .compare_block import CompareBlock, compare_to_dict, read_compare
 from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset
 from .features import validate_features
 from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
@@ -62,9 +62,6 @@ from .session import (
     NetworkSpec,
     TrainingSession,
 )
-
-if TYPE_CHECKING:
-    from .compare_file import CompareBlock
 
 FORMAT = "backprop-lab-scenario"
 VERSION = 1
@@ -245,9 +242,7 @@ def scenario_to_dict(sc: Scenario) -> dict:
         "state": None if sc.state is None else _state_to_dict(sc.state, sc.history),
     }
     if sc.compare is not None:
-        from .compare_file import compare_to_dict
-
-        d["compare"] = compare_to_dict(sc.compare, d)
+        d["compare"] = compare_to_dict(sc.compare, d, scenario_to_dict)
     return d
 
 
@@ -477,9 +472,7 @@ def scenario_from_dict(d) -> Scenario:
         state, history = _read_state(d["state"], widths, hyper.optimizer, len(ds.train), ds.task)
     sc = Scenario(ds, spec, hyper, seed, title, description, state, history)
     if d.get("compare") is not None:
-        from .compare_file import read_compare
-
-        sc.compare = read_compare(d["compare"], d, sc)
+        sc.compare = read_compare(d["compare"], d, sc, scenario_from_dict)
     return sc
 
 

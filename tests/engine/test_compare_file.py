@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from backprop_lab.engine import session as session_module
+from backprop_lab.engine.compare_block import HYPER_KEYS, NETWORK_KEYS
 from backprop_lab.engine.compare_file import (
-    HYPER_KEYS,
-    NETWORK_KEYS,
     curves_csv,
     group_from_scenario,
     save_curves_csv,

@@ -71,8 +71,8 @@ def test_walk_positions_follow_the_phase_walk():
     assert names[walk_index("forward", 3, L)] == "forward ⁽³⁾"
     assert names[walk_index("likelihood", None, L)] == "likelihood"
     assert names[walk_index("delta", 7, L)] == "δ⁽⁷⁾"
-    assert names[walk_index("dW", 1, L)] == "dL/dW⁽¹⁾"
-    assert names[walk_index("db", 4, L)] == "dL/db⁽⁴⁾"
+    assert names[walk_index("dW", 1, L)] == "dJ/dW⁽¹⁾"
+    assert names[walk_index("db", 4, L)] == "dJ/db⁽⁴⁾"
     assert names[walk_index("update", None, L)] == "update"
 
 
