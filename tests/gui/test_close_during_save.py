@@ -49,10 +49,12 @@ def press(qtbot, w, key, mods=Qt.KeyboardModifier.NoModifier) -> None:
 
 
 def save_with_keys(qtbot, w, path, monkeypatch) -> None:
-    """Ctrl+S, Save in the title-and-description dialog, ``path`` in the file dialog."""
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), ""))
-    )
+    """Ctrl+S, Save in the title-and-description dialog, ``path`` in the file dialog
+    (None: the file dialog as the test has set it up)."""
+    if path is not None:
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), ""))
+        )
     answered: list[bool] = []
 
     def answer() -> None:
