@@ -595,7 +595,8 @@ class MainWindow(QMainWindow):
 
     @guarded
     def closeEvent(self, event) -> None:
-        if not self.autosave.confirm_close():  # unsaved work: the user chose Cancel or Save
+        # a save still being written, or unsaved work (the user chose Cancel or Save)
+        if not self.autosave.confirm_close():
             event.ignore()
             return
         self.keys.uninstall()
@@ -604,4 +605,4 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.controller.shutdown()
-        self.files.io.shutdown()  # reads dropped, a write gets a short grace (atomic anyway)
+        self.files.io.shutdown()  # reads dropped, the autosave's write cancelled (file_io)
