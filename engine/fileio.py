@@ -5,6 +5,11 @@ Everything a loader refuses raises ``LoadError`` (a ``ValueError``) with a messa
 names where the problem is (a field path or a line number) and quotes at most a short,
 printable excerpt of the input, so the message is a few hundred characters at most
 whatever the file holds.
+
+Writes go out in chunks through ``write_chunk`` (tests replace it with a slow one to act
+as a network share or a USB stick), so a write can report its progress and be cancelled
+between chunks: a cancelled write removes its temporary file and leaves the target as it
+was.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import os
 import re
 import secrets
 import stat
+import threading
 import time
+from collections.abc import Callable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 20,000-point lesson with a full history is ~5 MB
 MAX_MESSAGE = 400
@@ -23,6 +30,16 @@ TEMP_PREFIX = ".bpl-"
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 600  # a temporary file this old belongs to a save that died
 _TEMP_RE = re.compile(r"^\.bpl-[0-9a-f]{16}\.tmp$")
+CHUNK_BYTES = 64 * 1024  # a cancel waits for at most one chunk (~0.06 s at 1 MB/s)
+
+
+class WriteCancelled(Exception):
+    """A write stopped before it replaced the target: the target is as it was."""
+
+
+def write_chunk(f, chunk: bytes) -> None:
+    """Write one chunk of a file being saved (the one place the bytes go to the disk)."""
+    f.write(chunk)
 
 
 class LoadError(ValueError):
@@ -128,9 +145,18 @@ def clean_stale_temps(folder: str, base: str = "") -> int:
     return removed
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+def atomic_write_text(
+    path: str | os.PathLike,
+    text: str,
+    stop: threading.Event | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file next to the target,
     then ``os.replace``, so a crash leaves the old file or the new one, never half of one.
+
+    ``stop`` (set from another thread) cancels the write between chunks and before the
+    replace (``WriteCancelled``: the target is untouched, no temporary file stays);
+    ``progress`` is told the fraction written (0..1) after each chunk.
 
     A symbolic link is followed: the file it points to is replaced and the link stays. A
     read-only target is refused (``PermissionError``), an existing file keeps its mode, a
@@ -169,13 +195,22 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     # a short fixed-length temporary name: a target name near the length limit still fits
     tmp = os.path.join(folder, f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}")
     try:
-        # mode "x" creates a new file with the usual permissions (umask), unlike mkstemp
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        # mode "x" creates a new file with the usual permissions (umask), unlike mkstemp;
+        # binary, so the text is written exactly (UTF-8, "\n" line ends) whatever the platform
+        data = text.encode("utf-8")
+        with open(tmp, "xb") as f:
+            for start in range(0, len(data), CHUNK_BYTES):
+                if stop is not None and stop.is_set():
+                    raise WriteCancelled(f"the save of {quote(shown, 80)} was cancelled")
+                write_chunk(f, data[start : start + CHUNK_BYTES])
+                if progress is not None:
+                    progress(min(1.0, (start + CHUNK_BYTES) / len(data)))
             f.flush()
             os.fsync(f.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
+        if stop is not None and stop.is_set():
+            raise WriteCancelled(f"the save of {quote(shown, 80)} was cancelled")
         os.replace(tmp, target)
     except BaseException as exc:
         try:

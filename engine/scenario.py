@@ -254,10 +254,11 @@ def to_json(sc: Scenario) -> str:
     return dump(d) + "\n"
 
 
-def save_scenario(path: str | os.PathLike, sc: Scenario) -> None:
-    """Validate, then write atomically (see ``fileio.atomic_write_text``): a crash leaves
-    either the old file or the new one, never half of one, and no temporary file."""
-    atomic_write_text(path, to_json(sc))
+def save_scenario(path: str | os.PathLike, sc: Scenario, stop=None, progress=None) -> None:
+    """Validate, then write atomically (see ``fileio.atomic_write_text``, which also says
+    what ``stop`` and ``progress`` do): a crash leaves either the old file or the new one,
+    never half of one, and no temporary file."""
+    atomic_write_text(path, to_json(sc), stop, progress)
 
 
 # --- reading: every field checked, with its path --------------------------------------------

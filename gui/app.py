@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -26,6 +28,7 @@ FONT_SCALE_RANGE = (0.6, 3.0)  # what the window can show (MainWindow.set_font_s
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 MAX_FRAMES = 10_000
 EXIT_USAGE, EXIT_FAILED = 2, 1
+EXIT_INTERRUPTED = 130  # a render stopped by Ctrl+C (the shell's 128 + SIGINT)
 
 
 class UsageError(ValueError):
@@ -49,6 +52,73 @@ def configure_process() -> None:
     GUI work prompt and measured slightly faster training too (benchmarks/bench_gui.py).
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+
+
+# --- Ctrl+C in the terminal -----------------------------------------------------------------
+_early_interrupt = {"seen": False}
+
+
+def _note_interrupt(_signum, _frame) -> None:
+    """Ctrl+C before the window is up: noted, and the window closes as soon as it can
+    (stopping half-way through building it would leave its engine thread running, which
+    aborts the process)."""
+    _early_interrupt["seen"] = True
+
+
+def quit_on_interrupt(window) -> object:
+    """Ctrl+C (SIGINT) closes the window as Ctrl+Q does: unsaved work is asked about (or
+    handled as ``BACKPROP_LAB_NO_PROMPTS`` says), a save under way is waited for, and
+    nothing prints a traceback. While a question or a progress note is open, a Ctrl+C
+    leaves it to the user. Returns what keeps the wake-up alive (keep a reference).
+
+    Python runs a signal handler only between bytecodes of the main thread, which may sit
+    in Qt's event loop for long; a byte written to a socket by the signal wakes that loop
+    (``signal.set_wakeup_fd``) and runs the handler at once."""
+    from PySide6.QtCore import QSocketNotifier, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def close_window() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None:  # the question on close, a progress note, a file dialog
+            modal.raise_()
+            modal.activateWindow()
+            print("backprop-lab: the window is waiting for an answer", file=sys.stderr)
+            return
+        if window.isVisible():
+            window.close()
+
+    def on_interrupt(_signum, _frame) -> None:
+        QTimer.singleShot(0, close_window)  # never inside whatever code was interrupted
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    if _early_interrupt["seen"]:
+        QTimer.singleShot(0, close_window)
+    try:
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except (OSError, ValueError):  # no wake-up: the handler runs at the next Python code
+        return None
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def drain() -> None:
+        try:
+            reader.recv(512)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    return notifier, reader, writer
+
+
+def stop_interrupt_handling(keep) -> None:
+    """After the window: Ctrl+C is ignored while the app shuts down (no traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if keep is not None:
+        signal.set_wakeup_fd(-1)
+        for sock in keep[1:]:
+            sock.close()
 
 
 # --- argument checks (no Qt) -----------------------------------------------------------------
@@ -200,6 +270,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         # after a crash, the autosave of the last run is offered back (gui/autosave.py)
         QTimer.singleShot(0, window.autosave.offer_restore)
 
+    wake = quit_on_interrupt(window)
     outcome = {"code": 0}
     if args.screenshot:
         path = args.screenshot
@@ -215,6 +286,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         QTimer.singleShot(300, window.play)
         QTimer.singleShot(int(300 + args.wait * 1000), shoot)
     code = app.exec()
+    stop_interrupt_handling(wake)
     window.shutdown()
     return int(code) or outcome["code"]
 
@@ -394,7 +466,13 @@ def main(argv: list[str] | None = None) -> int:
             size, scenario, out = check_render_args(args)
         except UsageError as exc:
             parser.exit(EXIT_USAGE, f"backprop-lab render: error: {exc}\n")
-        return run_render(args, size, scenario, out)
+        try:
+            return run_render(args, size, scenario, out)
+        except KeyboardInterrupt:
+            print("\nbackprop-lab render: interrupted; the frames so far are kept", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    if threading_main():
+        signal.signal(signal.SIGINT, _note_interrupt)  # until the window takes it over
     parser = app_parser()
     args = parser.parse_args(argv)
     try:
@@ -402,6 +480,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         parser.exit(EXIT_USAGE, f"backprop-lab: error: {exc}\n")
     return run_app(args, size, scenario)
+
+
+def threading_main() -> bool:
+    """Signal handlers can be set only from the main thread."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":

@@ -4,13 +4,17 @@ CSV, and the training histories as CSV.
 PNGs come from pyqtgraph's ImageExporter (the plot redrawn at the chosen resolution, not
 a screen grab). SVG is not offered: pyqtgraph's SVG exporter is broken with pyqtgraph
 0.14 and PySide6 6.11. The CSVs have a header line and write floats with ``repr`` so they
-read back exactly; NaN (a value not measured yet) is written as ``nan``.
+read back exactly; NaN (a value not measured yet) is written as ``nan``; steps and layers
+are whole numbers. The data of the loss, accuracy and δ plots comes from the recorded
+history itself (every row of it), not from the curves as drawn; the CSVs are written
+atomically. Every dialog starts in the last folder used (gui/settings.py).
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import math
 import os
 from collections.abc import Callable
@@ -19,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.datasets import save_points_csv
+from backprop_lab.engine.fileio import atomic_write_text
+from backprop_lab.engine.notation import delta_label
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu
 
@@ -61,16 +67,49 @@ def _num(v: float) -> str:
     return repr(v) if math.isfinite(v) else "nan"
 
 
-def export_plot_csv(plot: pg.PlotWidget | pg.PlotItem, path: str | os.PathLike) -> Path:
-    """The plot's curves in long form: ``series,x,y``, one row per point."""
+def _x(v: float, whole: bool) -> str:
+    return str(int(v)) if whole and math.isfinite(float(v)) else _num(v)
+
+
+def write_series_csv(series, path: str | os.PathLike, whole_x: bool = False) -> Path:
+    """``(name, x, y)`` series in long form: ``series,x,y``, one row per point; with
+    ``whole_x`` the x values (steps, layers) are written as whole numbers."""
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["series", "x", "y"])
+    for name, xs, ys in series:
+        for x, y in zip(xs, ys):
+            w.writerow([name, _x(x, whole_x), _num(y)])
     path = Path(path)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["series", "x", "y"])
-        for name, xs, ys in plot_series(plot):
-            for x, y in zip(xs, ys):
-                w.writerow([name, _num(x), _num(y)])
+    atomic_write_text(path, out.getvalue())
     return path
+
+
+def export_plot_csv(plot: pg.PlotWidget | pg.PlotItem, path: str | os.PathLike) -> Path:
+    """The plot's curves as drawn, in long form: ``series,x,y``, one row per point."""
+    return write_series_csv(plot_series(plot), path)
+
+
+# the plots drawn from the history: (series name, history field) for each curve
+HISTORY_CURVES = {
+    "Loss": (("train", "train_loss"), ("test", "test_loss")),
+    "Accuracy": (("train", "train_acc"), ("test", "test_acc")),
+}
+DELTA_PLOT = "Mean |δ| per layer"
+BARS_PLOT = "Current mean |δ| bars"
+
+
+def history_series(history, label: str) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
+    """The curves of the plot ``label`` (a ``window_plots`` name) straight from a
+    snapshot's history, one point per recorded row; None for a plot not drawn from it."""
+    series = _series(history)
+    steps = np.asarray(series["step"])
+    if label in HISTORY_CURVES:
+        return [(name, steps, np.asarray(series[key])) for name, key in HISTORY_CURVES[label]]
+    if label == DELTA_PLOT:
+        deltas = np.asarray(series["delta_mean_abs"], dtype=float).reshape(len(steps), -1)
+        return [(delta_label(k + 1), steps, deltas[:, k]) for k in range(deltas.shape[1])]
+    return None
 
 
 def _series(history) -> dict[str, np.ndarray]:
@@ -106,14 +145,15 @@ def history_table(history) -> tuple[list[str], np.ndarray]:
 def export_history_csv(history, path: str | os.PathLike) -> Path:
     """Loss, accuracy, and per layer mean |δ|, ‖dW‖ and ‖W‖ against the step."""
     names, table = history_table(history)
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(names)
+    # the step is a count: "12", not "12.0", in a spreadsheet's first column
+    whole = [name == "step" for name in names]
+    for row in table:
+        w.writerow([_x(v, is_step) for is_step, v in zip(whole, row)])
     path = Path(path)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(names)
-        # the step is a count: "12", not "12.0", in a spreadsheet's first column
-        whole = [name == "step" for name in names]
-        for row in table:
-            w.writerow([str(int(v)) if is_step else _num(v) for is_step, v in zip(whole, row)])
+    atomic_write_text(path, out.getvalue())
     return path
 
 
@@ -132,8 +172,8 @@ def window_plots(window: QMainWindow) -> dict[str, pg.PlotWidget]:
     for label, attr in (
         ("Loss", "loss_plot"),
         ("Accuracy", "acc_plot"),
-        ("Mean |δ| per layer", "delta_plot"),
-        ("Current mean |δ| bars", "bars_plot"),
+        (DELTA_PLOT, "delta_plot"),
+        (BARS_PLOT, "bars_plot"),
     ):
         p = getattr(plots, attr, None)
         if isinstance(p, pg.PlotWidget):
@@ -209,7 +249,20 @@ class ExportMenu:
         return self._report(f"saved {path}", lambda: export_plot_png(plot, path, width))
 
     def plot_csv(self, label: str, path) -> bool:
+        """The plot's data: every recorded history row for the plots drawn from the
+        history (the curves as drawn may be thinned, and lag a frame behind while
+        training), the bars by layer, the canvas's items as drawn."""
         plot = window_plots(self.window)[label]
+        latest = getattr(self.window, "latest", None)
+        series = history_series(latest.snapshot.history, label) if latest is not None else None
+        if series is not None:
+            return self._report(
+                f"saved {path}", lambda: write_series_csv(series, path, whole_x=True)
+            )
+        if label == BARS_PLOT:
+            return self._report(
+                f"saved {path}", lambda: write_series_csv(plot_series(plot), path, whole_x=True)
+            )
         return self._report(f"saved {path}", lambda: export_plot_csv(plot, path))
 
     def points_csv(self, path) -> bool:
@@ -225,8 +278,16 @@ class ExportMenu:
 
     # --- dialogs ---------------------------------------------------------------------------
     def _save_name(self, title: str, name: str, filt: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.window, title, name, filt)
+        """Ask where to write, starting in the last folder used (gui/settings.py)."""
+        files = getattr(self.window, "files", None)
+        start = files.start_path(name) if files is not None else name
+        path, _ = QFileDialog.getSaveFileName(self.window, title, start, filt)
         return path
+
+    def _used(self, path: str, ok: bool) -> None:
+        files = getattr(self.window, "files", None)
+        if ok and files is not None:
+            files.folder_used(path)
 
     def plot_png_dialog(self, label: str) -> None:
         width, ok = QInputDialog.getInt(
@@ -236,22 +297,22 @@ class ExportMenu:
             return
         path = self._save_name("Export plot as PNG", f"{_slug(label)}.png", "PNG (*.png)")
         if path:
-            self.plot_png(label, path, width)
+            self._used(path, self.plot_png(label, path, width))
 
     def plot_csv_dialog(self, label: str) -> None:
         path = self._save_name("Export plot data", f"{_slug(label)}.csv", "CSV (*.csv)")
         if path:
-            self.plot_csv(label, path)
+            self._used(path, self.plot_csv(label, path))
 
     def points_dialog(self) -> None:
         path = self._save_name("Export points", "points.csv", "CSV (*.csv)")
         if path:
-            self.points_csv(path)
+            self._used(path, self.points_csv(path))
 
     def history_dialog(self) -> None:
         path = self._save_name("Export histories", "histories.csv", "CSV (*.csv)")
         if path:
-            self.history_csv(path)
+            self._used(path, self.history_csv(path))
 
 
 def _raise(msg: str) -> Callable[[], None]:

@@ -102,9 +102,15 @@ class _CaptureForSave:
     title: str = ""
     description: str = ""
 
-    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple]:
-        sc = scenario_from_session(session, title=self.title, description=self.description)
-        return sc, state_key(session)
+    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple] | Exception:
+        # an error comes back as a value: every save ends in ``saved`` or ``saveFailed``
+        # (raised in the engine thread, it reached only the banner, and a close waiting
+        # for the save waited for ever)
+        try:
+            sc = scenario_from_session(session, title=self.title, description=self.description)
+            return sc, state_key(session)
+        except Exception as exc:  # noqa: BLE001 - reported as a failed save
+            return exc
 
 
 class _Same:
@@ -169,9 +175,12 @@ class LessonFiles(QObject):
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
-        # the folder Open / Save lesson start in (the app's settings point it at the last
-        # folder used); the working folder otherwise
+        # the folder every file dialog starts in (the app's settings point it at the last
+        # folder used, and ``folder_used`` tells them of a new one); the working folder
+        # otherwise
         self.start_folder: Callable[[], str] = lambda: ""
+        self.folder_used: Callable[[str], None] = lambda _path: None
+        self.saves_pending: list[str] = []  # saves asked for and not yet ended (paths)
         self.io = BackgroundIO(self)
         self._opening: Task | None = None
         self._cancel_offered = False  # the banner shows "Opening …" with a Cancel button
@@ -184,6 +193,20 @@ class LessonFiles(QObject):
     def busy(self) -> bool:
         """A read or a write is still running."""
         return self.io.busy
+
+    @property
+    def saving(self) -> bool:
+        """A save the user asked for has not ended yet (captured or being written)."""
+        return bool(self.saves_pending)
+
+    def save_progress(self) -> float:
+        """How much of the saves under way is written (0..1; 0 while capturing)."""
+        done = sum(t.progress for t in self.io.running("save"))
+        return min(1.0, done / max(len(self.saves_pending), 1))
+
+    def start_path(self, name: str) -> str:
+        """``name`` in the folder the file dialogs start in."""
+        return os.path.join(self.start_folder(), name)
 
     # --- files ----------------------------------------------------------------------------
     def open_lesson(self, path: str | os.PathLike) -> bool:
@@ -271,6 +294,7 @@ class LessonFiles(QObject):
         notes = self.window.notes
         title = notes.title if title is None else title
         description = notes.description if description is None else description
+        self.saves_pending.append(os.fspath(path))
         self.window.controller.call_in_engine(
             _CaptureForSave(os.fspath(path), str(title), str(description))
         )
@@ -280,24 +304,34 @@ class LessonFiles(QObject):
         fn, captured = fn_result
         if not isinstance(fn, _CaptureForSave):
             return
-        sc, key = captured
         path, title, description = fn.path, fn.title, fn.description
-        self.io.run(
-            Task(
-                "save",
-                lambda _stop: save_scenario(path, sc),
-                lambda result: self._save_done(path, key, result, title, description),
-                writes=True,
-            )
+        if isinstance(captured, BaseException):
+            self._save_done(path, None, captured)
+            return
+        sc, key = captured
+
+        def write(stop) -> None:
+            save_scenario(path, sc, stop, task.set_progress)
+
+        task = Task(
+            "save",
+            write,
+            lambda result: self._save_done(path, key, result, title, description),
+            writes=True,
         )
+        self.io.run(task)
         self.window.statusBar().showMessage(f"saving {path}…")
 
     def _save_done(
-        self, path: str, key: tuple, result, title: str = "", description: str = ""
+        self, path: str, key: tuple | None, result, title: str = "", description: str = ""
     ) -> None:
         w = self.window
+        if path in self.saves_pending:
+            self.saves_pending.remove(path)
         if isinstance(result, BaseException):
             w.banner.show_message(f"Could not save {path}: {result}", "error")
+            # replaces "saving …", which would otherwise stay as if it were still going
+            w.statusBar().showMessage(f"could not save {path}", 15000)
             self.saveFailed.emit(path, str(result))
             return
         w.statusBar().showMessage(f"saved {path}", 5000)
@@ -305,6 +339,29 @@ class LessonFiles(QObject):
         if title:
             w.setWindowTitle(f"Backprop Lab — {title}")
         self.saved.emit(path, key)
+
+    def new_session(self) -> None:
+        """File → New: the default preset with the default network and settings. A save
+        under way is waited for and unsaved work asks save, discard or cancel first, as
+        closing does (gui/autosave.py)."""
+        self.window.autosave.confirm_new(self._start_new)
+
+    def _start_new(self) -> None:
+        w = self.window
+        session = w.fresh_session()  # the panels show it
+        key = state_key(session)  # before the engine thread owns it
+        w.controller.replace_session(session)
+        # a new document: the canvas's undo history starts afresh (the work before was
+        # saved, or discarded when asked)
+        w.canvas.set_dataset(session.dataset, reset_history=True)
+        w.training_panel.set_n_train(session.n_train)
+        w.refresh_canvas_mode(session.dataset)
+        w.training_panel.set_playing(False)
+        w.setWindowTitle("Backprop Lab")
+        w.notes.clear()
+        w.banner.hide()
+        w.autosave.started_anew(key)
+        w.statusBar().showMessage("new session", 5000)
 
     def import_csv(self, path: str | os.PathLike) -> bool:
         w = self.window
@@ -359,21 +416,24 @@ class LessonFiles(QObject):
             title, description = dialog.values()
         finally:
             dialog.deleteLater()
-        start = os.path.join(self.start_folder(), "lesson.json")
+        start = self.start_path("lesson.json")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save lesson", start, "Lessons (*.json)")
         if path:
             self.save_lesson(path, title, description)
 
     def import_csv_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Import points", "", "CSV files (*.csv *.txt);;All files (*)"
+            self.window,
+            "Import points",
+            self.start_folder(),
+            "CSV files (*.csv *.txt);;All files (*)",
         )
-        if path:
-            self.import_csv(path)
+        if path and self.import_csv(path):
+            self.folder_used(path)
 
     def export_image_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export image", "backprop-lab.png", "PNG (*.png)"
+            self.window, "Export image", self.start_path("backprop-lab.png"), "PNG (*.png)"
         )
-        if path:
-            self.export_image(path)
+        if path and self.export_image(path):
+            self.folder_used(path)

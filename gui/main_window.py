@@ -95,18 +95,7 @@ class MainWindow(QMainWindow):
         self.network_panel = NetworkPanel(DEFAULT_SPEC)
         self.training_panel = TrainingPanel(DEFAULT_HYPER)
         if session is None:
-            if preset not in PRESETS:
-                raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
-            self.data_panel.set_preset(preset, emit=False)
-            ds = self.data_panel.make_dataset()
-            self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
-            offer = offer_for(preset)
-            if offer is not None:  # e.g. --preset spirals: open with a network that learns it
-                self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=False)
-                self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
-            session = TrainingSession(
-                ds, self.network_panel.spec(), self.training_panel.hyper(), seed=0
-            )
+            session = self.fresh_session(preset)
         else:
             show_session_in_panels(self, session)
         self.training_panel.set_n_train(session.n_train)
@@ -132,6 +121,32 @@ class MainWindow(QMainWindow):
         self.help_menu = help.install(self)
         self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
         self.seed_question = None  # the open "start the run again?" box, if any
+
+    def fresh_session(self, preset: str = DEFAULT_PRESET) -> TrainingSession:
+        """The session a new window opens with on ``preset`` (File → New too): the data
+        controls, the network, the settings and the seed as they start; the panels show
+        it (no signals)."""
+        if preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
+        dp, start = self.data_panel, DataPanel()
+        dp.blockSignals(True)  # its controls are set, not changed by the user
+        try:
+            for name in ("noise_slider", "test_slider", "points_spin", "classes_spin"):
+                getattr(dp, name).setValue(getattr(start, name).value())
+            dp.set_preset(preset, emit=False)
+        finally:
+            dp.blockSignals(False)
+            start.deleteLater()
+        ds = dp.make_dataset()
+        self.network_panel.set_spec(DEFAULT_SPEC, emit=False)
+        self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+        self.training_panel.set_hyper(DEFAULT_HYPER)
+        self.training_panel.set_seed(0)
+        offer = offer_for(preset)
+        if offer is not None:  # e.g. --preset spirals: open with a network that learns it
+            self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=False)
+            self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
+        return TrainingSession(ds, self.network_panel.spec(), self.training_panel.hyper(), seed=0)
 
     @property
     def latest(self) -> Frame | None:
@@ -580,7 +595,8 @@ class MainWindow(QMainWindow):
 
     @guarded
     def closeEvent(self, event) -> None:
-        if not self.autosave.confirm_close():  # unsaved work: the user chose Cancel or Save
+        # a save still being written, or unsaved work (the user chose Cancel or Save)
+        if not self.autosave.confirm_close():
             event.ignore()
             return
         self.keys.uninstall()
@@ -589,4 +605,4 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.controller.shutdown()
-        self.files.io.shutdown()  # reads dropped, a write gets a short grace (atomic anyway)
+        self.files.io.shutdown()  # reads dropped, the autosave's write cancelled (file_io)

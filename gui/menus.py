@@ -41,6 +41,7 @@ def build_menus(w: MainWindow) -> None:
     files = w.files
 
     f = mb.addMenu("&File")
+    w.new_action = _act(w, f, "New", files.new_session, ["Ctrl+N"])
     w.open_action = _act(w, f, "Open lesson…", files.open_lesson_dialog, ["Ctrl+O"])
     lessons = f.addMenu("Built-in lessons")
     w.lesson_actions = {}

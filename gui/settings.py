@@ -1,7 +1,7 @@
 """What the app remembers between sessions (QSettings).
 
-Recent lessons (File → Recent lessons), the last folder a lesson was opened from or saved
-to, the window's geometry and dock layout, the font scale and the presentation
+Recent lessons (File → Recent lessons), the last folder a file dialog was used in (every
+one starts there), the window's geometry and dock layout, the font scale and the presentation
 preferences (crisp boundary, log-scale loss). The store is the platform's usual one
 (an INI file under ~/.config on Linux); ``BACKPROP_LAB_SETTINGS=/path/file.ini`` or the
 ``path`` argument puts it in a given file instead (the tests use a temporary one).
@@ -126,10 +126,19 @@ class RememberedWindow(QObject):
         self.remember_file(path)
 
     def _take_over_dialogs(self) -> None:
-        """Open / Save lesson start in the last folder used. The window's own dialogs stay
-        (Save lesson asks for a title and a description first; taking its action over
-        skipped that): only their start folder changes."""
-        self.window.files.start_folder = self.settings.last_folder
+        """Every file dialog (open, save, import, export) starts in the last folder used,
+        and a file written or read through one makes its folder the last. The window's own
+        dialogs stay (Save lesson asks for a title and a description first; taking its
+        action over skipped that): only their start folder changes."""
+        files = self.window.files
+        files.start_folder = self.settings.last_folder
+        files.folder_used = self.remember_folder
+
+    def remember_folder(self, path) -> None:
+        """The folder of a file the user picked (an import, an export) is the last one."""
+        folder = Path(os.fspath(path)).resolve().parent
+        if folder.is_dir():
+            self.settings.set_last_folder(str(folder))
 
     def remember_file(self, path, must_exist: bool = True) -> None:
         p = os.fspath(path)

@@ -287,6 +287,42 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatc
     assert path.read_text() == before and only(tmp_path) == ["lesson.json"]
 
 
+@pytest.mark.parametrize("cancel_after", [0, 1, 3, 5])  # chunks written; 5: all of them
+def test_a_cancelled_write_leaves_the_old_file_and_no_temporary(
+    tmp_path, monkeypatch, cancel_after
+):
+    import threading
+
+    from backprop_lab.engine import fileio
+
+    path = tmp_path / "lesson.json"
+    fileio.atomic_write_text(path, "old")
+    text = "x" * (5 * fileio.CHUNK_BYTES - 10)  # five chunks
+    stop = threading.Event()
+    written: list[int] = []
+    seen: list[float] = []
+    real = fileio.write_chunk
+
+    def counting(f, chunk):
+        real(f, chunk)
+        written.append(len(chunk))
+        if len(written) == cancel_after:
+            stop.set()  # as a close would, from another thread
+
+    monkeypatch.setattr(fileio, "write_chunk", counting)
+    if cancel_after == 0:
+        stop.set()
+    with pytest.raises(fileio.WriteCancelled):
+        fileio.atomic_write_text(path, text, stop, seen.append)
+    assert path.read_text() == "old" and only(tmp_path) == ["lesson.json"]
+    assert len(written) == cancel_after and len(seen) == cancel_after
+    # not cancelled: the progress runs up to 1 and the file is the text
+    seen.clear()
+    fileio.atomic_write_text(path, text, threading.Event(), seen.append)
+    assert path.read_text() == text and only(tmp_path) == ["lesson.json"]
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == 5
+
+
 def test_a_failure_names_the_file_not_the_hidden_temporary(tmp_path, monkeypatch):
     real = os.replace
 

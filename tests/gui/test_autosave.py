@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 
 import numpy as np
@@ -96,46 +95,64 @@ def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
     assert not w2.autosave.path.exists()  # closed cleanly (work discarded): nothing to restore
 
 
-def test_declining_the_restore_deletes_the_autosave(folder, qtbot):
+def test_discard_in_the_restore_question_deletes_the_autosave(folder, qtbot):
     (folder / autosave_module.FILE_NAME).write_text("{}")
     w = open_window(qtbot, size=None)
     seen: list[str] = []
-    answer_next_question(QMessageBox.StandardButton.No, seen)
+    answer_next_question(QMessageBox.StandardButton.Discard, seen)
     with prompts_on(w):
         assert not w.autosave.offer_restore()
     assert seen and not (folder / autosave_module.FILE_NAME).exists()
     w.close()
 
 
+def live_app_process():
+    """A process that looks like another open Backprop Lab window (its command line
+    names the app), and its autosave's file name."""
+    import subprocess
+    import sys
+
+    p = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; time.sleep(120)", "backprop-lab"],
+        stdin=subprocess.DEVNULL,
+    )
+    return p, autosave_module.autosave_name(p.pid, autosave_module.process_start(p.pid))
+
+
 def test_another_open_windows_autosave_is_neither_offered_nor_deleted(folder, qtbot):
-    """Two app processes at once: the second must not offer (or, on No, delete) the
+    """Two app processes at once: the second must not offer (or, on Discard, delete) the
     first's live autosave; a dead process's autosave is offered."""
     import subprocess
     import sys
 
-    live = folder / autosave_module.FILE_PATTERN.format(pid=os.getppid())
-    live.write_text("{}")
-    w = open_window(qtbot)
-    seen: list[str] = []
-    timer = answer_next_question(QMessageBox.StandardButton.No, seen)
-    with prompts_on(w):
-        assert not w.autosave.offer_restore()
-    timer.stop()
-    assert not seen and live.exists()
-    gone = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    dead = folder / autosave_module.FILE_PATTERN.format(pid=int(gone.stdout))
-    dead.write_text("{}")
-    seen.clear()
-    answer_next_question(QMessageBox.StandardButton.No, seen)
-    with prompts_on(w):
-        assert not w.autosave.offer_restore()
-    assert seen and not dead.exists() and live.exists()
-    w.close()
+    proc, name = live_app_process()
+    try:
+        live = folder / name
+        live.write_text("{}")
+        w = open_window(qtbot)
+        seen: list[str] = []
+        timer = answer_next_question(QMessageBox.StandardButton.Discard, seen)
+        with prompts_on(w):
+            assert not w.autosave.offer_restore()
+        timer.stop()
+        assert not seen and live.exists()
+        gone = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dead = folder / autosave_module.FILE_PATTERN.format(pid=int(gone.stdout))
+        dead.write_text("{}")
+        seen.clear()
+        answer_next_question(QMessageBox.StandardButton.Discard, seen)
+        with prompts_on(w):
+            assert not w.autosave.offer_restore()
+        assert seen and not dead.exists() and live.exists()
+        w.close()
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def test_close_with_unsaved_work_asks_and_cancel_keeps_the_window(folder, qtbot, tmp_path):
