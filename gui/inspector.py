@@ -72,6 +72,8 @@ THUMB_RESOLUTION = 40
 SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
 MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this often
 GRADCHECK_TOL = 1e-6
+DIAGRAM_MIN_WIDTH = 220  # px: the inspector's panes at their narrowest
+ALGORITHM_MIN_WIDTH = 200
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
 FINISH_KEYS = ("Alt+End",)
@@ -278,10 +280,13 @@ class InspectorPanel(QWidget):
         hf.setBold(True)
         head.setFont(hf)
         self.algorithm.setWordWrap(True)
-        self.algorithm.setMinimumWidth(300)
+        # the three panes share a 1024-pixel-wide dock: the diagram and the algorithm
+        # narrow (the algorithm wraps), the tabs keep their whole names
+        self.algorithm.setMinimumWidth(ALGORITHM_MIN_WIDTH)
 
         self.diagram = NetworkDiagram()
         self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
+        self.diagram.setMinimumWidth(DIAGRAM_MIN_WIDTH)
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")
@@ -293,6 +298,10 @@ class InspectorPanel(QWidget):
         self.trace_view = TraceView()
         self.gradcheck = GradCheckView()
         self.tabs = QTabWidget()
+        # never "Gra" for "Gradient check": the tab bar keeps every name whole, and the
+        # panes beside it give way
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.tabs.addTab(arrays_tab, "Arrays of the phase")
         self.tabs.addTab(self.trace_view, "Trace one point")
         self.tabs.addTab(self.gradcheck, "Gradient check")
