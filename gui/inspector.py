@@ -74,6 +74,7 @@ MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this 
 GRADCHECK_TOL = 1e-6
 DIAGRAM_MIN_WIDTH = 220  # px: the inspector's panes at their narrowest
 ALGORITHM_MIN_WIDTH = 200
+PANE_SHARES = (0.35, 0.4, 0.25)  # diagram, tabs, algorithm
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
 FINISH_KEYS = ("Alt+End",)
@@ -314,6 +315,8 @@ class InspectorPanel(QWidget):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([600, 800, 420])
+        self.panes_moved = False  # the user dragged a pane's edge: their widths stay
+        self.splitter.splitterMoved.connect(self._on_panes_moved)
 
         self.timeline = TimelineSlider()
 
@@ -670,6 +673,26 @@ class InspectorPanel(QWidget):
         if self._gradcheck_step is not None and step != self._gradcheck_step:
             self._gradcheck_step = None
             self.gradcheck.clear()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _on_panes_moved(self, *_args) -> None:
+        if not getattr(self, "_sharing", False):
+            self.panes_moved = True
+
+    def share_panes(self) -> None:
+        """The diagram, the tabs and the algorithm at about 35 : 40 : 25 of the width (the
+        algorithm wraps; it took as much as the diagram on a 1024-pixel screen), unless
+        the user has set the widths by hand."""
+        if self.panes_moved:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        self._sharing = True
+        try:
+            self.splitter.setSizes([int(total * k) for k in PANE_SHARES])
+        finally:
+            self._sharing = False
 
     # --- small slots -------------------------------------------------------------------------
     def _on_hover(self, text: str) -> None:

@@ -564,7 +564,7 @@ class MainWindow(QMainWindow):
     def set_controls_open(self, on: bool) -> None:
         """The control panels beside the canvas (F6); a drawer in presentation mode."""
         set_controls_open(self, on)
-        if self._sized and not self.fit.presenting:
+        if self._sized and not (self.fit.presenting or self.fit.busy):
             self.fit.toggled("controls", bool(on))
 
     def toggle_controls(self) -> None:

@@ -30,8 +30,8 @@ WIDEST_TICK = "0.0000"  # the left axes are sized for this label (the labels are
 LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
 # a shown plot's data area: at least this many tick-label lines high (three labels of the
 # accuracy axis, two decades of a log axis) and this wide, or the plot is hidden
-MIN_VIEW_LINES = 3.2
-MIN_VIEW_PX = 48
+MIN_VIEW_LINES = 2.8
+MIN_VIEW_PX = 42
 MIN_VIEW_WIDTH = 150
 TICK_PITCH = 1.5  # a left-axis label per this many lines of height at most
 SPACING = 2  # px between the plots
@@ -140,8 +140,8 @@ def step_ticks(lo: float, hi: float, length: float, label_px: float) -> tuple[fl
     are at most ``label_px`` wide: as many as fit side by side, at a round spacing."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or length <= 0:
         return 1.0, []
-    slots = max(1, int(length // max(1.0, label_px)))
-    spacing = nice_spacing((hi - lo) / slots, whole=True)
+    # neighbouring labels at least ``label_px`` apart (centre to centre)
+    spacing = nice_spacing((hi - lo) * max(1.0, label_px) / length, whole=True)
     first = math.ceil(lo / spacing) * spacing
     n = int(math.floor((hi - first) / spacing + 1e-9)) + 1
     return spacing, [first + i * spacing for i in range(max(0, n))]
@@ -669,7 +669,7 @@ class TrainingPlots(QWidget):
             p.setMinimumHeight(0)
             p.legend_wrapped = None  # the title is set afresh at this size
         # room for the axis and a usable data area beside it: wider with the type
-        self.setMinimumWidth(width + self._min_view_width + RIGHT_MARGIN)
+        self.setMinimumWidth(width + self._min_view_width + RIGHT_MARGIN + 4)  # + margins
         self.updateGeometry()
         self.arrange()
 

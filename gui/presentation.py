@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, QSize, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLayout, QSplitter
 
@@ -82,6 +82,7 @@ class ScreenFit:
         self._before_full: SavedWindow | None = None
         self._refitting = False
         self._grown: dict[str, tuple[QSize, QSize]] = {}
+        self._fake_full = False  # F11 on a test's fake screen (see ``full_screen``)
 
     # --- the screen -----------------------------------------------------------------------
     def available(self) -> QRect:
@@ -89,6 +90,10 @@ class ScreenFit:
             return QRect(self.override)
         screen = self.w.screen() or QApplication.primaryScreen()
         return screen.availableGeometry()
+
+    def is_full(self) -> bool:
+        """Full screen (F11), on the real screen or a test's fake one."""
+        return self.w.isFullScreen() or self._fake_full
 
     @property
     def enabled(self) -> bool:
@@ -120,7 +125,7 @@ class ScreenFit:
         self.settle()
         need = w.minimumSizeHint().expandedTo(w.minimumSize())
         room = self.room()
-        normal = not (self.presenting or w.isMaximized() or w.isFullScreen())
+        normal = not (self.presenting or w.isMaximized() or self.is_full())
         if not self.enabled and normal:
             room = room.expandedTo(w.size())
         return need.width() <= room.width() and need.height() <= room.height()
@@ -128,7 +133,7 @@ class ScreenFit:
     def keep_on_screen(self) -> None:
         """Shrink and move a normal window until all of it (frame included) is on screen."""
         w = self.w
-        if w.isMaximized() or w.isFullScreen() or not self.enabled:
+        if w.isMaximized() or self.is_full() or not self.enabled:
             return
         avail = self.available()
         margins = self.frame_margins()
@@ -146,8 +151,12 @@ class ScreenFit:
         stale, larger minimum would stop the window from shrinking)."""
         # every nested layout caches its sizes until its posted layout request runs, and a
         # layout caches a splitter's size hints until the splitter says they changed
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         for splitter in self.w.findChildren(QSplitter):
             splitter.updateGeometry()
+        central = self.w.centralWidget()
+        if central is not None:
+            central.updateGeometry()  # the window's layout caches its minimum too
         for child in self.w.findChildren(QLayout):
             child.invalidate()
         controls = getattr(self.w, "controls", None)
@@ -187,6 +196,7 @@ class ScreenFit:
         try:
             self._fit_type(self.wanted)
             self.keep_on_screen()
+            self._note_size()
         finally:
             self._refitting = False
         if later:
@@ -204,8 +214,17 @@ class ScreenFit:
             if not self.fits():
                 self._fit_type(w.font_scale)
             self.keep_on_screen()
+            self._note_size()
         finally:
             self._refitting = False
+
+    def _note_size(self) -> None:
+        """The size the window has after our own fitting, for what is open: a size the
+        user sets later is theirs, and closing a part leaves it alone."""
+        normal = not (self.presenting or self.w.isMaximized() or self.is_full())
+        if normal:
+            for key, (before, _after) in list(self._grown.items()):
+                self._grown[key] = (before, QSize(self.w.size()))
 
     def _fit_type(self, target: float) -> None:
         w = self.w
@@ -217,7 +236,7 @@ class ScreenFit:
             w.apply_font_scale(scale)
         if self.presenting:
             self.size_heads_up()
-            if not w.isFullScreen():
+            if not self.is_full():
                 self.fill_screen()  # a maximised window that grew with the type: fit again
         if scale < self.wanted - 1e-9:
             w.statusBar().showMessage(
@@ -258,19 +277,25 @@ class ScreenFit:
         self.wanted = self.present_scale if self.presenting else 1.0
         self.refit()
 
-    def toggled(self, key: str, on: bool) -> None:
-        """Something opened or closed (the diagram, the panels): refit, and when it closes
-        give back the room the window grew by when it opened (unless the user has resized
-        the window since)."""
+    @property
+    def busy(self) -> bool:
+        """In the middle of a refit or of leaving presentation mode."""
+        return self._refitting
+
+    def toggled(self, key: str, on: bool, before: QSize | None = None) -> None:
+        """Something opened or closed (the diagram, the panels, the inspector): refit, and
+        when it closes give back the room the window grew by when it opened (unless the
+        user has resized the window since). ``before``: the size before it opened, when
+        the window has grown already."""
         w = self.w
         if on:
-            before = QSize(w.size())
+            before = QSize(before if before is not None else w.size())
             self.refit()
             self._grown[key] = (before, QSize(w.size()))
             return
         grown = self._grown.pop(key, None)
         self.refit()
-        normal = not (self.presenting or w.isMaximized() or w.isFullScreen())
+        normal = not (self.presenting or w.isMaximized() or self.is_full())
         if grown is not None and normal and grown[0] != grown[1] and w.size() == grown[1]:
             self.settle()
             w.resize(grown[0].expandedTo(w.minimumSizeHint()))
@@ -298,7 +323,7 @@ class ScreenFit:
             geometry=w.saveGeometry(),
             normal=QRect(w.normalGeometry()),
             maximized=w.isMaximized(),
-            fullscreen=w.isFullScreen(),
+            fullscreen=self.is_full(),
             font_scale=self.wanted,
             controls_open=w.controls.isVisibleTo(w),
         )
@@ -306,7 +331,7 @@ class ScreenFit:
     def _restore(self, saved: SavedWindow) -> None:
         w = self.w
         if saved.fullscreen:
-            w.showFullScreen()
+            self._show_full()
             return
         if saved.maximized:
             w.showMaximized()
@@ -316,6 +341,15 @@ class ScreenFit:
         w.restoreGeometry(saved.geometry)
         if w.geometry() != saved.normal and saved.normal.isValid():
             w.setGeometry(saved.normal)
+
+    def _show_full(self) -> None:
+        if self.override is None:
+            self.w.showFullScreen()
+            return
+        # a test's fake screen: all of it (the offscreen platform would give a full-screen
+        # window its own fixed screen's size)
+        self._fake_full = True
+        self.fill_screen()
 
     # --- F5 -----------------------------------------------------------------------------------
     def present(self, on: bool) -> None:
@@ -343,11 +377,15 @@ class ScreenFit:
             w.heads_up.setVisible(False)
             w.drawer_button.setVisible(False)
             w.plots.set_line_width(1)
-            if saved is not None:
-                self.wanted = saved.font_scale
-                w.apply_font_scale(min(w.font_scale, saved.font_scale))
-                w.set_controls_open(saved.controls_open)
-                self._restore(saved)
+            self._refitting = True  # one refit at the end, in the window as it was
+            try:
+                if saved is not None:
+                    self.wanted = saved.font_scale
+                    w.apply_font_scale(min(w.font_scale, saved.font_scale))
+                    w.set_controls_open(saved.controls_open)
+                    self._restore(saved)
+            finally:
+                self._refitting = False
             self.refit()
         w.presentation_action.setChecked(on)
         self.arm_escape()
@@ -355,13 +393,14 @@ class ScreenFit:
     # --- F11 ------------------------------------------------------------------------------------
     def full_screen(self, on: bool) -> None:
         w = self.w
-        if on == w.isFullScreen():
+        if on == self.is_full():
             w.fullscreen_action.setChecked(on)
             return
         if on:
             self._before_full = self._save()
-            w.showFullScreen()
+            self._show_full()
         else:
+            self._fake_full = False
             saved = self._before_full
             if saved is not None:
                 self._restore(saved)
@@ -376,11 +415,11 @@ class ScreenFit:
         whatever has the focus (a dialog, an edit)."""
         action = getattr(self.w, "escape_action", None)
         if action is not None:
-            action.setEnabled(self.presenting or self.w.isFullScreen())
+            action.setEnabled(self.presenting or self.is_full())
 
     def escape(self) -> None:
         """Esc leaves full screen first, then presentation mode."""
-        if self.w.isFullScreen():
+        if self.is_full():
             self.full_screen(False)
         elif self.presenting:
             self.present(False)

@@ -138,6 +138,7 @@ def make_room_for_inspector(w: MainWindow) -> None:
     per layer), and the layout learns the smaller minimum now, so the window need not
     grow beyond the screen."""
     w._height_before_dock = w.height()
+    w._size_before_dock = QSize(w.size())
     if not w.inspector_dock.isFloating():
         w.plots.set_wanted(w.plots.bars_plot, False)
         w.fit.settle()
@@ -240,11 +241,16 @@ def size_inspector(w: MainWindow, visible: bool) -> None:
             h = 0
         h = max(h, dock.minimumSizeHint().height())
         QTimer.singleShot(0, lambda: w.resizeDocks([dock], [h], Qt.Orientation.Vertical))
-    if w._sized:
-        # the type the screen holds with the dock (or without it, again), and the window
-        # inside the screen; under a window manager the dock's growth arrives after the
-        # resize above, and the refit looks again once the window manager has answered
-        w.fit.refit()
+        QTimer.singleShot(0, w.inspector.share_panes)
+    if w._sized and not w.fit.busy:
+        # the type the screen holds with the dock (or without it, again), the window inside
+        # the screen, and the room it grew by given back when the dock closes; under a
+        # window manager the dock's growth arrives after the resize above, and the refit
+        # looks again once the window manager has answered
+        if docked:
+            w.fit.toggled("inspector", True, getattr(w, "_size_before_dock", None))
+        else:
+            w.fit.toggled("inspector", False)
 
 
 def set_controls_open(w: MainWindow, on: bool) -> None:
