@@ -57,6 +57,22 @@ class DiagramLayout:
     thumbs: list[bool]  # per layer: draws a thumbnail per unit
 
 
+def legend_html() -> str:
+    """The diagram's key as one line of rich text (wraps where it must), for a label
+    beside the diagram."""
+    keys = [
+        (POSITIVE_HEX, "━━", "W &gt; 0"),
+        (NEGATIVE_HEX, "━━", "W &lt; 0 (width ∝ |W|)"),
+        (DELTA_HEX, "●", "|δ| (backward)"),
+        (HEALTH_HEX, "✕", "dead ReLU"),
+        (HEALTH_HEX, "◌", "saturated"),
+    ]
+    return "&emsp;".join(
+        f'<span style="white-space:nowrap"><span style="color:{c}">{g}</span>&nbsp;{t}</span>'
+        for c, g, t in keys
+    )
+
+
 def diagram_layout(
     widths: tuple[int, ...],
     width: float,
@@ -181,6 +197,9 @@ class NetworkDiagram(QWidget):
         self._retry = False
         self._render_cost = 0.0
         self._rendered_at = -1.0
+        # the key under the picture; a window that shows it beside the diagram (the
+        # inspector, in one line under its panes) turns it off and gets the room back
+        self.show_legend = True
 
     # --- state ---------------------------------------------------------------------------
     def set_network(
@@ -280,6 +299,8 @@ class NetworkDiagram(QWidget):
         """The room above the units (two lines of layer names) and below them (the legend,
         on as many lines as the width needs), in pixels at the current type."""
         fm = QFontMetrics(self.font())
+        if not self.show_legend:
+            return 2.0 * fm.height() + 16.0, 16.0
         rows = len(self.legend_lines())
         return 2.0 * fm.height() + 16.0, rows * (max(fm.height(), 16) + 4) + 12.0
 
@@ -405,7 +426,8 @@ class NetworkDiagram(QWidget):
             self._paint_edges(p, lay)
             self._paint_units(p, lay)
             self._paint_labels(p, lay)
-            self._paint_legend(p)
+            if self.show_legend:
+                self._paint_legend(p)
         p.end()
         self._cache = img
         self._stale = self._urgent = False

@@ -64,6 +64,7 @@ from PySide6.QtWidgets import (
 
 from .arrayview import ArrayPanel
 from .diagram import THUMB_MAX_UNITS, NetworkDiagram
+from .diagram import legend_html as diagram_legend_html
 from .safety import guarded
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
@@ -75,6 +76,7 @@ GRADCHECK_TOL = 1e-6
 DIAGRAM_MIN_WIDTH = 220  # px: the inspector's panes at their narrowest
 ALGORITHM_MIN_WIDTH = 200
 PANE_SHARES = (0.35, 0.4, 0.25)  # diagram, tabs, algorithm
+TAB_VIEW_MIN_HEIGHT = 36  # px
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
 FINISH_KEYS = ("Alt+End",)
@@ -288,6 +290,12 @@ class InspectorPanel(QWidget):
         self.diagram = NetworkDiagram()
         self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
         self.diagram.setMinimumWidth(DIAGRAM_MIN_WIDTH)
+        # its key in one line under the panes, not inside the picture: in a narrow dock the
+        # painted key took five lines of the diagram's height, or was cut off
+        self.diagram.show_legend = False
+        self.diagram_key = QLabel(diagram_legend_html())
+        self.diagram_key.setObjectName("diagramKey")
+        self.diagram_key.setWordWrap(True)
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")
@@ -303,6 +311,10 @@ class InspectorPanel(QWidget):
         # panes beside it give way
         self.tabs.setUsesScrollButtons(False)
         self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        # the tabs' pages may get short (a docked inspector on a 720-line screen): their
+        # tables and arrays scroll rather than hold the dock (and the window) taller
+        for view in (self.arrays, self.trace_view.table, self.gradcheck.table):
+            view.setMinimumHeight(TAB_VIEW_MIN_HEIGHT)
         self.tabs.addTab(arrays_tab, "Arrays of the phase")
         self.tabs.addTab(self.trace_view, "Trace one point")
         self.tabs.addTab(self.gradcheck, "Gradient check")
@@ -335,6 +347,7 @@ class InspectorPanel(QWidget):
         lay.addLayout(phase_row)
         lay.addWidget(self.note)
         lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.diagram_key)
         lay.addWidget(self.timeline)
         self._fit_header()
 
@@ -688,11 +701,19 @@ class InspectorPanel(QWidget):
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
+        least = [max(p.minimumWidth(), p.minimumSizeHint().width()) for p in self.panes()]
+        # the diagram first (up to its share), the tabs at least whole, the rest to the
+        # algorithm, which wraps
+        diagram = max(least[0], min(int(total * PANE_SHARES[0]), total - least[1] - least[2]))
+        tabs = max(least[1], min(int(total * PANE_SHARES[1]), total - diagram - least[2]))
         self._sharing = True
         try:
-            self.splitter.setSizes([int(total * k) for k in PANE_SHARES])
+            self.splitter.setSizes([diagram, tabs, max(least[2], total - diagram - tabs)])
         finally:
             self._sharing = False
+
+    def panes(self) -> list[QWidget]:
+        return [self.splitter.widget(i) for i in range(self.splitter.count())]
 
     # --- small slots -------------------------------------------------------------------------
     def _on_hover(self, text: str) -> None:

@@ -262,9 +262,12 @@ class ScreenFit:
             self.refit()  # whatever happened, the window comes back inside the screen
             return False
         if factor > 1:
+            geometry = QRect(w.geometry())
             w.apply_font_scale(new)
             if not self.fits():
                 self._fit_type(old)
+                if not (self.presenting or w.isMaximized() or self.is_full()):
+                    w.setGeometry(geometry)  # it grew with the trial type: give the room back
                 self.keep_on_screen()
                 w.statusBar().showMessage("The type is as large as this screen allows.", 4000)
                 return False

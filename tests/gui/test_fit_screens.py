@@ -292,11 +292,12 @@ def test_the_inspector_shows_its_tabs_and_legend_whole_at_1024(qtbot):
         for i in range(bar.count()):
             assert bar.tabRect(i).width() >= fm.horizontalAdvance(bar.tabText(i)), bar.tabText(i)
             assert bar.rect().contains(bar.tabRect(i)), bar.tabText(i)
-        d = w.inspector.diagram
-        dfm = QFontMetrics(d.font())
-        for line in d.legend_lines():
-            width = 8 + sum(27 + dfm.horizontalAdvance(text) + 16 for _k, _c, text in line) - 16
-            assert width <= d.width(), (line, d.width())
+        # the diagram's key: whole, under the panes, and the picture keeps its height
+        key = w.inspector.diagram_key
+        assert shown_inside(w, key)
+        assert key.heightForWidth(key.width()) <= key.height()
+        assert not w.inspector.diagram.show_legend
+        assert w.inspector.diagram.height() >= 100
     w.close()
 
 
