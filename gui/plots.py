@@ -96,6 +96,12 @@ def log_ticks(
             v = math.log10(m) + d
             if lo <= v <= hi:
                 ticks.append((v, _decade_label(m, d)))
+    whole = list(range(math.ceil(lo), math.floor(hi) + 1))
+    if len(ticks) < 2 <= len(whole):
+        # the aligned decades (every k-th) missed a short axis: two or more decades spread
+        # from the lowest, rather than the ends' odd values
+        step = max(1, math.ceil((len(whole) - 1) / (max_ticks - 1)))
+        ticks = [(float(d), _decade_label(1, d)) for d in whole[::step]]
     if len(ticks) < 2:  # a narrow range: label its ends too, with digits enough to differ
         ends = (lo + 0.1 * span, hi - 0.1 * span)
         if not all(-300 < v < 300 for v in ends):
@@ -209,6 +215,13 @@ class ValueAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802
         return [self._labels.get(v, "") for v in values]
+
+    def boundingRect(self):  # noqa: N802
+        # a label near the top or bottom of a short plot reaches half a line past the data
+        # area: pyqtgraph dropped it (a 50-px loss plot showed no value at all)
+        r = super().boundingRect()
+        half = QFontMetrics(_tick_font(self)).height() / 2
+        return r.adjusted(0, -half, 0, half)
 
 
 def _legend_parts(entries: list[tuple[str, str]]) -> tuple[str, str, str]:
