@@ -275,6 +275,13 @@ class ScreenFit:
         self.refit()
         return True
 
+    def chosen_scale(self) -> float:
+        """The type size the user chose for the window (not presentation mode's), the one
+        to remember for the next start."""
+        if self.presenting and self._before_present is not None:
+            return self._before_present.font_scale
+        return self.wanted
+
     def normal_font(self) -> None:
         """Ctrl+0: the usual type (in presentation mode, the presentation's size)."""
         self.wanted = self.present_scale if self.presenting else 1.0

@@ -164,6 +164,7 @@ def test_presentation_type_is_never_smaller_than_the_windows(qtbot):
     press(qtbot, w, Qt.Key.Key_Equal, CTRL)
     assert w.font_scale > 1.5
     assert QFontInfo(w.heads_up.font()).pixelSize() > hud
+    assert w.fit.chosen_scale() == pytest.approx(1.5)  # what the settings remember
     check_on_screen(w, screen, "F5, Ctrl+=")
     # Ctrl+0 goes back to the presentation's size, Ctrl+- never below it
     press(qtbot, w, Qt.Key.Key_0, CTRL)
