@@ -8,7 +8,6 @@ antialiased, and the plot items clip and downsample.
 from __future__ import annotations
 
 import functools
-import logging
 import math
 
 import numpy as np
@@ -16,11 +15,12 @@ import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from .colors import CLASS_HEX
+from .safety import guarded
 
 TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
@@ -183,6 +183,7 @@ class StepAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802
         return [step_label(v) for v in values]
 
+    @guarded(default=QRectF())
     def boundingRect(self):  # noqa: N802
         # the first label ("0") is centred on the left edge of the data area: room for its
         # left half under the value axis, or pyqtgraph drops it
@@ -216,6 +217,7 @@ class ValueAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802
         return [self._labels.get(v, "") for v in values]
 
+    @guarded(default=QRectF())
     def boundingRect(self):  # noqa: N802
         # a label near the top or bottom of a short plot reaches half a line past the data
         # area: pyqtgraph dropped it (a 50-px loss plot showed no value at all)
@@ -605,11 +607,13 @@ class TrainingPlots(QWidget):
             axis.showLabel(on)
         axis.setHeight(self._axis_height(on))
 
+    @guarded(default=QSize(0, 0))
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         top = self.log_loss_box.sizeHint().height() + 2
         h = top + self._overhead(self.loss_plot, True) + self._min_view
         return QSize(self.minimumWidth(), h)
 
+    @guarded(default=QSize(0, 0))
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(self.minimumWidth(), 4 * 160)
 
@@ -640,19 +644,15 @@ class TrainingPlots(QWidget):
             pi.layout.setRowFixedHeight(0, height)
             pi.layout.activate()  # now, not at the next turn: a paint may come first
 
+    @guarded
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        try:
-            self.arrange()
-        except Exception:  # noqa: BLE001 - never out of a Qt virtual (it would kill the app)
-            logging.getLogger(__name__).exception("plot layout when shown")
+        self.arrange()
 
+    @guarded
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        try:
-            self.arrange()
-        except Exception:  # noqa: BLE001 - never out of a Qt virtual (it would kill the app)
-            logging.getLogger(__name__).exception("plot layout after a resize")
+        self.arrange()
 
     def set_font_scale(self, scale: float) -> None:
         pt = max(6.0, 10.0 * scale)

@@ -95,6 +95,7 @@ class WrapBar(QWidget):
             len(self.parts) - 1
         )
 
+    @guarded(default=QSize(0, 0))
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         # as narrow as the widest group: the bar wraps rather than widen the window
         width = max(p.minimumSizeHint().width() for p in self.parts)
@@ -102,6 +103,7 @@ class WrapBar(QWidget):
         spacing = self._box.spacing() * (len(self.parts) - 1)
         return QSize(width, sum(heights) + spacing if self.wrapped else max(heights))
 
+    @guarded(default=QSize(0, 0))
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(self._one_line(), self.minimumSizeHint().height())
 
