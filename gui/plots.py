@@ -107,7 +107,8 @@ def log_ticks(
         if not all(-300 < v < 300 for v in ends):
             return ticks + [(v, f"1e{v:.0f}") for v in ends]
         for digits in range(2, 7):
-            labels = [f"{10.0**v:.{digits}g}" for v in ends]
+            # written as the decades are ("1e-5", not "1e-05": the same value twice)
+            labels = [f"{10.0**v:.{digits}g}".replace("e-0", "e-") for v in ends]
             if labels[0] != labels[1]:
                 break
         # still equal (a flat curve): one label in the middle says the value

@@ -240,8 +240,8 @@ class ScreenFit:
                 self.fill_screen()  # a maximised window that grew with the type: fit again
         if scale < self.wanted - 1e-9:
             w.statusBar().showMessage(
-                f"Type at {100 * scale:.0f} % (not {100 * self.wanted:.0f} %): "
-                "everything open fits this screen only so.",
+                f"Type at {100 * scale:.0f} % (chosen: {100 * self.wanted:.0f} %), so that "
+                "everything open fits this screen.",
                 6000,
             )
 
