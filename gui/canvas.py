@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.data import MAX_CLASSES, MAX_POINTS, Dataset, empty_dataset
 from backprop_lab.engine.notation import DOMAIN
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
@@ -291,6 +291,7 @@ class DataCanvas(pg.PlotWidget):
             " border: 1px solid #555; }"
         )
         self._caption.hide()
+        self.vb.sigResized.connect(lambda *_a: self.place_caption())
 
     def visible_view(self) -> tuple[tuple[float, float, float, float], tuple[float, float]]:
         """The visible (x_min, x_max, y_min, y_max) and the view's size in pixels."""
@@ -316,9 +317,24 @@ class DataCanvas(pg.PlotWidget):
             return
         self._caption.setText(text)
         self._caption.adjustSize()
-        self._caption.move(70, 8)
         self._caption.show()
-        self._caption.raise_()
+        self.place_caption()
+
+    def place_caption(self, avoid: QRect | None = None) -> None:
+        """The note at the data area's top left, or at its bottom left when it would lie
+        under ``avoid`` (the colour key in the top-right corner of a narrow canvas)."""
+        if avoid is not None:
+            self._caption_avoid = QRect(avoid)
+        c = self._caption
+        if not c.isVisible():
+            return
+        area = self.vb.sceneBoundingRect().toAlignedRect()
+        spot = QRect(area.left() + 6, area.top() + 6, c.width(), c.height())
+        avoid = getattr(self, "_caption_avoid", None)
+        if avoid is not None and avoid.isValid() and spot.intersects(avoid):
+            spot.moveBottom(area.bottom() - 6)
+        c.move(spot.topLeft())
+        c.raise_()
 
     def set_curve(self, xs: np.ndarray | None, ys: np.ndarray | None = None) -> None:
         """The fitted 1-D regression curve; ``set_curve(None)`` hides it."""

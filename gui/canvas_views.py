@@ -14,7 +14,7 @@ import numpy as np
 from backprop_lab.engine import Dataset
 from backprop_lab.engine.advice import Offer, is_default_network, offer_for
 from backprop_lab.engine.notation import sub, sup
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, QRect, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSplitter
 
 from . import commands as cmd
@@ -64,7 +64,7 @@ class CanvasViews(QObject):
 
     def connect(self) -> None:
         w, c = self.w, self.w.controller
-        w.network_view_button.toggled.connect(self.set_network_view)
+        w.network_view_button.toggled.connect(w.set_network_view)
         w.canvas.viewChanged.connect(lambda v, px: c.send(cmd.SetGridView(v, px)))
         c.frameReady.connect(w.netview.show_frame)
         c.frameReady.connect(self.key_for_frame)
@@ -94,6 +94,13 @@ class CanvasViews(QObject):
         acts = w.latest.snapshot.arch.activations
         if unit[0] - 1 < len(acts):
             w.canvas.set_caption(unit_caption(unit[0], unit[1], acts[unit[0] - 1]))
+            self.keep_caption_clear()
+
+    def keep_caption_clear(self) -> None:
+        """The unit's caption never under the colour key (a narrow canvas beside the
+        diagram): the key's place is passed on whenever either moves."""
+        legend = self.w.legend
+        self.w.canvas.place_caption(legend.geometry() if legend.isVisible() else QRect())
 
     # --- the colour key and the test points ------------------------------------------------
     @Slot(bool)
@@ -128,6 +135,7 @@ class CanvasViews(QObject):
             m = symmetric_limit(frame.grid)
             lo, hi = -m, m
         self.w.legend.set_unit_scale(lo, hi, f"h{sub(unit[1] + 1)}{sup(unit[0])}")
+        self.keep_caption_clear()
 
     # --- a network that learns the preset (engine/advice.py) ------------------------------
     def offer_network(self, preset: str | None) -> Offer | None:

@@ -58,6 +58,22 @@ class DiagramLayout:
     thumbs: list[bool]  # per layer: draws a thumbnail per unit
 
 
+def legend_html() -> str:
+    """The diagram's key as one line of rich text (wraps where it must), for a label
+    beside the diagram."""
+    keys = [
+        (POSITIVE_HEX, "━━", "W &gt; 0"),
+        (NEGATIVE_HEX, "━━", "W &lt; 0 (width ∝ |W|)"),
+        (DELTA_HEX, "●", "|δ| (backward)"),
+        (HEALTH_HEX, "✕", "dead ReLU"),
+        (HEALTH_HEX, "◌", "saturated"),
+    ]
+    return "&emsp;".join(
+        f'<span style="white-space:nowrap"><span style="color:{c}">{g}</span>&nbsp;{t}</span>'
+        for c, g, t in keys
+    )
+
+
 def diagram_layout(
     widths: tuple[int, ...],
     width: float,
@@ -183,6 +199,9 @@ class NetworkDiagram(QWidget):
         self._retry = False
         self._render_cost = 0.0
         self._rendered_at = -1.0
+        # the key under the picture; a window that shows it beside the diagram (the
+        # inspector, in one line under its panes) turns it off and gets the room back
+        self.show_legend = True
 
     # --- state ---------------------------------------------------------------------------
     def set_network(
@@ -278,11 +297,46 @@ class NetworkDiagram(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(640, 420)
 
+    def margins(self) -> tuple[float, float]:
+        """The room above the units (two lines of layer names) and below them (the legend,
+        on as many lines as the width needs), in pixels at the current type."""
+        fm = QFontMetrics(self.font())
+        if not self.show_legend:
+            return 2.0 * fm.height() + 16.0, 16.0
+        rows = len(self.legend_lines())
+        return 2.0 * fm.height() + 16.0, rows * (max(fm.height(), 16) + 4) + 12.0
+
+    LEGEND = (
+        ("line", POSITIVE_HEX, "W > 0"),
+        ("line", NEGATIVE_HEX, "W < 0 (width ∝ |W|)"),
+        ("ring", DELTA_HEX, "|δ| (backward)"),
+        ("cross", HEALTH_HEX, "dead ReLU"),
+        ("dash", HEALTH_HEX, "saturated"),
+    )
+
+    def legend_lines(self) -> list[list[tuple[str, str, str]]]:
+        """The legend's entries line by line, as many on a line as the width holds (a
+        narrow dock cut "|δ| (backward" off)."""
+        fm = QFontMetrics(self.font())
+        lines: list[list[tuple[str, str, str]]] = [[]]
+        x = 8.0
+        for item in self.LEGEND:
+            w = 27 + fm.horizontalAdvance(item[2]) + 16
+            if lines[-1] and x + w - 16 > self.width() - 4:
+                lines.append([])
+                x = 8.0
+            lines[-1].append(item)
+            x += w
+        return lines
+
     def layout_now(self) -> DiagramLayout | None:
         if not self.widths:
             return None
         if self._layout is None:
-            self._layout = diagram_layout(self.widths, self.width(), self.height())
+            top, bottom = self.margins()
+            self._layout = diagram_layout(
+                self.widths, self.width(), self.height(), top=top, bottom=bottom
+            )
         return self._layout
 
     @guarded
@@ -374,7 +428,8 @@ class NetworkDiagram(QWidget):
             self._paint_edges(p, lay)
             self._paint_units(p, lay)
             self._paint_labels(p, lay)
-            self._paint_legend(p)
+            if self.show_legend:
+                self._paint_legend(p)
         p.end()
         self._cache = img
         self._stale = self._urgent = False
@@ -387,7 +442,8 @@ class NetworkDiagram(QWidget):
             return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(HIGHLIGHT)
-        top, bottom = 36.0, self.height() - 44.0
+        top_margin, bottom_margin = self.margins()
+        top, bottom = top_margin - 16.0, self.height() - bottom_margin + 12.0
         if self.focus_kind == "update":
             x0 = lay.centres[0][0, 0] - lay.radius[0] - 8
             x1 = lay.centres[-1][0, 0] + lay.radius[-1] + 8
@@ -504,61 +560,72 @@ class NetworkDiagram(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
-        """Two lines over each layer: its name (h⁽ℓ⁾) and 'activation · M_ℓ'."""
-        f = QFont(self.font())
-        f.setBold(True)
-        small = QFont(self.font())
-        fm, sm = QFontMetrics(f), QFontMetrics(small)
+        """Two lines over each layer: its name (h⁽ℓ⁾) and 'activation · M_ℓ', or as much
+        of that as fits between the columns (names of a deep network in a narrow dock ran
+        together)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm, sm = QFontMetrics(bold), QFontMetrics(self.font())
+        xs = [float(c[0, 0]) for c in lay.centres]
+        gap = min((b - a for a, b in zip(xs, xs[1:])), default=float(self.width())) - 6
         L = len(self.widths) - 1
-        for layer, c in enumerate(lay.centres):
+        for layer, cx in enumerate(xs):
             if layer == 0:
                 name, what = "x = h⁽⁰⁾", "input"
             elif layer == L:
                 name, what = f"h{sup(L)}", self.head
             else:
                 name, what = f"h{sup(layer)}", self.activations[layer - 1]
-            what = f"{what} · {self.widths[layer]}"
-            cx = float(c[0, 0])
-            for font, metrics, text, y in ((f, fm, name, 15), (small, sm, what, 31)):
+            for text in (f"{what} · {self.widths[layer]}", what, str(self.widths[layer])):
+                if sm.horizontalAdvance(text) <= gap:
+                    break
+            if fm.horizontalAdvance(name) > gap:
+                name = "x" if layer == 0 else f"h{sup(layer)}"
+                if fm.horizontalAdvance(name) > gap:
+                    name = str(layer)
+            lines = (
+                (bold, fm, name, 4 + fm.ascent()),
+                (self.font(), sm, text, 8 + fm.height() + sm.ascent()),
+            )
+            for font, metrics, line, y in lines:
                 p.setFont(font)
-                p.setPen(QColor("#222222") if font is f else QColor("#555555"))
-                w = metrics.horizontalAdvance(text)
+                p.setPen(QColor("#222222") if font is bold else QColor("#555555"))
+                w = metrics.horizontalAdvance(line)
                 x = min(max(2.0, cx - w / 2), self.width() - w - 2.0)
-                p.drawText(QPointF(x, y), text)
+                p.drawText(QPointF(x, y), line)
 
     def _paint_legend(self, p: QPainter) -> None:
         f = QFont(self.font())
         p.setFont(f)
         fm = QFontMetrics(f)
-        y = self.height() - 12
-        x = 8.0
-        items = [
-            ("line", POSITIVE_HEX, "W > 0"),
-            ("line", NEGATIVE_HEX, "W < 0 (width ∝ |W|)"),
-            ("ring", DELTA_HEX, "|δ| (backward)"),
-            ("cross", HEALTH_HEX, "dead ReLU"),
-            ("dash", HEALTH_HEX, "saturated"),
-        ]
-        for kind, hexc, text in items:
-            col = QColor(hexc)
-            if kind == "line":
-                p.setPen(QPen(col, 4))
-                p.drawLine(QPointF(x, y - 5), QPointF(x + 22, y - 5))
-            elif kind == "ring":
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(col)
-                p.drawEllipse(QRectF(x + 4, y - 13, 16, 16))
-            elif kind == "cross":
-                p.setPen(QPen(col, 3))
-                p.drawLine(QPointF(x + 5, y - 12), QPointF(x + 17, y))
-                p.drawLine(QPointF(x + 17, y - 12), QPointF(x + 5, y))
-            else:
-                p.setPen(QPen(col, 2.5, Qt.PenStyle.DashLine))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawEllipse(QRectF(x + 4, y - 13, 16, 16))
-            p.setPen(QColor("#222222"))
-            p.drawText(QPointF(x + 27, y), text)
-            x += 27 + fm.horizontalAdvance(text) + 16
+        lines = self.legend_lines()
+        pitch = max(fm.height(), 16) + 4
+        for row, items in enumerate(lines):
+            y = self.height() - 10 - (len(lines) - 1 - row) * pitch
+            x = 8.0
+            for kind, hexc, text in items:
+                self._paint_key(p, kind, QColor(hexc), x, y)
+                p.setPen(QColor("#222222"))
+                p.drawText(QPointF(x + 27, y), text)
+                x += 27 + fm.horizontalAdvance(text) + 16
+
+    @staticmethod
+    def _paint_key(p: QPainter, kind: str, col: QColor, x: float, y: float) -> None:
+        if kind == "line":
+            p.setPen(QPen(col, 4))
+            p.drawLine(QPointF(x, y - 5), QPointF(x + 22, y - 5))
+        elif kind == "ring":
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(col)
+            p.drawEllipse(QRectF(x + 4, y - 13, 16, 16))
+        elif kind == "cross":
+            p.setPen(QPen(col, 3))
+            p.drawLine(QPointF(x + 5, y - 12), QPointF(x + 17, y))
+            p.drawLine(QPointF(x + 17, y - 12), QPointF(x + 5, y))
+        else:
+            p.setPen(QPen(col, 2.5, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(QRectF(x + 4, y - 13, 16, 16))
 
     def _paint_hover(self, p: QPainter, lay: DiagramLayout, layer: int, unit: int) -> None:
         x, y = lay.centres[layer][unit].tolist()

@@ -69,6 +69,7 @@ from PySide6.QtWidgets import (
 
 from .arrayview import ArrayPanel
 from .diagram import THUMB_MAX_UNITS, NetworkDiagram
+from .diagram import legend_html as diagram_legend_html
 from .safety import guarded
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
@@ -77,6 +78,10 @@ THUMB_RESOLUTION = 40
 SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
 MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this often
 GRADCHECK_TOL = 1e-6
+DIAGRAM_MIN_WIDTH = 220  # px: the inspector's panes at their narrowest
+ALGORITHM_MIN_WIDTH = 200
+PANE_SHARES = (0.35, 0.4, 0.25)  # diagram, tabs, algorithm
+TAB_VIEW_MIN_HEIGHT = 36  # px
 NEXT_KEYS = ("N", "Alt+Right")
 PREVIOUS_KEYS = ("Shift+N", "Alt+Left")
 FINISH_KEYS = ("Alt+End",)
@@ -278,7 +283,9 @@ class InspectorPanel(QWidget):
         self.algorithm.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.algorithm.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.algorithm.setWordWrap(True)
-        self.algorithm.setMinimumWidth(300)
+        # the three panes share a 1024-pixel-wide dock: the diagram and the algorithm
+        # narrow (the algorithm wraps), the tabs keep their whole names
+        self.algorithm.setMinimumWidth(ALGORITHM_MIN_WIDTH)
         # by pixels: a short pane then shows a step's update lines with the lines above them
         self.algorithm.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.algorithm_lines: dict[int, QListWidgetItem] = {}  # line number → its item
@@ -288,6 +295,13 @@ class InspectorPanel(QWidget):
 
         self.diagram = NetworkDiagram()
         self.diagram.setMinimumHeight(200)  # docked under the canvas on an 800-line screen
+        self.diagram.setMinimumWidth(DIAGRAM_MIN_WIDTH)
+        # its key in one line under the panes, not inside the picture: in a narrow dock the
+        # painted key took five lines of the diagram's height, or was cut off
+        self.diagram.show_legend = False
+        self.diagram_key = QLabel(diagram_legend_html())
+        self.diagram_key.setObjectName("diagramKey")
+        self.diagram_key.setWordWrap(True)
         self.arrays = ArrayPanel()
         self.hover_label = QLabel("Hover a cell to read its value.")
         self.hover_label.setObjectName("hoverValue")
@@ -299,6 +313,14 @@ class InspectorPanel(QWidget):
         self.trace_view = TraceView()
         self.gradcheck = GradCheckView()
         self.tabs = QTabWidget()
+        # never "Gra" for "Gradient check": the tab bar keeps every name whole, and the
+        # panes beside it give way
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        # the tabs' pages may get short (a docked inspector on a 720-line screen): their
+        # tables and arrays scroll rather than hold the dock (and the window) taller
+        for view in (self.arrays, self.trace_view.table, self.gradcheck.table):
+            view.setMinimumHeight(TAB_VIEW_MIN_HEIGHT)
         self.tabs.addTab(arrays_tab, "Arrays of the phase")
         self.tabs.addTab(self.trace_view, "Trace one point")
         self.tabs.addTab(self.gradcheck, "Gradient check")
@@ -311,6 +333,8 @@ class InspectorPanel(QWidget):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([600, 800, 420])
+        self.panes_moved = False  # the user dragged a pane's edge: their widths stay
+        self.splitter.splitterMoved.connect(self._on_panes_moved)
 
         self.timeline = TimelineSlider()
 
@@ -329,6 +353,7 @@ class InspectorPanel(QWidget):
         lay.addLayout(phase_row)
         lay.addWidget(self.note)
         lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.diagram_key)
         lay.addWidget(self.timeline)
         self._fit_header()
 
@@ -698,6 +723,34 @@ class InspectorPanel(QWidget):
         if self._gradcheck_step is not None and step != self._gradcheck_step:
             self._gradcheck_step = None
             self.gradcheck.clear()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _on_panes_moved(self, *_args) -> None:
+        if not getattr(self, "_sharing", False):
+            self.panes_moved = True
+
+    def share_panes(self) -> None:
+        """The diagram, the tabs and the algorithm at about 35 : 40 : 25 of the width (the
+        algorithm wraps; it took as much as the diagram on a 1024-pixel screen), unless
+        the user has set the widths by hand."""
+        if self.panes_moved:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        least = [max(p.minimumWidth(), p.minimumSizeHint().width()) for p in self.panes()]
+        # the diagram first (up to its share), the tabs at least whole, the rest to the
+        # algorithm, which wraps
+        diagram = max(least[0], min(int(total * PANE_SHARES[0]), total - least[1] - least[2]))
+        tabs = max(least[1], min(int(total * PANE_SHARES[1]), total - diagram - least[2]))
+        self._sharing = True
+        try:
+            self.splitter.setSizes([diagram, tabs, max(least[2], total - diagram - tabs)])
+        finally:
+            self._sharing = False
+
+    def panes(self) -> list[QWidget]:
+        return [self.splitter.widget(i) for i in range(self.splitter.count())]
 
     # --- small slots -------------------------------------------------------------------------
     def _on_hover(self, text: str) -> None:

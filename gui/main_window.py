@@ -53,14 +53,15 @@ from .lesson_files import LessonFiles, revert_to_engine, show_session_in_panels
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel, ask_before_reset, task_key
 from .plots import TrainingPlots
-from .presentation import DEFAULT_SIZE, ScreenFit
+from .presentation import DEFAULT_SIZE, MAX_SCALE, MIN_SCALE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
 from .safety import guarded
 from .window_layout import (
+    ControlsColumn,
     InspectorDock,
+    WrapBar,
     make_room_for_inspector,
     place_drawer,
-    recompact_after_font,
     set_controls_open,
     size_inspector,
 )
@@ -73,7 +74,6 @@ DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says w
 DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
 MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
 MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
-CONTROLS_SHARE = 0.4  # the control panels take at most this share of the screen's width
 
 
 class MainWindow(QMainWindow):
@@ -162,14 +162,15 @@ class MainWindow(QMainWindow):
         super().resizeEvent(ev)
         if self._sized:
             self.fit_splitter()
-        if self.controls_scroll.parent() is not self.splitter:
+        if self.controls.parent() is not self.splitter:
             place_drawer(self)
 
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
         left = QWidget()
         lv = QVBoxLayout(left)
-        lv.setContentsMargins(4, 4, 4, 4)
+        lv.setContentsMargins(4, 2, 4, 2)
+        lv.setSpacing(2)
         for p in (self.data_panel, self.network_panel, self.training_panel):
             lv.addWidget(p)
         lv.addStretch(1)
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
         self.controls_scroll.setWidgetResizable(True)
         self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.controls_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # the panels scroll (a deep network's widths); Play, the steps and Speed stay below
+        self.controls = ControlsColumn(self.controls_scroll, self.training_panel.transport)
 
         self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         centre = QWidget()
@@ -187,12 +190,12 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.banner)
         self.views = CanvasViews(self)  # notes, network beside the canvas, key, view bar
         cv.addWidget(self.notes)
-        cv.addLayout(self._build_canvas_bar())
+        cv.addWidget(self._build_canvas_bar())
         cv.addWidget(self.canvas_splitter, 1)
         cv.addLayout(self.views.view_bar())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.controls_scroll)
+        self.splitter.addWidget(self.controls)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.plots)
         self.splitter.setStretchFactor(0, 0)
@@ -215,7 +218,7 @@ class MainWindow(QMainWindow):
         self.status_label = StatusText("ready")
         self.statusBar().addPermanentWidget(self.status_label, 1)
 
-    def _build_canvas_bar(self) -> QHBoxLayout:
+    def _build_canvas_bar(self) -> WrapBar:
         bar = QHBoxLayout()
         self.drawer_button = QToolButton()
         self.drawer_button.setText("☰ Controls")
@@ -242,6 +245,7 @@ class MainWindow(QMainWindow):
             b.clicked.connect(lambda _c=False, n=name: self.set_tool(n))
             self.tool_buttons[name] = b
             bar.addWidget(b)
+        bar.addStretch(1)
         self.tool_buttons["draw"].setChecked(True)
         self.class_label = QLabel("Class")
         self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
@@ -258,12 +262,15 @@ class MainWindow(QMainWindow):
         self.test_box.setToolTip("New points are test points (not trained on)")
         self.crisp_box = QCheckBox("crisp")
         self.crisp_box.setToolTip("Draw the decision boundary as a sharp line")
+        second = QHBoxLayout()
         for w in (self.class_label, self.class_combo, self.value_label, self.value_spin):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.test_box)
-        bar.addWidget(self.crisp_box)
-        return bar
+            second.addWidget(w)
+        second.addStretch(1)
+        second.addWidget(self.test_box)
+        second.addWidget(self.crisp_box)
+        # one line when the canvas column is wide enough, else the tools over the rest
+        self.canvas_bar = WrapBar(bar, second)
+        return self.canvas_bar
 
     def _build_inspector(self) -> None:
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""
@@ -323,8 +330,12 @@ class MainWindow(QMainWindow):
         self.views.connect()
 
     def set_network_view(self, on: bool) -> None:
-        """Show or hide the network diagram beside the canvas (gui/canvas_views.py)."""
+        """Show or hide the network diagram beside the canvas (gui/canvas_views.py); the
+        window keeps to the screen, and gives the room back when the diagram goes."""
+        was = self.netview.isVisibleTo(self)
         self.views.set_network_view(on)
+        if self._sized and was != bool(on):
+            self.fit.toggled("diagram", bool(on))
 
     # --- data -----------------------------------------------------------------------------
     @Slot(object)
@@ -508,7 +519,15 @@ class MainWindow(QMainWindow):
 
     # --- view -----------------------------------------------------------------------------
     def set_font_scale(self, scale: float) -> None:
-        scale = max(0.6, min(3.0, float(scale)))
+        """The type size chosen (the command line, the settings): shown as it is, and the
+        window refits it to its screen when something opens (gui/presentation.py)."""
+        scale = max(MIN_SCALE, min(MAX_SCALE, float(scale)))
+        self.fit.wanted = scale
+        self.apply_font_scale(scale)
+
+    def apply_font_scale(self, scale: float) -> None:
+        """Show the type at ``scale`` (the fitting in gui/presentation.py decides it)."""
+        scale = max(MIN_SCALE, min(MAX_SCALE, float(scale)))
         self.font_scale = scale
         f = QFont(self._base_font)
         base = self._base_font.pointSizeF()
@@ -527,7 +546,6 @@ class MainWindow(QMainWindow):
                     inner.setFont(f)
         self.notes.follow_font()  # its title: bold and a size larger than the type
         self.plots.set_font_scale(scale)
-        recompact_after_font(self)  # a docked inspector on a short screen (window_layout)
         # the canvas's own sizes (11 pt ticks, 14 pt axis names) times the scale
         tick = QFont(f)
         tick.setPointSizeF(11.0 * scale)
@@ -536,8 +554,9 @@ class MainWindow(QMainWindow):
             pi.getAxis(side).setStyle(tickFont=tick)
         self._label_canvas_axes()
         self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
-        room = self.fit.available().width()
-        self.controls_scroll.setMinimumWidth(min(int(300 * scale), int(CONTROLS_SHARE * room)))
+        self.controls.fit_width()
+        if self.fit.presenting:
+            self.fit.size_heads_up()
         if self._sized:
             self.fit_splitter()
 
@@ -551,14 +570,20 @@ class MainWindow(QMainWindow):
 
     def change_font(self, factor: float) -> None:
         """Ctrl+= / Ctrl+-: never beyond what the screen can hold."""
-        self.fit.set_scale_within_screen(self.font_scale * factor)
+        self.fit.change_font(factor)
+
+    def normal_font(self) -> None:
+        """Ctrl+0: the usual type (the presentation's own size in presentation mode)."""
+        self.fit.normal_font()
 
     def set_controls_open(self, on: bool) -> None:
         """The control panels beside the canvas (F6); a drawer in presentation mode."""
         set_controls_open(self, on)
+        if self._sized and not (self.fit.presenting or self.fit.busy):
+            self.fit.toggled("controls", bool(on))
 
     def toggle_controls(self) -> None:
-        self.set_controls_open(not self.controls_scroll.isVisibleTo(self))
+        self.set_controls_open(not self.controls.isVisibleTo(self))
 
     def default_size(self) -> QSize:
         return self.fit.default_size()
@@ -574,13 +599,14 @@ class MainWindow(QMainWindow):
             self._sized = True
             self.fit_splitter()
             if self.fit_on_show:
-                # the minimum size is known only once shown (styles, hidden widgets)
-                QTimer.singleShot(0, self.keep_on_screen)
+                # the minimum size is known only once shown (styles, hidden widgets): the
+                # type the screen holds, and the whole window on it
+                QTimer.singleShot(0, self.fit.refit)
 
     def fit_splitter(self) -> None:
         """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
         w = max(self.splitter.width(), 600)
-        panels = self.controls_scroll
+        panels = self.controls
         docked = panels.parent() is self.splitter and panels.isVisibleTo(self)
         left = panels.minimumWidth() if docked else 0
         right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)

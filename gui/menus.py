@@ -75,7 +75,7 @@ def build_menus(w: MainWindow) -> None:
     w.presentation_action = _act(w, v, "Presentation mode", w.toggle_presentation, ["F5"], True)
     _act(w, v, "Larger font", lambda: w.change_font(FONT_STEP), ["Ctrl+=", "Ctrl++"])
     _act(w, v, "Smaller font", lambda: w.change_font(1 / FONT_STEP), ["Ctrl+-"])
-    _act(w, v, "Normal font", lambda: w.set_font_scale(1.0), ["Ctrl+0"])
+    _act(w, v, "Normal font", w.normal_font, ["Ctrl+0"])
     w.fullscreen_action = _act(w, v, "Full screen", w.toggle_fullscreen, ["F11"], True)
     w.drawer_action = _act(w, v, "Control panels", w.toggle_controls, ["F6"])
     # Esc leaves full screen, then presentation mode (and does nothing otherwise)

@@ -45,7 +45,8 @@ class LiveDiagram(NetworkDiagram):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setMinimumSize(180, 200)
+        # beside the canvas, the panels and the plots on a 1024-pixel screen
+        self.setMinimumSize(150, 200)
         self._reported: tuple[int, int] | None = None
 
     def hidden_unit(self, unit: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -72,6 +73,11 @@ class LiveDiagram(NetworkDiagram):
     def _paint_legend(self, p: QPainter) -> None:
         pass  # the pane's label says it in fewer pixels
 
+    def margins(self) -> tuple[float, float]:
+        """Two lines of layer names above; below, one line for the hovered unit's name."""
+        fm = QFontMetrics(self.font())
+        return 2.0 * fm.height() + 16.0, fm.height() + 14.0
+
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
         """Over each layer its name (h⁽ℓ⁾) and, below, 'tanh · 16' or as much of it as
         fits between the columns (the pane is narrow; names must not run together)."""
@@ -93,7 +99,11 @@ class LiveDiagram(NetworkDiagram):
                     break
             if fm.horizontalAdvance(name) > gap:  # many layers in a narrow pane: ℓ alone
                 name = str(layer)
-            for font, metrics, line, y in ((bold, fm, name, 15), (self.font(), sm, text, 31)):
+            lines = (
+                (bold, fm, name, 4 + fm.ascent()),
+                (self.font(), sm, text, 8 + fm.height() + sm.ascent()),
+            )
+            for font, metrics, line, y in lines:
                 p.setFont(font)
                 p.setPen(QColor("#222222") if font is bold else QColor("#555555"))
                 w = metrics.horizontalAdvance(line)

@@ -82,6 +82,22 @@ class NotesPane(QFrame):
         if ev.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
             self._title_font()
 
+    @guarded
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self.hold_height()
+
+    def hold_height(self) -> None:
+        """The wrapped text's height at this width, as the pane's smallest: the window's
+        minimum (which decides the type a screen can hold) counted one line for it, and a
+        long description then squeezed the canvas below its own minimum."""
+        lay = self.layout()
+        if lay is None or not self.isVisible():
+            return
+        need = lay.heightForWidth(self.width()) if lay.hasHeightForWidth() else -1
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
     def follow_font(self) -> None:
         """The title bold and larger than the pane's type (after the window set the
         pane's and its labels' fonts: a style sheet stops them inheriting it)."""
@@ -99,7 +115,9 @@ class NotesPane(QFrame):
         self.description_label.setVisible(
             bool(self.description) and not self.fold_button.isChecked()
         )
+        self.setMinimumHeight(0)  # held again for the new text at the next resize
         self.setVisible(self.wanted and self.has_notes and not self.suppressed)
+        self.hold_height()
 
     def set_suppressed(self, on: bool) -> None:
         self.suppressed = bool(on)

@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QFormLayout, QMessageBox, QWidget
 
 
 def compact(layout) -> None:
-    """Tighter spacing, so the three panels fit a 720-pixel-high screen."""
-    layout.setContentsMargins(6, 4, 6, 4)
-    layout.setSpacing(4)
+    """Tighter spacing, so the three panels (a network of up to four hidden layers) fit a
+    720-pixel-high screen without scrolling."""
+    layout.setContentsMargins(6, 2, 6, 2)
+    layout.setSpacing(3)
     if isinstance(layout, QFormLayout):
-        layout.setVerticalSpacing(3)
+        layout.setVerticalSpacing(2)
 
 
 def ask_before_reset(

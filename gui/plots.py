@@ -7,7 +7,7 @@ antialiased, and the plot items clip and downsample.
 
 from __future__ import annotations
 
-import logging
+import functools
 import math
 
 import numpy as np
@@ -15,10 +15,12 @@ import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from .colors import CLASS_HEX
+from .safety import guarded
 
 TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
@@ -26,6 +28,14 @@ TEST_COLOR = "#D55E00"
 AXIS_WIDTH = 52
 WIDEST_TICK = "0.0000"  # the left axes are sized for this label (the labels are ≤ 6 wide)
 LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
+# a shown plot's data area: at least this many tick-label lines high (three labels of the
+# accuracy axis, two decades of a log axis) and this wide, or the plot is hidden
+MIN_VIEW_LINES = 2.8
+MIN_VIEW_PX = 42
+MIN_VIEW_WIDTH = 150
+TICK_PITCH = 1.5  # a left-axis label per this many lines of height at most
+SPACING = 2  # px between the plots
+RIGHT_MARGIN = 6
 
 
 def layer_name(layer: int) -> str:
@@ -69,11 +79,14 @@ def log_ticks(
     lo: float, hi: float, max_ticks: int = 8, minor: bool = True
 ) -> list[tuple[float, str]]:
     """Labelled ticks for a log10 axis spanning [lo, hi] (log10 units): the decades (every
-    k-th when there are many), plus 2× and 5× when fewer than three decades are in view."""
+    k-th when there are many), plus 2× and 5× when fewer than three decades are in view and
+    the axis has room for them. ``max_ticks``: how many labels the axis holds stacked."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return []
     span = hi - lo
-    mults = (1, 2, 5) if minor and span < 3 else (1,)
+    max_ticks = max(2, int(max_ticks))
+    # 1, 2, 5 are 0.3 decade apart at the closest: only where that gap holds a label
+    mults = (1, 2, 5) if minor and span < 3 and span <= 0.3 * max_ticks else (1,)
     every = max(1, math.ceil(span / max_ticks))
     ticks = []
     for d in range(math.floor(lo), math.ceil(hi) + 1):
@@ -83,65 +96,216 @@ def log_ticks(
             v = math.log10(m) + d
             if lo <= v <= hi:
                 ticks.append((v, _decade_label(m, d)))
+    whole = list(range(math.ceil(lo), math.floor(hi) + 1))
+    if len(ticks) < 2 <= len(whole):
+        # the aligned decades (every k-th) missed a short axis: two or more decades spread
+        # from the lowest, rather than the ends' odd values
+        step = max(1, math.ceil((len(whole) - 1) / (max_ticks - 1)))
+        ticks = [(float(d), _decade_label(1, d)) for d in whole[::step]]
     if len(ticks) < 2:  # a narrow range: label its ends too, with digits enough to differ
         ends = (lo + 0.1 * span, hi - 0.1 * span)
         if not all(-300 < v < 300 for v in ends):
             return ticks + [(v, f"1e{v:.0f}") for v in ends]
         for digits in range(2, 7):
-            labels = [f"{10.0**v:.{digits}g}" for v in ends]
+            # written as the decades are ("1e-5", not "1e-05": the same value twice)
+            labels = [f"{10.0**v:.{digits}g}".replace("e-0", "e-") for v in ends]
             if labels[0] != labels[1]:
                 break
         # still equal (a flat curve): one label in the middle says the value
         extra = [((lo + hi) / 2, labels[0])] if labels[0] == labels[1] else zip(ends, labels)
         shown = {label for _v, label in ticks}
         ticks += [(v, label) for v, label in extra if label not in shown]
+        if len(ticks) > max_ticks:  # a decade and both ends on a short axis: the ends
+            ticks = [t for t in ticks if t[0] in ends] or ticks[:max_ticks]
     return ticks
 
 
-def legend_html(title: str, entries: list[tuple[str, str]], per_line: int = 0) -> str:
-    """A title followed by its legend (a coloured bar before each name): a legend in the
-    title never covers a curve, and it grows with the title's font. ``per_line`` > 0 puts
-    the legend under the title, that many entries a line (a narrow plot column)."""
-    # a line for a few entries; for many layers a square each (a short "━" read as "−1")
-    bar = "━━" if len(entries) <= 3 else "■"
-    keys = [f'<span style="color:{color}">{bar}</span>&thinsp;{name}' for name, color in entries]
+def nice_spacing(raw: float, whole: bool = False) -> float:
+    """The smallest of 1, 2, 5 × 10^k that is ≥ ``raw`` (≥ 1 when ``whole``)."""
+    if not math.isfinite(raw) or raw <= 0:
+        return 1.0
+    k = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        s = m * 10.0**k
+        if s >= raw * (1 - 1e-9):
+            return max(1.0, s) if whole else s
+    return max(1.0, 10.0 ** (k + 1)) if whole else 10.0 ** (k + 1)
+
+
+def step_label(v: float) -> str:
+    """A step number as a tick label: 800, 2500, 12k, 1.5M (short: the plots are narrow)."""
+    a = abs(v)
+    if a < 10_000:
+        return f"{v:.0f}"
+    if a < 1_000_000:
+        return f"{v / 1000:g}k"
+    return f"{v / 1e6:g}M"
+
+
+def step_ticks(lo: float, hi: float, length: float, label_px: float) -> tuple[float, list[float]]:
+    """Whole-step tick values for an axis ``length`` pixels long over [lo, hi] whose labels
+    are at most ``label_px`` wide: as many as fit side by side, at a round spacing."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or length <= 0:
+        return 1.0, []
+    # neighbouring labels at least ``label_px`` apart (centre to centre)
+    spacing = nice_spacing((hi - lo) * max(1.0, label_px) / length, whole=True)
+    first = math.ceil(lo / spacing) * spacing
+    n = int(math.floor((hi - first) / spacing + 1e-9)) + 1
+    return spacing, [first + i * spacing for i in range(max(0, n))]
+
+
+def linear_ticks(lo: float, hi: float, max_ticks: int) -> list[tuple[float, str]]:
+    """Round values on a linear axis, at most ``max_ticks`` of them."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    spacing = nice_spacing((hi - lo) / max(1, int(max_ticks) - 1))
+    first = math.ceil(lo / spacing) * spacing
+    n = int(math.floor((hi - first) / spacing + 1e-9)) + 1
+    digits = max(0, -math.floor(math.log10(spacing)))
+    return [(first + i * spacing, f"{first + i * spacing:.{digits}f}") for i in range(max(0, n))]
+
+
+def _tick_font(axis: pg.AxisItem) -> QFont:
+    font = axis.style.get("tickFont")
+    return QFont(font) if font is not None else QFont()
+
+
+class StepAxis(pg.AxisItem):
+    """The step axis: whole steps only (a step is never fractional), and never more labels
+    than fit side by side at the current type size."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
+        fm = QFontMetrics(_tick_font(self))
+        widest = max(fm.horizontalAdvance(step_label(v)) for v in (minVal, maxVal))
+        widest = max(widest, fm.horizontalAdvance("00.0k"))
+        spacing, values = step_ticks(minVal, maxVal, size, widest + fm.horizontalAdvance("00"))
+        return [(spacing, values)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        return [step_label(v) for v in values]
+
+    @guarded(default=QRectF())
+    def boundingRect(self):  # noqa: N802
+        # the first label ("0") is centred on the left edge of the data area: room for its
+        # left half under the value axis, or pyqtgraph drops it
+        r = super().boundingRect()
+        fm = QFontMetrics(_tick_font(self))
+        return r.adjusted(-fm.horizontalAdvance("0000") / 2, 0, 0, 0)
+
+
+class ValueAxis(pg.AxisItem):
+    """A left axis whose labels never pile up: on a log axis the decades (and 2×, 5× when
+    there is room), on a linear one round values, at most as many as its height holds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._labels: dict[float, str] = {}
+        self.decades = False  # values already in log10 units (the bars), labelled as powers
+        self.empty = False  # no values yet (step 0): no labels, rather than a made-up range
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802
+        if self.empty:
+            self._labels = {}
+            return []
+        lo, hi = sorted((float(minVal), float(maxVal)))
+        line = QFontMetrics(_tick_font(self)).height()
+        slots = max(2, int(size // (TICK_PITCH * line)))
+        log = self.logMode or self.decades
+        ticks = log_ticks(lo, hi, slots) if log else linear_ticks(lo, hi, slots)
+        self._labels = {v: label for v, label in ticks}
+        return [(1.0, list(self._labels))]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        return [self._labels.get(v, "") for v in values]
+
+    @guarded(default=QRectF())
+    def boundingRect(self):  # noqa: N802
+        # a label near the top or bottom of a short plot reaches half a line past the data
+        # area: pyqtgraph dropped it (a 50-px loss plot showed no value at all)
+        r = super().boundingRect()
+        half = QFontMetrics(_tick_font(self)).height() / 2
+        return r.adjusted(0, -half, 0, half)
+
+
+def _legend_parts(entries: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """(mark, gap between mark and name, gap between entries): a line for a few entries
+    ("━━ train"), a square close to its number for many layers ("■1 ■2"; a short "━"
+    read as "−1", and wide keys wrapped the δ legend onto three lines)."""
+    if len(entries) <= 3 and any(len(name) > 1 for name, _c in entries):
+        return "━━", "\u2009", "\u2003"
+    return "■", "\u200a", "\u2002"
+
+
+def legend_html(title: str, entries: list[tuple[str, str]], rows: tuple[int, ...] = ()) -> str:
+    """A title followed by its legend (a coloured mark before each name): a legend in the
+    title never covers a curve, and it grows with the title's font. ``rows``: how many
+    entries go on each line, the title's line first (``legend_rows``); () = all on one."""
+    mark, near, apart = _legend_parts(entries)
+    keys = [f'<span style="color:{color}">{mark}</span>{near}{name}' for name, color in entries]
     if not keys:
         return title
-    if per_line <= 0:
-        return f"{title}&nbsp;&nbsp;&nbsp;{'&nbsp;&nbsp;'.join(keys)}"
-    rows = ["&nbsp;&nbsp;".join(keys[i : i + per_line]) for i in range(0, len(keys), per_line)]
-    return "<br>".join([title, *rows])
+    rows = rows or (len(keys),)
+    lines, i = [], 0
+    for n in rows:
+        lines.append(apart.join(keys[i : i + n]))
+        i += n
+    if not title:
+        return "<br>".join(lines)
+    first = f"{title}\u2003{lines[0]}" if lines[0] else title
+    return "<br>".join([first, *lines[1:]])
 
 
-def legend_text(title: str, entries: list[tuple[str, str]]) -> str:
-    """The plain text ``legend_html`` shows on one line (for measuring it)."""
-    bar = "━━" if len(entries) <= 3 else "■"
-    keys = "  ".join(f"{bar} {name}" for name, _c in entries)
-    return f"{title}   {keys}" if keys else title
+@functools.lru_cache(maxsize=512)
+def html_width(html: str, pt: float) -> float:
+    """How wide a plot title (pyqtgraph's LabelItem: rich text at ``pt`` points) is drawn."""
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    doc.setHtml(f"<span style='font-size: {pt}pt'>{html}</span>")
+    return doc.idealWidth()
 
 
-def legend_per_line(title: str, entries: list[tuple[str, str]], fm: QFontMetrics, room: int) -> int:
-    """0 if the title and its legend fit ``room`` pixels on one line; otherwise the most
-    legend entries a line under the title can hold (at least one)."""
-    if not entries or fm.horizontalAdvance(legend_text(title, entries)) <= room:
-        return 0
-    for k in range(len(entries), 1, -1):
-        widest = max(
-            fm.horizontalAdvance(legend_text("", entries[i : i + k]))
-            for i in range(0, len(entries), k)
-        )
-        if widest <= room:
-            return k
-    return 1
+@functools.lru_cache(maxsize=256)
+def _legend_rows(title: str, entries: tuple, pt: float, room: int) -> tuple[int, ...]:
+    return legend_rows(title, list(entries), pt, room)
 
 
-def _plot(title: str, y_label: str) -> pg.PlotWidget:
-    w = pg.PlotWidget(background="w")
+def legend_rows(
+    title: str, entries: list[tuple[str, str]], pt: float, room: int
+) -> tuple[int, ...]:
+    """How many legend entries go on each line so that no line is wider than ``room``
+    pixels: as many as fit beside the title, then as many as fit on each line below."""
+    rows: list[int] = []
+    i, line_title = 0, title
+    while i < len(entries):
+        k = 0
+        while i + k < len(entries) and (
+            html_width(legend_html(line_title, entries[i : i + k + 1]), pt) <= room
+        ):
+            k += 1
+        if k == 0 and not line_title:
+            k = 1  # one entry wider than the room: it goes on a line of its own anyway
+        rows.append(k)
+        i += k
+        line_title = ""
+    return tuple(rows) if len(rows) > 1 else ()
+
+
+def _plot(title: str, y_label: str, short: str, step_axis: bool = True) -> pg.PlotWidget:
+    axes = {"left": ValueAxis("left")}
+    if step_axis:
+        axes["bottom"] = StepAxis("bottom")
+    w = pg.PlotWidget(background="w", axisItems=axes)
     pi = w.getPlotItem()
     pi.setTitle(title, color="#222")
+    # the title (and its legend) spans the value axis too: over the data area alone, the
+    # legend of a narrow plot took three lines
+    pi.layout.removeItem(pi.titleLabel)
+    pi.layout.addItem(pi.titleLabel, 0, 0, 1, 3)
     w.legend_title = title  # the title before its legend (``legend_html``)
+    w.short_title = short  # when the title is wider than a narrow plot
+    w.legend_entries = []
     pi.setLabel("left", y_label, color="#222")
-    pi.setLabel("bottom", "step", color="#222")
+    pi.setLabel("bottom", "step" if step_axis else "", color="#222")
     pi.showGrid(x=True, y=True, alpha=0.25)
     # no clipToView: the history is always fully in view, and clipping fed back into
     # auto-range made the plots repaint on every frame
@@ -157,35 +321,38 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     # ranges are set explicitly on each update: pyqtgraph's auto-range runs while painting
     # and schedules a second paint
     pi.getViewBox().disableAutoRange()
-    w.setMinimumHeight(110)
     return w
 
 
 class TrainingPlots(QWidget):
-    """Loss and accuracy against step; mean |δ^(ℓ)| per layer (log) and the current bars."""
+    """Loss and accuracy against step; mean |δ^(ℓ)| per layer (log) and the current bars.
+
+    The column lays its plots out itself: each shown plot keeps a data area of at least
+    ``min_view()`` (three tick labels high), and the plots that do not fit that way are
+    hidden, by priority (loss, δ per layer, accuracy, the bars), with a line saying which.
+    The column's own minimum is the loss plot's, so it never makes the window taller."""
+
+    PARTS = ("loss", "acc", "delta", "bars")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 6, 0)
-        lay.setSpacing(2)
-
-        opts = QHBoxLayout()
-        self.log_loss_box = QCheckBox("log-scale loss")
+        self.log_loss_box = QCheckBox("log-scale loss", self)
         self.log_loss_box.setChecked(True)
-        opts.addWidget(self.log_loss_box)
-        opts.addStretch(1)
-        lay.addLayout(opts)
+        self.hidden_note = QLabel("", self)
+        self.hidden_note.setObjectName("plotsHidden")
+        self.hidden_note.setStyleSheet("color:#555;")
+        self.hidden_note.setWordWrap(True)
+        self.hidden_note.hide()
 
         split = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
-        self.loss_plot = _plot("Loss −log p(y|x)", "loss")
+        self.loss_plot = _plot("Loss −log p(y|x)", "loss", "Loss")
         self.loss_plot.legend_entries = split
         # named (File → Export's plot data uses the names); the legend is in the title
         self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
         self.loss_plot.setLogMode(y=True)
 
-        self.acc_plot = _plot("Accuracy", "accuracy")
+        self.acc_plot = _plot("Accuracy", "accuracy", "Accuracy")
         self.acc_plot.legend_entries = split
         self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
@@ -196,30 +363,41 @@ class TrainingPlots(QWidget):
         )
         self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
 
-        self.delta_plot = _plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|")
+        self.delta_plot = _plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|", "|δ⁽ℓ⁾|, ℓ =")
         self.delta_plot.setToolTip("δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾, the backward signal of layer ℓ")
         self.delta_plot.setLogMode(y=True)
-        self.delta_plot.legend_entries = []
         self.delta_curves: list[pg.PlotDataItem] = []
 
-        self.bars_plot = _plot("Now: mean |δ⁽ℓ⁾| (log)", "")
-        self.bars_plot.legend_entries = []
+        self.bars_plot = _plot("Now: mean |δ⁽ℓ⁾| (log)", "", "Now: |δ⁽ℓ⁾|", step_axis=False)
         self.bars_plot.setLabel("bottom", "layer ℓ")
         self.bars_plot.setLogMode(y=False)
         self.bars_plot.setMouseEnabled(x=False, y=False)
+        # the bars are drawn in log10 units by hand: the axis labels them as powers
+        self.bars_plot.getAxis("left").decades = True
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, y0=0)
         self.bars_plot.addItem(self.bars)
 
-        lay.addWidget(self.loss_plot, 3)
-        lay.addWidget(self.acc_plot, 2)
-        lay.addWidget(self.delta_plot, 3)
-        lay.addWidget(self.bars_plot, 2)
+        for p in self.all_plots:
+            p.setParent(self)
+        # what each plot's share of the spare height is, and who goes first when short
+        self._weight = {self.loss_plot: 3, self.acc_plot: 2, self.delta_plot: 3, self.bars_plot: 2}
+        self._priority = (self.loss_plot, self.delta_plot, self.acc_plot, self.bars_plot)
+        self._wanted = {p: True for p in self.all_plots}
+        self.names = {
+            self.loss_plot: "loss",
+            self.acc_plot: "accuracy",
+            self.delta_plot: "|δ| per layer",
+            self.bars_plot: "|δ| bars",
+        }
         self.log_loss_box.toggled.connect(self._on_log_loss)
         self.frames_drawn = 0
         self._depth = 0
         self._title_pt = 11.0
         self._line_width = 1
-        self._set_titles()
+        self._min_view = MIN_VIEW_PX
+        self._axis_width = AXIS_WIDTH
+        self._arranging = False
+        self.set_font_scale(1.0)
 
     # --- updates ------------------------------------------------------------------------
     def _on_log_loss(self, on: bool) -> None:
@@ -243,13 +421,12 @@ class TrainingPlots(QWidget):
             self.delta_curves.append(c)
             entries.append((str(layer), color))
         self.delta_plot.legend_entries = entries
-        self._set_titles()
         ax = self.bars_plot.getAxis("bottom")
-        ax.setTicks([[(i, layer_name(i)) for i in range(1, depth + 1)]])
+        # the layer numbers only (the axis says "layer ℓ"): eight δ⁽ℓ⁾ ran together
+        ax.setTicks([[(i, str(i)) for i in range(1, depth + 1)]])
         self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
         self._depth = depth
-
-    PARTS = ("loss", "acc", "delta", "bars")
+        self.arrange()  # a longer legend may take another line
 
     def update_snapshot(self, snap: Snapshot, parts: tuple[str, ...] = PARTS) -> None:
         """Redraw the named plots from the snapshot (the history is bounded: ≤ 4096 rows).
@@ -265,15 +442,12 @@ class TrainingPlots(QWidget):
             self.test_loss.setData(steps, fix(h.test_loss), connect="finite")
             self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range([h.train_loss, h.test_loss], log_loss)
+            self._set_empty(self.loss_plot, r is None)
             if r is not None:
                 self.loss_plot.setYRange(*r, padding=0)
-                # pyqtgraph labels every minor tick of a short log axis: set our own
-                ticks = [log_ticks(*r)] if log_loss else None
-                self.loss_plot.getAxis("left").setTicks(ticks)
         if "acc" in parts:
-            classification = snap.dataset.task == "classification"
-            self.acc_plot.setVisible(classification)
-            if classification:
+            self.set_wanted(self.acc_plot, snap.dataset.task == "classification")
+            if self._wanted[self.acc_plot]:
                 self.train_acc.setData(steps, h.train_acc, connect="finite")
                 self.test_acc.setData(steps, h.test_acc, connect="finite")
                 self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
@@ -284,8 +458,7 @@ class TrainingPlots(QWidget):
                 c.setData(steps, positive_or_nan(d), connect="finite")
             self.delta_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range(deltas, True)
-            # no values yet (step 0): no labels, rather than pyqtgraph's crowded defaults
-            self.delta_plot.getAxis("left").setTicks([log_ticks(*r)] if r else [[]])
+            self._set_empty(self.delta_plot, r is None)
             if r is not None:
                 self.delta_plot.setYRange(*r, padding=0)
         if "bars" in parts:
@@ -302,16 +475,23 @@ class TrainingPlots(QWidget):
         brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
         if n == 0 or not np.isfinite(v).any():
             self.bars.setOpts(x=x, height=np.zeros(n), y0=0, brushes=brushes, width=0.6)
-            self.bars_plot.getAxis("left").setTicks([[]])
+            self._set_empty(self.bars_plot, True)
             return
         logs = np.log10(v)
         lo = np.floor(np.nanmin(logs)) - 0.5
         hi = np.ceil(np.nanmax(logs))
         heights = np.where(np.isfinite(logs), logs - lo, 0.0)
         self.bars.setOpts(x=x, height=heights, y0=np.full(n, lo), brushes=brushes, width=0.6)
-        ax = self.bars_plot.getAxis("left")
-        ax.setTicks([log_ticks(lo, hi, max_ticks=4, minor=False)])
+        self._set_empty(self.bars_plot, False)
         self.bars_plot.setYRange(lo, max(hi, lo + 1), padding=0.02)
+
+    @staticmethod
+    def _set_empty(p: pg.PlotWidget, empty: bool) -> None:
+        axis = p.getPlotItem().getAxis("left")
+        if axis.empty != empty:
+            axis.empty = empty
+            axis.picture = None
+            axis.update()
 
     def clear(self) -> None:
         for c in (self.train_loss, self.test_loss, self.train_acc, self.test_acc):
@@ -323,60 +503,189 @@ class TrainingPlots(QWidget):
     def all_plots(self) -> tuple[pg.PlotWidget, ...]:
         return (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot)
 
-    def _set_titles(self) -> None:
-        font = QFont()
-        font.setPointSizeF(self._title_pt)
-        fm = QFontMetrics(font)
+    # --- which plots are shown, and where ------------------------------------------------
+    def set_wanted(self, plot: pg.PlotWidget, wanted: bool) -> None:
+        """Whether ``plot`` belongs in the column now (accuracy only for classification,
+        the bars not beside the docked inspector); shown if it also has room."""
+        if self._wanted.get(plot) != bool(wanted):
+            self._wanted[plot] = bool(wanted)
+            self.arrange()
+
+    def is_wanted(self, plot: pg.PlotWidget) -> bool:
+        return self._wanted.get(plot, False)
+
+    def min_view(self) -> int:
+        """The smallest data area a shown plot keeps (px high): three tick labels."""
+        return self._min_view
+
+    def min_view_width(self) -> int:
+        return self._min_view_width
+
+    def _overhead(self, p: pg.PlotWidget, labelled: bool) -> int:
+        """A plot's height beyond its data area: title, step axis (and its name), margins."""
+        pi = p.getPlotItem()
+        title = pi.layout.rowMinimumHeight(0)
+        labelled = labelled or p is self.bars_plot  # "layer ℓ" under the bars, always
+        return int(title + self._axis_height(labelled) + 2 + 2 * p.frameWidth())
+
+    def _axis_height(self, labelled: bool) -> int:
+        return self._tick_height + (self._label_height if labelled else 0)
+
+    def _plot_rect_width(self) -> int:
+        return max(1, self.width() - RIGHT_MARGIN)
+
+    def arrange(self) -> None:
+        """Show the plots that have room (by priority), give each its share of the height,
+        and say which ones had to go."""
+        if self._arranging or not self.isVisible():
+            return  # hidden (or being destroyed, its items first): laid out when shown
+        self._arranging = True
+        try:
+            self._arrange()
+        finally:
+            self._arranging = False
+
+    def _arrange(self) -> None:
+        width = self._plot_rect_width()
+        self._set_titles(width)
+        top = self.log_loss_box.sizeHint().height() + 2
+        self.log_loss_box.setGeometry(2, 0, min(width, self.log_loss_box.sizeHint().width()), top)
+        wanted = [p for p in self._priority if self._wanted[p]]
+        note_h, text = 0, ""
+        for _ in range(3):  # the note's own line may leave room for one plot fewer
+            chosen = self._choose(wanted, self.height() - top - note_h, width)
+            hidden = [p for p in wanted if p not in chosen]
+            text = ("No room for: " + ", ".join(self.names[p] for p in hidden)) if hidden else ""
+            if text != self.hidden_note.text():
+                self.hidden_note.setText(text)
+            need = self.hidden_note.heightForWidth(width) + SPACING if text else 0
+            if need <= note_h:
+                break
+            note_h = need
+        order = [p for p in self.all_plots if p in chosen]
+        time_plots = [p for p in order if p is not self.bars_plot]
+        labelled = time_plots[-1] if time_plots else None
+        for p in (self.loss_plot, self.acc_plot, self.delta_plot):
+            self._label_steps(p, p is labelled)
+        avail = self.height() - top - note_h
+        mins = {p: self._overhead(p, p is labelled) + self._min_view for p in order}
+        spare = max(0, avail - sum(mins.values()) - SPACING * max(0, len(order) - 1))
+        weights = sum(self._weight[p] for p in order) or 1
+        y = top
+        for i, p in enumerate(order):
+            h = mins[p] + int(spare * self._weight[p] / weights)
+            if i == len(order) - 1:
+                h = max(mins[p], self.height() - y - note_h)
+            p.setGeometry(0, y, width, h)
+            y += h + SPACING
+        for p in self.all_plots:
+            if p not in chosen:  # the width it will have when shown (its title is set so)
+                p.setGeometry(0, top, width, self._overhead(p, False) + self._min_view)
+            p.setVisible(p in chosen)
+        if text:
+            self.hidden_note.setGeometry(2, self.height() - note_h + SPACING, width, note_h)
+        self.hidden_note.setVisible(bool(text))
+
+    def _choose(self, wanted: list[pg.PlotWidget], avail: int, width: int) -> list:
+        """The plots that fit ``avail`` pixels at their smallest, by priority; the loss plot
+        always (the column's minimum is its size). All of them need ``min_view_width``."""
+        chosen: list[pg.PlotWidget] = []
+        for p in wanted:
+            trial = [q for q in self.all_plots if q in chosen or q is p]
+            times = [q for q in trial if q is not self.bars_plot]
+            need = sum(
+                self._overhead(q, bool(times) and q is times[-1]) + self._min_view for q in trial
+            ) + SPACING * (len(trial) - 1)
+            narrow = width - self._axis_width < self._min_view_width
+            if p is self.loss_plot or (need <= avail and not narrow):
+                chosen.append(p)
+        return chosen
+
+    def _label_steps(self, p: pg.PlotWidget, on: bool) -> None:
+        """The axis name "step" under the lowest time plot only (they share the axis)."""
+        axis = p.getPlotItem().getAxis("bottom")
+        if axis.label.isVisible() != on:
+            axis.showLabel(on)
+        axis.setHeight(self._axis_height(on))
+
+    @guarded(default=QSize(0, 0))
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        top = self.log_loss_box.sizeHint().height() + 2
+        h = top + self._overhead(self.loss_plot, True) + self._min_view
+        return QSize(self.minimumWidth(), h)
+
+    @guarded(default=QSize(0, 0))
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.minimumWidth(), 4 * 160)
+
+    def _set_titles(self, width: int | None = None) -> None:
+        width = self._plot_rect_width() if width is None else width
         for p in self.all_plots:
             # a title and legend wider than the plot made pyqtgraph lay the whole plot out
             # wider than its widget, cutting off its right edge: the legend goes on a line
             # of its own instead
-            # the title sits above the plot area only, right of the left axis
-            room = p.width() - p.getPlotItem().getAxis("left").width() - 16
-            per_line = legend_per_line(p.legend_title, p.legend_entries, fm, room)
-            key = (per_line, self._title_pt, len(p.legend_entries))
+            room = width - 12
+            entries = tuple(p.legend_entries)
+            title = p.legend_title
+            if html_width(title, self._title_pt) > room:
+                title = p.short_title  # large type in a narrow column
+            rows = _legend_rows(title, entries, self._title_pt, int(room))
+            key = (title, rows, self._title_pt, entries)
             if getattr(p, "legend_wrapped", None) == key:
                 continue  # unchanged: setting the title again re-lays out the plot
             p.legend_wrapped = key
-            html = legend_html(p.legend_title, p.legend_entries, per_line)
+            html = legend_html(title, p.legend_entries, rows)
             pi = p.getPlotItem()
             pi.setTitle(html, color="#222", size=f"{self._title_pt:.0f}pt")
             # pyqtgraph gives the title a fixed 30-px row: a wrapped legend or large type
-            # spilled over the plot above and under the curves
-            height = max(30.0, pi.titleLabel.itemRect().height())
+            # spilled over the plot above and under the curves; a one-line title needs
+            # less (the plots are short on a 768-line screen)
+            height = math.ceil(pi.titleLabel.itemRect().height()) + 2
             pi.titleLabel.setMaximumHeight(height)
             pi.layout.setRowFixedHeight(0, height)
             pi.layout.activate()  # now, not at the next turn: a paint may come first
 
+    @guarded
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.arrange()
+
+    @guarded
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        try:
-            self._set_titles()
-        except Exception:  # noqa: BLE001 - never out of a Qt virtual (it would kill the app)
-            logging.getLogger(__name__).exception("plot titles after a resize")
+        self.arrange()
 
     def set_font_scale(self, scale: float) -> None:
         pt = max(6.0, 10.0 * scale)
-        self._title_pt = pt + 1
+        self._title_pt = pt
         font = QFont()
         font.setPointSizeF(pt)
         fm = QFontMetrics(font)
+        offset = max(3, int(pt / 3))
         # the left axis holds the widest tick label and the rotated axis name beside it, so
         # neither overwrites the other (a fixed width: labels of changing length would
         # re-layout the plot on every update)
         width = max(AXIS_WIDTH, fm.horizontalAdvance(WIDEST_TICK) + fm.height() + 14)
+        self._axis_width = width
+        self._tick_height = fm.height() + offset + 2
+        self._label_height = fm.height() + 2
+        self._min_view = max(MIN_VIEW_PX, math.ceil(MIN_VIEW_LINES * fm.height()))
+        self._min_view_width = max(MIN_VIEW_WIDTH, 10 * fm.horizontalAdvance("0"))
         for p in self.all_plots:
             pi = p.getPlotItem()
             for ax in ("left", "bottom"):
                 axis = pi.getAxis(ax)
-                axis.setStyle(tickFont=font, tickTextOffset=max(3, int(pt / 3)))
+                axis.setStyle(tickFont=font, tickTextOffset=offset)
                 axis.label.setFont(font)
+                axis.picture = None
             pi.getAxis("left").setWidth(width)
-            pi.getAxis("bottom").setHeight(fm.height() * 2 + 10)
-            p.setMinimumHeight(max(110, int(fm.height() * 6.5)))
-        # room for the axis, a plot and the title's legend: wider with the type
-        self.setMinimumWidth(width + max(200, fm.horizontalAdvance("Loss −log p(y|x)  ━━ train")))
-        self._set_titles()
+            pi.getAxis("bottom").setHeight(self._axis_height(p is self.bars_plot))
+            p.setMinimumHeight(0)
+            p.legend_wrapped = None  # the title is set afresh at this size
+        # room for the axis and a usable data area beside it: wider with the type
+        self.setMinimumWidth(width + self._min_view_width + RIGHT_MARGIN + 4)  # + margins
+        self.updateGeometry()
+        self.arrange()
 
     def set_line_width(self, width: int) -> None:
         """Curve pens (thicker in presentation mode, so a back row sees them)."""

@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, QSize, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLayout, QSplitter
 
 from .presenter import heads_up_text
@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 HEADS_UP_SHARE = 0.032  # heads-up text (em height) as a share of the screen height
+HEADS_UP_SAMPLE = "step 100,000    epoch 1,000.00    loss 0.000    accuracy 100.0 %"
 TICK_SHARE = 0.017  # tick labels (em height); the requirement is 1.6 %
 DEFAULT_SIZE = (1280, 800)
+MIN_SCALE, MAX_SCALE = 0.6, 3.0  # the type sizes the window can show
+SHRINK_STEP = 1.1  # the type shrinks by this factor at a time until the window fits
 FRAME_ALLOWANCE = QSize(16, 48)  # title bar and borders a window manager adds, before shown
 
 
@@ -60,14 +63,26 @@ def line_width(height: int) -> int:
 
 
 class ScreenFit:
-    """Keeps one main window inside its screen and runs presentation / full screen."""
+    """Keeps one main window inside its screen and runs presentation / full screen.
+
+    The type has two sizes: ``wanted``, the one the user chose (``--font-scale``, Ctrl+=,
+    Ctrl+-, Ctrl+0; in presentation mode the screen's), and the one shown
+    (``window.font_scale``): the largest up to ``wanted`` with which the window's smallest
+    layout fits the screen. Whatever opens (the network diagram, the inspector, the
+    panels) the window refits (``refit``): the type gets smaller only if it must, and comes
+    back when the room does."""
 
     def __init__(self, window: MainWindow):
         self.w = window
         self.override: QRect | None = None
         self.presenting = False
+        self.wanted = 1.0
+        self.present_scale = 1.0  # presentation mode's own size, from the screen's height
         self._before_present: SavedWindow | None = None
         self._before_full: SavedWindow | None = None
+        self._refitting = False
+        self._grown: dict[str, tuple[QSize, QSize]] = {}
+        self._fake_full = False  # F11 on a test's fake screen (see ``full_screen``)
 
     # --- the screen -----------------------------------------------------------------------
     def available(self) -> QRect:
@@ -75,6 +90,17 @@ class ScreenFit:
             return QRect(self.override)
         screen = self.w.screen() or QApplication.primaryScreen()
         return screen.availableGeometry()
+
+    def is_full(self) -> bool:
+        """Full screen (F11), on the real screen or a test's fake one."""
+        return self.w.isFullScreen() or self._fake_full
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the window is kept to its screen: in the app, and in tests that give it
+        a screen. The offscreen platform's one screen is a fixed stand-in, so there a window
+        a test made larger stays as large (only the type is checked against it)."""
+        return self.override is not None or bool(getattr(self.w, "fit_on_show", False))
 
     def frame_margins(self) -> QSize:
         """Decorations around the client area (a guess before the window is shown)."""
@@ -92,21 +118,22 @@ class ScreenFit:
         room = self.available().size() - FRAME_ALLOWANCE
         return QSize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
 
-    def fits(self, allowed: QSize | None = None) -> bool:
-        """Whether the window's smallest layout fits the screen (or ``allowed``, when the
-        window was already larger than the screen by its own choice: it must not grow)."""
+    def fits(self) -> bool:
+        """Whether the window's smallest layout fits the screen (a normal window that a
+        test made larger than the offscreen platform's stand-in screen: its own size)."""
         w = self.w
         self.settle()
         need = w.minimumSizeHint().expandedTo(w.minimumSize())
         room = self.room()
-        if allowed is not None:
-            room = room.expandedTo(allowed)
+        normal = not (self.presenting or w.isMaximized() or self.is_full())
+        if not self.enabled and normal:
+            room = room.expandedTo(w.size())
         return need.width() <= room.width() and need.height() <= room.height()
 
     def keep_on_screen(self) -> None:
         """Shrink and move a normal window until all of it (frame included) is on screen."""
         w = self.w
-        if w.isMaximized() or w.isFullScreen():
+        if w.isMaximized() or self.is_full() or not self.enabled:
             return
         avail = self.available()
         margins = self.frame_margins()
@@ -124,10 +151,17 @@ class ScreenFit:
         stale, larger minimum would stop the window from shrinking)."""
         # every nested layout caches its sizes until its posted layout request runs, and a
         # layout caches a splitter's size hints until the splitter says they changed
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         for splitter in self.w.findChildren(QSplitter):
             splitter.updateGeometry()
+        central = self.w.centralWidget()
+        if central is not None:
+            central.updateGeometry()  # the window's layout caches its minimum too
         for child in self.w.findChildren(QLayout):
             child.invalidate()
+        controls = getattr(self.w, "controls", None)
+        if controls is not None:
+            controls.fit_width()
         lay = self.w.layout()
         if lay is not None:
             lay.invalidate()
@@ -151,52 +185,146 @@ class ScreenFit:
         else:
             self.w.showMaximized()
 
-    # --- font changes that must keep the window on screen -----------------------------------
-    def set_scale_within_screen(self, scale: float) -> bool:
-        """Apply ``scale`` unless the window's smallest layout would then be larger than the
-        screen (the scale stays as it was); True if applied."""
+    # --- the type, fitted -------------------------------------------------------------------
+    def refit(self, later: bool = True) -> None:
+        """The largest type up to ``wanted`` with which the window fits its screen, then
+        the window moved (and shrunk) inside it. After anything that changes what the
+        window holds: a type size, the diagram, the inspector, the panels, F5, F11."""
+        if self._refitting:
+            return
+        self._refitting = True
+        try:
+            self._fit_type(self.wanted)
+            self.keep_on_screen()
+            self._note_size()
+        finally:
+            self._refitting = False
+        if later:
+            # some sizes follow only once the posted events are handled, and a window
+            # manager answers a resize later still: look again then
+            QTimer.singleShot(0, self.w, self._refit_later)
+            QTimer.singleShot(300, self.w, self._refit_later)
+
+    def _refit_later(self) -> None:
         w = self.w
-        old, geometry = w.font_scale, QRect(w.geometry())
-        w.set_font_scale(scale)
-        if scale > old and not self.fits(self._allowed(geometry)):
-            self._undo_scale(old, geometry)
+        if self._refitting or not w.isVisible():
+            return
+        self._refitting = True
+        try:
+            if not self.fits():
+                self._fit_type(w.font_scale)
+            self.keep_on_screen()
+            self._note_size()
+        finally:
+            self._refitting = False
+
+    def _note_size(self) -> None:
+        """The size the window has after our own fitting, for what is open: a size the
+        user sets later is theirs, and closing a part leaves it alone."""
+        normal = not (self.presenting or self.w.isMaximized() or self.is_full())
+        if normal:
+            for key, (before, _after) in list(self._grown.items()):
+                self._grown[key] = (before, QSize(self.w.size()))
+
+    def _fit_type(self, target: float) -> None:
+        w = self.w
+        scale = max(MIN_SCALE, min(MAX_SCALE, target))
+        if abs(w.font_scale - scale) > 1e-9:
+            w.apply_font_scale(scale)
+        while not self.fits() and scale > MIN_SCALE + 1e-9:
+            scale = max(MIN_SCALE, scale / SHRINK_STEP)
+            w.apply_font_scale(scale)
+        if self.presenting:
+            self.size_heads_up()
+            if not self.is_full():
+                self.fill_screen()  # a maximised window that grew with the type: fit again
+        if scale < self.wanted - 1e-9:
+            w.statusBar().showMessage(
+                f"Type at {100 * scale:.0f} % (chosen: {100 * self.wanted:.0f} %), so that "
+                "everything open fits this screen.",
+                6000,
+            )
+
+    def change_font(self, factor: float) -> bool:
+        """Ctrl+= / Ctrl+-: the type a step larger or smaller; larger only if the window
+        still fits the screen (else it stays, with a note); in presentation mode never
+        smaller than the presentation's own size. True if the type changed."""
+        w = self.w
+        old = w.font_scale
+        new = max(MIN_SCALE, min(MAX_SCALE, old * factor))
+        floor = self.present_scale if self.presenting else MIN_SCALE
+        if factor < 1 and new < floor:
+            new = max(new, min(old, floor))
+            w.statusBar().showMessage("The type is at the presentation size.", 4000)
+        if abs(new - old) < 1e-9:
+            if factor > 1:
+                w.statusBar().showMessage("The type is as large as this screen allows.", 4000)
+            self.refit()  # whatever happened, the window comes back inside the screen
             return False
-        self.keep_on_screen()
-        if scale > old:
-            # some sizes follow the type only when the posted events are handled: check
-            # again then (and still give the type back if the window outgrew the screen)
-            QTimer.singleShot(0, lambda: self._recheck(old, geometry))
+        if factor > 1:
+            geometry = QRect(w.geometry())
+            w.apply_font_scale(new)
+            if not self.fits():
+                self._fit_type(old)
+                if not (self.presenting or w.isMaximized() or self.is_full()):
+                    w.setGeometry(geometry)  # it grew with the trial type: give the room back
+                self.keep_on_screen()
+                w.statusBar().showMessage("The type is as large as this screen allows.", 4000)
+                return False
+        self.wanted = new
+        self.refit()
         return True
 
-    def _allowed(self, geometry: QRect) -> QSize | None:
-        """The size a window may keep although the screen is smaller: only a normal window
-        the user (or a test) made that large. A maximised, full-screen or presenting window
-        that outgrew the screen did so with the type, and counting that size as allowed
-        would let each Ctrl+= grow it further (seen under a window manager: 1280×809 on a
-        720-line screen after six presses)."""
-        w = self.w
-        if self.presenting or w.isMaximized() or w.isFullScreen():
-            return None
-        return geometry.size()
+    def chosen_scale(self) -> float:
+        """The type size the user chose for the window (not presentation mode's), the one
+        to remember for the next start."""
+        if self.presenting and self._before_present is not None:
+            return self._before_present.font_scale
+        return self.wanted
 
-    def _recheck(self, old: float, geometry: QRect) -> None:
-        if not self.fits(self._allowed(geometry)):
-            self._undo_scale(old, geometry)
-        self.keep_on_screen()
+    def normal_font(self) -> None:
+        """Ctrl+0: the usual type (in presentation mode, the presentation's size)."""
+        self.wanted = self.present_scale if self.presenting else 1.0
+        self.refit()
 
-    def _undo_scale(self, old: float, geometry: QRect) -> None:
+    @property
+    def busy(self) -> bool:
+        """In the middle of a refit or of leaving presentation mode."""
+        return self._refitting
+
+    def toggled(self, key: str, on: bool, before: QSize | None = None) -> None:
+        """Something opened or closed (the diagram, the panels, the inspector): refit, and
+        when it closes give back the room the window grew by when it opened (unless the
+        user has resized the window since). ``before``: the size before it opened, when
+        the window has grown already."""
         w = self.w
-        w.set_font_scale(old)
-        self.settle()
-        if w.isFullScreen():
-            pass
-        elif w.isMaximized() or self.presenting:
-            # a maximised window that grew with the type stays that large once the type
-            # shrinks back unless it is fitted again
-            self.fill_screen()
-        else:
-            w.setGeometry(geometry)  # it grew with the type: give the room back
-        w.statusBar().showMessage("The type is as large as this screen allows.", 4000)
+        if on:
+            before = QSize(before if before is not None else w.size())
+            self.refit()
+            self._grown[key] = (before, QSize(w.size()))
+            return
+        grown = self._grown.pop(key, None)
+        self.refit()
+        normal = not (self.presenting or w.isMaximized() or self.is_full())
+        if grown is not None and normal and grown[0] != grown[1] and w.size() == grown[1]:
+            self.settle()
+            w.resize(grown[0].expandedTo(w.minimumSizeHint()))
+            self.keep_on_screen()
+
+    def size_heads_up(self) -> None:
+        """The heads-up line: ≥ 3 % of the screen's height, and it grows with Ctrl+=."""
+        w = self.w
+        base = heads_up_pixels(self.available().height())
+        px = max(base, round(base * w.font_scale / max(self.present_scale, 1e-6)))
+        f = QFont(w.heads_up.font())
+        f.setBold(True)
+        room = self.available().width() - 8
+        while True:  # the longest line it shows stays whole on the screen's width
+            f.setPixelSize(px)
+            if px <= base or QFontMetrics(f).horizontalAdvance(HEADS_UP_SAMPLE) <= room:
+                break
+            px -= 1
+        w.heads_up.setFont(f)
 
     # --- state ------------------------------------------------------------------------------
     def _save(self) -> SavedWindow:
@@ -205,15 +333,15 @@ class ScreenFit:
             geometry=w.saveGeometry(),
             normal=QRect(w.normalGeometry()),
             maximized=w.isMaximized(),
-            fullscreen=w.isFullScreen(),
-            font_scale=w.font_scale,
-            controls_open=w.controls_scroll.isVisibleTo(w),
+            fullscreen=self.is_full(),
+            font_scale=self.wanted,
+            controls_open=w.controls.isVisibleTo(w),
         )
 
     def _restore(self, saved: SavedWindow) -> None:
         w = self.w
         if saved.fullscreen:
-            w.showFullScreen()
+            self._show_full()
             return
         if saved.maximized:
             w.showMaximized()
@@ -223,6 +351,15 @@ class ScreenFit:
         w.restoreGeometry(saved.geometry)
         if w.geometry() != saved.normal and saved.normal.isValid():
             w.setGeometry(saved.normal)
+
+    def _show_full(self) -> None:
+        if self.override is None:
+            self.w.showFullScreen()
+            return
+        # a test's fake screen: all of it (the offscreen platform would give a full-screen
+        # window its own fixed screen's size)
+        self._fake_full = True
+        self.fill_screen()
 
     # --- F5 -----------------------------------------------------------------------------------
     def present(self, on: bool) -> None:
@@ -238,44 +375,42 @@ class ScreenFit:
             if w.latest is not None:
                 w.heads_up.setText(heads_up_text(w.latest))
             w.drawer_button.setVisible(True)
-            f = QFont(w.heads_up.font())
-            f.setPixelSize(heads_up_pixels(avail.height()))
-            f.setBold(True)
-            w.heads_up.setFont(f)
             w.plots.set_line_width(line_width(avail.height()))
-            scale = scale_for_screen(avail.height(), w.logicalDpiY())
-            # the widest type the screen allows, from the height-derived one downwards
-            while scale > 1.0:
-                w.set_font_scale(scale)
-                if self.fits():
-                    break
-                scale = max(1.0, scale / 1.1)
-            else:
-                w.set_font_scale(scale)
+            # sized for the back row, and never smaller than the window's own type
+            self.present_scale = max(scale_for_screen(avail.height(), w.logicalDpiY()), self.wanted)
+            self.wanted = self.present_scale
             self.fill_screen()
+            self.refit()
         else:
             saved = self._before_present
             self.presenting = False
             w.heads_up.setVisible(False)
             w.drawer_button.setVisible(False)
             w.plots.set_line_width(1)
-            if saved is not None:
-                w.set_font_scale(saved.font_scale)
-                w.set_controls_open(saved.controls_open)
-                self._restore(saved)
+            self._refitting = True  # one refit at the end, in the window as it was
+            try:
+                if saved is not None:
+                    self.wanted = saved.font_scale
+                    w.apply_font_scale(min(w.font_scale, saved.font_scale))
+                    w.set_controls_open(saved.controls_open)
+                    self._restore(saved)
+            finally:
+                self._refitting = False
+            self.refit()
         w.presentation_action.setChecked(on)
         self.arm_escape()
 
     # --- F11 ------------------------------------------------------------------------------------
     def full_screen(self, on: bool) -> None:
         w = self.w
-        if on == w.isFullScreen():
+        if on == self.is_full():
             w.fullscreen_action.setChecked(on)
             return
         if on:
             self._before_full = self._save()
-            w.showFullScreen()
+            self._show_full()
         else:
+            self._fake_full = False
             saved = self._before_full
             if saved is not None:
                 self._restore(saved)
@@ -283,17 +418,18 @@ class ScreenFit:
                 w.showNormal()
         w.fullscreen_action.setChecked(on)
         self.arm_escape()
+        self.refit()
 
     def arm_escape(self) -> None:
         """Esc is taken only while there is something to leave: otherwise it belongs to
         whatever has the focus (a dialog, an edit)."""
         action = getattr(self.w, "escape_action", None)
         if action is not None:
-            action.setEnabled(self.presenting or self.w.isFullScreen())
+            action.setEnabled(self.presenting or self.is_full())
 
     def escape(self) -> None:
         """Esc leaves full screen first, then presentation mode."""
-        if self.w.isFullScreen():
+        if self.is_full():
             self.full_screen(False)
         elif self.presenting:
             self.present(False)

@@ -203,7 +203,8 @@ class RememberedWindow(QObject):
         w, q = self.window, self.settings.q
         q.setValue("window/geometry", w.saveGeometry())
         q.setValue("window/state", w.saveState())
-        q.setValue("view/font_scale", float(w.font_scale))
+        fit = getattr(w, "fit", None)  # the size chosen, not one fitted or presentation's
+        q.setValue("view/font_scale", float(fit.chosen_scale() if fit else w.font_scale))
         if hasattr(w, "crisp_box"):
             q.setValue("view/crisp", bool(w.crisp_box.isChecked()))
         plots = getattr(w, "plots", None)

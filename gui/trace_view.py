@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from backprop_lab.engine.trace import PointTrace
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from .arrayview import diverging_rgba, symmetric_limit, text_on
 from .diagram import sup
+from .safety import guarded
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -71,9 +72,7 @@ class TraceView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        tf = QFont(self.table.font())
-        tf.setPointSizeF(tf.pointSizeF() * 1.15)  # legible on a projector
-        self.table.setFont(tf)
+
         self.layer_spin = QSpinBox()
         self.layer_spin.setObjectName("traceLayer")
         self.layer_spin.setPrefix("layer ℓ = ")
@@ -86,9 +85,7 @@ class TraceView(QWidget):
         self.formula.setObjectName("traceFormula")
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        ff = QFont(self.formula.font())
-        ff.setPointSizeF(ff.pointSizeF() * 1.15)
-        self.formula.setFont(ff)
+        self._follow_font()
         row = QHBoxLayout()
         row.addWidget(QLabel("Formula of"))
         row.addWidget(self.layer_spin)
@@ -102,6 +99,20 @@ class TraceView(QWidget):
         lay.addWidget(self.formula)
         self.layer_spin.valueChanged.connect(self._on_layer)
         self.unit_spin.valueChanged.connect(self._show_formula)
+
+    def _follow_font(self) -> None:
+        """The table and the formula 1.15 × the panel's type (legible on a projector), also
+        after Ctrl+= and in presentation mode (set once, they kept the first size)."""
+        big = QFont(self.font())
+        big.setPointSizeF(self.font().pointSizeF() * 1.15)
+        self.table.setFont(big)
+        self.formula.setFont(big)
+
+    @guarded
+    def changeEvent(self, ev) -> None:  # noqa: N802
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange and hasattr(self, "formula"):
+            self._follow_font()
 
     # --- data ----------------------------------------------------------------------------
     def clear(self, message: str) -> None:
@@ -117,17 +128,17 @@ class TraceView(QWidget):
         width = max(len(v) for _, v in rows)
         t = self.table
         # ResizeToContents re-measures every cell on every setItem: 1,456 cells of a 56-wide
-        # layer took 10 s. Fill with fixed sections, then measure once.
+        # layer took 10 s. Fill with fixed sections, then measure once. (Not with the
+        # table's updates switched off around it: under X11 the header then scrolled its
+        # pixels onto the algorithm pane beside the tabs, and they stayed there.)
         headers = (t.horizontalHeader(), t.verticalHeader())
         for h in headers:
             h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        t.setUpdatesEnabled(False)
         try:
             self._fill(rows, width)
         finally:
             for h in headers:
                 h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            t.setUpdatesEnabled(True)
         kind = "test" if trace.is_test else "training"
         target = (
             # classes are numbered from 1, as the class picker and the legend number them

@@ -130,7 +130,13 @@ class TrainingPanel(QGroupBox):
         buttons.addWidget(self.step_button, 1, 0, 1, 1)
         buttons.addWidget(self.step10_button, 1, 1, 1, 2)
         buttons.addWidget(self.epoch_button, 1, 3, 1, 1)
-        lay.addLayout(buttons)
+        # Play, the steps and Speed in one part the window may pin below the scrolling
+        # panels, so that they stay in reach however long the panels get
+        self.transport = QWidget()
+        self.transport.setObjectName("transport")
+        transport = QVBoxLayout(self.transport)
+        compact(transport)
+        transport.addLayout(buttons)
 
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
@@ -141,7 +147,8 @@ class TrainingPanel(QGroupBox):
         row.addWidget(QLabel("Speed"))
         row.addWidget(self.speed_slider, 1)
         row.addWidget(self.speed_label)
-        lay.addLayout(row)
+        transport.addLayout(row)
+        lay.addWidget(self.transport)
 
         self.set_hyper(hyper)
         self.seed_spin.setValue(seed)

@@ -139,9 +139,13 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
         screen = second.screen().availableGeometry()
         if size[0] <= screen.width():
             assert abs(second.width() - size[0]) <= 8
+            assert abs(second.height() - size[1]) <= 16
         else:
+            # narrower than it was saved, the canvas's tool bar takes two lines: then the
+            # layout's minimum decides the height too
             assert second.width() <= size[0] + 8
-        assert abs(second.height() - size[1]) <= 16
+            least = second.minimumSizeHint().height()
+            assert abs(second.height() - size[1]) <= 16 or second.height() <= least + 2
         assert second.inspector_dock.isVisible()
         recent = menus2["settings"]
         assert recent.settings.recent_lessons() == [str(lesson.resolve())]
