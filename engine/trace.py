@@ -3,7 +3,8 @@
 * ``trace_point``: one point's column through the network: x, every z^(ℓ), h^(ℓ), the
   prediction and every δ^(ℓ), plus any unit's formula with the numbers filled in.
 * ``unit_health``: dead ReLU units (δ ≡ 0 on all training data) and saturated
-  sigmoid/tanh units (|h| at its limits on almost all training data).
+  sigmoid/tanh units (h at its bounds on almost all training data), as engine/health.py
+  defines them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from .evaluation import eval_sample
 from .features import feature_matrix
+from .health import SATURATION_LIMIT, SATURATION_SHARE, unit_states
 from .notation import sub, sup
 from .session import TrainingSession
 
@@ -95,18 +97,22 @@ class LayerHealth:
     layer: int
     activation: str
     dead: np.ndarray  # bool per unit: ReLU never active on the training data
-    saturated: np.ndarray  # bool per unit: sigmoid/tanh at its limits on ≥ 95% of points
-    saturation: np.ndarray  # fraction of training points at the limits, per unit
+    saturated: np.ndarray  # bool per unit: sigmoid/tanh at its bounds on ≥ 95 % of points
+    saturation: np.ndarray  # fraction of training points at the bounds, per unit
 
 
-def unit_health(session: TrainingSession, limit: float = 0.02, share: float = 0.95):
-    """Per hidden layer: which units are dead or saturated on the training points.
+def unit_health(
+    session: TrainingSession, limit: float = SATURATION_LIMIT, share: float = SATURATION_SHARE
+):
+    """Per hidden layer: which units are dead or saturated on the training points, by the
+    rules of engine/health.py (the ones the history's saturated share counts).
 
     A ReLU unit is dead when z ≤ 0 on every training point (its δ is then 0 on all of
-    them, so it never learns again). A sigmoid unit is saturated on a point when h is
-    within ``limit`` of 0 or 1, a tanh unit when |h| > 1 − 2·limit; a unit is flagged
-    when that holds on at least ``share`` of the points. A large training set is judged on
-    its evaluation sample (the running metrics' points), so the cost stays bounded.
+    them, so it never learns again). A sigmoid or tanh unit is saturated on a point when
+    its output is within ``limit`` of its output range from a bound (sigmoid: h ≤ 0.01 or
+    h ≥ 0.99; tanh: |h| ≥ 0.98); it is flagged when that holds on at least ``share`` of the
+    points. A large training set is judged on its evaluation sample (the running metrics'
+    points), so the cost stays bounded.
     """
     X = session.train_x
     idx = eval_sample(X.shape[1])
@@ -119,15 +125,6 @@ def unit_health(session: TrainingSession, limit: float = 0.02, share: float = 0.
         fp = session.net.forward(session.params, X)
     for layer in range(1, session.net.depth):
         act = session.net.hidden[layer - 1].name
-        z, h = fp.z[layer - 1], fp.h[layer]
-        m = z.shape[0]
-        dead = np.zeros(m, bool)
-        sat = np.zeros(m)
-        if act == "relu":
-            dead = np.all(z <= 0, axis=1)
-        elif act == "sigmoid":
-            sat = np.mean((h < limit) | (h > 1 - limit), axis=1)
-        elif act == "tanh":
-            sat = np.mean(np.abs(h) > 1 - 2 * limit, axis=1)
-        out.append(LayerHealth(layer, act, dead, sat >= share, sat))
+        st = unit_states(act, fp.z[layer - 1], fp.h[layer], limit, share)
+        out.append(LayerHealth(layer, act, st.dead, st.saturated, st.at_bound))
     return out

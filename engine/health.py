@@ -1,0 +1,251 @@
+"""The health of every layer: how fast its weights move, how many of its units are stuck,
+and how its activations are spread.
+
+Three figures that courses on training deep networks compute by hand:
+
+* **The update-to-weight ratio** of layer ℓ, as log₁₀(RMS(ΔW⁽ℓ⁾) / RMS(W⁽ℓ⁾)), where ΔW⁽ℓ⁾
+  is the step the optimizer applied to W⁽ℓ⁾ at this step and W⁽ℓ⁾ the weights after it.
+  The rule of thumb is about −3: much larger and α is too big for the layer, much smaller
+  and the layer barely learns. ΔW is the optimizer's actual step, not α·∇J, because that
+  is what moves the weights: α·∇J for SGD, α·v for momentum, αₜ·m / (√s + ε) for Adam
+  (a step of Adam has about the size α whatever the gradient, so α·∇J would say nothing
+  about it). The step is read back from the optimizer's state after the update, so
+  nothing about the step has to be kept while training. RMS rather than the standard
+  deviation: the two agree for weights and steps centred on zero, and RMS is also defined
+  for a layer of one weight and counts a step that moves every weight alike; the ratio
+  of RMS values is the ratio of the norms, the form the rule of thumb is stated in.
+  −inf when the step is exactly zero, NaN when it is not known (no step yet).
+* **The saturated share** of a hidden layer: the share of its units that are stuck. A
+  sigmoid or tanh unit is saturated on a point when its output is within 1 % of the
+  output range from one of its bounds (sigmoid: h ≤ 0.01 or h ≥ 0.99; tanh: |h| ≥ 0.98),
+  where f′ is below 0.04 of its peak and the unit passes back almost no δ; the unit is
+  saturated when that holds on at least 95 % of the training points. A ReLU unit is dead
+  when z ≤ 0 on every training point (its δ is then 0 on all of them and it never learns
+  again); a ReLU layer's share counts its dead units. Identity layers and the output
+  layer have no such state: NaN. Large training sets are judged on the evaluation sample
+  (``evaluation.EVAL_SAMPLE`` points), as the running losses are.
+* **A histogram of each hidden layer's activations** over the training points, with
+  bins fixed by the activation's range (sigmoid [0, 1], tanh [−1, 1]; ReLU and identity
+  follow the points slowly, ``ranges.follow_range``).
+
+The ratio and the saturated share are recorded in every history row
+(``history.HEALTH_METRICS``); the histogram is drawn for the step shown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .evaluation import EVAL_SAMPLE, eval_sample, metrics_of_forward
+from .features import feature_matrix
+from .heads import HEADS
+from .network import ForwardPass, Network, Parameters
+from .ranges import activation_bounds, follow_range
+
+SATURATION_LIMIT = 0.01  # of the activation's output range, from either bound
+SATURATION_SHARE = 0.95  # of the training points on which a unit must sit at a bound
+HISTOGRAM_BINS = 24
+
+
+# --- saturated and dead units ---------------------------------------------------------------
+def at_bound(activation: str, h: np.ndarray, limit: float = SATURATION_LIMIT) -> np.ndarray:
+    """Whether each output of a sigmoid or tanh layer is within ``limit`` of its output
+    range from a bound (boolean, h's shape); all False for other activations."""
+    bounds = activation_bounds(activation)
+    if activation not in ("sigmoid", "tanh") or bounds is None:
+        return np.zeros(h.shape, dtype=bool)
+    lo, hi = bounds
+    gap = limit * (hi - lo)
+    return (h <= lo + gap) | (h >= hi - gap)
+
+
+@dataclass(frozen=True)
+class UnitStates:
+    """Per unit of one hidden layer: ``dead`` (ReLU never active), ``saturated`` (sigmoid
+    or tanh at a bound on at least ``SATURATION_SHARE`` of the points) and ``at_bound``
+    (the share of points on which the unit sits at a bound)."""
+
+    activation: str
+    dead: np.ndarray
+    saturated: np.ndarray
+    at_bound: np.ndarray
+
+    @property
+    def stuck_share(self) -> float:
+        """The layer's saturated share: dead units (ReLU) or saturated units (sigmoid,
+        tanh) over all units; NaN for identity or with no points."""
+        if self.activation == "relu":
+            return float(np.mean(self.dead)) if self.dead.size else math.nan
+        if self.activation in ("sigmoid", "tanh"):
+            return float(np.mean(self.saturated)) if self.saturated.size else math.nan
+        return math.nan
+
+
+def unit_states(
+    activation: str,
+    z: np.ndarray,
+    h: np.ndarray,
+    limit: float = SATURATION_LIMIT,
+    share: float = SATURATION_SHARE,
+) -> UnitStates:
+    """The dead and saturated units of a layer from its z and h over the points (M × N)."""
+    m, n = z.shape
+    dead = np.zeros(m, dtype=bool)
+    frac = np.zeros(m)
+    if n and activation == "relu":
+        dead = np.all(z <= 0.0, axis=1)
+    elif n and activation in ("sigmoid", "tanh"):
+        frac = np.mean(at_bound(activation, h, limit), axis=1)
+    if n == 0 and activation in ("relu", "sigmoid", "tanh"):
+        frac = np.full(m, math.nan)
+    return UnitStates(activation, dead, frac >= share, frac)
+
+
+def layer_states(net: Network, fp: ForwardPass) -> list[UnitStates]:
+    """``unit_states`` of every hidden layer ℓ = 1..L−1 from a forward pass."""
+    return [unit_states(net.hidden[k].name, fp.z[k], fp.h[k + 1]) for k in range(net.depth - 1)]
+
+
+def stuck_shares(net: Network, fp: ForwardPass) -> np.ndarray:
+    """The saturated share of every layer ℓ = 1..L (NaN for the output layer)."""
+    out = np.full(net.depth, math.nan)
+    if fp.h[0].shape[1]:
+        for k, states in enumerate(layer_states(net, fp)):
+            out[k] = states.stuck_share
+    return out
+
+
+def train_figures(
+    net: Network, params: Parameters, X: np.ndarray, y: np.ndarray, classification: bool
+) -> tuple[float, float, np.ndarray]:
+    """(loss, accuracy, saturated share per layer) over the columns of X, from one forward
+    pass: the loss and accuracy are ``evaluation.mean_metrics``' to the bit."""
+    if X.shape[1] == 0:
+        return math.nan, math.nan, np.full(net.depth, math.nan)
+    with np.errstate(all="ignore"):
+        fp = net.forward(params, X)
+        loss, acc = metrics_of_forward(net, fp, y, classification)
+        return loss, acc, stuck_shares(net, fp)
+
+
+# --- the update-to-weight ratio -------------------------------------------------------------
+def applied_steps(optimizer, grads_W: list[np.ndarray], alpha: float) -> list[np.ndarray] | None:
+    """ΔW⁽ℓ⁾ for every layer: the step ``optimizer`` applied to each W⁽ℓ⁾ at its latest
+    update, from its state after that update and that update's gradients ``grads_W``
+    (dL/dW⁽ℓ⁾ with the decay, as the optimizer received them). None before any update.
+
+    The same arithmetic as the update rules (optim.py), so each equals
+    (W after − W before) up to the rounding of that subtraction."""
+    if optimizer.t == 0:
+        return None
+    name = optimizer.name
+    if name == "sgd":
+        return [alpha * g for g in grads_W]
+    W_slots = range(0, 2 * len(grads_W), 2)  # W⁽ℓ⁾ is array 2(ℓ−1) of θ's order
+    if name == "momentum":
+        v = optimizer.state["v"]
+        return [alpha * v[i] for i in W_slots]
+    if name == "adam":
+        b1, b2, t = optimizer.beta1, optimizer.beta2, optimizer.t
+        step = alpha * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        m, s = optimizer.state["m"], optimizer.state["s"]
+        return [step * m[i] / (np.sqrt(s[i]) + optimizer.eps) for i in W_slots]
+    raise ValueError(f"no update-to-weight ratio for the optimizer {name!r}")
+
+
+def rms(a: np.ndarray) -> float:
+    """√(mean a²) (0 for an empty array)."""
+    return float(np.sqrt(np.mean(np.square(a)))) if a.size else 0.0
+
+
+def log_update_ratios(weights: list[np.ndarray], steps: list[np.ndarray] | None) -> np.ndarray:
+    """log₁₀(RMS(ΔW⁽ℓ⁾) / RMS(W⁽ℓ⁾)) per layer; NaN without steps, −inf for a zero step."""
+    out = np.full(len(weights), math.nan)
+    if steps is None:
+        return out
+    with np.errstate(all="ignore"):
+        for k, (w, dw) in enumerate(zip(weights, steps)):
+            out[k] = np.log10(rms(dw) / rms(w))
+    return out
+
+
+def session_update_ratios(params: Parameters, optimizer, dW: list[np.ndarray], alpha: float):
+    """``log_update_ratios`` of the session's latest step (θ already updated)."""
+    with np.errstate(all="ignore"):
+        return log_update_ratios(params.W, applied_steps(optimizer, dW, alpha))
+
+
+# --- activation histograms ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Histogram:
+    """The activations of hidden layer ``layer`` over the training points at ``step``:
+    ``counts[i]`` values fell in [edges[i], edges[i+1]) (the last bin is closed). ``fixed``:
+    the edges are the activation's bounds; otherwise they follow the values
+    (``ranges.follow_range``; pass this histogram back as ``previous`` next time), and the
+    few values beyond them are counted in the end bins."""
+
+    layer: int
+    activation: str
+    step: int
+    edges: np.ndarray
+    counts: np.ndarray
+    fixed: bool
+    n_points: int  # training points the histogram counts (each unit's output once)
+
+    @property
+    def shares(self) -> np.ndarray:
+        """The counts as shares of all the layer's outputs (each sums to 1)."""
+        total = self.counts.sum()
+        return self.counts / total if total else self.counts.astype(np.float64)
+
+
+def training_sample(snapshot) -> np.ndarray:
+    """h⁽⁰⁾ of the snapshot's training points, or of their evaluation sample (the same
+    points the running losses use) when there are more than ``EVAL_SAMPLE``."""
+    ds = snapshot.dataset
+    pts = ds.points[~ds.is_test]
+    idx = eval_sample(len(pts), EVAL_SAMPLE)
+    if idx is not None:
+        pts = pts[idx]
+    return feature_matrix(pts, snapshot.spec.features)
+
+
+def activation_histograms(
+    snapshot,
+    previous: list[Histogram] | None = None,
+    bins: int = HISTOGRAM_BINS,
+    x: np.ndarray | None = None,
+) -> list[Histogram]:
+    """One ``Histogram`` per hidden layer for the snapshot's θ over its training points
+    (``x``: h⁽⁰⁾ of other points; default ``training_sample``). Unbounded layers' edges
+    follow ``previous`` (the last call's result) slowly."""
+    net = Network(snapshot.arch, HEADS[snapshot.arch.head])
+    x = training_sample(snapshot) if x is None else x
+    prev = {h.layer: h for h in previous or ()}
+    out = []
+    with np.errstate(all="ignore"):
+        h = x
+        for layer in range(1, net.depth):
+            _, h = net.forward_layer(snapshot.params, layer, h)
+            act = net.hidden[layer - 1].name
+            bounds = activation_bounds(act)
+            values = h.ravel()
+            if bounds is not None:
+                lo, hi = bounds
+            else:
+                before = prev.get(layer)
+                old = None if before is None or before.fixed else before.edges[[0, -1]]
+                lo_a, hi_a = follow_range(
+                    None if old is None else (old[:1], old[1:]), values[:, None]
+                )
+                lo, hi = float(lo_a[0]), float(hi_a[0])
+            edges = np.linspace(lo, hi, bins + 1)
+            finite = values[np.isfinite(values)]
+            counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+            out.append(
+                Histogram(layer, act, snapshot.step, edges, counts, bounds is not None, h.shape[1])
+            )
+    return out
