@@ -39,7 +39,7 @@ have fewer samples on dear networks (``line_samples``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -127,7 +127,12 @@ class Projection:
     """How hidden layer ``layer`` (``width`` units) is drawn: ``kind`` "units" shows the
     units ``units`` (0-based) as axes; "pca" shows (h − mean)·basis, the first principal
     components of the training points' h⁽ℓ⁾ at step ``fitted_at`` (``explained``: the share
-    of their variance along each axis)."""
+    of their variance along each axis); "output" (the last hidden layer only) also shows
+    (h − mean)·basis, with the basis spanning the output's own weight directions (two
+    classes: w⁽ᴸ⁾, then the frozen first component made perpendicular to it; three: the
+    differences w₂ − w₁ and w₃ − w₁), so every point's class depends only on where it is
+    drawn: the boundary is exact. That basis turns with the output's weights as they
+    learn; the mean stays the frozen projection's."""
 
     layer: int
     width: int
@@ -146,6 +151,12 @@ class Projection:
     def whole(self) -> bool:
         """Whether the view shows every unit (nothing of the layer is hidden from it)."""
         return self.kind == "units" and len(self.units) == self.width
+
+    @property
+    def shows_output(self) -> bool:
+        """Whether the output's decision depends only on the view coordinates (the whole
+        layer, or the output's own directions): its boundary is then drawn exactly."""
+        return self.whole or self.kind == "output"
 
     def coords(self, h: np.ndarray) -> np.ndarray:
         """The view coordinates (n × dims) of the columns of h⁽ℓ⁾ (width × n)."""
@@ -169,6 +180,11 @@ class Projection:
         u = sup(self.layer)
         if self.kind == "units":
             return tuple(f"h{sub(i + 1)}{u}" for i in self.units)
+        if self.kind == "output":
+            out = sup(self.layer + 1)
+            if self.explained:  # two classes: along w, then the first component
+                return (f"along w{out}", f"PC1 of h{u}, ⊥ w{out}")
+            return (f"along w₂{out} − w₁{out}", f"along w₃{out} − w₁{out}, ⊥ the first")
         return tuple(f"PC{k + 1} of h{u}" for k in range(self.dims))
 
     def describe(self) -> str:
@@ -179,6 +195,11 @@ class Projection:
             return f"h{u}, {n}: {shape}"
         if self.kind == "units":
             return f"h{u}, {n}: units {', '.join(str(i + 1) for i in self.units)}"
+        if self.kind == "output":
+            return (
+                f"h{u}, {n}: the output's view (a projection on the directions of the "
+                f"output's weights, which turn as they learn)"
+            )
         share = sum(self.explained)
         return (
             f"h{u}, {n}: a projection (principal components 1 and 2 of the training points' "
@@ -186,9 +207,10 @@ class Projection:
         )
 
     def axes(self, activation: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """The fixed axes (lo, hi) for a bounded activation; None: they follow the points."""
+        """The fixed axes (lo, hi) for a bounded activation; None: they follow the points
+        (always for the output's view, whose basis turns)."""
         bounds = activation_bounds(activation)
-        if bounds is None:
+        if bounds is None or self.kind == "output":
             return None
         b0, b1 = bounds
         if self.kind == "units":
@@ -197,6 +219,26 @@ class Projection:
         lo = np.minimum(B * b0, B * b1).sum(axis=0) - shift
         hi = np.maximum(B * b0, B * b1).sum(axis=0) - shift
         return lo, hi
+
+
+def output_projection(pca: Projection, W: np.ndarray) -> Projection:
+    """The output's view of the last hidden layer, from its frozen projection ``pca`` and
+    the output weights W⁽ᴸ⁾ (1 or 3 rows; 2 rows as the 2nd minus the 1st)."""
+    if W.shape[0] == 1:
+        w = W[0]
+        first = pca.basis[:, 0]
+        across = first - (first @ w) / (w @ w) * w if w @ w else first
+        if not np.linalg.norm(across) > 1e-12 * max(1.0, np.linalg.norm(first)):
+            across = pca.basis[:, 1] - (pca.basis[:, 1] @ w) / (w @ w) * w
+        span = np.column_stack([w, across])
+    elif W.shape[0] == 3:
+        span = np.column_stack([W[1] - W[0], W[2] - W[0]])
+    else:
+        raise ValueError(f"the output's view needs 2 or 3 classes, not {W.shape[0]}")
+    basis, r = np.linalg.qr(span)
+    basis *= np.where(np.diag(r) < 0, -1.0, 1.0)  # along w, not against it
+    explained = pca.explained[:1] if W.shape[0] == 1 else ()
+    return replace(pca, kind="output", basis=basis, explained=explained)
 
 
 def fit_pca(layer: int, h: np.ndarray, step: int = 0, dims: int = 2) -> Projection:
@@ -250,10 +292,10 @@ class ClassRegion:
 class OutputBoundary:
     """The output layer's decision boundary in the last hidden layer's view.
 
-    ``exact``: the view shows the whole layer and the boundary is the output's. Otherwise it
-    is a slice through the mean of the points shown. ``agreement`` is the share of the
-    points shown whose side of the drawn boundary is the class the output gives them (1.0
-    when exact, up to points within rounding of it)."""
+    ``exact``: the view shows the whole layer, or the output's view: the boundary is the
+    output's. Otherwise it is a slice through the mean of the points shown. ``agreement``
+    is the share of the points shown whose side of the drawn boundary is the class the
+    output gives them (1.0 when exact, up to points within rounding of it)."""
 
     exact: bool
     description: str
@@ -387,6 +429,17 @@ def _pad3(a: np.ndarray) -> np.ndarray:
     return np.pad(a, pad)
 
 
+def can_show_output(arch, layer: int) -> bool:
+    """Whether ``layer`` has an output's view: the last hidden layer, wider than 3 units
+    (a narrower one is shown whole, exactly), of a network with 2 or 3 classes."""
+    return (
+        layer == arch.depth - 1
+        and arch.widths[layer] > 3
+        and arch.head != "gaussian"
+        and arch.widths[-1] in (1, 3)
+    )
+
+
 def run_key(snapshot) -> tuple:
     """What makes a run, for the frozen projections: another architecture, features,
     initialisation or seed is another run (a reset with the same seed is the same run:
@@ -425,11 +478,26 @@ class HiddenSpace:
         self._projections.clear()
         self._ranges.clear()
 
-    def projection(self, snapshot, layer: int, units: tuple[int, ...] | None = None):
+    def projection(
+        self,
+        snapshot,
+        layer: int,
+        units: tuple[int, ...] | None = None,
+        output_view: bool = False,
+    ) -> Projection:
         """The projection ``figure`` uses for ``layer``: all units of a layer of at most 3,
-        ``units`` when given, else the frozen PCA (fitted now if this run has none)."""
+        ``units`` when given, the output's view when asked (``can_show_output``), else the
+        frozen PCA (fitted now if this run has none)."""
         self._check_run(snapshot)
         width = snapshot.arch.widths[layer]
+        if output_view:
+            if not can_show_output(snapshot.arch, layer):
+                raise ValueError(
+                    "the output's view is for the last hidden layer of a network with 2 or 3 "
+                    "classes, when it is wider than 3 units"
+                )
+            pca = self.projection(snapshot, layer)
+            return output_projection(pca, snapshot.params.W[-1])
         if units is not None:
             units = tuple(int(u) for u in units)
             if len(units) not in (2, 3) or len(set(units)) != len(units):
@@ -446,10 +514,16 @@ class HiddenSpace:
             fitted = self._projections[layer] = fit_pca(layer, h, snapshot.step)
         return fitted
 
-    def figure(self, snapshot, layer: int, units: tuple[int, ...] | None = None) -> HiddenFigure:
+    def figure(
+        self,
+        snapshot,
+        layer: int,
+        units: tuple[int, ...] | None = None,
+        output_view: bool = False,
+    ) -> HiddenFigure:
         """The input plane and layers 1..``layer`` as the network at ``snapshot`` maps them;
-        ``units`` picks the units of ``layer`` to show (else: all of a narrow layer, or the
-        frozen projection)."""
+        ``units`` picks the units of ``layer`` to show, ``output_view`` the output's view
+        (else: all of a narrow layer, or the frozen projection)."""
         arch = snapshot.arch
         if not 1 <= layer < arch.depth:
             hidden = arch.depth - 1
@@ -466,7 +540,8 @@ class HiddenSpace:
         hs_lines = forward_to(net, snapshot.params, x_lines, layer)
         pictures = [self._input_picture(snapshot, xy_pts, xy_lines)]
         for k in range(1, layer + 1):
-            proj = self.projection(snapshot, k, units if k == layer else None)
+            last = k == layer
+            proj = self.projection(snapshot, k, units if last else None, output_view and last)
             pts = proj.coords(hs[k])
             lines = proj.coords(hs_lines[k]).reshape(shape[0], shape[1], -1)
             act = net.hidden[k - 1].name
@@ -538,7 +613,7 @@ class HiddenSpace:
             if W.shape[0] == 1
             else "where the output's most probable class changes"
         )
-        if proj.whole:
+        if proj.shows_output:
             text = f"The output's decision boundary, {what}."
         else:
             text = (
@@ -546,7 +621,7 @@ class HiddenSpace:
                 f"through the mean of the points shown: it agrees with the output on "
                 f"{agreement:.0%} of them."
             )
-        return OutputBoundary(proj.whole, text, tuple(pieces), tuple(regions), agreement)
+        return OutputBoundary(proj.shows_output, text, tuple(pieces), tuple(regions), agreement)
 
 
 def _network(snapshot) -> Network:

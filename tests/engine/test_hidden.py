@@ -13,6 +13,7 @@ from backprop_lab.engine.hidden import (
     MAX_LINE_SAMPLES,
     MAX_POINTS,
     HiddenSpace,
+    can_show_output,
     fit_pca,
     input_lines,
     line_samples,
@@ -385,3 +386,30 @@ def test_a_diverged_network_gives_a_figure_not_an_error():
     s.params.W[0][...] = np.nan
     fig = HiddenSpace().figure(replace(s.snapshot()), 2)
     assert fig.picture.points.shape[1] == 2 and np.isnan(fig.picture.points).all()
+
+
+@pytest.mark.parametrize("ds", [xor_dataset(200, seed=1), blobs_dataset(3, 150, seed=2)])
+def test_the_outputs_view_of_a_wide_layer_draws_the_boundary_exactly(ds):
+    """Where a frozen projection can only show a slice, the output's view (its axes along
+    the output's weights) puts every point on the side of the boundary the output does."""
+    s = _session((8, 6), "tanh", ds=ds, alpha=0.1)
+    s.step(1500)
+    space = HiddenSpace()
+    sliced = space.figure(s.snapshot(), 2)
+    fig = space.figure(s.snapshot(), 2, output_view=True)
+    b, pic = fig.boundary, fig.picture
+    assert pic.projection.kind == "output" and not pic.fixed and b.exact
+    assert b.agreement == 1.0 and sliced.boundary.agreement <= 1.0
+    assert pic.projection.mean is sliced.picture.projection.mean  # the frozen centre
+    np.testing.assert_allclose(pic.projection.basis.T @ pic.projection.basis, np.eye(2), atol=1e-12)
+    W = s.params.W[-1]
+    if W.shape[0] == 1:  # class 2 to the right of a vertical line
+        (piece,) = b.pieces
+        np.testing.assert_allclose(piece.vertices[0, 0], piece.vertices[1, 0], atol=1e-9)
+        assert np.all(fig.decision[pic.points[:, 0] > piece.vertices[0, 0] + 1e-9] == 1)
+        assert pic.labels() == ("along w⁽³⁾", "PC1 of h⁽²⁾, ⊥ w⁽³⁾")
+    assert can_show_output(s.arch, 2) and not can_show_output(s.arch, 1)
+    with pytest.raises(ValueError, match="last hidden layer"):
+        space.figure(s.snapshot(), 1, output_view=True)
+    four = _session((6,), "tanh", ds=blobs_dataset(4, 120, seed=1))
+    assert not can_show_output(four.arch, 1)
