@@ -202,6 +202,17 @@ class Histogram:
         return self.counts / total if total else self.counts.astype(np.float64)
 
 
+def bin_counts(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+    """How many finite values fall in each of ``bins`` equal bins of [lo, hi] (values
+    beyond it in the end bins): one pass, no sort (``np.histogram`` with given edges
+    sorts, 50 ms a frame on 8 layers of 64)."""
+    v = np.clip(values[np.isfinite(values)], lo, hi)
+    scale = bins / (hi - lo) if hi > lo else 0.0
+    idx = ((v - lo) * scale).astype(np.int64) if v.size else np.zeros(0, np.int64)
+    np.clip(idx, 0, bins - 1, out=idx)
+    return np.bincount(idx, minlength=bins)
+
+
 def training_sample(snapshot) -> np.ndarray:
     """h⁽⁰⁾ of the snapshot's training points, or of their evaluation sample (the same
     points the running losses use) when there are more than ``EVAL_SAMPLE``."""
@@ -243,8 +254,7 @@ def activation_histograms(
                 )
                 lo, hi = float(lo_a[0]), float(hi_a[0])
             edges = np.linspace(lo, hi, bins + 1)
-            finite = values[np.isfinite(values)]
-            counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+            counts = bin_counts(values, lo, hi, bins)
             out.append(
                 Histogram(layer, act, snapshot.step, edges, counts, bounds is not None, h.shape[1])
             )

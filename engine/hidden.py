@@ -249,9 +249,12 @@ def fit_pca(layer: int, h: np.ndarray, step: int = 0, dims: int = 2) -> Projecti
     mean = finite.mean(axis=1) if finite.shape[1] else np.zeros(width)
     centred = finite - mean[:, None]
     if finite.shape[1] >= 2:
-        U, S, _ = np.linalg.svd(centred, full_matrices=False)
+        # the eigenvectors of the width × width scatter matrix: the principal directions,
+        # at a fraction of an SVD of the width × n data
+        var, U = np.linalg.eigh(centred @ centred.T)
+        var, U = np.maximum(var[::-1], 0.0), U[:, ::-1]
     else:
-        U, S = np.eye(width), np.zeros(width)
+        U, var = np.eye(width), np.zeros(width)
     basis = np.zeros((width, dims))
     k = min(dims, U.shape[1])
     basis[:, :k] = U[:, :k]
@@ -263,7 +266,6 @@ def fit_pca(layer: int, h: np.ndarray, step: int = 0, dims: int = 2) -> Projecti
         col = basis[:, j]
         if col[np.argmax(np.abs(col))] < 0:
             basis[:, j] = -col
-    var = S**2
     total = float(var.sum())
     explained = tuple(float(var[j] / total) if total and j < len(var) else 0.0 for j in range(dims))
     return Projection(layer, width, "pca", (), mean, basis, explained, int(step))
@@ -507,12 +509,21 @@ class HiddenSpace:
             return Projection(layer, width, "units", units)
         if width <= 3:
             return Projection(layer, width, "units", tuple(range(width)))
-        fitted = self._projections.get(layer)
-        if fitted is None:
-            net = _network(snapshot)
-            h = forward_to(net, snapshot.params, training_sample(snapshot), layer)[layer]
-            fitted = self._projections[layer] = fit_pca(layer, h, snapshot.step)
-        return fitted
+        if layer not in self._projections:
+            self._fit(snapshot, layer)
+        return self._projections[layer]
+
+    def _fit(self, snapshot, upto: int) -> None:
+        """Fit every wide layer's projection up to ``upto`` that has none, from one
+        forward pass of the training points."""
+        widths = snapshot.arch.widths
+        missing = [k for k in range(1, upto + 1) if widths[k] > 3 and k not in self._projections]
+        if not missing:
+            return
+        net = _network(snapshot)
+        hs = forward_to(net, snapshot.params, training_sample(snapshot), missing[-1])
+        for k in missing:
+            self._projections[k] = fit_pca(k, hs[k], snapshot.step)
 
     def figure(
         self,
@@ -539,6 +550,8 @@ class HiddenSpace:
         hs = forward_to(net, snapshot.params, x_pts, layer)
         hs_lines = forward_to(net, snapshot.params, x_lines, layer)
         pictures = [self._input_picture(snapshot, xy_pts, xy_lines)]
+        self._check_run(snapshot)
+        self._fit(snapshot, layer)
         for k in range(1, layer + 1):
             last = k == layer
             proj = self.projection(snapshot, k, units if last else None, output_view and last)
