@@ -268,6 +268,7 @@ def fit_pca(layer: int, h: np.ndarray, step: int = 0, dims: int = 2) -> Projecti
             basis[:, j] = -col
     total = float(var.sum())
     explained = tuple(float(var[j] / total) if total and j < len(var) else 0.0 for j in range(dims))
+    mean.flags.writeable = basis.flags.writeable = False  # shared by every later figure
     return Projection(layer, width, "pca", (), mean, basis, explained, int(step))
 
 
@@ -591,7 +592,10 @@ class HiddenSpace:
             flat = xy_lines.reshape(-1, 2)
             x_pts = feature_matrix(xy_pts, features)
             x_lines = feature_matrix(flat, features)
-            self._inputs = {key: (ds, (x_pts, xy_pts, x_lines, xy_lines, index))}
+            arrays = (x_pts, xy_pts, x_lines, xy_lines, index)
+            for a in arrays:  # shared by every figure (layer 0 shows them as they are)
+                a.flags.writeable = False
+            self._inputs = {key: (ds, arrays)}
             cached = self._inputs[key]
         return cached[1]
 
