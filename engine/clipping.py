@@ -56,8 +56,8 @@ def clip_polygon(poly: np.ndarray, halfspaces: list[HalfSpace]) -> np.ndarray:
             fp, fq = float(a @ p) + c, float(a @ q) + c
             if fp >= 0.0:
                 out.append(p)
-            if (fp >= 0.0) != (fq >= 0.0):
-                out.append(p + (fp / (fp - fq)) * (q - p))
+            if (fp > 0.0 > fq) or (fp < 0.0 < fq):  # strictly across: a vertex on the
+                out.append(p + (fp / (fp - fq)) * (q - p))  # plane is kept once, as itself
         pts = out
     d = np.shape(poly)[1]
     return np.array(pts).reshape(-1, d)

@@ -413,3 +413,12 @@ def test_the_outputs_view_of_a_wide_layer_draws_the_boundary_exactly(ds):
         space.figure(s.snapshot(), 1, output_view=True)
     four = _session((6,), "tanh", ds=blobs_dataset(4, 120, seed=1))
     assert not can_show_output(four.arch, 1)
+
+
+def test_no_points_give_a_figure_without_points():
+    from backprop_lab.engine import empty_dataset
+
+    s = _session((5, 2), "relu", ds=empty_dataset())
+    fig = HiddenSpace().figure(s.snapshot(), 2)
+    assert fig.picture.points.shape == (0, 2) and fig.picture.lines.shape[0] == 42
+    assert np.isnan(fig.boundary.agreement) and fig.decision.shape == (0,)
