@@ -48,18 +48,27 @@ from .ranges import activation_bounds, follow_range
 SATURATION_LIMIT = 0.01  # of the activation's output range, from either bound
 SATURATION_SHARE = 0.95  # of the training points on which a unit must sit at a bound
 HISTOGRAM_BINS = 24
+HISTOGRAM_BUDGET = 12_000_000  # multiply-adds of the histograms' forward pass
+MIN_HISTOGRAM_POINTS = 256
 
 
 # --- saturated and dead units ---------------------------------------------------------------
-def at_bound(activation: str, h: np.ndarray, limit: float = SATURATION_LIMIT) -> np.ndarray:
+def at_bound(
+    activation: str, h: np.ndarray, limit: float = SATURATION_LIMIT, overwrite: bool = False
+) -> np.ndarray:
     """Whether each output of a sigmoid or tanh layer is within ``limit`` of its output
-    range from a bound (boolean, h's shape); all False for other activations."""
+    range from a bound (boolean, h's shape), as |h − middle| ≥ (½ − ``limit``) · range
+    (sigmoid: |h − ½| ≥ 0.49, tanh: |h| ≥ 0.98); all False for other activations. With
+    ``overwrite`` h is used as scratch (two passes over it, no copy: a history row of an
+    8 × 64 network judges 500,000 outputs)."""
     bounds = activation_bounds(activation)
     if activation not in ("sigmoid", "tanh") or bounds is None:
         return np.zeros(h.shape, dtype=bool)
     lo, hi = bounds
-    gap = limit * (hi - lo)
-    return (h <= lo + gap) | (h >= hi - gap)
+    mid, reach = 0.5 * (lo + hi), (0.5 - limit) * (hi - lo)
+    off = np.subtract(h, mid, out=h if overwrite else None) if mid else h
+    off = np.abs(off, out=off if (overwrite or mid) else None)
+    return off >= reach
 
 
 @dataclass(frozen=True)
@@ -90,30 +99,37 @@ def unit_states(
     h: np.ndarray,
     limit: float = SATURATION_LIMIT,
     share: float = SATURATION_SHARE,
+    overwrite: bool = False,
 ) -> UnitStates:
-    """The dead and saturated units of a layer from its z and h over the points (M × N)."""
+    """The dead and saturated units of a layer from its z and h over the points (M × N);
+    with ``overwrite`` h is scratch."""
     m, n = z.shape
     dead = np.zeros(m, dtype=bool)
     frac = np.zeros(m)
     if n and activation == "relu":
-        dead = np.all(z <= 0.0, axis=1)
+        dead = z.max(axis=1) <= 0.0  # z ≤ 0 on every point
     elif n and activation in ("sigmoid", "tanh"):
-        frac = np.mean(at_bound(activation, h, limit), axis=1)
+        frac = np.count_nonzero(at_bound(activation, h, limit, overwrite), axis=1) / n
     if n == 0 and activation in ("relu", "sigmoid", "tanh"):
         frac = np.full(m, math.nan)
     return UnitStates(activation, dead, frac >= share, frac)
 
 
-def layer_states(net: Network, fp: ForwardPass) -> list[UnitStates]:
-    """``unit_states`` of every hidden layer ℓ = 1..L−1 from a forward pass."""
-    return [unit_states(net.hidden[k].name, fp.z[k], fp.h[k + 1]) for k in range(net.depth - 1)]
+def layer_states(net: Network, fp: ForwardPass, overwrite: bool = False) -> list[UnitStates]:
+    """``unit_states`` of every hidden layer ℓ = 1..L−1 from a forward pass (with
+    ``overwrite`` its hidden h are scratch)."""
+    return [
+        unit_states(net.hidden[k].name, fp.z[k], fp.h[k + 1], overwrite=overwrite)
+        for k in range(net.depth - 1)
+    ]
 
 
-def stuck_shares(net: Network, fp: ForwardPass) -> np.ndarray:
-    """The saturated share of every layer ℓ = 1..L (NaN for the output layer)."""
+def stuck_shares(net: Network, fp: ForwardPass, overwrite: bool = False) -> np.ndarray:
+    """The saturated share of every layer ℓ = 1..L (NaN for the output layer); with
+    ``overwrite`` the forward pass's hidden h are scratch."""
     out = np.full(net.depth, math.nan)
     if fp.h[0].shape[1]:
-        for k, states in enumerate(layer_states(net, fp)):
+        for k, states in enumerate(layer_states(net, fp, overwrite)):
             out[k] = states.stuck_share
     return out
 
@@ -128,7 +144,7 @@ def train_figures(
     with np.errstate(all="ignore"):
         fp = net.forward(params, X)
         loss, acc = metrics_of_forward(net, fp, y, classification)
-        return loss, acc, stuck_shares(net, fp)
+        return loss, acc, stuck_shares(net, fp, overwrite=True)  # fp is ours, and done
 
 
 # --- the update-to-weight ratio -------------------------------------------------------------
@@ -213,15 +229,23 @@ def bin_counts(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarra
     return np.bincount(idx, minlength=bins)
 
 
-def training_sample(snapshot) -> np.ndarray:
-    """h⁽⁰⁾ of the snapshot's training points, or of their evaluation sample (the same
-    points the running losses use) when there are more than ``EVAL_SAMPLE``."""
+def training_sample(snapshot, cap: int = EVAL_SAMPLE) -> np.ndarray:
+    """h⁽⁰⁾ of the snapshot's training points, or of a fixed sample of ``cap`` of them (by
+    default the evaluation sample, the points the running losses use)."""
     ds = snapshot.dataset
     pts = ds.points[~ds.is_test]
-    idx = eval_sample(len(pts), EVAL_SAMPLE)
+    idx = eval_sample(len(pts), cap)
     if idx is not None:
         pts = pts[idx]
     return feature_matrix(pts, snapshot.spec.features)
+
+
+def histogram_points(widths: tuple[int, ...]) -> int:
+    """How many training points the histograms count: the evaluation sample, or fewer
+    (at least ``MIN_HISTOGRAM_POINTS``) where a forward pass of it would cost more than
+    ``HISTOGRAM_BUDGET`` multiply-adds (8 layers of 64: 416 points, 26,000 values a layer)."""
+    cost = sum(widths[k] * widths[k - 1] for k in range(1, len(widths) - 1))
+    return int(min(EVAL_SAMPLE, max(MIN_HISTOGRAM_POINTS, HISTOGRAM_BUDGET // max(1, cost))))
 
 
 def activation_histograms(
@@ -230,11 +254,12 @@ def activation_histograms(
     bins: int = HISTOGRAM_BINS,
     x: np.ndarray | None = None,
 ) -> list[Histogram]:
-    """One ``Histogram`` per hidden layer for the snapshot's θ over its training points
-    (``x``: h⁽⁰⁾ of other points; default ``training_sample``). Unbounded layers' edges
-    follow ``previous`` (the last call's result) slowly."""
+    """One ``Histogram`` per hidden layer for the snapshot's θ over its training points (a
+    fixed sample of ``histogram_points`` of them; ``x``: h⁽⁰⁾ of other points). Unbounded
+    layers' edges follow ``previous`` (the last call's result) slowly."""
     net = Network(snapshot.arch, HEADS[snapshot.arch.head])
-    x = training_sample(snapshot) if x is None else x
+    if x is None:
+        x = training_sample(snapshot, histogram_points(snapshot.arch.widths))
     prev = {h.layer: h for h in previous or ()}
     out = []
     with np.errstate(all="ignore"):
