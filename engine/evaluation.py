@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network, Parameters
+from .network import ForwardPass, Network, Parameters
 
 EVAL_SAMPLE = 1024  # points of each split (train, test) the running metrics use
 CHUNK_POINTS = 2048  # points a FullPass evaluates per ``advance`` by default
@@ -52,9 +52,15 @@ def mean_metrics(
     if X.shape[1] == 0:
         return math.nan, math.nan
     with np.errstate(all="ignore"):
-        fp = net.forward(params, X)
-        loss = -float(net.log_likelihood(fp, y).mean())
-        acc = float(np.mean(net.head.predict(fp.h[-1]) == y)) if classification else math.nan
+        return metrics_of_forward(net, net.forward(params, X), y, classification)
+
+
+def metrics_of_forward(
+    net: Network, fp: ForwardPass, y: np.ndarray, classification: bool
+) -> tuple[float, float]:
+    """``mean_metrics`` from a forward pass already made (one or more columns)."""
+    loss = -float(net.log_likelihood(fp, y).mean())
+    acc = float(np.mean(net.head.predict(fp.h[-1]) == y)) if classification else math.nan
     return loss, acc
 
 

@@ -12,7 +12,9 @@ branches).
 
 ``StepMetrics`` is what the session measures after a step; ``MetricHistory`` keeps them
 over the run and hands out ``HistoryArrays``: one array per scalar metric and one
-(rows × L) array per per-layer metric.
+(rows × L) array per per-layer metric. The layer-health figures (``HEALTH_METRICS``,
+engine/health.py) are per-layer metrics the history keeps but lesson files do not store
+(``LAYER_METRICS`` are the per-layer metrics a file holds).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import numpy as np
 
 SCALAR_METRICS = ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
 LAYER_METRICS = ("delta_mean_abs", "grad_norms", "weight_norms")
+HEALTH_METRICS = ("log_update_ratio", "saturated_share")
+ROW_LAYER_METRICS = LAYER_METRICS + HEALTH_METRICS  # every per-layer column of a row
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,8 +36,11 @@ class StepMetrics(Mapping):
     """The losses, accuracies and per-layer signals of the session at ``step``.
 
     ``delta_mean_abs[ℓ−1]`` is mean |δ^(ℓ)| over the batch, ``grad_norms[ℓ−1]`` is
-    ‖dL/dW^(ℓ)‖ and ``weight_norms[ℓ−1]`` is ‖W^(ℓ)‖. It also reads as a mapping of
-    those names (what a lesson file stores)."""
+    ‖dL/dW^(ℓ)‖ and ``weight_norms[ℓ−1]`` is ‖W^(ℓ)‖. The health figures (engine/health.py):
+    ``log_update_ratio[ℓ−1]`` is log₁₀(RMS(ΔW^(ℓ)) / RMS(W^(ℓ))) of the step, and
+    ``saturated_share[ℓ−1]`` the share of layer ℓ's units that are saturated (sigmoid,
+    tanh) or dead (ReLU); left out, they are NaN. It also reads as a mapping of those
+    names (what a lesson file stores)."""
 
     step: int
     batch_loss: float
@@ -44,12 +51,20 @@ class StepMetrics(Mapping):
     delta_mean_abs: np.ndarray
     grad_norms: np.ndarray
     weight_norms: np.ndarray
+    log_update_ratio: np.ndarray | None = None
+    saturated_share: np.ndarray | None = None
+
+    def __post_init__(self):
+        depth = np.size(self.weight_norms)
+        for k in HEALTH_METRICS:
+            if getattr(self, k) is None:
+                object.__setattr__(self, k, np.full(depth, math.nan))
 
     @classmethod
     def from_mapping(cls, d: Mapping, depth: int) -> StepMetrics:
         """From a mapping of the same names (a lesson file's); missing values are NaN."""
         layer = {}
-        for k in LAYER_METRICS:
+        for k in ROW_LAYER_METRICS:
             v = np.asarray(d.get(k, ()), dtype=np.float64).reshape(-1)
             layer[k] = v if v.size == depth else np.full(depth, math.nan)
         return cls(
@@ -61,7 +76,7 @@ class StepMetrics(Mapping):
     def copy(self) -> StepMetrics:
         """A copy whose arrays are read-only and shared with nobody."""
         arrays = {}
-        for k in LAYER_METRICS:
+        for k in ROW_LAYER_METRICS:
             a = np.array(getattr(self, k), dtype=np.float64)
             a.flags.writeable = False
             arrays[k] = a
@@ -98,6 +113,8 @@ class HistoryArrays:
     delta_mean_abs: np.ndarray
     grad_norms: np.ndarray
     weight_norms: np.ndarray
+    log_update_ratio: np.ndarray
+    saturated_share: np.ndarray
 
     @property
     def depth(self) -> int:
@@ -181,14 +198,14 @@ class MetricHistory(DecimatingHistory):
 
     def __init__(self, depth: int, capacity: int = 4096, min_stride: int = 1):
         self.depth = int(depth)
-        width = len(SCALAR_METRICS) + len(LAYER_METRICS) * self.depth
+        width = len(SCALAR_METRICS) + len(ROW_LAYER_METRICS) * self.depth
         super().__init__(width, capacity, min_stride)
 
     def record_metrics(self, m: StepMetrics, force: bool = False) -> None:
         row = np.empty(self.width)
         k = len(SCALAR_METRICS)
         row[:k] = [getattr(m, name) for name in SCALAR_METRICS]
-        for name in LAYER_METRICS:
+        for name in ROW_LAYER_METRICS:
             row[k : k + self.depth] = getattr(m, name)
             k += self.depth
         self.record(m.step, row, force)
@@ -197,7 +214,7 @@ class MetricHistory(DecimatingHistory):
         rows = self._rows[: self._end]
         k = len(SCALAR_METRICS)
         out = {name: rows[:, i].copy() for i, name in enumerate(SCALAR_METRICS)}
-        for name in LAYER_METRICS:
+        for name in ROW_LAYER_METRICS:
             out[name] = rows[:, k : k + self.depth].copy()
             k += self.depth
         return HistoryArrays(step=self.steps, **out)

@@ -38,6 +38,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
 from .evaluation import FullPass, mean_metrics, sampled
 from .features import default_features, feature_matrix, validate_features
 from .heads import head_for
+from .health import session_update_ratios, train_figures
 from .history import MetricHistory, StepMetrics
 from .network import (
     Architecture,
@@ -393,20 +394,26 @@ class TrainingSession:
         """Measure ``last``; with ``store`` offer it to the history (which keeps it if the
         step is on its stride, or always with ``keep``)."""
         L = self.arch.depth
-        train_loss, train_acc = self.evaluate("train")
+        # the training sample's forward pass also gives the layers' saturated shares
+        train_loss, train_acc, stuck = train_figures(
+            self.net, self.params, *self._eval_train, self.dataset.task == "classification"
+        )
         test_loss, test_acc = self.evaluate("test")
         with np.errstate(all="ignore"):
             wn = [float(np.linalg.norm(w)) for w in self.params.W]
             if bp is None:
                 dm = [math.nan] * L
                 gn = [math.nan] * L
+                ratio = np.full(L, math.nan)
             else:
                 dm = [float(np.abs(d).mean()) for d in bp.delta]
                 gn = [float(np.linalg.norm(g)) for g in bp.dW]
+                ratio = session_update_ratios(self.params, self.optimizer, bp.dW, self.hyper.alpha)
         if bp is None and not store and self.last is not None:
             # between history rows with no backward pass at hand (after a restore): keep
             # the per-layer signals of the latest row rather than showing none
             dm, gn = self.last.delta_mean_abs, self.last.grad_norms
+            ratio = self.last.log_update_ratio
         self.last = StepMetrics(
             step=self.step_count,
             batch_loss=batch_loss,
@@ -417,6 +424,8 @@ class TrainingSession:
             delta_mean_abs=np.array(dm),
             grad_norms=np.array(gn),
             weight_norms=np.array(wn),
+            log_update_ratio=np.array(ratio),
+            saturated_share=stuck,
         )
         if not store:
             return

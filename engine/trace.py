@@ -2,9 +2,9 @@
 
 * ``trace_point``: one point's column through the network: x, every z⁽ˡ⁾, h⁽ˡ⁾, the
   prediction and every δ⁽ˡ⁾, plus any unit's formula with the numbers filled in.
-* ``unit_health``: by each activation's own saturation rule (``Activation.flat_share``),
-  dead units (ReLU: z ≤ 0, so δ ≡ 0, on all training data) and saturated ones (sigmoid,
-  tanh: h at its limits on almost all training data).
+* ``unit_health``: dead ReLU units (δ ≡ 0 on all training data) and saturated
+  sigmoid/tanh units (h at its bounds on almost all training data), by each activation's
+  own rule (``Activation.at_bound``, ``flat_share``), as engine/health.py counts them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 
 from .evaluation import eval_sample
 from .features import feature_matrix
+from .health import SATURATION_LIMIT, SATURATION_SHARE, unit_states
 from .notation import f_symbol, sub, sup
 from .session import TrainingSession
 
@@ -99,18 +100,22 @@ class LayerHealth:
     layer: int
     activation: str
     dead: np.ndarray  # bool per unit: ReLU never active on the training data
-    saturated: np.ndarray  # bool per unit: sigmoid/tanh at its limits on ≥ 95% of points
-    saturation: np.ndarray  # fraction of training points at the limits, per unit
+    saturated: np.ndarray  # bool per unit: sigmoid/tanh at its bounds on ≥ 95 % of points
+    saturation: np.ndarray  # fraction of training points at the bounds, per unit
 
 
-def unit_health(session: TrainingSession, limit: float = 0.02, share: float = 0.95):
-    """Per hidden layer: which units are dead or saturated on the training points.
+def unit_health(
+    session: TrainingSession, limit: float = SATURATION_LIMIT, share: float = SATURATION_SHARE
+):
+    """Per hidden layer: which units are dead or saturated on the training points, by the
+    rules of engine/health.py (the ones the history's saturated share counts).
 
     A ReLU unit is dead when z ≤ 0 on every training point (its δ is then 0 on all of
-    them, so it never learns again). A sigmoid unit is saturated on a point when h is
-    within ``limit`` of 0 or 1, a tanh unit when |h| > 1 − 2·limit; a unit is flagged
-    when that holds on at least ``share`` of the points. A large training set is judged on
-    its evaluation sample (the running metrics' points), so the cost stays bounded.
+    them, so it never learns again). A sigmoid or tanh unit is saturated on a point when
+    its output is within ``limit`` of its output range from a bound (sigmoid: h ≤ 0.01 or
+    h ≥ 0.99; tanh: |h| ≥ 0.98); it is flagged when that holds on at least ``share`` of the
+    points. A large training set is judged on its evaluation sample (the running metrics'
+    points), so the cost stays bounded.
     """
     X = session.train_x
     idx = eval_sample(X.shape[1])
@@ -122,15 +127,7 @@ def unit_health(session: TrainingSession, limit: float = 0.02, share: float = 0.
     with np.errstate(all="ignore"):
         fp = session.net.forward(session.params, X)
     for layer in range(1, session.net.depth):
-        act = session.net.hidden[layer - 1]
-        z, h = fp.z[layer - 1], fp.h[layer]
-        m = z.shape[0]
-        dead = np.zeros(m, bool)
-        sat = np.zeros(m)
-        flat = act.flat_share(z, h, limit)
-        if flat is not None and act.dies:
-            dead = flat == 1.0  # never active: its δ is 0 on every point
-        elif flat is not None:
-            sat = flat
-        out.append(LayerHealth(layer, act.name, dead, sat >= share, sat))
+        act = session.net.hidden[layer - 1].name
+        st = unit_states(act, fp.z[layer - 1], fp.h[layer], limit, share)
+        out.append(LayerHealth(layer, act, st.dead, st.saturated, st.at_bound))
     return out
