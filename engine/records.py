@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from .data import Dataset
 from .design import HyperParameters, NetworkSpec
 from .history import HistoryArrays, StepMetrics
 from .network import Architecture, Parameters
+
+if TYPE_CHECKING:
+    from .edits import EditSummary
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Checkpoint:
     order_pos: int
     last: Mapping
     diverged: str | None
+    # how many of the run's hand edits (engine/edits.py) are in effect here; None (a state
+    # read from a file): every edit made up to ``step``
+    edits: int | None = None
 
     @property
     def nbytes(self) -> int:
@@ -59,6 +65,7 @@ class Snapshot:
     diverged: str | None
     init_schemes: tuple[str, ...] = field(default=())
     seed: int = 0  # so a view can show exactly what the engine runs (panels after a failure)
+    edits: EditSummary | None = None  # the hand edits, frozen and locked parameters
 
 
 class Batch(NamedTuple):

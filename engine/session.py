@@ -33,6 +33,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     HyperParameters,
     NetworkSpec,
 )
+from .edits import EditLog
 from .evaluation import FullPass, mean_metrics, sampled
 from .features import default_features, feature_matrix, validate_features
 from .heads import head_for
@@ -94,6 +95,8 @@ class TrainingSession:
         init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
         self.params = init_parameters(self.arch, np.random.default_rng(init_seq), self.init_schemes)
         self._param_list = self.params.arrays()
+        # a new θ has no hand edits; the frozen set stays (engine/edits.py)
+        self.edits = EditLog.fresh(self.arch.widths, getattr(self, "edits", None))
         self._rng = np.random.default_rng(batch_seq)
         self.optimizer = make_optimizer(self.hyper.optimizer, [a.shape for a in self._param_list])
         self.step_count = 0
@@ -169,6 +172,12 @@ class TrainingSession:
             self.diverged = None
             self._diverged_alpha = None
         self.hyper = hyper
+
+    def parameters_edited(self) -> None:
+        """θ was changed by hand between steps (engine/edits.py): the metrics are measured
+        anew, and the divergence check judges from the loss θ has now."""
+        self.refresh_last()
+        self._best_loss, self._best_step = math.nan, self.step_count
 
     def update_hyper(self, **changes) -> None:
         self.set_hyper(replace(self.hyper, **changes))
@@ -268,7 +277,8 @@ class TrainingSession:
         """The end of every step, fused or walked: θ ← θ + α ∇J with the optimizer, then
         the step is counted and recorded (history, timeline, divergence). False if the
         step diverged."""
-        self.optimizer.step(self._param_list, bp.gradient_arrays(), self.hyper.alpha)
+        grads = self.edits.for_update(bp.gradient_arrays())  # frozen entries masked
+        self.optimizer.step(self._param_list, grads, self.hyper.alpha)
         return self._finish_step(-float(log_likelihood.mean()), bp, batch.x.shape[1], record)
 
     def step(self, n: int = 1, record: bool = False) -> int:
@@ -297,9 +307,10 @@ class TrainingSession:
                 idx = self.draw_batch() if indices is None else indices
                 loss = fused.run(params, X, Y, idx, lam)
                 if flat is not None:
-                    opt.step_flat(flat, fused.grad, alpha)
+                    opt.step_flat(flat, self.edits.for_update(fused.grad), alpha)
                 else:
-                    opt.step(self._param_list, fused.bp.gradient_arrays(), alpha)
+                    grads = self.edits.for_update(fused.bp.gradient_arrays())
+                    opt.step(self._param_list, grads, alpha)
                 done += 1
                 ok = self._finish_step(loss, fused.bp, B, record)
                 if not ok:
@@ -446,6 +457,7 @@ class TrainingSession:
             order_pos=self._order_pos,
             last=self.last,  # immutable: shared, not copied
             diverged=self.diverged,
+            edits=self.edits.count,
         )
 
     def restore(self, cp: Checkpoint) -> None:
@@ -473,6 +485,7 @@ class TrainingSession:
         # the running minimum restarts from the restored state (its first history row)
         self._best_loss, self._best_step = math.nan, cp.step
         self.history.rewind_to(cp.step)
+        self.edits.restored(cp.edits, cp.step, self.optimizer)
 
     def adopt(self, cp: Checkpoint) -> None:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
@@ -511,4 +524,5 @@ class TrainingSession:
             diverged=self.diverged,
             init_schemes=self.init_schemes,
             seed=self.seed,
+            edits=self.edits.summary(self.step_count),
         )
