@@ -177,15 +177,27 @@ class EditLog:
             out[k][rows, cols] = 0.0
         return out
 
-    def restored(self, mark: int | None, step: int, optimizer) -> None:
-        """The session went back to a checkpoint: ``mark`` edits are in effect there (None,
-        a checkpoint made elsewhere: every edit up to ``step``). The held entries' first
-        moments are zeroed again: the checkpoint may predate their freezing."""
+    def restored(self, session, cp: Checkpoint) -> None:
+        """``session`` went back to ``cp``: the edits counted there are in effect (all up to
+        its step for a checkpoint made elsewhere, a lesson's). The frozen set is a setting
+        and stays: the held entries' first moments are zeroed again (the checkpoint may
+        predate their freezing) and a −0 among them becomes 0."""
+        mark = cp.edits
         if mark is None:
-            mark = sum(1 for e in self._log if e.step <= step)
+            mark = sum(1 for e in self._log if e.step <= cp.step)
         self._count = min(int(mark), len(self._log))
         self._version += 1
-        self.hold_moments(optimizer)
+        self.hold(session)
+
+    def hold(self, session) -> None:
+        """Make the held entries stay put under any optimizer: −0 becomes 0 (a masked step
+        adds +0, which would flip its sign bit) and their first moments are zeroed."""
+        if self._held is None:
+            return
+        arrays = session.params.arrays()
+        for k, rows, cols in self._held_arrays:
+            arrays[k][rows, cols] += 0.0
+        self.hold_moments(session.optimizer)
 
     def hold_moments(self, optimizer) -> None:
         """Zero the first moments (momentum's v, Adam's m) of the held entries, so nothing
@@ -396,10 +408,8 @@ def freeze(session, ref: ParamRef) -> bool:
         raise ValueError(f"{ref.label} is locked in this exercise already")
     if ref in log.frozen:
         return False
-    a = ref.array(session.params)
-    a[ref.row, ref.col] += 0.0  # −0 becomes 0: a masked step adds +0, which would flip it
     log.set_frozen(log.frozen | {ref}, log.exercise)
-    log.hold_moments(session.optimizer)
+    log.hold(session)
     return True
 
 
@@ -419,7 +429,4 @@ def set_exercise(session, exercise: Exercise | None) -> None:
     if exercise is not None:
         exercise.check(session)
     log.set_frozen(log.frozen, exercise)
-    params = session.params
-    for k, rows, cols in log._held_arrays:
-        params.arrays()[k][rows, cols] += 0.0
-    log.hold_moments(session.optimizer)
+    log.hold(session)

@@ -162,19 +162,15 @@ def _stacked_forward(net, params, X, y, refs, grids, classification):
                 z = z + b
             else:
                 z += b
-            out = np.empty_like(z)
-            if layer == net.depth:
-                net.head.forward(z, out)
-            else:
-                net.hidden[layer - 1].forward(z, out)
-            h = out
-        # the head's likelihood and prediction work on M_L × N matrices: every
+            if layer < net.depth:  # hidden activations work element by element
+                h = net.hidden[layer - 1].forward(z, np.empty_like(z))
+        # the head (a softmax normalises down a column) works on M_L × N matrices: every
         # combination's N columns side by side
-        lead = h.shape[:-2]
-        m = h.shape[-2]
+        lead = z.shape[:-2]
+        m = z.shape[-2]
         cols = math.prod(lead) * X.shape[1]
-        z2 = np.moveaxis(z, -2, 0).reshape(m, cols)
-        h2 = np.moveaxis(h, -2, 0).reshape(m, cols)
+        z2 = np.ascontiguousarray(np.moveaxis(z, -2, 0).reshape(m, cols))
+        h2 = net.head.forward(z2, np.empty_like(z2))
         y2 = np.tile(y, math.prod(lead))
         ll = net.head.log_likelihood(z2, h2, y2).reshape(*lead, X.shape[1])
         loss = -ll.mean(axis=-1)

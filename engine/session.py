@@ -485,7 +485,7 @@ class TrainingSession:
         # the running minimum restarts from the restored state (its first history row)
         self._best_loss, self._best_step = math.nan, cp.step
         self.history.rewind_to(cp.step)
-        self.edits.restored(cp.edits, cp.step, self.optimizer)
+        self.edits.restored(self, cp)
 
     def adopt(self, cp: Checkpoint) -> None:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
