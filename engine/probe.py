@@ -75,10 +75,11 @@ def loss_gradient(session, full: bool = False) -> LossGradient:
     """∂L/∂θ by backprop over the probe's points (one forward and one backward pass): the
     slope of every parameter at once, for a readout of whichever edge is hovered."""
     X, y = probe_points(session, full)
-    return _gradient(session.net, session.params, X, y, session.step_count)
+    return _gradient(session.net, session.params, X, y, session.step_count)[0]
 
 
-def _gradient(net: Network, params: Parameters, X, y, step: int) -> LossGradient:
+def _gradient(net: Network, params: Parameters, X, y, step: int):
+    """(∂L/∂θ, the forward pass it ran): the probe reuses the layers below a parameter."""
     n = X.shape[1]
     if n == 0:
         raise ValueError("there are no training points: draw some or load a preset")
@@ -88,7 +89,7 @@ def _gradient(net: Network, params: Parameters, X, y, step: int) -> LossGradient
         bp = net.backward(params, fp, y, 0.0)  # dJ/dθ with λ = 0 is −∂L/∂θ
     dW = tuple(_frozen(-g) for g in bp.dW)
     db = tuple(_frozen(-g) for g in bp.db)
-    return LossGradient(step, loss, dW, db, n)
+    return LossGradient(step, loss, dW, db, n), fp
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -116,12 +117,14 @@ def _stack_losses(
     refs: tuple[ParamRef, ...],
     grids: tuple[np.ndarray, ...],
     classification: bool,
+    below: np.ndarray | None = None,
 ) -> Generator[tuple[int, int], None, tuple[np.ndarray, np.ndarray | None]]:
     """L and the number of misclassified points for every combination of the values in
     ``grids`` (one axis per parameter of ``refs``): arrays of shape ``(len(g) for g in
     grids)``. The first axis runs in chunks of about ``CHUNK_WORK`` multiply-adds (and
     at most ``CHUNK_ELEMENTS`` numbers in a layer), yielding (values done, total) after
-    each, so a caller can spread a dear probe over several frames."""
+    each, so a caller can spread a dear probe over several frames. ``below`` is
+    h⁽ℓ⁻¹⁾ of the plain forward pass for the lowest parameter's layer ℓ, if at hand."""
     shape = tuple(len(g) for g in grids)
     loss = np.empty(shape)
     errors = np.empty(shape, dtype=np.int64) if classification else None
@@ -134,7 +137,7 @@ def _stack_losses(
     chunk = max(1, min(CHUNK_WORK // max(work, 1), CHUNK_ELEMENTS // (columns * max(widths))))
     for at in range(0, shape[0], chunk):
         part = (grids[0][at : at + chunk], *grids[1:])
-        lo, er = _stacked_forward(net, params, X, y, refs, part, classification)
+        lo, er = _stacked_forward(net, params, X, y, refs, part, classification, below)
         loss[at : at + chunk] = lo
         if errors is not None:
             errors[at : at + chunk] = er
@@ -142,14 +145,18 @@ def _stack_losses(
     return loss, errors
 
 
-def _stacked_forward(net, params, X, y, refs, grids, classification):
+def _stacked_forward(net, params, X, y, refs, grids, classification, below=None):
     axes = len(refs)
     sizes = [len(g) for g in grids]
     first = min(r.layer for r in refs)
     h = X
     with np.errstate(all="ignore"):
-        for layer in range(1, first):  # below the parameters: the plain forward pass
-            _, h = net.forward_layer(params, layer, h)
+        if below is not None:
+            h = below
+        else:
+            for layer in range(1, first):  # below the parameters: the plain forward pass
+                _, h = net.forward_layer(params, layer, h)
+        # the lowest parameter's layer and those above, for every value at once
         for layer in range(first, net.depth + 1):
             W, b = params.W[layer - 1], params.b[layer - 1]
             here = [a for a, r in enumerate(refs) if r.layer == layer]
@@ -225,6 +232,8 @@ class ProbePoint:
     full_step: Landing  # one full-batch SGD step over the probe's points
     batch_step: Landing | None  # one SGD step on the given batch
     n_points: int
+    # ∂L/∂θ of every parameter at this step: the hover readout of any other edge
+    gradient: LossGradient = field(repr=False, compare=False, default=None)
 
     @property
     def label(self) -> str:
@@ -317,17 +326,21 @@ def probe_line_steps(
     net, params, step = session.net, session.params.copy(), session.step_count
     lam, alpha = session.hyper.lam, session.hyper.alpha
     classification = session.dataset.task == "classification"
-    slope = _gradient(net, params, X, y, step).of(ref)
+    grad, fp = _gradient(net, params, X, y, step)
+    slope = grad.of(ref)
     penalty = 2.0 * lam * w if ref.kind == "W" else 0.0
     slopes = [slope + penalty]
     if batch is not None:
         bx, by = session.batch(np.asarray(batch, dtype=np.int64))
-        slopes.append(_gradient(net, params, bx, by, step).of(ref) + penalty)
+        slopes.append(_gradient(net, params, bx, by, step)[0].of(ref) + penalty)
     targets = [w - alpha * g for g in slopes]
     h = float(fd_step)
     fd_values = [w - 2 * h, w - h, w + h, w + 2 * h] if fd else []
     every = np.concatenate([values, [w], fd_values, targets])
-    loss, errors = yield from _stack_losses(net, params, X, y, (ref,), (every,), classification)
+    below = fp.h[ref.layer - 1]
+    loss, errors = yield from _stack_losses(
+        net, params, X, y, (ref,), (every,), classification, below
+    )
     k = len(values)
     fd_slope = math.nan
     if fd:
@@ -352,6 +365,7 @@ def probe_line_steps(
         full_step=land[0],
         batch_step=land[1] if batch is not None else None,
         n_points=X.shape[1],
+        gradient=grad,
     )
     curve = loss[:k].copy()
     objective = curve.copy()
@@ -423,12 +437,14 @@ def probe_plane_steps(
         raise ValueError("there are no training points: draw some or load a preset")
     net, params, step = session.net, session.params.copy(), session.step_count
     classification = session.dataset.task == "classification"
-    grad = _gradient(net, params, X, y, step)
+    grad, fp = _gradient(net, params, X, y, step)
     refs = (a, b)
-    loss, errors = yield from _stack_losses(net, params, X, y, refs, (va, vb), classification)
-    here = run_to_end(
-        _stack_losses(net, params, X, y, refs, (np.array([wa]), np.array([wb])), False)
-    )[0]
+    below = fp.h[min(a.layer, b.layer) - 1]
+    loss, errors = yield from _stack_losses(
+        net, params, X, y, refs, (va, vb), classification, below
+    )
+    now = (np.array([wa]), np.array([wb]))
+    here = run_to_end(_stack_losses(net, params, X, y, refs, now, False, below))[0]
     return PlaneProbe(
         a,
         b,
