@@ -307,11 +307,11 @@ def probe_line_steps(
     the ``LineProbe``. θ and the points are taken before the first yield, so training may
     go on in between; the probe describes the step it began at.
 
-    ``values`` default to ``n`` values over w ± ``span`` (span max(2, |w|)) with w itself
-    in the middle; ``batch`` adds where a step on those training points (indices, as
-    ``next_batch`` takes them) lands; ``full`` uses every training point, not the
-    evaluation sample; without ``fd`` the finite-difference slope is NaN (four forward
-    passes fewer)."""
+    ``values`` default to ``n`` values over w ± ``span`` (span max(2, |w|)), with w
+    itself in the middle when ``n`` is odd; ``batch`` adds where a step on those training
+    points (indices, as ``next_batch`` takes them) lands; ``full`` uses every training
+    point, not the evaluation sample; without ``fd`` the finite-difference slope is NaN
+    (four forward passes fewer)."""
     ref.check(session.arch.widths)
     w = ref.get(session.params)
     if values is None:

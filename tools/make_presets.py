@@ -147,13 +147,13 @@ LESSONS = [
     Lesson(
         "xor_by_hand",
         "Solve for weights: XOR by hand (2-2-1)",
-        "An exercise: set weights by hand. Four blobs, XOR-labelled (class 1 where x₁ and "
-        "x₂ have the same sign), and a 2-2-1 network of sigmoid units; only four weights "
-        "can be changed, the others are locked. Hidden unit 1 already fires on the "
-        "lower-right blob. Make hidden unit 2 fire on the upper-left one (its weight from "
-        "x₁), and set the output unit so that 'neither fired' means class 1: training "
-        "accuracy 100 % solves it. Drag a weight and watch the slope ∂L/∂w under your "
-        "hand; ask for a hint when stuck.",
+        "An exercise: set weights by hand. Four blobs, labelled as XOR (one class where x₁ "
+        "and x₂ have the same sign, the other where they differ), and a 2-2-1 network of "
+        "sigmoid units; only four weights can be changed, the others are locked. Hidden "
+        "unit 1 already fires on the lower-right blob. Make hidden unit 2 fire on the "
+        "upper-left one (its weight from x₁), and set the output unit so that 'neither "
+        "fired' means the same-sign class: training accuracy 100 % solves it. Drag a "
+        "weight and watch the slope ∂L/∂w under your hand; ask for a hint when stuck.",
         "gaussians",
         dict(n_points=80, noise=0.0, test_fraction=0.0, seed=0, n_classes=4),
         NetworkSpec(hidden=(2,), activation="sigmoid"),
