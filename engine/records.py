@@ -15,6 +15,7 @@ from .data import Dataset
 from .design import HyperParameters, NetworkSpec
 from .history import HistoryArrays, StepMetrics
 from .network import Architecture, Parameters
+from .paramref import ParamRef
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Checkpoint:
     order_pos: int
     last: Mapping
     diverged: str | None
+    # how many of the run's hand edits (engine/edits.py) are in effect here; None (a state
+    # read from a file): every edit made up to ``step``
+    edits: int | None = None
 
     @property
     def nbytes(self) -> int:
@@ -59,6 +63,7 @@ class Snapshot:
     diverged: str | None
     init_schemes: tuple[str, ...] = field(default=())
     seed: int = 0  # so a view can show exactly what the engine runs (panels after a failure)
+    edits: EditSummary | None = None  # the hand edits, frozen and locked parameters
 
 
 class Batch(NamedTuple):
@@ -76,3 +81,44 @@ class BatchState:
     rng: dict
     order: np.ndarray
     order_pos: int
+
+
+# --- hand edits of θ (engine/edits.py keeps the log) ---------------------------------------
+@dataclass(frozen=True)
+class Edit:
+    """One parameter set by hand at ``step``, from ``old`` to ``new``."""
+
+    step: int
+    ref: ParamRef
+    old: float
+    new: float
+    reset_moments: bool = False
+
+    @property
+    def text(self) -> str:
+        """'W⁽²⁾₁,₃: −0.82 → 0.4 (step 120)'; a marker's tooltip."""
+        reset = ", optimizer restarted" if self.reset_moments else ""
+        change = f"{edit_number(self.old)} → {edit_number(self.new)}"
+        return f"{self.ref.label}: {change} (step {self.step:,}{reset})"
+
+
+def edit_number(v: float) -> str:
+    return f"{v:.4g}".replace("-", "−")
+
+
+@dataclass(frozen=True)
+class EditSummary:
+    """What the views need to draw the edits, as plain values (a snapshot's copy)."""
+
+    edits: tuple[Edit, ...]  # the edits in effect, oldest first: the markers
+    frozen: tuple[ParamRef, ...]  # frozen by hand
+    editable: tuple[ParamRef, ...] | None  # an exercise's; every other is locked. None: no exercise
+    can_undo: bool
+    can_redo: bool
+
+    def is_locked(self, ref: ParamRef) -> bool:
+        return self.editable is not None and ref not in self.editable
+
+    def is_frozen(self, ref: ParamRef) -> bool:
+        """Whether training leaves it alone (frozen by hand or locked by an exercise)."""
+        return ref in self.frozen or self.is_locked(ref)

@@ -44,6 +44,7 @@ from .heads import head_for
 from .jsonfile import check_start, dump, parse_object
 from .network import Parameters
 from .optim import OPTIMIZERS
+from .scenario_edits import LessonEdits, edits_of, edits_to_dict, install_edits, read_edits
 from .scenario_history import (
     history_of,
     history_to_json,
@@ -90,6 +91,7 @@ class Scenario:
     # the curves up to the saved step (see scenario_history); only with a state
     history: dict[str, np.ndarray] | None = None
     compare: CompareBlock | None = None  # the runs compared with this one (compare_file)
+    edits: LessonEdits | None = None  # hand edits, frozen weights, an exercise (scenario_edits)
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -111,6 +113,7 @@ def scenario_from_session(
         description,
         state,
         history,
+        edits=edits_of(session, include_parameters),
     )
 
 
@@ -129,6 +132,8 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
 
 def _session_from_scenario(sc: Scenario) -> TrainingSession:
     session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
+    if sc.edits is not None:  # before the state: its checkpoints count the edits
+        install_edits(session, sc.edits)
     if sc.state is not None:
         cp = sc.state
         session.adopt(
@@ -240,6 +245,7 @@ def scenario_to_dict(sc: Scenario) -> dict:
             "batching": hyper.batching,
         },
         "state": None if sc.state is None else _state_to_dict(sc.state, sc.history),
+        **edits_to_dict(sc.edits),
     }
     if sc.compare is not None:
         d["compare"] = compare_to_dict(sc.compare, d, scenario_to_dict)
@@ -458,7 +464,7 @@ def scenario_from_dict(d) -> Scenario:
         d,
         "",
         ("format", "version", "dataset", "network", "hyper", "seed"),
-        ("title", "description", "state", "compare"),
+        ("title", "description", "state", "compare", "edits", "exercise"),
     )
     title = _str(d.get("title", ""), "title", MAX_TITLE)
     description = _str(d.get("description", ""), "description", MAX_DESCRIPTION)
@@ -472,6 +478,7 @@ def scenario_from_dict(d) -> Scenario:
         widths = (len(spec.features), *spec.hidden, head.output_size(ds.n_classes))
         state, history = _read_state(d["state"], widths, hyper.optimizer, len(ds.train), ds.task)
     sc = Scenario(ds, spec, hyper, seed, title, description, state, history)
+    sc.edits = read_edits(d, sc)
     if d.get("compare") is not None:
         sc.compare = read_compare(d["compare"], d, sc, scenario_from_dict)
     return sc

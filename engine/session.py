@@ -35,6 +35,7 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     HyperParameters,
     NetworkSpec,
 )
+from .edits import EditLog
 from .evaluation import FullPass, mean_metrics, sampled
 from .features import default_features, feature_matrix, validate_features
 from .heads import head_for
@@ -96,6 +97,8 @@ class TrainingSession:
         """θ drawn afresh from the seed; the step counter, histories and optimizer restart."""
         init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
         self.params = init_parameters(self.arch, np.random.default_rng(init_seq), self.init_schemes)
+        # a new θ has no hand edits; the frozen set stays (engine/edits.py)
+        self.edits = EditLog.fresh(self.arch.widths, getattr(self, "edits", None))
         self._rng = np.random.default_rng(batch_seq)
         self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
         self.step_count = 0
@@ -171,6 +174,12 @@ class TrainingSession:
             self.diverged = None
             self._diverged_alpha = None
         self.hyper = hyper
+
+    def parameters_edited(self) -> None:
+        """θ was changed by hand between steps (engine/edits.py): the metrics are measured
+        anew, and the divergence check judges from the loss θ has now."""
+        self.refresh_last()
+        self._best_loss, self._best_step = math.nan, self.step_count
 
     def update_hyper(self, **changes) -> None:
         self.set_hyper(replace(self.hyper, **changes))
@@ -273,7 +282,8 @@ class TrainingSession:
         """The end of every step, fused, reference or walked: the optimizer's update of θ
         with ∇J (lines 9 …), then the step is counted and recorded (history, timeline,
         divergence). False if the step diverged."""
-        self.optimizer.update(self.params.flat, bp.grad, self.hyper.alpha)
+        grad = self.edits.for_update(bp.grad)  # frozen entries masked
+        self.optimizer.update(self.params.flat, grad, self.hyper.alpha)
         return self._finish_step(batch_loss, bp, bp.batch_size, record)
 
     def step(self, n: int = 1, record: bool = False) -> int:
@@ -447,6 +457,7 @@ class TrainingSession:
             order_pos=self._order_pos,
             last=self.last,  # immutable: shared, not copied
             diverged=self.diverged,
+            edits=self.edits.count,
         )
 
     def restore(self, cp: Checkpoint) -> None:
@@ -473,6 +484,7 @@ class TrainingSession:
         # the running minimum restarts from the restored state (its first history row)
         self._best_loss, self._best_step = math.nan, cp.step
         self.history.rewind_to(cp.step)
+        self.edits.restored(self, cp)
 
     def adopt(self, cp: Checkpoint) -> None:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
@@ -511,4 +523,5 @@ class TrainingSession:
             diverged=self.diverged,
             init_schemes=self.init_schemes,
             seed=self.seed,
+            edits=self.edits.summary(self.step_count),
         )

@@ -11,6 +11,10 @@ only when a step is taken from the restored point.
 
 The timeline knows the session only as ``Run`` (what it reads and calls), so the session
 can own a timeline without the two modules importing each other.
+
+A hand edit of θ (engine/edits.py) pins a checkpoint of the state just before it, whatever
+the stride, so rewinding across the edit returns to the old θ exactly; pins survive the
+thinning (at most half the capacity of them: the oldest are then thinned like the rest).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class Timeline:
         self.capacity -= self.capacity % 2
         self.stride = 1
         self._kept: dict[int, Checkpoint] = {}
+        self._pinned: list[int] = []  # steps kept whatever the stride, oldest first
 
     def wants(self, step: int) -> bool:
         return step % self.stride == 0
@@ -56,14 +61,38 @@ class Timeline:
         if step % self.stride:
             return
         # a step taken after a rewind starts a new branch: the old future is gone
-        for later in [s for s in self._kept if s >= step]:
-            del self._kept[later]
+        self._drop_from(step)
         if len(self._kept) >= self.capacity:
-            self.stride *= 2
-            self._kept = {s: cp for s, cp in self._kept.items() if s % self.stride == 0}
+            self._thin()
             if step % self.stride:
                 return
         self._kept[step] = session.checkpoint()
+
+    def _drop_from(self, step: int) -> None:
+        for later in [s for s in self._kept if s >= step]:
+            del self._kept[later]
+        self._pinned = [s for s in self._pinned if s < step]
+
+    def _thin(self) -> None:
+        self.stride *= 2
+        pins = set(self._pinned)
+        self._kept = {s: cp for s, cp in self._kept.items() if s % self.stride == 0 or s in pins}
+
+    def pin(self, session: Run, cp: Checkpoint | None = None) -> None:
+        """Keep the state of ``session`` now (``cp``, a checkpoint of it, if one was just
+        taken) at its step whatever the stride: the state just before a hand edit. The run
+        branches here: later checkpoints (a future without the edit) are dropped. A
+        checkpoint already kept at this step stays (it is from before any edit at it)."""
+        step = session.step_count
+        self._drop_from(step + 1)
+        if step not in self._kept:
+            if len(self._kept) >= self.capacity:
+                self._thin()
+            self._kept[step] = cp if cp is not None else session.checkpoint()
+        if step not in self._pinned:
+            self._pinned.append(step)
+        while len(self._pinned) > self.capacity // 2:
+            self._pinned.pop(0)
 
     @property
     def steps(self) -> list[int]:

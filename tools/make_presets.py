@@ -11,9 +11,17 @@ import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backprop_lab.engine import HyperParameters, NetworkSpec
+import numpy as np
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import make_preset
-from backprop_lab.engine.scenario import Scenario, save_scenario, session_from_scenario
+from backprop_lab.engine.exercise import Exercise, Goal, start
+from backprop_lab.engine.paramref import ParamRef
+from backprop_lab.engine.scenario import (
+    Scenario,
+    save_scenario,
+    scenario_from_session,
+    session_from_scenario,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "presets"
 
@@ -29,6 +37,12 @@ class Lesson:
     hyper: HyperParameters
     seed: int = 0
     check_steps: tuple[int, ...] = field(default=(1000, 3000))
+    labels: tuple[int, ...] | None = None  # class k of the preset becomes labels[k]
+    # an exercise: θ to start from ({"W": [...], "b": [...]}), the editable parameters
+    # (as the file writes them) and the goal
+    start: dict | None = None
+    editable: tuple[str, ...] = ()
+    goal: Goal | None = None
 
 
 LESSONS = [
@@ -130,14 +144,67 @@ LESSONS = [
         seed=0,
         check_steps=(1000, 3000),
     ),
+    Lesson(
+        "xor_by_hand",
+        "Solve for weights: XOR by hand (2-2-1)",
+        "An exercise: set weights by hand. Four blobs, labelled as XOR (one class where x₁ "
+        "and x₂ have the same sign, the other where they differ), and a 2-2-1 network of "
+        "sigmoid units; only four weights can be changed, the others are locked. Hidden "
+        "unit 1 already fires on the lower-right blob. Make hidden unit 2 fire on the "
+        "upper-left one (its weight from x₁), and set the output unit so that 'neither "
+        "fired' means the same-sign class: training accuracy 100 % solves it. Drag a "
+        "weight and watch the slope ∂L/∂w under your hand; ask for a hint when stuck.",
+        "gaussians",
+        dict(n_points=80, noise=0.0, test_fraction=0.0, seed=0, n_classes=4),
+        NetworkSpec(hidden=(2,), activation="sigmoid"),
+        HyperParameters(alpha=0.5, batch_size=16, lam=0.0, optimizer="sgd"),
+        seed=0,
+        check_steps=(500, 2000),
+        labels=(1, 0, 1, 0),
+        start={"W": [[[1.0, -1.0], [0.0, 1.0]], [[0.0, 0.0]]], "b": [[-2.5, -2.5], [0.0]]},
+        editable=("W(1)[2,1]", "W(2)[1,1]", "W(2)[1,2]", "b(2)[1]"),
+        goal=Goal("accuracy", 1.0),
+    ),
+    Lesson(
+        "blobs_by_hand",
+        "Solve for weights: one sigmoid unit, two blobs",
+        "An exercise: a single sigmoid unit, p(y = 1 | x) = σ(w₁x₁ + w₂x₂ + b), and two "
+        "blobs. Its line starts across both of them. Set W⁽¹⁾₁,₁, W⁽¹⁾₁,₂ and b⁽¹⁾₁ by hand "
+        "until the training loss is below 0.1: first turn the line so it runs between the "
+        "blobs, then make the unit sure of its answer. Drag a weight and watch the slope "
+        "∂L/∂w under your hand; ask for a hint when stuck.",
+        "gaussians",
+        dict(n_points=60, noise=0.0, test_fraction=0.0, seed=0, n_classes=2),
+        NetworkSpec(hidden=()),
+        HyperParameters(alpha=0.5, batch_size=16, lam=0.0, optimizer="sgd"),
+        seed=0,
+        check_steps=(200, 1000),
+        start={"W": [[[0.8, -0.6]]], "b": [[1.0]]},
+        editable=("W(1)[1,1]", "W(1)[1,2]", "b(1)[1]"),
+        goal=Goal("loss", 0.1),
+    ),
 ]
 
 
 def scenario(lesson: Lesson) -> Scenario:
     ds = make_preset(lesson.preset, **lesson.data)
-    return Scenario(
-        ds, lesson.spec, lesson.hyper, lesson.seed, lesson.title, lesson.description, None
-    )
+    if lesson.labels is not None:
+        y = np.array(lesson.labels, dtype=np.int64)[ds.y]
+        ds = Dataset(ds.points, y, ds.is_test, ds.task, max(lesson.labels) + 1, ds.input_dim)
+    if lesson.start is None:
+        return Scenario(
+            ds, lesson.spec, lesson.hyper, lesson.seed, lesson.title, lesson.description, None
+        )
+    # an exercise starts from θ set by hand, with its parameters locked but the editable
+    session = TrainingSession(ds, lesson.spec, lesson.hyper, lesson.seed)
+    for W, Wn in zip(session.params.W, lesson.start["W"]):
+        W[...] = Wn
+    for b, bn in zip(session.params.b, lesson.start["b"]):
+        b[:, 0] = bn
+    session.refresh_last()
+    editable = tuple(ParamRef.parse(k) for k in lesson.editable)
+    start(session, Exercise(editable, lesson.goal))
+    return scenario_from_session(session, True, lesson.title, lesson.description)
 
 
 def check(sc: Scenario, steps: tuple[int, ...]) -> str:

@@ -2,17 +2,19 @@
 
 Not a general implementation: it understands type, const, enum, properties, required,
 additionalProperties (true/false), items, minItems, maxItems, minimum, maximum,
-exclusiveMinimum, maxLength, anyOf and local ``$ref`` (``#/$defs/...``), and refuses any
+exclusiveMinimum, maxLength, pattern, anyOf and local ``$ref`` (``#/$defs/...``), and refuses any
 other keyword so that the schema cannot silently use one it ignores. Adding a dependency
 (jsonschema) for one test would not earn its place.
 """
 
 from __future__ import annotations
 
+import re
+
 KNOWN = {
     "$schema", "$defs", "$ref", "title", "description", "type", "const", "enum",
     "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
-    "minimum", "maximum", "exclusiveMinimum", "maxLength", "anyOf",
+    "minimum", "maximum", "exclusiveMinimum", "maxLength", "pattern", "anyOf",
 }  # fmt: skip
 
 
@@ -72,6 +74,8 @@ def errors(value, schema: dict, root: dict | None = None, path: str = "$") -> li
             out.append(f"{path}: {value} ≤ exclusive minimum {schema['exclusiveMinimum']}")
     if isinstance(value, str) and "maxLength" in schema and len(value) > schema["maxLength"]:
         out.append(f"{path}: longer than {schema['maxLength']} characters")
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        out.append(f"{path}: {value!r} does not match {schema['pattern']}")
     if isinstance(value, list):
         if "minItems" in schema and len(value) < schema["minItems"]:
             out.append(f"{path}: fewer than {schema['minItems']} items")

@@ -28,6 +28,7 @@ def test_the_api_examples_run(qapp, tmp_path, monkeypatch, capsys):
     assert (tmp_path / "xor-after-500-steps.json").is_file()
     assert (tmp_path / "sigmoid-vs-relu.json").is_file()
     assert "B · ReLU" in out and "seed 3" in out
+    assert "W⁽²⁾₁,₃ = " in out and "Goal reached" in out and "gradient descent" in out
     header = (tmp_path / "sigmoid-vs-relu-curves.csv").read_text().splitlines()[0]
     assert header.startswith("run,label,step,")
     canvas = QImage(str(tmp_path / "xor-canvas.png"))

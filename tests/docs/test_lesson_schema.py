@@ -48,6 +48,30 @@ def test_a_saved_trained_session_validates(schema, optimizer):
     assert any("history.train_acc[0]" in e for e in errors(broken, schema))
 
 
+def test_edits_frozen_weights_and_exercises_validate(schema):
+    from backprop_lab.engine.edits import freeze, set_parameter
+    from backprop_lab.engine.lessons import load_lesson
+    from backprop_lab.engine.paramref import ParamRef
+
+    s = TrainingSession(make_preset("xor", n_points=40), NetworkSpec(hidden=(3,)))
+    s.step(5)
+    set_parameter(s, ParamRef.parse("W(2)[1,3]"), 0.5, reset_moments=True)
+    freeze(s, ParamRef.parse("b(1)[2]"))
+    d = json.loads(to_json(scenario_from_session(s)))
+    assert d["edits"]["log"] and d["edits"]["frozen"]
+    assert errors(d, schema) == []
+    exercise = json.loads(to_json(load_lesson("xor_by_hand")))
+    assert exercise["exercise"] and errors(exercise, schema) == []
+    broken = json.loads(json.dumps(d))
+    broken["edits"]["frozen"][0] = "b(1)[0]"
+    broken["edits"]["log"][0]["new"] = 1e4
+    found = errors(broken, schema)
+    assert any("edits.frozen[0]" in e for e in found)
+    assert any("edits.log[0].new" in e for e in found)
+    exercise["exercise"]["goal"]["metric"] = "speed"
+    assert any("exercise.goal.metric" in e for e in errors(exercise, schema))
+
+
 def test_the_schema_rejects_what_the_app_rejects(schema):
     """The validator is not vacuous: broken copies of a lesson fail, naming the field."""
     d = json.loads(

@@ -47,6 +47,16 @@ def _lessons() -> list[dict]:
         s = TrainingSession(ds, NetworkSpec((3, 2), features=feats), hyper, seed=1)
         s.step(12)
         out.append(json.loads(to_json(scenario_from_session(s))))
+    # an exercise with a hand edit and a frozen weight: the edits and exercise blocks
+    from backprop_lab.engine.edits import freeze, set_parameter
+    from backprop_lab.engine.lessons import load_lesson
+    from backprop_lab.engine.paramref import ParamRef
+
+    s = session_from_scenario(load_lesson("blobs_by_hand"))
+    s.step(3)
+    set_parameter(s, ParamRef.parse("W(1)[1,2]"), 0.5)
+    freeze(s, ParamRef.parse("b(1)[1]"))
+    out.append(json.loads(to_json(scenario_from_session(s))))
     return out
 
 
