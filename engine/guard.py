@@ -95,6 +95,7 @@ class GuardState:
     window: tuple[tuple[int, float], ...] = ()  # (step, training loss) of the latest rows
     spikes: tuple[tuple[int, float], ...] = ()  # (step, training loss), the latest ones
     spiking: bool = False  # the latest row was part of a spike
+    stop_level: float = math.nan  # the loss the run stopped at (going on starts from it)
 
     @classmethod
     def armed(cls, base: float, step: int) -> GuardState:
@@ -118,13 +119,21 @@ class GuardState:
             return True
         return not self.spiking and max(x for _, x in self.window) <= growth_limit(self.base)
 
-    def rearmed(self, step: int, level: float) -> GuardState:
-        """Going on after a stop: the window starts afresh, and the reference rises to
-        ``level`` (the loss the run goes on at) so the same state is no stop again."""
-        ref = self.reference
+    def stopped(self, levels: list[float]) -> GuardState:
+        """The run stopped with these losses (the batch's, the row's): going on starts
+        from the highest finite one."""
+        finite = [x for x in (*levels, self.median()) if math.isfinite(x)]
+        return replace(self, stop_level=max(finite, default=math.nan))
+
+    def rearmed(self, step: int) -> GuardState:
+        """Going on after a stop: the window starts afresh, and the reference rises to the
+        level the run stopped at, so the same state is no stop again."""
+        ref, level = self.reference, self.stop_level
         if math.isfinite(level) and (not math.isfinite(ref) or level > ref):
             ref = level
-        return replace(self, reference=ref, armed_at=step, window=(), spiking=False)
+        return replace(
+            self, reference=ref, armed_at=step, window=(), spiking=False, stop_level=math.nan
+        )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ step) or an object::
      "window": [[step, training loss], ...],   # the latest history rows it judges
      "spikes": [[step, training loss], ...],   # transient spikes so far
      "spiking": false,                    # the latest row is part of a spike
+     "stop_level": null | 2.5,            # the loss it stopped at (going on starts there)
      "rollback": null | {a state: step, samples_seen, W, b, optimizer, rng, order,
                          order_pos, last, guard (without its own rollback)}}
 
@@ -41,6 +42,7 @@ def guard_to_json(g: GuardState) -> dict:
         "window": [[int(s), _num(x)] for s, x in g.window],
         "spikes": [[int(s), _num(x)] for s, x in g.spikes],
         "spiking": bool(g.spiking),
+        "stop_level": _num(g.stop_level),
     }
 
 
@@ -64,7 +66,10 @@ def read_guard(d, path: str, step: int) -> tuple[GuardState, object]:
     """Validate ``state.guard`` (steps at most the saved one, losses ≥ 0 or null); returns
     the state and the raw ``rollback`` value (None when absent or null)."""
     d = v.obj(
-        d, path, ("base", "reference", "armed_at", "window", "spikes", "spiking"), ("rollback",)
+        d,
+        path,
+        ("base", "reference", "armed_at", "window", "spikes", "spiking"),
+        ("stop_level", "rollback"),
     )
     base = v.number_or_nan(d["base"], f"{path}.base", 0.0)
     reference = v.number_or_nan(d["reference"], f"{path}.reference", 0.0)
@@ -74,4 +79,6 @@ def read_guard(d, path: str, step: int) -> tuple[GuardState, object]:
     spiking = d["spiking"]
     if not isinstance(spiking, bool):
         v.fail(f"{path}.spiking", f"must be true or false, got {v.kind(spiking)}")
-    return GuardState(base, reference, armed_at, window, spikes, spiking), d.get("rollback")
+    stop_level = v.number_or_nan(d.get("stop_level"), f"{path}.stop_level", 0.0)
+    g = GuardState(base, reference, armed_at, window, spikes, spiking, stop_level)
+    return g, d.get("rollback")

@@ -381,6 +381,8 @@ class TrainingSession:
         from a value that is not finite) goes back to the last good checkpoint at once."""
         step, alpha = self.step_count, self.hyper.alpha
         back = self._rollback
+        row = self.last.train_loss if self.last is not None and self.last.step == step else None
+        self._guard = self._guard.stopped([self._last_batch_loss, math.nan if row is None else row])
         if roll_back:
             self.restore(back)
             self.diverged = (
@@ -416,11 +418,7 @@ class TrainingSession:
         if self.diverged is None:
             return
         self.diverged = None
-        levels = [self._guard.median(), self._last_batch_loss]
-        if self.last is not None:
-            levels.append(self.last.train_loss)
-        finite = [v for v in levels if math.isfinite(v)]
-        self._guard = self._guard.rearmed(self.step_count, max(finite, default=math.nan))
+        self._guard = self._guard.rearmed(self.step_count)
 
     def roll_back(self, alpha: float | None = None) -> int:
         """Back to the last good checkpoint: θ, the optimizer, the RNG, the guard and the
