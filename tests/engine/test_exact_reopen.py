@@ -160,3 +160,41 @@ def test_reopened_at_a_stop_and_after_an_automatic_roll_back():
             s.roll_back(1.0)
             s.step(200)
         assert _state(reopened) == _state(whole)
+
+
+def test_a_bad_guard_or_stride_in_a_file_is_refused_naming_the_field():
+    import json
+
+    import pytest
+    from backprop_lab.engine.fileio import LoadError
+
+    s = _session("diverges")
+    s.step(300)
+    s.step(50)  # gone on after the stop: the roll-back point is behind the state
+    good = json.loads(to_json(scenario_from_session(s)))
+    assert good["state"]["guard"]["rollback"] is not None
+
+    def refused(change, match):
+        d = json.loads(json.dumps(good))
+        change(d["state"])
+        with pytest.raises(LoadError, match=match):
+            from_json(json.dumps(d))
+
+    refused(lambda st: st["history"].update(stride=12), r"state\.history\.stride: must be a power")
+    refused(lambda st: st["guard"]["window"].append([10**9, 0.5]), r"state\.guard\.window\[")
+    refused(lambda st: st["guard"].update(spiking="no"), r"state\.guard\.spiking")
+    refused(lambda st: st["guard"]["spikes"].append([1, -2.0]), r"state\.guard\.spikes\[")
+    refused(
+        lambda st: st["guard"]["rollback"].update(history=st["history"]),
+        r"state\.guard\.rollback\.history: unknown field",
+    )
+    refused(
+        lambda st: st["guard"]["rollback"]["guard"].update(
+            rollback=json.loads(json.dumps(st["guard"]["rollback"]))
+        ),
+        r"state\.guard\.rollback\.guard\.rollback: a roll-back point is its own",
+    )
+    refused(
+        lambda st: st["guard"]["rollback"].update(step=st["step"] + 1),
+        r"state\.guard\.rollback\.step",
+    )
