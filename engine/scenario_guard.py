@@ -22,11 +22,11 @@ from __future__ import annotations
 import math
 
 from . import validate as v
-from .guard import MAX_SPIKES, WINDOW_ROWS, WINDOW_STEPS, GuardState
+from .guard import MAX_SPIKES, WINDOW_GAP, WINDOW_ROWS, WINDOW_STEPS, GuardState
 
-# rows in the window: those of WINDOW_STEPS steps (a row for every step taken by hand) and
-# at least WINDOW_ROWS of them, one more before it is trimmed
-MAX_WINDOW = WINDOW_STEPS + WINDOW_ROWS + 2
+# rows in the window: at most one every WINDOW_GAP steps over WINDOW_STEPS steps, at least
+# WINDOW_ROWS of them, one more before it is trimmed
+MAX_WINDOW = WINDOW_STEPS // WINDOW_GAP + WINDOW_ROWS + 2
 
 
 def _num(x: float) -> float | None:

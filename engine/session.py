@@ -372,7 +372,7 @@ class TrainingSession:
                 f"{verdict.span:,} steps (median {verdict.median:.3g}; it {start} at "
                 f"{guard.reference:.3g})"
             )
-        if guard.good() and self.step_count - self._rollback.step >= ROLLBACK_EVERY:
+        if verdict.good and self.step_count - self._rollback.step >= ROLLBACK_EVERY:
             self._rollback = self._rollback_point()
         return True
 
