@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
     def _on_running(self, running: bool) -> None:
         self.training_panel.set_playing(running)
         if running and self.banner.kind == "warning":
-            self.banner.hide()  # e.g. α was lowered after a divergence: it goes on
+            self.banner.hide()  # e.g. Play after a divergence: it goes on
 
     @Slot(str)
     def _on_diverged(self, msg: str) -> None:

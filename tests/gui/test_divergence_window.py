@@ -94,6 +94,7 @@ def test_900_epochs_by_hand_then_play_adds_points_to_the_curves(window, qtbot):
     qtbot.waitUntil(lambda: (window.latest.snapshot.history.step > total).sum() >= 3, timeout=LONG)
     click(qtbot, tp.play_button)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
+    qtbot.waitUntil(lambda: not window.latest.running, timeout=LONG)  # the paused frame
     after = window.latest.snapshot.history
     new = after.step[after.step > total]
     assert np.diff(new).max() <= stride  # a point at least every stride steps
