@@ -1,9 +1,12 @@
 """Bounded training histories, and the typed metrics of one step.
 
-Rows are recorded at steps that are multiples of a stride. When the buffer is full every
-other row is dropped and the stride doubles, so the history always spans the whole run
-with between ``capacity/2`` and ``capacity`` rows, at evenly spaced steps: a run of
-millions of steps keeps memory flat.
+Rows are recorded at steps that are multiples of a stride (and, forced, at steps taken
+by hand). When the buffer is full it is thinned evenly: of the rows in each stride-wide
+span of steps only the first stays, the stride doubling until at most ``capacity/2`` rows
+are left. So the history always spans the whole run in bounded memory, and the stride
+grows with the run's length (about 2–4 × steps / capacity), never with how the steps were
+taken: a run of millions of steps, or of many thousand steps by hand, keeps memory flat
+and still gets a new row every ``stride`` steps.
 
 Like the rewind timeline, a history can be looked at as of an earlier step
 (``rewind_to``) without losing its later rows: they come back when the view moves forward
@@ -19,6 +22,7 @@ engine/health.py) are per-layer metrics the history keeps but lesson files do no
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -168,10 +172,23 @@ class DecimatingHistory:
         self._end = self._n
 
     def _compact(self) -> None:
-        self.stride *= 2
-        keep = self._steps[: self._n] % self.stride == 0
+        """Thin evenly: keep the first row of each ``stride``-wide span of steps, doubling the
+        stride until at most half the capacity is left (a run on its stride keeps the
+        multiples of the doubled stride, as it always did). Rows forced between the
+        stride's (steps by hand) thin with the rest, so they cannot push the stride up
+        faster than the run grows."""
+        steps = self._steps[: self._n]
+        stride = self.stride
+        while True:
+            spans = steps // stride
+            keep = np.ones(len(steps), dtype=bool)
+            keep[1:] = spans[1:] != spans[:-1]
+            if int(keep.sum()) <= self.capacity // 2:
+                break
+            stride *= 2
+        self.stride = stride
         n = int(keep.sum())
-        self._steps[:n] = self._steps[: self._n][keep]
+        self._steps[:n] = steps[keep]
         self._rows[:n] = self._rows[: self._n][keep]
         self._rows[n:] = np.nan
         self._n = self._end = n
@@ -179,6 +196,14 @@ class DecimatingHistory:
     def rewind_to(self, step: int) -> None:
         """Show the rows up to ``step``; later rows stay stored until the run branches."""
         self._end = int(np.searchsorted(self._steps[: self._n], step, side="right"))
+
+    def with_min_stride(self, min_stride: int) -> DecimatingHistory:
+        """A copy whose stride is at least ``min_stride`` (a power of two); this one is
+        left as it is (a change that fails later must leave nothing changed)."""
+        new = copy.copy(self)
+        new._steps, new._rows = self._steps.copy(), self._rows.copy()
+        new.stride = max(self.stride, min_stride)
+        return new
 
     @property
     def steps(self) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .data import Dataset
 from .design import HyperParameters, NetworkSpec
+from .guard import GuardState
 from .history import HistoryArrays, StepMetrics
 from .network import Architecture, Parameters
 from .paramref import ParamRef
@@ -37,6 +38,11 @@ class Checkpoint:
     # how many of the run's hand edits (engine/edits.py) are in effect here; None (a state
     # read from a file): every edit made up to ``step``
     edits: int | None = None
+    # the divergence guard's state here (engine/guard.py); None in a lesson written
+    # before it was saved
+    guard: GuardState | None = None
+    # the checkpoint a roll back from here returns to; None: this one itself
+    rollback: Checkpoint | None = None
 
     @property
     def nbytes(self) -> int:
@@ -64,6 +70,9 @@ class Snapshot:
     init_schemes: tuple[str, ...] = field(default=())
     seed: int = 0  # so a view can show exactly what the engine runs (panels after a failure)
     edits: EditSummary | None = None  # the hand edits, frozen and locked parameters
+    # (step, training loss) of the transient loss spikes so far (the loss plot marks them)
+    spikes: tuple[tuple[int, float], ...] = ()
+    rollback_step: int = 0  # where "roll back" returns to: the last good checkpoint's step
 
 
 class Batch(NamedTuple):

@@ -15,7 +15,8 @@ so that a loaded session continues with bit-identical numbers. Layout (version 1
                       "optimizer": {"t", and "v" or "m", "s" as {"W", "b"}},
                       "rng": numpy's PCG64 state, "order": [...], "order_pos",
                       "diverged": null | "...", "last": null | {metrics, null for NaN},
-                      "history": the curves up to "step" (optional; see scenario_history)}}
+                      "history": the curves up to "step" (optional; see scenario_history),
+                      "guard": the divergence guard (optional; see scenario_guard)}}
 
 Floats are written with ``repr`` and so read back exactly. Loading never executes
 anything (plain ``json``, no pickle, no eval); it checks the size and the first character
@@ -45,6 +46,7 @@ from .jsonfile import check_start, dump, parse_object
 from .network import Parameters
 from .optim import OPTIMIZERS
 from .scenario_edits import LessonEdits, edits_of, edits_to_dict, install_edits, read_edits
+from .scenario_guard import guard_to_json, read_guard
 from .scenario_history import (
     history_of,
     history_to_json,
@@ -73,6 +75,7 @@ MAX_STEP = 2**62
 METRIC_KEYS = ("batch_loss", "train_loss", "test_loss", "train_acc", "test_acc")
 LAYER_METRIC_KEYS = ("delta_mean_abs", "grad_norms", "weight_norms")
 OPTIMIZER_STATE_KEYS = {"sgd": (), "momentum": ("v",), "adam": ("m", "s")}
+MAX_STRIDE = 2**62
 
 
 # one error type for every loader (lessons and CSV); the old name stays
@@ -150,6 +153,8 @@ def _session_from_scenario(sc: Scenario) -> TrainingSession:
                 order_pos=cp.order_pos,
                 last=dict(cp.last) if cp.last else {},
                 diverged=cp.diverged,
+                guard=cp.guard,
+                rollback=cp.rollback,  # only ever read from: shared
             )
         )
         if sc.history is not None:
@@ -167,7 +172,33 @@ def _py_float(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _state_to_dict(cp: Checkpoint, history: dict | None) -> dict:
+def _same_state(a: Checkpoint, b: Checkpoint) -> bool:
+    """Whether restoring ``b`` would give exactly the state ``a`` describes."""
+    if a.step != b.step or a.samples_seen != b.samples_seen or a.rng != b.rng:
+        return False
+    if a.order_pos != b.order_pos or not np.array_equal(a.order, b.order):
+        return False
+    if a.guard != b.guard or a.diverged != b.diverged or set(a.optimizer) != set(b.optimizer):
+        return False
+    arrays = zip(a.params.arrays(), b.params.arrays())
+    if not all(np.array_equal(x, y) for x, y in arrays):
+        return False
+    for k, x in a.optimizer.items():
+        y = b.optimizer[k]
+        same = all(np.array_equal(p, q) for p, q in zip(x, y)) if isinstance(x, list) else x == y
+        if not same:
+            return False
+    return True
+
+
+def _guard_to_dict(cp: Checkpoint) -> dict:
+    out = guard_to_json(cp.guard)
+    back = cp.rollback
+    out["rollback"] = None if back is None or _same_state(cp, back) else _state_to_dict(back)
+    return out
+
+
+def _state_to_dict(cp: Checkpoint, history: dict | None = None) -> dict:
     for a in cp.params.arrays():
         if not np.all(np.isfinite(a)):
             raise ValueError(
@@ -211,6 +242,7 @@ def _state_to_dict(cp: Checkpoint, history: dict | None) -> dict:
         "diverged": cp.diverged,
         "last": last,
         **({} if history is None else {"history": history_to_json(history)}),
+        **({} if cp.guard is None else {"guard": _guard_to_dict(cp)}),
     }
 
 
@@ -405,18 +437,30 @@ def _read_rng(v, path: str) -> dict:
 
 
 def _read_state(
-    v, widths: tuple[int, ...], optimizer: str, n_train: int, task: str
+    v,
+    widths: tuple[int, ...],
+    optimizer: str | None,
+    n_train: int,
+    task: str,
+    p: str = "state",
+    max_step: int = MAX_STEP,
 ) -> tuple[Checkpoint, dict | None]:
-    p = "state"
+    """The training state at ``p``; ``optimizer`` None: the state of any update rule (a
+    roll-back point taken before the rule was changed), ``guard.rollback`` null then."""
+    nested = optimizer is None
     d = _object(
         v,
         p,
         ("step", "samples_seen", "W", "b", "optimizer", "rng", "order", "order_pos"),
-        ("diverged", "last", "history"),
+        ("diverged", "last", "guard") if nested else ("diverged", "last", "history", "guard"),
     )
-    step = _int(d["step"], f"{p}.step", 0, MAX_STEP)
+    step = _int(d["step"], f"{p}.step", 0, max_step)
     seen = _int(d["samples_seen"], f"{p}.samples_seen", 0, MAX_STEP)
     W, b = _read_layers({"W": d["W"], "b": d["b"]}, p, widths)
+    if nested:
+        raw_opt = d["optimizer"]
+        found = set(raw_opt) - {"t"} if isinstance(raw_opt, dict) else set()
+        optimizer = next((k for k, ks in OPTIMIZER_STATE_KEYS.items() if set(ks) == found), "sgd")
     keys = OPTIMIZER_STATE_KEYS[optimizer]
     od = _object(d["optimizer"], f"{p}.optimizer", ("t", *keys))
     opt: dict = {"t": _int(od["t"], f"{p}.optimizer.t", 0, MAX_STEP)}
@@ -442,7 +486,17 @@ def _read_state(
     depth = len(widths) - 1
     last = read_last(d.get("last"), f"{p}.last", depth, step, task)
     history = read_history(d.get("history"), f"{p}.history", depth, step, task)
-    cp = Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged)
+    guard, rollback = None, None
+    if d.get("guard") is not None:
+        guard, raw = read_guard(d["guard"], f"{p}.guard", step)
+        if raw is not None:
+            if nested:
+                _fail(f"{p}.guard.rollback", "a roll-back point is its own: must be null")
+            rollback, _ = _read_state(raw, widths, None, n_train, task, f"{p}.guard.rollback", step)
+    cp = Checkpoint(
+        step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged,
+        guard=guard, rollback=rollback,
+    )  # fmt: skip
     return cp, history
 
 

@@ -26,12 +26,15 @@ SCALAR_KEYS = SCALAR_METRICS  # the file's names are the session's
 LAYER_KEYS = LAYER_METRICS
 MAX_HISTORY_ROWS = 65_536
 MAX_STEP = 2**62
+MAX_STRIDE = 2**62
 
 
 def history_of(session: TrainingSession) -> dict[str, np.ndarray]:
     """The rows the session shows now, as file columns."""
     h = session.history.arrays()
-    return {k: np.array(getattr(h, k)) for k in ("step", *SCALAR_KEYS, *LAYER_KEYS)}
+    out = {k: np.array(getattr(h, k)) for k in ("step", *SCALAR_KEYS, *LAYER_KEYS)}
+    out["stride"] = session.history.stride  # where the rows go on: a reopened run keeps it
+    return out
 
 
 def _num(x: float) -> float | None:
@@ -45,6 +48,8 @@ def history_to_json(h: dict[str, np.ndarray]) -> dict:
         out[k] = [_num(x) for x in h[k]]
     for k in LAYER_KEYS:
         out[k] = [[_num(x) for x in row] for row in h[k]]
+    if "stride" in h:
+        out["stride"] = int(h["stride"])
     return out
 
 
@@ -53,7 +58,7 @@ def read_history(d, path: str, depth: int, last_step: int, task: str) -> dict | 
     losses and norms ≥ 0, accuracies in [0, 1] (null for regression), or null."""
     if d is None:
         return None
-    d = v.obj(d, path, ("step", *SCALAR_KEYS, *LAYER_KEYS))
+    d = v.obj(d, path, ("step", *SCALAR_KEYS, *LAYER_KEYS), ("stride",))
     raw_steps = v.array(d["step"], f"{path}.step", MAX_HISTORY_ROWS)
     n = len(raw_steps)
     steps = np.empty(n, dtype=np.int64)
@@ -82,6 +87,11 @@ def read_history(d, path: str, depth: int, last_step: int, task: str) -> dict | 
             for j, x in enumerate(row):
                 vals[i, j] = v.number_or_nan(x, f"{path}.{k}[{i}][{j}]", 0.0)
         out[k] = vals
+    if "stride" in d:
+        stride = v.integer(d["stride"], f"{path}.stride", 1, MAX_STRIDE)
+        if stride & (stride - 1):
+            v.fail(f"{path}.stride", f"must be a power of two, got {stride}")
+        out["stride"] = stride
     return out
 
 
@@ -108,7 +118,7 @@ def install_history(session: TrainingSession, saved: dict[str, np.ndarray]) -> N
     """Put the saved rows in front of the row the session recorded when it adopted the
     saved state (a saved row at that step wins: it has the step's δ and gradients)."""
     old = session.history
-    fresh = MetricHistory(old.depth, old.capacity, old.stride)
+    fresh = MetricHistory(old.depth, old.capacity, int(saved.get("stride", old.stride)))
     for i, step in enumerate(saved["step"]):
         fresh.record_metrics(
             StepMetrics(

@@ -38,6 +38,13 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
 from .edits import EditLog
 from .evaluation import FullPass, mean_metrics, sampled
 from .features import default_features, feature_matrix, validate_features
+from .guard import (
+    ROLLBACK_EVERY,
+    GuardState,
+    constant_guess_loss,
+    explosion_limit,
+    observe,
+)
 from .heads import head_for
 from .health import session_update_ratios, train_figures
 from .history import MetricHistory, StepMetrics
@@ -52,10 +59,6 @@ from .network import (
 from .optim import make_optimizer
 from .records import Batch, BatchState, Checkpoint, Snapshot  # noqa: F401 - re-exported
 from .timeline import DEFAULT_BUDGET, Timeline
-
-# divergence: the training loss above its running minimum by 10× it and at least 0.25 nats
-DIVERGENCE_RATIO = 10.0
-DIVERGENCE_MARGIN = 0.25
 
 
 class TrainingSession:
@@ -103,7 +106,7 @@ class TrainingSession:
         self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
         self.step_count = 0
         self.samples_seen = 0
-        self.diverged: str | None = None
+        self.diverged: str | None = None  # why the guard stopped the run (engine/guard.py)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
         self._prepare_data()
@@ -111,13 +114,24 @@ class TrainingSession:
         self.last: StepMetrics | None = None
         self._last_bp = None
         self._last_batch_loss = math.nan
-        self._initial_loss = math.nan
         self._record(None, math.nan)
-        self._initial_loss = self.last.train_loss
-        self._best_loss, self._best_step = self.last.train_loss, 0
-        self._diverged_alpha: float | None = None
-        self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
+        self._guard = GuardState.armed(self._reference(self.last.train_loss), 0)
+        self._rollback: Checkpoint | None = None
+        self._rollback = self._rollback_point()
+        self._new_timeline()
+
+    def _new_timeline(self) -> None:
+        # room for the guard's roll-back points too: a kept checkpoint may hold one
+        self.timeline = Timeline(2 * self.checkpoint().nbytes, self.timeline_budget)
         self.timeline.record(self)
+
+    def _reference(self, loss: float) -> float:
+        """The guard's reference loss: ``loss`` (where the run starts), or a constant
+        guess's loss on these training points if that is higher."""
+        ds = self.dataset
+        guess = constant_guess_loss(ds.task, ds.n_classes, self._y_train)
+        values = [v for v in (loss, guess) if math.isfinite(v)]
+        return max(values) if values else math.nan
 
     def _new_history(self) -> MetricHistory:
         return MetricHistory(self.arch.depth, self.history_capacity, self._history_stride())
@@ -151,15 +165,24 @@ class TrainingSession:
     def all_or_nothing(self) -> Iterator[None]:
         """A change that raises leaves the session exactly as before.
 
-        Every change between steps (``set_network``, ``set_dataset``, ``set_hyper``,
-        ``set_seed``, ``reset_parameters``) rebinds attributes to new objects and never
-        mutates the old ones in place, so putting the attribute table back undoes it."""
+        The changes between steps (``set_network``, ``set_dataset``, ``set_hyper``,
+        ``set_seed``, ``reset_parameters``) rebind attributes to new objects, so putting
+        the attribute table back undoes them; those that write in place (``roll_back``
+        restores θ, the optimizer and the RNG into their arrays and moves the history's
+        view) are undone from a copy of those values taken here."""
         saved = dict(self.__dict__)
+        values = self.checkpoint()
+        history = self.history.with_min_stride(1)
         try:
             yield
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
+            for dst, src in zip(self.params.arrays(), values.params.arrays()):
+                dst[...] = src
+            self.optimizer.set_state(values.optimizer)
+            self._rng.bit_generator.state = values.rng
+            self.history.__dict__.update(history.__dict__)
             raise
 
     def set_hyper(self, hyper: HyperParameters) -> None:
@@ -168,18 +191,18 @@ class TrainingSession:
         if hyper.batching != self.hyper.batching:
             self._order = np.zeros(0, dtype=np.int64)
             self._order_pos = 0
-        limit = self._diverged_alpha if self._diverged_alpha is not None else self.hyper.alpha
-        if self.diverged and hyper.alpha < limit:
-            # θ was rolled back to the last good step: a smaller α may go on from there
-            self.diverged = None
-            self._diverged_alpha = None
         self.hyper = hyper
 
     def parameters_edited(self) -> None:
         """θ was changed by hand between steps (engine/edits.py): the metrics are measured
         anew, and the divergence check judges from the loss θ has now."""
         self.refresh_last()
-        self._best_loss, self._best_step = math.nan, self.step_count
+        # a new start for the guard, as with new data: judged from the loss θ has now, and
+        # a roll back goes no further back than this
+        self.diverged = None
+        ref = self._reference(self.last.train_loss)
+        self._guard = replace(GuardState.armed(ref, self.step_count), spikes=self._guard.spikes)
+        self._rollback = self._rollback_point()
 
     def update_hyper(self, **changes) -> None:
         self.set_hyper(replace(self.hyper, **changes))
@@ -208,11 +231,16 @@ class TrainingSession:
             self._build(spec)
             return
         self._prepare_data()
-        self._best_loss = math.nan  # new data, new loss scale: the running minimum restarts
         # more points (an import, a drawing) make history rows dearer: space them as a
         # session made for this data would (never closer than they were)
-        self.history.stride = max(self.history.stride, self._history_stride())
+        self.history = self.history.with_min_stride(self._history_stride())
         self.refresh_last()  # the losses of the points now there, not of the old ones
+        # new data, a new run for the guard: judged from the loss θ has on them now, and
+        # a roll back goes no further back than this
+        self.diverged = None
+        ref = self._reference(self.last.train_loss)
+        self._guard = replace(GuardState.armed(ref, self.step_count), spikes=self._guard.spikes)
+        self._rollback = self._rollback_point()
 
     # --- training -----------------------------------------------------------------------
     @property
@@ -310,62 +338,106 @@ class TrainingSession:
         return done
 
     def _finish_step(self, batch_loss: float, bp, batch_size: int, record: bool = False) -> bool:
+        """Count the step, record its history row if one is due (always with ``record``),
+        and let the divergence guard judge it. False if the guard stopped the run here."""
+        if self.diverged:
+            self.go_on()  # a step taken after a stop means: go on from here
         self.step_count += 1
         self.samples_seen += batch_size
         self._last_bp, self._last_batch_loss = bp, batch_loss
-        if not math.isfinite(batch_loss) or batch_loss > self._explosion_threshold():
-            # the diverging step is measured; it gets a row if it falls on one
-            self._record(
-                bp, batch_loss, store=record or self.history.wants(self.step_count), keep=record
-            )
-            return self._diverge(f"the batch loss is {batch_loss:.4g}")
-        if self.timeline.wants(self.step_count):
-            self.timeline.record(self)
-        if record or self.history.wants(self.step_count):
+        row = record or self.history.wants(self.step_count)
+        if row:
             self._record(bp, batch_loss, keep=record)
-            if not all(math.isfinite(v) for v in self.last.weight_norms):
-                return self._diverge("the weights are no longer finite")
-            loss, best = self.last.train_loss, self._best_loss
-            if math.isnan(loss) and self.n_train:
-                return self._diverge("the training loss is not a number")
-            if math.isfinite(best) and loss > self._divergence_threshold():
-                return self._diverge(
-                    f"the training loss rose to {loss:.4g} (its lowest was {best:.4g})"
-                )
-            if not math.isfinite(best) or loss < best:
-                self._best_loss, self._best_step = loss, self.step_count
+        ok = self._judge(batch_loss, row)
+        if ok and self.timeline.wants(self.step_count):
+            self.timeline.record(self)
+        return ok
+
+    def _judge(self, batch_loss: float, row: bool) -> bool:
+        """The divergence guard (engine/guard.py) on this step: its batch loss, and at a
+        history row the weights and the training loss."""
+        if not math.isfinite(batch_loss):
+            return self._stop(f"the batch loss is {batch_loss:.4g}", roll_back=True)
+        guard = self._guard
+        if batch_loss > explosion_limit(guard.reference):  # the steps overshoot
+            limit = explosion_limit(guard.reference)
+            return self._stop(f"the batch loss jumped to {batch_loss:.4g} (above {limit:.3g})")
+        if not row:
+            return True
+        if not all(math.isfinite(v) for v in self.last.weight_norms):
+            return self._stop("the weights are no longer finite", roll_back=True)
+        loss = self.last.train_loss
+        if not math.isfinite(loss):
+            if not self.n_train:
+                return True
+            return self._stop(f"the training loss is {loss:.4g}", roll_back=True)
+        guard, verdict = observe(guard, self.step_count, loss)
+        self._guard = guard
+        if verdict.grew:
+            start = "started" if guard.reference == guard.base else "went on"
+            return self._stop(
+                f"the training loss stayed above {guard.limit:.3g} over the last "
+                f"{verdict.span:,} steps (median {verdict.median:.3g}; it {start} at "
+                f"{guard.reference:.3g})"
+            )
+        if verdict.good and self.step_count - self._rollback.step >= ROLLBACK_EVERY:
+            self._rollback = self._rollback_point()
         return True
 
-    def _divergence_threshold(self) -> float:
-        """The training loss of a sane run wanders above its running minimum (SGD on a
-        small XOR at α = 0.3, B = 8: up to 4× it), but not by ten times it and 0.25 nats:
-        XOR with α = 10 jumping from 0.017 to 0.51 is caught, the noise of SGD is not."""
-        best = self._best_loss
-        return best + max(DIVERGENCE_RATIO * abs(best), DIVERGENCE_MARGIN)
-
-    def _diverge(self, reason: str) -> bool:
-        """Stop at a bad step: θ (with the optimizer and the RNG) goes back to the last
-        kept step at or before the lowest loss, and training may go on once α is lowered."""
+    def _stop(self, reason: str, roll_back: bool = False) -> bool:
+        """The guard stops the run: it pauses here, or (``roll_back``: nothing can go on
+        from a value that is not finite) goes back to the last good checkpoint at once."""
         step, alpha = self.step_count, self.hyper.alpha
-        kept = [k for k in self.timeline.steps if k <= self._best_step]
-        back = ""
-        if kept:
-            best = (self._best_loss, self._best_step)
-            self.restore(self.timeline.checkpoint(max(kept)))
-            self._best_loss, self._best_step = best
-            back = f" θ is back at step {self.step_count:,}, the last good step."
-        self.diverged = (
-            f"Training diverged at step {step:,}: {reason}.{back} "
-            f"Lower the learning rate α (now {alpha:g}) to go on, or reset."
-        )
-        self._diverged_alpha = alpha
+        back = self._rollback
+        row = self.last.train_loss if self.last is not None and self.last.step == step else None
+        self._guard = self._guard.stopped([self._last_batch_loss, math.nan if row is None else row])
+        if roll_back:
+            self.restore(back)
+            self.diverged = (
+                f"Training diverged at step {step:,}: {reason}. θ is back at step "
+                f"{back.step:,}, the last good step. Lower the learning rate α (now "
+                f"{alpha:g}) and go on, or go on anyway."
+            )
+        else:
+            self.diverged = (
+                f"Training diverged at step {step:,}: {reason}. Roll back to step "
+                f"{back.step:,} and lower the learning rate α (now {alpha:g}), or go on anyway."
+            )
         return False
 
-    def _explosion_threshold(self) -> float:
-        """A batch loss 100× the initial training loss (or 100 if that was small) means
-        the steps overshoot: the loss of a sane run never climbs that far."""
-        start = self._initial_loss
-        return 100.0 * max(start, 1.0) if math.isfinite(start) else math.inf
+    def _rollback_point(self) -> Checkpoint:
+        """The state now, as the checkpoint a roll back returns to (it is its own)."""
+        return replace(self.checkpoint(), rollback=None)
+
+    @property
+    def rollback_step(self) -> int:
+        """The step ``roll_back`` returns to: the last good checkpoint's."""
+        return self._rollback.step
+
+    @property
+    def spikes(self) -> tuple[tuple[int, float], ...]:
+        """(step, training loss) of the transient spikes the guard saw, oldest first."""
+        return self._guard.spikes
+
+    def go_on(self) -> None:
+        """Go on after the guard stopped the run (Play, a step, "Continue anyway"): the
+        stop is cleared and the guard re-arms, judging from the loss the run is at now,
+        so it does not stop again at once."""
+        if self.diverged is None:
+            return
+        self.diverged = None
+        self._guard = self._guard.rearmed(self.step_count)
+
+    def roll_back(self, alpha: float | None = None) -> int:
+        """Back to the last good checkpoint: θ, the optimizer, the RNG, the guard and the
+        curves as they were there; the stop is cleared, and with ``alpha`` the learning
+        rate becomes that. Returns the step."""
+        back = self._rollback
+        self.restore(back)
+        self.diverged = None
+        if alpha is not None:
+            self.set_hyper(replace(self.hyper, alpha=float(alpha)))
+        return back.step
 
     # --- metrics ------------------------------------------------------------------------
     def evaluate(self, which: str = "train", full: bool = False) -> tuple[float, float]:
@@ -458,6 +530,8 @@ class TrainingSession:
             last=self.last,  # immutable: shared, not copied
             diverged=self.diverged,
             edits=self.edits.count,
+            guard=self._guard,  # immutable: shared
+            rollback=self._rollback,  # never written to: shared
         )
 
     def restore(self, cp: Checkpoint) -> None:
@@ -480,9 +554,11 @@ class TrainingSession:
         self._last_bp = None
         self._last_batch_loss = self.last.batch_loss if self.last is not None else math.nan
         self.diverged = cp.diverged
-        self._diverged_alpha = None
-        # the running minimum restarts from the restored state (its first history row)
-        self._best_loss, self._best_step = math.nan, cp.step
+        if cp.guard is not None:
+            self._guard = cp.guard
+        else:  # a lesson written before the guard was saved: it starts afresh here
+            self._guard = GuardState.armed(self._guard.base, cp.step)
+        self._rollback = cp if cp.rollback is None else cp.rollback
         self.history.rewind_to(cp.step)
         self.edits.restored(self, cp)
 
@@ -495,8 +571,7 @@ class TrainingSession:
         self._record(None, kept.batch_loss if kept is not None else math.nan)
         if kept is not None:  # the file's metrics (δ included) describe this state better
             self.last = kept
-        self.timeline = Timeline(self.checkpoint().nbytes, self.timeline_budget)
-        self.timeline.record(self)
+        self._new_timeline()
 
     def _metrics(self, last: Mapping) -> StepMetrics | None:
         if isinstance(last, StepMetrics):
@@ -524,4 +599,6 @@ class TrainingSession:
             init_schemes=self.init_schemes,
             seed=self.seed,
             edits=self.edits.summary(self.step_count),
+            spikes=tuple(sp for sp in self._guard.spikes if sp[0] <= self.step_count),
+            rollback_step=self._rollback.step,
         )

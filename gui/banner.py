@@ -30,13 +30,16 @@ class Banner(QFrame):
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
         close.clicked.connect(self.hide)
-        # an optional action ("Use 16-16 tanh"): clicking it runs it and hides the banner
+        # up to two actions ("Use 16-16 tanh"; "Roll back and lower α", "Continue anyway"):
+        # clicking one runs it and hides the banner
         self.action_button = QPushButton()
-        self.action_button.hide()
-        self.action_button.clicked.connect(self._run_action)
-        self._action: Callable[[], None] | None = None
+        self.second_button = QPushButton()
+        self._actions: list[Callable[[], None] | None] = [None, None]
         lay.addWidget(self.label, 1)
-        lay.addWidget(self.action_button)
+        for i, b in enumerate((self.action_button, self.second_button)):
+            b.hide()
+            b.clicked.connect(lambda _=False, i=i: self._run_action(i))
+            lay.addWidget(b)
         lay.addWidget(close)
         self.kind = ""
         self.hide()
@@ -46,17 +49,23 @@ class Banner(QFrame):
         text: str,
         kind: str = "info",
         action: tuple[str, Callable[[], None]] | None = None,
+        actions: tuple[tuple[str, Callable[[], None]], ...] = (),
     ) -> None:
         self.kind = kind
         self.setStyleSheet(f"Banner {{{BANNER_STYLES[kind]} border-radius:4px;}}")
         self.label.setText(text)
-        self._action = action[1] if action else None
-        self.action_button.setText(action[0] if action else "")
-        self.action_button.setVisible(action is not None)
+        offered = ((action,) if action else ()) + tuple(actions)
+        for i, b in enumerate((self.action_button, self.second_button)):
+            label, fn = offered[i] if i < len(offered) else ("", None)
+            self._actions[i] = fn
+            b.setText(label)
+            b.setToolTip("")
+            b.setVisible(fn is not None)
         self.show()
 
-    def _run_action(self) -> None:
-        fn, self._action = self._action, None
+    def _run_action(self, i: int) -> None:
+        fn = self._actions[i]
+        self._actions = [None, None]
         self.hide()
         if fn is not None:
             fn()

@@ -84,6 +84,14 @@ class ResetParameters:
 
 
 @dataclass(frozen=True)
+class RollBack:
+    """Pause, then back to the last good checkpoint the divergence guard kept (θ, the
+    optimizer, the RNG, the curves), with ``alpha`` as the learning rate if given."""
+
+    alpha: float | None = None
+
+
+@dataclass(frozen=True)
 class ReplaceSession:
     """A whole new session (a loaded lesson); training pauses."""
 
@@ -123,6 +131,7 @@ Command = (
     | SetHyper
     | SetSeed
     | ResetParameters
+    | RollBack
     | ReplaceSession
     | Call
     | RunJob

@@ -71,6 +71,7 @@ COMMAND_WHAT = {
     cmd.SetHyper: "the new training settings",
     cmd.SetSeed: "the new seed",
     cmd.ResetParameters: "the reset",
+    cmd.RollBack: "the roll back",
 }
 
 

@@ -46,6 +46,7 @@ from .canvas import DataCanvas
 from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
+from .divergence import DivergenceBanner
 from .inspector import InspectorPanel
 from .keys import KeyRouter
 from .legend import class_icon
@@ -292,6 +293,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         c.frameReady.connect(self.presenter.show)
+        self.divergence = DivergenceBanner(self)  # the guard's stops (gui/divergence.py)
+        c.frameReady.connect(self.divergence.follow)
         c.runningChanged.connect(self._on_running)
         c.diverged.connect(self._on_diverged)
         c.errorOccurred.connect(self._on_error)
@@ -479,11 +482,11 @@ class MainWindow(QMainWindow):
     def _on_running(self, running: bool) -> None:
         self.training_panel.set_playing(running)
         if running and self.banner.kind == "warning":
-            self.banner.hide()  # e.g. α was lowered after a divergence: it goes on
+            self.banner.hide()  # e.g. Play after a divergence: it goes on
 
     @Slot(str)
     def _on_diverged(self, msg: str) -> None:
-        self.banner.show_message(f"⚠ {msg}", "warning")
+        # the banner, with its two ways on, follows the frames (gui/divergence.py)
         self.statusBar().showMessage(msg, 15000)
 
     @Slot(str)

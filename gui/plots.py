@@ -23,6 +23,7 @@ from .colors import CLASS_HEX
 from .safety import guarded
 
 TRAIN_COLOR = "#0072B2"
+SPIKE_COLOR = "#222222"  # neither curve's colour: a mark, not a series
 TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
 AXIS_WIDTH = 52
@@ -350,6 +351,19 @@ class TrainingPlots(QWidget):
         # named (File → Export's plot data uses the names); the legend is in the title
         self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_loss = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
+        # a transient spike of the training loss: marked (▼), for the guard it is no stop
+        self.spike_marks = self.loss_plot.plot(
+            pen=None,
+            symbol="t",
+            symbolSize=11,
+            symbolBrush=SPIKE_COLOR,
+            symbolPen=pg.mkPen("#FFFFFF", width=1),
+            name="spikes",
+        )
+        self.loss_plot.setToolTip(
+            "▼ marks a spike: the training loss jumped far above its recent level and came "
+            "back. Only a loss that stays high (or stops being a number) stops the run."
+        )
         self.loss_plot.setLogMode(y=True)
 
         self.acc_plot = _plot("Accuracy", "accuracy", "Accuracy")
@@ -440,6 +454,8 @@ class TrainingPlots(QWidget):
             fix = positive_or_nan if log_loss else (lambda v: v)
             self.train_loss.setData(steps, fix(h.train_loss), connect="finite")
             self.test_loss.setData(steps, fix(h.test_loss), connect="finite")
+            spikes = np.array(snap.spikes, dtype=np.float64).reshape(-1, 2)
+            self.spike_marks.setData(spikes[:, 0], fix(spikes[:, 1]))
             self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range([h.train_loss, h.test_loss], log_loss)
             self._set_empty(self.loss_plot, r is None)
@@ -494,7 +510,7 @@ class TrainingPlots(QWidget):
             axis.update()
 
     def clear(self) -> None:
-        for c in (self.train_loss, self.test_loss, self.train_acc, self.test_acc):
+        for c in (self.train_loss, self.test_loss, self.train_acc, self.test_acc, self.spike_marks):
             c.setData([], [])
         for c in self.delta_curves:
             c.setData([], [])

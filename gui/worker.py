@@ -236,6 +236,8 @@ class EngineWorker(QObject):
             if not self._running:  # the Play button was pressed: it goes back up
                 self.runningChanged.emit(False)
         self._pending = 0
+        if running:
+            self._go_on()
         self._set_running(running)
         self._budget = 0.0
         self._last_tick = time.perf_counter()
@@ -246,6 +248,7 @@ class EngineWorker(QObject):
         """Pause, then run exactly n steps (fewer only if training diverges or fails)."""
         self._set_running(False)
         if n > 0 and self._can_train():
+            self._go_on()
             self._pending = int(n)
             # a person's steps are points on the curves; a long epoch thins like a run
             self._record_pending = self._pending <= MANUAL_ROWS
@@ -268,6 +271,20 @@ class EngineWorker(QObject):
             self._pending = 0
             self._set_running(False)
             self._can_train()
+
+    def roll_back(self, alpha: float | None) -> None:
+        """Pause, then back to the last good checkpoint (with ``alpha`` as the learning
+        rate): all or nothing."""
+        self._pending = 0
+        self._set_running(False)
+        self._transact(cmd.RollBack(alpha), lambda: self.session.roll_back(alpha))
+
+    def _go_on(self) -> None:
+        """Play and Step do what they say: after the guard stopped the run they go on
+        from there (the guard re-arms, so it does not stop again at once)."""
+        if self.session.diverged:
+            self.session.go_on()
+            self._dirty = True
 
     def set_grid_view(self, view, pixels) -> None:
         """The canvas's visible rectangle: the next frame's grid covers it."""
@@ -352,6 +369,7 @@ class EngineWorker(QObject):
         cmd.SetHyper: lambda w, c: w._transact(c, lambda: w.session.set_hyper(c.hyper)),
         cmd.SetSeed: lambda w, c: w._transact(c, lambda: w.session.set_seed(c.seed)),
         cmd.ResetParameters: lambda w, c: w._transact(c, w.session.reset_parameters),
+        cmd.RollBack: lambda w, c: w.roll_back(c.alpha),
         cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
         cmd.Call: lambda w, c: w.call(c.fn),
         cmd.RunJob: lambda w, c: w.run_job(c.job),
@@ -391,9 +409,6 @@ class EngineWorker(QObject):
         s = self.session
         if s.n_train == 0:
             self.message.emit(NO_TRAINING_POINTS)
-            return False
-        if s.diverged:
-            self.diverged.emit(s.diverged)
             return False
         return True
 

@@ -24,8 +24,8 @@ def _params_equal(a, b):
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("batching", ["random", "epochs"])
 def test_same_seed_same_numbers(optimizer, batching):
-    # momentum's step is about 10× α: at α = 0.3 its loss spikes 27× above its minimum,
-    # which now counts as divergence (and rolls back); this test is about a sane run
+    # momentum's step is about 10× α: at α = 0.3 it overshoots; this test is about a
+    # sane run
     alpha = 0.1 if optimizer == "momentum" else 0.3
     a = _xor_session(optimizer=optimizer, batching=batching, alpha=alpha)
     b = _xor_session(optimizer=optimizer, batching=batching, alpha=alpha)
@@ -174,15 +174,6 @@ def test_snapshot_is_an_independent_read_only_copy():
         snap.params.W[0][0, 0] = 1.0
 
 
-def test_exploding_classification_loss_counts_as_divergence():
-    # the log-likelihood of a sigmoid output stays finite for any weights, so divergence
-    # must be told from the size of the loss, not from NaN
-    s = _xor_session(alpha=1e6)
-    done = s.step(1000)
-    assert done < 1000 and s.diverged
-    assert "batch loss" in s.diverged and "θ is back at step" in s.diverged
-
-
 def test_snapshot_between_history_rows_is_current():
     s = _xor_session()
     s.step(3)  # stride 2: step 3 has no history row
@@ -190,38 +181,6 @@ def test_snapshot_between_history_rows_is_current():
     assert snap.last.step == 3
     assert snap.last.train_loss == s.evaluate("train")[0]
     assert np.all(np.isfinite(snap.last.delta_mean_abs))
-
-
-def _xor_converged():
-    from backprop_lab.engine.datasets import make_preset
-
-    s = TrainingSession(
-        make_preset("xor"),
-        NetworkSpec(hidden=(4, 4), activation="tanh"),
-        HyperParameters(alpha=0.1, batch_size=16),
-        seed=0,
-    )
-    s.step(3000)
-    return s
-
-
-def test_divergence_is_judged_against_the_running_minimum_and_rolls_back():
-    # XOR, tanh, α = 10 after training: the loss jumps from ~0.003 to ~1.5, far below the
-    # old "100× the first loss" bar; θ goes back to the last kept step before the jump
-    s = _xor_converged()
-    low = s.evaluate()[0]
-    s.update_hyper(alpha=10.0)
-    assert s.step(2000) < 2000
-    assert "diverged" in s.diverged and "θ is back at step" in s.diverged
-    cp = s.timeline.checkpoint(s.step_count)
-    assert _params_equal(s.params, cp.params)
-    assert s.step_count <= 3000 and s.evaluate()[0] < 2 * low
-    # α unchanged: still diverged; lowered: training may go on
-    s.update_hyper(alpha=10.0)
-    assert s.diverged
-    s.update_hyper(alpha=0.05)
-    assert s.diverged is None
-    assert s.step(200) == 200 and s.diverged is None
 
 
 def test_a_failing_change_leaves_the_session_exactly_as_before(monkeypatch):

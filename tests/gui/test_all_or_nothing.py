@@ -1,10 +1,12 @@
-"""Engine commands are all or nothing, and divergence rolls θ back, through the window."""
+"""Engine commands are all or nothing, and a divergence stops the run with two ways on,
+through the window."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from backprop_lab.engine import session as session_module
+from backprop_lab.engine.guard import WINDOW_STEPS
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from .helpers import LONG, click, engine_value
@@ -69,47 +71,57 @@ def test_a_failing_set_dataset_changes_nothing(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: len(window.latest.snapshot.dataset) == n0 + 1, timeout=LONG)
 
 
-def test_divergence_rolls_back_and_play_works_once_alpha_is_lowered(window, qtbot):
-    """XOR, tanh, α = 10 (the slider's top) after training: the loss jumps from near 0."""
+def _diverge_at_the_top_of_alpha(window, qtbot) -> int:
+    """XOR, tanh, α at the slider's top (10), Play: the guard stops the run."""
     tp = window.training_panel
-    window.step(3000)
-    qtbot.waitUntil(lambda: window.latest.snapshot.step == 3000, timeout=LONG)
-    low = window.latest.snapshot.last.train_loss
-    assert low < 0.05
     tp.alpha_slider.setFocus()
     qtbot.keyClick(tp.alpha_slider, Qt.Key.Key_End)
     assert tp.alpha == pytest.approx(10.0)
+    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.alpha == 10.0, timeout=LONG)
     click(qtbot, tp.play_button)
-    qtbot.waitUntil(lambda: window.banner.kind == "warning", timeout=LONG)
+    qtbot.waitUntil(lambda: window.divergence.showing, timeout=LONG)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
-    assert "diverged" in window.banner.text and "θ is back at step" in window.banner.text
-    # θ is the kept state of a step at or before the divergence, with its low loss
-    step, loss, kept = engine_value(
-        qtbot,
-        window,
-        lambda s: (
-            s.step_count,
-            s.evaluate()[0],
-            all(
-                np.array_equal(a, b)
-                for a, b in zip(
-                    s.params.arrays(), s.timeline.checkpoint(s.step_count).params.arrays()
-                )
-            ),
-        ),
-    )
-    assert kept and loss < 2 * low + 0.01 and 3000 - 64 <= step <= 3000 + 64
+    assert not tp.play_button.isChecked()
+    b = window.banner
+    assert "diverged" in b.text and "stayed above" in b.text
+    assert b.action_button.isVisible() and b.action_button.text() == "Roll back and lower α"
+    assert b.second_button.isVisible() and b.second_button.text() == "Continue anyway"
     window.grab()
-    # Play is refused at the same α ...
-    click(qtbot, tp.play_button)
-    qtbot.waitUntil(lambda: not tp.play_button.isChecked(), timeout=LONG)
-    assert window.latest.snapshot.step == step
-    # ... and works as soon as α is lowered
-    # (PageDown is the app's Step key: the slider is moved as a drag would)
-    tp.alpha_slider.setValue(tp.alpha_slider.value() - 2 * tp.alpha_slider.pageStep())
-    assert tp.alpha == pytest.approx(0.1)
-    qtbot.waitUntil(lambda: window.latest.snapshot.hyper.alpha == pytest.approx(0.1), timeout=LONG)
-    click(qtbot, tp.play_button)
-    qtbot.waitUntil(lambda: window.latest.snapshot.step > step + 20, timeout=LONG)
-    click(qtbot, tp.play_button)
+    return window.latest.snapshot.step
+
+
+def test_a_real_divergence_stops_and_both_ways_on_work(window, qtbot):
+    """α at the top of its slider on XOR with tanh units diverges; the banner's two
+    buttons roll back (θ, α) or go on, through real clicks."""
+    tp = window.training_panel
+    assert window.latest.snapshot.spec.activations[0] == "tanh"
+    stopped = _diverge_at_the_top_of_alpha(window, qtbot)
+    snap = window.latest.snapshot
+    assert snap.rollback_step < stopped  # θ is left where it stopped: the user decides
+    # "Roll back and lower α": θ, optimizer and RNG of the last good checkpoint, α 10 → 5
+    back = snap.rollback_step
+    good = engine_value(qtbot, window, lambda s: s._rollback.params.copy())
+    click(qtbot, window.banner.action_button)
+    qtbot.waitUntil(lambda: window.latest.snapshot.diverged is None, timeout=LONG)
+    assert not window.banner.isVisible()
+    assert tp.alpha == 5.0 and tp.alpha_label.text() == "5"  # the panel shows it
+    snap = window.latest.snapshot
+    assert snap.step == back and snap.hyper.alpha == 5.0
+    params = engine_value(qtbot, window, lambda s: s.params.copy())
+    assert all(np.array_equal(x, y) for x, y in zip(params.arrays(), good.arrays()))
+    assert not window.controller.running  # paused: the user presses Play when ready
+    window.grab()
+
+    # again at the top, and this time "Continue anyway": it plays on from the stop
+    stopped = _diverge_at_the_top_of_alpha(window, qtbot)
+    click(qtbot, window.banner.second_button)
+    qtbot.waitUntil(lambda: window.controller.running, timeout=LONG)
+    assert tp.play_button.isChecked() and not window.banner.isVisible()
+    # the guard re-armed: it judges again only after a full window of new steps
+    qtbot.waitUntil(lambda: window.latest.snapshot.step > stopped + 100, timeout=LONG)
+    snap = window.latest.snapshot
+    assert snap.diverged is None or snap.step >= stopped + WINDOW_STEPS
+    if tp.play_button.isChecked():
+        click(qtbot, tp.play_button)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=LONG)
     window.grab()

@@ -1,0 +1,179 @@
+"""Every command the engine thread runs all or nothing leaves the whole session exactly as
+it was when it fails, wherever it fails: a failure is injected at each line of engine
+code the command runs in turn, and the session's state (θ, the optimizer, the RNG, the
+history's arrays and stride, the rewind timeline, the divergence guard, the counters,
+every attribute) is compared before and after."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.datasets import make_preset
+from backprop_lab.engine.history import DecimatingHistory
+from backprop_lab.engine.network import Parameters
+from backprop_lab.engine.timeline import Timeline
+from backprop_lab.gui import commands as cmd
+from backprop_lab.gui.worker import EngineWorker
+
+ENGINE = str(Path(sys.modules[TrainingSession.__module__].__file__).parent)
+
+
+def _session() -> TrainingSession:
+    """A run the guard stopped (XOR, tanh, α = 10), with spikes, rows by hand and a
+    roll-back point behind it: every part of the state has something in it."""
+    ds = make_preset("xor", n_points=200, test_fraction=0.2, seed=0)
+    spec = NetworkSpec(hidden=(4, 4), activation="tanh")
+    s = TrainingSession(ds, spec, HyperParameters(alpha=10.0, batch_size=16), seed=0)
+    s.step(3, record=True)
+    s.step(400)
+    assert s.diverged is not None and s.rollback_step < s.step_count
+    return s
+
+
+def _digest(*arrays) -> str:
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype}{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _value(v):
+    """What an attribute holds, by value where it can change in place."""
+    if isinstance(v, np.ndarray):
+        return _digest(v)
+    if isinstance(v, Parameters):
+        return _digest(*v.arrays())
+    if isinstance(v, list) and all(isinstance(a, np.ndarray) for a in v):
+        return _digest(*v)
+    if isinstance(v, np.random.Generator):
+        return repr(v.bit_generator.state)
+    if isinstance(v, DecimatingHistory):
+        return (v.stride, v.capacity, v._n, v._end, _digest(v._steps, v._rows))
+    if isinstance(v, Timeline):
+        return (v.stride, v.capacity, tuple((k, id(cp)) for k, cp in sorted(v._kept.items())))
+    if hasattr(v, "get_state") and hasattr(v, "set_state"):  # an optimizer
+        state = v.get_state()
+        return repr({k: _digest(*x) if isinstance(x, list) else x for k, x in state.items()})
+    return None
+
+
+def whole_state(s: TrainingSession) -> dict:
+    """Every attribute: which object it is, and what it holds."""
+    return {k: (id(v), _value(v)) for k, v in vars(s).items()}
+
+
+_inside = [False]  # in the body of ``all_or_nothing``
+
+
+@pytest.fixture(autouse=True)
+def _watch_transactions(monkeypatch):
+    real = TrainingSession.all_or_nothing
+
+    @contextmanager
+    def watched(self):
+        with real(self):
+            _inside[0] = True
+            try:
+                yield
+            finally:
+                _inside[0] = False
+
+    monkeypatch.setattr(TrainingSession, "all_or_nothing", watched)
+
+
+def _lines_run(worker: EngineWorker, command, fail_at: int | None) -> int:
+    """Run ``command``, raising RuntimeError at the ``fail_at``-th line of engine code
+    run inside its ``all_or_nothing`` (once); returns the number of those lines."""
+    count = 0
+    raised = False
+
+    def trace(frame, event, _arg):
+        nonlocal count, raised
+        if raised or not frame.f_code.co_filename.startswith(ENGINE):
+            return None
+        if event == "line" and _inside[0]:
+            count += 1
+            if count == fail_at:
+                raised = True
+                raise RuntimeError("injected failure")
+        return trace
+
+    sys.settrace(trace)
+    try:
+        worker.execute(command)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+COMMANDS = {
+    "SetDataset (same shape)": lambda s: cmd.SetDataset(
+        make_preset("xor", n_points=900, test_fraction=0.3, seed=4)
+    ),
+    "SetDataset (3 classes)": lambda s: cmd.SetDataset(
+        make_preset("gaussians", n_points=90, n_classes=3, seed=4)
+    ),
+    "SetNetwork": lambda s: cmd.SetNetwork(NetworkSpec(hidden=(5,), activation="relu")),
+    "SetHyper": lambda s: cmd.SetHyper(
+        HyperParameters(alpha=0.1, batch_size=8, optimizer="adam", batching="epochs")
+    ),
+    "SetSeed": lambda s: cmd.SetSeed(9),
+    "ResetParameters": lambda s: cmd.ResetParameters(),
+    "RollBack": lambda s: cmd.RollBack(5.0),
+}
+
+
+def test_the_commands_run_all_or_nothing_are_all_tested(qapp, monkeypatch):
+    """Which commands the worker runs inside ``all_or_nothing``, found by running every
+    command it knows: each of them is in COMMANDS (a new one must be added there)."""
+    entered: list[type] = []
+    real = TrainingSession.all_or_nothing  # (watched by the fixture)
+
+    def spy(self):
+        entered.append(current)
+        return real(self)
+
+    monkeypatch.setattr(TrainingSession, "all_or_nothing", spy)
+    samples = [f(None) for f in COMMANDS.values()]
+    others = [cmd.SetRunning(False), cmd.Step(2), cmd.StepEpoch(), cmd.SetSpeed(10.0),
+              cmd.SetGridView((-6, 6, -6, 6), (100, 100)), cmd.SetGridUnit(None),
+              cmd.Call(lambda s: None), cmd.ReplaceSession(_session())]  # fmt: skip
+    tested = {type(c) for c in samples}
+    assert tested | {type(c) for c in others} | {cmd.RunJob, cmd.Stop} >= set(
+        EngineWorker._dispatch
+    )
+    worker = EngineWorker(_session())
+    for current in [*samples, *others]:
+        worker.execute(current)
+    assert {type(c) for c in entered} == tested
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_a_command_that_fails_anywhere_changes_nothing(qapp, name):
+    session = _session()
+    worker = EngineWorker(session)
+    failures = []
+    worker.commandFailed.connect(failures.append)
+    command = COMMANDS[name](session)
+    before = whole_state(session)
+    # how many lines of engine code the command runs, measured on a copy of the session
+    probe = EngineWorker(_session())
+    total = _lines_run(probe, command, None)
+    assert whole_state(probe.session) != whole_state(_session())  # it does change things
+    assert total > 20
+    for k in range(1, total + 1):
+        _lines_run(worker, command, k)
+        assert len(failures) == k, f"no failure at line {k}"
+        assert whole_state(session) == before, f"{name}: a failure at line {k} left a change"
+    # and the session is usable: the command goes through, and training goes on
+    worker.execute(command)
+    assert len(failures) == total and whole_state(session) != before
+    session.step(5)
