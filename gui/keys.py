@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QMenu,
+    QMenuBar,
     QScrollBar,
     QWidget,
 )
@@ -205,7 +206,7 @@ class KeyRouter(QObject):
         if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
             return
         focus = QApplication.focusWidget()
-        if focus is self.window.canvas:
+        if focus is self.window.canvas or isinstance(focus, QMenuBar):
             return
         if focus is None or (focus.window() is self.window and self._mine(focus)):
             if self.window.isActiveWindow() and self.window.canvas.isVisible():
@@ -368,8 +369,8 @@ class KeyRouter(QObject):
         return False
 
     def _focus_in(self, obj: QWidget, ev) -> None:
-        if not self._mine(obj) or obj is self.window.canvas:
-            return
+        if not self._mine(obj) or obj is self.window.canvas or isinstance(obj, QMenuBar):
+            return  # (the menu bar has the keys while its menus are browsed with them)
         reason = ev.reason()
         R = Qt.FocusReason  # noqa: N806 - Qt's enum
         f = field_of(obj)
@@ -382,9 +383,9 @@ class KeyRouter(QObject):
                 self.start_editing(f)
             elif slider_of(obj) is not None:
                 self.start_adjusting(obj)
-        elif reason in (R.PopupFocusReason, R.ActiveWindowFocusReason):
-            # back from a combo box's list, a menu, or a dialog: the keys go to the canvas,
-            # unless the user is in the middle of typing into this field
+        elif reason in (R.PopupFocusReason, R.MenuBarFocusReason, R.ActiveWindowFocusReason):
+            # back from a combo box's list, a menu, the menu bar or a dialog: the keys go to
+            # the canvas, unless the user is in the middle of typing into this field
             if (f is None or f is not self.editing) and obj.window() is self.window:
                 self.settle_later()
 

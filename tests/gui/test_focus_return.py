@@ -5,8 +5,8 @@ typed into keeps it. Real clicks and keys, with real focus (gui/keys.py)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QMenu
 
 from .helpers import open_window
@@ -33,12 +33,24 @@ def boxes(w) -> list[str]:
 
 
 def popup_shown(qtbot):
+    """The open popup, once the platform has activated it (a person is never faster)."""
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=LONG)
-    return QApplication.activePopupWidget()
+    popup = QApplication.activePopupWidget()
+    handle = popup.window().windowHandle()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is handle, timeout=LONG)
+    return popup
+
+
+def key_to_popup(qtbot, key) -> None:
+    """A key to the open popup (to its list, if that has the focus)."""
+    popup = QApplication.activePopupWidget()
+    focus = QApplication.focusWidget()
+    qtbot.keyClick(focus if focus is not None and popup.isAncestorOf(focus) else popup, key)
 
 
 def to_popup(qtbot, key) -> None:
-    qtbot.keyClick(QApplication.activePopupWidget(), key)
+    """A key that closes the open popup."""
+    key_to_popup(qtbot, key)
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=LONG)
 
 
@@ -58,7 +70,6 @@ def test_after_the_inspectors_batch_list_and_closing_it_digits_pick_the_class(wi
     qtbot.mouseClick(combo, LEFT)
     popup_shown(qtbot)
     to_popup(qtbot, K.Key_Escape)
-    import sys; QApplication.processEvents(); print("TEST", QApplication.focusWidget(), w.canvas.hasFocus(), w.isActiveWindow(), QApplication.activeWindow(), file=sys.stderr)
     qtbot.waitUntil(w.canvas.hasFocus, timeout=LONG)  # back from the list
     combo.setFocus(Qt.FocusReason.MouseFocusReason)  # as if the click had left it there
     press(qtbot, K.Key_I)
@@ -83,25 +94,28 @@ def test_hiding_the_focused_widget_never_starts_an_edit_but_a_tab_key_does(windo
     qtbot.waitUntil(w.canvas.hasFocus, timeout=LONG)
     assert w.keys.editing is None
     # a real Tab from the canvas still starts editing the box it lands in
-    w.set_controls_open(True)
-    click_text(qtbot, w.training_panel.lam_spin)
+    tp = w.training_panel
+    click_text(qtbot, tp.batch_spin)
     press(qtbot, K.Key_Tab)
-    focus = QApplication.focusWidget()
-    assert w.keys.editing is not None and w.keys.editing is focus
+    assert tp.lam_spin.hasFocus() and w.keys.editing is tp.lam_spin
     press(qtbot, K.Key_Escape)
-    assert w.canvas.hasFocus()
+    assert w.canvas.hasFocus() and w.keys.editing is None
+    # and Shift+Tab from α's box into α's slider starts adjusting it
+    click_text(qtbot, tp.alpha_box)
+    press(qtbot, K.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert tp.alpha_slider.hasFocus() and w.keys.adjusting is tp.alpha_slider
+    press(qtbot, K.Key_Return)
+    assert w.canvas.hasFocus() and w.keys.adjusting is None
 
 
 def test_after_a_combo_boxs_list_digits_pick_the_class(window, qtbot):
     w = window
     combo = w.training_panel.optimizer_combo
     qtbot.mouseClick(combo, LEFT)
-    popup = popup_shown(qtbot)
-    view = combo.view()
-    row = combo.findData("adam")
-    rect = view.visualRect(view.model().index(row, 0))
-    qtbot.mouseClick(view.viewport(), LEFT, pos=rect.center())
-    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not popup, timeout=LONG)
+    popup_shown(qtbot)
+    for _ in range(combo.findData("adam") - combo.currentIndex()):
+        key_to_popup(qtbot, K.Key_Down)  # the list's own keys while it is open
+    to_popup(qtbot, K.Key_Return)
     qtbot.waitUntil(lambda: w.latest.snapshot.hyper.optimizer == "adam", timeout=LONG)
     qtbot.waitUntil(w.canvas.hasFocus, timeout=LONG)
     press(qtbot, K.Key_2)
@@ -121,15 +135,22 @@ def test_after_a_menu_the_keys_go_to_the_canvas(window, qtbot):
     qtbot.mouseClick(bar, LEFT, pos=bar.actionGeometry(train).center())
     menu = popup_shown(qtbot)
     assert isinstance(menu, QMenu)
-    to_popup(qtbot, K.Key_Escape)
-    if QApplication.activePopupWidget() is None and bar.hasFocus():
-        qtbot.keyClick(bar, K.Key_Escape)  # some styles leave the menu bar armed
+    qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(w.step10_action).center())
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=LONG)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 10, timeout=LONG)
     qtbot.waitUntil(w.canvas.hasFocus, timeout=LONG)
     press(qtbot, K.Key_4)
     press(qtbot, K.Key_Up)  # ↑ no longer steps λ: it is not the focused box any more
     w.grab()
     assert w.canvas.current_class == 3
     assert lam.text() == value
+    # Esc in a menu leaves the menu bar browsable by keys; Esc there gives them back
+    qtbot.mouseClick(bar, LEFT, pos=bar.actionGeometry(train).center())
+    popup_shown(qtbot)
+    to_popup(qtbot, K.Key_Escape)
+    if bar.hasFocus():
+        qtbot.keyClick(bar, K.Key_Escape)
+    qtbot.waitUntil(w.canvas.hasFocus, timeout=LONG)
 
 
 def test_after_a_dialog_the_keys_go_to_the_canvas(window, qtbot):
@@ -162,11 +183,24 @@ def test_a_field_being_typed_into_keeps_the_focus_through_its_own_context_menu(w
     press(qtbot, K.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, "3")
     edit = spin.lineEdit()
-    # its context menu, as the menu key or a right click opens it
-    menu_key = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, edit.rect().center())
+    # its context menu, as the menu key or a right click opens it; the menu runs its own
+    # event loop (QMenu.exec), so it is closed from inside that loop, with Esc
+    seen = []
+
+    def close_menu() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is None or QGuiApplication.focusWindow() is not popup.windowHandle():
+            QTimer.singleShot(10, close_menu)  # not yet shown and activated
+            return
+        seen.append(type(popup).__name__)
+        key_to_popup(qtbot, K.Key_Escape)
+
+    QTimer.singleShot(0, close_menu)
+    at = edit.rect().center()
+    menu_key = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, edit.mapToGlobal(at))
     QApplication.postEvent(edit, menu_key)
-    popup_shown(qtbot)
-    to_popup(qtbot, K.Key_Escape)
+    qtbot.waitUntil(lambda: bool(seen) and QApplication.activePopupWidget() is None, timeout=LONG)
+    assert seen == ["QMenu"]
     for _ in range(3):
         QApplication.processEvents()  # a (wrong) hand-over to the canvas would run here
     assert spin.hasFocus() and w.keys.editing is spin
