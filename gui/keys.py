@@ -144,6 +144,7 @@ class KeyRouter(QObject):
         self._tab_key = False  # a Tab key is being handled: its focus change is the user's
         self._moves = 0  # focus changes and presses: a later one cancels a pending settle
         self._settle_after = -1
+        self._left: QWidget | None = None  # the field a click elsewhere just left
         self.errors = 0
         guard_wheel(window)
         window.inspector_dock.visibilityChanged.connect(self._on_inspector_shown)
@@ -336,8 +337,11 @@ class KeyRouter(QObject):
         if before is not None and before is not (target or slider):
             self.end_editing()
             self.end_adjusting()
-            if self._mine(obj) and not self._takes_click_focus(obj):
-                self.to_canvas()  # a click on Step (no focus) still ends the edit
+            if self._mine(obj):
+                # a click on Step (no focus) still ends the edit: if Qt leaves the focus
+                # in the field, the canvas takes it (the field commits as it loses it)
+                self._left = before
+                QTimer.singleShot(0, self, self._after_click_elsewhere)
         if slider is not None and self._mine(obj):
             self.start_adjusting(slider)
             return
@@ -356,17 +360,13 @@ class KeyRouter(QObject):
         edit = obj.lineEdit() if isinstance(obj, QAbstractSpinBox) else None
         return edit is not None and edit.geometry().contains(ev.position().toPoint())
 
-    @staticmethod
-    def _takes_click_focus(w: QWidget) -> bool:
-        """Qt gives a click's focus to the widget or its nearest ancestor that takes it."""
-        click = Qt.FocusPolicy.ClickFocus.value
-        while w is not None:
-            if w.focusPolicy().value & click:
-                return True
-            if w.isWindow():
-                return False
-            w = w.parentWidget()
-        return False
+    def _after_click_elsewhere(self) -> None:
+        left, self._left = self._left, None
+        focus = QApplication.focusWidget()
+        if left is None or focus is None or self.editing is not None or self.adjusting:
+            return
+        if focus is left or field_of(focus) is left:
+            self.to_canvas()
 
     def _focus_in(self, obj: QWidget, ev) -> None:
         if not self._mine(obj) or obj is self.window.canvas or isinstance(obj, QMenuBar):
@@ -390,8 +390,8 @@ class KeyRouter(QObject):
                 self.settle_later()
 
     def _focus_out(self, obj: QObject, ev) -> None:
-        if ev.reason() == Qt.FocusReason.PopupFocusReason:
-            return  # a popup of its own (a context menu): the edit goes on
+        if ev.reason() in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
+            return  # a context menu, another window for a while: the edit goes on after it
         f = field_of(obj)
         if f is not None and f is self.editing:
             self.editing = None

@@ -14,8 +14,8 @@ import math
 
 from backprop_lab.engine import HyperParameters
 from backprop_lab.engine.notation import OPTIMIZER_LABELS
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QValidator
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyle,
     QStyleOptionSlider,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ ALPHA_MIN_LOG, ALPHA_MAX_LOG, ALPHA_TICKS_PER_DECADE = -5, 1, 10
 ALPHA_MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
 ALPHA_MARKS = (1, 2, 5)  # tick marks (1 the longest)
 ALPHA_TYPED_MAX = 1000.0  # what a lesson file allows; the slider stops at 10
+BAD_TEXT = "#B00020"  # a refused α, until the box is edited again
 SPEEDS = (1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000, 2000, 5000, 0)  # 0 = as fast as it goes
 # watchable: XOR takes a few seconds and every step is a point on the curves; "max" (the
 # slider's right end) runs as fast as the machine goes
@@ -124,14 +124,18 @@ class AlphaBox(QLineEdit):
         self.setToolTip("Learning rate α: type e.g. 0.05 or 5e-2, then Enter")
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance("0.000125") + 16)
         self._shown = ""
+        self.refused = ""  # the last refusal's message while the box shows it in red
         self.editingFinished.connect(self._commit)
+        self.textEdited.connect(lambda _t: self._accepted_look())
 
     def show_alpha(self, alpha: float) -> None:
         self._shown = format_alpha(alpha)
         self.setText(self._shown)
+        self._accepted_look()
 
     def _commit(self) -> None:
         if self.text() == self._shown:
+            self._accepted_look()  # e.g. Esc put the shown value back
             return
         try:
             value = parse_alpha(self.text())
@@ -142,9 +146,19 @@ class AlphaBox(QLineEdit):
         self.typed.emit(value)
 
     def _refuse(self, message: str) -> None:
+        """Red text in the box, the reason in the status bar (a tooltip window would take
+        the keyboard's window activation on some platforms)."""
         text = f"α unchanged: {message}"
-        QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), text, self)
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Text, QColor(BAD_TEXT))
+        self.setPalette(pal)
+        self.refused = text
         self.rejected.emit(text)
+
+    def _accepted_look(self) -> None:
+        if self.refused:
+            self.refused = ""
+            self.setPalette(QPalette())  # the window's again
 
     @guarded
     def keyPressEvent(self, ev) -> None:  # noqa: N802
@@ -159,12 +173,15 @@ class AlphaBox(QLineEdit):
 
     @guarded
     def focusOutEvent(self, ev) -> None:  # noqa: N802
-        if not self.hasAcceptableInput() and ev.reason() != Qt.FocusReason.PopupFocusReason:
+        # a context menu or another window for a while: the user comes back to the text
+        away = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
+        if not self.hasAcceptableInput() and ev.reason() not in away:
             try:
                 parse_alpha(self.text())
             except ValueError as e:
                 self._refuse(str(e))
-            self.setText(self._shown)  # nothing changes
+            self.setText(self._shown)  # nothing changes; the status bar says why
+            self._accepted_look()
         super().focusOutEvent(ev)
 
 
