@@ -133,19 +133,19 @@ class Clicker:
         ``refresh`` whenever presentation mode changes."""
         self.forward_action = self._act(
             menu,
-            "Step 1 (the next phase while the inspector is open)",
+            "Step 1 (inspector open: next phase)",
             self.forward,
             FORWARD_KEYS,
         )
         self.back_action = self._act(
             menu,
-            "Back one step (the previous phase while the inspector is open)",
+            "Back one step (inspector open: previous phase)",
             self.back,
             BACK_KEYS,
         )
         self.blank_action = self._act(
             menu,
-            "Play / pause in presentation mode (a clicker's blank key)",
+            "Play / pause in presentation (clicker's blank key)",
             self.blank,
             BLANK_KEYS,
         )

@@ -383,11 +383,12 @@ class InspectorPanel(QWidget):
         no step walked), a note on how to go further back."""
         st = self.state
         if not self._walk_moves and (st is None or st.n_phases == 0 or st.position < 0):
-            where = f"the start of step {st.start_step + 1}" if st and st.n_phases else "no walk"
-            self._say(
-                f"Back: {where}. PageDown walks a step phase by phase; "
-                "close the inspector (I) to go back whole steps."
+            where = (
+                f"The start of step {st.start_step + 1}: PageDown walks it"
+                if st is not None and st.n_phases
+                else "No step is being walked: PageDown walks the next one"
             )
+            self._say(f"{where}; close the inspector (I) to go back whole steps.")
             return
         self.previous_phase()
 

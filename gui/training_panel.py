@@ -14,7 +14,7 @@ import math
 
 from backprop_lab.engine import HyperParameters
 from backprop_lab.engine.notation import OPTIMIZER_LABELS
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyle,
     QStyleOptionSlider,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -146,19 +147,22 @@ class AlphaBox(QLineEdit):
         self.typed.emit(value)
 
     def _refuse(self, message: str) -> None:
-        """Red text in the box, the reason in the status bar (a tooltip window would take
-        the keyboard's window activation on some platforms)."""
+        """The reason beside the box (a tooltip) and in the status bar; red text in the
+        box until it is edited."""
         text = f"α unchanged: {message}"
         pal = self.palette()
         pal.setColor(QPalette.ColorRole.Text, QColor(BAD_TEXT))
         self.setPalette(pal)
         self.refused = text
+        if self.isVisible():
+            QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), text, self)
         self.rejected.emit(text)
 
     def _accepted_look(self) -> None:
         if self.refused:
             self.refused = ""
             self.setPalette(QPalette())  # the window's again
+            QToolTip.hideText()
 
     @guarded
     def keyPressEvent(self, ev) -> None:  # noqa: N802
@@ -167,8 +171,7 @@ class AlphaBox(QLineEdit):
                 parse_alpha(self.text())
             except ValueError as e:
                 self._refuse(str(e))
-            self.selectAll()
-            return
+            return  # the text stays (red) to be corrected
         super().keyPressEvent(ev)
 
     @guarded

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from .helpers import open_window
 from .test_keys import click_text, press, type_text, wheel
@@ -145,6 +145,7 @@ def test_bad_alpha_says_why_changes_nothing_and_keeps_the_box(window, qtbot):
     assert tp.alpha_box.hasFocus() and w.keys.editing is tp.alpha_box  # to correct it
     message = w.statusBar().currentMessage()
     assert "α unchanged" in message and "“abc” is not a number" in message
+    assert QToolTip.text() == message  # beside the box too
     w.grab()
     assert tp.alpha_box.palette().color(QPalette.ColorRole.Text).name() == BAD_TEXT.lower()
     press(qtbot, K.Key_Escape)  # gives up: the old value is back

@@ -51,11 +51,11 @@ def test_f1_opens_the_keys_overlay_listing_every_shortcut(window, qtbot):
     overlay.grab()
     rows = dict((what, keys) for keys, what in overlay.rows())
     assert rows["Play / pause"] == "Space"
-    forward = rows["Step 1 (the next phase while the inspector is open)"]
+    forward = rows["Step 1 (inspector open: next phase)"]
     assert forward.startswith(("PgDown", "Page Down")) and "Right" in forward
-    back = rows["Back one step (the previous phase while the inspector is open)"]
+    back = rows["Back one step (inspector open: previous phase)"]
     assert back.startswith(("PgUp", "Page Up")) and "Left" in back
-    assert rows["Play / pause in presentation mode (a clicker's blank key)"] == "B, ."
+    assert rows["Play / pause in presentation (clicker's blank key)"] == "B, ."
     assert rows["Backprop inspector"] == "I"
     assert "F1" in rows["Keys"]
     assert rows["Undo"] == "Ctrl+Z"
