@@ -143,6 +143,9 @@ def test_a_fast_double_press_walks_two_phases(window, qtbot):
     w = window
     press(qtbot, K.Key_I)
     qtbot.waitUntil(w.inspector_dock.isVisible, timeout=LONG)
+    press(qtbot, K.Key_PageUp)  # nothing walked yet: nothing to go back to, no rewind
+    qtbot.waitUntil(lambda: "No step is being walked" in w.inspector.note.text(), timeout=LONG)
+    assert w.inspector.state is None and engine_step(qtbot, w) == 0
     press(qtbot, K.Key_PageDown)
     press(qtbot, K.Key_PageDown)
     press(qtbot, K.Key_PageUp)
