@@ -202,8 +202,9 @@ class KeyRouter(QObject):
         QTimer.singleShot(0, self, self._settle)
 
     def _settle(self) -> None:
-        if self._settle_after != self._moves or self.editing is not None:
-            return
+        in_use = self.editing is not None or self.adjusting is not None
+        if self._settle_after != self._moves or in_use:
+            return  # moved by the user since, or in use
         if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
             return
         focus = QApplication.focusWidget()
@@ -331,10 +332,11 @@ class KeyRouter(QObject):
         if key == self._last_press:
             return
         self._last_press = key
-        before = self.editing or self.adjusting
+        before = self.editing if self.editing is not None else self.adjusting
         target = field_of(obj)
         slider = slider_of(obj)
-        if before is not None and before is not (target or slider):
+        here = target if target is not None else slider
+        if before is not None and before is not here:
             self.end_editing()
             self.end_adjusting()
             if self._mine(obj):
@@ -363,7 +365,7 @@ class KeyRouter(QObject):
     def _after_click_elsewhere(self) -> None:
         left, self._left = self._left, None
         focus = QApplication.focusWidget()
-        if left is None or focus is None or self.editing is not None or self.adjusting:
+        if left is None or focus is None or self.editing is not None or self.adjusting is not None:
             return
         if focus is left or field_of(focus) is left:
             self.to_canvas()
@@ -385,8 +387,9 @@ class KeyRouter(QObject):
                 self.start_adjusting(obj)
         elif reason in (R.PopupFocusReason, R.MenuBarFocusReason, R.ActiveWindowFocusReason):
             # back from a combo box's list, a menu, the menu bar or a dialog: the keys go to
-            # the canvas, unless the user is in the middle of typing into this field
-            if (f is None or f is not self.editing) and obj.window() is self.window:
+            # the canvas, unless the user is in the middle of typing into (or adjusting) it
+            busy = (f is not None and f is self.editing) or obj is self.adjusting
+            if not busy and obj.window() is self.window:
                 self.settle_later()
 
     def _focus_out(self, obj: QObject, ev) -> None:
