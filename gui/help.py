@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 from backprop_lab import __version__
 
 HELP_KEYS = ("F1", "?")
+# an action whose text changes with the situation ("Undo new data") names its key here
+KEYS_NAME = "keysName"
 # handled by the canvas's key and mouse events rather than by actions
 EXTRA_KEYS = (
     ("1 … 8", "Class of new points (canvas)"),
@@ -50,7 +52,7 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         keys = [k for k in keys if k]
-        name = _plain(action.text())
+        name = action.property(KEYS_NAME) or _plain(action.text())
         if keys and name:
             rows.setdefault(name, (", ".join(keys), name))
     return sorted(rows.values(), key=lambda r: r[1].lower()) + list(EXTRA_KEYS)
@@ -64,9 +66,11 @@ class KeysOverlay(QDialog):
         self.setWindowTitle("Keys — Backprop Lab")
         lay = QVBoxLayout(self)
         intro = QLabel(
-            "Shortcuts work anywhere in the window, except while you type into a number box "
-            "(Enter or Esc ends that). "
-            "A presenter clicker's PageDown / PageUp step forward and back."
+            "Shortcuts work anywhere in the window, except while you type into a box or "
+            "adjust a slider you clicked (Enter or Esc ends that). "
+            "A presenter clicker's PageDown / PageUp step forward and back; while the "
+            "inspector is open they walk the step phase by phase. In presentation mode its "
+            "blank-screen key (B or .) plays and pauses."
         )
         intro.setWordWrap(True)
         lay.addWidget(intro)

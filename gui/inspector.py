@@ -210,6 +210,7 @@ class InspectorPanel(QWidget):
         self._grid: GridEvaluator | None = None
         self._stale = False
         self._walk_arch = None
+        self._walk_moves: set[Request] = set()  # phase moves sent, not answered yet
         self._build()
         self._build_actions()
         self._show_state()
@@ -235,8 +236,12 @@ class InspectorPanel(QWidget):
         self.next_button.setObjectName("nextPhase")
         self.finish_button = QPushButton("Finish step ⇥")
         self.finish_button.setObjectName("finishStep")
-        self.prev_button.setToolTip("Go back one phase (Shift+N, Alt+Left); undoes the update")
-        self.next_button.setToolTip("Compute the next phase (N, Alt+Right); pauses training")
+        self.prev_button.setToolTip(
+            "Go back one phase (PageUp, ←, Shift+N, Alt+Left); undoes the update"
+        )
+        self.next_button.setToolTip(
+            "Compute the next phase (PageDown, →, N, Alt+Right); pauses training"
+        )
         self.finish_button.setToolTip("Run the remaining phases of this step (Alt+End)")
         self.point_spin = QSpinBox()
         self.point_spin.setObjectName("pickedPoint")
@@ -382,8 +387,15 @@ class InspectorPanel(QWidget):
         self.finish_action = act("Finish step", FINISH_KEYS, self.finish_step)
 
     # --- requests to the engine thread ---------------------------------------------------
-    def _call(self, kind: str, fn) -> None:
-        self.controller.call_in_engine(Request(self, kind, fn))
+    def _call(self, kind: str, fn) -> Request:
+        request = Request(self, kind, fn)
+        self.controller.call_in_engine(request)
+        return request
+
+    def _call_walk(self, fn) -> None:
+        """A phase move; until its reply the walk counts as open (a second press of the
+        clicker before the first reply must walk too, not step)."""
+        self._walk_moves.add(self._call("walk", fn))
 
     def _batch_point(self) -> int | None:
         return self.picked if self.batch_combo.currentData() == "point" else None
@@ -395,7 +407,21 @@ class InspectorPanel(QWidget):
     @Slot()
     def previous_phase(self) -> None:
         self.controller.set_running(False)
-        self._call("walk", self.driver.previous)
+        self._call_walk(self.driver.previous)
+
+    def walk_back(self) -> None:
+        """The clicker's back key: the previous phase, or, before the first phase (or with
+        no step walked), a note on how to go further back."""
+        st = self.state
+        if not self._walk_moves and (st is None or st.n_phases == 0 or st.position < 0):
+            where = (
+                f"The start of step {st.start_step + 1}: PageDown walks it"
+                if st is not None and st.n_phases
+                else "No step is being walked: PageDown walks the next one"
+            )
+            self._say(f"{where}; close the inspector (I) to go back whole steps.")
+            return
+        self.previous_phase()
 
     @Slot()
     def finish_step(self) -> None:
@@ -408,7 +434,7 @@ class InspectorPanel(QWidget):
             self._say("Pick a training point first (pick tool, or the point number).")
             return
         self.controller.set_running(False)
-        self._call("walk", lambda s: move(s, point))
+        self._call_walk(lambda s: move(s, point))
 
     def abandon_walk(self) -> None:
         """Undo a half-done walk (if any) so the session is where it was."""
@@ -474,6 +500,7 @@ class InspectorPanel(QWidget):
         if not isinstance(fn, Request) or fn.owner is not self:
             return
         kind = fn.kind
+        self._walk_moves.discard(fn)
         if kind == "gradcheck":
             if fn is not self._gradcheck_job:
                 return  # an older check, replaced by a newer one

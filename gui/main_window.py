@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         tp.epochRequested.connect(self.step_epoch)
         tp.resetRequested.connect(self.reset)
         tp.speedChanged.connect(c.set_speed)
+        tp.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         c.set_speed(tp.speed)  # the engine thread starts at "max"; the panel says otherwise
 
         self.canvas.datasetEdited.connect(self._on_canvas_edit)

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from .clicker import WALK_PRIORITY, Clicker, WalkMode
+from .help import KEYS_NAME
 from .lesson_files import lesson_title
 
 if TYPE_CHECKING:
@@ -59,20 +61,28 @@ def build_menus(w: MainWindow) -> None:
     e = mb.addMenu("&Edit")
     e.addAction(w.canvas.undo_action)
     e.addAction(w.canvas.redo_action)
+    # their menu text names what they undo ("Undo new data"); the keys list names the key
+    w.canvas.undo_action.setProperty(KEYS_NAME, "Undo")
+    w.canvas.redo_action.setProperty(KEYS_NAME, "Redo")
     e.addSeparator()
     _act(w, e, "Clear points", w.canvas.clear_points)
 
     t = mb.addMenu("&Train")
     w.play_action = _act(w, t, "Play / pause", w.toggle_play, ["Space"])
-    w.step_action = _act(w, t, "Step 1", lambda: w.step(1), ["Right", "PgDown"])
+    # a presenter clicker's PageDown / PageUp (and → / ←, B, "."): a step forward or back,
+    # or a phase while the inspector walks a step (gui/clicker.py routes them)
+    w.clicker = Clicker(w)
+    w.clicker.make_actions(t)
+    w.step_action = w.clicker.forward_action
+    w.back_action = w.clicker.back_action
+    w.blank_action = w.clicker.blank_action
     w.step10_action = _act(w, t, "Step 10", lambda: w.step(10), ["Shift+Right"])
     w.epoch_action = _act(w, t, "One epoch", w.step_epoch, ["Ctrl+Right"])
-    # a presenter clicker sends PageDown / PageUp: forward one step, back one step
-    w.back_action = _act(w, t, "Back one step (rewind)", w.back_one, ["Left", "PgUp"])
     w.reset_action = _act(w, t, "Reset parameters", w.reset, ["R"])
 
     v = mb.addMenu("&View")
     w.presentation_action = _act(w, v, "Presentation mode", w.toggle_presentation, ["F5"], True)
+    w.presentation_action.toggled.connect(lambda _on: w.clicker.refresh())
     _act(w, v, "Larger font", lambda: w.change_font(FONT_STEP), ["Ctrl+=", "Ctrl++"])
     _act(w, v, "Smaller font", lambda: w.change_font(1 / FONT_STEP), ["Ctrl+-"])
     _act(w, v, "Normal font", w.normal_font, ["Ctrl+0"])
@@ -110,6 +120,7 @@ def build_inspect_menu(w: MainWindow) -> None:
     for a in (ins.next_action, ins.previous_action, ins.finish_action):
         a.triggered.connect(dock.show)
         menu.addAction(a)
+    w.clicker.add_mode(WalkMode(w), WALK_PRIORITY)  # PageDown / PageUp walk an open walk
     menu.addSeparator()
     pick = QAction("Pick a point to trace", w)
     pick.triggered.connect(lambda: w.set_tool("pick"))

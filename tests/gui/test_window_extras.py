@@ -51,17 +51,39 @@ def test_f1_opens_the_keys_overlay_listing_every_shortcut(window, qtbot):
     overlay.grab()
     rows = dict((what, keys) for keys, what in overlay.rows())
     assert rows["Play / pause"] == "Space"
-    assert "PgDown" in rows["Step 1"] or "Page Down" in rows["Step 1"]
+    forward = rows["Step 1 (inspector open: next phase)"]
+    assert forward.startswith(("PgDown", "Page Down")) and "Right" in forward
+    back = rows["Back one step (inspector open: previous phase)"]
+    assert back.startswith(("PgUp", "Page Up")) and "Left" in back
+    assert rows["Play / pause in presentation (clicker's blank key)"] == "B, ."
     assert rows["Backprop inspector"] == "I"
     assert "F1" in rows["Keys"]
+    assert rows["Undo"] == "Ctrl+Z"
     assert "1 … 8" in [k for k, _ in overlay.rows()]
     # every action with a shortcut anywhere in the window is listed
     from PySide6.QtGui import QAction
 
-    named = {help._plain(a.text()) for a in w.findChildren(QAction) if a.shortcuts() and a.text()}
+    named = {
+        a.property(help.KEYS_NAME) or help._plain(a.text())
+        for a in w.findChildren(QAction)
+        if a.shortcuts() and a.text()
+    }
     assert named <= set(rows)
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=60000)
+
+
+def test_the_keys_list_names_undo_by_its_key_not_by_the_last_edit(window, qtbot):
+    w, menus = window
+    dp = w.data_panel
+    dp.preset_combo.setCurrentIndex(dp.preset_combo.findData("circles"))  # one undo step
+    qtbot.waitUntil(lambda: w.canvas.undo_action.text() != "Undo", timeout=60000)
+    assert w.canvas.undo_action.text().startswith("Undo ")  # the menu says what it undoes
+    overlay = menus["help"].show_keys()
+    rows = overlay.rows()
+    assert ("Ctrl+Z", "Undo") in rows
+    assert not [what for _k, what in rows if what.startswith(("Undo ", "Redo "))]
+    overlay.close()
 
 
 def test_question_mark_opens_the_overlay_too(window, qtbot):
