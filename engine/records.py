@@ -22,7 +22,9 @@ class Checkpoint:
     """Everything that changes when a step runs: restoring it replays the same numbers.
 
     ``last`` is the metrics at ``step`` (a ``StepMetrics``, or a mapping of the same names
-    read from a lesson file; empty if the file had none)."""
+    read from a lesson file; empty if the file had none). ``epoch`` is the epochs done by
+    then, as counted while they happened (None: a file without it; the session then counts
+    ``samples_seen`` over its training points)."""
 
     step: int
     samples_seen: int
@@ -33,6 +35,7 @@ class Checkpoint:
     order_pos: int
     last: Mapping
     diverged: str | None
+    epoch: float | None = None
 
     @property
     def nbytes(self) -> int:

@@ -7,13 +7,15 @@ so that a loaded session continues with bit-identical numbers. Layout (version 1
     {"format": "backprop-lab-scenario", "version": 1,
      "title": "...", "description": "...", "seed": 0,
      "dataset": {"task", "n_classes", "input_dim", "points": [[x1, x2], ...],
-                 "y": [...], "is_test": [true|false, ...]},
+                 "y": [...], "is_test": [true|false, ...],
+                 "class_names": ["inner", ...] (optional: names of classes 0, 1, …)},
      "network": {"hidden": [4], "activations": ["sigmoid"], "activation": "sigmoid",
                  "features": ["x1", "x2"], "init": "auto"},
      "hyper": {"alpha", "batch_size", "lam", "optimizer", "batching"},
      "state": null | {"step", "samples_seen", "W": [M×M' matrices], "b": [M vectors],
                       "optimizer": {"t", and "v" or "m", "s" as {"W", "b"}},
                       "rng": numpy's PCG64 state, "order": [...], "order_pos",
+                      "epoch": epochs done (optional; else samples_seen / N_train),
                       "diverged": null | "...", "last": null | {metrics, null for NaN},
                       "history": the curves up to "step" (optional; see scenario_history)}}
 
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validate as _v
-from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset
+from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset, check_class_names
 from .features import validate_features
 from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
 from .heads import head_for
@@ -143,6 +145,7 @@ def _session_from_scenario(sc: Scenario) -> TrainingSession:
                 order_pos=cp.order_pos,
                 last=dict(cp.last) if cp.last else {},
                 diverged=cp.diverged,
+                epoch=cp.epoch,
             )
         )
         if sc.history is not None:
@@ -201,6 +204,7 @@ def _state_to_dict(cp: Checkpoint, history: dict | None) -> dict:
         },
         "order": [int(i) for i in cp.order],
         "order_pos": int(cp.order_pos),
+        **({} if cp.epoch is None or not math.isfinite(cp.epoch) else {"epoch": cp.epoch}),
         "diverged": cp.diverged,
         "last": last,
         **({} if history is None else {"history": history_to_json(history)}),
@@ -222,6 +226,7 @@ def scenario_to_dict(sc: Scenario) -> dict:
             "points": ds.points.tolist(),
             "y": ds.y.tolist(),
             "is_test": ds.is_test.tolist(),
+            **({"class_names": list(ds.class_names)} if ds.class_names else {}),
         },
         "network": {
             "hidden": [int(w) for w in spec.hidden],
@@ -263,7 +268,9 @@ _list, _vector, _matrix = _v.array, _v.vector, _v.matrix
 
 def _read_dataset(v) -> Dataset:
     p = "dataset"
-    d = _object(v, p, ("task", "n_classes", "input_dim", "points", "y", "is_test"))
+    d = _object(
+        v, p, ("task", "n_classes", "input_dim", "points", "y", "is_test"), ("class_names",)
+    )
     task = _str(d["task"], f"{p}.task", choices=TASKS)
     n_classes = _int(d["n_classes"], f"{p}.n_classes", 2, MAX_CLASSES)
     input_dim = _int(d["input_dim"], f"{p}.input_dim", 1, 2)
@@ -296,9 +303,20 @@ def _read_dataset(v) -> Dataset:
     for i, t in enumerate(tests):
         if not isinstance(t, bool):
             _fail(f"{p}.is_test[{i}]", f"must be true or false, got {_kind(t)}")
+    names: tuple[str, ...] = ()
+    if "class_names" in d:
+        if task != "classification":
+            _fail(f"{p}.class_names", "only classification has class names")
+        raw_names = _list(d["class_names"], f"{p}.class_names", n_classes)
+        for i, name in enumerate(raw_names):
+            _str(name, f"{p}.class_names[{i}]", 100)
+        try:
+            names = check_class_names(raw_names, n_classes)
+        except ValueError as e:
+            _fail(f"{p}.class_names", str(e))
     try:
         return Dataset(
-            points, y, np.array(tests, dtype=bool).reshape(n), task, n_classes, input_dim
+            points, y, np.array(tests, dtype=bool).reshape(n), task, n_classes, input_dim, names
         )
     except ValueError as e:
         _fail(p, str(e))
@@ -400,7 +418,7 @@ def _read_state(
         v,
         p,
         ("step", "samples_seen", "W", "b", "optimizer", "rng", "order", "order_pos"),
-        ("diverged", "last", "history"),
+        ("diverged", "last", "history", "epoch"),
     )
     step = _int(d["step"], f"{p}.step", 0, MAX_STEP)
     seen = _int(d["samples_seen"], f"{p}.samples_seen", 0, MAX_STEP)
@@ -424,13 +442,16 @@ def _read_state(
     if order.size and (order.size != n_train or np.unique(order).size != n_train):
         _fail(f"{p}.order", f"must be empty or a permutation of the {n_train} training points")
     pos = _int(d["order_pos"], f"{p}.order_pos", 0, order.size)
+    epoch = None
+    if "epoch" in d:
+        epoch = _float(d["epoch"], f"{p}.epoch", 0, MAX_STEP)
     diverged = d.get("diverged")
     if diverged is not None:
         diverged = _str(diverged, f"{p}.diverged", 500)
     depth = len(widths) - 1
     last = read_last(d.get("last"), f"{p}.last", depth, step, task)
     history = read_history(d.get("history"), f"{p}.history", depth, step, task)
-    cp = Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged)
+    cp = Checkpoint(step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged, epoch)
     return cp, history
 
 
