@@ -91,6 +91,35 @@ class ReplaceSession:
 
 
 @dataclass(frozen=True)
+class NewRun:
+    """A change that starts the run afresh, as one step: a copy of the session is kept as
+    run ``keep_as`` (undo brings it back), then ``commands`` (``SetDataset``,
+    ``SetNetwork``, ``SetHyper``, ``SetSeed``, ``ResetParameters``, ``ReplaceSession``)
+    run in order, all or nothing: if one fails, the session is as it was before them.
+    ``run`` is the new run's number (it comes back with a failure)."""
+
+    keep_as: int
+    commands: tuple
+    run: int = 0
+
+
+@dataclass(frozen=True)
+class SwapRun:
+    """Undo or redo across a new run: the session is kept as run ``keep_as`` and run
+    ``restore`` (kept earlier) takes its place, exactly as it was; training pauses."""
+
+    keep_as: int
+    restore: int
+
+
+@dataclass(frozen=True)
+class DropRuns:
+    """The kept runs ``runs`` are no longer needed (their undo steps are gone)."""
+
+    runs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Call:
     """Run ``fn(session)`` in the engine thread; ``(fn, result)`` comes back on
     ``callDone``."""
@@ -124,7 +153,13 @@ Command = (
     | SetSeed
     | ResetParameters
     | ReplaceSession
+    | NewRun
+    | SwapRun
+    | DropRuns
     | Call
     | RunJob
     | Stop
 )
+
+# the commands a ``NewRun`` may hold (the changes that can start a run afresh)
+RUN_CHANGES = (SetDataset, SetNetwork, SetHyper, SetSeed, ResetParameters, ReplaceSession)

@@ -75,6 +75,9 @@ NO_TRAINING_POINTS = "There are no training points: draw some on the canvas or l
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
+# copies of earlier runs kept for undo (the window keeps fewer undo steps across runs:
+# gui/edits.py DEFAULT_RUNS); a safety net, the oldest goes first
+MAX_KEPT_RUNS = 8
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class CommandFailure:
     command: object
     message: str
     snapshot: Snapshot
+    within: object = None  # the ``NewRun`` the command was part of, if any
 
 
 def steps_for_epoch(n_train: int, batch_size: int) -> int:
@@ -118,6 +122,15 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
     b = max(1, min(batch_size, n_train))
     return max(1, math.ceil(n_train / b))
 
+
+# what each change of a ``NewRun`` does to the session
+_RUN_CHANGES = {
+    cmd.SetDataset: lambda s, c: s.set_dataset(c.dataset),
+    cmd.SetNetwork: lambda s, c: s.set_network(c.spec),
+    cmd.SetHyper: lambda s, c: s.set_hyper(c.hyper),
+    cmd.SetSeed: lambda s, c: s.set_seed(c.seed),
+    cmd.ResetParameters: lambda s, c: s.reset_parameters(),
+}
 
 # commands after which the figures over all points still hold
 _KEEP_FULL = (
@@ -142,6 +155,7 @@ class EngineWorker(QObject):
     callDone = Signal(object)  # (fn, result) of ``call``
     commandFailed = Signal(object)  # CommandFailure: the command changed nothing
     jobProgress = Signal(object)  # (job, done, total), at most PROGRESS_HZ a second
+    runSwapped = Signal(object)  # Snapshot of the run that undo or redo brought back
     stopped = Signal()
 
     def __init__(self, session: TrainingSession):
@@ -181,6 +195,7 @@ class EngineWorker(QObject):
         self._full_started = -math.inf
         self._full_chunk = 256  # points per frame, adapted to FULL_PASS_FRAME_SECONDS
         self._grid_cache: tuple | None = None  # (evaluator, params of grid, grid, when, cost)
+        self._runs: dict[int, TrainingSession] = {}  # earlier runs kept for undo, oldest first
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -294,6 +309,66 @@ class EngineWorker(QObject):
         self._dirty = True
         self._wake()
 
+    def new_run(self, command: cmd.NewRun) -> None:
+        """Keep a copy of the run, then apply the changes that start a new one, all or
+        nothing (see ``commands.NewRun``)."""
+        before = self.session
+        kept = before.copy()
+        part = None
+        try:
+            with before.all_or_nothing():
+                for part in command.commands:
+                    if isinstance(part, cmd.ReplaceSession):
+                        self.session = part.session
+                    else:
+                        _RUN_CHANGES[type(part)](self.session, part)
+        except Exception as exc:  # noqa: BLE001 - reported; the session is as before
+            self.session = before
+            self._refuse(part, exc, within=command)
+            return
+        self._keep(command.keep_as, kept)
+        if self.session is not before:  # a lesson: training pauses, the grid starts anew
+            self._pause_for_new_session()
+        elif self.session.n_train == 0 and (self._running or self._pending):
+            self._pending = 0
+            self._set_running(False)
+            self._can_train()
+        self._dirty = True
+        self._wake()
+
+    def swap_run(self, keep_as: int, restore: int) -> None:
+        """Undo or redo across runs: the kept run ``restore`` comes back exactly."""
+        if restore not in self._runs:
+            self._fail(LookupError("that run is no longer kept, so it cannot come back"))
+            return
+        back = self._runs.pop(restore)
+        self._keep(keep_as, self.session)
+        self.session = back
+        self._pause_for_new_session()
+        self.runSwapped.emit(back.snapshot())
+        self._dirty = True
+        self._wake()
+
+    def drop_runs(self, runs) -> None:
+        for r in runs:
+            self._runs.pop(r, None)
+
+    @property
+    def kept_runs(self) -> tuple[int, ...]:
+        """The runs kept for undo, oldest first (tests and the benchmark read it)."""
+        return tuple(self._runs)
+
+    def _keep(self, run: int, session: TrainingSession) -> None:
+        self._runs.pop(run, None)
+        self._runs[run] = session
+        while len(self._runs) > MAX_KEPT_RUNS:
+            del self._runs[next(iter(self._runs))]
+
+    def _pause_for_new_session(self) -> None:
+        self._set_running(False)
+        self._pending = 0
+        self._grid = None
+
     def call(self, fn) -> None:
         """Run ``fn(session)`` in the engine thread (lesson saving, inspectors, tests) and
         send ``(fn, result)`` back with ``callDone``."""
@@ -353,6 +428,9 @@ class EngineWorker(QObject):
         cmd.SetSeed: lambda w, c: w._transact(c, lambda: w.session.set_seed(c.seed)),
         cmd.ResetParameters: lambda w, c: w._transact(c, w.session.reset_parameters),
         cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
+        cmd.NewRun: lambda w, c: w.new_run(c),
+        cmd.SwapRun: lambda w, c: w.swap_run(c.keep_as, c.restore),
+        cmd.DropRuns: lambda w, c: w.drop_runs(c.runs),
         cmd.Call: lambda w, c: w.call(c.fn),
         cmd.RunJob: lambda w, c: w.run_job(c.job),
         cmd.Stop: lambda w, c: w.stop(),
@@ -375,15 +453,22 @@ class EngineWorker(QObject):
             with s.all_or_nothing():
                 fn()
         except Exception as exc:  # noqa: BLE001 - reported; the session is as before
-            self._pending = 0
-            self._set_running(False)
-            msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            try:
-                snap = s.snapshot()
-            except Exception as exc2:  # noqa: BLE001
-                self._fail(exc2)
-            else:
-                self.commandFailed.emit(CommandFailure(command, msg, snap))
+            self._refuse(command, exc)
+            return
+        self._dirty = True
+        self._wake()
+
+    def _refuse(self, command: object, exc: BaseException, within: object = None) -> None:
+        """A change failed and was undone: pause, and send the unchanged state with why."""
+        self._pending = 0
+        self._set_running(False)
+        msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        try:
+            snap = self.session.snapshot()
+        except Exception as exc2:  # noqa: BLE001
+            self._fail(exc2)
+        else:
+            self.commandFailed.emit(CommandFailure(command, msg, snap, within))
         self._dirty = True
         self._wake()
 
