@@ -14,10 +14,11 @@ names (``class_names``, e.g. read from a CSV file's labels); unnamed ones are "c
 
 The data panel's Noise and Test share act on the points that are there:
 
-* ``with_test_share(f, seed)`` re-splits them: in each class (all points, in regression)
-  the first round(f·n) in a permutation drawn from ``seed`` become test points, so the
-  same points, share and seed always give the same split, and a larger share only adds
-  test points to a smaller one's.
+* ``with_test_share(f, seed)`` re-splits them: round(f·N) test points, shared among the
+  classes in proportion (all points together in regression), each class's first ones in
+  a permutation drawn from ``seed`` become test points, so the same points, share and
+  seed always give the same split, and a larger share only adds test points to a
+  smaller one's.
 * ``with_noise(level)`` re-noises them. Every point has a noise-free position (its
   *base*) and a fixed displacement per unit of noise (its *step*, drawn once); it sits at
   base + level·step (clipped to the canvas when its base is on it). A preset's base and
@@ -311,21 +312,30 @@ class Dataset:
         )
 
     def with_test_share(self, fraction: float, seed: int = 0) -> Dataset:
-        """The same points re-split: round(fraction · n) test points in each class (of all
-        points, in regression), the first ones of a permutation drawn from ``seed``."""
+        """The same points re-split: round(fraction · N) test points, shared among the
+        classes in proportion to their sizes (all points together, in regression), each
+        class's first ones in a permutation drawn from ``seed``."""
         fraction = float(fraction)
         if not (math.isfinite(fraction) and 0.0 <= fraction <= 1.0):
             raise ValueError(f"the test share must be in [0, 1], got {fraction}")
-        order = np.random.default_rng(int(seed)).permutation(len(self))
-        is_test = np.zeros(len(self), dtype=bool)
+        n = len(self)
+        order = np.random.default_rng(int(seed)).permutation(n)
         groups = (
-            [self.y[order] == k for k in range(self.n_classes)]
+            [order[self.y[order] == k] for k in range(self.n_classes)]
             if self.task == "classification"
-            else [np.ones(len(self), dtype=bool)]
+            else [order]
         )
-        for members in groups:
-            mine = order[members]
-            is_test[mine[: int(round(fraction * mine.size))]] = True
+        # the largest remainder method: each class gets ⌊f·n_k⌋, the classes with the
+        # largest fractions one more, until the total is round(f·N)
+        total = int(math.floor(fraction * n + 0.5))
+        quotas = [fraction * g.size for g in groups]
+        counts = [int(math.floor(q)) for q in quotas]
+        by_remainder = sorted(range(len(groups)), key=lambda k: (counts[k] - quotas[k], k))
+        for k in by_remainder[: max(0, total - sum(counts))]:
+            counts[k] += 1
+        is_test = np.zeros(n, dtype=bool)
+        for members, count in zip(groups, counts):
+            is_test[members[:count]] = True
         return self.replace(is_test=is_test)
 
     def with_noise(self, level: float, seed: int = 0) -> Dataset:

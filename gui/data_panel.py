@@ -333,12 +333,19 @@ class DataPanel(QGroupBox):
         self._edit(ds.with_noise(v / 100.0, seed=self._data_seed), f"noise {v} %")
 
     def _resplit(self) -> None:
-        """The points shown, split anew at the share the slider says."""
+        """The points shown, split anew at the share the slider says. On few points a
+        step of the slider may round to the same split: it then moves one test point the
+        way the slider moved, so the keys never get stuck."""
         ds = self._data
         if ds is None:
             return
-        v = self.test_slider.value()
-        self._edit(ds.with_test_share(v / 100.0, seed=self._data_seed), f"test share {v} %")
+        v, shown = self.test_slider.value(), _share_percent(ds)
+        split = ds.with_test_share(v / 100.0, seed=self._data_seed)
+        if split.n_test == ds.n_test and v != shown and len(ds):
+            k = ds.n_test + (1 if v > shown else -1)
+            if 0 <= k <= 0.8 * len(ds):
+                split = ds.with_test_share(k / len(ds), seed=self._data_seed)
+        self._edit(split, f"test share {_share_percent(split)} %")
 
     def _edit(self, ds: Dataset, label: str) -> None:
         shown = self._data

@@ -48,7 +48,7 @@ from .controller import EngineController
 from .data_panel import LESSON_ORIGIN, DataOrigin
 from .inspector import InspectorPanel
 from .keys import KeyRouter
-from .legend import class_icon
+from .legend import class_icon, picker_text
 from .lesson_files import LessonFiles, revert_to_engine, show_design
 from .menus import build_inspect_menu, build_menus
 from .panels import DataPanel, NetworkPanel, TrainingPanel
@@ -236,6 +236,11 @@ class MainWindow(QMainWindow):
         self.class_label = QLabel("Class")
         self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
         self.class_combo = QComboBox()
+        # a long class name (from a CSV file) shows in the list, not as a wider bar
+        self.class_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.class_combo.setMinimumContentsLength(6)
         for k in range(len(CLASS_HEX)):
             self.class_combo.addItem(class_icon(CLASS_HEX[k]), f"{k + 1}", k)
         self.value_label = QLabel("Value")
@@ -361,6 +366,8 @@ class MainWindow(QMainWindow):
         for w in (self.value_label, self.value_spin):
             w.setVisible(surface)
         self.crisp_box.setVisible(classification)
+        for k in range(self.class_combo.count()):  # the classes' names, if they have some
+            self.class_combo.setItemText(k, picker_text(k, ds.class_names))
         if surface:
             self.canvas.set_regression_levels(regression_levels(ds))
         self.views.refresh_key(ds)
