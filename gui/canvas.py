@@ -174,8 +174,9 @@ class DataCanvas(pg.PlotWidget):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.redo_action.triggered.connect(self.redo)
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
+        for action, name in ((self.undo_action, "Undo"), (self.redo_action, "Redo")):
+            action.setProperty("keysName", name)  # the keys list (F1): not "Undo preset"
+            self.addAction(action)
 
         self.set_tool("draw")
         self.reset_view()

@@ -50,7 +50,9 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         keys = [k for k in keys if k]
-        name = _plain(action.text())
+        # an action whose text says what it does now ("Undo add point") names itself
+        # plainly here with a "keysName" property
+        name = _plain(action.property("keysName") or action.text())
         if keys and name:
             rows.setdefault(name, (", ".join(keys), name))
     return sorted(rows.values(), key=lambda r: r[1].lower()) + list(EXTRA_KEYS)

@@ -276,6 +276,9 @@ class MainWindow(QMainWindow):
         self.canvas.pointPicked.connect(self.inspector.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.inspector.messageEnded.connect(self._drop_status_message)
+        # other data came (a lesson, a preset, an undo): the picked point is gone
+        self.canvas.highlightCleared.connect(lambda: self.inspector.set_picked_point(-1))
 
     def _connect(self) -> None:
         c = self.controller
@@ -353,6 +356,10 @@ class MainWindow(QMainWindow):
     def show_design(self, snap) -> None:
         """The network and training panels show a run's design (a run brought back)."""
         show_design(self, snap)
+
+    def _drop_status_message(self, text: str) -> None:
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def _on_command_failed(self, failure) -> None:
         self.runs.on_failure(failure)  # a new run that failed is no undo step

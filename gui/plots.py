@@ -18,14 +18,14 @@ from backprop_lab.engine.notation import delta_label
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from .colors import CLASS_HEX
+from .colors import LAYER_HEX
 
 TRAIN_COLOR = "#0072B2"
 TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
 AXIS_WIDTH = 52
 WIDEST_TICK = "0.0000"  # the left axes are sized for this label (the labels are ≤ 6 wide)
-LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
+LAYER_COLORS = LAYER_HEX  # nine: δ⁽¹⁾ … δ⁽⁹⁾ each its own
 
 
 def layer_name(layer: int) -> str:

@@ -152,8 +152,10 @@ def test_a_csv_import_shows_its_split_and_test_share_splits_it(window, qtbot, tm
     assert ds.class_names == ("inner", "outer")  # the names are still there
 
 
-def test_csv_class_names_show_in_the_key_and_picker_and_go_into_exports(  # noqa: F811
-    window, qtbot, tmp_path
+def test_csv_class_names_show_in_the_key_and_picker_and_go_into_exports(
+    window,  # noqa: F811
+    qtbot,
+    tmp_path,
 ):
     w = window
     path = tmp_path / "named.csv"
