@@ -4,7 +4,6 @@ count, the keys list's names for undo. Driven through the real window."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from .helpers import LONG, click, open_and_wait, step_of
@@ -94,28 +93,3 @@ def test_nine_layers_get_nine_colours(window, qtbot):  # noqa: F811
     colours = [c.opts["pen"].color().name() for c in w.plots.delta_curves]
     assert len(colours) == 9 and len(set(colours)) == 9
     w.grab()
-
-
-def test_a_modal_dialog_leaves_every_class_drawn(window, qtbot):  # noqa: F811
-    """The Export width dialog (a nested event loop) must not hide the points of a class."""
-    from PySide6.QtWidgets import QApplication, QInputDialog
-
-    w = window
-    shown = []
-
-    def look():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QInputDialog):
-            w.canvas.grab()
-            shown.append([item.isVisible() for item in w.canvas._train_items[:2]])
-            dialog.reject()
-        else:
-            qtbot.wait(20)
-            look()
-
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(50, look)
-    w.export_menu.plot_png_dialog("Canvas (points and regions)")
-    assert shown == [[True, True]]
-    assert np.count_nonzero(w.canvas.dataset.y == 0) > 0
