@@ -236,11 +236,6 @@ class MainWindow(QMainWindow):
         self.class_label = QLabel("Class")
         self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
         self.class_combo = QComboBox()
-        # a long class name (from a CSV file) shows in the list, not as a wider bar
-        self.class_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.class_combo.setMinimumContentsLength(6)
         for k in range(len(CLASS_HEX)):
             self.class_combo.addItem(class_icon(CLASS_HEX[k]), f"{k + 1}", k)
         self.value_label = QLabel("Value")

@@ -195,3 +195,29 @@ def test_only_a_few_runs_are_kept_and_the_oldest_resets_go_first(window, qtbot):
         undo(qtbot, w)
     assert not w.canvas.undo_action.isEnabled()
     qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
+
+
+def test_a_new_run_that_fails_is_no_undo_step_and_changes_nothing(window, qtbot, monkeypatch):  # noqa: F811
+    """A preset whose network cannot be built: the data, the run and the undo history stay
+    as they were; the banner says why."""
+    from backprop_lab.engine import session as session_module
+
+    w = window
+    train(qtbot, w, 1)
+    before = engine_value(qtbot, w, run_state)
+    depth, label = w.canvas.history.undo_depth, w.canvas.undo_action.text()
+    shown = panels(w)
+
+    def boom(*_a, **_k):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(session_module, "init_parameters", boom)
+    dp = w.data_panel
+    dp.preset_combo.setCurrentIndex(dp.preset_combo.findData("spirals"))  # 3 classes: new θ
+    qtbot.waitUntil(lambda: w.banner.kind == "error", timeout=LONG)
+    assert "injected failure" in w.banner.text
+    assert engine_value(qtbot, w, run_state) == before
+    assert w.canvas.history.undo_depth == depth and w.canvas.undo_action.text() == label
+    assert engine_value(qtbot, w, lambda _s: w.controller.worker.kept_runs) == ()
+    qtbot.waitUntil(lambda: panels(w) == shown, timeout=LONG)
+    w.grab()
