@@ -639,7 +639,7 @@ class InspectorPanel(QWidget):
         self.message.emit(text)
 
     def _end_rewind_note(self, step: int) -> None:
-        """"Rewound to step k" holds while the run is at step k, and goes after."""
+        """ "Rewound to step k" holds while the run is at step k, and goes after."""
         if self._rewound_to is None or step == self._rewound_to:
             return
         self._rewound_to = None
