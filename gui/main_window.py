@@ -348,10 +348,6 @@ class MainWindow(QMainWindow):
         self.training_panel.set_n_train(ds.n_train)
         self.refresh_canvas_mode(ds)
 
-    def show_design(self, snap) -> None:
-        """The network and training panels show a run's design (a run brought back)."""
-        show_design(self, snap)
-
     def _drop_status_message(self, text: str) -> None:
         if self.statusBar().currentMessage() == text:
             self.statusBar().clearMessage()
@@ -403,14 +399,15 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_spec(self, spec) -> None:
         """A new network draws θ afresh: a new run, undoable (Ctrl+Z brings the run back)."""
-        with self.runs.new_run(self.network_panel.last_change):
+        np_ = self.network_panel
+        with self.runs.new_run(np_.last_change, spec_before=np_.previous_spec):
             self.controller.set_network(spec)
         self._hide_problem_banner()
 
     @Slot(int)
     def _on_seed(self, seed: int) -> None:
         """A new seed draws θ afresh: a new run, undoable like every other reset."""
-        with self.runs.new_run(f"seed {seed}"):
+        with self.runs.new_run(f"seed {seed}", seed_before=self.training_panel.seed):
             self.training_panel.set_seed(seed)
             self.controller.set_seed(seed)
         self._hide_problem_banner()

@@ -63,6 +63,7 @@ class NetworkPanel(QGroupBox):
         self._init = spec.init
         self._sent: NetworkSpec | None = None  # the spec last sent or shown
         self.last_change = "network"  # what the last spec sent changed (an undo step's name)
+        self.previous_spec: NetworkSpec | None = None  # the spec before the last one sent
         lay = QVBoxLayout(self)
         compact(lay)
 
@@ -150,9 +151,10 @@ class NetworkPanel(QGroupBox):
         finally:
             self._quiet = False
         self._refresh()
-        self._sent = self.spec()
+        before, self._sent = self._sent, self.spec()
         if emit:
             self.last_change = "network"
+            self.previous_spec = before
             self.specChanged.emit(self._sent)
 
     def set_data_shape(self, input_dim: int, task: str, n_classes: int) -> bool:
@@ -244,6 +246,6 @@ class NetworkPanel(QGroupBox):
         spec = self.spec()
         if spec == self._sent:
             return  # e.g. a width typed back to what it was: the run is not reset
-        self._sent = spec
+        self.previous_spec, self._sent = self._sent, spec
         self.last_change = what
         self.specChanged.emit(spec)

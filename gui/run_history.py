@@ -8,8 +8,9 @@ optimizer's state, the batch RNG, the history, the timeline, the step counters),
 applies the change, all or nothing (``commands.NewRun``); the canvas's history gets one
 step of a new run. Undo or redo across runs swaps the live run with the kept one
 (``commands.SwapRun``), so training done on either side is never lost. The panels follow:
-the data panel from the history's state, the network and training panels from the run
-brought back (``runSwapped``), the lesson's title and notes from what they were.
+the data panel from the history's state; the network and training panels, the lesson's
+title and notes from what they showed when the run was left (at once, so a control used
+right after an undo acts on the run brought back, never on a stale design).
 
 Edits of the points (drawing, erasing, Noise, Test share) stay in their run: undoing
 one changes the data the run trains on, as the edit did. An edit that changes the
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from backprop_lab.engine import Dataset, Snapshot
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec
 from PySide6.QtCore import QObject, Slot
 
 from .edits import State
@@ -39,8 +40,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunView:
-    """What the window showed of a run besides the panels: its title and lesson notes."""
+    """What the window showed of a run besides the data: its design in the panels, its
+    title and lesson notes."""
 
+    spec: NetworkSpec
+    hyper: HyperParameters
+    seed: int
     window_title: str
     notes_title: str
     notes_description: str
@@ -58,7 +63,6 @@ class RunHistory(QObject):
         self._depth = 0  # new_run nesting: an inner change folds into the outer step
         self.canvas.commit_hook = self._commit_hook
         self.canvas.stateChanged.connect(self._on_state_changed)
-        self.controller.runSwapped.connect(self._on_run_swapped)
 
     # --- a change that starts a new run ---------------------------------------------------
     @property
@@ -68,17 +72,23 @@ class RunHistory(QObject):
 
     @contextmanager
     def new_run(
-        self, label: str, dataset: Dataset | None = None, origin: DataOrigin | None = None
+        self,
+        label: str,
+        dataset: Dataset | None = None,
+        origin: DataOrigin | None = None,
+        spec_before: NetworkSpec | None = None,
+        seed_before: int | None = None,
     ) -> Iterator[None]:
         """The changes made inside (commands sent, panels set) start a new run, as one undo
         step named ``label`` whose data are ``dataset`` (None: the data stay) from
-        ``origin``. Nested: part of the outer step."""
+        ``origin``. A panel that already shows its new value says what it showed before
+        (``spec_before``, ``seed_before``). Nested: part of the outer step."""
         if self._depth:
             yield
             return
         h = self.history
         keep = h.state.run
-        self._views[keep] = self._view()
+        self._views[keep] = self._view(spec_before, seed_before)
         self._depth += 1
         try:
             with self.controller.new_run(keep, h.next_run):
@@ -118,14 +128,9 @@ class RunHistory(QObject):
         self._kept.discard(now.run)
         view = self._views.pop(now.run, None)
         if view is not None:
-            self._restore_view(view)
+            self._restore_view(view, now.dataset)
         self.w.show_data_in_window(now.dataset)
         self._show_data()
-
-    @Slot(object)
-    def _on_run_swapped(self, snap: Snapshot) -> None:
-        """The run brought back: the network and training panels show its design."""
-        self.w.show_design(snap)
 
     # --- failures -------------------------------------------------------------------------
     def on_failure(self, failure: CommandFailure) -> None:
@@ -136,7 +141,7 @@ class RunHistory(QObject):
         self._kept.discard(within.keep_as)
         view = self._views.pop(within.keep_as, None)
         if view is not None:
-            self._restore_view(view)
+            self._restore_view(view, self.history.current)
         self.canvas.refresh()
         self._show_data()
 
@@ -156,12 +161,23 @@ class RunHistory(QObject):
         for r in [r for r in self._views if r not in needed]:
             del self._views[r]
 
-    def _view(self) -> RunView:
+    def _view(self, spec: NetworkSpec | None = None, seed: int | None = None) -> RunView:
         w = self.w
-        return RunView(w.windowTitle(), w.notes.title, w.notes.description)
+        return RunView(
+            spec if spec is not None else w.network_panel.spec(),
+            w.training_panel.hyper(),
+            seed if seed is not None else w.training_panel.seed,
+            w.windowTitle(),
+            w.notes.title,
+            w.notes.description,
+        )
 
-    def _restore_view(self, view: RunView) -> None:
+    def _restore_view(self, view: RunView, ds: Dataset) -> None:
         w = self.w
+        w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+        w.network_panel.set_spec(view.spec, emit=False)
+        w.training_panel.set_hyper(view.hyper)
+        w.training_panel.set_seed(view.seed)
         w.setWindowTitle(view.window_title)
         if view.notes_title or view.notes_description:
             w.notes.set_notes(view.notes_title, view.notes_description)

@@ -221,3 +221,22 @@ def test_a_new_run_that_fails_is_no_undo_step_and_changes_nothing(window, qtbot,
     assert engine_value(qtbot, w, lambda _s: w.controller.worker.kept_runs) == ()
     qtbot.waitUntil(lambda: panels(w) == shown, timeout=LONG)
     w.grab()
+
+
+def test_a_control_used_right_after_an_undo_acts_on_the_run_brought_back(window, qtbot):  # noqa: F811
+    """The panels show the run brought back at once: a feature ticked before the engine
+    has even answered the undo changes that run's network, and panels and engine agree."""
+    w = window
+    np_ = w.network_panel
+    train(qtbot, w, 1)
+    click_arrow(qtbot, np_.width_spins[0])  # 4 → 5: a new run
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths == (2, 5, 4, 1), timeout=LONG)
+    undo(qtbot, w)
+    assert np_.widths() == (2, 4, 4, 1)  # at once, not when the engine answers
+    click(qtbot, np_.feature_boxes["x1*x2"])
+    assert np_.widths() == (3, 4, 4, 1)
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths == (3, 4, 4, 1), timeout=LONG)
+    assert w.latest.snapshot.spec == np_.spec()
+    undo(qtbot, w)  # the feature was a new run of its own: the trained run again
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 10, timeout=LONG)
+    assert np_.widths() == (2, 4, 4, 1)
