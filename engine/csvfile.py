@@ -4,20 +4,24 @@ Reading detects the encoding (UTF-8 with or without BOM, UTF-16 with BOM, else L
 with a note) and the delimiter (``,``, ``;`` or tab), and lets the header decide the task:
 
 * ``x1,x2,label`` is classification: labels are whole numbers 0..7, or class names
-  (text, numbered in order of first appearance), never a mix;
+  (text, numbered in order of first appearance, or in the order a ``# classes:`` line
+  lists them), never a mix; the names are kept (``Dataset.class_names``);
 * ``x1,x2,value`` is 2-D regression and ``x,y`` a 1-D curve (the target is the height y);
 * an optional last column ``split`` (``train``/``test``, 0/1, false/true) marks test points.
 
 A file without a header is taken as data only when every row parses (the first row is
 never silently dropped); then three columns are classification when every label is a
 whole number 0..7 or a name, and regression otherwise. Blank lines and lines starting with
-``#`` are skipped. A decimal comma (``1,5``) is read when the field is quoted or the
+``#`` are skipped, except ``# classes: a,b,c`` (CSV fields), which numbers the named
+classes in that order; ``points_csv`` writes one, so a round trip keeps every class's
+number and name. A decimal comma (``1,5``) is read when the field is quoted or the
 delimiter is not a comma. Every problem raises ``LoadError`` naming the line.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import re
@@ -26,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import MAX_CLASSES, MAX_POINTS, Dataset
+from .data import MAX_CLASSES, MAX_POINTS, Dataset, check_class_names
 from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, quote, read_capped
 from .validate import MAX_COORD
 
@@ -39,6 +43,7 @@ _VALUE_NAMES = ("value", "target")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?", re.ASCII)
 _HEADERS = "x1,x2,label (classes), x1,x2,value (regression) or x,y (a curve)"
+_CLASSES_LINE = re.compile(r"#\s*classes\s*:(.*)", re.IGNORECASE)
 
 
 @dataclass
@@ -160,9 +165,13 @@ def _parse(text: str, task: str) -> CsvResult:
     coords: list[tuple[float, float]] = []
     labels: list[tuple[int, str, float | None]] = []  # (line, text, number or None)
     tests: list[bool] = []
+    order: list[str] | None = None  # the class names a "# classes:" line lists
     for lineno, line in enumerate(lines, 1):
         s = line.strip()
         if not s or s.startswith("#"):
+            listed = _CLASSES_LINE.fullmatch(s)
+            if listed is not None and order is None:
+                order = _class_order(listed.group(1).strip(), lineno, delim)
             continue
         if len(line) > MAX_LINE:
             raise LoadError(f"line {lineno}: {len(line)} characters long (at most {MAX_LINE})")
@@ -230,7 +239,7 @@ def _parse(text: str, task: str) -> CsvResult:
         ds = (
             _regression(pts, labels, is_test)
             if kind == "regression"
-            else _classes(pts, labels, is_test)
+            else _classes(pts, labels, is_test, order or [])
         )
     return CsvResult(ds, [], header, delim)
 
@@ -255,10 +264,23 @@ def _regression(pts, labels, is_test) -> Dataset:
     return Dataset(pts, y, is_test, "regression", 2, 2)
 
 
-def _classes(pts, labels, is_test) -> Dataset:
+def _class_order(text: str, lineno: int, delim: str) -> list[str]:
+    """The names of a ``# classes:`` line, checked as class names are."""
+    names = [f for f in _fields(text, lineno, delim) if f]
+    try:
+        check_class_names(names, MAX_CLASSES)
+    except ValueError as e:
+        raise LoadError(f"line {lineno}: {e}") from None
+    for name in names:
+        if _parse_number(name, True) is not None:
+            raise LoadError(f"line {lineno}: class name {quote(name)} is a number")
+    return names
+
+
+def _classes(pts, labels, is_test, order: list[str]) -> Dataset:
     names = labels[0][2] is None  # the first label decides: names, or numbers 0..7
     y = np.empty(len(labels), dtype=np.int64)
-    index: dict[str, int] = {}
+    index: dict[str, int] = {name: k for k, name in enumerate(order)} if names else {}
     for r, (lineno, text, v) in enumerate(labels):
         if names:
             if v is not None:
@@ -282,7 +304,11 @@ def _classes(pts, labels, is_test) -> Dataset:
                 )
             y[r] = int(v)
     k = len(index) if names else int(y.max()) + 1
-    return Dataset(pts, y, is_test, "classification", max(2, k), 2)
+    try:
+        class_names = check_class_names(list(index) if names else [], max(2, k))
+    except ValueError as e:
+        raise LoadError(f"the class names: {e}") from None
+    return Dataset(pts, y, is_test, "classification", max(2, k), 2, class_names)
 
 
 def load_points_csv(source: str | os.PathLike | bytes, task: str = "auto") -> Dataset:
@@ -290,19 +316,46 @@ def load_points_csv(source: str | os.PathLike | bytes, task: str = "auto") -> Da
     return read_points_csv(source, task).dataset
 
 
+def _csv_line(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()
+
+
 def points_csv(ds: Dataset) -> str:
     """CSV text for ``ds`` with a header naming the task and a split column; floats are
-    written exactly, so ``load_points_csv`` gives the same points, task and targets."""
+    written exactly, so ``load_points_csv`` gives the same points, task and targets. Named
+    classes are written by name, after a ``# classes:`` line that keeps their numbers
+    (a class without a name is called "class k" there)."""
+    names: list[str] = []
     if ds.input_dim == 1:
         lines = ["x,y,split"]
         cols = [ds.points[:, 0], ds.points[:, 1]]
     else:
         lines = ["x1,x2,label,split" if ds.task == "classification" else "x1,x2,value,split"]
         cols = [ds.points[:, 0], ds.points[:, 1], ds.y]
+        if ds.task == "classification" and ds.class_names:
+            names = _unique_names(ds)
+            lines.insert(0, "# classes: " + _csv_line(names))
     for i in range(len(ds)):
         vals = [repr(c[i].item()) for c in cols]
+        if names:
+            vals[2] = _csv_line([names[int(ds.y[i])]])
         lines.append(",".join([*vals, "test" if ds.is_test[i] else "train"]))
     return "\n".join(lines) + "\n"
+
+
+def _unique_names(ds: Dataset) -> list[str]:
+    """Every class's name for a file: its own, or "class k" (made unique if a named
+    class is already called that)."""
+    names = list(ds.class_names)
+    for k in range(len(names), ds.n_classes):
+        name, extra = f"class {k + 1}", 1
+        while name in names:
+            extra += 1
+            name = f"class {k + 1} ({extra})"
+        names.append(name)
+    return names
 
 
 def save_points_csv(path: str | os.PathLike, ds: Dataset) -> None:

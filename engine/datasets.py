@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import MAX_CLASSES, MAX_POINTS, Dataset
+from .data import MAX_CLASSES, MAX_POINTS, Dataset, NoiseModel, noise_moves
 from .notation import DOMAIN_HALF_WIDTH
 
 EXTENT = DOMAIN_HALF_WIDTH
@@ -69,12 +69,27 @@ def _finish(
     task: str = "classification",
     n_classes: int = 2,
     input_dim: int = 2,
+    noise: tuple[float, np.ndarray, np.ndarray, float, int] | None = None,
 ) -> Dataset:
+    """The dataset; ``noise`` is (level, base, step, scale, seed) of its noise model: the
+    noise-free (x1, x2, y) of each point and its displacement per unit of noise."""
     points = np.clip(points, -EXTENT, EXTENT)
     n = points.shape[0]
     is_test = np.zeros(n, dtype=bool)
     is_test[rng.permutation(n)[: int(round(test_fraction * n))]] = True
-    return Dataset(points, y, is_test, task, n_classes, input_dim)
+    model = None
+    if noise is not None:
+        level, base, step, scale, seed = noise
+        model = NoiseModel(level, base, step, seed, scale, noise_moves(task, input_dim))
+    return Dataset(points, y, is_test, task, n_classes, input_dim, noise=model)
+
+
+def _moved(base_xy: np.ndarray, y, z: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Base and step rows (x1, x2, y) of points whose positions move by ``scale · z``."""
+    n = base_xy.shape[0]
+    base = np.column_stack([base_xy, np.asarray(y, dtype=np.float64)])
+    step = np.column_stack([scale * z, np.zeros(n)])
+    return base, step
 
 
 # --- classification ---------------------------------------------------------------------
@@ -88,8 +103,10 @@ def xor(n_points: int = 200, noise: float = 0.0, test_fraction: float = 0.0, see
     s2 = np.where(y == 1, s1, -s1)
     mag = rng.uniform(0.3, 5.0, size=(n, 2))
     pts = mag * np.stack([s1, s2], axis=1)
-    pts += rng.normal(0.0, 3.0 * noise, size=(n, 2))
-    return _finish(pts, y, rng, tf)
+    z = rng.standard_normal(size=(n, 2))  # the same draws rng.normal would make
+    base, step = _moved(pts.copy(), y, z, 3.0)
+    pts += (3.0 * noise) * z
+    return _finish(pts, y, rng, tf, noise=(noise, base, step, 3.0, seed))
 
 
 def circles(n_points: int = 200, noise: float = 0.0, test_fraction: float = 0.0, seed: int = 0):
@@ -100,8 +117,10 @@ def circles(n_points: int = 200, noise: float = 0.0, test_fraction: float = 0.0,
     r = np.where(y == 1, rng.uniform(0.0, 2.5, size=n), rng.uniform(3.5, 5.0, size=n))
     t = rng.uniform(0.0, 2 * np.pi, size=n)
     pts = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
-    pts += rng.normal(0.0, 2.0 * noise, size=(n, 2))
-    return _finish(pts, y, rng, tf)
+    z = rng.standard_normal(size=(n, 2))
+    base, step = _moved(pts.copy(), y, z, 2.0)
+    pts += (2.0 * noise) * z
+    return _finish(pts, y, rng, tf, noise=(noise, base, step, 2.0, seed))
 
 
 def gaussians(
@@ -119,8 +138,10 @@ def gaussians(
     y = _balanced_labels(n, k, rng)
     angle = np.pi / 4 + 2 * np.pi * np.arange(k) / k
     centres = 3.5 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
-    pts = centres[y] + rng.normal(0.0, 0.5 + 3.0 * noise, size=(n, 2))
-    return _finish(pts, y, rng, tf, n_classes=k)
+    z = rng.standard_normal(size=(n, 2))
+    pts = centres[y] + (0.5 + 3.0 * noise) * z
+    base, step = _moved(centres[y] + 0.5 * z, y, z, 3.0)
+    return _finish(pts, y, rng, tf, n_classes=k, noise=(noise, base, step, 3.0, seed))
 
 
 def spirals(
@@ -140,8 +161,10 @@ def spirals(
     r = 0.3 + 4.7 * s
     t = 1.75 * 2 * np.pi * s + 2 * np.pi * y / k
     pts = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
-    pts += rng.normal(0.0, 1.2 * noise, size=(n, 2))
-    return _finish(pts, y, rng, tf, n_classes=k)
+    z = rng.standard_normal(size=(n, 2))
+    base, step = _moved(pts.copy(), y, z, 1.2)
+    pts += (1.2 * noise) * z
+    return _finish(pts, y, rng, tf, n_classes=k, noise=(noise, base, step, 1.2, seed))
 
 
 def moons(n_points: int = 200, noise: float = 0.0, test_fraction: float = 0.0, seed: int = 0):
@@ -155,8 +178,10 @@ def moons(n_points: int = 200, noise: float = 0.0, test_fraction: float = 0.0, s
     lower = np.stack([1.0 - np.cos(t), 0.5 - np.sin(t)], axis=1)
     pts = np.where((y == 0)[:, None], upper, lower)
     pts = 2.5 * (pts - [0.5, 0.25])
-    pts += rng.normal(0.0, 1.5 * noise, size=(n, 2))
-    return _finish(pts, y, rng, tf)
+    z = rng.standard_normal(size=(n, 2))
+    base, step = _moved(pts.copy(), y, z, 1.5)
+    pts += (1.5 * noise) * z
+    return _finish(pts, y, rng, tf, noise=(noise, base, step, 1.5, seed))
 
 
 # --- regression ---------------------------------------------------------------------------
@@ -176,9 +201,14 @@ def sine_1d(
     f = _check_float("frequency", frequency, 0.0, 3.0)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-EXTENT, EXTENT, size=n)
-    h = a * np.sin(f * x) + rng.normal(0.0, 4.0 * noise, size=n)
+    clean = a * np.sin(f * x)
+    z = rng.standard_normal(size=n)
+    h = clean + (4.0 * noise) * z
     pts = np.stack([x, np.clip(h, -EXTENT, EXTENT)], axis=1)
-    return _finish(pts, pts[:, 1], rng, tf, task="regression", input_dim=1)
+    base = np.column_stack([x, clean, clean])
+    step = np.column_stack([np.zeros(n), 4.0 * z, np.zeros(n)])
+    model = (noise, base, step, 4.0, seed)
+    return _finish(pts, pts[:, 1], rng, tf, task="regression", input_dim=1, noise=model)
 
 
 SURFACES = ("bumps", "plane")
@@ -214,8 +244,12 @@ def surface_2d(
         raise ValueError(f"surface must be one of {', '.join(SURFACES)}, got {surface!r}")
     rng = np.random.default_rng(seed)
     pts = rng.uniform(-EXTENT, EXTENT, size=(n, 2))
-    y = surface_value(pts, surface) + rng.normal(0.0, noise, size=n)
-    return _finish(pts, y, rng, tf, task="regression")
+    clean = surface_value(pts, surface)
+    z = rng.standard_normal(size=n)
+    y = clean + noise * z
+    base = np.column_stack([pts, clean])
+    step = np.column_stack([np.zeros((n, 2)), z])
+    return _finish(pts, y, rng, tf, task="regression", noise=(noise, base, step, 1.0, seed))
 
 
 # --- the registry -------------------------------------------------------------------------

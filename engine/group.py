@@ -30,7 +30,6 @@ step shows it stopped again.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields, replace
@@ -56,10 +55,9 @@ HYPER_FIELDS = tuple(f.name for f in fields(HyperParameters))
 
 
 def copy_session(session: TrainingSession) -> TrainingSession:
-    """A deep copy of a run: data, θ, optimizer state, random state, history, timeline.
-    The one place the group copies a session (the optimizer's state arrays are views
-    computed from its flat buffer on demand, so a deep copy keeps them working)."""
-    return copy.deepcopy(session)
+    """A deep copy of a run: θ, optimizer state, random state, history, timeline (the
+    points are shared: they never change)."""
+    return session.copy()
 
 
 # --- what the views get ----------------------------------------------------------------------

@@ -128,7 +128,7 @@ class _Kept:
 def copy_session(session: TrainingSession) -> TrainingSession:
     """An independent copy of ``session`` that steps on with the same numbers (its points,
     which never change, are shared)."""
-    return copy.deepcopy(session, {id(session.dataset): session.dataset})
+    return session.copy()
 
 
 def _copy_pair(session: TrainingSession, walker: WalkDriver) -> tuple[TrainingSession, WalkDriver]:

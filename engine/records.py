@@ -24,7 +24,9 @@ class Checkpoint:
     """Everything that changes when a step runs: restoring it replays the same numbers.
 
     ``last`` is the metrics at ``step`` (a ``StepMetrics``, or a mapping of the same names
-    read from a lesson file; empty if the file had none)."""
+    read from a lesson file; empty if the file had none). ``epoch`` is the epochs done by
+    then, as counted while they happened (None: a file without it; the session then counts
+    ``samples_seen`` over its training points)."""
 
     step: int
     samples_seen: int
@@ -43,6 +45,7 @@ class Checkpoint:
     guard: GuardState | None = None
     # the checkpoint a roll back from here returns to; None: this one itself
     rollback: Checkpoint | None = None
+    epoch: float | None = None
 
     @property
     def nbytes(self) -> int:

@@ -7,13 +7,15 @@ so that a loaded session continues with bit-identical numbers. Layout (version 1
     {"format": "backprop-lab-scenario", "version": 1,
      "title": "...", "description": "...", "seed": 0,
      "dataset": {"task", "n_classes", "input_dim", "points": [[x1, x2], ...],
-                 "y": [...], "is_test": [true|false, ...]},
+                 "y": [...], "is_test": [true|false, ...],
+                 "class_names": ["inner", ...] (optional: names of classes 0, 1, …)},
      "network": {"hidden": [4], "activations": ["sigmoid"], "activation": "sigmoid",
                  "features": ["x1", "x2"], "init": "auto"},
      "hyper": {"alpha", "batch_size", "lam", "optimizer", "batching"},
      "state": null | {"step", "samples_seen", "W": [M×M' matrices], "b": [M vectors],
                       "optimizer": {"t", and "v" or "m", "s" as {"W", "b"}},
                       "rng": numpy's PCG64 state, "order": [...], "order_pos",
+                      "epoch": epochs done (optional; else samples_seen / N_train),
                       "diverged": null | "...", "last": null | {metrics, null for NaN},
                       "history": the curves up to "step" (optional; see scenario_history),
                       "guard": the divergence guard (optional; see scenario_guard)}}
@@ -38,7 +40,7 @@ import numpy as np
 
 from . import validate as _v
 from .compare_block import CompareBlock, compare_to_dict, read_compare
-from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset
+from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset, check_class_names
 from .features import validate_features
 from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
 from .heads import head_for
@@ -155,6 +157,7 @@ def _session_from_scenario(sc: Scenario) -> TrainingSession:
                 diverged=cp.diverged,
                 guard=cp.guard,
                 rollback=cp.rollback,  # only ever read from: shared
+                epoch=cp.epoch,
             )
         )
         if sc.history is not None:
@@ -239,6 +242,7 @@ def _state_to_dict(cp: Checkpoint, history: dict | None = None) -> dict:
         },
         "order": [int(i) for i in cp.order],
         "order_pos": int(cp.order_pos),
+        **({} if cp.epoch is None or not math.isfinite(cp.epoch) else {"epoch": cp.epoch}),
         "diverged": cp.diverged,
         "last": last,
         **({} if history is None else {"history": history_to_json(history)}),
@@ -261,6 +265,7 @@ def scenario_to_dict(sc: Scenario) -> dict:
             "points": ds.points.tolist(),
             "y": ds.y.tolist(),
             "is_test": ds.is_test.tolist(),
+            **({"class_names": list(ds.class_names)} if ds.class_names else {}),
         },
         "network": {
             "hidden": [int(w) for w in spec.hidden],
@@ -307,7 +312,9 @@ _list, _vector, _matrix = _v.array, _v.vector, _v.matrix
 
 def _read_dataset(v) -> Dataset:
     p = "dataset"
-    d = _object(v, p, ("task", "n_classes", "input_dim", "points", "y", "is_test"))
+    d = _object(
+        v, p, ("task", "n_classes", "input_dim", "points", "y", "is_test"), ("class_names",)
+    )
     task = _str(d["task"], f"{p}.task", choices=TASKS)
     n_classes = _int(d["n_classes"], f"{p}.n_classes", 2, MAX_CLASSES)
     input_dim = _int(d["input_dim"], f"{p}.input_dim", 1, 2)
@@ -340,9 +347,20 @@ def _read_dataset(v) -> Dataset:
     for i, t in enumerate(tests):
         if not isinstance(t, bool):
             _fail(f"{p}.is_test[{i}]", f"must be true or false, got {_kind(t)}")
+    names: tuple[str, ...] = ()
+    if "class_names" in d:
+        if task != "classification":
+            _fail(f"{p}.class_names", "only classification has class names")
+        raw_names = _list(d["class_names"], f"{p}.class_names", n_classes)
+        for i, name in enumerate(raw_names):
+            _str(name, f"{p}.class_names[{i}]", 100)
+        try:
+            names = check_class_names(raw_names, n_classes)
+        except ValueError as e:
+            _fail(f"{p}.class_names", str(e))
     try:
         return Dataset(
-            points, y, np.array(tests, dtype=bool).reshape(n), task, n_classes, input_dim
+            points, y, np.array(tests, dtype=bool).reshape(n), task, n_classes, input_dim, names
         )
     except ValueError as e:
         _fail(p, str(e))
@@ -452,7 +470,9 @@ def _read_state(
         v,
         p,
         ("step", "samples_seen", "W", "b", "optimizer", "rng", "order", "order_pos"),
-        ("diverged", "last", "guard") if nested else ("diverged", "last", "history", "guard"),
+        ("diverged", "last", "guard", "epoch")
+        if nested
+        else ("diverged", "last", "history", "guard", "epoch"),
     )
     step = _int(d["step"], f"{p}.step", 0, max_step)
     seen = _int(d["samples_seen"], f"{p}.samples_seen", 0, MAX_STEP)
@@ -480,6 +500,9 @@ def _read_state(
     if order.size and (order.size != n_train or np.unique(order).size != n_train):
         _fail(f"{p}.order", f"must be empty or a permutation of the {n_train} training points")
     pos = _int(d["order_pos"], f"{p}.order_pos", 0, order.size)
+    epoch = None
+    if "epoch" in d:
+        epoch = _float(d["epoch"], f"{p}.epoch", 0, MAX_STEP)
     diverged = d.get("diverged")
     if diverged is not None:
         diverged = _str(diverged, f"{p}.diverged", 500)
@@ -495,7 +518,7 @@ def _read_state(
             rollback, _ = _read_state(raw, widths, None, n_train, task, f"{p}.guard.rollback", step)
     cp = Checkpoint(
         step, seen, Parameters(W, b), opt, rng, order, pos, last, diverged,
-        guard=guard, rollback=rollback,
+        guard=guard, rollback=rollback, epoch=epoch,
     )  # fmt: skip
     return cp, history
 

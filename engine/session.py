@@ -18,6 +18,7 @@ private state; splitting them would mean reaching into each other's names.
 
 from __future__ import annotations
 
+import copy as _copy
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -106,6 +107,9 @@ class TrainingSession:
         self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
         self.step_count = 0
         self.samples_seen = 0
+        # epochs are counted as they happen: samples seen over the training points there
+        # were at the time, so adding points later never changes the epochs already done
+        self._epoch_base, self._epoch_samples = 0.0, 0
         self.diverged: str | None = None  # why the guard stopped the run (engine/guard.py)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
@@ -159,6 +163,24 @@ class TrainingSession:
         self._eval_test = sampled(self._X_test, self._y_test)
         self._order = np.zeros(0, dtype=np.int64)
         self._order_pos = 0
+
+    # --- copies --------------------------------------------------------------------------
+    def copy(self) -> TrainingSession:
+        """A deep, independent copy: θ, the optimizer's state, the batch RNG and the epoch
+        order, the step counters, the history, the timeline and everything else. Stepping
+        either one never changes the other, and both step on with the same numbers.
+
+        The immutable values (the dataset, the design, the architecture, the latest
+        metrics, the guard's state and roll-back point) are shared, so the copy's dataset
+        *is* the original's (the window tells its data apart by identity)."""
+        new = TrainingSession.__new__(TrainingSession)
+        shared = (self.dataset, self.spec, self.hyper, self.arch, self.net, self.last)
+        memo: dict[int, object] = {id(v): v for v in (*shared, self._guard, self._rollback)}
+        for name, value in self.__dict__.items():
+            if name != "_fused":
+                new.__dict__[name] = _copy.deepcopy(value, memo)
+        new._fused = None  # scratch buffers: made again at the copy's first step
+        return new
 
     # --- changes between steps --------------------------------------------------------
     @contextmanager
@@ -219,17 +241,13 @@ class TrainingSession:
         """New or edited points. θ is kept when the network's shape still fits the data."""
         old = self.dataset
         self.dataset = dataset
-        same_shape = (
-            dataset.task == old.task
-            and dataset.input_dim == old.input_dim
-            and (dataset.task == "regression" or dataset.n_classes == old.n_classes)
-        )
-        if not same_shape:
+        if not dataset.same_shape(old):
             spec = self.spec
             if dataset.input_dim != old.input_dim:
                 spec = replace(spec, features=default_features(dataset.input_dim))
             self._build(spec)
             return
+        self._epoch_base, self._epoch_samples = self.epoch, self.samples_seen
         self._prepare_data()
         # more points (an import, a drawing) make history rows dearer: space them as a
         # session made for this data would (never closer than they were)
@@ -515,7 +533,12 @@ class TrainingSession:
 
     @property
     def epoch(self) -> float:
-        return self.samples_seen / self.n_train if self.n_train else 0.0
+        """Passes over the training data so far, counted as they happened: the samples
+        seen since the data last changed over the training points now, plus the epochs
+        done before (a point drawn now does not rewrite the past)."""
+        n = self.n_train
+        since = (self.samples_seen - self._epoch_samples) / n if n else 0.0
+        return self._epoch_base + since
 
     # --- checkpoints (rewind, the phase walk) -------------------------------------------
     def checkpoint(self) -> Checkpoint:
@@ -532,6 +555,7 @@ class TrainingSession:
             edits=self.edits.count,
             guard=self._guard,  # immutable: shared
             rollback=self._rollback,  # never written to: shared
+            epoch=self.epoch,
         )
 
     def restore(self, cp: Checkpoint) -> None:
@@ -550,6 +574,10 @@ class TrainingSession:
         self._order_pos = cp.order_pos
         self.step_count = cp.step
         self.samples_seen = cp.samples_seen
+        n = self.n_train
+        known = cp.epoch is not None and math.isfinite(cp.epoch)
+        self._epoch_base = float(cp.epoch) if known else (cp.samples_seen / n if n else 0.0)
+        self._epoch_samples = cp.samples_seen
         self.last = self._metrics(cp.last)
         self._last_bp = None
         self._last_batch_loss = self.last.batch_loss if self.last is not None else math.nan

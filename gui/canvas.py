@@ -6,13 +6,17 @@ or drag removes the nearest point within a few pixels), ``pick`` (emits ``pointP
 wheel zooms in every tool; left-drag pans only with the ``pan`` and ``pick`` tools.
 
 Every user edit makes a new immutable ``Dataset``, pushes it to ``history`` and emits
-``datasetEdited``; undo and redo emit it too. ``set_dataset`` (a load from outside) emits
-nothing.
+``datasetEdited``; undo and redo emit it too. ``stateChanged`` (the history's state before
+and after) comes first, for every edit, undo and redo: the window tells an edit of the
+points from a step across runs with it (gui/run_history.py). ``set_dataset`` (a load from
+outside) emits nothing. Points can be drawn anywhere in view.
 
 Slightly over 450 lines: the tools share one set of mouse handlers and one point layer.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -73,12 +77,14 @@ class DataCanvas(pg.PlotWidget):
     """Points of a ``Dataset`` over an RGBA decision image, editable with the mouse."""
 
     datasetEdited = Signal(object)  # the new Dataset after a user edit, undo or redo
+    stateChanged = Signal(object, object)  # history states (gui/edits.State): from, to
     pointPicked = Signal(int)  # index of the point picked with the 'pick' tool
     classChanged = Signal(int)  # the class new points get
     # the visible (x_min, x_max, y_min, y_max) and the view's (width, height) in pixels,
     # after a pan, zoom or resize settles (the decision grid follows it)
     viewChanged = Signal(object, object)
     limitReached = Signal(str)  # a point was not added: the message says why
+    highlightCleared = Signal()  # the picked point is gone (other data came)
 
     def __init__(self, parent: QWidget | None = None, dataset: Dataset | None = None):
         vb = _CanvasViewBox()
@@ -94,9 +100,13 @@ class DataCanvas(pg.PlotWidget):
         self._regression_levels: tuple[float, float] | None = None
         self._point_size = 9.0
         self._highlight: int | None = None
+        self._highlight_at: tuple[float, float] | None = None  # where the picked point was
         self._stroke_last: tuple[float, float] | None = None
         self.stroke_spacing = 0.3  # data units between painted points
         self.pick_radius_px = 14.0  # erase / right-click / pick reach, in screen pixels
+        # asked before an edit is pushed (gui/run_history.py): True when it took the edit
+        # itself (one that changes the network's shape starts a new run)
+        self.commit_hook: Callable[[Dataset, str], bool] | None = None
 
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
@@ -164,8 +174,9 @@ class DataCanvas(pg.PlotWidget):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.redo_action.triggered.connect(self.redo)
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
+        for action, name in ((self.undo_action, "Undo"), (self.redo_action, "Redo")):
+            action.setProperty("keysName", name)  # the keys list (F1): not "Undo preset"
+            self.addAction(action)
 
         self.set_tool("draw")
         self.reset_view()
@@ -200,10 +211,25 @@ class DataCanvas(pg.PlotWidget):
         undo history starts afresh; otherwise the replacement is one undoable step."""
         self.history.end_group()  # a stroke cut short by a replacement ends here
         if reset_history:
-            self.history.reset(ds)
+            self.history.reset(ds, self.history.state.origin)
         elif ds is not self.dataset and not ds.same_as(self.dataset):
             self.history.push(ds, label)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the history's current state (after a change made from outside)."""
+        self._keep_highlight_if_same_point()
         self._refresh()
+
+    def _keep_highlight_if_same_point(self) -> None:
+        """The pick ring marks a point: it stays only while that point is still there."""
+        i, at = self._highlight, self._highlight_at
+        ds = self.dataset
+        if i is None:
+            return
+        if at is None or i >= len(ds) or tuple(ds.points[i]) != at:
+            self._highlight = self._highlight_at = None
+            self.highlightCleared.emit()
 
     def set_current_class(self, k: int) -> None:
         """New points get class ``k`` (0..7). Drawing a class ≥ n_classes adds classes."""
@@ -349,6 +375,7 @@ class DataCanvas(pg.PlotWidget):
         if index is not None and not 0 <= index < len(self.dataset):
             index = None
         self._highlight = index
+        self._highlight_at = None if index is None else tuple(self.dataset.points[index])
         self._refresh_highlight()
 
     def reset_view(self) -> None:
@@ -366,17 +393,30 @@ class DataCanvas(pg.PlotWidget):
         self._back_one(emit=False)
 
     def _back_one(self, emit: bool) -> None:
+        was = self.history.state
         ds = self.history.undo()
         if ds is not None:
-            self._refresh()
+            self.refresh()
             if emit:
+                self.stateChanged.emit(was, self.history.state)
                 self.datasetEdited.emit(ds)
 
     def redo(self) -> None:
+        was = self.history.state
         ds = self.history.redo()
         if ds is not None:
-            self._refresh()
+            self.refresh()
+            self.stateChanged.emit(was, self.history.state)
             self.datasetEdited.emit(ds)
+
+    def commit_edit(self, ds: Dataset, label: str) -> None:
+        """An edit of the points made elsewhere (Noise, Test share): one undo step. The
+        points keep their order, so a picked point stays picked where it moved to."""
+        self.history.end_group()
+        i = self._highlight
+        if i is not None and len(ds) == len(self.dataset) and i < len(ds):
+            self._highlight_at = tuple(ds.points[i])
+        self._commit(ds, label)
 
     def clear_points(self) -> None:
         """Remove every point (undoable)."""
@@ -386,12 +426,17 @@ class DataCanvas(pg.PlotWidget):
             self._commit(ds.without(np.arange(len(ds))), "clear points")
 
     def _commit(self, ds: Dataset, label: str) -> None:
+        if self.commit_hook is not None and self.commit_hook(ds, label):
+            return
+        was = self.history.state
         self.history.push(ds, label)
-        self._refresh()
+        self.refresh()
+        self.stateChanged.emit(was, self.history.state)
         self.datasetEdited.emit(ds)
 
     def _inside(self, x: float, y: float) -> bool:
-        x0, x1, y0, y1 = DOMAIN
+        """Points go anywhere in view (the decision regions fill it too)."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
         return x0 <= x <= x1 and y0 <= y <= y1
 
     def _add_point(self, x: float, y: float) -> bool:
@@ -433,6 +478,9 @@ class DataCanvas(pg.PlotWidget):
         h = self._highlight
         if h is not None:  # the highlighted point keeps its mark; later indices shift down
             self._highlight = None if h == i else (h - 1 if h > i else h)
+            if self._highlight is None:
+                self._highlight_at = None
+                self.highlightCleared.emit()
         self._commit(self.dataset.without([i]), "remove point")
         return True
 
@@ -568,7 +616,7 @@ class DataCanvas(pg.PlotWidget):
     def _refresh_highlight(self) -> None:
         i = self._highlight
         if i is not None and i >= len(self.dataset):
-            i = self._highlight = None
+            i = self._highlight = self._highlight_at = None
         if i is None:
             self._highlight_item.clear()
             return

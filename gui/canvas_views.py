@@ -113,7 +113,7 @@ class CanvasViews(QObject):
         w = self.w
         if ds.task == "classification":
             show = w.show_test_box.isChecked() and bool(np.any(ds.is_test))
-            w.legend.set_classes(max(ds.n_classes, 2), with_test=show)
+            w.legend.set_classes(max(ds.n_classes, 2), with_test=show, names=ds.class_names)
         elif ds.input_dim == 2:
             w.legend.set_scale(*regression_levels(ds), title="ŷ (value)")
         else:

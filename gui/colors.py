@@ -28,6 +28,12 @@ CLASS_HEX: list[str] = [
 ]
 
 
+# One colour per layer ℓ = 1..9 (8 hidden layers and the output): the Okabe–Ito colours
+# and Paul Tol's wine, which stays apart from all eight under protanopia, deuteranopia and
+# tritanopia as far as they stay apart from each other (tests/gui/test_colors.py).
+LAYER_HEX: list[str] = [*CLASS_HEX, "#882255"]
+
+
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
     """``'#RRGGBB'`` → ``(r, g, b)``."""
     c = color.lstrip("#")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 
@@ -59,6 +59,32 @@ class SetGridUnit:
 
 
 @dataclass(frozen=True)
+class SetFrameExtra:
+    """Compute ``fn(session)`` in the engine thread for every published frame, as
+    ``Frame.extras[name]`` (a view that needs a model figure each frame: the weight probe,
+    hidden space). ``fn`` returns an immutable value (or raises: the frame then carries the
+    exception as the value). ``fn=None`` stops it."""
+
+    name: str
+    fn: Callable[[TrainingSession], Any] | None
+
+
+class Driver(Protocol):
+    """What Play runs instead of plain steps while it is set (``SetDriver``): a lecture's
+    ``run`` beat, say. ``advance`` takes up to ``n`` steps of the session and returns how
+    many it took; 0 means it is finished, and training pauses."""
+
+    def advance(self, session: TrainingSession, n: int) -> int: ...
+
+
+@dataclass(frozen=True)
+class SetDriver:
+    """Play steps through ``driver`` (None: plain steps again)."""
+
+    driver: Driver | None
+
+
+@dataclass(frozen=True)
 class SetDataset:
     dataset: Dataset
 
@@ -99,6 +125,35 @@ class ReplaceSession:
 
 
 @dataclass(frozen=True)
+class NewRun:
+    """A change that starts the run afresh, as one step: a copy of the session is kept as
+    run ``keep_as`` (undo brings it back), then ``commands`` (``SetDataset``,
+    ``SetNetwork``, ``SetHyper``, ``SetSeed``, ``ResetParameters``, ``ReplaceSession``)
+    run in order, all or nothing: if one fails, the session is as it was before them.
+    ``run`` is the new run's number (it comes back with a failure)."""
+
+    keep_as: int
+    commands: tuple
+    run: int = 0
+
+
+@dataclass(frozen=True)
+class SwapRun:
+    """Undo or redo across a new run: the session is kept as run ``keep_as`` and run
+    ``restore`` (kept earlier) takes its place, exactly as it was; training pauses."""
+
+    keep_as: int
+    restore: int
+
+
+@dataclass(frozen=True)
+class DropRuns:
+    """The kept runs ``runs`` are no longer needed (their undo steps are gone)."""
+
+    runs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Call:
     """Run ``fn(session)`` in the engine thread; ``(fn, result)`` comes back on
     ``callDone``."""
@@ -133,7 +188,13 @@ Command = (
     | ResetParameters
     | RollBack
     | ReplaceSession
+    | NewRun
+    | SwapRun
+    | DropRuns
     | Call
     | RunJob
     | Stop
 )
+
+# the commands a ``NewRun`` may hold (the changes that can start a run afresh)
+RUN_CHANGES = (SetDataset, SetNetwork, SetHyper, SetSeed, ResetParameters, ReplaceSession)

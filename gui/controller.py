@@ -8,6 +8,9 @@ worker's side and docs/architecture.md for the whole design.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -29,6 +32,7 @@ class EngineController(QObject):
     callDone = Signal(object)  # (fn, result)
     commandFailed = Signal(object)  # CommandFailure: nothing changed in the engine
     jobProgress = Signal(object)  # (job, done, total)
+    runSwapped = Signal(object)  # Snapshot of a run that undo or redo brought back
 
     # every command travels on this one queued signal (see gui/commands.py)
     _queue = Signal(object)
@@ -56,6 +60,7 @@ class EngineController(QObject):
         w.callDone.connect(self.callDone)
         w.commandFailed.connect(self.commandFailed)
         w.jobProgress.connect(self.jobProgress)
+        w.runSwapped.connect(self.runSwapped)
         self.running = False
         # with gate_frames, the worker pauses between steps from taking a frame until
         # ``frame_painted()``: drawing then never waits for GIL hand-offs to the worker
@@ -63,12 +68,39 @@ class EngineController(QObject):
         self.gate_frames = False
         self.latest: Frame | None = None
         self._shut = False
+        self._run_changes: list | None = None  # collected inside ``new_run``
         self.thread.start()
 
     # --- commands ------------------------------------------------------------------------
     def send(self, command: cmd.Command) -> None:
-        """Queue a command into the engine thread; it runs between steps, in order."""
+        """Queue a command into the engine thread; it runs between steps, in order.
+        Inside ``new_run`` the changes are collected and sent together when it ends."""
+        if self._run_changes is not None and isinstance(command, cmd.RUN_CHANGES):
+            self._run_changes.append(command)
+            return
         self._queue.emit(command)
+
+    @contextmanager
+    def new_run(self, keep_as: int, run: int) -> Iterator[None]:
+        """The changes sent inside make one ``NewRun``: the engine keeps a copy of the run
+        as ``keep_as`` first, then applies them all or none. Nested: one step."""
+        if self._run_changes is not None:
+            yield
+            return
+        self._run_changes = []
+        try:
+            yield
+        finally:
+            changes, self._run_changes = tuple(self._run_changes), None
+            self._queue.emit(cmd.NewRun(keep_as, changes, run))
+
+    def swap_run(self, keep_as: int, restore: int) -> None:
+        self.send(cmd.SwapRun(int(keep_as), int(restore)))
+
+    def drop_runs(self, runs) -> None:
+        runs = tuple(int(r) for r in runs)
+        if runs:
+            self.send(cmd.DropRuns(runs))
 
     # shorthands for the commands the views send most
     def set_running(self, running: bool) -> None:

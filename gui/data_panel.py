@@ -1,11 +1,25 @@
-"""The data panel: presets (with noise, test share, classes, regenerate), the task, CSV
-import. It only translates between the user and immutable ``Dataset`` values; the main
-window forwards them to the engine thread."""
+"""The data panel: presets (with regenerate, the number of points and of classes), the
+task, CSV import, and the Noise and Test share of the points that are there. It only
+translates between the user and immutable ``Dataset`` values; the main window forwards
+them to the engine thread.
+
+Its controls show the data: after any change, undo or load, ``show_data`` sets every
+control from the points on the canvas (their number, classes, noise level and share of
+test points) and from where they came from (``DataOrigin``: a preset and its seed, a
+lesson, a CSV file). Noise and Test share act on the points that are there (drawn ones
+included): they re-noise or re-split them (engine/data.py), an edit of the points like a
+drawn stroke. Choosing a preset, a task, a number of points or classes, or Regenerate
+makes new points from the preset.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from backprop_lab.engine import Dataset
-from backprop_lab.engine.datasets import PRESETS, make_preset
+from backprop_lab.engine.data import MAX_POINTS
+from backprop_lab.engine.datasets import MAX_NOISE, PRESETS, make_preset
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,22 +42,56 @@ TASK_PRESETS = {  # what "Task" switches to: (label, default preset)
 }
 
 
+MIN_PRESET_POINTS = 10  # the fewest points a preset makes
+
+
+@dataclass(frozen=True)
+class DataOrigin:
+    """Where the points came from: a preset (its name) drawn with ``data_seed``, or a
+    file (``preset`` None, ``source`` says which kind). Noise and Test share draw from
+    ``data_seed`` too."""
+
+    preset: str | None = None
+    data_seed: int = 0
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the Preset box reads."""
+        return PRESETS[self.preset].title if self.preset in PRESETS else self.source
+
+
+DEFAULT_PRESET = "xor"  # what a new window and File → New open with
+LESSON_ORIGIN = DataOrigin(None, 0, "From the lesson")
+CSV_ORIGIN = DataOrigin(None, 0, "From the CSV file")
+
+
 def task_key(ds: Dataset) -> str:
     if ds.task == "classification":
         return "classification"
     return "regression1" if ds.input_dim == 1 else "regression2"
 
 
-class DataPanel(QGroupBox):
-    """Presets (with noise, test share, classes, regenerate), the task, CSV import."""
+def _share_percent(ds: Dataset) -> int:
+    return int(math.floor(100 * ds.test_share + 0.5))
 
-    datasetRequested = Signal(object)  # a new Dataset (the canvas history restarts)
+
+class DataPanel(QGroupBox):
+    """Presets (with regenerate, points, classes), the task, CSV import, and the Noise and
+    Test share of the points shown."""
+
+    # new points from a preset: (Dataset, DataOrigin, what was done) — a new run
+    datasetRequested = Signal(object, object, str)
+    # the points shown, re-noised or re-split: (Dataset, what was done) — an edit
+    pointsEdited = Signal(object, str)
     importCsvRequested = Signal()
     clearRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Data", parent)
         self._data_seed = 0
+        self._data: Dataset | None = None  # the points shown (``show_data``)
+        self._origin = DataOrigin()
         form = QFormLayout(self)
         compact(form)
         self.task_combo = QComboBox()
@@ -62,7 +110,8 @@ class DataPanel(QGroupBox):
         form.addRow("Classes", self.classes_spin)
 
         self.points_spin = QSpinBox()
-        self.points_spin.setRange(10, 5000)
+        # it shows how many points there are (drawn ones too); a preset makes 10 or more
+        self.points_spin.setRange(0, MAX_POINTS)
         self.points_spin.setSingleStep(50)
         self.points_spin.setValue(300)
         # typing "450" must not make three datasets (4, 45, 450): the value counts once
@@ -70,8 +119,12 @@ class DataPanel(QGroupBox):
         self.points_spin.setKeyboardTracking(False)
         form.addRow("Points", self.points_spin)
 
-        self.noise_slider, self.noise_label = self._slider(0, 50, 0, form, "Noise")
+        self.noise_slider, self.noise_label = self._slider(
+            0, int(round(100 * MAX_NOISE)), 0, form, "Noise"
+        )
+        self.noise_slider.setToolTip("Moves every point (drawn ones too) by its own jitter")
         self.test_slider, self.test_label = self._slider(0, 80, 20, form, "Test share")
+        self.test_slider.setToolTip("Re-splits the points into training and test points")
         self.test_slider.setSingleStep(5)
         self.test_slider.setPageStep(10)
 
@@ -87,14 +140,14 @@ class DataPanel(QGroupBox):
 
         self._fill_presets("classification")
         self.task_combo.currentIndexChanged.connect(self._on_task)
-        self.preset_combo.currentIndexChanged.connect(lambda _: self._emit(new_seed=False))
-        self.classes_spin.valueChanged.connect(lambda _: self._emit(new_seed=False))
-        self.points_spin.valueChanged.connect(lambda _: self._emit(new_seed=False))
+        self.preset_combo.currentIndexChanged.connect(lambda _: self._emit(False, "preset"))
+        self.classes_spin.valueChanged.connect(lambda _: self._emit(False, "number of classes"))
+        self.points_spin.valueChanged.connect(lambda _: self._emit(False, "number of points"))
         self.noise_slider.valueChanged.connect(self._on_noise)
         self.test_slider.valueChanged.connect(self._on_test)
-        self.noise_slider.sliderReleased.connect(lambda: self._emit(new_seed=False))
-        self.test_slider.sliderReleased.connect(lambda: self._emit(new_seed=False))
-        self.regenerate_button.clicked.connect(lambda: self._emit(new_seed=True))
+        self.noise_slider.sliderReleased.connect(self._renoise)
+        self.test_slider.sliderReleased.connect(self._resplit)
+        self.regenerate_button.clicked.connect(lambda: self._emit(True, "regenerate"))
         self.import_button.clicked.connect(self.importCsvRequested)
         self.clear_button.clicked.connect(self.clearRequested)
         self._on_noise(self.noise_slider.value(), emit=False)
@@ -132,6 +185,11 @@ class DataPanel(QGroupBox):
     def test_fraction(self) -> float:
         return self.test_slider.value() / 100.0
 
+    @property
+    def origin(self) -> DataOrigin:
+        """Where the points shown came from."""
+        return self._origin
+
     def set_preset(self, name: str, emit: bool = True) -> None:
         info = PRESETS[name]
         key = (
@@ -148,29 +206,49 @@ class DataPanel(QGroupBox):
             self.points_spin.setValue(int(info.defaults["n_points"]))
             self.points_spin.blockSignals(False)
         if emit:
-            self._emit(new_seed=False)
+            self._emit(False, "preset")
         else:
             self.mark_shown()  # the caller makes this dataset itself
 
-    def show_dataset(self, ds: Dataset, source: str = "From the file") -> None:
-        """Reflect a dataset that came from elsewhere (a lesson, a CSV) without generating
-        one: the preset reads ``source`` (choosing a preset generates again), the counts
-        are the data's."""
+    def show_data(self, ds: Dataset, origin: DataOrigin) -> None:
+        """Every control shows ``ds`` and where it came from (no signals): the task, the
+        preset (or the file), the number of points and classes, the noise level and the
+        share of test points."""
+        self._data, self._origin = ds, origin
+        self._data_seed = origin.data_seed
         key = task_key(ds)
         self.task_combo.blockSignals(True)
         self.task_combo.setCurrentIndex(self.task_combo.findData(key))
         self.task_combo.blockSignals(False)
-        self._fill_presets(key)
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.insertItem(0, source, None)
-        self.preset_combo.setCurrentIndex(0)
-        self.preset_combo.blockSignals(False)
+        if origin.preset in PRESETS:
+            self._fill_presets(key, select=origin.preset)
+        else:
+            self._fill_presets(key)
+            self.preset_combo.blockSignals(True)
+            self.preset_combo.insertItem(0, origin.source or "Drawn", None)
+            self.preset_combo.setCurrentIndex(0)
+            self.preset_combo.blockSignals(False)
         self._update_classes_enabled()
-        for spin, value in ((self.points_spin, len(ds)), (self.classes_spin, ds.n_classes)):
-            spin.blockSignals(True)
-            spin.setValue(max(spin.minimum(), min(spin.maximum(), int(value))))
-            spin.blockSignals(False)
+        classes = ds.n_classes if ds.task == "classification" else self.classes_spin.value()
+        for w, value in (
+            (self.points_spin, len(ds)),
+            (self.classes_spin, classes),
+            (self.noise_slider, int(round(100 * ds.noise_level))),
+            (self.test_slider, _share_percent(ds)),
+        ):
+            w.blockSignals(True)
+            w.setValue(max(w.minimum(), min(w.maximum(), int(value))))
+            w.blockSignals(False)
+        self.noise_label.setText(f"{int(round(100 * ds.noise_level))} %")
+        self.test_label.setText(f"{_share_percent(ds)} %")
+        from_preset = origin.preset in PRESETS
+        self.points_spin.setEnabled(from_preset)
+        self.regenerate_button.setEnabled(from_preset)
         self._shown_request = self._request(new_seed=False)
+
+    def show_dataset(self, ds: Dataset, source: str = "From the file") -> None:
+        """Show data that came from a file (``source`` names it in the Preset box)."""
+        self.show_data(ds, DataOrigin(None, self._data_seed, source))
 
     def mark_shown(self) -> None:
         """The data on the canvas is what the controls say (no request pending)."""
@@ -180,21 +258,20 @@ class DataPanel(QGroupBox):
         return (
             self.preset,
             self.points_spin.value(),
-            self.noise_slider.value(),
-            self.test_slider.value(),
             self.classes_spin.value() if self.classes_spin.isEnabled() else None,
             self._data_seed + (1 if new_seed else 0),
         )
 
     def make_dataset(self, new_seed: bool = False) -> Dataset:
+        """The preset's points as the controls say (a new data seed with ``new_seed``)."""
         if new_seed:
             self._data_seed += 1
         name = self.preset
         info = PRESETS[name]
         kw = {
-            "n_points": self.points_spin.value(),
+            "n_points": max(MIN_PRESET_POINTS, self.points_spin.value()),
             "noise": self.noise,
-            "test_fraction": self.test_fraction,
+            "test_fraction": min(self.test_fraction, 0.8),
             "seed": self._data_seed,
         }
         if "n_classes" in info.defaults:
@@ -236,25 +313,57 @@ class DataPanel(QGroupBox):
     def _on_task(self, _index: int) -> None:
         key = self.task_combo.currentData()
         self._fill_presets(key, select=TASK_PRESETS[key][1])
-        self._emit(new_seed=False)
+        self._emit(False, "task")
 
     def _on_noise(self, v: int, emit: bool = True) -> None:
         self.noise_label.setText(f"{v} %")
         if emit and not self.noise_slider.isSliderDown():
-            self._emit(new_seed=False)
+            self._renoise()
 
     def _on_test(self, v: int, emit: bool = True) -> None:
         self.test_label.setText(f"{v} %")
         if emit and not self.test_slider.isSliderDown():
-            self._emit(new_seed=False)
+            self._resplit()
 
-    def _emit(self, new_seed: bool) -> None:
+    def _renoise(self) -> None:
+        """The points shown, moved to the noise level the slider says."""
+        ds = self._data
+        if ds is None:
+            return
+        v = self.noise_slider.value()
+        self._edit(ds.with_noise(v / 100.0, seed=self._data_seed), f"noise {v} %")
+
+    def _resplit(self) -> None:
+        """The points shown, split anew at the share the slider says. On few points a
+        step of the slider may round to the same split: it then moves one test point the
+        way the slider moved, so the keys never get stuck."""
+        ds = self._data
+        if ds is None:
+            return
+        v, shown = self.test_slider.value(), _share_percent(ds)
+        split = ds.with_test_share(v / 100.0, seed=self._data_seed)
+        if split.n_test == ds.n_test and v != shown and len(ds):
+            k = ds.n_test + (1 if v > shown else -1)
+            if 0 <= k <= 0.8 * len(ds):
+                split = ds.with_test_share(k / len(ds), seed=self._data_seed)
+        self._edit(split, f"test share {_share_percent(split)} %")
+
+    def _edit(self, ds: Dataset, label: str) -> None:
+        shown = self._data
+        if shown is not None and ds.same_as(shown) and ds.noise_level == shown.noise_level:
+            self.show_data(shown, self._origin)  # nothing moves: the control shows the data
+            return
+        self.pointsEdited.emit(ds, label)
+
+    def _emit(self, new_seed: bool, label: str) -> None:
         self._update_classes_enabled()
         if self.preset is None:
+            if self._data is not None:
+                self.show_data(self._data, self._origin)  # a file's points are not made here
             return
         request = self._request(new_seed)
         if not new_seed and request == self._shown_request:
             return  # nothing really changed: the user's points stay
         ds = self.make_dataset(new_seed)
         self._shown_request = request
-        self.datasetRequested.emit(ds)
+        self.datasetRequested.emit(ds, DataOrigin(self.preset, self._data_seed), label)

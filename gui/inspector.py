@@ -190,6 +190,7 @@ class InspectorPanel(QWidget):
 
     walkChanged = Signal(object)  # WalkState
     message = Signal(str)
+    messageEnded = Signal(str)  # a message whose situation ended (the window drops it)
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(parent)
@@ -207,6 +208,7 @@ class InspectorPanel(QWidget):
         self._rewind_busy = False
         self._gradcheck_step: int | None = None  # the step the shown check is about
         self._rewind_next: int | None = None
+        self._rewound_to: int | None = None  # the note "Rewound to step …" is about it
         self._grid: GridEvaluator | None = None
         self._stale = False
         self._walk_arch = None
@@ -541,11 +543,13 @@ class InspectorPanel(QWidget):
             self._show_state()
             self.timeline.set_summary(timeline)
             self._say(f"Rewound to step {kept:,}: training goes on from there.")
+            self._rewound_to = kept
 
     # --- frames ----------------------------------------------------------------------------
     @Slot(object)
     def on_frame(self, frame) -> None:
         self.frame = frame
+        self._end_rewind_note(frame.snapshot.step)
         self.clear_gradcheck_if_stale(frame.snapshot.step)
         if not self.isVisible():  # a hidden dock: catch up when shown
             self._stale = True
@@ -718,8 +722,19 @@ class InspectorPanel(QWidget):
             self.diagram.set_selected(None)
 
     def _say(self, text: str) -> None:
+        self._rewound_to = None
         self._set_note(text)
         self.message.emit(text)
+
+    def _end_rewind_note(self, step: int) -> None:
+        """ "Rewound to step k" holds while the run is at step k, and goes after."""
+        if self._rewound_to is None or step == self._rewound_to:
+            return
+        self._rewound_to = None
+        text = self.note.text()
+        if text.startswith("Rewound to step"):
+            self._set_note("")
+            self.messageEnded.emit(text)
 
     def _set_note(self, text: str) -> None:
         self.note.setText(text)

@@ -1,6 +1,7 @@
 """The canvas's colour key, in its top-right corner: what each colour means.
 
-Classification: a swatch per class (the class picker's numbers) and the test-point ring.
+Classification: a swatch per class with its name (a CSV file's, or "class k" as the class
+picker numbers them) and the test-point ring.
 2-D regression: a colour bar from the lowest to the highest target with its numbers (the
 map's fixed levels, so a colour always means the same value). A hovered unit's map
 (gui/netview.py): its signed scale. 1-D regression has no key (the curve is the picture).
@@ -19,6 +20,12 @@ from .safety import guarded
 
 MARGIN = 8  # px from the canvas's edges
 BAR_STEPS = 64
+NAME_EMS = 12  # a class name longer than this many "m"s is cut short with "…"
+
+
+def picker_text(k: int, names: tuple[str, ...] = ()) -> str:
+    """The class picker's item for class k (0-based): its key, and its name if it has one."""
+    return f"{k + 1}  {names[k]}" if k < len(names) else f"{k + 1}"
 
 
 def bar_rgba(kind: str, lo: float, hi: float, n: int = BAR_STEPS) -> np.ndarray:
@@ -64,6 +71,7 @@ class CanvasLegend(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.kind = ""  # "classes", "scale", "unit" or "" (nothing)
         self.n_classes = 0
+        self.names: tuple[str, ...] = ()  # the classes' names (unnamed ones: "class k")
         self.levels = (0.0, 1.0)
         self.title = ""
         self.show_test = False
@@ -72,8 +80,18 @@ class CanvasLegend(QWidget):
         self.hide()
 
     # --- state ---------------------------------------------------------------------------
-    def set_classes(self, n_classes: int, with_test: bool) -> None:
-        self._set("classes", n_classes=int(n_classes), show_test=bool(with_test))
+    def set_classes(self, n_classes: int, with_test: bool, names: tuple[str, ...] = ()) -> None:
+        self._set(
+            "classes", n_classes=int(n_classes), show_test=bool(with_test), names=tuple(names)
+        )
+
+    def class_label(self, k: int) -> str:
+        """What the key says for class k (0-based)."""
+        return self.names[k] if k < len(self.names) else f"class {k + 1}"
+
+    def _label_text(self, fm: QFontMetrics, k: int) -> str:
+        width = fm.horizontalAdvance("m" * NAME_EMS)
+        return fm.elidedText(self.class_label(k), Qt.TextElideMode.ElideRight, width)
 
     def set_scale(self, lo: float, hi: float, title: str = "ŷ") -> None:
         self._set("scale", levels=safe_levels(lo, hi), title=title)
@@ -81,13 +99,20 @@ class CanvasLegend(QWidget):
     def set_unit_scale(self, lo: float, hi: float, title: str) -> None:
         """A hovered unit's map; ``restore()`` brings the previous key back."""
         if self.kind != "unit":
-            self._saved = (self.kind, self.n_classes, self.levels, self.title, self.show_test)
+            self._saved = (
+                self.kind,
+                self.n_classes,
+                self.levels,
+                self.title,
+                self.show_test,
+                self.names,
+            )
         self._set("unit", levels=safe_levels(lo, hi), title=title)
 
     def restore(self) -> None:
         if self.kind == "unit" and self._saved is not None:
-            kind, n, levels, title, test = self._saved
-            self._set(kind, n_classes=n, levels=levels, title=title, show_test=test)
+            kind, n, levels, title, test, names = self._saved
+            self._set(kind, n_classes=n, levels=levels, title=title, show_test=test, names=names)
         self._saved = None
 
     def clear(self) -> None:
@@ -107,7 +132,8 @@ class CanvasLegend(QWidget):
         line = fm.height() + 4
         if self.kind == "classes":
             rows = self.n_classes + (1 if self.show_test else 0)
-            w = fm.horizontalAdvance("class 8") + line + 16
+            labels = [self._label_text(fm, k) for k in range(min(self.n_classes, len(CLASS_HEX)))]
+            w = max([fm.horizontalAdvance(t) for t in labels] or [0]) + line + 16
             if self.show_test:
                 w = max(w, fm.horizontalAdvance("test point") + line + 16)
             return QSize(w, rows * line + 10)
@@ -164,7 +190,7 @@ class CanvasLegend(QWidget):
             p.setBrush(QColor(CLASS_HEX[k]))
             p.drawEllipse(QPointF(8 + r, cy), r, r)
             p.setPen(QColor("#111111"))
-            p.drawText(QPointF(14 + 2 * r, cy + fm.ascent() / 2 - 1), f"class {k + 1}")
+            p.drawText(QPointF(14 + 2 * r, cy + fm.ascent() / 2 - 1), self._label_text(fm, k))
             y += line
         if self.show_test:
             cy = y + line / 2

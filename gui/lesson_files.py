@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from backprop_lab.engine import Snapshot, TrainingSession
 from backprop_lab.engine.csvfile import read_points_csv
 from backprop_lab.engine.lessons import list_lessons, load_lesson
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import commands as cmd
+from .data_panel import CSV_ORIGIN, DEFAULT_PRESET, LESSON_ORIGIN, DataOrigin
 from .file_io import BackgroundIO, Task
 from .worker import CommandFailure
 
@@ -53,16 +53,26 @@ def lesson_title(name: str) -> str:
         return name
 
 
-def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -> None:
-    """The panels show a session's (or a snapshot's) data, design, hyper-parameters and
-    seed (no signals)."""
+def show_design(w: MainWindow, session: TrainingSession | Snapshot) -> None:
+    """The network and training panels show a session's (or a snapshot's) design,
+    hyper-parameters and seed (no signals)."""
     ds = session.dataset
-    w.data_panel.show_dataset(ds, "From the lesson")
     w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
     w.network_panel.set_spec(session.spec, emit=False)
     w.training_panel.set_hyper(session.hyper)
     w.training_panel.set_seed(session.seed)
-    w.training_panel.set_n_train(int(np.count_nonzero(~ds.is_test)))
+    w.training_panel.set_n_train(ds.n_train)
+
+
+def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -> None:
+    """Every panel shows a session (or a snapshot): the data panel its data (from where
+    the canvas's history says they came, when they are the canvas's), the others its
+    design (no signals)."""
+    show_design(w, session)
+    ds = session.dataset
+    state = w.canvas.history.state
+    same = state.origin is not None and state.dataset.same_as(ds)
+    w.data_panel.show_data(ds, state.origin if same else LESSON_ORIGIN)
 
 
 COMMAND_WHAT = {
@@ -272,16 +282,17 @@ class LessonFiles(QObject):
         self.last_open_ok = True
 
     def _apply_opened(self, path, sc: Scenario, session: TrainingSession) -> None:
+        """The lesson becomes the run: one undo step (the run it replaces comes back)."""
         w = self.window
         key = state_key(session)  # before the engine thread owns it
-        w.controller.replace_session(session)
-        show_session_in_panels(w, session)
-        w.canvas.set_dataset(session.dataset, reset_history=False, label="open lesson")
-        w.refresh_canvas_mode(session.dataset)
-        w.training_panel.set_playing(False)
-        title = sc.title or os.path.basename(os.fspath(path))
-        w.setWindowTitle(f"Backprop Lab — {title}")
-        w.notes.set_notes(sc.title, sc.description)
+        with w.runs.new_run("open lesson", session.dataset, LESSON_ORIGIN):
+            w.controller.replace_session(session)
+            show_design(w, session)
+            w.refresh_canvas_mode(session.dataset)
+            w.training_panel.set_playing(False)
+            title = sc.title or os.path.basename(os.fspath(path))
+            w.setWindowTitle(f"Backprop Lab — {title}")
+            w.notes.set_notes(sc.title, sc.description)
         w.banner.hide()
         w.statusBar().showMessage(f"opened {os.fspath(path)}", 5000)
         self.opened.emit(os.fspath(path), key)
@@ -348,18 +359,18 @@ class LessonFiles(QObject):
         self.window.autosave.confirm_new(self._start_new)
 
     def _start_new(self) -> None:
+        """The fresh session becomes the run: one undo step, like opening a lesson (the
+        question before it offered to save; undo brings the old run back as well)."""
         w = self.window
         session = w.fresh_session()  # the panels show it
         key = state_key(session)  # before the engine thread owns it
-        w.controller.replace_session(session)
-        # a new document: the canvas's undo history starts afresh (the work before was
-        # saved, or discarded when asked)
-        w.canvas.set_dataset(session.dataset, reset_history=True)
+        with w.runs.new_run("new session", session.dataset, DataOrigin(DEFAULT_PRESET, 0)):
+            w.controller.replace_session(session)
+            w.refresh_canvas_mode(session.dataset)
+            w.training_panel.set_playing(False)
+            w.setWindowTitle("Backprop Lab")
+            w.notes.clear()
         w.training_panel.set_n_train(session.n_train)
-        w.refresh_canvas_mode(session.dataset)
-        w.training_panel.set_playing(False)
-        w.setWindowTitle("Backprop Lab")
-        w.notes.clear()
         w.banner.hide()
         w.autosave.started_anew(key)
         w.statusBar().showMessage("new session", 5000)
@@ -372,11 +383,10 @@ class LessonFiles(QObject):
             self._load_failed(path, exc)
             return False
         ds = res.dataset
-        w.canvas.set_dataset(ds, reset_history=False, label="import CSV")
-        w.data_panel.show_dataset(ds, "From the CSV file")
-        w.apply_dataset(ds)
-        w.notes.clear()
-        w.setWindowTitle(f"Backprop Lab — {os.path.basename(os.fspath(path))}")
+        with w.runs.new_run("import CSV", ds, CSV_ORIGIN):  # one undo step
+            w.apply_dataset(ds)
+            w.notes.clear()
+            w.setWindowTitle(f"Backprop Lab — {os.path.basename(os.fspath(path))}")
         if res.notes:  # e.g. read as Latin-1: the user should check the text
             name = os.path.basename(os.fspath(path))
             w.banner.show_message(f"Imported {name}: {'; '.join(res.notes)}", "info")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
 from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, offer_for
@@ -46,16 +45,18 @@ from .canvas import DataCanvas
 from .canvas_views import CanvasViews
 from .colors import CLASS_HEX
 from .controller import EngineController
+from .data_panel import DEFAULT_PRESET, LESSON_ORIGIN, DataOrigin
 from .divergence import DivergenceBanner
 from .inspector import InspectorPanel
 from .keys import KeyRouter
-from .legend import class_icon
-from .lesson_files import LessonFiles, revert_to_engine, show_session_in_panels
+from .legend import class_icon, picker_text
+from .lesson_files import LessonFiles, revert_to_engine, show_design
 from .menus import build_inspect_menu, build_menus
-from .panels import DataPanel, NetworkPanel, TrainingPanel, ask_before_reset, task_key
+from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presentation import DEFAULT_SIZE, MAX_SCALE, MIN_SCALE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .run_history import RunHistory
 from .safety import guarded
 from .window_layout import (
     ControlsColumn,
@@ -70,7 +71,6 @@ from .worker import NO_TRAINING_POINTS, Frame
 
 __all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
 
-DEFAULT_PRESET = "xor"
 DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says why)
 DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
 MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
@@ -97,15 +97,20 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(DEFAULT_HYPER)
         if session is None:
             session = self.fresh_session(preset)
+            origin = DataOrigin(preset, 0)
         else:
-            show_session_in_panels(self, session)
+            show_design(self, session)
+            origin = LESSON_ORIGIN
         self.training_panel.set_n_train(session.n_train)
+        self.data_panel.show_data(session.dataset, origin)
 
         self.canvas = DataCanvas(dataset=session.dataset)
+        self.canvas.history.reset(session.dataset, origin)
         self.plots = TrainingPlots()
         self.banner = Banner()
         self.controller = EngineController(session)
         self.controller.gate_frames = True
+        self.runs = RunHistory(self)  # undo across runs (gui/run_history.py)
         self._build_layout()
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
         self.presenter.heads_up = self.heads_up
@@ -121,7 +126,6 @@ class MainWindow(QMainWindow):
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
         self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
-        self.seed_question = None  # the open "start the run again?" box, if any
 
     def fresh_session(self, preset: str = DEFAULT_PRESET) -> TrainingSession:
         """The session a new window opens with on ``preset`` (File → New too): the data
@@ -289,6 +293,9 @@ class MainWindow(QMainWindow):
         self.canvas.pointPicked.connect(self.inspector.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
         self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.inspector.messageEnded.connect(self._drop_status_message)
+        # other data came (a lesson, a preset, an undo): the picked point is gone
+        self.canvas.highlightCleared.connect(lambda: self.inspector.set_picked_point(-1))
 
     def _connect(self) -> None:
         c = self.controller
@@ -299,7 +306,7 @@ class MainWindow(QMainWindow):
         c.diverged.connect(self._on_diverged)
         c.errorOccurred.connect(self._on_error)
         c.message.connect(self._on_message)
-        c.commandFailed.connect(lambda failure: revert_to_engine(self, failure))
+        c.commandFailed.connect(self._on_command_failed)
         # a stray exception in a slot or a Qt virtual (gui/safety.py) shows in the banner;
         # queued, so the banner never changes inside a paint
         safety.install()
@@ -309,6 +316,7 @@ class MainWindow(QMainWindow):
 
         dp, np_, tp = self.data_panel, self.network_panel, self.training_panel
         dp.datasetRequested.connect(self._on_new_dataset)
+        dp.pointsEdited.connect(self.canvas.commit_edit)
         dp.importCsvRequested.connect(self.files.import_csv_dialog)
         dp.clearRequested.connect(self.canvas.clear_points)
         np_.specChanged.connect(self._on_spec)
@@ -322,7 +330,6 @@ class MainWindow(QMainWindow):
         tp.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         c.set_speed(tp.speed)  # the engine thread starts at "max"; the panel says otherwise
 
-        self.canvas.datasetEdited.connect(self._on_canvas_edit)
         self.canvas.classChanged.connect(self._on_class_changed)
         self.canvas.limitReached.connect(lambda msg: self.banner.show_message(msg, "warning"))
         self.class_combo.currentIndexChanged.connect(
@@ -342,34 +349,41 @@ class MainWindow(QMainWindow):
             self.fit.toggled("diagram", bool(on))
 
     # --- data -----------------------------------------------------------------------------
-    @Slot(object)
-    def _on_new_dataset(self, ds: Dataset) -> None:
-        """A preset, regenerate, noise, test share, classes or task: one undoable step."""
-        self.canvas.set_dataset(ds, reset_history=False, label="new data")
-        self.apply_dataset(ds)
-        self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
-        self.notes.clear()  # a new data set leaves the lesson
-        self.offer_network(self.data_panel.preset)
+    @Slot(object, object, str)
+    def _on_new_dataset(self, ds: Dataset, origin: DataOrigin, label: str) -> None:
+        """A preset, regenerate, points, classes or task: a new run, one undoable step."""
+        with self.runs.new_run(label, ds, origin):
+            self.apply_dataset(ds)
+            self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
+            self.notes.clear()  # a new data set leaves the lesson
+            self.offer_network(origin.preset)
 
     def offer_network(self, preset: str | None) -> Offer | None:
         """A preset the default network cannot learn gets a bigger one (engine/advice.py)."""
         return self.views.offer_network(preset)
-
-    @Slot(object)
-    def _on_canvas_edit(self, ds: Dataset) -> None:
-        if task_key(ds) != self.data_panel.task_combo.currentData():
-            self.data_panel.show_dataset(ds)  # an undo back over a change of task
-        self.apply_dataset(ds)
 
     def apply_dataset(self, ds: Dataset) -> None:
         features_changed = self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
         self.controller.set_dataset(ds)
         if features_changed:
             self.controller.set_network(self.network_panel.spec())
-        self.training_panel.set_n_train(int(np.count_nonzero(~ds.is_test)))
-        self.refresh_canvas_mode(ds)
+        self.show_data_in_window(ds)
         if self.banner.kind == "info" and len(ds):
             self.banner.hide()
+
+    def show_data_in_window(self, ds: Dataset) -> None:
+        """What the window shows of the data besides the canvas (nothing is sent)."""
+        self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+        self.training_panel.set_n_train(ds.n_train)
+        self.refresh_canvas_mode(ds)
+
+    def _drop_status_message(self, text: str) -> None:
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
+
+    def _on_command_failed(self, failure) -> None:
+        self.runs.on_failure(failure)  # a new run that failed is no undo step
+        revert_to_engine(self, failure)
 
     def refresh_canvas_mode(self, ds: Dataset) -> None:
         classification = ds.task == "classification"
@@ -379,6 +393,8 @@ class MainWindow(QMainWindow):
         for w in (self.value_label, self.value_spin):
             w.setVisible(surface)
         self.crisp_box.setVisible(classification)
+        for k in range(self.class_combo.count()):  # the classes' names, if they have some
+            self.class_combo.setItemText(k, picker_text(k, ds.class_names))
         if surface:
             self.canvas.set_regression_levels(regression_levels(ds))
         self.views.refresh_key(ds)
@@ -411,39 +427,23 @@ class MainWindow(QMainWindow):
     # --- network and training -------------------------------------------------------------
     @Slot(object)
     def _on_spec(self, spec) -> None:
-        self.controller.set_network(spec)
+        """A new network draws θ afresh: a new run, undoable (Ctrl+Z brings the run back)."""
+        np_ = self.network_panel
+        with self.runs.new_run(np_.last_change, spec_before=np_.previous_spec):
+            self.controller.set_network(spec)
         self._hide_problem_banner()
 
     @Slot(int)
     def _on_seed(self, seed: int) -> None:
-        """A new seed draws θ afresh: a run under way is only thrown away if the user says so."""
-        step = self.latest.snapshot.step if self.latest is not None else 0
-        if step == 0:
-            self._apply_seed(seed)
-            return
-        old = self.training_panel.seed
-        self.seed_question = ask_before_reset(
-            self,
-            f"Seed {seed} draws new initial parameters: the run at step {step:,} starts again.",
-            on_yes=lambda: self._seed_answered(seed),
-            on_no=lambda: self._seed_answered(old),
-        )
-
-    def _seed_answered(self, seed: int) -> None:
-        self.seed_question = None  # the box deletes itself
-        if seed == self.training_panel.seed:
-            self.training_panel.set_seed(seed)  # kept: the box shows the run's seed again
-        else:
-            self._apply_seed(seed)
-
-    def _apply_seed(self, seed: int) -> None:
-        self.training_panel.set_seed(seed)
-        self.controller.set_seed(seed)
+        """A new seed draws θ afresh: a new run, undoable like every other reset."""
+        with self.runs.new_run(f"seed {seed}", seed_before=self.training_panel.seed):
+            self.training_panel.set_seed(seed)
+            self.controller.set_seed(seed)
         self._hide_problem_banner()
 
     @Slot(bool)
     def _on_play_toggled(self, play: bool) -> None:
-        if play and not np.count_nonzero(~self.canvas.dataset.is_test):
+        if play and not self.canvas.dataset.n_train:
             self.training_panel.set_playing(False)
             self._on_message(NO_TRAINING_POINTS)
             return
@@ -471,7 +471,8 @@ class MainWindow(QMainWindow):
         self.controller.step_epoch()
 
     def reset(self) -> None:
-        self.controller.reset_parameters()
+        with self.runs.new_run("reset parameters"):
+            self.controller.reset_parameters()
         self._hide_problem_banner()
 
     def _hide_problem_banner(self) -> None:

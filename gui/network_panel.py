@@ -62,6 +62,8 @@ class NetworkPanel(QGroupBox):
         self._layer_activations: list[str] = list(spec.activations)
         self._init = spec.init
         self._sent: NetworkSpec | None = None  # the spec last sent or shown
+        self.last_change = "network"  # what the last spec sent changed (an undo step's name)
+        self.previous_spec: NetworkSpec | None = None  # the spec before the last one sent
         lay = QVBoxLayout(self)
         compact(lay)
 
@@ -149,8 +151,10 @@ class NetworkPanel(QGroupBox):
         finally:
             self._quiet = False
         self._refresh()
-        self._sent = self.spec()
+        before, self._sent = self._sent, self.spec()
         if emit:
+            self.last_change = "network"
+            self.previous_spec = before
             self.specChanged.emit(self._sent)
 
     def set_data_shape(self, input_dim: int, task: str, n_classes: int) -> bool:
@@ -179,13 +183,13 @@ class NetworkPanel(QGroupBox):
         if len(self.width_spins) < MAX_HIDDEN_LAYERS:
             self._push_spin(self.width_spins[-1].value() if self.width_spins else 4)
             self._layer_activations.append(self.activation_combo.currentData())
-            self._changed()
+            self._changed("add layer")
 
     def remove_layer(self) -> None:
         if self.width_spins:
             self._pop_spin()
             self._layer_activations.pop()
-            self._changed()
+            self._changed("remove layer")
 
     # --- internals ----------------------------------------------------------------------
     def _push_spin(self, value: int) -> None:
@@ -198,7 +202,7 @@ class NetworkPanel(QGroupBox):
         # the network is rebuilt once per committed value, not per digit typed
         s.setKeyboardTracking(False)
         s.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        s.valueChanged.connect(lambda _v: self._changed())
+        s.valueChanged.connect(lambda _v: self._changed("layer width"))
         self.width_spins.append(s)
         self.widths_grid.addWidget(s, i // 4, i % 4)
 
@@ -213,7 +217,7 @@ class NetworkPanel(QGroupBox):
         if self._quiet:
             return
         self._layer_activations = [self.activation_combo.currentData()] * len(self.width_spins)
-        self._changed()
+        self._changed("activation")
 
     def _on_feature(self, checked: bool) -> None:
         if self._quiet:
@@ -224,7 +228,7 @@ class NetworkPanel(QGroupBox):
             box.setChecked(True)  # at least one input feature
             box.blockSignals(False)
             return
-        self._changed()
+        self._changed("input features")
 
     def _refresh(self) -> None:
         n = len(self.width_spins)
@@ -235,12 +239,13 @@ class NetworkPanel(QGroupBox):
         arrow = " → ".join(str(w) for w in widths)
         self.shapes_label.setText(f"{arrow}\n{shapes_text(widths)}")
 
-    def _changed(self) -> None:
+    def _changed(self, what: str = "network") -> None:
         if self._quiet:
             return
         self._refresh()
         spec = self.spec()
         if spec == self._sent:
             return  # e.g. a width typed back to what it was: the run is not reset
-        self._sent = spec
+        self.previous_spec, self._sent = self._sent, spec
+        self.last_change = what
         self.specChanged.emit(spec)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .data_panel import TASK_PRESETS, DataPanel, task_key
 from .network_panel import NetworkPanel, output_width, shapes_text
-from .panel_common import ask_before_reset, compact
+from .panel_common import compact
 from .training_panel import (
     DEFAULT_SPEED,
     SPEEDS,
@@ -27,7 +27,6 @@ __all__ = [
     "NetworkPanel",
     "TrainingPanel",
     "alpha_from_tick",
-    "ask_before_reset",
     "compact",
     "output_width",
     "shapes_text",

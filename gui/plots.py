@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
-from .colors import CLASS_HEX
+from .colors import LAYER_HEX
 from .safety import guarded
 
 TRAIN_COLOR = "#0072B2"
@@ -28,7 +28,7 @@ TEST_COLOR = "#D55E00"
 # one colour per layer ℓ = 1..8 (Okabe–Ito order, starting from the most distinct)
 AXIS_WIDTH = 52
 WIDEST_TICK = "0.0000"  # the left axes are sized for this label (the labels are ≤ 6 wide)
-LAYER_COLORS = [CLASS_HEX[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
+LAYER_COLORS = LAYER_HEX  # nine: δ⁽¹⁾ … δ⁽⁹⁾ each its own
 # a shown plot's data area: at least this many tick-label lines high (three labels of the
 # accuracy axis, two decades of a log axis) and this wide, or the plot is hidden
 MIN_VIEW_LINES = 2.8

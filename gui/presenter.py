@@ -55,23 +55,26 @@ def status_text(frame: Frame) -> str:
 
     parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}"]
     parts.append(f"loss train {_num(last.train_loss, '.4f')}")
-    parts.append(f"test {_num(last.test_loss, '.4f')}")
+    tested = s.dataset.n_test > 0
+    # without test points there is no test figure to wait for: say so, not "–"
+    parts.append(f"test {_num(last.test_loss, '.4f')}" if tested else "no test points")
     if s.dataset.task == "classification":
-        parts.append(
-            f"accuracy train {_num(last.train_acc * 100, '.1f')}%"
-            f"  test {_num(last.test_acc * 100, '.1f')}%"
-        )
-    n_train = int(np.count_nonzero(~s.dataset.is_test))
+        acc = f"accuracy train {_num(last.train_acc * 100, '.1f')}%"
+        if tested:
+            acc += f"  test {_num(last.test_acc * 100, '.1f')}%"
+        parts.append(acc)
+    n_train = s.dataset.n_train
     if max(n_train, len(s.dataset) - n_train) > EVAL_SAMPLE:
         # the curves and the figures above are the fixed evaluation sample's
         parts[-1] += f"  (on {EVAL_SAMPLE:,}-point samples)"
     full = frame.full
     if full is not None:
         text = f"all {full.n_train + full.n_test:,} points at step {full.step:,}: "
-        text += f"loss {_num(full.train_loss, '.4f')} / {_num(full.test_loss, '.4f')}"
+        text += f"loss {_num(full.train_loss, '.4f')}"
+        text += f" / {_num(full.test_loss, '.4f')}" if tested else ""
         if s.dataset.task == "classification":
             text += f", accuracy {_num(full.train_acc * 100, '.1f')}%"
-            text += f" / {_num(full.test_acc * 100, '.1f')}%"
+            text += f" / {_num(full.test_acc * 100, '.1f')}%" if tested else ""
         parts.append(text)
     # a paused engine steps at no speed, whatever its last rate measurement said
     rate = frame.steps_per_second if frame.running else 0.0

@@ -41,7 +41,9 @@ import math
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from backprop_lab.engine import (
@@ -75,6 +77,9 @@ NO_TRAINING_POINTS = "There are no training points: draw some on the canvas or l
 MAX_SPEED = 0.0  # steps per second: 0 means "as fast as it goes"
 GRID_RESOLUTION_2D = 100
 GRID_RESOLUTION_1D = 240
+# copies of earlier runs kept for undo (the window keeps fewer undo steps across runs:
+# gui/edits.py DEFAULT_RUNS); a safety net, the oldest goes first
+MAX_KEPT_RUNS = 8
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,8 @@ class Frame:
     # the exact loss and accuracy over every point (``full.step`` says of which step) when
     # the data outgrow the evaluation sample the snapshot's metrics use; else None
     full: FullMetrics | None = None
+    # what ``SetFrameExtra`` asked for, by name (a value, or the exception it raised)
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class CommandFailure:
     command: object
     message: str
     snapshot: Snapshot
+    within: object = None  # the ``NewRun`` the command was part of, if any
 
 
 def steps_for_epoch(n_train: int, batch_size: int) -> int:
@@ -118,6 +126,15 @@ def steps_for_epoch(n_train: int, batch_size: int) -> int:
     b = max(1, min(batch_size, n_train))
     return max(1, math.ceil(n_train / b))
 
+
+# what each change of a ``NewRun`` does to the session
+_RUN_CHANGES = {
+    cmd.SetDataset: lambda s, c: s.set_dataset(c.dataset),
+    cmd.SetNetwork: lambda s, c: s.set_network(c.spec),
+    cmd.SetHyper: lambda s, c: s.set_hyper(c.hyper),
+    cmd.SetSeed: lambda s, c: s.set_seed(c.seed),
+    cmd.ResetParameters: lambda s, c: s.reset_parameters(),
+}
 
 # commands after which the figures over all points still hold
 _KEEP_FULL = (
@@ -142,6 +159,7 @@ class EngineWorker(QObject):
     callDone = Signal(object)  # (fn, result) of ``call``
     commandFailed = Signal(object)  # CommandFailure: the command changed nothing
     jobProgress = Signal(object)  # (job, done, total), at most PROGRESS_HZ a second
+    runSwapped = Signal(object)  # Snapshot of the run that undo or redo brought back
     stopped = Signal()
 
     def __init__(self, session: TrainingSession):
@@ -181,6 +199,9 @@ class EngineWorker(QObject):
         self._full_started = -math.inf
         self._full_chunk = 256  # points per frame, adapted to FULL_PASS_FRAME_SECONDS
         self._grid_cache: tuple | None = None  # (evaluator, params of grid, grid, when, cost)
+        self._runs: dict[int, TrainingSession] = {}  # earlier runs kept for undo, oldest first
+        self._extras: dict[str, Any] = {}  # name → fn(session), computed for every frame
+        self._driver: cmd.Driver | None = None  # what Play steps through, if not plain steps
 
     # --- mailbox: the GUI thread takes the latest frame ----------------------------------
     def take_frame(self) -> Frame | None:
@@ -249,7 +270,8 @@ class EngineWorker(QObject):
         self._set_running(False)
         if n > 0 and self._can_train():
             self._go_on()
-            self._pending = int(n)
+            # a press that comes before the last one's steps are taken adds to them
+            self._pending += int(n)
             # a person's steps are points on the curves; a long epoch thins like a run
             self._record_pending = self._pending <= MANUAL_ROWS
         self._dirty = True
@@ -286,6 +308,29 @@ class EngineWorker(QObject):
             self.session.go_on()
             self._dirty = True
 
+    def set_frame_extra(self, name: str, fn) -> None:
+        if fn is None:
+            self._extras.pop(name, None)
+        else:
+            self._extras[name] = fn
+        self._dirty = True
+        self._wake()
+
+    def set_driver(self, driver) -> None:
+        self._driver = driver
+        self._budget = 0.0
+        self._wake()
+
+    def _advance(self, s: TrainingSession, n: int) -> int:
+        """n steps of Play: plain steps, or through the driver (which pauses Play once it
+        has finished)."""
+        if self._driver is None:
+            return s.step(n)
+        done = self._driver.advance(s, n)
+        if done == 0:
+            self._set_running(False)
+        return done
+
     def set_grid_view(self, view, pixels) -> None:
         """The canvas's visible rectangle: the next frame's grid covers it."""
         new = (tuple(float(v) for v in view), (float(pixels[0]), float(pixels[1])))
@@ -310,6 +355,66 @@ class EngineWorker(QObject):
         self._grid = None
         self._dirty = True
         self._wake()
+
+    def new_run(self, command: cmd.NewRun) -> None:
+        """Keep a copy of the run, then apply the changes that start a new one, all or
+        nothing (see ``commands.NewRun``)."""
+        before = self.session
+        kept = before.copy()
+        part = None
+        try:
+            with before.all_or_nothing():
+                for part in command.commands:
+                    if isinstance(part, cmd.ReplaceSession):
+                        self.session = part.session
+                    else:
+                        _RUN_CHANGES[type(part)](self.session, part)
+        except Exception as exc:  # noqa: BLE001 - reported; the session is as before
+            self.session = before
+            self._refuse(part, exc, within=command)
+            return
+        self._keep(command.keep_as, kept)
+        if self.session is not before:  # a lesson: training pauses, the grid starts anew
+            self._pause_for_new_session()
+        elif self.session.n_train == 0 and (self._running or self._pending):
+            self._pending = 0
+            self._set_running(False)
+            self._can_train()
+        self._dirty = True
+        self._wake()
+
+    def swap_run(self, keep_as: int, restore: int) -> None:
+        """Undo or redo across runs: the kept run ``restore`` comes back exactly."""
+        if restore not in self._runs:
+            self._fail(LookupError("that run is no longer kept, so it cannot come back"))
+            return
+        back = self._runs.pop(restore)
+        self._keep(keep_as, self.session)
+        self.session = back
+        self._pause_for_new_session()
+        self.runSwapped.emit(back.snapshot())
+        self._dirty = True
+        self._wake()
+
+    def drop_runs(self, runs) -> None:
+        for r in runs:
+            self._runs.pop(r, None)
+
+    @property
+    def kept_runs(self) -> tuple[int, ...]:
+        """The runs kept for undo, oldest first (tests and the benchmark read it)."""
+        return tuple(self._runs)
+
+    def _keep(self, run: int, session: TrainingSession) -> None:
+        self._runs.pop(run, None)
+        self._runs[run] = session
+        while len(self._runs) > MAX_KEPT_RUNS:
+            del self._runs[next(iter(self._runs))]
+
+    def _pause_for_new_session(self) -> None:
+        self._set_running(False)
+        self._pending = 0
+        self._grid = None
 
     def call(self, fn) -> None:
         """Run ``fn(session)`` in the engine thread (lesson saving, inspectors, tests) and
@@ -365,12 +470,17 @@ class EngineWorker(QObject):
         cmd.SetGridView: lambda w, c: w.set_grid_view(c.view, c.pixels),
         cmd.SetGridUnit: lambda w, c: w.set_grid_unit(c.unit),
         cmd.SetDataset: lambda w, c: w.set_dataset(c.dataset),
+        cmd.SetFrameExtra: lambda w, c: w.set_frame_extra(c.name, c.fn),
+        cmd.SetDriver: lambda w, c: w.set_driver(c.driver),
         cmd.SetNetwork: lambda w, c: w._transact(c, lambda: w.session.set_network(c.spec)),
         cmd.SetHyper: lambda w, c: w._transact(c, lambda: w.session.set_hyper(c.hyper)),
         cmd.SetSeed: lambda w, c: w._transact(c, lambda: w.session.set_seed(c.seed)),
         cmd.ResetParameters: lambda w, c: w._transact(c, w.session.reset_parameters),
         cmd.RollBack: lambda w, c: w.roll_back(c.alpha),
         cmd.ReplaceSession: lambda w, c: w.replace_session(c.session),
+        cmd.NewRun: lambda w, c: w.new_run(c),
+        cmd.SwapRun: lambda w, c: w.swap_run(c.keep_as, c.restore),
+        cmd.DropRuns: lambda w, c: w.drop_runs(c.runs),
         cmd.Call: lambda w, c: w.call(c.fn),
         cmd.RunJob: lambda w, c: w.run_job(c.job),
         cmd.Stop: lambda w, c: w.stop(),
@@ -393,15 +503,22 @@ class EngineWorker(QObject):
             with s.all_or_nothing():
                 fn()
         except Exception as exc:  # noqa: BLE001 - reported; the session is as before
-            self._pending = 0
-            self._set_running(False)
-            msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            try:
-                snap = s.snapshot()
-            except Exception as exc2:  # noqa: BLE001
-                self._fail(exc2)
-            else:
-                self.commandFailed.emit(CommandFailure(command, msg, snap))
+            self._refuse(command, exc)
+            return
+        self._dirty = True
+        self._wake()
+
+    def _refuse(self, command: object, exc: BaseException, within: object = None) -> None:
+        """A change failed and was undone: pause, and send the unchanged state with why."""
+        self._pending = 0
+        self._set_running(False)
+        msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        try:
+            snap = self.session.snapshot()
+        except Exception as exc2:  # noqa: BLE001
+            self._fail(exc2)
+        else:
+            self.commandFailed.emit(CommandFailure(command, msg, snap, within))
         self._dirty = True
         self._wake()
 
@@ -490,10 +607,10 @@ class EngineWorker(QObject):
                     break
         elif self._running:
             if self._speed <= 0:
-                while not s.diverged and not self.stop_flag.is_set():
+                while self._running and not s.diverged and not self.stop_flag.is_set():
                     gate()
                     t = clock()
-                    done += s.step(CHUNK)
+                    done += self._advance(s, CHUNK)
                     now = clock()
                     spent += now - t
                     if now >= deadline:
@@ -501,10 +618,10 @@ class EngineWorker(QObject):
             else:
                 self._budget += (t0 - self._last_tick) * self._speed
                 self._budget = min(self._budget, self._speed * 0.1 + 1.0)  # no burst after a stall
-                while self._budget >= 1.0 and not s.diverged:
+                while self._budget >= 1.0 and self._running and not s.diverged:
                     gate()
                     t = clock()
-                    done += s.step(1)
+                    done += self._advance(s, 1)
                     spent += clock() - t
                     self._budget -= 1.0
                     if clock() >= deadline:
@@ -581,6 +698,12 @@ class EngineWorker(QObject):
             grid, unit = self._evaluate(g, snap, busy, now)
             grid_x = g.spec.axes()[0]
             t2 = clock()
+            extras = {}
+            for name, fn in self._extras.items():
+                try:
+                    extras[name] = fn(self.session)
+                except Exception as exc:  # noqa: BLE001 - the view shows it
+                    extras[name] = exc
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             self._dirty = False
@@ -599,6 +722,7 @@ class EngineWorker(QObject):
                 steps_per_second=self._rate,
                 unit=unit,
                 full=self._full,
+                extras=extras,
             )
         )
         timing["snapshot"] += t1 - t0

@@ -464,7 +464,7 @@ class Monkey:
         """``before`` is an earlier state of the history and every state after it up to the
         present one is a new step (the model takes them)."""
         h = self.w.canvas.history
-        states = [ds for ds, _ in h._states]  # noqa: SLF001 - a test's view
+        states = h.datasets
         idx = h.undo_depth
         j = next((j for j in range(idx - 1, -1, -1) if states[j] is before), None)
         if j is None:
@@ -500,7 +500,7 @@ class Monkey:
         """After a reported problem, go on from the window's present state."""
         h = self.w.canvas.history
         self.model = UndoModel(h.current, h.max_depth)
-        self.model.states = [ds for ds, _ in h._states]  # noqa: SLF001 - a test's view
+        self.model.states = h.datasets
         self.model.i = h.undo_depth
 
     def wait_caught_up(self) -> None:

@@ -104,7 +104,7 @@ def test_a_real_divergence_stops_and_both_ways_on_work(window, qtbot):
     click(qtbot, window.banner.action_button)
     qtbot.waitUntil(lambda: window.latest.snapshot.diverged is None, timeout=LONG)
     assert not window.banner.isVisible()
-    assert tp.alpha == 5.0 and tp.alpha_label.text() == "5"  # the panel shows it
+    assert tp.alpha == 5.0 and tp.alpha_box.text() == "5"  # the panel shows it
     snap = window.latest.snapshot
     assert snap.step == back and snap.hyper.alpha == 5.0
     params = engine_value(qtbot, window, lambda s: s.params.copy())

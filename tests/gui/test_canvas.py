@@ -88,11 +88,14 @@ def test_new_test_points_and_new_classes(qtbot, canvas):
     assert ds.is_test[0] and ds.y[0] == 3 and ds.n_classes == 4
 
 
-def test_clicks_outside_the_domain_add_nothing(qtbot, canvas):
+def test_points_can_be_drawn_anywhere_in_view(qtbot, canvas):
+    """The regions fill the view, and so may the points: a click at x₁ = 9 (beyond the
+    presets' square [−6, 6]²) adds a point there."""
     canvas.plotItem.vb.setRange(xRange=(-12, 12), yRange=(-12, 12), padding=0)
     QApplication.processEvents()
-    click(qtbot, canvas, 9.0, 0.0)
-    assert len(canvas.dataset) == 0
+    click(qtbot, canvas, 9.0, -10.0)
+    assert len(canvas.dataset) == 1
+    np.testing.assert_allclose(canvas.dataset.points[0], [9.0, -10.0], atol=0.1)
 
 
 def test_drag_paints_a_stroke_that_undoes_in_one_step(qtbot, canvas):

@@ -172,3 +172,56 @@ def test_colors_module_imports_no_qt():
     code = "import sys, backprop_lab.gui.colors; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- colour-blind safety of the layer colours ------------------------------------------
+# Machado, Oliveira & Fernandes (2009), severity 1, applied to linear RGB
+_CVD = {
+    "protanopia": [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ],
+    "deuteranopia": [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ],
+    "tritanopia": [
+        [1.255528, -0.076749, -0.178779],
+        [-0.078411, 0.930809, 0.147602],
+        [0.004733, 0.691367, 0.303900],
+    ],
+}
+
+
+def _lab(rgb: np.ndarray, cvd=None) -> np.ndarray:
+    """CIELAB (D65) of sRGB colours, as seen with a colour-vision deficiency."""
+    c = np.asarray(rgb, float) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    if cvd is not None:
+        lin = np.clip(lin @ np.asarray(cvd).T, 0, 1)
+    xyz = (
+        lin
+        @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    )
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], 1)
+
+
+def _closest_pair(hexes, cvd=None) -> float:
+    lab = _lab(np.array([colors.hex_to_rgb(h) for h in hexes]), cvd)
+    d = np.linalg.norm(lab[:, None] - lab[None], axis=2)
+    return float(d[np.triu_indices(len(hexes), 1)].min())
+
+
+def test_nine_layer_colours_stay_apart_with_every_colour_vision():
+    """δ⁽¹⁾ … δ⁽⁹⁾ (8 hidden layers and the output) each get a colour, and the ninth is
+    as far from the others, for every common colour-vision deficiency, as Okabe–Ito's
+    eight are from each other (ΔE*ab)."""
+    layers = colors.LAYER_HEX
+    assert len(layers) == 9 and len(set(layers)) == 9
+    for cvd in [None, *_CVD.values()]:
+        assert _closest_pair(layers, cvd) >= _closest_pair(CLASS_HEX, cvd) - 1e-9
+        assert _closest_pair(layers, cvd) > 15.0

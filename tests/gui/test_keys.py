@@ -175,6 +175,7 @@ def test_leaving_the_seed_box_unchanged_keeps_the_run(window, qtbot):
     tp = window.training_panel
     qtbot.mouseClick(tp.step10_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
+    depth = window.canvas.history.undo_depth
     click_text(qtbot, tp.seed_spin)
     assert window.keys.editing is tp.seed_spin
     qtbot.mouseClick(tp.step_button, Qt.MouseButton.LeftButton)  # a click elsewhere
@@ -183,7 +184,7 @@ def test_leaving_the_seed_box_unchanged_keeps_the_run(window, qtbot):
     assert not tp.seed_spin.hasFocus()
     press(qtbot, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: step_of(window) == 12, timeout=LONG)
-    assert window.seed_question is None
+    assert window.canvas.history.undo_depth == depth  # no new run began
 
 
 def _type_seed(qtbot, window, text: str) -> None:
@@ -194,34 +195,27 @@ def _type_seed(qtbot, window, text: str) -> None:
     press(qtbot, Qt.Key.Key_Return)
 
 
-def test_a_real_seed_change_asks_before_resetting_the_run(window, qtbot):
+def test_a_real_seed_change_starts_a_new_run_that_ctrl_z_takes_back(window, qtbot):
+    """No question: like every reset, a new seed is one undo step that keeps the run."""
     tp = window.training_panel
     qtbot.mouseClick(tp.step10_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
     _type_seed(qtbot, window, "5")
-    box = window.seed_question
-    qtbot.waitUntil(box.isVisible, timeout=LONG)
-    keep = next(b for b in box.buttons() if b.text() == "Keep the run")
-    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
-    reactivate(qtbot, window)
-    assert tp.seed_spin.value() == 0 and tp.seed == 0
-    qtbot.mouseClick(tp.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=LONG)  # the run went on
-
-    _type_seed(qtbot, window, "5")
-    box = window.seed_question
-    qtbot.waitUntil(box.isVisible, timeout=LONG)
-    reset = next(b for b in box.buttons() if b.text() == "Reset the run")
-    qtbot.mouseClick(reset, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: step_of(window) == 0, timeout=LONG)
-    assert tp.seed == 5
+    assert tp.seed == 5 and window.latest.snapshot.seed == 5
+    assert window.canvas.undo_action.text() == "Undo seed 5"
+    window.canvas.setFocus()
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: step_of(window) == 10, timeout=LONG)
+    qtbot.waitUntil(lambda: tp.seed_spin.value() == 0 and tp.seed == 0, timeout=LONG)
+    qtbot.mouseClick(tp.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: step_of(window) == 11, timeout=LONG)  # the run goes on
 
 
 def test_a_seed_change_before_any_step_applies_at_once(window, qtbot):
     w0 = window.latest.snapshot.params.W[0].copy()
     _type_seed(qtbot, window, "3")
     qtbot.waitUntil(lambda: (window.latest.snapshot.params.W[0] != w0).any(), timeout=LONG)
-    assert window.seed_question is None
     assert window.training_panel.seed == 3
 
 

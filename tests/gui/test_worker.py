@@ -236,3 +236,75 @@ def in_engine(qtbot, c, fn):
     c.call_in_engine(fn)
     qtbot.waitUntil(lambda: bool(out), timeout=60000)
     return out[0]
+
+
+def test_a_frame_extra_is_computed_in_the_engine_thread_for_each_frame(controller):
+    import threading
+
+    seen: list[str] = []
+
+    def loss_now(session):
+        seen.append(threading.current_thread().name)
+        return session.step_count
+
+    controller.send(cmd.SetFrameExtra("step", loss_now))
+    controller.send(cmd.Step(3))
+    qtbot_wait(controller, lambda f: f.snapshot.step == 3 and f.extras.get("step") == 3)
+    assert threading.main_thread().name not in seen
+
+    def broken(session):
+        raise ValueError("no probe here")
+
+    controller.send(cmd.SetFrameExtra("broken", broken))
+    controller.send(cmd.Step(1))
+    qtbot_wait(controller, lambda f: isinstance(f.extras.get("broken"), ValueError))
+    assert last(controller).extras["step"] == 4  # one failing extra spoils no other
+    controller.send(cmd.SetFrameExtra("step", None))
+    controller.send(cmd.SetFrameExtra("broken", None))
+    controller.send(cmd.Step(1))
+    qtbot_wait(controller, lambda f: f.snapshot.step == 5 and not f.extras)
+
+
+class _TenThenDone:
+    """A driver that takes ten steps, one at a time, then says it has finished."""
+
+    def __init__(self):
+        self.taken = 0
+
+    def advance(self, session, n):
+        k = min(n, 10 - self.taken)
+        self.taken += k
+        return session.step(k) if k else 0
+
+
+def test_play_steps_through_a_driver_and_pauses_when_it_has_finished(controller):
+    driver = _TenThenDone()
+    controller.send(cmd.SetDriver(driver))
+    controller.send(cmd.SetRunning(True))
+    qtbot_wait(controller, lambda f: f.snapshot.step == 10 and not f.running)
+    assert driver.taken == 10
+    controller.send(cmd.SetDriver(None))
+    controller.send(cmd.Step(2))  # plain steps again
+    qtbot_wait(controller, lambda f: f.snapshot.step == 12)
+
+
+def test_quick_step_presses_add_up(controller):
+    for _ in range(4):
+        controller.send(cmd.Step(1))
+    qtbot_wait(controller, lambda f: f.snapshot.step == 4 and not f.running)
+
+
+def qtbot_wait(controller, holds) -> None:
+    """Until the latest frame satisfies ``holds`` (frames arrive on the GUI thread)."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtTest import QTest
+
+    end = time.monotonic() + LONG / 1000
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        if controller.frames and holds(last(controller)):
+            return
+        QTest.qWait(5)
+    raise AssertionError(f"the frames never showed it; last: {last(controller)}")
