@@ -148,6 +148,19 @@ _KEEP_FULL = (
     cmd.Stop,
 )
 
+# commands that leave steps still owed by "step N" owed: the others change what the steps
+# would act on (or read the state), so the owed steps are taken first, in command order
+_AFTER_OWED = (
+    cmd.Step,
+    cmd.StepEpoch,
+    cmd.SetRunning,
+    cmd.SetSpeed,
+    cmd.SetGridView,
+    cmd.SetGridUnit,
+    cmd.SetFrameExtra,
+    cmd.Stop,
+)
+
 
 class EngineWorker(QObject):
     """Lives in the engine thread. All slots are called through queued connections."""
@@ -244,11 +257,26 @@ class EngineWorker(QObject):
         if run is None:  # a programming error: say so rather than dropping it silently
             self._fail(TypeError(f"unknown engine command {command!r}"))
             return
+        if self._pending and not isinstance(command, _AFTER_OWED):
+            self._take_owed_steps()  # a step pressed before a reset is taken before it
         if not isinstance(command, (cmd.SetRunning, cmd.SetSpeed)):
             self._grid_cache = None  # the grid to show may differ
         if not isinstance(command, _KEEP_FULL):  # data, θ or step may change: start over
             self._full = self._full_pass = None
         run(self, command)
+
+    def _take_owed_steps(self) -> None:
+        s = self.session
+        try:
+            while self._pending > 0 and not s.diverged and not self.stop_flag.is_set():
+                n = s.step(1, record=self._record_pending)
+                self._rate_steps += n
+                self.steps_run += n
+                self._pending -= 1
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+        self._pending = 0
+        self._dirty = True
 
     def set_running(self, running: bool) -> None:
         running = bool(running)

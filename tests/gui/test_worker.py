@@ -308,3 +308,18 @@ def qtbot_wait(controller, holds) -> None:
             return
         QTest.qWait(5)
     raise AssertionError(f"the frames never showed it; last: {last(controller)}")
+
+
+def test_steps_pressed_before_another_command_are_taken_before_it(controller):
+    """Commands run in the order they were sent: a Step still owed when a call (a save's
+    capture, say) or a reset arrives is taken first."""
+    answers = []
+    controller.callDone.connect(lambda done: answers.append(done[1]))
+
+    def steps_now(session):
+        return session.step_count
+
+    controller.send(cmd.Step(3))
+    controller.call_in_engine(steps_now)
+    qtbot_wait(controller, lambda f: bool(answers))
+    assert answers == [3]
