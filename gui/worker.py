@@ -357,6 +357,7 @@ class EngineWorker(QObject):
         done = self._driver.advance(s, n)
         if done == 0:
             self._set_running(False)
+            self._dirty = True  # a frame says it has stopped, even with no step this tick
         return done
 
     def set_grid_view(self, view, pixels) -> None:
