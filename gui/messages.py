@@ -4,14 +4,18 @@ bar under the window."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QStatusBar
 
 from .banner import Banner
 
 
-class Messages:
-    def __init__(self, banner: Banner, status: QStatusBar):
+class Messages(QObject):
+    """A QObject with the window as its parent: the app-wide error reporter's connection
+    to it (gui/safety.py) ends with the window."""
+
+    def __init__(self, banner: Banner, status: QStatusBar, parent: QObject):
+        super().__init__(parent)
         self.banner = banner
         self.status = status
 

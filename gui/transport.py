@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from backprop_lab.engine import NetworkSpec
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 
 from .banner import Banner
 from .canvas import DataCanvas
@@ -21,9 +21,10 @@ from .run_history import RunHistory
 from .worker import NO_TRAINING_POINTS, Frame
 
 
-class Transport:
+class Transport(QObject):
     """``inform`` shows a message (the banner and the status bar); ``latest`` gives the
-    frame shown last."""
+    frame shown last. A QObject with the window as its parent: the engine's signals to it
+    end with the window."""
 
     def __init__(
         self,
@@ -36,7 +37,9 @@ class Transport:
         *,
         latest: Callable[[], Frame | None],
         inform: Callable[[str], None],
+        parent: QObject | None = None,
     ):
+        super().__init__(parent)
         self.controller = controller
         self.panels = panels
         self.runs = runs
