@@ -24,7 +24,7 @@ from backprop_lab.resources import list_lessons
 from backprop_lab import __version__
 
 GIL_SWITCH_INTERVAL = 0.001  # seconds
-FONT_SCALE_RANGE = (0.6, 3.0)  # what the window can show (MainWindow.set_font_scale)
+FONT_SCALE_RANGE = (0.6, 3.0)  # what the window can show (gui/presentation.py)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 MAX_FRAMES = 10_000
 EXIT_USAGE, EXIT_FAILED = 2, 1
@@ -231,7 +231,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from . import help, settings
+    from . import help
     from .main_window import MainWindow
 
     configure_process()
@@ -244,13 +244,13 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
     window.resize(window.default_size())  # 1280×800, or less on a smaller screen
     # remembered only in the app itself: tests and renders never touch the user's settings
-    settings.install(window, font_scale=args.font_scale)  # restores geometry and layout
+    window.remember(font_scale=args.font_scale)  # restores geometry and layout (settings.py)
     if size is not None:
         window.resize(*size)
     else:
         # never larger than the screen (a remembered geometry too); the offscreen platform's
         # "screen" is a fixed 800×800 stand-in, so there a remembered size stays as it was
-        window.fit_on_show = app.platformName() not in ("offscreen", "minimal")
+        window.fit.fit_on_show = app.platformName() not in ("offscreen", "minimal")
     if args.lesson and not window.open_lesson(args.lesson):
         # checked above, so only a file changed since: say so rather than show a banner
         print(f"backprop-lab: cannot open lesson {args.lesson}", file=sys.stderr)

@@ -33,18 +33,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from backprop_lab.engine import TrainingSession
 from backprop_lab.engine.scenario import Scenario, save_scenario, scenario_from_session
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QStatusBar, QWidget
 
+from .banner import Banner
+from .controller import EngineController
+from .document import OpenDocument
 from .file_io import Task
-from .lesson_files import state_key
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .lesson_files import LessonFiles, state_key
 
 AUTOSAVE_DIR_ENV = "BACKPROP_LAB_AUTOSAVE_DIR"
 NO_PROMPTS_ENV = "BACKPROP_LAB_NO_PROMPTS"
@@ -241,11 +240,31 @@ class _CaptureForAutosave:
 
 
 class Autosave(QObject):
+    """The autosave of one window's session, and the questions before its work could be
+    lost. ``close`` closes the window; ``parent`` is the questions' parent."""
+
     written = Signal(object)  # the state key that was written
 
-    def __init__(self, window: MainWindow, folder: str | os.PathLike | None = None):
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        controller: EngineController,
+        files: LessonFiles,
+        document: OpenDocument,
+        banner: Banner,
+        status: QStatusBar,
+        close: Callable[[], object],
+        folder: str | os.PathLike | None = None,
+    ):
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.controller = controller
+        self.files = files
+        self.document = document
+        self.banner = banner
+        self.status = status
+        self.close_window = close
         self.folder = Path(folder) if folder is not None else autosave_dir()
         self.path = self.folder / autosave_name()
         self.adopted: Path | None = None  # another run's autosave this window restored
@@ -277,12 +296,12 @@ class Autosave(QObject):
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(100)
         self._progress_timer.timeout.connect(self._show_progress)
-        c = window.controller
-        c.frameReady.connect(self._on_frame)
-        c.callDone.connect(self._on_call_done)
-        window.files.opened.connect(self._on_opened)
-        window.files.saved.connect(self._on_saved)
-        window.files.saveFailed.connect(self._on_save_failed)
+        controller.frameReady.connect(self._on_frame)
+        controller.callDone.connect(self._on_call_done)
+        files.opened.connect(self._on_opened)
+        files.saved.connect(self._on_saved)
+        files.saveFailed.connect(self._on_save_failed)
+        files.startedAnew.connect(self.started_anew)
 
     # --- state ---------------------------------------------------------------------------
     @property
@@ -325,9 +344,9 @@ class Autosave(QObject):
             self.schedule(self.edit_delay_ms)
             return
         self._writing = True
-        notes = self.window.notes
-        capture = _CaptureForAutosave(notes.title or "Autosave", notes.description)
-        self.window.controller.call_in_engine(capture)
+        doc = self.document
+        capture = _CaptureForAutosave(doc.title or "Autosave", doc.description)
+        self.controller.call_in_engine(capture)
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
@@ -351,7 +370,7 @@ class Autosave(QObject):
                 # the close (or File → New) came while writing: undo the write
                 path.unlink(missing_ok=True)
 
-        self.window.files.io.run(
+        self.files.io.run(
             Task(
                 "autosave",
                 write,
@@ -371,9 +390,9 @@ class Autosave(QObject):
         self.written.emit(key)
         if self.failures:
             self.failures = 0
-            if self.window.banner.text == self._reported:
-                self.window.banner.hide()
-            self.window.statusBar().showMessage(f"Autosaved again to {self.path}", 8000)
+            if self.banner.text == self._reported:
+                self.banner.hide()
+            self.status.showMessage(f"Autosaved again to {self.path}", 8000)
         if self.latest_key != key and self.dirty:
             self.schedule(self.edit_delay_ms)
 
@@ -388,10 +407,10 @@ class Autosave(QObject):
             f"Autosave failed: {why}. It is tried again in {max(1, round(delay / 1000))} s; "
             "File → Save lesson keeps your work meanwhile."
         )
-        self.window.statusBar().showMessage(text, 15000)
+        self.status.showMessage(text, 15000)
         if self.failures == 1:
             self._reported = text
-            self.window.banner.show_message(text, "error")
+            self.banner.show_message(text, "error")
         self.schedule(delay)
 
     def remove(self) -> None:
@@ -464,10 +483,10 @@ class Autosave(QObject):
         save fails, ``then`` does not run: the banner says why and the window stays."""
         self._after_saves = then
         self._save_failed_while_waiting = False
-        files = self.window.files
+        files = self.files
         names = ", ".join(os.path.basename(p) for p in files.saves_pending) or "the lesson"
         note = QProgressDialog(
-            f"Saving {names}…\n{doing} once it is written.", "Cancel", 0, 100, self.window
+            f"Saving {names}…\n{doing} once it is written.", "Cancel", 0, 100, self.parent_widget
         )
         note.setWindowTitle("Saving")
         note.setWindowModality(Qt.WindowModality.WindowModal)
@@ -483,7 +502,7 @@ class Autosave(QObject):
 
     def _show_progress(self) -> None:
         if self.progress_note is not None:
-            self.progress_note.setValue(int(100 * self.window.files.save_progress()))
+            self.progress_note.setValue(int(100 * self.files.save_progress()))
 
     def _end_wait(self) -> None:
         self._progress_timer.stop()
@@ -499,17 +518,17 @@ class Autosave(QObject):
         self._after_saves = None
         self._saved_for_close = False
         self._end_wait()
-        self.window.statusBar().showMessage("the save goes on; the window stays open", 8000)
+        self.status.showMessage("the save goes on; the window stays open", 8000)
 
     def _saves_ended(self) -> None:
         then = self._after_saves
-        if then is None or self.window.files.saving:
+        if then is None or self.files.saving:
             return
         self._after_saves = None
         self._end_wait()
         if self._save_failed_while_waiting:
             self._saved_for_close = False
-            self.window.statusBar().showMessage(
+            self.status.showMessage(
                 "the save failed, so the window stays open: your work is still here", 15000
             )
             return
@@ -517,7 +536,7 @@ class Autosave(QObject):
 
     # --- questions -----------------------------------------------------------------------
     def ask(self, title: str, text: str, buttons, default, labels=None, escape=None) -> Button:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self.window)
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self.parent_widget)
         box.setDefaultButton(default)
         for button, label in (labels or {}).items():
             box.button(button).setText(label)
@@ -552,7 +571,7 @@ class Autosave(QObject):
         if answer != Button.Yes:
             return False  # kept: asked again next time
         self._restoring = found
-        self.window.files.start_open(found)  # not a lesson for the recent list
+        self.files.open_lesson(found)  # in the autosave folder: not put on the recent list
         return True
 
     def _unsaved_answer(self, doing: str) -> Button:
@@ -569,8 +588,8 @@ class Autosave(QObject):
         first; then, with unsaved work: save, discard or cancel."""
         if self.waiting:
             return False  # the progress note is up: it closes the window when it can
-        if self.window.files.saving:
-            self.wait_for_saves(self.window.close, "The window closes")
+        if self.files.saving:
+            self.wait_for_saves(self.close_window, "The window closes")
             return False
         if not self.enabled:
             return True
@@ -594,22 +613,22 @@ class Autosave(QObject):
     def _close_saved(self) -> None:
         # what was asked for is saved (training was paused first): close, ask no more
         self._saved_for_close = True
-        self.window.close()
+        self.close_window()
 
     def _save_then(self, then: Callable[[], None], doing: str) -> None:
         path = self.lesson_path
         if path is None:
             # where File → Save lesson starts (the last lesson folder, from the settings)
             path, _ = QFileDialog.getSaveFileName(
-                self.window,
+                self.parent_widget,
                 "Save lesson",
-                self.window.files.start_path("lesson.json"),
+                self.files.start_path("lesson.json"),
                 "Lessons (*.json)",
             )
         if not path:
             return
-        self.window.controller.set_running(False)  # saved as it is now, not a step later
-        self.window.save_lesson(path)
+        self.controller.set_running(False)  # saved as it is now, not a step later
+        self.files.save_lesson(path)
         self.wait_for_saves(then, doing)
 
     def confirm_new(self, start_new: Callable[[], None]) -> None:
@@ -617,7 +636,7 @@ class Autosave(QObject):
         save, discard or cancel; then ``start_new`` runs."""
         if self.waiting:
             return
-        if self.window.files.saving:
+        if self.files.saving:
             self.wait_for_saves(lambda: self.confirm_new(start_new), "The new session starts")
             return
         if not (self.enabled and self.prompts and self.dirty):

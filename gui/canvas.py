@@ -85,6 +85,7 @@ class DataCanvas(pg.PlotWidget):
     viewChanged = Signal(object, object)
     limitReached = Signal(str)  # a point was not added: the message says why
     highlightCleared = Signal()  # the picked point is gone (other data came)
+    _caption_avoid: QRect | None = None  # where the caption must not lie (the colour key)
 
     def __init__(self, parent: QWidget | None = None, dataset: Dataset | None = None):
         vb = _CanvasViewBox()
@@ -336,6 +337,11 @@ class DataCanvas(pg.PlotWidget):
             return None
         return self.image.mapRectToView(self.image.boundingRect())
 
+    @property
+    def caption(self) -> QLabel:
+        """The note in the canvas's corner (what the picture shows)."""
+        return self._caption
+
     def set_caption(self, text: str | None) -> None:
         """A note in the canvas's top-left corner (what the picture shows), or none."""
         if not text:
@@ -356,7 +362,7 @@ class DataCanvas(pg.PlotWidget):
             return
         area = self.vb.sceneBoundingRect().toAlignedRect()
         spot = QRect(area.left() + 6, area.top() + 6, c.width(), c.height())
-        avoid = getattr(self, "_caption_avoid", None)
+        avoid = self._caption_avoid
         if avoid is not None and avoid.isValid() and spot.intersects(avoid):
             spot.moveBottom(area.bottom() - 6)
         c.move(spot.topLeft())

@@ -1,130 +1,158 @@
-"""What surrounds the canvas: the network beside it, the colour key in its corner, the
-lesson notes above it, the view bar under it, and the bigger network a preset needs.
+"""The canvas column: the lesson notes above the canvas, its tool bar, the network beside
+it, the colour key in its corner, and the view bar under it.
 
-``CanvasViews`` builds these parts for a ``MainWindow`` (as ``w.netview``, ``w.legend``,
-``w.notes``, ``w.canvas_splitter``, ``w.network_view_button``, ``w.show_test_box``) and
-wires them; the window delegates ``set_network_view`` and ``offer_network`` here.
+``CanvasArea`` owns these parts and wires them to the canvas and to the engine (the
+visible rectangle for the grid, a hovered unit's map). What the canvas shows follows the
+data (``show_task``) and the type size (``set_font_scale``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 from backprop_lab.engine import Dataset
-from backprop_lab.engine.advice import Offer, is_default_network, offer_for
 from backprop_lab.engine.notation import sub, sup
-from PySide6.QtCore import QObject, QRect, Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSplitter
+from PySide6.QtCore import QRect, Qt, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from . import commands as cmd
 from .arrayview import symmetric_limit
+from .canvas import DataCanvas
+from .canvas_toolbar import CanvasToolBar
+from .controller import EngineController
 from .legend import CanvasLegend
 from .netview import NetView, unit_caption
 from .notes import NotesPane
 from .presenter import regression_levels
+from .window_layout import MIN_CANVAS
+from .worker import Frame
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
+class CanvasArea(QWidget):
+    """The canvas and what surrounds it. ``latest`` gives the frame shown last."""
 
-class CanvasViews(QObject):
-    def __init__(self, w: MainWindow):
-        super().__init__(w)
-        self.w = w
-        w.notes = NotesPane()
-        w.legend = CanvasLegend(w.canvas)
+    def __init__(
+        self,
+        canvas: DataCanvas,
+        controller: EngineController,
+        latest: Callable[[], Frame | None],
+    ):
+        super().__init__()
+        self.canvas = canvas
+        self.controller = controller
+        self.latest = latest
+        self.font_scale = 1.0
+        self.notes = NotesPane()
+        self.toolbar = CanvasToolBar()
+        self.legend = CanvasLegend(canvas)
         # the network diagram beside the canvas (View → Network diagram), hidden at first
-        w.netview = NetView()
-        w.netview.hide()
+        self.netview = NetView()
+        self.netview.hide()
+        canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(w.netview)
-        split.addWidget(w.canvas)
+        split.addWidget(self.netview)
+        split.addWidget(canvas)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setChildrenCollapsible(False)
-        w.canvas_splitter = split
-        w.show_test_box = QCheckBox("show test data")
-        w.show_test_box.setChecked(True)
-        w.show_test_box.setToolTip("Draw the test points (rings); off: training points only")
+        self.splitter = split
+        self.show_test_box = QCheckBox("show test data")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip("Draw the test points (rings); off: training points only")
         b = QPushButton("Network diagram")
         b.setCheckable(True)
         b.setToolTip("The network diagram beside the canvas (G)")
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        w.network_view_button = b
+        self.network_view_button = b
 
-    def view_bar(self) -> QHBoxLayout:
-        """Under the canvas, as TF Playground has them: what the picture shows."""
-        w = self.w
-        bar = QHBoxLayout()
-        bar.addWidget(w.network_view_button)
-        bar.addStretch(1)
-        bar.addWidget(w.show_test_box)
-        return bar
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addWidget(self.notes)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(split, 1)
+        # under the canvas, as TF Playground has them: what the picture shows
+        view_bar = QHBoxLayout()
+        view_bar.addWidget(b)
+        view_bar.addStretch(1)
+        view_bar.addWidget(self.show_test_box)
+        lay.addLayout(view_bar)
 
-    def connect(self) -> None:
-        w, c = self.w, self.w.controller
-        w.network_view_button.toggled.connect(w.set_network_view)
-        w.canvas.viewChanged.connect(lambda v, px: c.send(cmd.SetGridView(v, px)))
-        c.frameReady.connect(w.netview.show_frame)
-        c.frameReady.connect(self.key_for_frame)
-        w.netview.unitHovered.connect(self.on_unit_hovered)
-        w.show_test_box.toggled.connect(self.on_show_test)
+        tb = self.toolbar
+        tb.toolChosen.connect(self.set_tool)
+        tb.classChosen.connect(canvas.set_current_class)
+        tb.value_spin.valueChanged.connect(canvas.set_regression_value)
+        tb.test_box.toggled.connect(canvas.set_new_points_are_test)
+        canvas.classChanged.connect(tb.show_class)
+        canvas.viewChanged.connect(lambda v, px: controller.send(cmd.SetGridView(v, px)))
+        controller.frameReady.connect(self.netview.show_frame)
+        controller.frameReady.connect(self.key_for_frame)
+        self.netview.unitHovered.connect(self.on_unit_hovered)
+        self.show_test_box.toggled.connect(self.on_show_test)
+
+    # --- the tools --------------------------------------------------------------------------
+    def set_tool(self, name: str) -> None:
+        self.canvas.set_tool(name)
+        self.toolbar.show_tool(name)
 
     # --- the network beside the canvas (gui/netview.py) ----------------------------------
+    @property
+    def network_view_shown(self) -> bool:
+        return self.netview.isVisibleTo(self)
+
     def set_network_view(self, on: bool) -> None:
-        w = self.w
-        w.netview.setVisible(bool(on))
+        self.netview.setVisible(bool(on))
         if not on:
             self.on_unit_hovered(None)
-        for a in (getattr(w, "network_view_action", None), w.network_view_button):
-            if a is not None and a.isChecked() != bool(on):
-                a.blockSignals(True)
-                a.setChecked(bool(on))
-                a.blockSignals(False)
+        b = self.network_view_button
+        if b.isChecked() != bool(on):
+            b.blockSignals(True)
+            b.setChecked(bool(on))
+            b.blockSignals(False)
 
     @Slot(object)
     def on_unit_hovered(self, unit) -> None:
         """A hidden unit under the mouse in the diagram: its map fills the canvas."""
-        w = self.w
-        w.controller.send(cmd.SetGridUnit(unit))
-        if unit is None or w.latest is None:
-            w.canvas.set_caption(None)
+        self.controller.send(cmd.SetGridUnit(unit))
+        latest = self.latest()
+        if unit is None or latest is None:
+            self.canvas.set_caption(None)
             return
-        acts = w.latest.snapshot.arch.activations
+        acts = latest.snapshot.arch.activations
         if unit[0] - 1 < len(acts):
-            w.canvas.set_caption(unit_caption(unit[0], unit[1], acts[unit[0] - 1]))
+            self.canvas.set_caption(unit_caption(unit[0], unit[1], acts[unit[0] - 1]))
             self.keep_caption_clear()
 
     def keep_caption_clear(self) -> None:
         """The unit's caption never under the colour key (a narrow canvas beside the
         diagram): the key's place is passed on whenever either moves."""
-        legend = self.w.legend
-        self.w.canvas.place_caption(legend.geometry() if legend.isVisible() else QRect())
+        legend = self.legend
+        self.canvas.place_caption(legend.geometry() if legend.isVisible() else QRect())
 
     # --- the colour key and the test points ------------------------------------------------
     @Slot(bool)
     def on_show_test(self, show: bool) -> None:
-        self.w.canvas.set_show_test(show)
-        self.refresh_key(self.w.canvas.dataset)
+        self.canvas.set_show_test(show)
+        self.refresh_key(self.canvas.dataset)
 
     def refresh_key(self, ds: Dataset) -> None:
         """Classes (and the test ring, when test points are drawn) or a colour bar."""
-        w = self.w
         if ds.task == "classification":
-            show = w.show_test_box.isChecked() and bool(np.any(ds.is_test))
-            w.legend.set_classes(max(ds.n_classes, 2), with_test=show, names=ds.class_names)
+            show = self.show_test_box.isChecked() and bool(np.any(ds.is_test))
+            self.legend.set_classes(max(ds.n_classes, 2), with_test=show, names=ds.class_names)
         elif ds.input_dim == 2:
-            w.legend.set_scale(*regression_levels(ds), title="ŷ (value)")
+            self.legend.set_scale(*regression_levels(ds), title="ŷ (value)")
         else:
-            w.legend.clear()
+            self.legend.clear()
 
     @Slot(object)
-    def key_for_frame(self, frame) -> None:
+    def key_for_frame(self, frame: Frame) -> None:
         """The colour key follows the picture: a hovered unit's scale, else the data's."""
-        unit = getattr(frame, "unit", None)
+        unit = frame.unit
         if unit is None or frame.grid is None:
-            self.w.legend.restore()
+            self.legend.restore()
             return
         act = frame.snapshot.arch.activations[unit[0] - 1]
         if act == "sigmoid":
@@ -134,34 +162,40 @@ class CanvasViews(QObject):
         else:
             m = symmetric_limit(frame.grid)
             lo, hi = -m, m
-        self.w.legend.set_unit_scale(lo, hi, f"h{sub(unit[1] + 1)}{sup(unit[0])}")
+        self.legend.set_unit_scale(lo, hi, f"h{sub(unit[1] + 1)}{sup(unit[0])}")
         self.keep_caption_clear()
 
-    # --- a network that learns the preset (engine/advice.py) ------------------------------
-    def offer_network(self, preset: str | None) -> Offer | None:
-        """Switch to the offered network when the network is still the default, else offer
-        it in the banner. Returns the offer, if there is one."""
-        w = self.w
-        offer = offer_for(preset)
-        if offer is None:
-            return None
-        spec = w.network_panel.spec()
-        if spec.hidden == offer.hidden and set(spec.activations) == {offer.activation}:
-            return offer
-        if is_default_network(spec):
-            self.use_network(offer)
-            w.banner.show_message(f"{offer.reason}: switched to {offer.label}.", "info")
-        else:
-            w.banner.show_message(
-                f"{offer.reason}. Use {offer.label}?",
-                "info",
-                (f"Use {offer.label}", lambda: self.use_network(offer)),
-            )
-        return offer
+    # --- what the canvas shows of the data -----------------------------------------------------
+    def show_task(self, ds: Dataset) -> None:
+        """The tool bar, the key, the picture and the axes for the data's task."""
+        self.toolbar.show_task(ds)
+        if ds.task == "regression" and ds.input_dim == 2:
+            self.canvas.set_regression_levels(regression_levels(ds))
+        self.refresh_key(ds)
+        if ds.task != "classification" or ds.input_dim != 2:
+            self.canvas.set_decision_image(None)
+        if not (ds.task == "regression" and ds.input_dim == 1):
+            self.canvas.set_curve(None)
+        self.label_axes(ds)
 
-    def use_network(self, offer: Offer) -> None:
-        """Apply an offered network and learning rate (panels and engine)."""
-        w = self.w
-        w.network_panel.set_spec(offer.spec(w.network_panel.spec()), emit=True)
-        w.training_panel.set_hyper(offer.hyper(w.training_panel.hyper()))
-        w.controller.set_hyper(w.training_panel.hyper())
+    def label_axes(self, ds: Dataset | None = None) -> None:
+        """x₁ across; up, x₂, or the target y of a 1-D regression (a curve y(x₁))."""
+        ds = ds if ds is not None else self.canvas.dataset
+        up = "y" if ds.task == "regression" and ds.input_dim == 1 else "x₂"
+        size = {"font-size": f"{14 * self.font_scale:.0f}pt"}
+        pi = self.canvas.getPlotItem()
+        pi.getAxis("bottom").setLabel("x₁", color="#202020", **size)
+        pi.getAxis("left").setLabel(up, color="#202020", **size)
+
+    def set_font_scale(self, scale: float, font: QFont) -> None:
+        """The canvas's own sizes (11 pt ticks, 14 pt axis names, the points) times the
+        scale; the notes' title a size larger than ``font``."""
+        self.font_scale = scale
+        self.notes.follow_font()  # its title: bold and a size larger than the type
+        tick = QFont(font)
+        tick.setPointSizeF(11.0 * scale)
+        pi = self.canvas.getPlotItem()
+        for side in ("left", "bottom"):
+            pi.getAxis(side).setStyle(tickFont=tick)
+        self.label_axes()
+        self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))

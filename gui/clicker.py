@@ -28,13 +28,14 @@ key is an action only while presentation mode is on or a mode asks for it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QWidget
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .inspector import InspectorPanel
 
 FORWARD_KEYS = ("PgDown", "Right")
 BACK_KEYS = ("PgUp", "Left")
@@ -52,22 +53,23 @@ class ClickerMode(Protocol):
 class WalkMode:
     """While the inspector is shown, the clicker walks the step phase by phase."""
 
-    def __init__(self, window: MainWindow):
-        self.window = window
+    def __init__(self, dock: QDockWidget, inspector: InspectorPanel):
+        self.dock = dock
+        self.inspector = inspector
 
     def _walking(self) -> bool:
-        return self.window.inspector_dock.isVisible()
+        return self.dock.isVisible()
 
     def forward(self) -> bool:
         if not self._walking():
             return False
-        self.window.inspector.next_phase()
+        self.inspector.next_phase()
         return True
 
     def back(self) -> bool:
         if not self._walking():
             return False
-        self.window.inspector.walk_back()
+        self.inspector.walk_back()
         return True
 
     def blank(self) -> bool:
@@ -78,11 +80,40 @@ class WalkMode:
 
 
 class Clicker:
-    """The three clicker actions of one window and the modes they are routed through."""
+    """The three clicker actions of one window and the modes they are routed through.
 
-    def __init__(self, window: MainWindow):
-        self.window = window
+    When no mode takes a press: ``step`` (one step), ``back`` (back one step) and, in
+    presentation mode (``presenting``), ``play_pause``. The actions belong to ``owner``
+    (their shortcuts work in the whole window); the menus place them."""
+
+    def __init__(
+        self,
+        owner: QWidget,
+        *,
+        step: Callable[[], None],
+        back: Callable[[], None],
+        play_pause: Callable[[], None],
+        presenting: Callable[[], bool],
+    ):
+        self._step, self._back, self._play_pause = step, back, play_pause
+        self._presenting = presenting
         self._modes: list[tuple[int, int, ClickerMode]] = []
+        self._marked = False  # presentation mode's check mark (see ``presentation_marked``)
+        self.forward_action = _action(
+            owner, "Step 1 (inspector open: next phase)", self.forward, FORWARD_KEYS
+        )
+        self.back_action = _action(
+            owner, "Back one step (inspector open: previous phase)", self.back, BACK_KEYS
+        )
+        self.blank_action = _action(
+            owner, "Play / pause in presentation (clicker's blank key)", self.blank, BLANK_KEYS
+        )
+        self.refresh()
+
+    @property
+    def actions(self) -> tuple[QAction, QAction, QAction]:
+        """Next, back and the blank key, in the order the Train menu lists them."""
+        return self.forward_action, self.back_action, self.blank_action
 
     # --- modes ----------------------------------------------------------------------------
     def add_mode(self, mode: ClickerMode, priority: int) -> None:
@@ -103,59 +134,35 @@ class Clicker:
     # --- the presses --------------------------------------------------------------------
     def forward(self) -> None:
         if not any(m.forward() for m in self.modes):
-            self.window.step(1)
+            self._step()
 
     def back(self) -> None:
         if not any(m.back() for m in self.modes):
-            self.window.back_one()
+            self._back()
 
     def blank(self) -> None:
-        if not any(m.blank() for m in self.modes) and self.window.fit.presenting:
-            self.window.toggle_play()
+        if not any(m.blank() for m in self.modes) and self._presenting():
+            self._play_pause()
+
+    def presentation_marked(self, on: bool) -> None:
+        """Presentation mode's action was checked or unchecked (F5 checks it before the
+        window changes, so the mark, not ``presenting``, says what is coming)."""
+        self._marked = bool(on)
+        self.refresh()
 
     def refresh(self) -> None:
         """The blank key is taken only in presentation mode or for a mode that wants it."""
-        action = getattr(self, "blank_action", None)
-        if action is not None:
-            # the action's check mark, not ``fit.presenting``: F5 toggles the mark first
-            mark = getattr(self.window, "presentation_action", None)
-            presenting = mark is not None and mark.isChecked()
-            on = presenting or any(m.wants_blank() for m in self.modes)
-            action.setEnabled(on)
+        on = self._marked or any(m.wants_blank() for m in self.modes)
+        self.blank_action.setEnabled(on)
 
     def blank_taken(self) -> bool:
-        action = getattr(self, "blank_action", None)
-        return action is not None and action.isEnabled()
+        return self.blank_action.isEnabled()
 
-    # --- the actions --------------------------------------------------------------------
-    def make_actions(self, menu) -> None:
-        """Next, Back and the blank key as actions of the window, in ``menu``; call
-        ``refresh`` whenever presentation mode changes."""
-        self.forward_action = self._act(
-            menu,
-            "Step 1 (inspector open: next phase)",
-            self.forward,
-            FORWARD_KEYS,
-        )
-        self.back_action = self._act(
-            menu,
-            "Back one step (inspector open: previous phase)",
-            self.back,
-            BACK_KEYS,
-        )
-        self.blank_action = self._act(
-            menu,
-            "Play / pause in presentation (clicker's blank key)",
-            self.blank,
-            BLANK_KEYS,
-        )
 
-    def _act(self, menu, text: str, slot, keys) -> QAction:
-        w = self.window
-        a = QAction(text, w)
-        a.setShortcuts([QKeySequence(k) for k in keys])
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(slot)
-        menu.addAction(a)
-        w.addAction(a)
-        return a
+def _action(owner: QWidget, text: str, slot: Callable[[], None], keys) -> QAction:
+    a = QAction(text, owner)
+    a.setShortcuts([QKeySequence(k) for k in keys])
+    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    a.triggered.connect(slot)
+    owner.addAction(a)
+    return a

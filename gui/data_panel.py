@@ -82,6 +82,7 @@ class DataPanel(QGroupBox):
 
     # new points from a preset: (Dataset, DataOrigin, what was done) — a new run
     datasetRequested = Signal(object, object, str)
+    _classes_choice = 3  # the user's number of classes, kept while a preset fixes it
     # the points shown, re-noised or re-split: (Dataset, what was done) — an edit
     pointsEdited = Signal(object, str)
     importCsvRequested = Signal()
@@ -303,7 +304,7 @@ class DataPanel(QGroupBox):
         spin = self.classes_spin
         spin.blockSignals(True)
         if ok and not spin.isEnabled():
-            spin.setValue(getattr(self, "_classes_choice", 3))  # the user's count again
+            spin.setValue(self._classes_choice)  # the user's count again
         elif not ok and spin.isEnabled():
             self._classes_choice = spin.value()
             spin.setValue(2)  # XOR, circles, moons have two classes (shown, not editable)

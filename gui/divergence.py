@@ -15,24 +15,38 @@ it away, so "θ is back at step 652" never stays over step 0 of new data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from backprop_lab.engine.guard import lower_alpha
+from PySide6.QtWidgets import QStatusBar
 
 from . import commands as cmd
+from .banner import Banner
+from .controller import EngineController
+from .training_panel import TrainingPanel
 from .worker import Frame
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 ROLL_BACK = "Roll back and lower α"
 GO_ON = "Continue anyway"
 
 
 class DivergenceBanner:
-    def __init__(self, window: MainWindow):
-        self.window = window
+    """Shows the guard's stops in ``banner``; ``play`` is the window's Play."""
+
+    def __init__(
+        self,
+        banner: Banner,
+        training_panel: TrainingPanel,
+        controller: EngineController,
+        status: QStatusBar,
+        play: Callable[[], None],
+    ):
+        self.banner = banner
+        self.training_panel = training_panel
+        self.controller = controller
+        self.status = status
+        self.play = play
         self.stop: str | None = None  # the stop the banner shows (or showed, if closed)
         self._text = ""
 
@@ -41,7 +55,7 @@ class DivergenceBanner:
         stop = snap.diverged
         if stop == self.stop:
             return
-        banner = self.window.banner
+        banner = self.banner
         if stop is None:
             if self.showing:
                 banner.hide()
@@ -64,18 +78,17 @@ class DivergenceBanner:
 
     @property
     def showing(self) -> bool:
-        b = self.window.banner
+        b = self.banner
         return b.isVisible() and b.label.text() == self._text and bool(self._text)
 
     def roll_back(self) -> None:
         """Back to the last good checkpoint with a smaller, round α; training stays paused."""
-        w = self.window
-        tp = w.training_panel
+        tp = self.training_panel
         alpha = lower_alpha(tp.hyper().alpha)
         tp.set_playing(False)
         tp.set_hyper(replace(tp.hyper(), alpha=alpha))  # the panel shows the new α
-        w.controller.send(cmd.RollBack(alpha))
-        w.statusBar().showMessage(f"rolled back; α is now {alpha:g}", 5000)
+        self.controller.send(cmd.RollBack(alpha))
+        self.status.showMessage(f"rolled back; α is now {alpha:g}", 5000)
 
     def go_on(self) -> None:
-        self.window.play()
+        self.play()

@@ -1,5 +1,5 @@
-"""File → Export: any plot as a PNG at a chosen width, its curves as CSV, the points as
-CSV, and the training histories as CSV.
+"""File → Export image (the window as it is), and File → Export: any plot as a PNG at a
+chosen width, its curves as CSV, the points as CSV, and the training histories as CSV.
 
 PNGs come from pyqtgraph's ImageExporter (the plot redrawn at the chosen resolution, not
 a screen grab). SVG is not offered: pyqtgraph's SVG exporter is broken with pyqtgraph
@@ -26,7 +26,13 @@ from backprop_lab.engine.datasets import save_points_csv
 from backprop_lab.engine.fileio import atomic_write_text
 from backprop_lab.engine.notation import delta_label
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QStatusBar, QWidget
+
+from .banner import Banner
+from .canvas import DataCanvas
+from .lesson_files import LessonFiles
+from .plots import TrainingPlots
+from .worker import Frame
 
 DEFAULT_WIDTH = 1600
 WIDTH_RANGE = (100, 8000)
@@ -165,23 +171,18 @@ def read_csv_table(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]
 
 
 # --- the menu -----------------------------------------------------------------------------
-def window_plots(window: QMainWindow) -> dict[str, pg.PlotWidget]:
-    """The window's plots by menu name (those that exist in this window)."""
-    found = {}
-    plots = getattr(window, "plots", None)
-    for label, attr in (
-        ("Loss", "loss_plot"),
-        ("Accuracy", "acc_plot"),
-        (DELTA_PLOT, "delta_plot"),
-        (BARS_PLOT, "bars_plot"),
-    ):
-        p = getattr(plots, attr, None)
-        if isinstance(p, pg.PlotWidget):
-            found[label] = p
-    canvas = getattr(window, "canvas", None)
-    if isinstance(canvas, pg.PlotWidget):
-        found["Canvas (points and regions)"] = canvas
-    return found
+CANVAS_PLOT = "Canvas (points and regions)"
+
+
+def window_plots(plots: TrainingPlots, canvas: DataCanvas) -> dict[str, pg.PlotWidget]:
+    """The window's plots by menu name."""
+    return {
+        "Loss": plots.loss_plot,
+        "Accuracy": plots.acc_plot,
+        DELTA_PLOT: plots.delta_plot,
+        BARS_PLOT: plots.bars_plot,
+        CANVAS_PLOT: canvas,
+    }
 
 
 def _slug(label: str) -> str:
@@ -190,15 +191,35 @@ def _slug(label: str) -> str:
 
 class ExportMenu:
     """File → Export: the dialogs around the functions above; failures go to the
-    window's banner (or status bar), never an exception out of a slot."""
+    banner and the status bar, never an exception out of a slot. ``picture`` is what
+    File → Export image writes (the window's central area); ``files`` says where the
+    dialogs start; ``parent`` is theirs and the menu's."""
 
-    def __init__(self, window: QMainWindow):
-        self.window = window
-        self.menu = QMenu("Export", window)
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        plots: TrainingPlots,
+        canvas: DataCanvas,
+        latest: Callable[[], Frame | None],
+        files: LessonFiles,
+        banner: Banner,
+        status: QStatusBar,
+        picture: QWidget,
+    ):
+        self.parent = parent
+        self.canvas = canvas
+        self.latest = latest
+        self.files = files
+        self.banner = banner
+        self.status = status
+        self.picture = picture
+        self.plots = window_plots(plots, canvas)
+        self.menu = QMenu("Export", parent)
         self.actions: dict[str, QAction] = {}
         png = self.menu.addMenu("Plot as PNG")
         data = self.menu.addMenu("Plot data as CSV")
-        for label in window_plots(window):
+        for label in self.plots:
             self._add(png, label, lambda _c=False, n=label: self.plot_png_dialog(n), f"png:{label}")
             self._add(
                 data, label, lambda _c=False, n=label: self.plot_csv_dialog(n), f"csv:{label}"
@@ -206,7 +227,6 @@ class ExportMenu:
         self.menu.addSeparator()
         self._add(self.menu, "Points as CSV…", self.points_dialog, "points")
         self._add(self.menu, "Histories as CSV…", self.history_dialog, "history")
-        self._place()
 
     def _add(self, menu: QMenu, text: str, slot: Callable, key: str) -> None:
         a = QAction(text, menu)
@@ -214,46 +234,35 @@ class ExportMenu:
         menu.addAction(a)
         self.actions[key] = a
 
-    def _place(self) -> None:
-        """Beside File → Export image (the window grab), else at the end of File."""
-        w = self.window
-        anchor = getattr(w, "export_action", None)
-        # findChildren, not QAction.menu(): on PySide6 6.8 menu() hands the C++ menu to
-        # Python, which deletes it (and its actions) when the wrapper goes
-        for menu in w.findChildren(QMenu):
-            if anchor is not None and anchor in menu.actions():
-                after = menu.actions()[menu.actions().index(anchor) + 1 :]
-                if after:
-                    menu.insertMenu(after[0], self.menu)
-                else:
-                    menu.addMenu(self.menu)
-                return
-        w.menuBar().addMenu(self.menu)
-
     def _report(self, ok_text: str, fn: Callable[[], object]) -> bool:
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - reported in the window
-            banner = getattr(self.window, "banner", None)
             msg = f"Export failed: {exc}"
-            if banner is not None and hasattr(banner, "show_message"):
-                banner.show_message(msg, "error")
-            self.window.statusBar().showMessage(msg, 10000)
+            self.banner.show_message(msg, "error")
+            self.status.showMessage(msg, 10000)
             return False
-        self.window.statusBar().showMessage(ok_text, 5000)
+        self.status.showMessage(ok_text, 5000)
         return True
 
     # --- without dialogs (tests, scripts) ---------------------------------------------
+    def window_image(self, path: str | os.PathLike) -> bool:
+        """File → Export image: the window's central area as it is on screen."""
+        ok = self.picture.grab().save(os.fspath(path))
+        if not ok:
+            self.banner.show_message(f"Could not write the image {os.fspath(path)}", "error")
+        return bool(ok)
+
     def plot_png(self, label: str, path, width: int = DEFAULT_WIDTH) -> bool:
-        plot = window_plots(self.window)[label]
+        plot = self.plots[label]
         return self._report(f"saved {path}", lambda: export_plot_png(plot, path, width))
 
     def plot_csv(self, label: str, path) -> bool:
         """The plot's data: every recorded history row for the plots drawn from the
         history (the curves as drawn may be thinned, and lag a frame behind while
         training), the bars by layer, the canvas's items as drawn."""
-        plot = window_plots(self.window)[label]
-        latest = getattr(self.window, "latest", None)
+        plot = self.plots[label]
+        latest = self.latest()
         series = history_series(latest.snapshot.history, label) if latest is not None else None
         if series is not None:
             return self._report(
@@ -266,11 +275,11 @@ class ExportMenu:
         return self._report(f"saved {path}", lambda: export_plot_csv(plot, path))
 
     def points_csv(self, path) -> bool:
-        ds = self.window.canvas.dataset
+        ds = self.canvas.dataset
         return self._report(f"saved {len(ds)} points to {path}", lambda: save_points_csv(path, ds))
 
     def history_csv(self, path) -> bool:
-        latest = getattr(self.window, "latest", None)
+        latest = self.latest()
         if latest is None:
             return self._report("", _raise("no training data yet: step or play first"))
         history = latest.snapshot.history
@@ -279,19 +288,22 @@ class ExportMenu:
     # --- dialogs ---------------------------------------------------------------------------
     def _save_name(self, title: str, name: str, filt: str) -> str:
         """Ask where to write, starting in the last folder used (gui/settings.py)."""
-        files = getattr(self.window, "files", None)
-        start = files.start_path(name) if files is not None else name
-        path, _ = QFileDialog.getSaveFileName(self.window, title, start, filt)
+        start = self.files.start_path(name)
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, start, filt)
         return path
 
     def _used(self, path: str, ok: bool) -> None:
-        files = getattr(self.window, "files", None)
-        if ok and files is not None:
-            files.folder_used(path)
+        if ok:
+            self.files.folder_used(path)
+
+    def window_image_dialog(self) -> None:
+        path = self._save_name("Export image", "backprop-lab.png", "PNG (*.png)")
+        if path:
+            self._used(path, self.window_image(path))
 
     def plot_png_dialog(self, label: str) -> None:
         width, ok = QInputDialog.getInt(
-            self.window, "Export plot", "Width in pixels:", DEFAULT_WIDTH, *WIDTH_RANGE, 100
+            self.parent, "Export plot", "Width in pixels:", DEFAULT_WIDTH, *WIDTH_RANGE, 100
         )
         if not ok:
             return
@@ -320,7 +332,3 @@ def _raise(msg: str) -> Callable[[], None]:
         raise ValueError(msg)
 
     return fail
-
-
-def install(window: QMainWindow) -> ExportMenu:
-    return ExportMenu(window)

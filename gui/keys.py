@@ -32,7 +32,7 @@ Dialogs, menus and popups are left alone. ``eventFilter`` is a Qt virtual: it ne
 from __future__ import annotations
 
 import traceback
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QDockWidget,
     QLineEdit,
     QMenu,
     QMenuBar,
@@ -49,8 +50,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .banner import Banner
+from .canvas import DataCanvas
+from .panel_common import NUMBER_FIELD
 
 K = Qt.Key
 # keys the app owns even while a number field is being edited
@@ -73,11 +75,14 @@ STEP_KEYS = frozenset({K.Key_Up, K.Key_Down})  # a focused spin box's arrows
 SLIDER_KEYS = frozenset(
     {K.Key_Left, K.Key_Right, K.Key_Up, K.Key_Down, K.Key_Home, K.Key_End, K.Key_Escape}
 )
-# a line edit with this property set holds a number: letters but E are the app's keys
-NUMBER_FIELD = "numberField"
 DONE_KEYS = frozenset({K.Key_Return, K.Key_Enter, K.Key_Escape})
 TAB_KEYS = frozenset({K.Key_Tab, K.Key_Backtab})
-CLASS_KEYS = {getattr(K, f"Key_{i}"): i - 1 for i in range(1, 9)}
+CLASS_KEYS = {
+    key: k
+    for k, key in enumerate(
+        (K.Key_1, K.Key_2, K.Key_3, K.Key_4, K.Key_5, K.Key_6, K.Key_7, K.Key_8)
+    )
+}
 WHEEL_CONTROLS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
 PLAIN = Qt.KeyboardModifier.NoModifier
 LETTER_MODS = (PLAIN, Qt.KeyboardModifier.ShiftModifier)  # I, N, Shift+N …
@@ -131,11 +136,23 @@ def guard_wheel(root: QWidget) -> None:
 
 
 class KeyRouter(QObject):
-    """The application event filter of one main window (a child of it: it goes with it)."""
+    """The application event filter of one main window (a child of it: it goes with it).
 
-    def __init__(self, window: MainWindow):
+    ``canvas`` takes the focus back and the class keys; ``banner`` shows an error caught
+    here; ``blank_taken`` says whether the clicker's blank key (".") is the app's now."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        canvas: DataCanvas,
+        banner: Banner,
+        blank_taken: Callable[[], bool] = lambda: False,
+    ):
         super().__init__(window)
         self.window = window
+        self.canvas = canvas
+        self.banner = banner
+        self.blank_taken = blank_taken
         self.editing: QWidget | None = None  # the field the user is typing into
         self._start_text = ""
         self.adjusting: QAbstractSlider | None = None  # the slider the user is moving
@@ -147,7 +164,6 @@ class KeyRouter(QObject):
         self._left: QWidget | None = None  # the field a click elsewhere just left
         self.errors = 0
         guard_wheel(window)
-        window.inspector_dock.visibilityChanged.connect(self._on_inspector_shown)
         app = QApplication.instance()
         app.installEventFilter(self)
 
@@ -171,7 +187,7 @@ class KeyRouter(QObject):
     def start_editing(self, f: QWidget) -> None:
         if self.editing is not f:
             self.editing = f
-            self._start_text = f.text() if hasattr(f, "text") else ""
+            self._start_text = f.text() if isinstance(f, QLineEdit | QAbstractSpinBox) else ""
 
     def end_editing(self, revert: bool = False) -> None:
         f, self.editing = self.editing, None
@@ -193,7 +209,7 @@ class KeyRouter(QObject):
 
     def to_canvas(self) -> None:
         """The canvas takes the focus (a field losing it commits what it shows)."""
-        self.window.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def settle_later(self) -> None:
         """Hand the focus to the canvas once the event under way is done, unless the user
@@ -208,15 +224,20 @@ class KeyRouter(QObject):
         if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
             return
         focus = QApplication.focusWidget()
-        if focus is self.window.canvas or isinstance(focus, QMenuBar):
+        if focus is self.canvas or isinstance(focus, QMenuBar):
             return
         if focus is None or (focus.window() is self.window and self._mine(focus)):
-            if self.window.isActiveWindow() and self.window.canvas.isVisible():
+            if self.window.isActiveWindow() and self.canvas.isVisible():
                 self.to_canvas()
 
-    def _on_inspector_shown(self, visible: bool) -> None:
+    def watch_hiding(self, part: QDockWidget) -> None:
+        """When ``part`` (a dock) hides, the focus goes back to the canvas: its focused
+        widget hid with it, and Qt would pass the focus on down the tab chain."""
+        part.visibilityChanged.connect(self._on_part_shown)
+
+    def _on_part_shown(self, visible: bool) -> None:
         if not visible:
-            self.settle_later()  # its focused widget hid with it
+            self.settle_later()
 
     # --- the filter -------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -250,7 +271,7 @@ class KeyRouter(QObject):
         except Exception:  # noqa: BLE001 - a raising Qt virtual kills the process
             self.errors += 1
             try:
-                self.window.banner.show_message(
+                self.banner.show_message(
                     "An internal error in the keyboard handling was caught; the app goes on. "
                     + traceback.format_exc(limit=1).strip().splitlines()[-1],
                     "error",
@@ -278,16 +299,12 @@ class KeyRouter(QObject):
             app_key = key in APP_KEYS or (number and letter)
             if not app_key:
                 return False  # the field's own: digits, ←/→, Ctrl+Z of its text …
-        elif mods == PLAIN and key == K.Key_Period and self._blank_taken():
+        elif mods == PLAIN and key == K.Key_Period and self.blank_taken():
             pass  # a clicker's blank key in presentation mode: the app's
         elif mods == PLAIN and (key in STEP_KEYS or key in EDIT_KEYS or key in TAB_KEYS):
             return False
         ev.ignore()  # the window's shortcut (if any) runs instead of the field's use
         return True
-
-    def _blank_taken(self) -> bool:
-        clicker = getattr(self.window, "clicker", None)
-        return clicker is not None and clicker.blank_taken()
 
     def _key(self, obj: QWidget, ev) -> bool:
         key, mods = ev.key(), _mods(ev)
@@ -310,7 +327,7 @@ class KeyRouter(QObject):
         if editing:
             return False
         if mods == PLAIN and key in CLASS_KEYS:
-            self.window.canvas.set_current_class(CLASS_KEYS[key])
+            self.canvas.set_current_class(CLASS_KEYS[key])
             return True
         if f is None:
             return False
@@ -371,7 +388,7 @@ class KeyRouter(QObject):
             self.to_canvas()
 
     def _focus_in(self, obj: QWidget, ev) -> None:
-        if not self._mine(obj) or obj is self.window.canvas or isinstance(obj, QMenuBar):
+        if not self._mine(obj) or obj is self.canvas or isinstance(obj, QMenuBar):
             return  # (the menu bar has the keys while its menus are browsed with them)
         reason = ev.reason()
         R = Qt.FocusReason  # noqa: N806 - Qt's enum

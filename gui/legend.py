@@ -66,10 +66,13 @@ def number(v: float) -> str:
 class CanvasLegend(QWidget):
     """Paints the key; follows its parent's size from an event filter."""
 
+    _built = False  # a font change can come before the state below exists
+
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.kind = ""  # "classes", "scale", "unit" or "" (nothing)
+        self._built = True
         self.n_classes = 0
         self.names: tuple[str, ...] = ()  # the classes' names (unnamed ones: "class k")
         self.levels = (0.0, 1.0)
@@ -162,7 +165,7 @@ class CanvasLegend(QWidget):
     @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802
         super().changeEvent(ev)
-        if ev.type() == QEvent.Type.FontChange and hasattr(self, "kind"):
+        if ev.type() == QEvent.Type.FontChange and self._built:
             self._place()
 
     # --- painting ------------------------------------------------------------------------

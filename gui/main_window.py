@@ -1,15 +1,17 @@
 """The main window: the canvas over decision regions, the control panels, the live plots.
 
-The window composes the parts and wires them: the panels and the canvas send commands to
-the engine thread through ``EngineController``; ``FramePresenter`` (gui/presenter.py)
-draws whatever frame the engine thread last published; ``LessonFiles``
-(gui/lesson_files.py) opens and saves; gui/menus.py builds the menus; gui/presentation.py
-fits the window to its screen (F5, F11, the type) and gui/window_layout.py places the
-drawer and the inspector's dock. The window never runs a training step and never waits on
-the engine thread (except when closing).
-
-Over 450 lines: it builds the canvas bar and the layout and wires every panel's signal;
-splitting those further would only scatter one window's wiring.
+The window composes its parts and wires them; it is the only module that knows
+``MainWindow``. Each part owns its widgets and state and is given the few collaborators it
+needs: the panels (gui/panels.py) and the canvas area (gui/canvas_views.py: the canvas,
+its tool bar, the notes, the network beside it) send commands to the engine thread
+through ``EngineController``; ``FramePresenter`` (gui/presenter.py) draws whatever frame
+the engine thread last published; ``LessonFiles`` (gui/lesson_files.py) opens and saves;
+``OpenDocument`` (gui/document.py) is the lesson's title and notes; ``Menus``
+(gui/menus.py) holds the actions, which the window connects here; ``ScreenFit``
+(gui/presentation.py) fits the window to its screen (F5, F11, the type),
+``MainColumns`` (gui/window_layout.py) places the panels and ``DockRoom``
+(gui/inspector_dock.py) makes room for the inspector's dock. The window never runs a
+training step and never waits on the engine thread (except when closing).
 """
 
 from __future__ import annotations
@@ -18,63 +20,58 @@ import os
 
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.advice import DEFAULT_HYPER as ADVICE_HYPER
-from backprop_lab.engine.advice import DEFAULT_NETWORK, Offer, offer_for
-from backprop_lab.engine.datasets import PRESETS
+from backprop_lab.engine.advice import DEFAULT_NETWORK
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFrame,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QScrollArea,
-    QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from . import export, help, safety
+from . import help, safety
 from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
-from .canvas_views import CanvasViews
-from .colors import CLASS_HEX
+from .canvas_views import CanvasArea
+from .clicker import WALK_PRIORITY, Clicker, WalkMode
 from .controller import EngineController
 from .data_panel import DEFAULT_PRESET, LESSON_ORIGIN, DataOrigin
 from .divergence import DivergenceBanner
+from .document import LessonInfo, OpenDocument
+from .export import ExportMenu
 from .inspector import InspectorPanel
+from .inspector_dock import DockRoom, InspectorDock
 from .keys import KeyRouter
-from .legend import class_icon, picker_text
-from .lesson_files import LessonFiles, revert_to_engine, show_design
-from .menus import build_inspect_menu, build_menus
-from .panels import DataPanel, NetworkPanel, TrainingPanel
+from .lesson_files import LessonFiles
+from .menus import FONT_STEP, Menus
+from .messages import Messages
+from .offers import NetworkOffers
+from .panels import Panels
 from .plots import TrainingPlots
-from .presentation import DEFAULT_SIZE, MAX_SCALE, MIN_SCALE, ScreenFit
+from .presentation import DEFAULT_SIZE, MAX_SCALE, MIN_SCALE, FitParts, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
 from .run_history import RunHistory
 from .safety import guarded
-from .window_layout import (
-    ControlsColumn,
-    InspectorDock,
-    WrapBar,
-    make_room_for_inspector,
-    place_drawer,
-    set_controls_open,
-    size_inspector,
-)
-from .worker import NO_TRAINING_POINTS, Frame
+from .settings import RememberedWindow, Settings
+from .transport import Transport
+from .window_layout import MIN_CANVAS, MIN_PLOTS_WIDTH, ControlsColumn, MainColumns
+from .worker import Frame
 
-__all__ = ["DEFAULT_SIZE", "MainWindow", "regression_levels", "status_text"]
+__all__ = [
+    "DEFAULT_SIZE",
+    "MIN_CANVAS",
+    "MIN_PLOTS_WIDTH",
+    "MainWindow",
+    "regression_levels",
+    "status_text",
+]
 
 DEFAULT_SPEC: NetworkSpec = DEFAULT_NETWORK  # 4-4 tanh (engine/advice.py says why)
 DEFAULT_HYPER: HyperParameters = ADVICE_HYPER
-MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
-MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
 
 
 class MainWindow(QMainWindow):
@@ -85,73 +82,166 @@ class MainWindow(QMainWindow):
         session: TrainingSession | None = None,
     ):
         super().__init__()
-        self.setWindowTitle("Backprop Lab")
         self._base_font = QFont(QApplication.font())
-        self.font_scale = 1.0
-        self.fit = ScreenFit(self)
-        self.fit_on_show = False  # the app sets it: shrink to the screen once shown
+        self.font_scale = 1.0  # the type shown (``ScreenFit`` decides it)
 
-        # --- panels and the initial session ----------------------------------------------
-        self.data_panel = DataPanel()
-        self.network_panel = NetworkPanel(DEFAULT_SPEC)
-        self.training_panel = TrainingPanel(DEFAULT_HYPER)
+        # --- the panels and the initial session ------------------------------------------
+        self.panels = Panels(DEFAULT_SPEC, DEFAULT_HYPER)
+        self.data_panel, self.network_panel, self.training_panel = self.panels.all()
         if session is None:
-            session = self.fresh_session(preset)
+            session = self.panels.fresh_session(preset, DEFAULT_SPEC, DEFAULT_HYPER)
             origin = DataOrigin(preset, 0)
         else:
-            show_design(self, session)
+            self.panels.show_design(session)
             origin = LESSON_ORIGIN
         self.training_panel.set_n_train(session.n_train)
         self.data_panel.show_data(session.dataset, origin)
 
+        # --- the parts ---------------------------------------------------------------------
+        self.document = OpenDocument(self)  # the lesson's title and notes
         self.canvas = DataCanvas(dataset=session.dataset)
         self.canvas.history.reset(session.dataset, origin)
         self.plots = TrainingPlots()
         self.banner = Banner()
         self.controller = EngineController(session)
         self.controller.gate_frames = True
-        self.runs = RunHistory(self)  # undo across runs (gui/run_history.py)
+        self.canvas_area = CanvasArea(self.canvas, self.controller, lambda: self.latest)
+        self.runs = RunHistory(  # undo across runs
+            self.canvas,
+            self.controller,
+            self.panels,
+            self.document,
+            self.banner,
+            apply_dataset=self.apply_dataset,
+            show_data=self.show_data_in_window,
+            parent=self,
+        )
         self._build_layout()
         self.presenter = FramePresenter(self.controller, self.canvas, self.plots, self.status_label)
         self.presenter.heads_up = self.heads_up
-        self.files = LessonFiles(self)
-        self.autosave = Autosave(self)  # gui/autosave.py: autosave, recovery, close prompt
-        build_menus(self)
-        self._connect()
+        status = self.statusBar()
+        self.messages = Messages(self.banner, status, self)
+        self.files = LessonFiles(
+            self,
+            controller=self.controller,
+            banner=self.banner,
+            status=status,
+            runs=self.runs,
+            panels=self.panels,
+            document=self.document,
+            show_data=self.show_data_in_window,
+            apply_dataset=self.apply_dataset,
+        )
+        self.autosave = Autosave(  # autosave, recovery, the questions before work is lost
+            self,
+            controller=self.controller,
+            files=self.files,
+            document=self.document,
+            banner=self.banner,
+            status=status,
+            close=self.close,
+        )
+        self.offers = NetworkOffers(self.panels, self.controller, self.banner)
         self._build_inspector()
-        self.refresh_canvas_mode(session.dataset)
+        self.transport = Transport(  # Play, the steps, Reset, a new network or seed
+            self.controller,
+            self.panels,
+            self.runs,
+            self.canvas,
+            self.inspector,
+            self.banner,
+            latest=lambda: self.latest,
+            inform=self.messages.inform,
+            parent=self,
+        )
+        self.clicker = Clicker(  # PageDown / PageUp / B, routed by priority
+            self,
+            step=lambda: self.step(1),
+            back=self.transport.back_one,
+            play_pause=self.transport.toggle_play,
+            presenting=lambda: self.fit.presenting,
+        )
+        self.divergence = DivergenceBanner(  # the guard's stops
+            self.banner, self.training_panel, self.controller, status, self.transport.play
+        )
+        self.clicker.add_mode(WalkMode(self.inspector_dock, self.inspector), WALK_PRIORITY)
+        ins = self.inspector
+        self.menus = Menus(
+            self,
+            undo=self.canvas.undo_action,
+            redo=self.canvas.redo_action,
+            clicker=self.clicker.actions,
+            inspector=self.inspector_dock.toggleViewAction(),
+            walk=(ins.next_action, ins.previous_action, ins.finish_action),
+        )
+        actions = self.menus.actions
+        self.fit = ScreenFit(
+            self,
+            FitParts(
+                font_scale=lambda: self.font_scale,
+                apply_font_scale=self.apply_font_scale,
+                heads_up=self.heads_up,
+                drawer_button=self.canvas_area.toolbar.drawer_button,
+                set_line_width=self.plots.set_line_width,
+                controls_open=lambda: self.columns.controls_open,
+                set_controls_open=self.set_controls_open,
+                fit_controls=self.controls.fit_width,
+                latest=lambda: self.latest,
+                presentation_action=actions.presentation,
+                fullscreen_action=actions.fullscreen,
+                escape_action=actions.escape,
+            ),
+        )
+        self.fit.arm_escape()
+        self.dock_room = DockRoom(
+            self,
+            self.inspector_dock,
+            self.inspector,
+            fit=self.fit,
+            plots=self.plots,
+            notes=self.canvas_area.notes,
+            canvas=self.canvas,
+        )
+        self._connect()
+        self._connect_menus()
+        self.show_data_in_window(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(self.default_size())
-        # File → Export, the Help menu and the icon live in their own modules
-        self.export_menu = export.install(self)
-        self.help_menu = help.install(self)
-        self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
+        self.export_menu = ExportMenu(  # File → Export
+            self,
+            plots=self.plots,
+            canvas=self.canvas,
+            latest=lambda: self.latest,
+            files=self.files,
+            banner=self.banner,
+            status=status,
+            picture=self.centralWidget(),
+        )
+        self.menus.insert_after(self.menus.file, actions.export_image, self.export_menu.menu)
+        self.help_menu = help.install(self)  # the Help menu and the icon
+        self.keys = KeyRouter(self, self.canvas, self.banner, self.clicker.blank_taken)
+        self.keys.watch_hiding(self.inspector_dock)
 
-    def fresh_session(self, preset: str = DEFAULT_PRESET) -> TrainingSession:
-        """The session a new window opens with on ``preset`` (File → New too): the data
-        controls, the network, the settings and the seed as they start; the panels show
-        it (no signals)."""
-        if preset not in PRESETS:
-            raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
-        dp, start = self.data_panel, DataPanel()
-        dp.blockSignals(True)  # its controls are set, not changed by the user
-        try:
-            for name in ("noise_slider", "test_slider", "points_spin", "classes_spin"):
-                getattr(dp, name).setValue(getattr(start, name).value())
-            dp.set_preset(preset, emit=False)
-        finally:
-            dp.blockSignals(False)
-            start.deleteLater()
-        ds = dp.make_dataset()
-        self.network_panel.set_spec(DEFAULT_SPEC, emit=False)
-        self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
-        self.training_panel.set_hyper(DEFAULT_HYPER)
-        self.training_panel.set_seed(0)
-        offer = offer_for(preset)
-        if offer is not None:  # e.g. --preset spirals: open with a network that learns it
-            self.network_panel.set_spec(offer.spec(self.network_panel.spec()), emit=False)
-            self.training_panel.set_hyper(offer.hyper(self.training_panel.hyper()))
-        return TrainingSession(ds, self.network_panel.spec(), self.training_panel.hyper(), seed=0)
+    def remember(
+        self, path: str | os.PathLike | None = None, font_scale: float | None = None
+    ) -> RememberedWindow:
+        """Keep this window's state in the settings at ``path`` (gui/settings.py: the
+        platform's store by default) and restore it now; an explicit ``font_scale`` (the
+        command line's) wins over the stored one."""
+        remembered = RememberedWindow(
+            self,
+            Settings(path),
+            files=self.files,
+            file_menu=self.menus.file,
+            save=self.menus.actions.save,
+            autosave_folder=self.autosave.folder,
+            set_font_scale=self.set_font_scale,
+            chosen_scale=self.fit.chosen_scale,
+            crisp_box=self.canvas_area.toolbar.crisp_box,
+            log_loss_box=self.plots.log_loss_box,
+        )
+        remembered.restore(font_scale)
+        return remembered
 
     @property
     def latest(self) -> Frame | None:
@@ -165,10 +255,10 @@ class MainWindow(QMainWindow):
     @guarded
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
-        if self._sized:
-            self.fit_splitter()
-        if self.controls.parent() is not self.splitter:
-            place_drawer(self)
+        if self.fit.shown:
+            self.columns.fit_columns()
+        if not self.columns.controls_docked:
+            self.columns.place_drawer()
 
     # --- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -176,38 +266,27 @@ class MainWindow(QMainWindow):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(4, 2, 4, 2)
         lv.setSpacing(2)
-        for p in (self.data_panel, self.network_panel, self.training_panel):
+        for p in self.panels.all():
             lv.addWidget(p)
         lv.addStretch(1)
-        self.controls_scroll = QScrollArea()
-        self.controls_scroll.setWidget(left)
-        self.controls_scroll.setWidgetResizable(True)
-        self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.controls_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         # the panels scroll (a deep network's widths); Play, the steps and Speed stay below
-        self.controls = ControlsColumn(self.controls_scroll, self.training_panel.transport)
+        self.controls = ControlsColumn(scroll, self.training_panel.transport)
 
-        self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(4, 4, 4, 4)
         cv.setSpacing(4)
         cv.addWidget(self.banner)
-        self.views = CanvasViews(self)  # notes, network beside the canvas, key, view bar
-        cv.addWidget(self.notes)
-        cv.addWidget(self._build_canvas_bar())
-        cv.addWidget(self.canvas_splitter, 1)
-        cv.addLayout(self.views.view_bar())
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.controls)
-        self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.plots)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setChildrenCollapsible(False)
-        # the heads-up line (presentation mode) spans the window above the splitter
+        cv.addWidget(self.canvas_area, 1)
+        self.columns = MainColumns(
+            self.controls, centre, self.plots, self.canvas_area.toolbar.drawer_button
+        )
+        # the heads-up line (presentation mode) spans the window above the columns
         self.heads_up = StatusText("")
         self.heads_up.setObjectName("headsUp")
         self.heads_up.hide()
@@ -216,137 +295,125 @@ class MainWindow(QMainWindow):
         mv.setContentsMargins(0, 0, 0, 0)
         mv.setSpacing(0)
         mv.addWidget(self.heads_up)
-        mv.addWidget(self.splitter, 1)
+        mv.addWidget(self.columns, 1)
         self.setCentralWidget(main)
-        self._sized = False
 
         self.status_label = StatusText("ready")
         self.statusBar().addPermanentWidget(self.status_label, 1)
-
-    def _build_canvas_bar(self) -> WrapBar:
-        bar = QHBoxLayout()
-        self.drawer_button = QToolButton()
-        self.drawer_button.setText("☰ Controls")
-        self.drawer_button.setCheckable(True)
-        self.drawer_button.setToolTip("Show or hide the control panels (F6)")
-        self.drawer_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.drawer_button.clicked.connect(self.set_controls_open)
-        self.drawer_button.hide()  # shown in presentation mode, where the panels fold away
-        bar.addWidget(self.drawer_button)
-        # tool buttons, not push buttons: a push button is never narrower than ~80 px, and
-        # the bar must fit a 1024-pixel screen beside the panels and the plots
-        self.tool_buttons: dict[str, QToolButton] = {}
-        for name, label, tip in (
-            ("draw", "Draw", "Click or drag to add points; right-click erases"),
-            ("erase", "Erase", "Click or drag to remove points"),
-            ("pan", "Pan", "Drag to move, wheel to zoom"),
-            ("pick", "Pick", "Click a point to trace it in the backprop inspector"),
-        ):
-            b = QToolButton()
-            b.setText(label)
-            b.setCheckable(True)
-            b.setToolTip(tip)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _c=False, n=name: self.set_tool(n))
-            self.tool_buttons[name] = b
-            bar.addWidget(b)
-        bar.addStretch(1)
-        self.tool_buttons["draw"].setChecked(True)
-        self.class_label = QLabel("Class")
-        self.class_label.setToolTip("The class of new points (keys 1–8 on the canvas)")
-        self.class_combo = QComboBox()
-        for k in range(len(CLASS_HEX)):
-            self.class_combo.addItem(class_icon(CLASS_HEX[k]), f"{k + 1}", k)
-        self.value_label = QLabel("Value")
-        self.value_spin = QDoubleSpinBox()
-        self.value_spin.setRange(-10.0, 10.0)
-        self.value_spin.setSingleStep(0.1)
-        self.value_spin.setValue(1.0)
-        self.value_spin.setToolTip("Target of new points (2-D regression)")
-        self.test_box = QCheckBox("as test")
-        self.test_box.setToolTip("New points are test points (not trained on)")
-        self.crisp_box = QCheckBox("crisp")
-        self.crisp_box.setToolTip("Draw the decision boundary as a sharp line")
-        second = QHBoxLayout()
-        for w in (self.class_label, self.class_combo, self.value_label, self.value_spin):
-            second.addWidget(w)
-        second.addStretch(1)
-        second.addWidget(self.test_box)
-        second.addWidget(self.crisp_box)
-        # one line when the canvas column is wide enough, else the tools over the rest
-        self.canvas_bar = WrapBar(bar, second)
-        return self.canvas_bar
 
     def _build_inspector(self) -> None:
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""
         self.inspector = InspectorPanel(self.controller)
         dock = InspectorDock("Backprop inspector", self)
-        dock.aboutToShow.connect(lambda: make_room_for_inspector(self))
         dock.setObjectName("inspectorDock")
         dock.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.inspector_dock = dock
-        dock.visibilityChanged.connect(lambda visible: size_inspector(self, visible))
-        dock.topLevelChanged.connect(lambda _f: size_inspector(self, dock.isVisible()))
-        build_inspect_menu(self)
-        self.canvas.pointPicked.connect(self.inspector.set_picked_point)
+        ins = self.inspector
+        for a in (ins.next_action, ins.previous_action, ins.finish_action):
+            a.triggered.connect(dock.show)  # the phase keys open it
+        self.canvas.pointPicked.connect(ins.set_picked_point)
         self.canvas.pointPicked.connect(dock.show)
-        self.inspector.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.inspector.messageEnded.connect(self._drop_status_message)
+        ins.message.connect(lambda text: self.messages.show(text, 5000))
+        ins.messageEnded.connect(self.messages.drop)
         # other data came (a lesson, a preset, an undo): the picked point is gone
-        self.canvas.highlightCleared.connect(lambda: self.inspector.set_picked_point(-1))
+        self.canvas.highlightCleared.connect(lambda: ins.set_picked_point(-1))
 
     def _connect(self) -> None:
         c = self.controller
         c.frameReady.connect(self.presenter.show)
-        self.divergence = DivergenceBanner(self)  # the guard's stops (gui/divergence.py)
         c.frameReady.connect(self.divergence.follow)
-        c.runningChanged.connect(self._on_running)
-        c.diverged.connect(self._on_diverged)
-        c.errorOccurred.connect(self._on_error)
-        c.message.connect(self._on_message)
-        c.commandFailed.connect(self._on_command_failed)
+        c.runningChanged.connect(self.transport.on_running)
+        c.diverged.connect(self.messages.diverged)
+        c.errorOccurred.connect(self.messages.engine_error)
+        c.message.connect(self.messages.inform)
+        c.commandFailed.connect(self.runs.on_failure)
         # a stray exception in a slot or a Qt virtual (gui/safety.py) shows in the banner;
         # queued, so the banner never changes inside a paint
         safety.install()
         safety.reporter().errorReported.connect(
-            self._on_stray_error, Qt.ConnectionType.QueuedConnection
+            self.messages.stray_error, Qt.ConnectionType.QueuedConnection
         )
 
-        dp, np_, tp = self.data_panel, self.network_panel, self.training_panel
+        dp, np_, tp = self.panels.all()
+        t = self.transport
         dp.datasetRequested.connect(self._on_new_dataset)
         dp.pointsEdited.connect(self.canvas.commit_edit)
         dp.importCsvRequested.connect(self.files.import_csv_dialog)
         dp.clearRequested.connect(self.canvas.clear_points)
-        np_.specChanged.connect(self._on_spec)
+        np_.specChanged.connect(t.on_spec)
         tp.hyperChanged.connect(c.set_hyper)
-        tp.seedChanged.connect(self._on_seed)
-        tp.playToggled.connect(self._on_play_toggled)
-        tp.stepRequested.connect(self.step)
-        tp.epochRequested.connect(self.step_epoch)
-        tp.resetRequested.connect(self.reset)
+        tp.seedChanged.connect(t.on_seed)
+        tp.playToggled.connect(t.set_playing)
+        tp.stepRequested.connect(t.step)
+        tp.epochRequested.connect(t.step_epoch)
+        tp.resetRequested.connect(t.reset)
         tp.speedChanged.connect(c.set_speed)
-        tp.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        tp.message.connect(lambda text: self.messages.show(text, 8000))
         c.set_speed(tp.speed)  # the engine thread starts at "max"; the panel says otherwise
 
-        self.canvas.classChanged.connect(self._on_class_changed)
+        area = self.canvas_area
         self.canvas.limitReached.connect(lambda msg: self.banner.show_message(msg, "warning"))
-        self.class_combo.currentIndexChanged.connect(
-            lambda i: self.canvas.set_current_class(self.class_combo.itemData(i))
-        )
-        self.value_spin.valueChanged.connect(self.canvas.set_regression_value)
-        self.test_box.toggled.connect(self.canvas.set_new_points_are_test)
-        self.crisp_box.toggled.connect(self.presenter.set_crisp)
-        self.views.connect()
+        area.toolbar.crisp_box.toggled.connect(self.presenter.set_crisp)
+        area.toolbar.drawerToggled.connect(self.set_controls_open)
+        area.network_view_button.toggled.connect(self.set_network_view)
+        self.document.changed.connect(self._show_document)
+        self._show_document(self.document.info)
+
+    def _connect_menus(self) -> None:
+        a, files, area = self.menus.actions, self.files, self.canvas_area
+        t, fit = self.transport, self.fit
+        a.new.triggered.connect(self.new_session)
+        a.open.triggered.connect(files.open_lesson_dialog)
+        for name, action in a.lessons.items():
+            action.triggered.connect(lambda _c=False, n=name: self.open_lesson(n))
+        a.save.triggered.connect(files.save_lesson_dialog)
+        a.import_csv.triggered.connect(files.import_csv_dialog)
+        a.export_image.triggered.connect(lambda: self.export_menu.window_image_dialog())
+        a.quit.triggered.connect(self.close)
+        a.clear_points.triggered.connect(self.canvas.clear_points)
+        a.play.triggered.connect(t.toggle_play)
+        a.step10.triggered.connect(lambda: t.step(10))
+        a.epoch.triggered.connect(t.step_epoch)
+        a.reset.triggered.connect(t.reset)
+        # F5: the screen filled, the panels in a drawer, type sized for the back row; again
+        # (or Esc) gives the window back as it was
+        a.presentation.triggered.connect(lambda on: fit.present(bool(on)))
+        a.presentation.toggled.connect(self.clicker.presentation_marked)
+        # Ctrl+= / Ctrl+-: never beyond what the screen can hold; Ctrl+0: the usual type
+        # (the presentation's own size in presentation mode)
+        a.larger_font.triggered.connect(lambda: fit.change_font(FONT_STEP))
+        a.smaller_font.triggered.connect(lambda: fit.change_font(1 / FONT_STEP))
+        a.normal_font.triggered.connect(fit.normal_font)
+        a.fullscreen.triggered.connect(lambda on: fit.full_screen(bool(on)))
+        a.controls.triggered.connect(lambda: self.set_controls_open(not self.columns.controls_open))
+        a.escape.triggered.connect(fit.escape)
+        a.network_view.triggered.connect(self.set_network_view)
+        a.notes.triggered.connect(area.notes.set_wanted)
+        a.reset_view.triggered.connect(self.canvas.reset_view)
+        for name, action in a.tools.items():
+            action.triggered.connect(lambda _c=False, n=name: area.set_tool(n))
+        a.pick.triggered.connect(lambda: area.set_tool("pick"))
+
+    def _show_document(self, info: LessonInfo) -> None:
+        """The lesson's notes above the canvas, its name in the window's title."""
+        self.setWindowTitle(info.window_title)
+        self.canvas_area.notes.show_lesson(info)
 
     def set_network_view(self, on: bool) -> None:
         """Show or hide the network diagram beside the canvas (gui/canvas_views.py); the
         window keeps to the screen, and gives the room back when the diagram goes."""
-        was = self.netview.isVisibleTo(self)
-        self.views.set_network_view(on)
-        if self._sized and was != bool(on):
-            self.fit.toggled("diagram", bool(on))
+        on = bool(on)
+        was = self.canvas_area.network_view_shown
+        self.canvas_area.set_network_view(on)
+        action = self.menus.actions.network_view
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+        if self.fit.shown and was != on:
+            self.fit.toggled("diagram", on)
 
     # --- data -----------------------------------------------------------------------------
     @Slot(object, object, str)
@@ -354,15 +421,11 @@ class MainWindow(QMainWindow):
         """A preset, regenerate, points, classes or task: a new run, one undoable step."""
         with self.runs.new_run(label, ds, origin):
             self.apply_dataset(ds)
-            self.setWindowTitle("Backprop Lab")  # a lesson's name no longer applies
-            self.notes.clear()  # a new data set leaves the lesson
-            self.offer_network(origin.preset)
-
-    def offer_network(self, preset: str | None) -> Offer | None:
-        """A preset the default network cannot learn gets a bigger one (engine/advice.py)."""
-        return self.views.offer_network(preset)
+            self.document.set_source()  # a new data set leaves the lesson
+            self.offers.offer_network(origin.preset)
 
     def apply_dataset(self, ds: Dataset) -> None:
+        """New data for the run: sent to the engine, shown in the window."""
         features_changed = self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
         self.controller.set_dataset(ds)
         if features_changed:
@@ -372,140 +435,16 @@ class MainWindow(QMainWindow):
             self.banner.hide()
 
     def show_data_in_window(self, ds: Dataset) -> None:
-        """What the window shows of the data besides the canvas (nothing is sent)."""
-        self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
-        self.training_panel.set_n_train(ds.n_train)
-        self.refresh_canvas_mode(ds)
+        """What the window shows of the data besides the points (nothing is sent)."""
+        self.panels.show_data_shape(ds)
+        self.canvas_area.show_task(ds)
 
-    def _drop_status_message(self, text: str) -> None:
-        if self.statusBar().currentMessage() == text:
-            self.statusBar().clearMessage()
-
-    def _on_command_failed(self, failure) -> None:
-        self.runs.on_failure(failure)  # a new run that failed is no undo step
-        revert_to_engine(self, failure)
-
-    def refresh_canvas_mode(self, ds: Dataset) -> None:
-        classification = ds.task == "classification"
-        surface = ds.task == "regression" and ds.input_dim == 2
-        for w in (self.class_label, self.class_combo):
-            w.setVisible(classification)
-        for w in (self.value_label, self.value_spin):
-            w.setVisible(surface)
-        self.crisp_box.setVisible(classification)
-        for k in range(self.class_combo.count()):  # the classes' names, if they have some
-            self.class_combo.setItemText(k, picker_text(k, ds.class_names))
-        if surface:
-            self.canvas.set_regression_levels(regression_levels(ds))
-        self.views.refresh_key(ds)
-        if ds.task != "classification" or ds.input_dim != 2:
-            self.canvas.set_decision_image(None)
-        if not (ds.task == "regression" and ds.input_dim == 1):
-            self.canvas.set_curve(None)
-        self._label_canvas_axes(ds)
-
-    def _label_canvas_axes(self, ds: Dataset | None = None) -> None:
-        """x₁ across; up, x₂, or the target y of a 1-D regression (a curve y(x₁))."""
-        ds = ds if ds is not None else self.canvas.dataset
-        up = "y" if ds.task == "regression" and ds.input_dim == 1 else "x₂"
-        size = {"font-size": f"{14 * self.font_scale:.0f}pt"}
-        pi = self.canvas.getPlotItem()
-        pi.getAxis("bottom").setLabel("x₁", color="#202020", **size)
-        pi.getAxis("left").setLabel(up, color="#202020", **size)
-
-    @Slot(int)
-    def _on_class_changed(self, k: int) -> None:
-        self.class_combo.blockSignals(True)
-        self.class_combo.setCurrentIndex(k)
-        self.class_combo.blockSignals(False)
-
-    def set_tool(self, name: str) -> None:
-        self.canvas.set_tool(name)
-        for n, b in self.tool_buttons.items():
-            b.setChecked(n == name)
-
-    # --- network and training -------------------------------------------------------------
-    @Slot(object)
-    def _on_spec(self, spec) -> None:
-        """A new network draws θ afresh: a new run, undoable (Ctrl+Z brings the run back)."""
-        np_ = self.network_panel
-        with self.runs.new_run(np_.last_change, spec_before=np_.previous_spec):
-            self.controller.set_network(spec)
-        self._hide_problem_banner()
-
-    @Slot(int)
-    def _on_seed(self, seed: int) -> None:
-        """A new seed draws θ afresh: a new run, undoable like every other reset."""
-        with self.runs.new_run(f"seed {seed}", seed_before=self.training_panel.seed):
-            self.training_panel.set_seed(seed)
-            self.controller.set_seed(seed)
-        self._hide_problem_banner()
-
-    @Slot(bool)
-    def _on_play_toggled(self, play: bool) -> None:
-        if play and not self.canvas.dataset.n_train:
-            self.training_panel.set_playing(False)
-            self._on_message(NO_TRAINING_POINTS)
-            return
-        self.controller.set_running(play)
-
-    def toggle_play(self) -> None:
-        self._on_play_toggled(not self.controller.running)
+    # --- training (gui/transport.py) -------------------------------------------------------
+    def step(self, n: int) -> None:
+        self.transport.step(n)
 
     def play(self) -> None:
-        self._on_play_toggled(True)
-
-    def step(self, n: int) -> None:
-        self.training_panel.set_playing(False)
-        self.controller.step(n)
-
-    def back_one(self) -> None:
-        """Rewind to the kept step just before the one shown (the timeline keeps every step
-        early in a run, then fewer and fewer: see the inspector's rewind bar)."""
-        if self.latest is not None:
-            self.training_panel.set_playing(False)
-            self.inspector.rewind(max(0, self.latest.snapshot.step - 1))
-
-    def step_epoch(self) -> None:
-        self.training_panel.set_playing(False)
-        self.controller.step_epoch()
-
-    def reset(self) -> None:
-        with self.runs.new_run("reset parameters"):
-            self.controller.reset_parameters()
-        self._hide_problem_banner()
-
-    def _hide_problem_banner(self) -> None:
-        if self.banner.kind in ("warning", "error"):
-            self.banner.hide()
-
-    # --- engine → window ------------------------------------------------------------------
-    @Slot(bool)
-    def _on_running(self, running: bool) -> None:
-        self.training_panel.set_playing(running)
-        if running and self.banner.kind == "warning":
-            self.banner.hide()  # e.g. Play after a divergence: it goes on
-
-    @Slot(str)
-    def _on_diverged(self, msg: str) -> None:
-        # the banner, with its two ways on, follows the frames (gui/divergence.py)
-        self.statusBar().showMessage(msg, 15000)
-
-    @Slot(str)
-    def _on_error(self, msg: str) -> None:
-        text = f"The engine stopped with an error; the session is kept. {msg}"
-        self.banner.show_message(text, "error")
-        self.statusBar().showMessage(msg, 15000)
-
-    @Slot(str)
-    def _on_stray_error(self, msg: str) -> None:
-        text = f"Something went wrong; the app keeps running and nothing was lost. {msg}"
-        self.banner.show_message(text, "error")
-
-    @Slot(str)
-    def _on_message(self, msg: str) -> None:
-        self.banner.show_message(msg, "info")
-        self.statusBar().showMessage(msg, 10000)
+        self.transport.play()
 
     # --- files (gui/lesson_files.py) ---------------------------------------------------------
     def open_lesson(self, path: str | os.PathLike) -> bool:
@@ -520,7 +459,13 @@ class MainWindow(QMainWindow):
         return self.files.import_csv(path)
 
     def export_image(self, path: str | os.PathLike) -> bool:
-        return self.files.export_image(path)
+        return self.export_menu.window_image(path)
+
+    def new_session(self) -> None:
+        """File → New: the default preset with the default network and settings. A save
+        under way is waited for and unsaved work asks save, discard or cancel first, as
+        closing does (gui/autosave.py)."""
+        self.autosave.confirm_new(self.files.start_new)
 
     # --- view -----------------------------------------------------------------------------
     def set_font_scale(self, scale: float) -> None:
@@ -540,82 +485,43 @@ class MainWindow(QMainWindow):
             base = 10.0
         f.setPointSizeF(base * scale)
         self.setFont(f)
-        # a widget with a style sheet of its own takes no font from its parent: the lesson
-        # notes, the banner, the canvas caption and the inspector's note stayed at 12 px
-        # in presentation mode and after Ctrl+=
-        # (nor do the widgets inside it)
+        # a widget with a style sheet of its own takes no font from its parent (nor do the
+        # widgets inside it): the lesson notes, the banner, the canvas caption and the
+        # inspector's note would stay at 12 px in presentation mode and after Ctrl+=
         for child in self.findChildren(QWidget):
             if child.styleSheet():
                 child.setFont(f)
                 for inner in child.findChildren(QWidget):
                     inner.setFont(f)
-        self.notes.follow_font()  # its title: bold and a size larger than the type
         self.plots.set_font_scale(scale)
-        # the canvas's own sizes (11 pt ticks, 14 pt axis names) times the scale
-        tick = QFont(f)
-        tick.setPointSizeF(11.0 * scale)
-        pi = self.canvas.getPlotItem()
-        for side in ("left", "bottom"):
-            pi.getAxis(side).setStyle(tickFont=tick)
-        self._label_canvas_axes()
-        self.canvas.set_point_size(9.0 * max(1.0, scale**0.75))
+        self.canvas_area.set_font_scale(scale, f)
         self.controls.fit_width()
         if self.fit.presenting:
             self.fit.size_heads_up()
-        if self._sized:
-            self.fit_splitter()
-
-    def toggle_presentation(self, on: bool) -> None:
-        """F5: the screen filled, the panels in a drawer, type sized for the back row
-        (gui/presentation.py); again (or Esc) gives the window back as it was."""
-        self.fit.present(bool(on))
-
-    def toggle_fullscreen(self, on: bool) -> None:
-        self.fit.full_screen(bool(on))
-
-    def change_font(self, factor: float) -> None:
-        """Ctrl+= / Ctrl+-: never beyond what the screen can hold."""
-        self.fit.change_font(factor)
-
-    def normal_font(self) -> None:
-        """Ctrl+0: the usual type (the presentation's own size in presentation mode)."""
-        self.fit.normal_font()
+        if self.fit.shown:
+            self.columns.fit_columns()
 
     def set_controls_open(self, on: bool) -> None:
         """The control panels beside the canvas (F6); a drawer in presentation mode."""
-        set_controls_open(self, on)
-        if self._sized and not (self.fit.presenting or self.fit.busy):
-            self.fit.toggled("controls", bool(on))
-
-    def toggle_controls(self) -> None:
-        self.set_controls_open(not self.controls.isVisibleTo(self))
+        fit = self.fit
+        self.columns.set_controls_open(on, drawer=fit.presenting, fit=fit.shown)
+        if fit.shown and not (fit.presenting or fit.busy):
+            fit.toggled("controls", bool(on))
 
     def default_size(self) -> QSize:
         return self.fit.default_size()
-
-    def keep_on_screen(self) -> None:
-        self.fit.keep_on_screen()
 
     # --- lifetime -------------------------------------------------------------------------
     @guarded
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
-        if not self._sized:
-            self._sized = True
-            self.fit_splitter()
-            if self.fit_on_show:
+        if not self.fit.shown:
+            self.fit.shown = True
+            self.columns.fit_columns()
+            if self.fit.fit_on_show:
                 # the minimum size is known only once shown (styles, hidden widgets): the
                 # type the screen holds, and the whole window on it
                 QTimer.singleShot(0, self.fit.refit)
-
-    def fit_splitter(self) -> None:
-        """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
-        w = max(self.splitter.width(), 600)
-        panels = self.controls
-        docked = panels.parent() is self.splitter and panels.isVisibleTo(self)
-        left = panels.minimumWidth() if docked else 0
-        right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)
-        self.splitter.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
     @guarded(default=False)
     def event(self, ev) -> bool:

@@ -1,5 +1,8 @@
 """Lesson notes: the open lesson's title and description above the canvas.
 
+The pane only shows them: they are the open document's (gui/document.py), which the
+window passes on whenever it changes.
+
 A lesson's description is its instructions ("switch to tanh and watch δ⁽¹⁾ grow…"), so
 it sits in the canvas column, which presentation mode keeps on screen. The pane hides
 itself when there is nothing to show; its ▾ button folds the description away, leaving
@@ -12,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from .document import NO_LESSON, LessonInfo
 from .safety import guarded
 
 NOTES_STYLE = "NotesPane { background:#FFFDF2; border:1px solid #C9B458; border-radius:4px; }"
@@ -19,6 +23,8 @@ NOTES_STYLE = "NotesPane { background:#FFFDF2; border:1px solid #C9B458; border-
 
 class NotesPane(QFrame):
     """The lesson's title (bold) and description (wrapped plain text)."""
+
+    _built = False  # the style sheet sends a font change before the labels exist
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,9 +51,9 @@ class NotesPane(QFrame):
         lay.setSpacing(3)
         lay.addLayout(head)
         lay.addWidget(self.description_label)
+        self._built = True
         self._title_font()
-        self.title = ""
-        self.description = ""
+        self.shown = NO_LESSON  # the lesson's notes it shows
         self.wanted = True  # the View menu's choice; the pane shows only with notes
         # set while the docked inspector needs the room on a short screen (the window's
         # title still names the lesson)
@@ -55,19 +61,16 @@ class NotesPane(QFrame):
         self._on_fold(False)
         self.setVisible(False)
 
-    def set_notes(self, title: str, description: str) -> None:
-        """Show a lesson's notes (empty strings: nothing to show, the pane hides)."""
-        self.title, self.description = str(title or ""), str(description or "")
-        self.title_label.setText(self.title or "Lesson")
-        self.description_label.setText(self.description)
+    def show_lesson(self, info: LessonInfo) -> None:
+        """Show a lesson's notes (none: the pane hides)."""
+        self.shown = info
+        self.title_label.setText(info.title or "Lesson")
+        self.description_label.setText(info.description)
         self._refresh()
-
-    def clear(self) -> None:
-        self.set_notes("", "")
 
     @property
     def has_notes(self) -> bool:
-        return bool(self.title or self.description)
+        return self.shown.has_notes
 
     def set_wanted(self, on: bool) -> None:
         """The View menu's toggle: show the notes when there are any."""
@@ -77,9 +80,8 @@ class NotesPane(QFrame):
     @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802
         super().changeEvent(ev)
-        # the title follows the window's type size (font scale, presentation mode); the
-        # style sheet sends a change event before the labels exist
-        if ev.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
+        # the title follows the window's type size (font scale, presentation mode)
+        if ev.type() == QEvent.Type.FontChange and self._built:
             self._title_font()
 
     @guarded
@@ -113,7 +115,7 @@ class NotesPane(QFrame):
 
     def _refresh(self) -> None:
         self.description_label.setVisible(
-            bool(self.description) and not self.fold_button.isChecked()
+            bool(self.shown.description) and not self.fold_button.isChecked()
         )
         self.setMinimumHeight(0)  # held again for the new text at the next resize
         self.setVisible(self.wanted and self.has_notes and not self.suppressed)

@@ -6,6 +6,10 @@ accuracy) and sizes type, lines and markers from the screen's height: the heads-
 is ≥ 3 % of the screen height and tick labels ≥ 1.6 %, as a back row needs. F5 again or
 Esc, and F11 twice, put the window back exactly as it was (geometry and maximised state).
 
+``ScreenFit`` works on the window through Qt's own ``QMainWindow`` interface and the few
+parts of the window it changes (``FitParts``: the type, the heads-up line, the drawer, the
+curves' width, the actions of F5, F11 and Esc).
+
 ``ScreenFit.override`` stands in for the screen's available geometry (tests set a fake
 1024×768 or 1920×1080 screen on the offscreen platform, whose one screen is fixed).
 """
@@ -13,17 +17,15 @@ Esc, and F11 twice, put the window back exactly as it was (geometry and maximise
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, QTimer
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QLayout, QSplitter
+from PySide6.QtGui import QAction, QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QLabel, QLayout, QMainWindow, QSplitter, QWidget
 
 from .presenter import heads_up_text
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .worker import Frame
 
 HEADS_UP_SHARE = 0.032  # heads-up text (em height) as a share of the screen height
 HEADS_UP_SAMPLE = "step 100,000    epoch 1,000.00    loss 0.000    accuracy 100.0 %"
@@ -44,6 +46,24 @@ class SavedWindow:
     fullscreen: bool
     font_scale: float = 1.0
     controls_open: bool = True
+
+
+@dataclass(frozen=True)
+class FitParts:
+    """What ``ScreenFit`` changes in the window besides its geometry."""
+
+    font_scale: Callable[[], float]  # the type shown
+    apply_font_scale: Callable[[float], None]  # show the type at a scale
+    heads_up: QLabel  # presentation mode's line over the window
+    drawer_button: QWidget  # "☰ Controls", shown in presentation mode
+    set_line_width: Callable[[int], None]  # the curves' pen
+    controls_open: Callable[[], bool]  # the control panels shown
+    set_controls_open: Callable[[bool], None]
+    fit_controls: Callable[[], None]  # the panels' column as wide as the type needs
+    latest: Callable[[], Frame | None]  # the frame shown last (for the heads-up line)
+    presentation_action: QAction  # F5's check mark
+    fullscreen_action: QAction  # F11's
+    escape_action: QAction  # Esc, enabled only while there is something to leave
 
 
 def scale_for_screen(height: int, dpi: float) -> float:
@@ -67,13 +87,18 @@ class ScreenFit:
 
     The type has two sizes: ``wanted``, the one the user chose (``--font-scale``, Ctrl+=,
     Ctrl+-, Ctrl+0; in presentation mode the screen's), and the one shown
-    (``window.font_scale``): the largest up to ``wanted`` with which the window's smallest
+    (``parts.font_scale()``): the largest up to ``wanted`` with which the window's smallest
     layout fits the screen. Whatever opens (the network diagram, the inspector, the
     panels) the window refits (``refit``): the type gets smaller only if it must, and comes
     back when the room does."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: QMainWindow, parts: FitParts):
         self.w = window
+        self.parts = parts
+        # the app keeps the window to its screen once shown; tests on the offscreen
+        # platform give it a fake screen instead (``override``)
+        self.fit_on_show = False
+        self.shown = False  # the window has been shown (and laid out) once
         self.override: QRect | None = None
         self.presenting = False
         self.wanted = 1.0
@@ -100,7 +125,7 @@ class ScreenFit:
         """Whether the window is kept to its screen: in the app, and in tests that give it
         a screen. The offscreen platform's one screen is a fixed stand-in, so there a window
         a test made larger stays as large (only the type is checked against it)."""
-        return self.override is not None or bool(getattr(self.w, "fit_on_show", False))
+        return self.override is not None or self.fit_on_show
 
     def frame_margins(self) -> QSize:
         """Decorations around the client area (a guess before the window is shown)."""
@@ -159,9 +184,7 @@ class ScreenFit:
             central.updateGeometry()  # the window's layout caches its minimum too
         for child in self.w.findChildren(QLayout):
             child.invalidate()
-        controls = getattr(self.w, "controls", None)
-        if controls is not None:
-            controls.fit_width()
+        self.parts.fit_controls()
         lay = self.w.layout()
         if lay is not None:
             lay.invalidate()
@@ -212,7 +235,7 @@ class ScreenFit:
         self._refitting = True
         try:
             if not self.fits():
-                self._fit_type(w.font_scale)
+                self._fit_type(self.parts.font_scale())
             self.keep_on_screen()
             self._note_size()
         finally:
@@ -227,13 +250,13 @@ class ScreenFit:
                 self._grown[key] = (before, QSize(self.w.size()))
 
     def _fit_type(self, target: float) -> None:
-        w = self.w
+        w, parts = self.w, self.parts
         scale = max(MIN_SCALE, min(MAX_SCALE, target))
-        if abs(w.font_scale - scale) > 1e-9:
-            w.apply_font_scale(scale)
+        if abs(parts.font_scale() - scale) > 1e-9:
+            parts.apply_font_scale(scale)
         while not self.fits() and scale > MIN_SCALE + 1e-9:
             scale = max(MIN_SCALE, scale / SHRINK_STEP)
-            w.apply_font_scale(scale)
+            parts.apply_font_scale(scale)
         if self.presenting:
             self.size_heads_up()
             if not self.is_full():
@@ -250,7 +273,7 @@ class ScreenFit:
         still fits the screen (else it stays, with a note); in presentation mode never
         smaller than the presentation's own size. True if the type changed."""
         w = self.w
-        old = w.font_scale
+        old = self.parts.font_scale()
         new = max(MIN_SCALE, min(MAX_SCALE, old * factor))
         floor = self.present_scale if self.presenting else MIN_SCALE
         if factor < 1 and new < floor:
@@ -263,7 +286,7 @@ class ScreenFit:
             return False
         if factor > 1:
             geometry = QRect(w.geometry())
-            w.apply_font_scale(new)
+            self.parts.apply_font_scale(new)
             if not self.fits():
                 self._fit_type(old)
                 if not (self.presenting or w.isMaximized() or self.is_full()):
@@ -313,10 +336,11 @@ class ScreenFit:
 
     def size_heads_up(self) -> None:
         """The heads-up line: ≥ 3 % of the screen's height, and it grows with Ctrl+=."""
-        w = self.w
+        heads_up = self.parts.heads_up
         base = heads_up_pixels(self.available().height())
-        px = max(base, round(base * w.font_scale / max(self.present_scale, 1e-6)))
-        f = QFont(w.heads_up.font())
+        scale = self.parts.font_scale()
+        px = max(base, round(base * scale / max(self.present_scale, 1e-6)))
+        f = QFont(heads_up.font())
         f.setBold(True)
         room = self.available().width() - 8
         while True:  # the longest line it shows stays whole on the screen's width
@@ -324,7 +348,7 @@ class ScreenFit:
             if px <= base or QFontMetrics(f).horizontalAdvance(HEADS_UP_SAMPLE) <= room:
                 break
             px -= 1
-        w.heads_up.setFont(f)
+        heads_up.setFont(f)
 
     # --- state ------------------------------------------------------------------------------
     def _save(self) -> SavedWindow:
@@ -335,7 +359,7 @@ class ScreenFit:
             maximized=w.isMaximized(),
             fullscreen=self.is_full(),
             font_scale=self.wanted,
-            controls_open=w.controls.isVisibleTo(w),
+            controls_open=self.parts.controls_open(),
         )
 
     def _restore(self, saved: SavedWindow) -> None:
@@ -363,19 +387,20 @@ class ScreenFit:
 
     # --- F5 -----------------------------------------------------------------------------------
     def present(self, on: bool) -> None:
-        w = self.w
+        w, parts = self.w, self.parts
         if on == self.presenting:
             return
         if on:
             self._before_present = self._save()
             self.presenting = True
             avail = self.available()
-            w.set_controls_open(False)
-            w.heads_up.setVisible(True)
-            if w.latest is not None:
-                w.heads_up.setText(heads_up_text(w.latest))
-            w.drawer_button.setVisible(True)
-            w.plots.set_line_width(line_width(avail.height()))
+            parts.set_controls_open(False)
+            parts.heads_up.setVisible(True)
+            latest = parts.latest()
+            if latest is not None:
+                parts.heads_up.setText(heads_up_text(latest))
+            parts.drawer_button.setVisible(True)
+            parts.set_line_width(line_width(avail.height()))
             # sized for the back row, and never smaller than the window's own type
             self.present_scale = max(scale_for_screen(avail.height(), w.logicalDpiY()), self.wanted)
             self.wanted = self.present_scale
@@ -384,27 +409,27 @@ class ScreenFit:
         else:
             saved = self._before_present
             self.presenting = False
-            w.heads_up.setVisible(False)
-            w.drawer_button.setVisible(False)
-            w.plots.set_line_width(1)
+            parts.heads_up.setVisible(False)
+            parts.drawer_button.setVisible(False)
+            parts.set_line_width(1)
             self._refitting = True  # one refit at the end, in the window as it was
             try:
                 if saved is not None:
                     self.wanted = saved.font_scale
-                    w.apply_font_scale(min(w.font_scale, saved.font_scale))
-                    w.set_controls_open(saved.controls_open)
+                    parts.apply_font_scale(min(parts.font_scale(), saved.font_scale))
+                    parts.set_controls_open(saved.controls_open)
                     self._restore(saved)
             finally:
                 self._refitting = False
             self.refit()
-        w.presentation_action.setChecked(on)
+        parts.presentation_action.setChecked(on)
         self.arm_escape()
 
     # --- F11 ------------------------------------------------------------------------------------
     def full_screen(self, on: bool) -> None:
         w = self.w
         if on == self.is_full():
-            w.fullscreen_action.setChecked(on)
+            self.parts.fullscreen_action.setChecked(on)
             return
         if on:
             self._before_full = self._save()
@@ -416,16 +441,14 @@ class ScreenFit:
                 self._restore(saved)
             else:
                 w.showNormal()
-        w.fullscreen_action.setChecked(on)
+        self.parts.fullscreen_action.setChecked(on)
         self.arm_escape()
         self.refit()
 
     def arm_escape(self) -> None:
         """Esc is taken only while there is something to leave: otherwise it belongs to
         whatever has the focus (a dialog, an edit)."""
-        action = getattr(self.w, "escape_action", None)
-        if action is not None:
-            action.setEnabled(self.presenting or self.is_full())
+        self.parts.escape_action.setEnabled(self.presenting or self.is_full())
 
     def escape(self) -> None:
         """Esc leaves full screen first, then presentation mode."""

@@ -22,42 +22,67 @@ refers to any more are dropped in the engine thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec
+from backprop_lab.engine import Dataset, NetworkSpec
 from PySide6.QtCore import QObject, Slot
 
+from . import commands as cmd
+from .banner import Banner
+from .canvas import DataCanvas
+from .controller import EngineController
+from .data_panel import LESSON_ORIGIN, DataOrigin
+from .document import LessonInfo, OpenDocument
 from .edits import State
+from .panels import Design, Panels
 from .worker import CommandFailure
 
-if TYPE_CHECKING:
-    from .data_panel import DataOrigin
-    from .main_window import MainWindow
+COMMAND_WHAT = {
+    cmd.SetDataset: "the new data",
+    cmd.SetNetwork: "the new network",
+    cmd.SetHyper: "the new training settings",
+    cmd.SetSeed: "the new seed",
+    cmd.ResetParameters: "the reset",
+    cmd.RollBack: "the roll back",
+}
 
 
 @dataclass(frozen=True)
 class RunView:
-    """What the window showed of a run besides the data: its design in the panels, its
-    title and lesson notes."""
+    """What the window showed of a run besides the data: its design in the panels, and
+    the lesson it was (its notes, the window's title)."""
 
-    spec: NetworkSpec
-    hyper: HyperParameters
-    seed: int
-    window_title: str
-    notes_title: str
-    notes_description: str
+    design: Design
+    lesson: LessonInfo
 
 
 class RunHistory(QObject):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.w = window
-        self.canvas = window.canvas
-        self.history = window.canvas.history
-        self.controller = window.controller
+    """The window's side of undo across runs. ``apply_dataset`` sends new data to the
+    engine and shows it; ``show_data`` only shows it (the window's views of the data
+    besides the canvas)."""
+
+    def __init__(
+        self,
+        canvas: DataCanvas,
+        controller: EngineController,
+        panels: Panels,
+        document: OpenDocument,
+        banner: Banner,
+        apply_dataset: Callable[[Dataset], None],
+        show_data: Callable[[Dataset], None],
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.canvas = canvas
+        self.history = canvas.history
+        self.controller = controller
+        self.panels = panels
+        self.document = document
+        self.banner = banner
+        self.apply_dataset = apply_dataset
+        self.show_data = show_data
         self._views: dict[int, RunView] = {}  # runs not live: how the window showed them
         self._kept: set[int] = set()  # runs the engine thread keeps copies of
         self._depth = 0  # new_run nesting: an inner change folds into the outer step
@@ -100,7 +125,7 @@ class RunHistory(QObject):
             h.end_group()
             h.push(ds, label, origin=origin, new_run=True)
             self.canvas.refresh()
-            self._show_data()
+            self._show_data_panel()
             self._drop_unneeded()
 
     def _commit_hook(self, ds: Dataset, label: str) -> bool:
@@ -109,7 +134,7 @@ class RunHistory(QObject):
             return False
         group = self.history.in_group
         with self.new_run(label, ds):
-            self.w.apply_dataset(ds)
+            self.apply_dataset(ds)
         if group:  # the rest of the stroke folds into this step
             self.history.begin_group(label)
             self.history.mark_group_started()
@@ -119,8 +144,8 @@ class RunHistory(QObject):
     @Slot(object, object)
     def _on_state_changed(self, was: State, now: State) -> None:
         if was.run == now.run:
-            self.w.apply_dataset(now.dataset)  # an edit of the points, or its undo
-            self._show_data()
+            self.apply_dataset(now.dataset)  # an edit of the points, or its undo
+            self._show_data_panel()
             return
         self._views[was.run] = self._view()
         self.controller.swap_run(was.run, now.run)
@@ -129,27 +154,50 @@ class RunHistory(QObject):
         view = self._views.pop(now.run, None)
         if view is not None:
             self._restore_view(view, now.dataset)
-        self.w.show_data_in_window(now.dataset)
-        self._show_data()
+        self.show_data(now.dataset)
+        self._show_data_panel()
 
     # --- failures -------------------------------------------------------------------------
     def on_failure(self, failure: CommandFailure) -> None:
-        """A new run's change failed and the engine kept the run it had: its step goes."""
+        """A change failed and the engine undid it: a new run's step goes (the engine kept
+        the run it had), the panels and the canvas go back to what the engine trains, and
+        the banner says why. A data edit that failed stays redoable."""
         within = failure.within
-        if within is None or not self.history.abandon_run(within.run):
-            return
-        self._kept.discard(within.keep_as)
-        view = self._views.pop(within.keep_as, None)
-        if view is not None:
-            self._restore_view(view, self.history.current)
-        self.canvas.refresh()
-        self._show_data()
+        if within is not None and self.history.abandon_run(within.run):
+            self._kept.discard(within.keep_as)
+            view = self._views.pop(within.keep_as, None)
+            if view is not None:
+                self._restore_view(view, self.history.current)
+            self.canvas.refresh()
+            self._show_data_panel()
+        self._revert_to_engine(failure)
+
+    def _revert_to_engine(self, failure: CommandFailure) -> None:
+        snap = failure.snapshot
+        command = failure.command
+        canvas = self.canvas
+        if isinstance(command, cmd.SetDataset) and canvas.dataset is command.dataset:
+            if canvas.history.can_undo:
+                canvas.take_back_refused_edit()
+            if not canvas.dataset.same_as(snap.dataset):
+                canvas.set_dataset(snap.dataset, reset_history=True)
+        # the data panel: from where the canvas's history says they came, when they are
+        # the canvas's
+        state = canvas.history.state
+        same = state.origin is not None and state.dataset.same_as(snap.dataset)
+        self.panels.show_session(snap, state.origin if same else LESSON_ORIGIN)
+        self.show_data(snap.dataset)
+        what = COMMAND_WHAT.get(type(command), "the change")
+        self.banner.show_message(
+            f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
+            "error",
+        )
 
     # --- helpers --------------------------------------------------------------------------
-    def _show_data(self) -> None:
+    def _show_data_panel(self) -> None:
         state = self.history.state
         if state.origin is not None:
-            self.w.data_panel.show_data(state.dataset, state.origin)
+            self.panels.data.show_data(state.dataset, state.origin)
 
     def _drop_unneeded(self) -> None:
         """Copies of runs no step refers to any more go."""
@@ -162,27 +210,17 @@ class RunHistory(QObject):
             del self._views[r]
 
     def _view(self, spec: NetworkSpec | None = None, seed: int | None = None) -> RunView:
-        w = self.w
-        return RunView(
-            spec if spec is not None else w.network_panel.spec(),
-            w.training_panel.hyper(),
-            seed if seed is not None else w.training_panel.seed,
-            w.windowTitle(),
-            w.notes.title,
-            w.notes.description,
+        now = self.panels.design()
+        design = Design(
+            spec if spec is not None else now.spec,
+            now.hyper,
+            seed if seed is not None else now.seed,
         )
+        return RunView(design, self.document.info)
 
     def _restore_view(self, view: RunView, ds: Dataset) -> None:
-        w = self.w
-        w.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
-        w.network_panel.set_spec(view.spec, emit=False)
-        w.training_panel.set_hyper(view.hyper)
-        w.training_panel.set_seed(view.seed)
-        w.setWindowTitle(view.window_title)
-        if view.notes_title or view.notes_description:
-            w.notes.set_notes(view.notes_title, view.notes_description)
-        else:
-            w.notes.clear()
+        self.panels.set_design(view.design, ds)
+        self.document.set(view.lesson)
 
     @property
     def kept(self) -> frozenset[int]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QCheckBox, QMainWindow, QMenu
 
+from .lesson_files import LessonFiles
 from .safety import guarded
 
 ENV_PATH = "BACKPROP_LAB_SETTINGS"
@@ -86,53 +88,54 @@ class Settings:
 
 class RememberedWindow(QObject):
     """Restores a main window's remembered state, keeps File → Recent lessons, and saves
-    the state when the window closes."""
+    the state when the window closes.
 
-    def __init__(self, window: QMainWindow, settings: Settings):
+    ``files`` opens and saves lessons (its dialogs start in the last folder used);
+    ``file_menu`` gets Recent lessons before its action ``save``; ``autosave_folder``
+    holds autosaves, which are no lessons of the user's; ``set_font_scale`` and
+    ``chosen_scale`` give and take the type size chosen; ``crisp_box`` and
+    ``log_loss_box`` are the view preferences kept."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        settings: Settings,
+        *,
+        files: LessonFiles,
+        file_menu: QMenu,
+        save: QAction,
+        autosave_folder: Path,
+        set_font_scale: Callable[[float], None],
+        chosen_scale: Callable[[], float],
+        crisp_box: QCheckBox,
+        log_loss_box: QCheckBox,
+    ):
         super().__init__(window)
         self.window, self.settings = window, settings
+        self.files = files
+        self.autosave_folder = Path(autosave_folder)
+        self.set_font_scale = set_font_scale
+        self.chosen_scale = chosen_scale
+        self.crisp_box, self.log_loss_box = crisp_box, log_loss_box
         self.recent_menu = QMenu("Recent lessons", window)
-        self._insert_recent_menu()
-        self._wrap_lesson_calls()
-        self._take_over_dialogs()
+        file_menu.insertMenu(save, self.recent_menu)
+        # a lesson file opened or saved goes on the recent list and sets the last folder,
+        # once it has really been read or written (a file that fails to load is not
+        # listed): every way (menus, dialogs, ``open_lesson``) ends in these two signals
+        files.opened.connect(self._on_file_done)
+        files.saved.connect(self._on_file_done)
+        # every file dialog (open, save, import, export) starts in the last folder used,
+        # and a file written or read through one makes its folder the last
+        files.start_folder = self.settings.last_folder
+        files.folder_used = self.remember_folder
         self.refresh_recent_menu()
         window.installEventFilter(self)
 
-    # --- hooks ----------------------------------------------------------------------------
-    def _insert_recent_menu(self) -> None:
-        w = self.window
-        save = getattr(w, "save_action", None)
-        # findChildren, not QAction.menu() (which on PySide6 6.8 lets Python delete the menu)
-        for menu in w.findChildren(QMenu):
-            if save is not None and save in menu.actions() and menu is not self.recent_menu:
-                menu.insertMenu(save, self.recent_menu)
-                return
-        w.menuBar().addMenu(self.recent_menu)
-
-    def _wrap_lesson_calls(self) -> None:
-        """A lesson file opened or saved goes on the recent list and sets the last folder,
-        once it has really been read or written (a file that fails to load is not listed).
-        Every path (menus, dialogs, ``open_lesson``) ends in these two signals of
-        ``window.files`` (gui/lesson_files.py)."""
-        files = self.window.files
-        files.opened.connect(self._on_file_done)
-        files.saved.connect(self._on_file_done)
-
     @Slot(str, object)
     def _on_file_done(self, path: str, _key: object) -> None:
-        autosave = getattr(self.window, "autosave", None)
-        if autosave is not None and Path(path).parent == autosave.folder:
+        if Path(path).parent == self.autosave_folder:
             return  # a restored autosave is no lesson of the user's
         self.remember_file(path)
-
-    def _take_over_dialogs(self) -> None:
-        """Every file dialog (open, save, import, export) starts in the last folder used,
-        and a file written or read through one makes its folder the last. The window's own
-        dialogs stay (Save lesson asks for a title and a description first; taking its
-        action over skipped that): only their start folder changes."""
-        files = self.window.files
-        files.start_folder = self.settings.last_folder
-        files.folder_used = self.remember_folder
 
     def remember_folder(self, path) -> None:
         """The folder of a file the user picked (an import, an export) is the last one."""
@@ -172,7 +175,7 @@ class RememberedWindow(QObject):
             self.refresh_recent_menu()
             self.window.statusBar().showMessage(f"{path} no longer exists", 8000)
             return False
-        return self.window.open_lesson(path)
+        return self.files.open_lesson(path)
 
     def clear_recent(self) -> None:
         self.settings.q.remove("recent/lessons")
@@ -190,26 +193,22 @@ class RememberedWindow(QObject):
             w.restoreState(state)
         scale = font_scale if font_scale is not None else self.settings.font_scale()
         if scale is not None:
-            w.set_font_scale(scale)
+            self.set_font_scale(scale)
         crisp = self.settings.flag("crisp")
-        if crisp is not None and hasattr(w, "crisp_box"):
-            w.crisp_box.setChecked(crisp)
+        if crisp is not None:
+            self.crisp_box.setChecked(crisp)
         log_loss = self.settings.flag("log_loss")
-        plots = getattr(w, "plots", None)
-        if log_loss is not None and plots is not None and hasattr(plots, "log_loss_box"):
-            plots.log_loss_box.setChecked(log_loss)
+        if log_loss is not None:
+            self.log_loss_box.setChecked(log_loss)
 
     def save(self) -> None:
         w, q = self.window, self.settings.q
         q.setValue("window/geometry", w.saveGeometry())
         q.setValue("window/state", w.saveState())
-        fit = getattr(w, "fit", None)  # the size chosen, not one fitted or presentation's
-        q.setValue("view/font_scale", float(fit.chosen_scale() if fit else w.font_scale))
-        if hasattr(w, "crisp_box"):
-            q.setValue("view/crisp", bool(w.crisp_box.isChecked()))
-        plots = getattr(w, "plots", None)
-        if plots is not None and hasattr(plots, "log_loss_box"):
-            q.setValue("view/log_loss", bool(plots.log_loss_box.isChecked()))
+        # the size chosen, not one fitted or presentation mode's
+        q.setValue("view/font_scale", float(self.chosen_scale()))
+        q.setValue("view/crisp", bool(self.crisp_box.isChecked()))
+        q.setValue("view/log_loss", bool(self.log_loss_box.isChecked()))
         q.sync()
 
     @guarded(default=False)
@@ -220,14 +219,3 @@ class RememberedWindow(QObject):
             except Exception as exc:  # noqa: BLE001 - never let a Qt virtual raise
                 print(f"backprop-lab: could not save the settings: {exc}")
         return False
-
-
-def install(
-    window: QMainWindow,
-    path: str | os.PathLike | None = None,
-    font_scale: float | None = None,
-) -> RememberedWindow:
-    """Remember ``window``'s state in the settings at ``path`` (see ``open_settings``)."""
-    remembered = RememberedWindow(window, Settings(path))
-    remembered.restore(font_scale)
-    return remembered

@@ -57,6 +57,7 @@ def value_text(v: float) -> str:
 
 class TraceView(QWidget):
     unitChanged = Signal(int, int)
+    _built = False  # a font change can come before the formula's label exists
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -82,6 +83,7 @@ class TraceView(QWidget):
         self.unit_spin.setPrefix("unit j = ")
         self.unit_spin.setRange(1, 1)
         self.formula = QLabel("")
+        self._built = True
         self.formula.setObjectName("traceFormula")
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -111,7 +113,7 @@ class TraceView(QWidget):
     @guarded
     def changeEvent(self, ev) -> None:  # noqa: N802
         super().changeEvent(ev)
-        if ev.type() == QEvent.Type.FontChange and hasattr(self, "formula"):
+        if ev.type() == QEvent.Type.FontChange and self._built:
             self._follow_font()
 
     # --- data ----------------------------------------------------------------------------

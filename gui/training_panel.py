@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .keys import NUMBER_FIELD
-from .panel_common import compact
+from .panel_common import NUMBER_FIELD, compact
 from .safety import guarded
 
 ALPHA_MIN_LOG, ALPHA_MAX_LOG, ALPHA_TICKS_PER_DECADE = -5, 1, 10
@@ -272,6 +271,8 @@ class TrainingPanel(QGroupBox):
     """α (log scale), B, λ, optimizer, seed; play/pause, steps, reset; speed."""
 
     hyperChanged = Signal(object)  # HyperParameters
+    _alpha_exact: float | None = None  # a lesson's or a typed α between two slider stops
+    _batching = "random"  # no widget for it: a lesson's batching survives the edits here
     seedChanged = Signal(int)
     playToggled = Signal(bool)
     stepRequested = Signal(int)
@@ -404,7 +405,7 @@ class TrainingPanel(QGroupBox):
     def alpha(self) -> float:
         # a lesson's or a typed α (e.g. 0.07) may fall between two slider stops: keep it
         # exactly until the user moves the slider to another stop
-        exact = getattr(self, "_alpha_exact", None)
+        exact = self._alpha_exact
         if exact is not None and tick_from_alpha(exact) == self.alpha_slider.value():
             return exact
         return alpha_from_tick(self.alpha_slider.value())
@@ -427,8 +428,7 @@ class TrainingPanel(QGroupBox):
             batch_size=self.batch_spin.value(),
             lam=self.lam_spin.value(),
             optimizer=self.optimizer_combo.currentData(),
-            # no widget for it: a lesson's batching survives the edits made here
-            batching=getattr(self, "_batching", "random"),
+            batching=self._batching,
         )
 
     def set_hyper(self, hyper: HyperParameters) -> None:
@@ -457,6 +457,11 @@ class TrainingPanel(QGroupBox):
         self.seed_spin.blockSignals(True)
         self.seed_spin.setValue(int(seed))
         self.seed_spin.blockSignals(False)
+
+    @property
+    def n_train(self) -> int:
+        """The number of training points the panel counts epochs and B with."""
+        return self._n_train
 
     def set_n_train(self, n_train: int) -> None:
         self._n_train = int(n_train)

@@ -1,36 +1,29 @@
-"""Where the main window's parts go when space is short: the control panels' drawer in
-presentation mode, and the inspector's dock under the canvas.
+"""The main window's columns: the control panels (a scrolling column over the pinned
+transport), the canvas column and the plots, side by side in one splitter; in
+presentation mode the panels are a drawer over the canvas's left side. ``WrapBar`` puts
+two groups of controls on one line when there is room (the canvas's tool bar).
 
-Functions over a ``MainWindow`` (gui/main_window.py), kept apart so the window module
-stays about composing and wiring.
+The inspector's dock and the room it needs are in gui/inspector_dock.py.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QBoxLayout,
-    QDockWidget,
     QFrame,
     QLayout,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from .safety import guarded
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
-INSPECTOR_SHARE = 0.6  # of the window's height, when the inspector dock opens
-BARS = 60  # px for the menu and status bars beside the central area and the dock
-# smallest heights while the inspector is docked on a screen too short for the usual ones
-# (720 and 768 lines: the window grew to 777 lines, rewind bar and status bar off screen)
-COMPACT_CANVAS = 180
-COMPACT_DIAGRAM = 110
+MIN_CANVAS = 280  # px: the canvas never gets smaller than this square
+MIN_PLOTS_WIDTH = 260  # px: the plot column's narrowest
 
 
 class ControlsColumn(QWidget):
@@ -80,11 +73,14 @@ class WrapBar(QWidget):
         self._box.setSpacing(4)
         self.parts: list[QWidget] = []
         for g in groups:
-            part = QWidget()
-            g.setContentsMargins(0, 0, 0, 0)
-            part.setLayout(g)
-            self._box.addWidget(part, 1)
-            self.parts.append(part)
+            self.add_group(g)
+
+    def add_group(self, group: QLayout) -> None:
+        part = QWidget()
+        group.setContentsMargins(0, 0, 0, 0)
+        part.setLayout(group)
+        self._box.addWidget(part, 1)
+        self.parts.append(part)
 
     @property
     def wrapped(self) -> bool:
@@ -98,10 +94,10 @@ class WrapBar(QWidget):
     @guarded(default=QSize(0, 0))
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         # as narrow as the widest group: the bar wraps rather than widen the window
-        width = max(p.minimumSizeHint().width() for p in self.parts)
+        width = max((p.minimumSizeHint().width() for p in self.parts), default=0)
         heights = [p.minimumSizeHint().height() for p in self.parts]
-        spacing = self._box.spacing() * (len(self.parts) - 1)
-        return QSize(width, sum(heights) + spacing if self.wrapped else max(heights))
+        spacing = self._box.spacing() * max(len(self.parts) - 1, 0)
+        return QSize(width, sum(heights) + spacing if self.wrapped else max(heights, default=0))
 
     @guarded(default=QSize(0, 0))
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -120,170 +116,79 @@ class WrapBar(QWidget):
             self.updateGeometry()
 
 
-class InspectorDock(QDockWidget):
-    """The inspector's dock; says when it is about to appear, so the window can make room
-    before the layout grows (visibilityChanged comes after the window has grown)."""
+class MainColumns(QSplitter):
+    """The control panels, the canvas column and the plots. The panels keep their
+    natural width, the plots at least 30 % of the window, the canvas the rest. In
+    presentation mode the panels leave the splitter and lie over the canvas's left side,
+    below ``drawer_button`` (which opens and closes them)."""
 
-    aboutToShow = Signal()
+    def __init__(
+        self,
+        controls: ControlsColumn,
+        centre: QWidget,
+        plots: QWidget,
+        drawer_button: QAbstractButton,
+    ):
+        super().__init__(Qt.Orientation.Horizontal)
+        self.controls = controls
+        self.plots = plots
+        self.drawer_button = drawer_button
+        self.addWidget(controls)
+        self.addWidget(centre)
+        self.addWidget(plots)
+        self.setStretchFactor(0, 0)
+        self.setStretchFactor(1, 3)
+        self.setStretchFactor(2, 2)
+        self.setChildrenCollapsible(False)
 
-    def setVisible(self, visible: bool) -> None:  # noqa: N802
-        if visible and not self.isVisible():
-            try:
-                self.aboutToShow.emit()
-            except Exception as exc:  # noqa: BLE001 - never let a Qt virtual raise
-                print(f"backprop-lab: {exc}")
-        super().setVisible(visible)
+    @property
+    def controls_docked(self) -> bool:
+        """The panels are a column of the splitter (not the drawer)."""
+        return self.controls.parent() is self
 
+    @property
+    def controls_open(self) -> bool:
+        return self.controls.isVisibleTo(self.window())
 
-def make_room_for_inspector(w: MainWindow) -> None:
-    """Before the dock appears: the bar plot makes way (the inspector's diagram shows |δ|
-    per layer), and the layout learns the smaller minimum now, so the window need not
-    grow beyond the screen."""
-    w._height_before_dock = w.height()
-    w._size_before_dock = QSize(w.size())
-    if not w.inspector_dock.isFloating():
-        w.plots.set_wanted(w.plots.bars_plot, False)
-        w.fit.settle()
-        compact_if_short(w)
-        fold = w.notes.fold_button
-        if w.notes.isVisible() and not fold.isChecked() and not fits_with_dock(w):
-            # a lesson's description above the canvas and the docked inspector are more
-            # than a 768-line screen holds (the window grew to 777 lines, the rewind bar
-            # and the status bar off screen): fold the description, keep its title
-            fold.setChecked(True)
-            w._notes_folded_for_dock = True
-            w.fit.settle()
-        if w.notes.isVisible() and not fits_with_dock(w):
-            # still too tall: the pane goes while the inspector is docked (the window's
-            # title names the lesson)
-            w.notes.set_suppressed(True)
-            w.fit.settle()
+    def fit_columns(self) -> None:
+        """Controls at their natural width, plots ≥ 30 % of the window, canvas the rest."""
+        w = max(self.width(), 600)
+        panels = self.controls
+        docked = self.controls_docked and self.controls_open
+        left = panels.minimumWidth() if docked else 0
+        right = max(int(0.35 * (w - left)), self.plots.minimumWidth(), MIN_PLOTS_WIDTH)
+        self.setSizes([left, max(MIN_CANVAS, w - left - right), right])
 
-
-def fits_with_dock(w: MainWindow) -> bool:
-    """Whether the window with the inspector docked at its smallest height fits the screen
-    (an estimate on the safe side: the window's minimum counts some rows twice)."""
-    dock = w.inspector_dock
-    need = w.minimumSizeHint().height()
-    if not dock.isVisible():
-        need += dock.minimumSizeHint().height() + 6  # its title included; the separator
-    return need <= w.fit.room().height()
-
-
-def compact_if_short(w: MainWindow) -> None:
-    """With the inspector docked (or about to be), lower the smallest heights of the canvas
-    and the inspector's diagram when the usual ones are taller than the screen, so the
-    whole inspector (buttons, phase strip, rewind bar) and the status bar stay on screen.
-    Nothing changes on a screen that holds the usual sizes. (The plots need no help: the
-    column shows as many as have room.)"""
-    if getattr(w, "_dock_compact", None) is not None or fits_with_dock(w):
-        return
-    parts = [w.canvas, w.inspector.diagram]
-    w._dock_compact = {id(p): p.minimumHeight() for p in parts}
-    w.canvas.setMinimumHeight(min(w.canvas.minimumHeight(), COMPACT_CANVAS))
-    d = w.inspector.diagram
-    d.setMinimumHeight(min(d.minimumHeight(), COMPACT_DIAGRAM))
-    w.fit.settle()
-
-
-def uncompact(w: MainWindow) -> None:
-    """The usual smallest heights again once the inspector closes or floats."""
-    saved = getattr(w, "_dock_compact", None)
-    if saved is None:
-        return
-    w._dock_compact = None
-    for p in [w.canvas, w.inspector.diagram]:
-        old = saved.get(id(p))
-        if old is not None and p.minimumHeight() < old:
-            p.setMinimumHeight(old)
-
-
-def unfold_notes_after_dock(w: MainWindow) -> None:
-    """The description folded to make room for the inspector comes back when it closes."""
-    w.notes.set_suppressed(False)
-    if getattr(w, "_notes_folded_for_dock", False):
-        w._notes_folded_for_dock = False
-        w.notes.fold_button.setChecked(False)
-
-
-def size_inspector(w: MainWindow, visible: bool) -> None:
-    """An opened inspector takes 60 % of the window's height, less if the canvas and the
-    plots would then go below their smallest sizes."""
-    if not w.isVisible():
-        return  # closing (or not shown yet): nothing to make room in
-    dock = w.inspector_dock
-    docked = visible and not dock.isFloating()
-    # docked, the inspector's diagram shows |δ| per layer: the bar plot makes way, so the
-    # canvas, the curves and the inspector all fit an 800-line screen
-    w.plots.set_wanted(w.plots.bars_plot, not docked)
-    if not docked:
-        uncompact(w)
-    else:
-        compact_if_short(w)
-    if not visible:
-        unfold_notes_after_dock(w)
-    elif docked and w.notes.suppressed:
-        w.fit.settle()
-        if w.minimumSizeHint().height() > w.fit.room().height():
-            # a screen too short for the inspector even without the notes (720 lines):
-            # hiding them would lose the lesson's instructions for nothing
-            unfold_notes_after_dock(w)
-    before = getattr(w, "_height_before_dock", None)
-    if docked and before and w.height() > before:
-        if not (w.isMaximized() or w.isFullScreen()):
-            # the dock grew the window: give the height back once the layout knows the
-            # smaller minimum (the next turn of the event loop)
-            QTimer.singleShot(0, lambda: w.resize(w.width(), before))
-    if docked:
-        central = w.centralWidget().minimumSizeHint().height()
-        h = min(int(w.height() * INSPECTOR_SHARE), w.height() - central - BARS)
-        if getattr(w, "_dock_compact", None) is not None:
-            # a short screen: the inspector at its smallest, the rest to the canvas and
-            # the plots (at their lowered minimums they would be slivers)
-            h = 0
-        h = max(h, dock.minimumSizeHint().height())
-        QTimer.singleShot(0, lambda: w.resizeDocks([dock], [h], Qt.Orientation.Vertical))
-        QTimer.singleShot(0, w.inspector.share_panes)
-    if w._sized and not w.fit.busy:
-        # the type the screen holds with the dock (or without it, again), the window inside
-        # the screen, and the room it grew by given back when the dock closes; under a
-        # window manager the dock's growth arrives after the resize above, and the refit
-        # looks again once the window manager has answered
-        if docked:
-            w.fit.toggled("inspector", True, getattr(w, "_size_before_dock", None))
+    def set_controls_open(self, on: bool, drawer: bool, fit: bool) -> None:
+        """The control panels beside the canvas, or (``drawer``, presentation mode) a
+        drawer over the canvas's left side: opening it moves nothing and cannot make the
+        window larger than the screen. ``fit``: the columns are fitted again (once the
+        window is laid out)."""
+        on = bool(on)
+        panels = self.controls
+        if drawer:
+            if on:
+                panels.setParent(self.parentWidget())
+                self.place_drawer()
+                panels.show()
+                panels.raise_()
+            else:
+                panels.hide()
         else:
-            w.fit.toggled("inspector", False)
+            if not self.controls_docked:
+                self.insertWidget(0, panels)
+                self.setStretchFactor(0, 0)
+            panels.setVisible(on)
+            if fit:
+                self.fit_columns()
+        self.drawer_button.setChecked(on)
 
-
-def set_controls_open(w: MainWindow, on: bool) -> None:
-    """The control panels beside the canvas (F6). In presentation mode they are a drawer
-    over the canvas's left side: opening it moves nothing and cannot make the window
-    larger than the screen."""
-    on = bool(on)
-    panels = w.controls
-    if w.fit.presenting:
-        if on:
-            panels.setParent(w.centralWidget())
-            place_drawer(w)
-            panels.show()
-            panels.raise_()
-        else:
-            panels.hide()
-    else:
-        if panels.parent() is not w.splitter:
-            w.splitter.insertWidget(0, panels)
-            w.splitter.setStretchFactor(0, 0)
-        panels.setVisible(on)
-        if w._sized:
-            w.fit_splitter()
-    w.drawer_button.setChecked(on)
-
-
-def place_drawer(w: MainWindow) -> None:
-    """The drawer down the central area's left side, below the canvas's tool bar (its
-    "☰ Controls" button stays in reach to close it)."""
-    central = w.centralWidget()
-    button = w.drawer_button
-    top = button.mapTo(central, QPoint(0, button.height())).y() + 4
-    width = min(w.controls.minimumWidth(), int(0.45 * central.width()))
-    w.controls.setGeometry(0, top, width, central.height() - top)
+    def place_drawer(self) -> None:
+        """The drawer down the area's left side (the splitter's parent, which also holds
+        the heads-up line), below the canvas's tool bar, so its "☰ Controls" button stays
+        in reach to close it."""
+        central = self.parentWidget()
+        button = self.drawer_button
+        top = button.mapTo(central, QPoint(0, button.height())).y() + 4
+        width = min(self.controls.minimumWidth(), int(0.45 * central.width()))
+        self.controls.setGeometry(0, top, width, central.height() - top)

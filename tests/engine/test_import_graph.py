@@ -12,7 +12,14 @@ ENGINE = Path(__file__).resolve().parents[2] / "engine"
 def engine_imports(folder: Path = ENGINE) -> dict[str, set[str]]:
     """module → the engine modules it imports (``from .x import``, ``from . import x``,
     ``backprop_lab.engine.x``), wherever the import statement is."""
+    return package_imports(folder, "engine")
+
+
+def package_imports(folder: Path, package: str) -> dict[str, set[str]]:
+    """module → the modules of ``backprop_lab.<package>`` (the folder ``folder``) it
+    imports, wherever the import statement is (``TYPE_CHECKING`` blocks too)."""
     names = {p.stem for p in folder.glob("*.py")}
+    prefix = f"backprop_lab.{package}."
     graph: dict[str, set[str]] = {}
     for path in folder.glob("*.py"):
         found: set[str] = set()
@@ -23,11 +30,11 @@ def engine_imports(folder: Path = ENGINE) -> dict[str, set[str]]:
                     found.add(mod.split(".")[0])
                 elif node.level == 1:
                     found |= {a.name for a in node.names}
-                elif mod.startswith("backprop_lab.engine."):
+                elif mod.startswith(prefix):
                     found.add(mod.split(".")[2])
             elif isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.startswith("backprop_lab.engine."):
+                    if a.name.startswith(prefix):
                         found.add(a.name.split(".")[2])
         graph[path.stem] = (found & names) - {path.stem}
     return graph

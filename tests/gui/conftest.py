@@ -1,6 +1,18 @@
+import gc
+
 import pytest
 
 from .helpers import open_window
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """After each test, once pytest has let go of its fixtures: collect the test's dead
+    windows here, in the GUI thread. Left to the automatic collector they may be
+    collected in the next window's engine thread, and destroying a Qt object there while
+    the GUI thread deletes another deadlocks both threads."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

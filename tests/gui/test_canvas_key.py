@@ -22,7 +22,7 @@ def pixel(img, x: int, y: int) -> QColor:
 
 
 def test_class_picker_items_show_their_class_colour(window):
-    combo = window.class_combo
+    combo = window.canvas_area.toolbar.class_combo
     assert combo.count() == len(CLASS_HEX)
     for k in (0, 1, 3):
         img = combo.itemIcon(k).pixmap(16, 16).toImage()
@@ -31,7 +31,7 @@ def test_class_picker_items_show_their_class_colour(window):
 
 
 def test_legend_names_each_class_and_the_test_ring(window, qtbot):
-    key = window.legend
+    key = window.canvas_area.legend
     window.grab()
     assert key.isVisible() and key.kind == "classes"
     assert key.n_classes == 2 and key.show_test  # the XOR preset holds test points
@@ -47,12 +47,12 @@ def test_legend_names_each_class_and_the_test_ring(window, qtbot):
     assert key.geometry().right() <= c.width() and key.geometry().top() >= 0
     # "show test data" off: test points vanish, and so does the ring in the key
     assert c._test_items[0].isVisible() or c._test_items[1].isVisible()
-    qtbot.mouseClick(window.show_test_box, Qt.MouseButton.LeftButton)
-    assert not window.show_test_box.isChecked() and not c.show_test
+    qtbot.mouseClick(window.canvas_area.show_test_box, Qt.MouseButton.LeftButton)
+    assert not window.canvas_area.show_test_box.isChecked() and not c.show_test
     assert not any(i.isVisible() for i in c._test_items) and not c._test_rim.isVisible()
     assert not key.show_test
     window.grab()
-    qtbot.mouseClick(window.show_test_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.canvas_area.show_test_box, Qt.MouseButton.LeftButton)
     assert any(i.isVisible() for i in c._test_items) and key.show_test
 
 
@@ -60,7 +60,7 @@ def test_regression_surface_has_a_colour_bar(window, qtbot):
     dp = window.data_panel
     dp.task_combo.setCurrentIndex(dp.task_combo.findData("regression2"))
     qtbot.waitUntil(lambda: window.latest.snapshot.dataset.task == "regression", timeout=LONG)
-    key = window.legend
+    key = window.canvas_area.legend
     window.grab()
     assert key.isVisible() and key.kind == "scale"
     ds = window.canvas.dataset

@@ -161,10 +161,10 @@ def test_b_and_period_play_and_pause_in_presentation_mode_only(window, qtbot):
     press(qtbot, K.Key_B)
     press(qtbot, K.Key_Period)
     QApplication.processEvents()
-    assert not w.controller.running and not w.blank_action.isEnabled()
+    assert not w.controller.running and not w.menus.actions.blank.isEnabled()
     press(qtbot, K.Key_F5)
     qtbot.waitUntil(lambda: w.fit.presenting, timeout=LONG)
-    assert w.blank_action.isEnabled()
+    assert w.menus.actions.blank.isEnabled()
     w.canvas.setFocus()
     for k in (K.Key_B, K.Key_B, K.Key_Period, K.Key_Period):
         running = w.controller.running
@@ -190,7 +190,7 @@ def test_b_and_period_play_and_pause_in_presentation_mode_only(window, qtbot):
     w.canvas.setFocus()
     press(qtbot, K.Key_Escape)
     qtbot.waitUntil(lambda: not w.fit.presenting, timeout=LONG)
-    assert not w.blank_action.isEnabled()
+    assert not w.menus.actions.blank.isEnabled()
     press(qtbot, K.Key_B)
     press(qtbot, K.Key_Period)
     QApplication.processEvents()

@@ -167,8 +167,8 @@ def test_csv_class_names_show_in_the_key_and_picker_and_go_into_exports(
     path.write_text("\n".join(rows) + "\n")
     assert w.import_csv(path)
     qtbot.waitUntil(lambda: w.latest.snapshot.dataset.class_names != (), timeout=LONG)
-    assert [w.legend.class_label(k) for k in range(3)] == ["inner", "outer", "corner"]
-    assert w.class_combo.itemText(2) == "3  corner"
+    assert [w.canvas_area.legend.class_label(k) for k in range(3)] == ["inner", "outer", "corner"]
+    assert w.canvas_area.toolbar.class_combo.itemText(2) == "3  corner"
     w.grab()
     # a point drawn with the picker's class 2 ("outer") keeps the names
     w.canvas.setFocus()
@@ -186,4 +186,4 @@ def test_csv_class_names_show_in_the_key_and_picker_and_go_into_exports(
     press(qtbot, Qt.Key.Key_R)  # another run, so the reopened lesson is a change
     assert open_and_wait(qtbot, w, str(lesson))
     assert w.canvas.dataset.class_names == ("inner", "outer", "corner")
-    assert w.legend.class_label(1) == "outer"
+    assert w.canvas_area.legend.class_label(1) == "outer"

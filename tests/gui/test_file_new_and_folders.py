@@ -119,7 +119,7 @@ def test_new_when_everything_is_saved_asks_nothing(folder, qtbot):
     seen: list[str] = []
     poll = answer_next_question(QMessageBox.StandardButton.Cancel, seen)
     with prompts_on(w):
-        w.new_action.trigger()
+        w.menus.actions.new.trigger()
     poll.stop()
     assert not seen
     qtbot.waitUntil(lambda: is_fresh(w), timeout=LONG)

@@ -126,14 +126,12 @@ def test_the_canvas_refuses_a_point_past_the_limit_with_a_message(qtbot):
 
 @pytest.mark.parametrize("preset", ["surface_2d", "sine_1d", "gaussians"])
 def test_the_windows_points_export_imports_back_as_the_same_task(qtbot, tmp_path, preset):
-    from backprop_lab.gui import export
-
     w = MainWindow(preset=preset)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=LONG)
-    exporter = export.install(w)
+    exporter = w.export_menu
     before = w.canvas.dataset
     path = tmp_path / "points.csv"
     assert exporter.points_csv(path)

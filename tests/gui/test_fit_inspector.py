@@ -33,8 +33,8 @@ def test_the_docked_inspector_keeps_the_window_and_its_bars_on_screen(
 ):
     screen = QRect(0, 0, width, height)
     w = open_window(qtbot, screen, size=(width - 20, height - 60))
-    w.lesson_actions["xor"].trigger()  # a lesson: its notes above the canvas too
-    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    w.menus.actions.lessons["xor"].trigger()  # a lesson: its notes above the canvas too
+    qtbot.waitUntil(lambda: w.canvas_area.notes.isVisible(), timeout=60_000)
     if present:
         key(qtbot, w, Qt.Key.Key_F5)
         qtbot.waitUntil(lambda: w.frameGeometry() == screen, timeout=60_000)
@@ -67,5 +67,5 @@ def test_the_docked_inspector_keeps_the_window_and_its_bars_on_screen(
     settle(qtbot)
     assert insp.diagram.minimumHeight() == 200
     assert inside(w.frameGeometry(), screen)
-    assert w.notes.isVisible()
+    assert w.canvas_area.notes.isVisible()
     w.close()

@@ -28,7 +28,7 @@ def open_on_screen(qtbot, screen: QRect, font_scale: float = 1.0, lesson: str = 
     w = MainWindow(preset="xor", font_scale=font_scale)
     qtbot.addWidget(w)
     w.fit.override = QRect(screen)
-    w.fit_on_show = True
+    w.fit.fit_on_show = True
     w.resize(w.default_size())
     w.move(screen.topLeft())
     if lesson:
@@ -105,7 +105,7 @@ def test_every_combination_keeps_the_window_on_its_screen(qtbot, width, height, 
             press(qtbot, w, key)
             on ^= {name}
             assert w.fit.presenting == ("F5" in on)
-            assert w.netview.isVisible() == ("G" in on)
+            assert w.canvas_area.netview.isVisible() == ("G" in on)
             assert w.inspector_dock.isVisible() == ("I" in on)
             check_on_screen(w, screen, f"{sorted(on)} after {label}")
         # full screen on top of everything that is open, then back
@@ -252,7 +252,7 @@ def test_the_delta_plot_keeps_its_data_area_under_its_legend(qtbot):
 def test_the_control_panels_fit_720_lines_up_to_four_layers(qtbot):
     screen = QRect(0, 0, 1280, 720)
     w = open_on_screen(qtbot, screen, lesson="")
-    bar = w.controls_scroll.verticalScrollBar()
+    bar = w.controls.scroll.verticalScrollBar()
     for layers in (2, 3, 4):
         while len(w.network_panel.width_spins) < layers:
             w.network_panel.add_button.click()
@@ -326,16 +326,16 @@ def test_a_units_caption_is_never_under_the_colour_key(qtbot):
     screen = QRect(0, 0, 1024, 768)
     w = open_on_screen(qtbot, screen, lesson="")
     press(qtbot, w, Qt.Key.Key_G)
-    qtbot.waitUntil(lambda: w.netview.frames_drawn > 0, timeout=LONG)
-    hover(qtbot, w.netview.diagram, (1, 1))
-    qtbot.waitUntil(lambda: w.legend.kind == "unit", timeout=LONG)
+    qtbot.waitUntil(lambda: w.canvas_area.netview.frames_drawn > 0, timeout=LONG)
+    hover(qtbot, w.canvas_area.netview.diagram, (1, 1))
+    qtbot.waitUntil(lambda: w.canvas_area.legend.kind == "unit", timeout=LONG)
     settle(qtbot)
     w.grab()
-    caption = w.canvas._caption
+    caption = w.canvas.caption
     assert caption.isVisible()
-    assert not caption.geometry().intersects(w.legend.geometry()), (
+    assert not caption.geometry().intersects(w.canvas_area.legend.geometry()), (
         caption.geometry(),
-        w.legend.geometry(),
+        w.canvas_area.legend.geometry(),
     )
     assert w.canvas.rect().contains(caption.geometry())
     w.close()

@@ -29,7 +29,7 @@ def window(qtbot):
 
 def boxes(w) -> list[str]:
     """The text of every number box of the panels (a digit typed into one shows here)."""
-    return [s.text() for s in w.controls_scroll.findChildren(QAbstractSpinBox)]
+    return [s.text() for s in w.controls.scroll.findChildren(QAbstractSpinBox)]
 
 
 def popup_shown(qtbot):
@@ -78,7 +78,7 @@ def test_after_the_inspectors_batch_list_and_closing_it_digits_pick_the_class(wi
     assert w.keys.editing is None
     press(qtbot, K.Key_1)
     w.grab()
-    assert w.canvas.current_class == 0 and w.class_combo.currentIndex() == 0
+    assert w.canvas.current_class == 0 and w.canvas_area.toolbar.class_combo.currentIndex() == 0
     assert boxes(w) == before
     assert len(w.latest.snapshot.arch.widths) == 5
 
@@ -135,7 +135,7 @@ def test_after_a_menu_the_keys_go_to_the_canvas(window, qtbot):
     qtbot.mouseClick(bar, LEFT, pos=bar.actionGeometry(train).center())
     menu = popup_shown(qtbot)
     assert isinstance(menu, QMenu)
-    qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(w.step10_action).center())
+    qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(w.menus.actions.step10).center())
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=LONG)
     qtbot.waitUntil(lambda: w.latest.snapshot.step == 10, timeout=LONG)
     qtbot.waitUntil(w.canvas.hasFocus, timeout=LONG)

@@ -14,7 +14,7 @@ from .helpers import LONG, click
 def test_a_lesson_shows_its_own_data_in_the_data_panel(window, qtbot):
     dp = window.data_panel
     assert dp.preset_combo.currentText() == "XOR"
-    window.lesson_actions["spirals3"].trigger()
+    window.menus.actions.lessons["spirals3"].trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.dataset.n_classes == 3, timeout=LONG)
     n = len(window.latest.snapshot.dataset)
     assert dp.preset_combo.currentText() == "From the lesson"
@@ -26,7 +26,7 @@ def test_a_lesson_shows_its_own_data_in_the_data_panel(window, qtbot):
 def test_csv_import_drops_the_lesson_title_and_says_where_the_data_came_from(
     window, qtbot, tmp_path
 ):
-    window.lesson_actions["moons"].trigger()
+    window.menus.actions.lessons["moons"].trigger()
     qtbot.waitUntil(lambda: "—" in window.windowTitle(), timeout=LONG)
     path = tmp_path / "mine.csv"
     path.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,-2,1\n0,1,0\n")
@@ -53,7 +53,7 @@ def test_clear_leaves_no_old_loss_in_the_status_line(window, qtbot):
 def test_the_sine_curve_is_y_against_x(window, qtbot):
     left = window.canvas.getPlotItem().getAxis("left")
     assert left.labelText == "x₂"
-    window.lesson_actions["sine"].trigger()
+    window.menus.actions.lessons["sine"].trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.dataset.input_dim == 1, timeout=LONG)
     assert left.labelText == "y"
     window.set_font_scale(1.4)  # a font change keeps the right name

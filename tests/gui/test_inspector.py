@@ -560,7 +560,7 @@ def test_inspector_dock_in_the_main_window(qtbot):
         assert "step 1" in w.status_label.text()
         # the pick tool traces the clicked point
         qtbot.keyClick(w, Qt.Key.Key_K)
-        assert w.canvas.tool == "pick" and w.tool_buttons["pick"].isChecked()
+        assert w.canvas.tool == "pick" and w.canvas_area.toolbar.tool_buttons["pick"].isChecked()
         ds = w.canvas.dataset
         i = int(np.flatnonzero(~ds.is_test)[3])
         x, y = ds.points[i]

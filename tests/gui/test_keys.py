@@ -89,7 +89,7 @@ def test_after_a_width_boxs_arrows_digits_pick_the_class_and_keys_reach_the_app(
     assert spin.hasFocus()
     press(qtbot, Qt.Key.Key_2)
     assert window.canvas.current_class == 1
-    assert window.class_combo.currentIndex() == 1
+    assert window.canvas_area.toolbar.class_combo.currentIndex() == 1
     assert spin.value() == 5  # the box did not become 52
     press(qtbot, Qt.Key.Key_Right)  # step
     qtbot.waitUntil(lambda: step_of(window) == 1, timeout=LONG)

@@ -243,7 +243,7 @@ def test_canvas_click_reaches_the_engine_session(window, qtbot):
     pts = engine_value(qtbot, window, lambda s: s.dataset.points.copy())
     assert len(pts) == n0 + 1
     assert np.allclose(pts[-1], [0.5, -0.5], atol=0.1)
-    assert engine_value(qtbot, window, lambda s: s.n_train) == window.training_panel._n_train
+    assert engine_value(qtbot, window, lambda s: s.n_train) == window.training_panel.n_train
 
 
 def test_empty_dataset_cannot_be_trained_and_says_so(window, qtbot):
@@ -261,7 +261,7 @@ def test_empty_dataset_cannot_be_trained_and_says_so(window, qtbot):
 
 def test_batch_size_is_clamped_to_the_data(window, qtbot):
     tp = window.training_panel
-    n_train = tp._n_train
+    n_train = tp.n_train
     tp.batch_spin.setValue(n_train + 100)
     assert f"effective B = {n_train}" in tp.effective_label.text()
     click(qtbot, tp.step_button)
@@ -393,8 +393,8 @@ def test_slow_speed_still_trains_and_pauses(window, qtbot):
 
 
 def test_built_in_lessons_open_from_the_file_menu(window, qtbot):
-    assert set(window.lesson_actions) >= {"xor", "spirals3", "sine", "deep_sigmoid"}
-    window.lesson_actions["spirals3"].trigger()
+    assert set(window.menus.actions.lessons) >= {"xor", "spirals3", "sine", "deep_sigmoid"}
+    window.menus.actions.lessons["spirals3"].trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.arch.widths == (2, 16, 16, 3), timeout=LONG)
     assert window.latest.snapshot.dataset.n_classes == 3
     assert "spiral" in window.windowTitle().lower()

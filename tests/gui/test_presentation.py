@@ -18,7 +18,7 @@ def open_window(qtbot, screen: QRect | None = None, size=(1000, 640)) -> MainWin
     qtbot.addWidget(w)
     if screen is not None:
         w.fit.override = QRect(screen)
-        w.fit_on_show = True  # as the app does: once shown, never larger than the screen
+        w.fit.fit_on_show = True  # as the app does: once shown, never larger than the screen
     w.resize(*size)
     w.move(screen.topLeft() if screen is not None else w.pos())
     w.show()
@@ -67,7 +67,7 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
     w = open_window(qtbot, screen, size=(min(1000, width - 20), min(640, height - 60)))
     before = QRect(w.geometry())
     key(qtbot, w, Qt.Key.Key_F5)
-    assert w.fit.presenting and w.presentation_action.isChecked()
+    assert w.fit.presenting and w.menus.actions.presentation.isChecked()
     qtbot.waitUntil(lambda: w.frameGeometry() == screen, timeout=LONG)
     check_fits(w, screen)
     assert not w.controls.isVisible()  # the panels fold into the drawer
@@ -86,10 +86,10 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
     assert w.plots.train_loss.opts["pen"].width() == max(1, round(height / 540))
     # the drawer opens on demand and the window stays put
     key(qtbot, w, Qt.Key.Key_F6)
-    assert w.controls.isVisible() and w.drawer_button.isChecked()
+    assert w.controls.isVisible() and w.canvas_area.toolbar.drawer_button.isChecked()
     check_fits(w, screen)
     # an overlay below the canvas's tool bar: its own button stays in reach
-    b = w.drawer_button
+    b = w.canvas_area.toolbar.drawer_button
     button = QRect(b.mapTo(w.centralWidget(), QPoint(0, 0)), b.size())
     assert not w.controls.geometry().intersects(button)
     key(qtbot, w, Qt.Key.Key_F6)
@@ -101,7 +101,7 @@ def test_presentation_fits_the_screen_and_reads_from_the_back(qtbot, width, heig
     check_fits(w, screen)
     # Esc gives the window back exactly as it was
     key(qtbot, w, Qt.Key.Key_Escape)
-    assert not w.fit.presenting and not w.presentation_action.isChecked()
+    assert not w.fit.presenting and not w.menus.actions.presentation.isChecked()
     qtbot.waitUntil(lambda: w.geometry() == before, timeout=LONG)
     assert w.font_scale == 1.0
     assert w.controls.isVisible() and not hud.isVisible()

@@ -16,7 +16,7 @@ def test_the_autosave_of_a_lesson_keeps_its_notes(qtbot, tmp_path, monkeypatch):
     w = open_window(qtbot)
     lesson = load_lesson("deep_sigmoid")
     w.open_lesson("deep_sigmoid")
-    qtbot.waitUntil(lambda: w.notes.title == lesson.title, timeout=LONG)
+    qtbot.waitUntil(lambda: w.document.title == lesson.title, timeout=LONG)
     qtbot.waitUntil(lambda: len(w.latest.snapshot.arch.widths) == 8, timeout=LONG)
     w.autosave.edit_delay_ms = 0
     draw_point(qtbot, w, 0.5, 0.5)  # unsaved work: an autosave is due

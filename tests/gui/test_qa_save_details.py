@@ -41,7 +41,7 @@ def test_save_lesson_asks_for_title_and_description_with_settings_installed(
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, fill_in)
-    w.save_action.trigger()
+    w.menus.actions.save.trigger()
     assert seen, "Save lesson did not ask for a title and a description"
     qtbot.waitUntil(lambda: out.exists(), timeout=60_000)
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -50,6 +50,6 @@ def test_save_lesson_asks_for_title_and_description_with_settings_installed(
     assert asked and asked[0].endswith("lesson.json")
     # the notes show what was saved, and the file is remembered as a recent lesson
     # (the file is renamed into place on the writer thread; the window hears of it after)
-    qtbot.waitUntil(lambda: w.notes.title == "XOR by hand", timeout=60_000)
+    qtbot.waitUntil(lambda: w.document.title == "XOR by hand", timeout=60_000)
     qtbot.waitUntil(lambda: "XOR by hand" in w.windowTitle(), timeout=60_000)
     w.close()

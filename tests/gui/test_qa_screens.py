@@ -86,7 +86,7 @@ def test_titles_with_many_layers_and_large_type_stay_above_their_plots(qtbot):
     # legend (seven layers) spilled over the accuracy plot and onto the curves
     screen = QRect(0, 0, 1920, 1080)
     w = open_window(qtbot, screen, size=(1280, 800))
-    w.lesson_actions["deep_sigmoid"].trigger()
+    w.menus.actions.lessons["deep_sigmoid"].trigger()
     qtbot.waitUntil(lambda: len(w.plots.delta_plot.legend_entries) == 7, timeout=60_000)
     for _ in range(6):  # large type in the normal window first, then presenting
         key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
@@ -111,10 +111,10 @@ def test_the_inspector_with_a_lessons_notes_fits_a_768_line_screen(qtbot):
     # screen); the notes make way while the inspector is docked and come back after
     screen = QRect(0, 0, 1024, 768)
     w = open_window(qtbot, screen, size=(1014, 720))
-    w.lesson_actions["spirals3"].trigger()
-    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    w.menus.actions.lessons["spirals3"].trigger()
+    qtbot.waitUntil(lambda: w.canvas_area.notes.isVisible(), timeout=60_000)
     qtbot.waitUntil(lambda: w.latest.snapshot.dataset.n_classes == 3, timeout=60_000)
-    assert w.notes.description_label.isVisible()
+    assert w.canvas_area.notes.description_label.isVisible()
     key(qtbot, w, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=60_000)
     for _ in range(5):
@@ -122,11 +122,11 @@ def test_the_inspector_with_a_lessons_notes_fits_a_768_line_screen(qtbot):
         qtbot.wait(80)
     w.grab()
     need = w.minimumSizeHint().height() + (w.frameGeometry().height() - w.height())
-    assert need <= screen.height(), (w.minimumSizeHint(), w.notes.isVisible())
+    assert need <= screen.height(), (w.minimumSizeHint(), w.canvas_area.notes.isVisible())
     assert inside(w.frameGeometry(), screen), w.frameGeometry()
     key(qtbot, w, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=60_000)
-    assert w.notes.isVisible() and w.notes.description_label.isVisible()
+    assert w.canvas_area.notes.isVisible() and w.canvas_area.notes.description_label.isVisible()
     w.close()
 
 
@@ -135,23 +135,23 @@ def test_notes_and_banner_grow_with_the_type_in_presentation_mode(qtbot):
     # the window: at F5 on 1920×1080 the lesson's instructions stayed at 12 px
     screen = QRect(0, 0, 1920, 1080)
     w = open_window(qtbot, screen, size=(1280, 800))
-    w.lesson_actions["deep_sigmoid"].trigger()
-    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    w.menus.actions.lessons["deep_sigmoid"].trigger()
+    qtbot.waitUntil(lambda: w.canvas_area.notes.isVisible(), timeout=60_000)
     w.banner.show_message("Something to read from the back", "warning")
     body = QFontInfo(w.data_panel.font()).pixelSize()
-    assert QFontInfo(w.notes.description_label.font()).pixelSize() == body
+    assert QFontInfo(w.canvas_area.notes.description_label.font()).pixelSize() == body
     key(qtbot, w, Qt.Key.Key_F5)
     key(qtbot, w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     w.grab()
     bigger = QFontInfo(w.data_panel.font()).pixelSize()
     assert bigger > body
-    assert QFontInfo(w.notes.description_label.font()).pixelSize() == bigger
-    title = w.notes.title_label.font()
+    assert QFontInfo(w.canvas_area.notes.description_label.font()).pixelSize() == bigger
+    title = w.canvas_area.notes.title_label.font()
     assert title.bold() and QFontInfo(title).pixelSize() > bigger
     assert QFontInfo(w.banner.label.font()).pixelSize() == bigger
     key(qtbot, w, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not w.fit.presenting, timeout=60_000)
-    assert QFontInfo(w.notes.description_label.font()).pixelSize() == body
+    assert QFontInfo(w.canvas_area.notes.description_label.font()).pixelSize() == body
     w.close()
 
 
@@ -161,8 +161,8 @@ def test_on_a_720_line_screen_the_inspector_fits_and_the_notes_come_back(qtbot):
     # screen it fits once the notes make way, and they come back when it closes
     screen = QRect(0, 0, 1280, 720)
     w = open_window(qtbot, screen, size=(1260, 660))
-    w.lesson_actions["spirals3"].trigger()
-    qtbot.waitUntil(lambda: w.notes.isVisible(), timeout=60_000)
+    w.menus.actions.lessons["spirals3"].trigger()
+    qtbot.waitUntil(lambda: w.canvas_area.notes.isVisible(), timeout=60_000)
     key(qtbot, w, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=60_000)
     for _ in range(5):
@@ -172,5 +172,5 @@ def test_on_a_720_line_screen_the_inspector_fits_and_the_notes_come_back(qtbot):
     assert inside(w.frameGeometry(), screen), (w.frameGeometry(), w.minimumSizeHint())
     key(qtbot, w, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=5000)
-    assert w.notes.isVisible() and w.notes.description_label.isVisible()
+    assert w.canvas_area.notes.isVisible() and w.canvas_area.notes.description_label.isVisible()
     w.close()

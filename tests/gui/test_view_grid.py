@@ -53,7 +53,7 @@ def test_decision_image_covers_the_view_after_pan_and_zoom(window, qtbot):
     c = window.canvas
     qtbot.waitUntil(lambda: covers_view(c), timeout=LONG)
     (x0, x1), _ = c.vb.viewRange()
-    window.set_tool("pan")
+    window.canvas_area.set_tool("pan")
     drag(qtbot, c, [(0.0, 0.0), (1.5, 1.0), (3.0, 2.0), (4.5, 3.0)])
     (p0, p1), (q0, q1) = c.vb.viewRange()
     assert p0 < x0 - 3.0  # panned: the view now shows the plane beyond −6
@@ -93,35 +93,35 @@ def test_grid_request_is_cheap_for_a_full_window(window, qtbot):
 
 
 def test_network_view_beside_the_canvas_and_hover_shows_a_unit(window, qtbot):
-    nv = window.netview
+    nv = window.canvas_area.netview
     assert not nv.isVisible()
-    qtbot.mouseClick(window.network_view_button, Qt.MouseButton.LeftButton)
-    assert nv.isVisible() and window.network_view_action.isChecked()
+    qtbot.mouseClick(window.canvas_area.network_view_button, Qt.MouseButton.LeftButton)
+    assert nv.isVisible() and window.menus.actions.network_view.isChecked()
     qtbot.waitUntil(lambda: nv.frames_drawn > 0, timeout=LONG)
     window.grab()
     d = nv.diagram
     assert (1, 0) in d.unit_images and (2, 3) in d.unit_images and (3, 0) in d.unit_images
     # live: a step changes the maps
     before = nv.frames_drawn
-    window.step_action.trigger()
+    window.menus.actions.step.trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.step == 1, timeout=LONG)
     qtbot.waitUntil(lambda: nv.frames_drawn > before, timeout=LONG)
     out_image = window.canvas.image.image.copy()
     hover(qtbot, d, (1, 2))
     qtbot.waitUntil(lambda: window.latest.unit == (1, 2), timeout=LONG)
     window.grab()
-    assert "h₃⁽¹⁾" in window.canvas._caption.text() and window.canvas._caption.isVisible()
+    assert "h₃⁽¹⁾" in window.canvas.caption.text() and window.canvas.caption.isVisible()
     assert not np.array_equal(window.canvas.image.image, out_image)
     qtbot.waitUntil(lambda: covers_view(window.canvas), timeout=LONG)
     qtbot.mouseMove(d, QPoint(2, 2))  # off every unit: the output again
     qtbot.waitUntil(lambda: window.latest.unit is None, timeout=LONG)
-    assert not window.canvas._caption.isVisible()
-    window.network_view_action.trigger()
-    assert not nv.isVisible() and not window.network_view_button.isChecked()
+    assert not window.canvas.caption.isVisible()
+    window.menus.actions.network_view.trigger()
+    assert not nv.isVisible() and not window.canvas_area.network_view_button.isChecked()
 
 
 def test_a_lessons_description_is_shown(window, qtbot):
-    notes = window.notes
+    notes = window.canvas_area.notes
     assert not notes.isVisible()  # a preset has no notes
     assert open_and_wait(qtbot, window, "deep_sigmoid")  # read off the GUI thread
     sc = load_lesson("deep_sigmoid")
@@ -134,14 +134,14 @@ def test_a_lessons_description_is_shown(window, qtbot):
     assert not notes.description_label.isVisible() and notes.title_label.isVisible()
     qtbot.mouseClick(notes.fold_button, Qt.MouseButton.LeftButton)
     # presentation mode keeps the notes
-    window.presentation_action.trigger()
+    window.menus.actions.presentation.trigger()
     window.grab()
     assert notes.isVisible() and notes.description_label.isVisible()
-    window.presentation_action.trigger()
+    window.menus.actions.presentation.trigger()
     # the View menu hides them; a new preset leaves the lesson
-    window.notes_action.trigger()
+    window.menus.actions.notes.trigger()
     assert not notes.isVisible()
-    window.notes_action.trigger()
+    window.menus.actions.notes.trigger()
     assert notes.isVisible()
     window.data_panel.preset_combo.setCurrentIndex(1)
     assert not notes.isVisible()
@@ -164,17 +164,18 @@ def test_save_asks_for_title_and_description(window, qtbot, tmp_path, monkeypatc
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(50, fill)
-    window.save_action.trigger()
+    window.menus.actions.save.trigger()
     qtbot.waitUntil(path.exists, timeout=LONG)
     assert seen["prefilled"] == load_lesson("xor").title  # pre-filled with the open lesson's
     sc = load_scenario(path)
     assert (sc.title, sc.description) == ("My XOR", "Switch to sigmoid and compare.")
-    qtbot.waitUntil(lambda: window.notes.title == "My XOR", timeout=LONG)
-    assert window.notes.description_label.text() == "Switch to sigmoid and compare."
+    qtbot.waitUntil(lambda: window.document.title == "My XOR", timeout=LONG)
+    assert window.canvas_area.notes.description_label.text() == "Switch to sigmoid and compare."
     # reopening shows them
-    window.notes.clear()
+    window.document.set_source()
     assert open_and_wait(qtbot, window, path)  # read off the GUI thread
-    assert window.notes.isVisible() and window.notes.title_label.text() == "My XOR"
+    notes = window.canvas_area.notes
+    assert notes.isVisible() and notes.title_label.text() == "My XOR"
 
 
 def test_spirals_preset_gets_a_network_that_learns_it(window, qtbot):
@@ -212,9 +213,9 @@ def test_network_view_and_hover_for_every_kind_of_lesson(window, qtbot, lesson):
     """1-D and 2-D regression, softmax, a deep network: the pane draws, a hover swaps the
     canvas picture (or, for 1-D input, leaves the curve alone), nothing raises in paint."""
     assert open_and_wait(qtbot, window, lesson)  # read off the GUI thread
-    window.network_view_action.trigger()
+    window.menus.actions.network_view.trigger()
     qtbot.waitUntil(lambda: window.latest.snapshot.step == 0, timeout=LONG)
-    nv = window.netview
+    nv = window.canvas_area.netview
     qtbot.waitUntil(lambda: nv.frames_drawn > 0 and len(nv.diagram.W) > 0, timeout=LONG)
     window.grab()
     d = nv.diagram
@@ -222,28 +223,28 @@ def test_network_view_and_hover_for_every_kind_of_lesson(window, qtbot, lesson):
     plane = window.latest.snapshot.dataset.input_dim == 2
     if plane:
         qtbot.waitUntil(lambda: window.latest.unit == (1, 0), timeout=LONG)
-        assert window.legend.kind == "unit"
+        assert window.canvas_area.legend.kind == "unit"
     window.grab()
     qtbot.mouseMove(d, QPoint(2, 2))
     qtbot.waitUntil(lambda: window.latest.unit is None, timeout=LONG)
     window.grab()
-    assert window.legend.kind != "unit"
+    assert window.canvas_area.legend.kind != "unit"
 
 
 def test_inspector_thumbnails_keep_the_data_square_when_the_view_moves(window, qtbot):
-    window.inspector_action.trigger()
+    window.menus.actions.inspector.trigger()
     window.set_network_view(True)
-    qtbot.waitUntil(lambda: window.netview.frames_drawn > 0, timeout=LONG)
+    qtbot.waitUntil(lambda: window.canvas_area.netview.frames_drawn > 0, timeout=LONG)
     ins = window.inspector.diagram
     L = len(ins.widths) - 1
     qtbot.waitUntil(lambda: (L, 0) in ins.unit_images, timeout=LONG)
     before = ins.unit_images[(L, 0)].copy()
     assert before.width() == before.height()
     c = window.canvas
-    window.set_tool("pan")
+    window.canvas_area.set_tool("pan")
     drag(qtbot, c, [(0.0, 0.0), (1.5, 0.5), (3.0, 1.0)])
     qtbot.waitUntil(lambda: covers_view(c) and window.latest.extent[0] < -7.0, timeout=LONG)
-    hover(qtbot, window.netview.diagram, (1, 1))
+    hover(qtbot, window.canvas_area.netview.diagram, (1, 1))
     qtbot.waitUntil(lambda: window.latest.unit == (1, 1), timeout=LONG)
     window.grab()
     # same θ, same square: the output's thumbnail is unchanged by the pan and the hover

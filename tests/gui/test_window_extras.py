@@ -26,7 +26,7 @@ def open_window(qtbot, settings_path=None):
     w.resize(1280, 800)
     menus = {"help": w.help_menu, "export": w.export_menu}
     if settings_path is not None:
-        menus["settings"] = settings.install(w, settings_path)
+        menus["settings"] = w.remember(settings_path)
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.latest is not None, timeout=60000)
@@ -134,8 +134,8 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
     assert first.open_lesson(str(lesson))
     qtbot.waitUntil(lambda: first.files.last_open_ok is True, timeout=60000)  # read off-thread
     first.set_font_scale(1.3)
-    qtbot.mouseClick(first.crisp_box, Qt.MouseButton.LeftButton)
-    assert first.crisp_box.isChecked()
+    qtbot.mouseClick(first.canvas_area.toolbar.crisp_box, Qt.MouseButton.LeftButton)
+    assert first.canvas_area.toolbar.crisp_box.isChecked()
     first.resize(1200, 760)
     first.inspector_dock.show()
     qtbot.waitUntil(lambda: first.inspector_dock.isVisible(), timeout=60000)
@@ -152,7 +152,7 @@ def test_settings_persist_across_two_windows(qtbot, tmp_path):
     second, menus2 = open_window(qtbot, store)
     try:
         assert math.isclose(second.font_scale, 1.3)
-        assert second.crisp_box.isChecked()
+        assert second.canvas_area.toolbar.crisp_box.isChecked()
         # the width exactly (the default is 1280); the height within a few pixels, as the
         # restored dock's minimum height depends on the restored fonts (PySide6 6.8
         # restores the width a few pixels off). Qt fits a restored geometry to the screen:
@@ -204,7 +204,7 @@ def test_an_explicit_font_scale_wins_and_bad_values_are_ignored(qtbot, tmp_path)
         w.close()
     w2 = MainWindow(preset="xor")
     qtbot.addWidget(w2)
-    settings.install(w2, store, font_scale=2.0)
+    w2.remember(store, font_scale=2.0)
     assert w2.font_scale == 2.0
     w2.close()
 
@@ -234,7 +234,7 @@ def test_each_plot_exports_a_png_of_the_chosen_width(window, qtbot, tmp_path):
     w, menus = window
     trained(w, qtbot)
     ex = menus["export"]
-    labels = list(export.window_plots(w))
+    labels = list(ex.plots)
     assert len(labels) == 5
     for i, label in enumerate(labels):
         path = tmp_path / f"plot{i}.png"
