@@ -570,8 +570,12 @@ class TrainingSession:
         else:  # taken under another optimizer: the one chosen now starts afresh
             self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
         self._rng.bit_generator.state = cp.rng
-        self._order = cp.order.copy()
-        self._order_pos = cp.order_pos
+        if cp.order.size in (0, self.n_train):
+            self._order, self._order_pos = cp.order.copy(), cp.order_pos
+        else:
+            # an epoch order of other points (a checkpoint from before the data changed):
+            # the next batch starts a new epoch either way, as ``draw_batch`` would
+            self._order, self._order_pos = np.zeros(0, dtype=np.int64), 0
         self.step_count = cp.step
         self.samples_seen = cp.samples_seen
         n = self.n_train

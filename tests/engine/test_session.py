@@ -229,3 +229,22 @@ def test_rewinding_past_an_optimizer_change_keeps_the_chosen_optimizer():
     for a, b in zip(s.params.arrays(), early.params.arrays()):
         np.testing.assert_array_equal(a, b)  # θ is the checkpoint's
     assert s.step(2) == 2  # and it trains on
+
+
+def test_a_rewind_to_before_new_data_saves_and_steps_as_a_new_epoch():
+    from backprop_lab.engine.datasets import make_preset
+    from backprop_lab.engine.scenario import from_json, scenario_from_session, to_json
+
+    s = TrainingSession(
+        make_preset("xor", n_points=200, test_fraction=0.2, seed=0),
+        hyper=HyperParameters(alpha=0.1, batch_size=16, batching="epochs"),
+        seed=0,
+    )
+    s.step(12)  # half-way through an epoch of 160 training points
+    s.set_dataset(make_preset("xor", n_points=400, test_fraction=0.2, seed=1))
+    s.step(5)
+    s.timeline.rewind(s, 8)  # a checkpoint whose epoch order names the old 160 points
+    again = from_json(to_json(scenario_from_session(s)))  # a valid lesson, not refused
+    assert again.state.step == s.step_count
+    idx = s.draw_batch()
+    assert idx.max() < s.n_train  # a new epoch over the points that are there
