@@ -13,7 +13,7 @@ from backprop_lab.engine.csvfile import points_csv, read_points_csv
 from backprop_lab.engine.data import MAX_CLASS_NAME, Dataset
 from backprop_lab.engine.fileio import LoadError
 from backprop_lab.engine.scenario import from_json, scenario_from_session, to_json
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 
@@ -101,6 +101,8 @@ def _is_number(text: str) -> bool:
     tests=st.lists(st.booleans(), min_size=30, max_size=30),
 )
 def test_named_classes_round_trip_through_csv_and_lessons(names, labels, tests):
+    # (hypothesis 6.100, the floor, can shrink past the filter above to names like "0")
+    assume(not any(_is_number(n) for n in names))
     k = len(names)
     y = np.array([v % k for v in labels])
     pts = np.column_stack([np.linspace(-5, 5, len(y)), np.cos(np.arange(len(y)))])

@@ -211,4 +211,8 @@ def test_a_fused_step_allocates_no_arrays(head, activation, optimizer, lam):
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-    assert peak - before < 6 * 1024
+    # NumPy before 2.3 runs a reduction along the batch (db) through its ufunc buffer: a
+    # fixed np.getbufsize() elements whatever B is, not an array of the step
+    old_numpy = np.lib.NumpyVersion(np.__version__) < "2.3.0"
+    buffer = 8 * np.getbufsize() + 1024 if old_numpy else 0
+    assert peak - before < 6 * 1024 + buffer
