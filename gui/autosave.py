@@ -279,7 +279,6 @@ class Autosave(QObject):
         self._progress_timer.timeout.connect(self._show_progress)
         c = window.controller
         c.frameReady.connect(self._on_frame)
-        c.callDone.connect(self._on_call_done)
         window.files.opened.connect(self._on_opened)
         window.files.saved.connect(self._on_saved)
         window.files.saveFailed.connect(self._on_save_failed)
@@ -327,13 +326,9 @@ class Autosave(QObject):
         self._writing = True
         notes = self.window.notes
         capture = _CaptureForAutosave(notes.title or "Autosave", notes.description)
-        self.window.controller.call_in_engine(capture)
+        self.window.controller.call_in_engine(capture, reply=self._captured)
 
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        fn, result = fn_result
-        if not isinstance(fn, _CaptureForAutosave):
-            return
+    def _captured(self, result) -> None:
         if self._removed:
             return
         if isinstance(result, BaseException):

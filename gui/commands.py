@@ -155,18 +155,24 @@ class DropRuns:
 
 @dataclass(frozen=True)
 class Call:
-    """Run ``fn(session)`` in the engine thread; ``(fn, result)`` comes back on
-    ``callDone``."""
+    """Run ``fn(session)`` in the engine thread; its result goes to ``reply(result)`` in
+    the GUI thread (to that caller only). An exception raised by ``fn`` is reported as an
+    error and answers nothing: wrap ``fn`` in ``engine.jobs.Request`` to have it back as
+    a ``Failure`` value."""
 
     fn: Callable[[TrainingSession], Any]
+    reply: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)
 class RunJob:
-    """Run a long ``Job`` (engine/walk.py) in slices between steps; its progress comes
-    back on ``jobProgress`` and its result on ``callDone``; ``job.cancel()`` stops it."""
+    """Run a long ``Job`` (engine/jobs.py) in slices between steps; its progress goes to
+    ``progress(done, total)`` and its result (or ``Failure``, ``Cancelled``) to
+    ``reply(result)``, both in the GUI thread; ``job.cancel()`` stops it."""
 
     job: Any
+    reply: Callable[[Any], None] | None = None
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True)

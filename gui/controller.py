@@ -29,9 +29,7 @@ class EngineController(QObject):
     diverged = Signal(str)
     errorOccurred = Signal(str)
     message = Signal(str)
-    callDone = Signal(object)  # (fn, result)
     commandFailed = Signal(object)  # CommandFailure: nothing changed in the engine
-    jobProgress = Signal(object)  # (job, done, total)
     runSwapped = Signal(object)  # Snapshot of a run that undo or redo brought back
 
     # every command travels on this one queued signal (see gui/commands.py)
@@ -57,9 +55,8 @@ class EngineController(QObject):
         w.diverged.connect(self.diverged)
         w.errorOccurred.connect(self.errorOccurred)
         w.message.connect(self.message)
-        w.callDone.connect(self.callDone)
+        w.replied.connect(self._on_replied)
         w.commandFailed.connect(self.commandFailed)
-        w.jobProgress.connect(self.jobProgress)
         w.runSwapped.connect(self.runSwapped)
         self.running = False
         # with gate_frames, the worker pauses between steps from taking a frame until
@@ -133,13 +130,15 @@ class EngineController(QObject):
     def replace_session(self, session: TrainingSession) -> None:
         self.send(cmd.ReplaceSession(session))
 
-    def call_in_engine(self, fn) -> None:
-        """Queue ``fn(session)`` to run in the engine thread between steps."""
-        self.send(cmd.Call(fn))
+    def call_in_engine(self, fn, reply=None) -> None:
+        """Queue ``fn(session)`` to run in the engine thread between steps; its result goes
+        to ``reply(result)``, here in the GUI thread."""
+        self.send(cmd.Call(fn, reply))
 
-    def run_job(self, job) -> None:
-        """Queue a long ``Job`` (engine/walk.py): it runs in slices between steps."""
-        self.send(cmd.RunJob(job))
+    def run_job(self, job, reply=None, progress=None) -> None:
+        """Queue a long ``Job`` (engine/jobs.py): it runs in slices between steps; see
+        ``commands.RunJob``."""
+        self.send(cmd.RunJob(job, reply, progress))
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop the worker (queued), then wait for the thread to finish. The stop flag
@@ -180,6 +179,12 @@ class EngineController(QObject):
     def frame_painted(self) -> None:
         """The window calls this once the frame is on screen: the worker steps again."""
         self.worker.gui_idle.set()
+
+    @Slot(object)
+    def _on_replied(self, reply_args) -> None:
+        """An answer from the engine thread, for the one caller that asked."""
+        reply, args = reply_args
+        reply(*args)
 
     @Slot(bool)
     def _on_running(self, running: bool) -> None:

@@ -32,14 +32,11 @@ import time
 from backprop_lab.engine.algorithm import algorithm
 from backprop_lab.engine.grid import GridEvaluator, GridSpec
 from backprop_lab.engine.heads import head_for
+from backprop_lab.engine.jobs import Cancelled, Failure, Job, Request
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.notation import DOMAIN, sup
 from backprop_lab.engine.walk import (
-    Cancelled,
-    Failure,
     GradCheckResult,
-    Job,
-    Request,
     Summary,
     WalkDriver,
     WalkState,
@@ -217,8 +214,6 @@ class InspectorPanel(QWidget):
         self._build_actions()
         self._show_state()
         controller.frameReady.connect(self.on_frame)
-        controller.callDone.connect(self._on_call_done)
-        controller.jobProgress.connect(self._on_job_progress)
         self._gradcheck_job: Job | None = None
         if controller.latest is not None:
             self.on_frame(controller.latest)
@@ -390,8 +385,8 @@ class InspectorPanel(QWidget):
 
     # --- requests to the engine thread ---------------------------------------------------
     def _call(self, kind: str, fn) -> Request:
-        request = Request(self, kind, fn)
-        self.controller.call_in_engine(request)
+        request = Request(fn, kind)
+        self.controller.call_in_engine(request, reply=lambda r: self._on_reply(request, r))
         return request
 
     def _call_walk(self, fn) -> None:
@@ -450,18 +445,20 @@ class InspectorPanel(QWidget):
         self._gradcheck_step = self.frame.snapshot.step if self.frame is not None else None
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
-        job = Job(self, "gradcheck", lambda s: check_gradients_steps(s, d, point))
+        job = Job(lambda s: check_gradients_steps(s, d, point), "gradcheck")
         self._gradcheck_job = job
-        self.controller.run_job(job)
+        self.controller.run_job(
+            job,
+            reply=lambda r: self._on_reply(job, r),
+            progress=lambda done, total: self._on_job_progress(job, done, total),
+        )
 
     @Slot()
     def cancel_gradient_check(self) -> None:
         if self._gradcheck_job is not None:
             self._gradcheck_job.cancel()
 
-    @Slot(object)
-    def _on_job_progress(self, progress) -> None:
-        job, done, total = progress
+    def _on_job_progress(self, job: Job, done: int, total: int) -> None:
         if job is self._gradcheck_job:
             self.gradcheck.set_progress(done, total)
 
@@ -496,11 +493,7 @@ class InspectorPanel(QWidget):
         self._call("summary", lambda s: summarize(s, point))
 
     # --- replies ---------------------------------------------------------------------------
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        fn, result = fn_result
-        if not isinstance(fn, Request) or fn.owner is not self:
-            return
+    def _on_reply(self, fn: Request, result) -> None:
         kind = fn.kind
         self._walk_moves.discard(fn)
         if kind == "gradcheck":

@@ -25,7 +25,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -198,7 +198,6 @@ class LessonFiles(QObject):
         # a lesson still loading after this long offers Cancel in the banner
         self.offer_cancel_after_ms = 400
         self.last_open_ok: bool | None = None
-        window.controller.callDone.connect(self._on_call_done)
 
     @property
     def busy(self) -> bool:
@@ -307,15 +306,10 @@ class LessonFiles(QObject):
         title = notes.title if title is None else title
         description = notes.description if description is None else description
         self.saves_pending.append(os.fspath(path))
-        self.window.controller.call_in_engine(
-            _CaptureForSave(os.fspath(path), str(title), str(description))
-        )
+        capture = _CaptureForSave(os.fspath(path), str(title), str(description))
+        self.window.controller.call_in_engine(capture, reply=lambda r: self._captured(capture, r))
 
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        fn, captured = fn_result
-        if not isinstance(fn, _CaptureForSave):
-            return
+    def _captured(self, fn: _CaptureForSave, captured) -> None:
         path, title, description = fn.path, fn.title, fn.description
         if isinstance(captured, BaseException):
             self._save_done(path, None, captured)

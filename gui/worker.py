@@ -55,6 +55,7 @@ from backprop_lab.engine import (
 )
 from backprop_lab.engine.evaluation import FullMetrics, FullPass
 from backprop_lab.engine.grid import view_grid
+from backprop_lab.engine.jobs import JobRunner
 from backprop_lab.engine.notation import DOMAIN
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -156,9 +157,9 @@ class EngineWorker(QObject):
     diverged = Signal(str)
     errorOccurred = Signal(str)
     message = Signal(str)  # a plain notice (e.g. "no training points")
-    callDone = Signal(object)  # (fn, result) of ``call``
+    # (callback, args): an answer for the one caller that asked (``Call``, ``RunJob``)
+    replied = Signal(object)
     commandFailed = Signal(object)  # CommandFailure: the command changed nothing
-    jobProgress = Signal(object)  # (job, done, total), at most PROGRESS_HZ a second
     runSwapped = Signal(object)  # Snapshot of the run that undo or redo brought back
     stopped = Signal()
 
@@ -191,7 +192,7 @@ class EngineWorker(QObject):
         # set by the GUI thread at shutdown: step and job loops return at once, without
         # waiting for the queued Stop to be reached
         self.stop_flag = threading.Event()
-        self._jobs: list = []  # [job, generator | None, last progress time], oldest first
+        self._jobs = JobRunner(1.0 / PROGRESS_HZ)
         # seconds spent per kind, and frames published (the benchmark's per-frame split)
         self.timing = {"step": 0.0, "snapshot": 0.0, "grid": 0.0, "handover": 0.0, "frames": 0}
         self._full: FullMetrics | None = None
@@ -229,10 +230,7 @@ class EngineWorker(QObject):
             self._timer.stop()
         self._running = False
         self._pending = 0
-        for _job, steps, _t in self._jobs:  # dropped unfinished: nobody waits for them now
-            if steps is not None:
-                steps.close()
-        self._jobs.clear()
+        self._jobs.close()  # dropped unfinished: nobody waits for them now
         self.stopped.emit()
         QThread.currentThread().quit()
 
@@ -416,51 +414,24 @@ class EngineWorker(QObject):
         self._pending = 0
         self._grid = None
 
-    def call(self, fn) -> None:
-        """Run ``fn(session)`` in the engine thread (lesson saving, inspectors, tests) and
-        send ``(fn, result)`` back with ``callDone``."""
-        self._command(lambda: self.callDone.emit((fn, fn(self.session))))
+    def call(self, fn, reply=None) -> None:
+        """Run ``fn(session)`` in the engine thread (lesson saving, inspectors, tests); its
+        result goes to ``reply`` in the GUI thread. An exception is reported
+        (``errorOccurred``) and answers nothing."""
+        self._command(lambda: self._answer(reply, fn(self.session)))
 
-    def run_job(self, job) -> None:
-        """Queue a long ``Job``; ``_tick`` advances it a slice at a time."""
-        self._jobs.append([job, None, 0.0])
+    def _answer(self, reply, *args) -> None:
+        if reply is not None:
+            self.replied.emit((reply, args))
+
+    def run_job(self, job, reply=None, progress=None) -> None:
+        """Queue a long ``Job``; ``_tick`` advances it a slice at a time. Its result goes to
+        ``reply``, its progress ``(done, total)`` to ``progress`` (GUI thread)."""
+        report = (
+            None if progress is None else (lambda done, total: self._answer(progress, done, total))
+        )
+        self._jobs.add(job, lambda result: self._answer(reply, result), report)
         self._wake()
-
-    def _run_jobs(self, deadline: float) -> None:
-        """Advance the oldest job until ``deadline``; answer it when done or cancelled."""
-        from backprop_lab.engine.walk import Cancelled, Failure
-
-        while self._jobs and not self.stop_flag.is_set():
-            entry = self._jobs[0]
-            job, steps, _t = entry
-            result = None
-            try:
-                if job.cancelled:
-                    result = Cancelled("Cancelled.")
-                else:
-                    if steps is None:
-                        steps = entry[1] = job.fn(self.session)
-                    progress = None
-                    while time.perf_counter() < deadline and not job.cancelled:
-                        if self.stop_flag.is_set():
-                            return
-                        progress = next(steps)
-                    now = time.perf_counter()
-                    due = now - entry[2] >= 1.0 / PROGRESS_HZ
-                    if progress is not None and not job.cancelled and due:
-                        entry[2] = now
-                        self.jobProgress.emit((job, *progress))
-                    if not job.cancelled:
-                        return  # out of time: the next tick goes on
-                    result = Cancelled("Cancelled.")
-            except StopIteration as done:
-                result = done.value
-            except Exception as exc:  # noqa: BLE001 - answered to the view that asked
-                result = Failure(f"{type(exc).__name__}: {exc}")
-            self._jobs.pop(0)
-            if steps is not None:
-                steps.close()
-            self.callDone.emit((job, result))
 
     _dispatch = {
         cmd.SetRunning: lambda w, c: w.set_running(c.running),
@@ -481,8 +452,8 @@ class EngineWorker(QObject):
         cmd.NewRun: lambda w, c: w.new_run(c),
         cmd.SwapRun: lambda w, c: w.swap_run(c.keep_as, c.restore),
         cmd.DropRuns: lambda w, c: w.drop_runs(c.runs),
-        cmd.Call: lambda w, c: w.call(c.fn),
-        cmd.RunJob: lambda w, c: w.run_job(c.job),
+        cmd.Call: lambda w, c: w.call(c.fn, c.reply),
+        cmd.RunJob: lambda w, c: w.run_job(c.job, c.reply, c.progress),
         cmd.Stop: lambda w, c: w.stop(),
     }
 
@@ -565,7 +536,8 @@ class EngineWorker(QObject):
         if done:
             self._dirty = True
         if self._jobs:
-            self._run_jobs(time.perf_counter() + JOB_SLICE_SECONDS)
+            deadline = time.perf_counter() + JOB_SLICE_SECONDS
+            self._jobs.run(self.session, deadline, self.stop_flag.is_set)
         if self.session.diverged and (self._running or self._pending):
             self._pending = 0
             self._set_running(False)

@@ -232,8 +232,7 @@ def test_large_data_frames_carry_exact_full_data_figures_and_say_so(controller, 
 
 def in_engine(qtbot, c, fn):
     out = []
-    c.callDone.connect(lambda r: out.append(r[1]) if r[0] is fn else None)
-    c.call_in_engine(fn)
+    c.call_in_engine(fn, reply=out.append)
     qtbot.waitUntil(lambda: bool(out), timeout=60000)
     return out[0]
 
@@ -308,3 +307,28 @@ def qtbot_wait(controller, holds) -> None:
             return
         QTest.qWait(5)
     raise AssertionError(f"the frames never showed it; last: {last(controller)}")
+
+
+def test_each_call_answers_its_own_caller(controller, qtbot):
+    """Replies go to the caller that asked, never to every listener."""
+    from backprop_lab.engine.jobs import Job
+
+    first, second, progress = [], [], []
+    controller.call_in_engine(lambda s: ("first", s.step_count), reply=first.append)
+    controller.call_in_engine(lambda s: ("second", s.step_count), reply=second.append)
+
+    def counted(_session):
+        for i in range(3):
+            yield (i + 1, 3)
+        return "job done"
+
+    job_answers = []
+    controller.run_job(
+        Job(counted),
+        reply=job_answers.append,
+        progress=lambda done, total: progress.append((done, total)),
+    )
+    qtbot.waitUntil(lambda: bool(first and second and job_answers), timeout=LONG)
+    assert first == [("first", 0)] and second == [("second", 0)]
+    assert job_answers == ["job done"]
+    assert all(total == 3 for _done, total in progress)
