@@ -43,7 +43,6 @@ from .compare_block import CompareBlock, compare_to_dict, read_compare
 from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset, check_class_names
 from .features import validate_features
 from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
-from .heads import head_for
 from .jsonfile import check_start, dump, parse_object
 from .network import Parameters
 from .optim import OPTIMIZERS
@@ -551,8 +550,7 @@ def scenario_from_dict(d) -> Scenario:
     hyper = _read_hyper(d["hyper"])
     state, history = None, None
     if d.get("state") is not None:
-        head = head_for(ds.task, ds.n_classes)
-        widths = (len(spec.features), *spec.hidden, head.output_size(ds.n_classes))
+        widths = spec.widths(ds.task, ds.n_classes)
         state, history = _read_state(d["state"], widths, hyper.optimizer, len(ds.train), ds.task)
     sc = Scenario(ds, spec, hyper, seed, title, description, state, history)
     sc.edits = read_edits(d, sc)

@@ -35,6 +35,8 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     MAX_WIDTH,
     HyperParameters,
     NetworkSpec,
+    effective_batch_size,
+    steps_for_epochs,
 )
 from .edits import EditLog
 from .evaluation import FullPass, mean_metrics, sampled
@@ -84,11 +86,10 @@ class TrainingSession:
     # --- construction -----------------------------------------------------------------
     def _build(self, spec: NetworkSpec) -> None:
         ds = self.dataset
-        features = validate_features(spec.features, ds.input_dim)
+        validate_features(spec.features, ds.input_dim)
         head = head_for(ds.task, ds.n_classes)
-        widths = (len(features), *spec.hidden, head.output_size(ds.n_classes))
         self.spec = spec
-        self.arch = Architecture(widths, spec.activations, head.name)
+        self.arch = Architecture(spec.widths(ds.task, ds.n_classes), spec.activations, head.name)
         self.net = Network(self.arch, head)
         self._fused: FusedStep | None = None
         self.init_schemes = tuple(
@@ -267,7 +268,12 @@ class TrainingSession:
 
     @property
     def effective_batch_size(self) -> int:
-        return max(1, min(self.hyper.batch_size, self.n_train))
+        return effective_batch_size(self.hyper.batch_size, self.n_train)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Steps in one pass over the training points: ⌈N_train / B⌉ (0 without any)."""
+        return steps_for_epochs(self.n_train, self.hyper.batch_size)
 
     def draw_batch(self) -> np.ndarray:
         """Indices (into the training points) of the next batch; advances the RNG."""

@@ -120,14 +120,6 @@ class CommandFailure:
     within: object = None  # the ``NewRun`` the command was part of, if any
 
 
-def steps_for_epoch(n_train: int, batch_size: int) -> int:
-    """Steps in one pass over the training data: ⌈N_train / B⌉ (at least 1)."""
-    if n_train <= 0:
-        return 0
-    b = max(1, min(batch_size, n_train))
-    return max(1, math.ceil(n_train / b))
-
-
 # what each change of a ``NewRun`` does to the session
 _RUN_CHANGES = {
     cmd.SetDataset: lambda s, c: s.set_dataset(c.dataset),
@@ -276,8 +268,7 @@ class EngineWorker(QObject):
         self._wake()
 
     def step_epoch(self) -> None:
-        s = self.session
-        self.step(steps_for_epoch(s.n_train, s.hyper.batch_size))
+        self.step(self.session.steps_per_epoch)
 
     def set_speed(self, steps_per_second: float) -> None:
         self._speed = max(0.0, float(steps_per_second))

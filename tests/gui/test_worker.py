@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.data import empty_dataset
+from backprop_lab.engine.design import steps_for_epochs
 from backprop_lab.gui import commands as cmd
 from backprop_lab.gui.controller import EngineController
-from backprop_lab.gui.worker import Frame, steps_for_epoch
+from backprop_lab.gui.worker import Frame
 
 from .helpers import LONG
 
@@ -72,7 +73,7 @@ def test_step_runs_exactly_n_steps(controller, qtbot):
 def test_one_epoch_is_ceil_n_over_b(controller, qtbot):
     n_train = 160
     controller.step_epoch()
-    want = steps_for_epoch(n_train, 16)
+    want = steps_for_epochs(n_train, 16)
     assert want == 10
     qtbot.waitUntil(lambda: last(controller).snapshot.step == want, timeout=LONG)
 
