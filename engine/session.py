@@ -19,6 +19,7 @@ private state; splitting them would mean reaching into each other's names.
 from __future__ import annotations
 
 import copy as _copy
+import itertools
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -63,6 +64,11 @@ from .optim import make_optimizer
 from .records import Batch, BatchState, Checkpoint, Snapshot  # noqa: F401 - re-exported
 from .timeline import DEFAULT_BUDGET, Timeline
 
+# one count for every session of the process, so a revision names one state of one run:
+# two sessions (a run and the copy undo keeps of it) share a number only while they are
+# the same state
+_REVISIONS = itertools.count(1)
+
 
 class TrainingSession:
     def __init__(
@@ -100,6 +106,12 @@ class TrainingSession:
 
     def reset_parameters(self) -> None:
         """θ drawn afresh from the seed; the step counter, histories and optimizer restart."""
+        # ``revision`` names the run's state (θ, optimizer, random state, step, data, the
+        # guard's stop): every change between steps and every step takes a new number from
+        # one count for the process, and ``restore`` puts back the number of the state it
+        # restores. The design (``spec``, ``hyper``, ``seed``) is not counted: a view that
+        # needs it compares it too. A walk's phases, parked between, change nothing.
+        self.revision = next(_REVISIONS)
         init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
         self.params = init_parameters(self.arch, np.random.default_rng(init_seq), self.init_schemes)
         # a new θ has no hand edits; the frozen set stays (engine/edits.py)
@@ -219,6 +231,7 @@ class TrainingSession:
     def parameters_edited(self) -> None:
         """θ was changed by hand between steps (engine/edits.py): the metrics are measured
         anew, and the divergence check judges from the loss θ has now."""
+        self.revision = next(_REVISIONS)
         self.refresh_last()
         # a new start for the guard, as with new data: judged from the loss θ has now, and
         # a roll back goes no further back than this
@@ -249,6 +262,7 @@ class TrainingSession:
             self._build(spec)
             return
         self._epoch_base, self._epoch_samples = self.epoch, self.samples_seen
+        self.revision = next(_REVISIONS)
         self._prepare_data()
         # more points (an import, a drawing) make history rows dearer: space them as a
         # session made for this data would (never closer than they were)
@@ -368,6 +382,7 @@ class TrainingSession:
             self.go_on()  # a step taken after a stop means: go on from here
         self.step_count += 1
         self.samples_seen += batch_size
+        self.revision = next(_REVISIONS)
         self._last_bp, self._last_batch_loss = bp, batch_loss
         row = record or self.history.wants(self.step_count)
         if row:
@@ -427,6 +442,7 @@ class TrainingSession:
                 f"Training diverged at step {step:,}: {reason}. Roll back to step "
                 f"{back.step:,} and lower the learning rate α (now {alpha:g}), or go on anyway."
             )
+        self.revision = next(_REVISIONS)  # a stopped run (θ back, or where it stopped)
         return False
 
     def _rollback_point(self) -> Checkpoint:
@@ -451,6 +467,7 @@ class TrainingSession:
             return
         self.diverged = None
         self._guard = self._guard.rearmed(self.step_count)
+        self.revision = next(_REVISIONS)
 
     def roll_back(self, alpha: float | None = None) -> int:
         """Back to the last good checkpoint: θ, the optimizer, the RNG, the guard and the
@@ -562,6 +579,7 @@ class TrainingSession:
             guard=self._guard,  # immutable: shared
             rollback=self._rollback,  # never written to: shared
             epoch=self.epoch,
+            revision=self.revision,
         )
 
     def restore(self, cp: Checkpoint) -> None:
@@ -595,6 +613,8 @@ class TrainingSession:
         self._rollback = cp if cp.rollback is None else cp.rollback
         self.history.rewind_to(cp.step)
         self.edits.restored(self, cp)
+        # back to that very state: its revision (a state from a file gets a new one)
+        self.revision = cp.revision or next(_REVISIONS)
 
     def adopt(self, cp: Checkpoint) -> None:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
@@ -605,6 +625,7 @@ class TrainingSession:
         self._record(None, kept.batch_loss if kept is not None else math.nan)
         if kept is not None:  # the file's metrics (δ included) describe this state better
             self.last = kept
+        self.revision = next(_REVISIONS)  # a state made elsewhere is a new one here
         self._new_timeline()
 
     def _metrics(self, last: Mapping) -> StepMetrics | None:
@@ -635,4 +656,6 @@ class TrainingSession:
             edits=self.edits.summary(self.step_count),
             spikes=tuple(sp for sp in self._guard.spikes if sp[0] <= self.step_count),
             rollback_step=self._rollback.step,
+            revision=self.revision,
+            n_train=self.n_train,
         )

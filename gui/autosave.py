@@ -300,8 +300,8 @@ class Autosave(QObject):
             self.clean_key = key  # the session the window opened on: nothing to lose yet
         if key == self.written_key or not self.dirty:
             return
-        # an edit (data, design, settings, seed: all but the step) is written within a few
-        # seconds even while training; training alone once a minute
+        # an edit (data, design, settings, seed: all but the run's state) is written
+        # within a few seconds even while training; training alone once a minute
         edited = previous is None or previous[:1] + previous[2:] != key[:1] + key[2:]
         stepped_only = frame.running and not edited
         self.schedule(self.training_interval_ms if stepped_only else self.edit_delay_ms)

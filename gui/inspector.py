@@ -570,13 +570,7 @@ class InspectorPanel(QWidget):
         self.point_spin.setMaximum(max(0, len(ds) - 1))
         if self.picked is not None and self.picked >= len(ds):
             self.set_picked_point(-1)
-        key = (
-            snap.step,
-            id(ds),
-            arch,
-            snap.hyper,
-            tuple(float(w.sum()) for w in snap.params.W),
-        )
+        key = (snap.revision, snap.hyper)
         now = time.monotonic()
         # while training, a summary (unit health over the data, the trace) at most
         # SUMMARY_SECONDS apart: the dead/saturated marks need no frame rate; the last

@@ -142,10 +142,10 @@ class _Same:
 
 
 def state_key(s: TrainingSession | Snapshot) -> tuple:
-    """What makes two states of a session the same work: data, design, settings, step
-    (the data by identity: every edit makes a new, immutable ``Dataset``)."""
-    step = s.step_count if isinstance(s, TrainingSession) else s.step
-    return (_Same(s.dataset), step, s.spec, s.hyper, s.seed)
+    """What makes two states of a session the same work: data, the run's state (its
+    revision: θ, the step, hand edits), design, settings (the data by identity: every edit
+    makes a new, immutable ``Dataset``)."""
+    return (_Same(s.dataset), s.revision, s.spec, s.hyper, s.seed)
 
 
 class LessonDetailsDialog(QDialog):

@@ -63,7 +63,7 @@ def status_text(frame: Frame) -> str:
         if tested:
             acc += f"  test {_num(last.test_acc * 100, '.1f')}%"
         parts.append(acc)
-    n_train = s.dataset.n_train
+    n_train = s.n_train
     if max(n_train, len(s.dataset) - n_train) > EVAL_SAMPLE:
         # the curves and the figures above are the fixed evaluation sample's
         parts[-1] += f"  (on {EVAL_SAMPLE:,}-point samples)"
