@@ -135,32 +135,41 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
 
 
 def _session_from_scenario(sc: Scenario) -> TrainingSession:
-    session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
-    if sc.edits is not None:  # before the state: its checkpoints count the edits
-        install_edits(session, sc.edits)
-    if sc.state is not None:
-        cp = sc.state
-        session.adopt(
-            Checkpoint(
-                step=cp.step,
-                samples_seen=cp.samples_seen,
-                params=cp.params.copy(),
-                optimizer={
-                    k: [np.array(a) for a in v] if isinstance(v, list) else v
-                    for k, v in cp.optimizer.items()
-                },
-                rng=_copy_rng(cp.rng),
-                order=np.array(cp.order, dtype=np.int64),
-                order_pos=cp.order_pos,
-                last=dict(cp.last) if cp.last else {},
-                diverged=cp.diverged,
-                guard=cp.guard,
-                rollback=cp.rollback,  # only ever read from: shared
-                epoch=cp.epoch,
-            )
-        )
-        if sc.history is not None:
-            install_history(session, sc.history)
+    def edits(session: TrainingSession) -> None:
+        if sc.edits is not None:  # before the state: its checkpoints count the edits
+            install_edits(session, sc.edits)
+
+    if sc.state is None:
+        session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
+        edits(session)
+        return session
+    cp = sc.state
+    session = TrainingSession.from_checkpoint(
+        sc.dataset,
+        sc.spec,
+        sc.hyper,
+        sc.seed,
+        Checkpoint(
+            step=cp.step,
+            samples_seen=cp.samples_seen,
+            params=cp.params.copy(),
+            optimizer={
+                k: [np.array(a) for a in v] if isinstance(v, list) else v
+                for k, v in cp.optimizer.items()
+            },
+            rng=_copy_rng(cp.rng),
+            order=np.array(cp.order, dtype=np.int64),
+            order_pos=cp.order_pos,
+            last=dict(cp.last) if cp.last else {},
+            diverged=cp.diverged,
+            guard=cp.guard,
+            rollback=cp.rollback,  # only ever read from: shared
+            epoch=cp.epoch,
+        ),
+        prepare=edits,
+    )
+    if sc.history is not None:
+        install_history(session, sc.history)
     return session
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy as _copy
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -57,6 +57,7 @@ from .network import (
     BackwardPass,
     FusedStep,
     Network,
+    Parameters,
     init_parameters,
     init_scheme,
 )
@@ -89,8 +90,36 @@ class TrainingSession:
             spec = NetworkSpec(features=default_features(dataset.input_dim))
         self._build(spec)
 
+    @classmethod
+    def from_checkpoint(
+        cls,
+        dataset: Dataset,
+        spec: NetworkSpec,
+        hyper: HyperParameters,
+        seed: int,
+        state: Checkpoint,
+        prepare: Callable[[TrainingSession], None] | None = None,
+        history_capacity: int = 4096,
+        timeline_budget: int = DEFAULT_BUDGET,
+    ) -> TrainingSession:
+        """A session that goes on exactly from ``state`` (a loaded lesson), as ``adopt``
+        makes it: no θ₀ is drawn and measured first. ``prepare(session)`` runs before the
+        state is taken (a lesson's hand edits, which its checkpoints count). ValueError if
+        the state does not fit the network."""
+        s = cls.__new__(cls)
+        s.seed = int(seed)
+        s.history_capacity = history_capacity
+        s.timeline_budget = timeline_budget
+        s.hyper = hyper
+        s.dataset = dataset
+        s._build(spec, state)
+        if prepare is not None:
+            prepare(s)
+        s.adopt(state)
+        return s
+
     # --- construction -----------------------------------------------------------------
-    def _build(self, spec: NetworkSpec) -> None:
+    def _build(self, spec: NetworkSpec, state: Checkpoint | None = None) -> None:
         ds = self.dataset
         validate_features(spec.features, ds.input_dim)
         head = head_for(ds.task, ds.n_classes)
@@ -102,7 +131,34 @@ class TrainingSession:
             init_scheme(a) if spec.init == "auto" else spec.init
             for a in (*spec.activations, "identity")
         )
-        self.reset_parameters()
+        if state is None:
+            self.reset_parameters()
+        else:
+            self._ready_for(state)
+
+    def _ready_for(self, state: Checkpoint) -> None:
+        """The parts ``adopt`` does not set, for a session about to take ``state``: θ's
+        arrays (zeros; ``restore`` fills them), the optimizer, the batch stream, the data,
+        an empty history; and, when the state has no guard (a lesson written before the
+        guard was saved), the guard a fresh session starts with, from θ₀'s loss."""
+        self.revision = next(_REVISIONS)
+        arch = self.arch
+        shapes = [arch.weight_shape(layer) for layer in range(1, arch.depth + 1)]
+        self.params = Parameters(
+            [np.zeros(sh) for sh in shapes], [np.zeros((sh[0], 1)) for sh in shapes]
+        )
+        self.edits = EditLog.fresh(arch.widths, None)
+        init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
+        self._rng = np.random.default_rng(batch_seq)
+        self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
+        self._prepare_data()
+        self.history = self._new_history()
+        if state.guard is None:
+            theta0 = init_parameters(arch, np.random.default_rng(init_seq), self.init_schemes)
+            loss = train_figures(
+                self.net, theta0, *self._eval_train, self.dataset.task == "classification"
+            )[0]
+            self._guard = GuardState.armed(self._reference(loss), 0)
 
     def reset_parameters(self) -> None:
         """θ drawn afresh from the seed; the step counter, histories and optimizer restart."""
