@@ -66,7 +66,7 @@ class CanvasViews(QObject):
         w, c = self.w, self.w.controller
         w.network_view_button.toggled.connect(w.set_network_view)
         w.canvas.viewChanged.connect(lambda v, px: c.send(cmd.SetGridView(v, px)))
-        c.frameReady.connect(w.netview.show_frame)
+        w.netview.attach(c)  # its frames, and the unit maps while it shows
         c.frameReady.connect(self.key_for_frame)
         w.netview.unitHovered.connect(self.on_unit_hovered)
         w.show_test_box.toggled.connect(self.on_show_test)

@@ -363,10 +363,10 @@ class MainWindow(QMainWindow):
         return self.views.offer_network(preset)
 
     def apply_dataset(self, ds: Dataset) -> None:
-        features_changed = self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+        # data of another input dimension get the engine's default features there (the
+        # one rule, engine/features.py), which the panel shows: one command, one θ
+        self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
         self.controller.set_dataset(ds)
-        if features_changed:
-            self.controller.set_network(self.network_panel.spec())
         self.show_data_in_window(ds)
         if self.banner.kind == "info" and len(ds):
             self.banner.hide()
