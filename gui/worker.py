@@ -25,6 +25,12 @@ The design (docs/architecture.md, "Threads"):
 The group is the one code path: a single run is a group of one, which behaves exactly as
 the session alone (engine/group.py). The GUI thread never runs a training step and never
 waits on the worker except at shutdown.
+
+Over 450 lines: the Qt side of the engine thread (the tick, the controls' handlers, changes
+and the undo copies, calls and jobs) shares the thread's state (the group, the pacer, the
+dirty flag, the mailbox), which reads best in one place; how many steps a tick takes
+(gui/pacer.py), what a frame holds (gui/frames.py), the sliced jobs (engine/jobs.py) and
+the undo copies (gui/kept_runs.py) are their own modules.
 """
 
 from __future__ import annotations
