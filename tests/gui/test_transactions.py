@@ -163,6 +163,8 @@ COMMANDS = {
 PAIR_COMMANDS = {
     "SetHyper of B": lambda g: cmd.SetHyper(HyperParameters(alpha=0.2, batch_size=8), run=1),
     "CloseRun": lambda g: cmd.CloseRun(0),
+    "RollBack in a pair": lambda g: cmd.RollBack(5.0, run=1),
+    "SetAll of a pair": lambda g: cmd.SetAll({"lam": 0.01}),
     "ResetParameters of a pair": lambda g: cmd.ResetParameters(),
     "Rewind of a pair": lambda g: cmd.Rewind(100),
     "NewRun of a pair": lambda g: cmd.NewRun(
