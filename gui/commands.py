@@ -42,6 +42,7 @@ class Change:
     another (a lesson, a contrast) pauses training and starts the pictures anew. Any
     change may be one of a ``NewRun``'s commands (one undo step)."""
 
+    what: ClassVar[str] = "the change"  # for a message: "Could not apply the new seed"
     pauses: ClassVar[bool] = False  # training pauses before it runs
     # after it, on a single run, the figures over all points still hold (a setting)
     keeps_figures: ClassVar[bool] = False
@@ -55,6 +56,7 @@ class Change:
 class SetDataset(Change):
     """New or edited points for every run (each keeps θ while its network fits)."""
 
+    what: ClassVar[str] = "the new data"
     dataset: Dataset
 
     def apply(self, group: RunGroup) -> None:
@@ -65,6 +67,7 @@ class SetDataset(Change):
 class SetNetwork(Change):
     """A new network for run ``run`` (θ drawn afresh; a comparison starts again at θ₀)."""
 
+    what: ClassVar[str] = "the new network"
     spec: NetworkSpec
     run: int = 0
 
@@ -76,6 +79,7 @@ class SetNetwork(Change):
 class SetHyper(Change):
     """New α, B, λ, optimizer for run ``run`` (alone: from the next step on)."""
 
+    what: ClassVar[str] = "the new training settings"
     hyper: HyperParameters
     run: int = 0
     keeps_figures: ClassVar[bool] = True
@@ -88,6 +92,7 @@ class SetHyper(Change):
 class SetSeed(Change):
     """A new seed for run ``run`` (θ drawn afresh from it)."""
 
+    what: ClassVar[str] = "the new seed"
     seed: int
     run: int = 0
 
@@ -100,6 +105,7 @@ class SetAll(Change):
     """Change settings of every run at once, keeping their differences
     (``SetAll({"alpha": 0.3})``; names of ``NetworkSpec`` and ``HyperParameters``)."""
 
+    what: ClassVar[str] = "the new settings"
     changes: Mapping[str, Any]
 
     def apply(self, group: RunGroup) -> None:
@@ -109,6 +115,8 @@ class SetAll(Change):
 @dataclass(frozen=True)
 class ResetParameters(Change):
     """θ drawn afresh from the seed (every run back to θ₀ at step 0)."""
+
+    what: ClassVar[str] = "the reset"
 
     def apply(self, group: RunGroup) -> None:
         group.reset()
@@ -121,6 +129,7 @@ class RollBack(Change):
     comparison the runs must stay in step: run ``run`` gets ``alpha`` and every run
     starts again from θ₀ (the group's rule for a change)."""
 
+    what: ClassVar[str] = "the roll back"
     alpha: float | None = None
     run: int = 0
     pauses: ClassVar[bool] = True
@@ -139,6 +148,7 @@ class RollBack(Change):
 class Rewind(Change):
     """Pause, then every run back to the kept step nearest ``step`` (``RunGroup.rewind``)."""
 
+    what: ClassVar[str] = "the rewind"
     step: int
     pauses: ClassVar[bool] = True
 
@@ -150,6 +160,7 @@ class Rewind(Change):
 class ReplaceSession(Change):
     """A whole new session (a loaded lesson), alone; training pauses."""
 
+    what: ClassVar[str] = "the lesson"
     session: TrainingSession
     atomic: ClassVar[bool] = False
 
@@ -161,6 +172,7 @@ class ReplaceSession(Change):
 class ReplaceGroup(Change):
     """A whole new group of runs (a lesson with a comparison); training pauses."""
 
+    what: ClassVar[str] = "the lesson"
     group: RunGroup
     atomic: ClassVar[bool] = False
 
@@ -173,6 +185,7 @@ class Duplicate(Change):
     """Add an exact copy of run ``run`` (its state, history and timeline), which goes on
     in step with the others: "Duplicate as B"."""
 
+    what: ClassVar[str] = "the duplicate"
     run: int = 0
 
     def apply(self, group: RunGroup) -> None:
@@ -184,6 +197,7 @@ class CloseRun(Change):
     """Take run ``run`` out of the comparison (closing A makes B the reference); send it
     inside a ``NewRun`` so that undo brings it back."""
 
+    what: ClassVar[str] = "closing the run"
     run: int
 
     def apply(self, group: RunGroup) -> None:
@@ -196,6 +210,7 @@ class Contrast(Change):
     "alpha", "optimizer", "batch", "lam", "hidden", "seeds4", "seeds8"), every run at θ₀;
     send it inside a ``NewRun`` so that undo brings the runs before it back."""
 
+    what: ClassVar[str] = "the comparison"
     key: str
 
     def apply(self, group: RunGroup) -> RunGroup:

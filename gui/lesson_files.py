@@ -75,16 +75,6 @@ def show_session_in_panels(w: MainWindow, session: TrainingSession | Snapshot) -
     w.data_panel.show_data(ds, state.origin if same else LESSON_ORIGIN)
 
 
-COMMAND_WHAT = {
-    cmd.SetDataset: "the new data",
-    cmd.SetNetwork: "the new network",
-    cmd.SetHyper: "the new training settings",
-    cmd.SetSeed: "the new seed",
-    cmd.ResetParameters: "the reset",
-    cmd.RollBack: "the roll back",
-}
-
-
 def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
     """A command failed and the engine undid it: the panels and the canvas go back to what
     the engine trains, and the banner says why. A data edit that failed stays redoable."""
@@ -98,7 +88,7 @@ def revert_to_engine(w: MainWindow, failure: CommandFailure) -> None:
             canvas.set_dataset(snap.dataset, reset_history=True)
     show_session_in_panels(w, snap)
     w.refresh_canvas_mode(snap.dataset)
-    what = COMMAND_WHAT.get(type(command), "the change")
+    what = command.what if isinstance(command, cmd.Change) else "the change"
     w.banner.show_message(
         f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
         "error",
