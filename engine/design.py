@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
 from .features import DEFAULT_FEATURES_2D
+from .heads import head_for
 from .optim import OPTIMIZERS
 
 ACTIVATION_NAMES = tuple(ACTIVATIONS)  # sigmoid, tanh, relu, identity
@@ -51,6 +52,16 @@ class NetworkSpec:
         object.__setattr__(self, "activations", acts)
         object.__setattr__(self, "features", tuple(self.features))
 
+    def widths(self, task: str, n_classes: int) -> tuple[int, ...]:
+        """M_0, M_1, …, M_L for data of this task: the inputs, the hidden widths and the
+        output layer's width (``output_width``)."""
+        return (len(self.features), *self.hidden, output_width(task, n_classes))
+
+
+def output_width(task: str, n_classes: int) -> int:
+    """M_L, the output layer's width: what the task's head needs (engine/heads.py)."""
+    return head_for(task, n_classes).output_size(n_classes)
+
 
 @dataclass(frozen=True)
 class HyperParameters:
@@ -78,3 +89,17 @@ class HyperParameters:
         object.__setattr__(self, "batch_size", int(self.batch_size))
         object.__setattr__(self, "alpha", float(self.alpha))
         object.__setattr__(self, "lam", float(self.lam))
+
+
+def effective_batch_size(batch_size: int, n_train: int) -> int:
+    """B as a step uses it: the batch size, capped at the training points (at least 1)."""
+    return max(1, min(int(batch_size), int(n_train)))
+
+
+def steps_for_epochs(n_train: int, batch_size: int, epochs: float = 1.0) -> int:
+    """The steps ``epochs`` passes over ``n_train`` training points take at batch size B:
+    ⌈epochs · N_train / B⌉ with B capped at N_train (at least 1; none without points)."""
+    if n_train <= 0:
+        return 0
+    b = effective_batch_size(batch_size, n_train)
+    return max(1, math.ceil(epochs * n_train / b - 1e-9))

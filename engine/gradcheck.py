@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 
+from .jobs import run_to_end
 from .network import Network, Parameters
 
 
@@ -20,18 +20,6 @@ class ArrayCheck:
 
     def passed(self, tol: float = 1e-6) -> bool:
         return self.max_rel_error <= tol
-
-
-R = TypeVar("R")
-
-
-def run_to_end(steps: Generator[object, None, R]) -> R:
-    """Run a sliced computation (a generator that yields progress) at once: its result."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
 
 
 def gradient_check(

@@ -25,7 +25,6 @@ or nothing.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from . import validate as v
@@ -39,6 +38,8 @@ from .design import (
     MAX_WIDTH,
     HyperParameters,
     NetworkSpec,
+    effective_batch_size,
+    steps_for_epochs,
 )
 from .features import FEATURES, validate_features
 from .fileio import excerpt
@@ -87,12 +88,12 @@ class Design:
 
     @property
     def n_train(self) -> int:
-        return int((~self.dataset.is_test).sum())
+        return self.dataset.n_train
 
     @property
     def batch_size(self) -> int:
         """B as a step uses it (capped at the number of training points)."""
-        return max(1, min(self.hyper.batch_size, self.n_train))
+        return effective_batch_size(self.hyper.batch_size, self.n_train)
 
 
 @dataclass(frozen=True)
@@ -299,4 +300,4 @@ def apply_to_session(changes: Changes, session: TrainingSession) -> None:
 
 def run_steps(design: Design, epochs: float) -> int:
     """The steps ``epochs`` passes over the training points take at the design's B."""
-    return max(1, math.ceil(epochs * design.n_train / design.batch_size - 1e-9))
+    return max(1, steps_for_epochs(design.n_train, design.hyper.batch_size, epochs))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .evaluation import sampled
-from .gradcheck import run_to_end
+from .jobs import run_to_end
 from .network import Network, Parameters
 from .paramref import ParamRef
 

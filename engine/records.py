@@ -46,6 +46,8 @@ class Checkpoint:
     # the checkpoint a roll back from here returns to; None: this one itself
     rollback: Checkpoint | None = None
     epoch: float | None = None
+    # the session's revision here (``TrainingSession.revision``); 0: a state from a file
+    revision: int = 0
 
     @property
     def nbytes(self) -> int:
@@ -76,6 +78,10 @@ class Snapshot:
     # (step, training loss) of the transient loss spikes so far (the loss plot marks them)
     spikes: tuple[tuple[int, float], ...] = ()
     rollback_step: int = 0  # where "roll back" returns to: the last good checkpoint's step
+    # which state of the run this is (``TrainingSession.revision``): two snapshots of a
+    # session with the same revision show the same θ, optimizer state, step and data
+    revision: int = 0
+    n_train: int = 0  # the training points (``dataset.n_train``, counted once)
 
 
 class Batch(NamedTuple):

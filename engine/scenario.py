@@ -43,7 +43,6 @@ from .compare_block import CompareBlock, compare_to_dict, read_compare
 from .data import MAX_CLASSES, MAX_POINTS, TASKS, Dataset, check_class_names
 from .features import validate_features
 from .fileio import MAX_FILE_BYTES, LoadError, atomic_write_text, excerpt, read_capped  # noqa: F401 (re-exported)
-from .heads import head_for
 from .jsonfile import check_start, dump, parse_object
 from .network import Parameters
 from .optim import OPTIMIZERS
@@ -136,32 +135,41 @@ def session_from_scenario(sc: Scenario) -> TrainingSession:
 
 
 def _session_from_scenario(sc: Scenario) -> TrainingSession:
-    session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
-    if sc.edits is not None:  # before the state: its checkpoints count the edits
-        install_edits(session, sc.edits)
-    if sc.state is not None:
-        cp = sc.state
-        session.adopt(
-            Checkpoint(
-                step=cp.step,
-                samples_seen=cp.samples_seen,
-                params=cp.params.copy(),
-                optimizer={
-                    k: [np.array(a) for a in v] if isinstance(v, list) else v
-                    for k, v in cp.optimizer.items()
-                },
-                rng=_copy_rng(cp.rng),
-                order=np.array(cp.order, dtype=np.int64),
-                order_pos=cp.order_pos,
-                last=dict(cp.last) if cp.last else {},
-                diverged=cp.diverged,
-                guard=cp.guard,
-                rollback=cp.rollback,  # only ever read from: shared
-                epoch=cp.epoch,
-            )
-        )
-        if sc.history is not None:
-            install_history(session, sc.history)
+    def edits(session: TrainingSession) -> None:
+        if sc.edits is not None:  # before the state: its checkpoints count the edits
+            install_edits(session, sc.edits)
+
+    if sc.state is None:
+        session = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
+        edits(session)
+        return session
+    cp = sc.state
+    session = TrainingSession.from_checkpoint(
+        sc.dataset,
+        sc.spec,
+        sc.hyper,
+        sc.seed,
+        Checkpoint(
+            step=cp.step,
+            samples_seen=cp.samples_seen,
+            params=cp.params.copy(),
+            optimizer={
+                k: [np.array(a) for a in v] if isinstance(v, list) else v
+                for k, v in cp.optimizer.items()
+            },
+            rng=_copy_rng(cp.rng),
+            order=np.array(cp.order, dtype=np.int64),
+            order_pos=cp.order_pos,
+            last=dict(cp.last) if cp.last else {},
+            diverged=cp.diverged,
+            guard=cp.guard,
+            rollback=cp.rollback,  # only ever read from: shared
+            epoch=cp.epoch,
+        ),
+        prepare=edits,
+    )
+    if sc.history is not None:
+        install_history(session, sc.history)
     return session
 
 
@@ -551,8 +559,7 @@ def scenario_from_dict(d) -> Scenario:
     hyper = _read_hyper(d["hyper"])
     state, history = None, None
     if d.get("state") is not None:
-        head = head_for(ds.task, ds.n_classes)
-        widths = (len(spec.features), *spec.hidden, head.output_size(ds.n_classes))
+        widths = spec.widths(ds.task, ds.n_classes)
         state, history = _read_state(d["state"], widths, hyper.optimizer, len(ds.train), ds.task)
     sc = Scenario(ds, spec, hyper, seed, title, description, state, history)
     sc.edits = read_edits(d, sc)

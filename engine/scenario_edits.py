@@ -24,7 +24,6 @@ from . import validate as v
 from .edits import MAX_HAND_VALUE, Edit, EditLog
 from .exercise import GOAL_METRICS, MAX_CLOSING, Exercise, Goal, set_exercise
 from .fileio import quote
-from .heads import head_for
 from .paramref import ParamRef
 
 MAX_LOG = 10_000
@@ -97,8 +96,7 @@ def read_edits(d: dict, sc) -> LessonEdits | None:
     if raw_edits is None and raw_ex is None:
         return None
     ds = sc.dataset
-    head = head_for(ds.task, ds.n_classes)
-    widths = (len(sc.spec.features), *sc.spec.hidden, head.output_size(ds.n_classes))
+    widths = sc.spec.widths(ds.task, ds.n_classes)
     exercise = None if raw_ex is None else _read_exercise(raw_ex, widths, ds.task)
     frozen: tuple[ParamRef, ...] = ()
     log: tuple[Edit, ...] = ()

@@ -19,8 +19,9 @@ private state; splitting them would mean reaching into each other's names.
 from __future__ import annotations
 
 import copy as _copy
+import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -35,6 +36,8 @@ from .design import (  # noqa: F401 - re-exported: the session's public vocabula
     MAX_WIDTH,
     HyperParameters,
     NetworkSpec,
+    effective_batch_size,
+    steps_for_epochs,
 )
 from .edits import EditLog
 from .evaluation import FullPass, mean_metrics, sampled
@@ -54,12 +57,18 @@ from .network import (
     BackwardPass,
     FusedStep,
     Network,
+    Parameters,
     init_parameters,
     init_scheme,
 )
 from .optim import make_optimizer
 from .records import Batch, BatchState, Checkpoint, Snapshot  # noqa: F401 - re-exported
 from .timeline import DEFAULT_BUDGET, Timeline
+
+# one count for every session of the process, so a revision names one state of one run:
+# two sessions (a run and the copy undo keeps of it) share a number only while they are
+# the same state
+_REVISIONS = itertools.count(1)
 
 
 class TrainingSession:
@@ -81,24 +90,84 @@ class TrainingSession:
             spec = NetworkSpec(features=default_features(dataset.input_dim))
         self._build(spec)
 
+    @classmethod
+    def from_checkpoint(
+        cls,
+        dataset: Dataset,
+        spec: NetworkSpec,
+        hyper: HyperParameters,
+        seed: int,
+        state: Checkpoint,
+        prepare: Callable[[TrainingSession], None] | None = None,
+        history_capacity: int = 4096,
+        timeline_budget: int = DEFAULT_BUDGET,
+    ) -> TrainingSession:
+        """A session that goes on exactly from ``state`` (a loaded lesson), as ``adopt``
+        makes it: no θ₀ is drawn and measured first. ``prepare(session)`` runs before the
+        state is taken (a lesson's hand edits, which its checkpoints count). ValueError if
+        the state does not fit the network."""
+        s = cls.__new__(cls)
+        s.seed = int(seed)
+        s.history_capacity = history_capacity
+        s.timeline_budget = timeline_budget
+        s.hyper = hyper
+        s.dataset = dataset
+        s._build(spec, state)
+        if prepare is not None:
+            prepare(s)
+        s.adopt(state)
+        return s
+
     # --- construction -----------------------------------------------------------------
-    def _build(self, spec: NetworkSpec) -> None:
+    def _build(self, spec: NetworkSpec, state: Checkpoint | None = None) -> None:
         ds = self.dataset
-        features = validate_features(spec.features, ds.input_dim)
+        validate_features(spec.features, ds.input_dim)
         head = head_for(ds.task, ds.n_classes)
-        widths = (len(features), *spec.hidden, head.output_size(ds.n_classes))
         self.spec = spec
-        self.arch = Architecture(widths, spec.activations, head.name)
+        self.arch = Architecture(spec.widths(ds.task, ds.n_classes), spec.activations, head.name)
         self.net = Network(self.arch, head)
         self._fused: FusedStep | None = None
         self.init_schemes = tuple(
             init_scheme(a) if spec.init == "auto" else spec.init
             for a in (*spec.activations, "identity")
         )
-        self.reset_parameters()
+        if state is None:
+            self.reset_parameters()
+        else:
+            self._ready_for(state)
+
+    def _ready_for(self, state: Checkpoint) -> None:
+        """The parts ``adopt`` does not set, for a session about to take ``state``: θ's
+        arrays (zeros; ``restore`` fills them), the optimizer, the batch stream, the data,
+        an empty history; and, when the state has no guard (a lesson written before the
+        guard was saved), the guard a fresh session starts with, from θ₀'s loss."""
+        self.revision = next(_REVISIONS)
+        arch = self.arch
+        shapes = [arch.weight_shape(layer) for layer in range(1, arch.depth + 1)]
+        self.params = Parameters(
+            [np.zeros(sh) for sh in shapes], [np.zeros((sh[0], 1)) for sh in shapes]
+        )
+        self.edits = EditLog.fresh(arch.widths, None)
+        init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
+        self._rng = np.random.default_rng(batch_seq)
+        self.optimizer = make_optimizer(self.hyper.optimizer, self.params.layout)
+        self._prepare_data()
+        self.history = self._new_history()
+        if state.guard is None:
+            theta0 = init_parameters(arch, np.random.default_rng(init_seq), self.init_schemes)
+            loss = train_figures(
+                self.net, theta0, *self._eval_train, self.dataset.task == "classification"
+            )[0]
+            self._guard = GuardState.armed(self._reference(loss), 0)
 
     def reset_parameters(self) -> None:
         """θ drawn afresh from the seed; the step counter, histories and optimizer restart."""
+        # ``revision`` names the run's state (θ, optimizer, random state, step, data, the
+        # guard's stop): every change between steps and every step takes a new number from
+        # one count for the process, and ``restore`` puts back the number of the state it
+        # restores. The design (``spec``, ``hyper``, ``seed``) is not counted: a view that
+        # needs it compares it too. A walk's phases, parked between, change nothing.
+        self.revision = next(_REVISIONS)
         init_seq, batch_seq = np.random.SeedSequence(self.seed).spawn(2)
         self.params = init_parameters(self.arch, np.random.default_rng(init_seq), self.init_schemes)
         # a new θ has no hand edits; the frozen set stays (engine/edits.py)
@@ -218,6 +287,7 @@ class TrainingSession:
     def parameters_edited(self) -> None:
         """θ was changed by hand between steps (engine/edits.py): the metrics are measured
         anew, and the divergence check judges from the loss θ has now."""
+        self.revision = next(_REVISIONS)
         self.refresh_last()
         # a new start for the guard, as with new data: judged from the loss θ has now, and
         # a roll back goes no further back than this
@@ -248,6 +318,7 @@ class TrainingSession:
             self._build(spec)
             return
         self._epoch_base, self._epoch_samples = self.epoch, self.samples_seen
+        self.revision = next(_REVISIONS)
         self._prepare_data()
         # more points (an import, a drawing) make history rows dearer: space them as a
         # session made for this data would (never closer than they were)
@@ -267,7 +338,12 @@ class TrainingSession:
 
     @property
     def effective_batch_size(self) -> int:
-        return max(1, min(self.hyper.batch_size, self.n_train))
+        return effective_batch_size(self.hyper.batch_size, self.n_train)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Steps in one pass over the training points: ⌈N_train / B⌉ (0 without any)."""
+        return steps_for_epochs(self.n_train, self.hyper.batch_size)
 
     def draw_batch(self) -> np.ndarray:
         """Indices (into the training points) of the next batch; advances the RNG."""
@@ -362,6 +438,7 @@ class TrainingSession:
             self.go_on()  # a step taken after a stop means: go on from here
         self.step_count += 1
         self.samples_seen += batch_size
+        self.revision = next(_REVISIONS)
         self._last_bp, self._last_batch_loss = bp, batch_loss
         row = record or self.history.wants(self.step_count)
         if row:
@@ -421,6 +498,7 @@ class TrainingSession:
                 f"Training diverged at step {step:,}: {reason}. Roll back to step "
                 f"{back.step:,} and lower the learning rate α (now {alpha:g}), or go on anyway."
             )
+        self.revision = next(_REVISIONS)  # a stopped run (θ back, or where it stopped)
         return False
 
     def _rollback_point(self) -> Checkpoint:
@@ -445,6 +523,7 @@ class TrainingSession:
             return
         self.diverged = None
         self._guard = self._guard.rearmed(self.step_count)
+        self.revision = next(_REVISIONS)
 
     def roll_back(self, alpha: float | None = None) -> int:
         """Back to the last good checkpoint: θ, the optimizer, the RNG, the guard and the
@@ -556,6 +635,7 @@ class TrainingSession:
             guard=self._guard,  # immutable: shared
             rollback=self._rollback,  # never written to: shared
             epoch=self.epoch,
+            revision=self.revision,
         )
 
     def restore(self, cp: Checkpoint) -> None:
@@ -593,6 +673,8 @@ class TrainingSession:
         self._rollback = cp if cp.rollback is None else cp.rollback
         self.history.rewind_to(cp.step)
         self.edits.restored(self, cp)
+        # back to that very state: its revision (a state from a file gets a new one)
+        self.revision = cp.revision or next(_REVISIONS)
 
     def adopt(self, cp: Checkpoint) -> None:
         """Continue from a state made elsewhere (a loaded lesson): the history and the
@@ -603,6 +685,7 @@ class TrainingSession:
         self._record(None, kept.batch_loss if kept is not None else math.nan)
         if kept is not None:  # the file's metrics (δ included) describe this state better
             self.last = kept
+        self.revision = next(_REVISIONS)  # a state made elsewhere is a new one here
         self._new_timeline()
 
     def _metrics(self, last: Mapping) -> StepMetrics | None:
@@ -633,4 +716,6 @@ class TrainingSession:
             edits=self.edits.summary(self.step_count),
             spikes=tuple(sp for sp in self._guard.spikes if sp[0] <= self.step_count),
             rollback_step=self._rollback.step,
+            revision=self.revision,
+            n_train=self.n_train,
         )

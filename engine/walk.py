@@ -10,21 +10,21 @@ summary a view draws. Synchronous plain Python: the GUI runs these in the engine
   saturated units, the traced point.
 * ``check_gradients`` compares backprop with finite differences on the walk's batch, the
   picked point or a random batch, leaving the session exactly as it was.
-* ``Request`` wraps any of these for the engine thread: it remembers who asked and turns
-  an exception into a ``Failure`` value, so nothing raises across the thread boundary.
+
+The window wraps these in engine/jobs.py's ``Request`` and ``Job`` (an exception comes
+back as a ``Failure`` value; the gradient check runs in slices).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from .data import Dataset
-from .gradcheck import ArrayCheck, gradient_check_steps, run_to_end
+from .gradcheck import ArrayCheck, gradient_check_steps
+from .jobs import run_to_end
 from .phases import Phase, PhaseWalk
 from .records import Checkpoint
 from .session import TrainingSession
@@ -258,65 +258,3 @@ def check_gradients_steps(
                 break
         yield progress
     return GradCheckResult(checks, int(x.shape[1]), source)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An exception raised by a request, as a value: the message a view shows."""
-
-    message: str
-
-
-class Request:
-    """``fn(session)`` for the engine thread that knows who asked (``owner``) and what
-    for (``kind``); an exception comes back as a ``Failure`` instead of escaping."""
-
-    def __init__(self, owner: object, kind: str, fn: Callable[[TrainingSession], Any]):
-        self.owner, self.kind, self.fn = owner, kind, fn
-
-    def __call__(self, session: TrainingSession) -> Any:
-        try:
-            return self.fn(session)
-        except Exception as exc:  # noqa: BLE001 - reported by the view that asked
-            return Failure(f"{type(exc).__name__}: {exc}")
-
-
-class Cancelled(Failure):
-    """A job stopped by ``Job.cancel`` (or a shutdown) before it finished."""
-
-
-class Job(Request):
-    """A long request run in slices so the engine thread stays responsive (pause, step,
-    stop, other requests run in between): ``fn(session)`` returns a generator that yields
-    progress ``(done, total)`` and returns the result. ``cancel()`` may be called from any
-    thread; the runner stops at the next slice and answers ``Cancelled``."""
-
-    def __init__(
-        self,
-        owner: object,
-        kind: str,
-        fn: Callable[[TrainingSession], Generator[tuple[int, int], None, Any]],
-    ):
-        super().__init__(owner, kind, fn)
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def __call__(self, session: TrainingSession) -> Any:
-        """Run to the end at once (tests, scripts): the result, or a ``Failure``."""
-        try:
-            steps = self.fn(session)
-            while True:
-                if self.cancelled:
-                    return Cancelled("Cancelled.")
-                try:
-                    next(steps)
-                except StopIteration as done:
-                    return done.value
-        except Exception as exc:  # noqa: BLE001 - reported by the view that asked
-            return Failure(f"{type(exc).__name__}: {exc}")

@@ -297,7 +297,6 @@ class Autosave(QObject):
         self._progress_timer.setInterval(100)
         self._progress_timer.timeout.connect(self._show_progress)
         controller.frameReady.connect(self._on_frame)
-        controller.callDone.connect(self._on_call_done)
         files.opened.connect(self._on_opened)
         files.saved.connect(self._on_saved)
         files.saveFailed.connect(self._on_save_failed)
@@ -320,8 +319,8 @@ class Autosave(QObject):
             self.clean_key = key  # the session the window opened on: nothing to lose yet
         if key == self.written_key or not self.dirty:
             return
-        # an edit (data, design, settings, seed: all but the step) is written within a few
-        # seconds even while training; training alone once a minute
+        # an edit (data, design, settings, seed: all but the run's state) is written
+        # within a few seconds even while training; training alone once a minute
         edited = previous is None or previous[:1] + previous[2:] != key[:1] + key[2:]
         stepped_only = frame.running and not edited
         self.schedule(self.training_interval_ms if stepped_only else self.edit_delay_ms)
@@ -346,13 +345,9 @@ class Autosave(QObject):
         self._writing = True
         doc = self.document
         capture = _CaptureForAutosave(doc.title or "Autosave", doc.description)
-        self.controller.call_in_engine(capture)
+        self.controller.call_in_engine(capture, reply=self._captured)
 
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        fn, result = fn_result
-        if not isinstance(fn, _CaptureForAutosave):
-            return
+    def _captured(self, result) -> None:
         if self._removed:
             return
         if isinstance(result, BaseException):

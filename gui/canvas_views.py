@@ -87,7 +87,7 @@ class CanvasArea(QWidget):
         tb.test_box.toggled.connect(canvas.set_new_points_are_test)
         canvas.classChanged.connect(tb.show_class)
         canvas.viewChanged.connect(lambda v, px: controller.send(cmd.SetGridView(v, px)))
-        controller.frameReady.connect(self.netview.show_frame)
+        self.netview.attach(controller)  # its frames, and the unit maps while it shows
         controller.frameReady.connect(self.key_for_frame)
         self.netview.unitHovered.connect(self.on_unit_hovered)
         self.show_test_box.toggled.connect(self.on_show_test)

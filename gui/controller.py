@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.group import RunGroup
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from . import commands as cmd
@@ -26,18 +27,17 @@ class EngineController(QObject):
 
     frameReady = Signal(object)  # Frame, in the GUI thread
     runningChanged = Signal(bool)
-    diverged = Signal(str)
+    diverged = Signal(str)  # every run has stopped (one run: why it stopped)
+    runDiverged = Signal(object)  # (run index, message): a compared run stopped alone
     errorOccurred = Signal(str)
     message = Signal(str)
-    callDone = Signal(object)  # (fn, result)
     commandFailed = Signal(object)  # CommandFailure: nothing changed in the engine
-    jobProgress = Signal(object)  # (job, done, total)
     runSwapped = Signal(object)  # Snapshot of a run that undo or redo brought back
 
     # every command travels on this one queued signal (see gui/commands.py)
     _queue = Signal(object)
 
-    def __init__(self, session: TrainingSession, parent: QObject | None = None):
+    def __init__(self, session: TrainingSession | RunGroup, parent: QObject | None = None):
         super().__init__(parent)
         self.thread = QThread()
         self.thread.setObjectName("backprop-lab engine")
@@ -55,11 +55,11 @@ class EngineController(QObject):
         w.runningChanged.connect(self._on_running)
         # signal to signal: re-emitted in the GUI thread (queued across the threads)
         w.diverged.connect(self.diverged)
+        w.runDiverged.connect(self.runDiverged)
         w.errorOccurred.connect(self.errorOccurred)
         w.message.connect(self.message)
-        w.callDone.connect(self.callDone)
+        w.replied.connect(self._on_replied)
         w.commandFailed.connect(self.commandFailed)
-        w.jobProgress.connect(self.jobProgress)
         w.runSwapped.connect(self.runSwapped)
         self.running = False
         # with gate_frames, the worker pauses between steps from taking a frame until
@@ -133,13 +133,57 @@ class EngineController(QObject):
     def replace_session(self, session: TrainingSession) -> None:
         self.send(cmd.ReplaceSession(session))
 
-    def call_in_engine(self, fn) -> None:
-        """Queue ``fn(session)`` to run in the engine thread between steps."""
-        self.send(cmd.Call(fn))
+    def call_in_engine(self, fn, reply=None, group: bool = False) -> None:
+        """Queue ``fn(session)`` (run A; with ``group``, ``fn(run_group)``) to run in the
+        engine thread between steps; its result goes to ``reply(result)``, here in the GUI
+        thread."""
+        self.send(cmd.Call(fn, reply, group))
 
-    def run_job(self, job) -> None:
-        """Queue a long ``Job`` (engine/walk.py): it runs in slices between steps."""
-        self.send(cmd.RunJob(job))
+    def run_job(self, job, reply=None, progress=None) -> None:
+        """Queue a long ``Job`` (engine/jobs.py): it runs in slices between steps; see
+        ``commands.RunJob``."""
+        self.send(cmd.RunJob(job, reply, progress))
+
+    # comparisons (engine/group.py): send the ones that add or drop runs inside
+    # ``new_run`` so that undo brings the runs before them back
+    def duplicate(self, run: int = 0) -> None:
+        self.send(cmd.Duplicate(int(run)))
+
+    def close_run(self, run: int) -> None:
+        self.send(cmd.CloseRun(int(run)))
+
+    def contrast(self, key: str) -> None:
+        self.send(cmd.Contrast(str(key)))
+
+    def change_run(
+        self,
+        run: int,
+        spec: NetworkSpec | None = None,
+        hyper: HyperParameters | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """One run's network, settings or seed (a comparison then starts again at θ₀)."""
+        if spec is not None:
+            self.send(cmd.SetNetwork(spec, int(run)))
+        if hyper is not None:
+            self.send(cmd.SetHyper(hyper, int(run)))
+        if seed is not None:
+            self.send(cmd.SetSeed(int(seed), int(run)))
+
+    def set_all(self, **changes) -> None:
+        """Settings of every run at once (``set_all(alpha=0.3)``)."""
+        self.send(cmd.SetAll(dict(changes)))
+
+    def rewind(self, step: int) -> None:
+        """Every run back to the kept step nearest ``step``."""
+        self.send(cmd.Rewind(int(step)))
+
+    def replace_group(self, group: RunGroup) -> None:
+        self.send(cmd.ReplaceGroup(group))
+
+    def set_unit_maps(self, name: str, on: bool = True, **request) -> None:
+        """Frames carry unit maps as ``Frame.maps[name]`` (see ``commands.SetUnitMaps``)."""
+        self.send(cmd.SetUnitMaps(name, bool(on), **request))
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop the worker (queued), then wait for the thread to finish. The stop flag
@@ -180,6 +224,12 @@ class EngineController(QObject):
     def frame_painted(self) -> None:
         """The window calls this once the frame is on screen: the worker steps again."""
         self.worker.gui_idle.set()
+
+    @Slot(object)
+    def _on_replied(self, reply_args) -> None:
+        """An answer from the engine thread, for the one caller that asked."""
+        reply, args = reply_args
+        reply(*args)
 
     @Slot(bool)
     def _on_running(self, running: bool) -> None:

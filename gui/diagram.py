@@ -29,6 +29,7 @@ import numpy as np
 from backprop_lab.engine.activations import get_activation
 from backprop_lab.engine.features import FEATURE_LABELS
 from backprop_lab.engine.notation import DOMAIN, sub, sup
+from backprop_lab.engine.unit_grid import THUMB_MAX_UNITS
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -37,7 +38,6 @@ from .arrayview import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgba, symmetric_lim
 from .colors import CLASS_COLORS, binary_rgba, confidence_luts, lut_index
 from .safety import guarded
 
-THUMB_MAX_UNITS = 16  # thumbnails only for layers this narrow
 HOVER_SIZE = 180  # px of the enlarged thumbnail
 WIDTH_BINS = 6
 MAX_EDGE_WIDTH = 6.0

@@ -30,16 +30,10 @@ from __future__ import annotations
 import time
 
 from backprop_lab.engine.algorithm import algorithm
-from backprop_lab.engine.grid import GridEvaluator, GridSpec
-from backprop_lab.engine.heads import head_for
-from backprop_lab.engine.network import Network
+from backprop_lab.engine.jobs import Cancelled, Failure, Job, Request
 from backprop_lab.engine.notation import DOMAIN, sup
 from backprop_lab.engine.walk import (
-    Cancelled,
-    Failure,
     GradCheckResult,
-    Job,
-    Request,
     Summary,
     WalkDriver,
     WalkState,
@@ -68,13 +62,13 @@ from PySide6.QtWidgets import (
 )
 
 from .arrayview import ArrayPanel
-from .diagram import THUMB_MAX_UNITS, NetworkDiagram
+from .diagram import NetworkDiagram
 from .diagram import legend_html as diagram_legend_html
 from .safety import guarded
 from .timeline_view import TimelineSlider
 from .trace_view import TraceView
 
-THUMB_RESOLUTION = 40
+MAPS = "inspector"  # its unit maps in a frame
 SUMMARY_SECONDS = 0.25  # while training, the engine summarises at most this often
 MAPS_SECONDS = 0.1  # while training, the unit maps are recomputed at most this often
 GRADCHECK_TOL = 1e-6
@@ -202,14 +196,13 @@ class InspectorPanel(QWidget):
         self.frame = None
         self._summary_key = None
         self._summary_at = -1e9
-        self._maps_at = -1e9
+        self._shown_maps = None  # the frame's unit maps drawn last
         self._summary_busy = False
         self._summary_again = False
         self._rewind_busy = False
         self._gradcheck_step: int | None = None  # the step the shown check is about
         self._rewind_next: int | None = None
         self._rewound_to: int | None = None  # the note "Rewound to step …" is about it
-        self._grid: GridEvaluator | None = None
         self._stale = False
         self._walk_arch = None
         self._walk_moves: set[Request] = set()  # phase moves sent, not answered yet
@@ -217,8 +210,6 @@ class InspectorPanel(QWidget):
         self._build_actions()
         self._show_state()
         controller.frameReady.connect(self.on_frame)
-        controller.callDone.connect(self._on_call_done)
-        controller.jobProgress.connect(self._on_job_progress)
         self._gradcheck_job: Job | None = None
         if controller.latest is not None:
             self.on_frame(controller.latest)
@@ -390,8 +381,8 @@ class InspectorPanel(QWidget):
 
     # --- requests to the engine thread ---------------------------------------------------
     def _call(self, kind: str, fn) -> Request:
-        request = Request(self, kind, fn)
-        self.controller.call_in_engine(request)
+        request = Request(fn, kind)
+        self.controller.call_in_engine(request, reply=lambda r: self._on_reply(request, r))
         return request
 
     def _call_walk(self, fn) -> None:
@@ -450,18 +441,20 @@ class InspectorPanel(QWidget):
         self._gradcheck_step = self.frame.snapshot.step if self.frame is not None else None
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
-        job = Job(self, "gradcheck", lambda s: check_gradients_steps(s, d, point))
+        job = Job(lambda s: check_gradients_steps(s, d, point), "gradcheck")
         self._gradcheck_job = job
-        self.controller.run_job(job)
+        self.controller.run_job(
+            job,
+            reply=lambda r: self._on_reply(job, r),
+            progress=lambda done, total: self._on_job_progress(job, done, total),
+        )
 
     @Slot()
     def cancel_gradient_check(self) -> None:
         if self._gradcheck_job is not None:
             self._gradcheck_job.cancel()
 
-    @Slot(object)
-    def _on_job_progress(self, progress) -> None:
-        job, done, total = progress
+    def _on_job_progress(self, job: Job, done: int, total: int) -> None:
         if job is self._gradcheck_job:
             self.gradcheck.set_progress(done, total)
 
@@ -496,11 +489,7 @@ class InspectorPanel(QWidget):
         self._call("summary", lambda s: summarize(s, point))
 
     # --- replies ---------------------------------------------------------------------------
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        fn, result = fn_result
-        if not isinstance(fn, Request) or fn.owner is not self:
-            return
+    def _on_reply(self, fn: Request, result) -> None:
         kind = fn.kind
         self._walk_moves.discard(fn)
         if kind == "gradcheck":
@@ -568,22 +557,14 @@ class InspectorPanel(QWidget):
             self._set_note("The session moved on: “Next phase” walks the next step.")
         self.diagram.input_dim = ds.input_dim
         self.diagram.set_weights(list(snap.params.W))
-        now = time.monotonic()
-        if not frame.running or now - self._maps_at >= MAPS_SECONDS:
-            # unit maps cost a pass through the network in this thread; while training
-            # they are refreshed at most every MAPS_SECONDS (the diagram redraws no faster)
-            self._maps_at = now
-            self._update_maps(frame)
+        maps = frame.maps.get(MAPS)
+        if maps is not None and maps is not self._shown_maps:
+            self._shown_maps = maps
+            self.diagram.set_maps(maps.hidden, maps.output)
         self.point_spin.setMaximum(max(0, len(ds) - 1))
         if self.picked is not None and self.picked >= len(ds):
             self.set_picked_point(-1)
-        key = (
-            snap.step,
-            id(ds),
-            arch,
-            snap.hyper,
-            tuple(float(w.sum()) for w in snap.params.W),
-        )
+        key = (snap.revision, snap.hyper)
         now = time.monotonic()
         # while training, a summary (unit health over the data, the trace) at most
         # SUMMARY_SECONDS apart: the dead/saturated marks need no frame rate; the last
@@ -595,27 +576,24 @@ class InspectorPanel(QWidget):
             self._summary_at = now
             self._request_summary()
 
-    def _update_maps(self, frame) -> None:
-        snap = frame.snapshot
-        ds = snap.dataset
-        g = self._grid
-        if g is None or g.features != snap.spec.features or g.input_dim != ds.input_dim:
-            # the thumbnails show the data's square [−6, 6]², whatever the canvas shows (the
-            # frame's grid follows the canvas's view, and may be a hovered unit's map)
-            g = GridEvaluator(GridSpec(DOMAIN, THUMB_RESOLUTION), snap.spec.features, ds.input_dim)
-            self._grid = g
-        # only the layers narrow enough to show a map per unit, and nothing past the last
-        # of them: an 8 × 64 network shows none, and this runs in the GUI thread per frame
-        net = Network(snap.arch, head_for(ds.task, ds.n_classes))
-        drawn = [k for k, m in enumerate(snap.arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
-        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
-        self.diagram.set_maps(hidden, g.evaluate(net, snap.params))
+    def _want_maps(self, on: bool) -> None:
+        """The unit maps come with the frames while the panel is shown: computed in the
+        engine thread over the data's square [−6, 6]², whatever the canvas shows (the
+        frame's grid follows the canvas's view, and may be a hovered unit's map), at most
+        every MAPS_SECONDS while training (the diagram redraws no faster)."""
+        self.controller.set_unit_maps(MAPS, on, extent=DOMAIN, every=MAPS_SECONDS)
 
     @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
         super().showEvent(ev)
+        self._want_maps(True)
         if self._stale and self.frame is not None:
             self.on_frame(self.frame)
+
+    @guarded
+    def hideEvent(self, ev) -> None:  # noqa: N802
+        super().hideEvent(ev)
+        self._want_maps(False)
 
     # --- drawing ---------------------------------------------------------------------------
     def _show_state(self) -> None:

@@ -26,7 +26,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -92,10 +92,10 @@ class _Same:
 
 
 def state_key(s: TrainingSession | Snapshot) -> tuple:
-    """What makes two states of a session the same work: data, design, settings, step
-    (the data by identity: every edit makes a new, immutable ``Dataset``)."""
-    step = s.step_count if isinstance(s, TrainingSession) else s.step
-    return (_Same(s.dataset), step, s.spec, s.hyper, s.seed)
+    """What makes two states of a session the same work: data, the run's state (its
+    revision: θ, the step, hand edits), design, settings (the data by identity: every edit
+    makes a new, immutable ``Dataset``)."""
+    return (_Same(s.dataset), s.revision, s.spec, s.hyper, s.seed)
 
 
 class LessonDetailsDialog(QDialog):
@@ -171,7 +171,6 @@ class LessonFiles(QObject):
         # a lesson still loading after this long offers Cancel in the banner
         self.offer_cancel_after_ms = 400
         self.last_open_ok: bool | None = None
-        controller.callDone.connect(self._on_call_done)
 
     @property
     def busy(self) -> bool:
@@ -272,15 +271,10 @@ class LessonFiles(QObject):
         title = doc.title if title is None else title
         description = doc.description if description is None else description
         self.saves_pending.append(os.fspath(path))
-        self.controller.call_in_engine(
-            _CaptureForSave(os.fspath(path), str(title), str(description))
-        )
+        capture = _CaptureForSave(os.fspath(path), str(title), str(description))
+        self.controller.call_in_engine(capture, reply=lambda r: self._captured(capture, r))
 
-    @Slot(object)
-    def _on_call_done(self, fn_result) -> None:
-        fn, captured = fn_result
-        if not isinstance(fn, _CaptureForSave):
-            return
+    def _captured(self, fn: _CaptureForSave, captured) -> None:
         path, title, description = fn.path, fn.title, fn.description
         if isinstance(captured, BaseException):
             self._save_done(path, None, captured)

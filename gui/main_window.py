@@ -425,11 +425,11 @@ class MainWindow(QMainWindow):
             self.offers.offer_network(origin.preset)
 
     def apply_dataset(self, ds: Dataset) -> None:
-        """New data for the run: sent to the engine, shown in the window."""
-        features_changed = self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
+        """New data for the run: sent to the engine, shown in the window. Data of another
+        input dimension get the engine's default features there (the one rule,
+        engine/features.py), which the panel shows: one command, one θ."""
+        self.network_panel.set_data_shape(ds.input_dim, ds.task, ds.n_classes)
         self.controller.set_dataset(ds)
-        if features_changed:
-            self.controller.set_network(self.network_panel.spec())
         self.show_data_in_window(ds)
         if self.banner.kind == "info" and len(ds):
             self.banner.hide()

@@ -6,35 +6,25 @@ edges. Hovering a hidden unit shows its map large on the canvas: the pane emits
 ``unitHovered((ℓ, j))`` and the window asks the engine thread to draw that unit on the
 canvas grid (``commands.SetGridUnit``); leaving the unit brings the output back.
 
-The thumbnails come from a small square grid (``THUMB_RESOLUTION``² samples over the
-square that holds the canvas's view), evaluated here in the GUI thread: a few hundred
-microseconds for the default network, and nothing at all while the pane is hidden.
+The thumbnails (engine/unit_grid.py: a small grid over the square that holds the
+canvas's view) come with each frame while the pane is shown: ``attach`` asks the engine
+thread for them (``SetUnitMaps``) when the pane shows and stops them when it hides, so a
+hidden pane costs nothing.
 """
 
 from __future__ import annotations
 
-from backprop_lab.engine import GridEvaluator, GridSpec, Network, head_for
 from backprop_lab.engine.notation import sub, sup
+from backprop_lab.engine.unit_grid import square_around
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX
-from .diagram import THUMB_MAX_UNITS, DiagramLayout, NetworkDiagram
+from .diagram import DiagramLayout, NetworkDiagram
 from .safety import guarded
 
-THUMB_RESOLUTION = 40
-
-
-def square_around(
-    extent: tuple[float, float, float, float],
-) -> tuple[float, float, float, float]:
-    """The smallest square (x_min, x_max, y_min, y_max) holding ``extent``, same centre:
-    the thumbnails are square, and a stretched map would misplace the boundary."""
-    x0, x1, y0, y1 = extent
-    half = max(x1 - x0, y1 - y0) / 2.0
-    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-    return (cx - half, cx + half, cy - half, cy + half)
+MAPS = "netview"  # its unit maps in a frame
 
 
 class LiveDiagram(NetworkDiagram):
@@ -142,13 +132,25 @@ class NetView(QWidget):
         lay.addWidget(self.diagram, 1)
         lay.addWidget(self.key)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self._grid: GridEvaluator | None = None
-        self._key: tuple | None = None
+        self._controller = None
+        self._shown_maps = None  # the frame's unit maps drawn last
         self._pending = None  # a frame that came while hidden
-        self.frames_drawn = 0
+        self.frames_drawn = 0  # frames drawn with their unit maps
+
+    def attach(self, controller) -> None:
+        """Draw the controller's frames; ask its engine thread for the unit maps while
+        the pane is shown."""
+        self._controller = controller
+        controller.frameReady.connect(self.show_frame)
+        if self.isVisible():
+            self._want_maps(True)
+
+    def _want_maps(self, on: bool) -> None:
+        if self._controller is not None:
+            self._controller.set_unit_maps(MAPS, on)  # over the square around the view
 
     def show_frame(self, frame) -> None:
-        """Draw a published frame (gui/worker.Frame); only remembered while hidden."""
+        """Draw a published frame (gui/frames.Frame); only remembered while hidden."""
         if not self.isVisible():
             self._pending = frame
             return
@@ -159,27 +161,26 @@ class NetView(QWidget):
         d.input_dim = ds.input_dim
         d.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         d.set_weights(list(snap.params.W))
-        extent = square_around(frame.extent) if ds.input_dim == 2 else frame.extent
-        key = (snap.spec.features, ds.input_dim, extent)
-        if key != self._key or self._grid is None:
-            self._grid = GridEvaluator(
-                GridSpec(extent, THUMB_RESOLUTION), snap.spec.features, ds.input_dim
-            )
-            self._key = key
-        net = Network(arch, head_for(ds.task, ds.n_classes))
-        g = self._grid
-        # maps only up to the last layer narrow enough to show them (none for 8 × 64)
-        drawn = [k for k, m in enumerate(arch.widths[1:-1], 1) if m <= THUMB_MAX_UNITS]
-        hidden = g.hidden_maps(net, snap.params, upto=drawn[-1]) if drawn else None
-        d.set_maps(hidden, g.evaluate(net, snap.params))
-        d.extent = extent
+        maps = frame.maps.get(MAPS)
+        if maps is None:
+            return  # the first frame after showing: the maps come with the next
+        if maps is not self._shown_maps:
+            self._shown_maps = maps
+            d.set_maps(maps.hidden, maps.output)
+            d.extent = maps.extent
         self.frames_drawn += 1
 
     @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
         super().showEvent(ev)
+        self._want_maps(True)
         if self._pending is not None:
             self.show_frame(self._pending)
+
+    @guarded
+    def hideEvent(self, ev) -> None:  # noqa: N802
+        super().hideEvent(ev)
+        self._want_maps(False)
 
 
 def unit_caption(layer: int, unit: int, activation: str) -> str:

@@ -5,13 +5,13 @@ immutable ``NetworkSpec`` values; the main window forwards them to the engine th
 from __future__ import annotations
 
 from backprop_lab.engine import NetworkSpec
+from backprop_lab.engine.design import output_width
 from backprop_lab.engine.features import (
     FEATURE_LABELS,
     FEATURES,
     available_features,
     default_features,
 )
-from backprop_lab.engine.heads import head_for
 from backprop_lab.engine.notation import sup, superscript
 from backprop_lab.engine.session import ACTIVATION_NAMES, MAX_HIDDEN_LAYERS, MAX_WIDTH
 from PySide6.QtCore import Qt, Signal
@@ -38,11 +38,6 @@ def shapes_text(widths: tuple[int, ...]) -> str:
     for layer in range(1, len(widths)):
         parts.append(f"W{sup(layer)} {widths[layer]}×{widths[layer - 1]}")
     return ", ".join(parts)
-
-
-def output_width(task: str, n_classes: int) -> int:
-    """M_L, the output layer's width: the task's head says (engine/heads.py)."""
-    return head_for(task, n_classes).output_size(n_classes)
 
 
 class NetworkPanel(QGroupBox):

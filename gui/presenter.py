@@ -44,6 +44,40 @@ def regression_levels(ds: Dataset) -> tuple[float, float]:
     return (lo, hi)
 
 
+def grid_picture(
+    grid: np.ndarray, ds: Dataset, crisp: bool = False, unit_activation: str | None = None
+) -> np.ndarray | None:
+    """A frame's grid as the canvas shows it, RGBA (gui/colors.py's fixed levels): the
+    decision regions (``crisp``: with a sharp boundary), a 2-D regression's values, or,
+    with ``unit_activation``, a hidden unit's map on its activation's scale. None for a
+    1-D regression, which is drawn as a curve."""
+    if unit_activation is not None:
+        return unit_map_rgba(grid, unit_activation)
+    if ds.task == "classification":
+        if grid.ndim == 2:
+            return binary_rgba(grid, crisp=crisp)
+        return multiclass_rgba(grid, crisp=crisp)
+    if ds.input_dim == 1:
+        return None
+    lo, hi = regression_levels(ds)
+    return regression_rgba(grid, lo, hi)
+
+
+def draw_grid(canvas: DataCanvas, frame: Frame, crisp: bool = False) -> None:
+    """Put run A's grid of ``frame`` on the canvas: the picture, or the 1-D curve (the
+    window and ``backprop-lab render`` draw with this one function)."""
+    snap, grid, unit = frame.snapshot, frame.grid, frame.unit
+    ds = snap.dataset
+    act = None
+    if unit is not None and ds.input_dim == 2:  # a unit hovered in the network diagram
+        act = snap.arch.activations[unit[0] - 1]
+    rgba = grid_picture(grid, ds, crisp, act)
+    if rgba is None:
+        canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
+    else:
+        canvas.set_decision_image(rgba, frame.extent)
+
+
 def _num(v, fmt: str) -> str:
     """A figure, or a dash for one not measured yet (None, NaN)."""
     return "–" if v is None or not math.isfinite(v) else format(v, fmt)
@@ -63,7 +97,7 @@ def status_text(frame: Frame) -> str:
         if tested:
             acc += f"  test {_num(last.test_acc * 100, '.1f')}%"
         parts.append(acc)
-    n_train = s.dataset.n_train
+    n_train = s.n_train
     if max(n_train, len(s.dataset) - n_train) > EVAL_SAMPLE:
         # the curves and the figures above are the fixed evaluation sample's
         parts[-1] += f"  (on {EVAL_SAMPLE:,}-point samples)"
@@ -159,29 +193,13 @@ class FramePresenter:
     def show(self, frame: Frame) -> None:
         self.latest = frame
         snap = frame.snapshot
-        ds = snap.dataset
         grid = frame.grid
-        unit = getattr(frame, "unit", None)
         # the engine repeats a dear grid (a wide network) over several frames: the same
         # array is the same picture, so the canvas is neither recoloured nor repainted
         fresh = grid is not None and grid is not self._shown_grid
         self._shown_grid = grid
-        if fresh and unit is not None and ds.input_dim == 2:
-            # a unit hovered in the network diagram: its map h_j^(ℓ) fills the canvas
-            act = snap.arch.activations[unit[0] - 1]
-            self.canvas.set_decision_image(unit_map_rgba(grid, act), frame.extent)
-        elif fresh:
-            if ds.task == "classification":
-                if grid.ndim == 2:
-                    rgba = binary_rgba(grid, crisp=self.crisp)
-                else:
-                    rgba = multiclass_rgba(grid, crisp=self.crisp)
-                self.canvas.set_decision_image(rgba, frame.extent)
-            elif ds.input_dim == 1:
-                self.canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
-            else:
-                lo, hi = regression_levels(ds)
-                self.canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
+        if fresh:
+            draw_grid(self.canvas, frame, self.crisp)
         if frame.running and self.controller.running:
             # while playing, one plot at a time, in turn, at most every PLOT_SECONDS
             # whatever the frame rate: axes and curves cost more than the canvas image, and

@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-from backprop_lab.engine import (
-    GridEvaluator,
-    GridSpec,
-    Network,
-    TrainingSession,
-    feature_matrix,
-    head_for,
-)
+from backprop_lab.engine import TrainingSession
 from backprop_lab.engine.notation import DOMAIN
+
+from .frames import MapRequest
 
 if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
     from PySide6.QtGui import QImage
@@ -35,7 +29,7 @@ if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
 
 VIEWS = ("canvas", "plots", "diagram", "window")
 DEFAULT_SIZE = (800, 600)
-THUMB_RESOLUTION = 40  # the diagram's per-unit maps
+DIAGRAM = "diagram"  # the diagram view's unit maps in a frame
 
 
 class RenderError(ValueError):
@@ -62,40 +56,27 @@ def ensure_app():
     return app
 
 
-def make_frame(session: TrainingSession):
-    """What the engine thread would publish for the session now (gui/worker.Frame)."""
-    from .worker import GRID_RESOLUTION_1D, GRID_RESOLUTION_2D, Frame
+def make_frame(session: TrainingSession, maps=()):
+    """What the engine thread would publish for the session now, paused (gui/frames.py)."""
+    from .frames import render_frame
 
-    snap = session.snapshot()
-    dim = snap.dataset.input_dim
-    # the same grid as the window's engine thread, so a frame looks like the app's
-    grid_spec = GridSpec(DOMAIN, GRID_RESOLUTION_1D if dim == 1 else GRID_RESOLUTION_2D)
-    g = GridEvaluator(grid_spec, snap.spec.features, dim)
-    grid = g.evaluate(session.net, snap.params)
-    return Frame(
-        serial=snap.step,
-        snapshot=snap,
-        grid=grid,
-        grid_x=grid_spec.axes()[0],
-        extent=DOMAIN,
-        running=False,
-        steps_per_second=0.0,
-    )
+    return render_frame(session, maps)
 
 
 @dataclass
 class _Views:
-    """The widget a view is drawn by, and how a frame reaches it."""
+    """The widget a view is drawn by, how a frame reaches it, and the unit maps its
+    frames need."""
 
     widget: QWidget
     show: object  # callable(frame)
     owner: object = None  # a MainWindow to shut down, for the "window" view
+    maps: dict = field(default_factory=dict)  # name → frames.MapRequest
 
 
 def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
     from .canvas import DataCanvas
-    from .colors import binary_rgba, multiclass_rgba, regression_rgba
-    from .presenter import regression_levels
+    from .presenter import draw_grid, regression_levels
 
     canvas = DataCanvas(dataset=session.dataset)
     canvas.set_point_size(9.0 * max(1.0, font_scale**0.75))
@@ -103,16 +84,9 @@ def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
     def show(frame) -> None:
         ds = frame.snapshot.dataset
         canvas.set_dataset(ds, reset_history=True)
-        grid = frame.grid
-        if ds.task == "classification":
-            rgba = binary_rgba(grid) if grid.ndim == 2 else multiclass_rgba(grid)
-            canvas.set_decision_image(rgba, frame.extent)
-        elif ds.input_dim == 1:
-            canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
-        else:
-            lo, hi = regression_levels(ds)
-            canvas.set_regression_levels((lo, hi))
-            canvas.set_decision_image(regression_rgba(grid, lo, hi), frame.extent)
+        if ds.task == "regression" and ds.input_dim == 2:
+            canvas.set_regression_levels(regression_levels(ds))
+        draw_grid(canvas, frame)
 
     return _Views(canvas, show)
 
@@ -129,7 +103,6 @@ def _diagram_view() -> _Views:
     from .diagram import NetworkDiagram
 
     diagram = NetworkDiagram()
-    state: dict = {}
 
     def show(frame) -> None:
         snap = frame.snapshot
@@ -137,33 +110,12 @@ def _diagram_view() -> _Views:
         diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         diagram.input_dim = ds.input_dim
         diagram.set_weights(list(snap.params.W))
-        key = (snap.spec.features, ds.input_dim)
-        if state.get("key") != key:
-            spec = GridSpec(frame.extent, THUMB_RESOLUTION)
-            state["grid"], state["key"] = GridEvaluator(spec, *key), key
-        net = Network(arch, head_for(ds.task, ds.n_classes))
-        diagram.set_maps(state["grid"].hidden_maps(net, snap.params), frame.grid)
-        diagram.set_delta(unit_deltas(net, snap))
+        maps = frame.maps[DIAGRAM]
+        # the output's thumbnail is the frame's decision grid, finer than the maps' own
+        diagram.set_maps(maps.hidden, frame.grid)
+        diagram.set_delta(maps.delta)
 
-    return _Views(diagram, show)
-
-
-DELTA_POINTS = 256  # training points the diagram's |δ| rings average over
-
-
-def unit_deltas(net: Network, snap) -> dict[int, np.ndarray]:
-    """Mean |δ⁽ℓ⁾| of every unit over the first training points (no random draw, so a
-    frame depends only on the state): the rings the diagram draws."""
-    ds = snap.dataset
-    idx = ds.train[:DELTA_POINTS]
-    if idx.size == 0:
-        return {}
-    x = feature_matrix(ds.points[idx], snap.spec.features)
-    y = ds.y if ds.task == "classification" and ds.n_classes > 2 else ds.y_float
-    with np.errstate(all="ignore"):
-        fp = net.forward(snap.params, x)
-        bp = net.backward(snap.params, fp, y[idx])
-    return {ell: np.abs(d).mean(axis=1) for ell, d in enumerate(bp.delta, 1)}
+    return _Views(diagram, show, maps={DIAGRAM: MapRequest(DOMAIN, deltas=True)})
 
 
 def _window_view(session: TrainingSession, font_scale: float) -> _Views:
@@ -227,7 +179,7 @@ def render_image(
     """One picture of the session as it is now (a QImage)."""
     view = build_view(what, session, font_scale)
     try:
-        view.show(make_frame(session))
+        view.show(make_frame(session, view.maps))
         return grab(view.widget, size, scale)
     finally:
         _close(view)
@@ -303,7 +255,7 @@ def render_run(
         for i, target in enumerate(marks):
             if target > session.step_count:
                 session.step(target - session.step_count)
-            view.show(make_frame(session))
+            view.show(make_frame(session, view.maps))
             path = out / f"frame-{i:04d}.png"
             if not grab(view.widget, size, scale).save(os.fspath(path), "PNG"):
                 raise OSError(f"could not write {path}")

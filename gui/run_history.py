@@ -39,15 +39,6 @@ from .edits import State
 from .panels import Design, Panels
 from .worker import CommandFailure
 
-COMMAND_WHAT = {
-    cmd.SetDataset: "the new data",
-    cmd.SetNetwork: "the new network",
-    cmd.SetHyper: "the new training settings",
-    cmd.SetSeed: "the new seed",
-    cmd.ResetParameters: "the reset",
-    cmd.RollBack: "the roll back",
-}
-
 
 @dataclass(frozen=True)
 class RunView:
@@ -187,7 +178,7 @@ class RunHistory(QObject):
         same = state.origin is not None and state.dataset.same_as(snap.dataset)
         self.panels.show_session(snap, state.origin if same else LESSON_ORIGIN)
         self.show_data(snap.dataset)
-        what = COMMAND_WHAT.get(type(command), "the change")
+        what = command.what if isinstance(command, cmd.Change) else "the change"
         self.banner.show_message(
             f"Could not apply {what}: {failure.message}. Nothing changed; training is paused.",
             "error",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from backprop_lab.engine import HyperParameters
+from backprop_lab.engine.design import effective_batch_size
 from backprop_lab.engine.optim import OPTIMIZER_LABELS
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QValidator
@@ -479,7 +480,7 @@ class TrainingPanel(QGroupBox):
         b = self.batch_spin.value()
         if self._n_train == 0:
             self.effective_label.setText("no training points")
-        elif b > self._n_train:
+        elif effective_batch_size(b, self._n_train) < b:
             self.effective_label.setText(f"effective B = {self._n_train} (all)")
         else:
             self.effective_label.setText(f"of {self._n_train} train")

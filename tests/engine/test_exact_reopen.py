@@ -198,3 +198,30 @@ def test_a_bad_guard_or_stride_in_a_file_is_refused_naming_the_field():
         lambda st: st["guard"]["rollback"].update(step=st["step"] + 1),
         r"state\.guard\.rollback\.step",
     )
+
+
+def test_a_lesson_is_built_straight_from_its_state(monkeypatch):
+    """No θ₀ is drawn and measured first (a full session overwritten by ``adopt``): the
+    session is made from the saved state, and is the one the old way made."""
+    from backprop_lab.engine.scenario import install_edits, install_history
+
+    s = _session("spikes")
+    s.step(250)
+    sc = from_json(to_json(scenario_from_session(s)))
+    old = TrainingSession(sc.dataset, sc.spec, sc.hyper, sc.seed)
+    if sc.edits is not None:
+        install_edits(old, sc.edits)
+    old.adopt(sc.state)
+    install_history(old, sc.history)
+
+    def no_fresh_start(self):
+        raise AssertionError("a fresh θ₀ was drawn")
+
+    monkeypatch.setattr(TrainingSession, "reset_parameters", no_fresh_start)
+    new = session_from_scenario(sc)
+    assert _state(new) == _state(old) == _state(s)
+    monkeypatch.undo()
+    for _ in range(3):
+        old.step(100)
+        new.step(100)
+        assert _state(new) == _state(old)

@@ -1,5 +1,5 @@
-"""The inspector's model without Qt: the walk driver, the gradient check, the summary and
-requests, called directly on a session as the engine thread calls them."""
+"""The inspector's model without Qt: the walk driver, the gradient check, the summary,
+called directly on a session as the engine thread calls them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import pytest
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.phases import PhaseWalk
 from backprop_lab.engine.walk import (
-    Failure,
-    Request,
     WalkDriver,
     check_gradients,
     summarize,
@@ -215,16 +213,3 @@ def test_summary_traces_the_picked_point_and_reports_a_missing_one():
     assert [h.layer for h in summary.health] == [1, 2]
     missing = summarize(s, 10_000)
     assert missing.trace is None and "no point 10000" in missing.trace_error
-
-
-def test_a_request_returns_failures_as_values():
-    owner = object()
-
-    def boom(_s):
-        raise ValueError("there are no training points to step on")
-
-    r = Request(owner, "walk", boom)
-    out = r(make_session())
-    assert isinstance(out, Failure) and out.message.startswith("ValueError: there are no")
-    assert r.owner is owner and r.kind == "walk"
-    assert Request(owner, "summary", lambda s: s.step_count)(make_session(steps=3)) == 3

@@ -41,16 +41,6 @@ def click(qtbot, button) -> None:
 def engine_value(qtbot, w, fn):
     """Run ``fn(session)`` in the engine thread and wait for its result."""
     box = []
-
-    def probe(session):
-        return fn(session)
-
-    def got(fn_result):
-        if fn_result[0] is probe:
-            box.append(fn_result[1])
-
-    w.controller.callDone.connect(got)
-    w.controller.call_in_engine(probe)
+    w.controller.call_in_engine(fn, reply=box.append)
     qtbot.waitUntil(lambda: len(box) == 1, timeout=LONG)
-    w.controller.callDone.disconnect(got)
     return box[0]

@@ -80,7 +80,7 @@ def test_900_epochs_by_hand_then_play_adds_points_to_the_curves(window, qtbot):
         worker = window.controller.worker
         for _ in range(898):
             worker.execute(cmd.StepEpoch())
-            while worker._pending:
+            while worker.pacer.pending:
                 worker._tick()
 
     window.controller.call_in_engine(press_epoch_898_times)

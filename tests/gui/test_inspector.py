@@ -89,15 +89,8 @@ def open_panel(qtbot):
 def in_engine(qtbot, controller, fn):
     """Run ``fn(session)`` in the engine thread and wait for its result."""
     box = []
-
-    def got(fn_result):
-        if fn_result[0] is fn:
-            box.append(fn_result[1])
-
-    controller.callDone.connect(got)
-    controller.call_in_engine(fn)
+    controller.call_in_engine(fn, reply=box.append)
     qtbot.waitUntil(lambda: len(box) > 0, timeout=LONG)
-    controller.callDone.disconnect(got)
     return box[0]
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import make_preset
+from backprop_lab.engine.group import RunGroup
 from backprop_lab.engine.history import DecimatingHistory
 from backprop_lab.engine.network import Parameters
 from backprop_lab.engine.timeline import Timeline
@@ -71,11 +72,16 @@ def whole_state(s: TrainingSession) -> dict:
 
 
 _inside = [False]  # in the body of ``all_or_nothing``
+# in a group's ``all_or_nothing`` but not its body: the transaction's own bookkeeping, as
+# a session's is, is no line of the command (and a failure raised there by the tracer,
+# which no line of it can raise, would unwind its generator out of order)
+_bookkeeping = [0]
 
 
 @pytest.fixture(autouse=True)
 def _watch_transactions(monkeypatch):
     real = TrainingSession.all_or_nothing
+    real_group = RunGroup.all_or_nothing
 
     @contextmanager
     def watched(self):
@@ -86,7 +92,21 @@ def _watch_transactions(monkeypatch):
             finally:
                 _inside[0] = False
 
+    @contextmanager
+    def watched_group(self):
+        _bookkeeping[0] += 1
+        try:
+            with real_group(self):
+                _bookkeeping[0] -= 1
+                try:
+                    yield
+                finally:
+                    _bookkeeping[0] += 1
+        finally:
+            _bookkeeping[0] -= 1
+
     monkeypatch.setattr(TrainingSession, "all_or_nothing", watched)
+    monkeypatch.setattr(RunGroup, "all_or_nothing", watched_group)
 
 
 def _lines_run(worker: EngineWorker, command, fail_at: int | None) -> int:
@@ -99,7 +119,7 @@ def _lines_run(worker: EngineWorker, command, fail_at: int | None) -> int:
         nonlocal count, raised
         if raised or not frame.f_code.co_filename.startswith(ENGINE):
             return None
-        if event == "line" and _inside[0]:
+        if event == "line" and _inside[0] and not _bookkeeping[0]:
             count += 1
             if count == fail_at:
                 raised = True
@@ -133,12 +153,45 @@ COMMANDS = {
         commands=(cmd.SetNetwork(NetworkSpec(hidden=(3,), activation="relu")), cmd.SetSeed(4)),
         run=2,
     ),
+    "SetAll": lambda s: cmd.SetAll({"alpha": 0.3, "hidden": (3,)}),
+    "Rewind": lambda s: cmd.Rewind(100),
+    "Duplicate": lambda s: cmd.Duplicate(0),
+    "Contrast": lambda s: cmd.Contrast("activation"),
 }
+
+# changes of a comparison, made to a pair of runs (A and its duplicate)
+PAIR_COMMANDS = {
+    "SetHyper of B": lambda g: cmd.SetHyper(HyperParameters(alpha=0.2, batch_size=8), run=1),
+    "CloseRun": lambda g: cmd.CloseRun(0),
+    "RollBack in a pair": lambda g: cmd.RollBack(5.0, run=1),
+    "SetAll of a pair": lambda g: cmd.SetAll({"lam": 0.01}),
+    "ResetParameters of a pair": lambda g: cmd.ResetParameters(),
+    "Rewind of a pair": lambda g: cmd.Rewind(100),
+    "NewRun of a pair": lambda g: cmd.NewRun(
+        keep_as=1, commands=(cmd.Duplicate(1), cmd.SetSeed(5, run=2)), run=2
+    ),
+}
+
+
+def _pair() -> RunGroup:
+    a = _session()
+    return RunGroup([a, a.copy()])
+
+
+def runs_state(worker: EngineWorker) -> list[dict]:
+    """Every run's ``whole_state``, A first."""
+    return [whole_state(s) for s in worker.group]
+
+
+def runs_values(worker: EngineWorker) -> list[dict]:
+    """What every run's attributes hold (by value where they can change in place)."""
+    return [{k: _value(v) for k, v in vars(s).items()} for s in worker.group]
 
 
 def test_the_commands_run_all_or_nothing_are_all_tested(qapp, monkeypatch):
     """Which commands the worker runs inside ``all_or_nothing``, found by running every
-    command it knows: each of them is in COMMANDS (a new one must be added there)."""
+    command it knows: each of them is in COMMANDS or PAIR_COMMANDS (a new one must be
+    added there)."""
     entered: list[type] = []
     real = TrainingSession.all_or_nothing  # (watched by the fixture)
 
@@ -148,39 +201,74 @@ def test_the_commands_run_all_or_nothing_are_all_tested(qapp, monkeypatch):
 
     monkeypatch.setattr(TrainingSession, "all_or_nothing", spy)
     samples = [f(None) for f in COMMANDS.values()]
+    pair_samples = [f(None) for f in PAIR_COMMANDS.values()]
     others = [cmd.SetRunning(False), cmd.Step(2), cmd.StepEpoch(), cmd.SetSpeed(10.0),
               cmd.SetGridView((-6, 6, -6, 6), (100, 100)), cmd.SetGridUnit(None),
               cmd.Call(lambda s: None), cmd.ReplaceSession(_session()),
+              cmd.ReplaceGroup(_pair()), cmd.SetUnitMaps("x"),
               cmd.SetFrameExtra("x", None), cmd.SetDriver(None), cmd.DropRuns((7,)),
               cmd.SwapRun(8, 7)]  # fmt: skip
-    tested = {type(c) for c in samples}
-    assert tested | {type(c) for c in others} | {cmd.RunJob, cmd.Stop} >= set(
-        EngineWorker._dispatch
-    )
-    worker = EngineWorker(_session())
+    tested = {type(c) for c in [*samples, *pair_samples]}
+    assert tested | {type(c) for c in others} | {cmd.RunJob, cmd.Stop} >= EngineWorker.commands()
     for current in [*samples, *others]:
-        worker.execute(current)
+        EngineWorker(_session()).execute(current)
+    for current in pair_samples:
+        EngineWorker(_pair()).execute(current)
     assert {type(c) for c in entered} == tested
+
+
+# the commands of a single run are tried at every line; the changes of comparisons, whose
+# copies of whole runs make thousands of lines, at this many lines spread over all of them
+# (the first and last fifty included)
+SAMPLED_LINES = 300
+EXHAUSTIVE = {
+    "SetDataset (same shape)",
+    "SetDataset (3 classes)",
+    "SetNetwork",
+    "SetHyper",
+    "SetSeed",
+    "ResetParameters",
+    "RollBack",
+    "NewRun",
+    "SetAll",
+}
+
+
+def lines_to_try(total: int, most: int | None) -> list[int]:
+    if most is None or total <= most:
+        return list(range(1, total + 1))
+    ends = [*range(1, 51), *range(total - 49, total + 1)]
+    spread = np.linspace(51, total - 50, most - len(ends)).round().astype(int).tolist()
+    return sorted(set(ends + spread))
+
+
+def _fails_anywhere_and_changes_nothing(make_runs, command, most: int | None = None) -> None:
+    worker = EngineWorker(make_runs())
+    failures = []
+    worker.commandFailed.connect(failures.append)
+    before = runs_state(worker)
+    # how many lines of engine code the command runs, measured on a copy of the runs
+    probe = EngineWorker(make_runs())
+    total = _lines_run(probe, command, None)
+    assert runs_values(probe) != runs_values(EngineWorker(make_runs()))  # it changes things
+    assert total > 10  # a real stretch of engine code, not a line or two
+    tried = lines_to_try(total, most)
+    for n, k in enumerate(tried, 1):
+        _lines_run(worker, command, k)
+        assert len(failures) == n, f"no failure at line {k}"
+        assert runs_state(worker) == before, f"a failure at line {k} left a change"
+    # and the runs are usable: the command goes through, and training goes on
+    worker.execute(command)
+    assert len(failures) == len(tried) and runs_state(worker) != before
+    worker.group.step(5)
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_a_command_that_fails_anywhere_changes_nothing(qapp, name):
-    session = _session()
-    worker = EngineWorker(session)
-    failures = []
-    worker.commandFailed.connect(failures.append)
-    command = COMMANDS[name](session)
-    before = whole_state(session)
-    # how many lines of engine code the command runs, measured on a copy of the session
-    probe = EngineWorker(_session())
-    total = _lines_run(probe, command, None)
-    assert whole_state(probe.session) != whole_state(_session())  # it does change things
-    assert total > 10  # a real stretch of engine code, not a line or two
-    for k in range(1, total + 1):
-        _lines_run(worker, command, k)
-        assert len(failures) == k, f"no failure at line {k}"
-        assert whole_state(session) == before, f"{name}: a failure at line {k} left a change"
-    # and the session is usable: the command goes through, and training goes on
-    worker.execute(command)
-    assert len(failures) == total and whole_state(session) != before
-    session.step(5)
+    most = None if name in EXHAUSTIVE else SAMPLED_LINES
+    _fails_anywhere_and_changes_nothing(_session, COMMANDS[name](None), most)
+
+
+@pytest.mark.parametrize("name", list(PAIR_COMMANDS))
+def test_a_change_of_a_comparison_that_fails_anywhere_changes_nothing(qapp, name):
+    _fails_anywhere_and_changes_nothing(_pair, PAIR_COMMANDS[name](None), SAMPLED_LINES)

@@ -203,7 +203,7 @@ def test_spirals_preset_gets_a_network_that_learns_it(window, qtbot):
 def test_default_speed_is_watchable_with_a_max_setting(window, qtbot):
     tp = window.training_panel
     assert 30 <= tp.speed <= 60
-    qtbot.waitUntil(lambda: window.controller.worker._speed == tp.speed, timeout=LONG)
+    qtbot.waitUntil(lambda: window.controller.worker.pacer.speed == tp.speed, timeout=LONG)
     tp.speed_slider.setValue(tp.speed_slider.maximum())
     assert tp.speed_label.text() == "max" and tp.speed == 0.0
 

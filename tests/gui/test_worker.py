@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.data import empty_dataset
+from backprop_lab.engine.design import steps_for_epochs
 from backprop_lab.gui import commands as cmd
 from backprop_lab.gui.controller import EngineController
-from backprop_lab.gui.worker import Frame, steps_for_epoch
+from backprop_lab.gui.worker import Frame
 
 from .helpers import LONG
 
@@ -72,7 +73,7 @@ def test_step_runs_exactly_n_steps(controller, qtbot):
 def test_one_epoch_is_ceil_n_over_b(controller, qtbot):
     n_train = 160
     controller.step_epoch()
-    want = steps_for_epoch(n_train, 16)
+    want = steps_for_epochs(n_train, 16)
     assert want == 10
     qtbot.waitUntil(lambda: last(controller).snapshot.step == want, timeout=LONG)
 
@@ -232,8 +233,7 @@ def test_large_data_frames_carry_exact_full_data_figures_and_say_so(controller, 
 
 def in_engine(qtbot, c, fn):
     out = []
-    c.callDone.connect(lambda r: out.append(r[1]) if r[0] is fn else None)
-    c.call_in_engine(fn)
+    c.call_in_engine(fn, reply=out.append)
     qtbot.waitUntil(lambda: bool(out), timeout=60000)
     return out[0]
 
@@ -310,16 +310,40 @@ def qtbot_wait(controller, holds) -> None:
     raise AssertionError(f"the frames never showed it; last: {last(controller)}")
 
 
-def test_steps_pressed_before_another_command_are_taken_before_it(controller):
+def test_steps_pressed_before_another_command_are_taken_before_it(controller, qtbot):
     """Commands run in the order they were sent: a Step still owed when a call (a save's
     capture, say) or a reset arrives is taken first."""
     answers = []
-    controller.callDone.connect(lambda done: answers.append(done[1]))
 
     def steps_now(session):
         return session.step_count
 
     controller.send(cmd.Step(3))
-    controller.call_in_engine(steps_now)
-    qtbot_wait(controller, lambda f: bool(answers))
+    controller.call_in_engine(steps_now, reply=answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=LONG)
     assert answers == [3]
+
+
+def test_each_call_answers_its_own_caller(controller, qtbot):
+    """Replies go to the caller that asked, never to every listener."""
+    from backprop_lab.engine.jobs import Job
+
+    first, second, progress = [], [], []
+    controller.call_in_engine(lambda s: ("first", s.step_count), reply=first.append)
+    controller.call_in_engine(lambda s: ("second", s.step_count), reply=second.append)
+
+    def counted(_session):
+        for i in range(3):
+            yield (i + 1, 3)
+        return "job done"
+
+    job_answers = []
+    controller.run_job(
+        Job(counted),
+        reply=job_answers.append,
+        progress=lambda done, total: progress.append((done, total)),
+    )
+    qtbot.waitUntil(lambda: bool(first and second and job_answers), timeout=LONG)
+    assert first == [("first", 0)] and second == [("second", 0)]
+    assert job_answers == ["job done"]
+    assert all(total == 3 for _done, total in progress)
