@@ -210,7 +210,40 @@ def app_parser() -> argparse.ArgumentParser:
         "or BMP) and exit; `render` takes pictures at given steps instead",
     )
     p.add_argument("--wait", type=float, default=2.0, help="seconds before --screenshot")
+    # a lecture playbook (gui/playbook_lecture.py)
+    p.add_argument(
+        "--playbook",
+        metavar="FILE|NAME",
+        help="give a lecture playbook: a file, or a built-in one: "
+        + ", ".join(_builtin_playbooks()),
+    )
+    p.add_argument("--scene", type=int, metavar="N", help="start the playbook at scene N")
+    p.add_argument("--present", action="store_true", help="start in presentation mode (F5)")
     return p
+
+
+def _builtin_playbooks() -> list[str]:
+    from backprop_lab.engine.playbook import list_playbooks
+
+    return list_playbooks()
+
+
+def check_playbook_arg(value: str, scene: int | None):
+    """The playbook named on the command line, loaded and checked (a Playbook)."""
+    from backprop_lab.gui.playbook_lecture import read_playbook
+
+    if not os.path.exists(value) and value not in _builtin_playbooks():
+        raise UsageError(
+            f"playbook {value!r} is neither a file nor a built-in playbook "
+            f"({', '.join(_builtin_playbooks())})"
+        )
+    try:
+        book, _name = read_playbook(value)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot open playbook {value}: {exc}") from None
+    if scene is not None and not 1 <= scene <= len(book.scenes):
+        raise UsageError(f"--scene must be 1..{len(book.scenes)}, got {scene}")
+    return book
 
 
 def check_app_args(args: argparse.Namespace):
@@ -223,6 +256,12 @@ def check_app_args(args: argparse.Namespace):
     if args.screenshot:
         check_output_file(args.screenshot, "--screenshot")
     scenario = load_lesson_arg(args.lesson) if args.lesson else None
+    if args.scene is not None and not args.playbook:
+        raise UsageError("--scene needs --playbook")
+    if args.playbook:
+        if args.lesson:
+            raise UsageError("--playbook and --lesson both choose the first run: give one")
+        check_playbook_arg(args.playbook, args.scene)
     return size, scenario
 
 
@@ -257,6 +296,10 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         window.shutdown()
         return EXIT_FAILED
     window.show()
+    if args.playbook:  # checked above: opened and given (gui/playbook_lecture.py)
+        window.lecture.open(args.playbook, (args.scene or 1) - 1, present=args.present)
+    elif args.present:
+        window.toggle_presentation(True)
     got = (window.width(), window.height())
     if size is not None and got != size:
         print(
@@ -283,7 +326,8 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
                 outcome["code"] = EXIT_FAILED
             window.close()
 
-        QTimer.singleShot(300, window.play)
+        if not args.playbook:  # a lecture shows its scene as it starts
+            QTimer.singleShot(300, window.play)
         QTimer.singleShot(int(300 + args.wait * 1000), shoot)
     code = app.exec()
     stop_interrupt_handling(wake)

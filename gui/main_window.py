@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import export, help, safety
+from . import export, help, playbook_lecture, safety
 from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
         self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
+        self.lecture = playbook_lecture.install(self)  # a lecture playbook (gui/playbook_*.py)
 
     def fresh_session(self, preset: str = DEFAULT_PRESET) -> TrainingSession:
         """The session a new window opens with on ``preset`` (File → New too): the data
