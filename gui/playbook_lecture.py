@@ -111,6 +111,9 @@ class Lecture(QObject):
         self._black_resume = False
         self._last_call: LectureCall | None = None
         self._speed_set = False
+        # steps per second for every run beat instead of its own (None: the beat's own);
+        # a rehearsal at the desk can speed the lecture up, a test slow it down
+        self.run_speed_override: float | None = None
         self._opening: Task | None = None
         self.last_open_ok: bool | None = None
         self.errors: list[str] = []
@@ -316,6 +319,8 @@ class Lecture(QObject):
             )
         if reply.started_run and fn is self._last_call and not self.black:
             speed = reply.state.run_speed
+            if self.run_speed_override is not None:
+                speed = self.run_speed_override
             c = self.w.controller
             if speed is not None:
                 c.set_speed(speed)
