@@ -359,9 +359,11 @@ class Lecture(QObject):
 def install(window: MainWindow) -> Lecture:
     """The lecture playbook in ``window``: its clicker mode, keys, menus and dock."""
     from . import playbook_menus
+    from .playbook_dock import PlaybookDock
     from .playbook_keys import LectureKeys
 
     lecture = Lecture(window)
     lecture.keys = LectureKeys(lecture)
+    lecture.dock = PlaybookDock(window, lecture)
     lecture.menus = playbook_menus.install(window, lecture)
     return lecture

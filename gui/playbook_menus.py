@@ -104,6 +104,11 @@ class LectureMenus:
         self._add(m, "detour", "Back to the detour (Ctrl+Z)", lec.resume_detour)
         self._add(m, "black", "Black screen (B)", lec.toggle_black)
         m.addSeparator()
+        dock = getattr(lec, "dock", None)
+        if dock is not None:
+            toggle = dock.toggleViewAction()
+            toggle.setText("Playbook dock")
+            m.addAction(toggle)
         self._add(m, "notes", "Presenter notes window", self.show_notes, always=True)
         self._add(m, "end", "End the lecture", lec.end)
 
