@@ -174,13 +174,20 @@ class LectureHost:
         self.beat_play = p.running
         return LectureReply(call, self.state_for(session), error, returned, started)
 
+    def sync(self) -> None:
+        """After the player was moved directly (a render plays it in its own thread)."""
+        self._moved()
+
     def _moved(self, resumed: bool = False) -> None:
         """After every move: a new token, the script's mark, the walk to show."""
         p = self.player
         self.token += 1
         self._mark = None if resumed else _Mark.of(p.session)
         self._stale_theta = False
-        self._walk = p.walk_state() if p.view.walk is not None else None
+        # the walk the player's walker holds (also where a scene that continues a walked
+        # step opens, before its own walk beats)
+        walk = p.walk_state()
+        self._walk = walk if walk.n_phases else None
 
     def _on_script(self, session: TrainingSession) -> bool:
         if self._mark is None:

@@ -21,6 +21,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+import shiboken6
 from backprop_lab.engine.playbook import View
 from PySide6.QtCore import Qt, QVariantAnimation
 from PySide6.QtWidgets import QBoxLayout, QToolBar
@@ -103,7 +104,7 @@ class LectureView:
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.strip_bar)
         self.strip_bar.hide()
         self.black = BlackOut(window)
-        self._reveal = QVariantAnimation()
+        self._reveal = QVariantAnimation(window)  # goes with the window
         self._reveal.setDuration(REVEAL_MS)
         self._reveal.setStartValue(0.0)
         self._reveal.setEndValue(1.0)
@@ -146,6 +147,7 @@ class LectureView:
         self.strip_bar.hide()
         self.black.cover(False)
         self._set_held(frozenset(), frozenset())
+        w.plots.setVisible(True)
         for plot in w.plots.all_plots:
             w.plots.set_wanted(plot, True)
         self._show_accuracy_for(w.canvas.dataset)
@@ -191,6 +193,8 @@ class LectureView:
     def _mask(self, frame: Frame) -> None:
         """What the open ask hides stays hidden, whatever the presenter just drew."""
         w = self.w
+        if self.hidden & {"numbers", "loss"} and w.divergence.showing:
+            w.banner.hide()  # "diverged" would give the answer away: the reveal shows it
         if "regions" in self.hidden:
             w.canvas.set_decision_image(None)
             w.canvas.set_curve(None)
@@ -220,18 +224,21 @@ class LectureView:
         if v.changed:
             change, value = change_line(v.changed, self._prev_snap, frame.snapshot)
         self.card.set_content(v.question, v.answer_shown, caption, change, value, self.animate)
+        needs_inspector = v.walk is not None or v.trace is not None
+        if needs_inspector and not w.inspector_dock.isVisible() and "inspector" not in hidden:
+            w.inspector_dock.show()  # a walk or a trace is shown there, whatever the panels
         if state.walk is not None:
-            if not w.inspector_dock.isVisible() and "inspector" not in self.hidden:
-                w.inspector_dock.show()
             w.inspector.show_walk(state.walk)
-        elif prev is not None and prev.walk is not None:
+        elif prev is None or prev.walk is not None:
             w.inspector.show_walk(None)
+        point = v.trace if v.trace is not None else (v.walk.point if v.walk is not None else None)
         if v.trace is not None:
             w.inspector.set_picked_point(v.trace)
-            w.canvas.highlight_point(v.trace)
         elif prev is not None and prev.view.trace is not None:
             w.inspector.set_picked_point(-1)
-            w.canvas.highlight_point(None)
+        w.canvas.highlight_point(point)  # the traced point, or the one a step is walked on
+        if new_scene or needs_inspector:
+            w.fit.refit()  # the largest type the scene's parts leave room for
 
     def _mirror(self, frame: Frame) -> None:
         """The panels and the canvas show the lecture's design and points (the lecture
@@ -252,11 +259,14 @@ class LectureView:
         self.scene_view = view
         panels = set(view.panels)
         ds = frame.snapshot.dataset
+        # the inspector first: its dock showing or going sets the bars plot's place
+        w.inspector_dock.setVisible("inspector" in panels)
         for name, part in PLOT_PARTS.items():
             w.plots.set_wanted(self._plot(part), name in panels)
         self._show_accuracy_for(ds)
+        # no plot in the scene: the canvas (and the inspector) get the column's room
+        w.plots.setVisible(any(name in panels for name in PLOT_PARTS))
         w.set_network_view(view.diagram)
-        w.inspector_dock.setVisible("inspector" in panels)
         hidden_controls = set(view.hidden_controls)
         for name, widgets in self._control_widgets().items():
             for x in widgets:
@@ -312,6 +322,9 @@ class LectureView:
             return
         # what comes back is drawn from the latest frame, then faded in
         w.plots.update_snapshot(frame.snapshot)
+        if back & {"numbers", "loss"} and frame.snapshot.diverged and not w.divergence.showing:
+            w.divergence.stop = None  # the stop kept back by the ask: said now
+            w.divergence.follow(frame)
         if "regions" in back:
             w.presenter.set_crisp(w.presenter.crisp)
         self._fading = self._fade_items(back)
@@ -359,7 +372,8 @@ class LectureView:
 
     def _fade(self, t) -> None:
         for item in self._fading:
-            item.setOpacity(float(t))
+            if shiboken6.isValid(item):  # a scene's items may be gone (a new network)
+                item.setOpacity(float(t))
         if float(t) >= 1.0:
             self._fading = []
 
