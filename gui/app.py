@@ -345,12 +345,18 @@ def render_parser() -> argparse.ArgumentParser:
         "frame-0000.png at step 0, then one every K steps, and one at step N.",
         formatter_class=_Help,
     )
-    p.add_argument("lesson", metavar="LESSON", help="a lesson file or a built-in lesson name")
+    p.add_argument(
+        "lesson",
+        metavar="LESSON",
+        help="a lesson file or a built-in lesson name (with --beats: a playbook)",
+    )
     p.add_argument("--steps", type=int, default=100, metavar="N", help="steps to train")
     p.add_argument("--every", type=int, default=10, metavar="K", help="a frame every K steps")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the frames")
     p.add_argument("--what", default="canvas", choices=VIEWS, help="the view to draw")
-    p.add_argument("--size", default="800x600", help="frame size WxH in logical pixels")
+    p.add_argument(
+        "--size", help="frame size WxH in logical pixels (default: 800x600; 1024x768 with --beats)"
+    )
     p.add_argument(
         "--scale", type=float, default=1.0, help="device pixel ratio: the PNGs are size × scale"
     )
@@ -358,12 +364,25 @@ def render_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="replace the lesson's seed (fresh parameters)")
     p.add_argument("--gif", action="store_true", help="also write DIR/animation.gif (needs Pillow)")
     p.add_argument("--ms", type=int, default=80, help="milliseconds per GIF frame")
+    # a lecture's beats (gui/playbook_render.py)
+    p.add_argument(
+        "--beats",
+        action="store_true",
+        help="LESSON is a playbook (a file or a built-in name): write one picture of the "
+        "window in presentation mode per beat, scene-SS-beat-BB.png, for slides or a hand-out",
+    )
+    p.add_argument("--scene", type=int, metavar="N", help="with --beats: scene N only")
     return p
 
 
 def check_render_args(args: argparse.Namespace):
     from .render import frame_steps
 
+    if args.beats:
+        return check_render_beats_args(args)
+    if args.scene is not None:
+        raise UsageError("--scene needs --beats")
+    args.size = args.size or "800x600"
     if args.steps < 0:
         raise UsageError(f"--steps must be ≥ 0, got {args.steps}")
     if args.every < 1:
@@ -391,8 +410,34 @@ def check_render_args(args: argparse.Namespace):
     return size, scenario, out
 
 
+def check_render_beats_args(args: argparse.Namespace):
+    """``render PLAYBOOK --beats``: (size, the playbook, the folder)."""
+    size = check_size(args.size or "1024x768")
+    if not (math.isfinite(args.scale) and 0.25 <= args.scale <= 8):
+        raise UsageError(f"--scale must be 0.25..8, got {args.scale:g}")
+    book = check_playbook_arg(args.lesson, args.scene)
+    out = check_output_dir(args.out)
+    return size, book, out
+
+
+def run_render_beats(args: argparse.Namespace, size: tuple[int, int], book, out: Path) -> int:
+    from . import playbook_render, render
+
+    scenes = None if args.scene is None else (args.scene - 1,)
+    try:
+        paths = playbook_render.render_beats(book, out, size, args.scale, scenes)
+    except (OSError, render.RenderError) as exc:
+        print(f"backprop-lab render: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {len(paths)} pictures of beats to {out}")
+    return 0
+
+
 def run_render(args: argparse.Namespace, size: tuple[int, int], scenario, out: Path) -> int:
     from backprop_lab.engine.scenario import session_from_scenario
+
+    if args.beats:
+        return run_render_beats(args, size, scenario, out)
 
     from . import render
 

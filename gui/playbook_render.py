@@ -54,13 +54,11 @@ def render_beats(
     scale: float = 1.0,
     scenes: tuple[int, ...] | None = None,
     progress: Progress | None = None,
-    palette: bool = False,
 ) -> list[Path]:
     """Write ``scene-SS-beat-BB.png`` for every beat (of ``scenes``, from 0; all if None)
-    into ``out``; ``palette`` writes 256-colour PNGs (a third of the size, for docs)."""
+    into ``out``: the window as the room sees it once the beat has been played."""
     ensure_app()
     from PySide6.QtCore import QRect, Qt
-    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -110,10 +108,6 @@ def render_beats(
                 window.grab()
                 show(frame_for(player.session, extras, window.canvas.visible_view()))
                 img = grab(window, size, scale)
-                if palette:
-                    img = img.convertToFormat(
-                        QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
-                    )
                 path = out / beat_name(pos.scene, pos.beat)
                 if not img.save(os.fspath(path), "PNG"):
                     raise OSError(f"could not write {path}")
