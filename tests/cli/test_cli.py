@@ -78,7 +78,7 @@ def test_help_shows_the_defaults():
     assert "(default: xor)" in out.stdout
     assert "(default: None)" not in out.stdout
     render_help = run("render", "--help")
-    assert "(default: 800x600; 1024x768 with --beats)" in render_help.stdout
+    assert "(default: 800x600; 1024x768 with --beats)" in " ".join(render_help.stdout.split())
     assert "--gif" in render_help.stdout and "--beats" in render_help.stdout
 
 
