@@ -23,14 +23,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shiboken6
 from backprop_lab.engine.playbook import View
-from PySide6.QtCore import Qt, QVariantAnimation
-from PySide6.QtWidgets import QBoxLayout, QToolBar
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QVariantAnimation
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QBoxLayout, QToolBar, QWidget
 
 from .data_panel import LESSON_ORIGIN
 from .lesson_files import show_design
 from .playbook_engine import FRAME_EXTRA, LectureState
 from .playbook_widgets import REVEAL_MS, STRIP_SHARE, BlackOut, QuestionCard, Strip
 from .presenter import heads_up_text, status_text
+from .safety import guarded
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 # the scene's panels (playbook names) and the plots' parts (TrainingPlots.PARTS)
 PLOT_PARTS = {"loss": "loss", "accuracy": "acc", "delta": "delta", "delta_now": "bars"}
 NAN = math.nan
+SCENE_TEXT_SCALE = 1.25  # the scene text in the notes pane, relative to the window's type
 
 
 def masked_frame(frame: Frame) -> Frame:
@@ -80,6 +83,22 @@ def change_line(paths: tuple[str, ...], before, after) -> tuple[str, tuple[float
     return " · ".join(words), None
 
 
+class _FontWatch(QObject):
+    """Calls ``fn`` once the window's type has changed (after the window has set it on
+    its parts, which would undo what ``fn`` sets)."""
+
+    def __init__(self, window, fn):
+        super().__init__(window)
+        self._fn = fn
+        window.installEventFilter(self)
+
+    @guarded(default=False)
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        if ev.type() == QEvent.Type.FontChange and obj is self.parent():
+            QTimer.singleShot(0, self, self._fn)
+        return False
+
+
 class LectureView:
     """Shows a lecture in ``window``; ``show(frame)`` for every frame while it runs."""
 
@@ -113,6 +132,25 @@ class LectureView:
         self._emptied: frozenset[str] = frozenset()
         self._saved: dict | None = None
         self._prev_snap = None
+        # the scene text in large type: the notes pane's type follows the window's, so it
+        # is set again after each change of the window's type
+        self._font_watch = _FontWatch(window, self._resize_notes)
+
+    def _resize_notes(self) -> None:
+        if self.book is not None:
+            self._size_notes()
+
+    def _size_notes(self) -> None:
+        """The notes pane's type: larger than the window's while a lecture is given."""
+        w = self.w
+        f = QFont(w.font())
+        if self.book is not None and f.pointSizeF() > 0:
+            f.setPointSizeF(f.pointSizeF() * SCENE_TEXT_SCALE)
+        notes = w.notes
+        notes.setFont(f)
+        for child in notes.findChildren(QWidget):
+            child.setFont(f)
+        notes.follow_font()
 
     def _place_card(self) -> None:
         """Under the notes pane, in the canvas's column (else nowhere: the card is then
@@ -138,6 +176,7 @@ class LectureView:
         self.hidden = frozenset()
         self.strip_bar.show()
         self.fit_strip()
+        self._size_notes()
 
     def end(self) -> None:
         w = self.w
@@ -162,6 +201,7 @@ class LectureView:
         w.inspector.show_walk(None)
         self.state = None
         self.book = None
+        self._size_notes()
         if w.latest is not None:
             w.presenter.set_crisp(w.presenter.crisp)  # the regions drawn again
 

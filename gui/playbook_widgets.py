@@ -37,7 +37,8 @@ from .safety import guarded
 STRIP_SHARE = 0.03  # of the screen's height, at most, in presentation mode
 OFF_SCRIPT = "off script · PageDown returns"
 CARD_STYLE = "QuestionCard { background:#F4F8FF; border:1px solid #7A9CC6; border-radius:4px; }"
-QUESTION_SCALE = 1.3  # the question's type, relative to the window's
+QUESTION_SCALE = 1.5  # the question's type, relative to the window's
+CHOICE_SCALE = 1.3  # the choices' and the answer's
 RIGHT = "#1E7B34"
 WRONG = "#8A8A8A"
 TIME_UP = "#B02020"
@@ -223,20 +224,21 @@ class QuestionCard(QFrame):
     def _render(self) -> None:
         parts = []
         big = self._pt(QUESTION_SCALE)
+        mid = self._pt(CHOICE_SCALE)
         q = self.question
         if q is not None:
             parts.append(
                 f"<div style='font-size:{big:.1f}pt; font-weight:bold'>{_esc(q.question)}</div>"
             )
-            parts.append(self._choices_html(q, big))
+            parts.append(self._choices_html(q, mid))
             if self.revealed and not q.choices:
                 parts.append(
-                    f"<div style='font-size:{big:.1f}pt; color:{RIGHT}'>✓ {_esc(q.answer)}</div>"
+                    f"<div style='font-size:{mid:.1f}pt; color:{RIGHT}'>✓ {_esc(q.answer)}</div>"
                 )
         if self.change:
             value = "" if self._change_now is None else f"{self._change_now:.4g}"
             text = self.change.format(value) if "{}" in self.change else self.change
-            parts.append(f"<div style='font-size:{big:.1f}pt; color:#1F4E8C'>{_esc(text)}</div>")
+            parts.append(f"<div style='font-size:{mid:.1f}pt; color:#1F4E8C'>{_esc(text)}</div>")
         if self.caption:
             parts.append(f"<div style='font-size:{self._pt(1.1):.1f}pt'>{_esc(self.caption)}</div>")
         self.body.setText("".join(parts))
