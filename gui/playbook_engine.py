@@ -102,6 +102,16 @@ class LectureReply:
 
 
 @dataclass(frozen=True, eq=False)
+class EndLecture:
+    """Run in the engine thread as the lecture ends (``LectureHost.end``)."""
+
+    host: LectureHost
+
+    def __call__(self, session: TrainingSession) -> None:
+        self.host.end(session)
+
+
+@dataclass(frozen=True, eq=False)
 class LectureCall:
     """One move of the player, run in the engine thread: ``fn(session)`` for ``Call``."""
 
@@ -197,6 +207,14 @@ class LectureHost:
             self._mark = _Mark.of(session)
             self._stale_theta = False
         return self._mark.matches(session)
+
+    def end(self, session: TrainingSession) -> None:
+        """The lecture ends (engine thread): a step walked half-way is taken back, so the
+        run goes on from a whole step."""
+        p = self.player
+        self.beat_play = False
+        if session is p.session:
+            p.walker.abandon(session)
 
     # --- Play animates a run beat (the worker's Driver) -------------------------------------
     def advance(self, session: TrainingSession, n: int) -> int:

@@ -35,7 +35,14 @@ from . import commands as cmd
 from .clicker import WALK_PRIORITY
 from .data_panel import LESSON_ORIGIN
 from .file_io import Task
-from .playbook_engine import FRAME_EXTRA, LectureCall, LectureHost, LectureReply, LectureState
+from .playbook_engine import (
+    FRAME_EXTRA,
+    EndLecture,
+    LectureCall,
+    LectureHost,
+    LectureReply,
+    LectureState,
+)
 from .playbook_view import LectureView
 
 if TYPE_CHECKING:
@@ -204,6 +211,7 @@ class Lecture(QObject):
         c.set_running(False)
         c.send(cmd.SetDriver(None))
         c.send(cmd.SetFrameExtra(FRAME_EXTRA, None))
+        c.call_in_engine(EndLecture(self.host))
         if self._speed_set:
             c.set_speed(self.w.training_panel.speed)
             self._speed_set = False
@@ -353,7 +361,7 @@ class Lecture(QObject):
     @Slot(bool)
     def _on_presenting(self, on: bool) -> None:
         if self.active:
-            self.view.fit_strip()
+            self.view.presentation_changed()
 
 
 def install(window: MainWindow) -> Lecture:

@@ -125,13 +125,16 @@ class LectureMenus:
 
     def show_notes(self) -> None:
         if self.notes_window is None:
-            self.notes_window = PresenterNotes(self.w)
+            w = self.w
+            clicker = w.clicker
+            keys = [clicker.forward_action, clicker.back_action, clicker.blank_action]
+            keys += [self.actions["first"], self.actions["last"]]
+            self.notes_window = PresenterNotes(w, keys)
             dock = getattr(self.lecture, "dock", None)
             if dock is not None:
                 dock.notes_window = self.notes_window
                 dock.refresh_notes()
         self.notes_window.show()
-        self.notes_window.raise_()
 
     def _add(self, menu, key: str, text: str, slot, keys=(), always: bool = False) -> QAction:
         w = self.w

@@ -131,6 +131,7 @@ class LectureView:
         self._fading: list = []
         self._emptied: frozenset[str] = frozenset()
         self._saved: dict | None = None
+        self._type_before: float | None = None  # the type chosen before a scene's own
         self._prev_snap = None
         # the scene text in large type: the notes pane's type follows the window's, so it
         # is set again after each change of the window's type
@@ -190,6 +191,7 @@ class LectureView:
         for plot in w.plots.all_plots:
             w.plots.set_wanted(plot, True)
         self._show_accuracy_for(w.canvas.dataset)
+        self._type_size(None)
         saved, self._saved = self._saved, None
         if saved is not None:
             w.set_network_view(saved["diagram"])
@@ -204,6 +206,14 @@ class LectureView:
         self._size_notes()
         if w.latest is not None:
             w.presenter.set_crisp(w.presenter.crisp)  # the regions drawn again
+
+    def presentation_changed(self) -> None:
+        """F5 or Esc: presentation mode keeps (or gives back) its own type; a scene's type
+        size applies anew on top of it."""
+        self._type_before = None
+        self.fit_strip()
+        if self.scene_view is not None and self.scene_view.type_size is not None:
+            self._type_size(self.scene_view.type_size)
 
     def fit_strip(self) -> None:
         """≤ 3 % of the screen in presentation mode; a line of the window's type else."""
@@ -271,7 +281,10 @@ class LectureView:
             w.inspector.show_walk(state.walk)
         elif prev is None or prev.walk is not None:
             w.inspector.show_walk(None)
-        point = v.trace if v.trace is not None else (v.walk.point if v.walk is not None else None)
+        walked = v.walk.point if v.walk is not None else None
+        point = v.trace if v.trace is not None else walked
+        if scene.beats[state.beat].kind == "walk":
+            point = walked  # the beat on screen walks a step on this point
         if v.trace is not None:
             w.inspector.set_picked_point(v.trace)
         elif prev is not None and prev.view.trace is not None:
@@ -311,11 +324,27 @@ class LectureView:
         for name, widgets in self._control_widgets().items():
             for x in widgets:
                 x.setVisible(name not in hidden_controls)
+        self._type_size(view.type_size)
         if view.canvas is not None:
             x0, x1, y0, y1 = view.canvas
             w.canvas.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         else:
             w.canvas.reset_view()
+
+    def _type_size(self, size: float | None) -> None:
+        """A scene's type size (never below presentation mode's, sized for the back row);
+        the type chosen before comes back after the scene."""
+        fit = self.w.fit
+        if size is None:
+            if self._type_before is not None:
+                fit.wanted, self._type_before = self._type_before, None
+                fit.refit()
+            return
+        if self._type_before is None:
+            self._type_before = fit.wanted
+        floor = fit.present_scale if fit.presenting else 0.0
+        fit.wanted = max(float(size), floor)
+        fit.refit()
 
     def _show_accuracy_for(self, ds) -> None:
         plots = self.w.plots

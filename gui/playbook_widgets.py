@@ -327,14 +327,20 @@ class BlackOut(QWidget):
 
 
 class PresenterNotes(QWidget):
-    """The presenter's own window: the scene's notes, a note beat, the next beat."""
+    """The presenter's own window: the scene's notes, a note beat, the next beat. It opens
+    without taking the keys, and the clicker's keys work in it too (``actions``: the main
+    window's clicker actions, added here)."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, actions=()):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Presenter notes — Backprop Lab")
         self.setObjectName("presenterNotes")
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
+        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # PageDown is the lecture's
+        for a in actions:
+            self.addAction(a)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.view)

@@ -10,10 +10,24 @@ from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
+from ..engine.playbook_support import state_digest
 from .helpers import LONG
 
 K = Qt.Key
 SLOW = 1.0  # steps per second: a run beat stays running until PageDown skips it
+
+
+def script_digest(s) -> str:
+    """Everything a beat's start restores (tests/engine/playbook_support.state_digest: θ,
+    the optimizer, the batch RNG, the counters, the design, the points, the history, the
+    timeline) but the latest metrics: the window's engine thread measures those afresh
+    to show them (the same figures, of the step on screen)."""
+    last = s.last
+    s.last = None
+    try:
+        return state_digest(s)
+    finally:
+        s.last = last
 
 
 def settle(qtbot, turns: int = 3) -> None:

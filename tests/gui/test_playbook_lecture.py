@@ -5,15 +5,27 @@ the lecture, and a change made by hand is a detour PageDown leaves."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from backprop_lab.engine.playbook import load_builtin
 from backprop_lab.engine.player import Player
 from backprop_lab.engine.rehearse import theta_hash
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from ..engine.playbook_support import state_digest
+from ..engine.playbook_support import tiny, tiny_dict
 from .helpers import LONG, engine_value
-from .lecture_helpers import K, check_beat, open_lecture, press, settle, shown, wait_shown
+from .lecture_helpers import (
+    K,
+    check_beat,
+    open_lecture,
+    press,
+    script_digest,
+    settle,
+    shown,
+    wait_shown,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -66,7 +78,7 @@ def test_page_up_puts_every_bit_back(qtbot, beat):
         oracle.next()
         press(qtbot, K.Key_PageDown)
         wait_shown(qtbot, w, oracle)
-    start = engine_value(qtbot, w, state_digest)  # the start of beat b (the one before done)
+    start = engine_value(qtbot, w, script_digest)  # the start of beat b (the one before done)
     oracle.next()
     press(qtbot, K.Key_PageDown)
     wait_shown(qtbot, w, oracle)
@@ -74,13 +86,13 @@ def test_page_up_puts_every_bit_back(qtbot, beat):
         oracle.finish()
         press(qtbot, K.Key_PageDown)
         wait_shown(qtbot, w, oracle)
-    end = engine_value(qtbot, w, state_digest)
-    assert end == state_digest(oracle.session)
+    end = engine_value(qtbot, w, script_digest)
+    assert end == script_digest(oracle.session)
     press(qtbot, K.Key_PageUp)
     oracle.back()
     wait_shown(qtbot, w, oracle)
     check_beat(w, oracle)
-    assert engine_value(qtbot, w, state_digest) == start == state_digest(oracle.session)
+    assert engine_value(qtbot, w, script_digest) == start == script_digest(oracle.session)
     # and PageDown plays it again to the same end
     oracle.next()
     press(qtbot, K.Key_PageDown)
@@ -89,7 +101,7 @@ def test_page_up_puts_every_bit_back(qtbot, beat):
         oracle.finish()
         press(qtbot, K.Key_PageDown)
         wait_shown(qtbot, w, oracle)
-    assert engine_value(qtbot, w, state_digest) == end
+    assert engine_value(qtbot, w, script_digest) == end
     w.close()
 
 
@@ -104,7 +116,7 @@ def test_page_up_crosses_back_into_the_scene_before(qtbot):
         wait_shown(qtbot, w, oracle)
         check_beat(w, oracle)
     assert oracle.position.scene == 0
-    assert engine_value(qtbot, w, state_digest) == state_digest(oracle.session)
+    assert engine_value(qtbot, w, script_digest) == script_digest(oracle.session)
     w.close()
 
 
@@ -144,7 +156,7 @@ def test_digits_and_enter_go_to_a_scene_and_pick_no_class(qtbot):
     oracle = Player(load_builtin("week5"))
     oracle.last()
     wait_shown(qtbot, w, oracle)
-    assert engine_value(qtbot, w, state_digest) == state_digest(oracle.session)
+    assert engine_value(qtbot, w, script_digest) == script_digest(oracle.session)
     press(qtbot, K.Key_9)
     press(qtbot, K.Key_9)
     press(qtbot, K.Key_Return)  # there is no scene 99: said, nothing moves
@@ -160,23 +172,23 @@ def test_a_change_by_hand_is_a_detour_page_down_leaves_and_ctrl_z_brings_back(qt
     oracle = Player(load_builtin("week5"))
     oracle.goto(1)
     wait_shown(qtbot, w, oracle)
-    script = engine_value(qtbot, w, state_digest)
+    script = engine_value(qtbot, w, script_digest)
     press(qtbot, K.Key_Space)  # Play by hand
     qtbot.waitUntil(lambda: w.latest.snapshot.step > 20, timeout=LONG)
     press(qtbot, K.Key_Space)
     qtbot.waitUntil(lambda: lec.state.off_script, timeout=LONG)
     w.grab()
     assert "off script" in lec.view.strip.mark
-    detour = engine_value(qtbot, w, state_digest)
+    detour = engine_value(qtbot, w, script_digest)
     assert detour != script
     press(qtbot, K.Key_PageDown)  # back to the script, not on to the next beat
     qtbot.waitUntil(lambda: not lec.state.off_script, timeout=LONG)
     wait_shown(qtbot, w, oracle)
-    assert engine_value(qtbot, w, state_digest) == script
+    assert engine_value(qtbot, w, script_digest) == script
     assert lec.state.has_detour and "off script" not in lec.view.strip.mark
     press(qtbot, K.Key_Z, CTRL)
     qtbot.waitUntil(lambda: lec.state.off_script, timeout=LONG)
-    assert engine_value(qtbot, w, state_digest) == detour
+    assert engine_value(qtbot, w, script_digest) == detour
     press(qtbot, K.Key_PageDown)
     qtbot.waitUntil(lambda: not lec.state.off_script, timeout=LONG)
     oracle.next()
@@ -216,5 +228,80 @@ def test_shown_once_it_has_run_by_itself(qtbot):
         press(qtbot, K.Key_PageDown)
     oracle.finish()
     qtbot.waitUntil(lambda: shown(w, oracle), timeout=LONG)
-    assert engine_value(qtbot, w, state_digest) == state_digest(oracle.session)
+    assert engine_value(qtbot, w, script_digest) == script_digest(oracle.session)
+    w.close()
+
+
+def test_every_kind_of_beat_on_screen(qtbot, tmp_path):
+    """A small playbook with a set, a note, walks, a trace, a pause, a compare and an open
+    question, with PageDown alone: the screen follows each beat."""
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(tiny_dict()), encoding="utf-8")
+    w = open_lecture(qtbot, source=str(path), speed=None)
+    w.lecture.menus.actions["notes"].trigger()  # the presenter's own window
+    notes = w.lecture.menus.notes_window
+    settle(qtbot)
+    w.activateWindow()  # a window manager may give it the keys: the lecturer comes back
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=LONG)
+    w.canvas.setFocus()
+    oracle = Player(tiny())
+    wait_shown(qtbot, w, oracle)
+    assert w.notes.title == "One" and w.notes.description == "XOR, smaller steps"
+    assert "say hello" in notes.view.toPlainText()
+    assert "say hello" not in w.lecture.view.card.body.text()
+    seen = set()
+    while oracle.next():
+        press(qtbot, K.Key_PageDown)
+        if oracle.running:
+            oracle.finish()
+            press(qtbot, K.Key_PageDown)
+        wait_shown(qtbot, w, oracle)
+        check_beat(w, oracle)
+        beat = oracle.beat
+        seen.add(beat.kind)
+        card = w.lecture.view.card.body.text()
+        if beat.kind == "note":
+            assert "mention α" in notes.view.toPlainText()  # for the presenter …
+            assert "mention α" not in card  # … not for the room
+        elif beat.kind == "set":
+            assert w.training_panel.hyper().alpha == 0.05  # the panels show the change
+            assert w.training_panel.hyper().optimizer == "momentum"
+            assert "α: 0.5 →" in card
+        elif beat.kind == "walk":
+            assert w.inspector_dock.isVisible()
+            assert w.canvas.highlighted == beat.point  # the point the step is walked on
+        elif beat.kind == "trace":
+            assert w.inspector.picked == beat.point and w.canvas.highlighted == beat.point
+        elif beat.kind == "compare":
+            assert "not available" in card
+        elif beat.kind == "reveal" and oracle.position.scene == 2:
+            assert "✓ four" in card  # an open question's answer in words
+    assert seen == {"ask", "run", "reveal", "note", "set", "walk", "trace", "pause", "compare"}
+    assert engine_value(qtbot, w, script_digest) == script_digest(oracle.session)
+    # the presenter clicked into the notes window: the clicker still drives the lecture
+    oracle.back()
+    notes.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is notes, timeout=LONG)
+    qtbot.keyClick(notes, K.Key_PageUp)
+    wait_shown(qtbot, w, oracle)
+    assert engine_value(qtbot, w, script_digest) == script_digest(oracle.session)
+    assert not w.lecture.errors
+    w.close()
+
+
+def test_ending_the_lecture_gives_the_window_back(qtbot):
+    w = open_lecture(qtbot, scene=2)  # the inspector's scenes: no plot column
+    assert not w.plots.isVisible()
+    press(qtbot, K.Key_PageDown)
+    qtbot.waitUntil(lambda: w.lecture.state.walk is not None, timeout=LONG)
+    w.lecture.end()
+    settle(qtbot)
+    w.grab()
+    assert not w.lecture.active and w.plots.isVisible() and w.plots.held == frozenset()
+    assert not w.lecture.view.strip_bar.isVisible() and not w.lecture.view.card.isVisible()
+    assert not w.inspector_dock.isVisible()  # as before the lecture
+    step = w.latest.snapshot.step
+    press(qtbot, K.Key_PageDown)  # the clicker steps again: a whole step (the walk undone)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == step + 1, timeout=LONG)
+    assert w.fit.presenting and not w.lecture.view.black.isVisible()
     w.close()
