@@ -296,10 +296,10 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         window.shutdown()
         return EXIT_FAILED
     window.show()
-    if args.playbook:  # checked above: opened and given (gui/playbook_lecture.py)
-        window.lecture.open(args.playbook, (args.scene or 1) - 1, present=args.present)
-    elif args.present:
+    if args.present:
         window.toggle_presentation(True)
+    if args.playbook:  # checked above: opened and given (gui/playbook_lecture.py)
+        window.lecture.open(args.playbook, (args.scene or 1) - 1)
     got = (window.width(), window.height())
     if size is not None and got != size:
         print(
@@ -319,6 +319,9 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         path = args.screenshot
 
         def shoot() -> None:
+            if args.playbook and window.lecture.last_open_ok is None:
+                QTimer.singleShot(100, shoot)  # the playbook is still being read
+                return
             if window.grab().save(path):
                 print(f"saved {path}")
             else:
