@@ -58,7 +58,7 @@ def render_beats(
     """Write ``scene-SS-beat-BB.png`` for every beat (of ``scenes``, from 0; all if None)
     into ``out``: the window as the room sees it once the beat has been played."""
     ensure_app()
-    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtCore import QEvent, QRect, Qt
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -78,6 +78,11 @@ def render_beats(
     # the views' own questions to the engine (the inspector's trace) answered here, at once
     controller = window.controller
     controller.call_in_engine = lambda fn: controller.callDone.emit((fn, fn(player.session)))
+
+    def settle() -> None:
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        window.grab()
 
     def show(frame) -> None:
         controller.frameReady.emit(frame)
@@ -104,9 +109,9 @@ def render_beats(
                 # the beat may change the canvas's size (the question card, the
                 # inspector): the grid then covers what the canvas shows, as the
                 # engine thread's follows the view
-                QApplication.processEvents()
-                window.grab()
+                settle()
                 show(frame_for(player.session, extras, window.canvas.visible_view()))
+                settle()  # views replaced by the beat go (the event loop would delete them)
                 img = grab(window, size, scale)
                 path = out / beat_name(pos.scene, pos.beat)
                 if not img.save(os.fspath(path), "PNG"):
