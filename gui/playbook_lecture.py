@@ -232,6 +232,8 @@ class Lecture(QObject):
         c.set_running(False)
         if self.state is not None and self.state.detached:
             self._reattach()
+            if op in ("next", "return"):
+                return None  # the press brought the lecture back, where it was
         call = self.host.call(op, arg)
         self._last_call = call
         c.call_in_engine(call)

@@ -243,6 +243,8 @@ class LectureView:
     def _mask(self, frame: Frame) -> None:
         """What the open ask hides stays hidden, whatever the presenter just drew."""
         w = self.w
+        if self.state is not None and self.state.detached:
+            return  # another run is on screen: nothing of it is the lecture's to hide
         if self.hidden & {"numbers", "loss"} and w.divergence.showing:
             w.banner.hide()  # "diverged" would give the answer away: the reveal shows it
         if "regions" in self.hidden:

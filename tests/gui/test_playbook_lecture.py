@@ -305,3 +305,29 @@ def test_ending_the_lecture_gives_the_window_back(qtbot):
     qtbot.waitUntil(lambda: w.latest.snapshot.step == step + 1, timeout=LONG)
     assert w.fit.presenting and not w.lecture.view.black.isVisible()
     w.close()
+
+
+def test_undo_brings_the_run_before_back_and_page_down_the_lecture(qtbot):
+    w = open_lecture(qtbot, scene=1)
+    lec = w.lecture
+    oracle = Player(load_builtin("week5"))
+    oracle.goto(1)
+    wait_shown(qtbot, w, oracle)
+    lecture = engine_value(qtbot, w, script_digest)
+    press(qtbot, K.Key_Z, CTRL)  # Edit → Undo: the run from before the lecture
+    qtbot.waitUntil(lambda: lec.state.detached, timeout=LONG)
+    w.grab()
+    assert "another run on screen" in lec.view.strip.mark
+    assert w.latest.snapshot.dataset.same_as(w.canvas.dataset)
+    assert engine_value(qtbot, w, script_digest) != lecture
+    press(qtbot, K.Key_PageDown)  # back to the lecture, where it was
+    qtbot.waitUntil(lambda: not lec.state.detached, timeout=LONG)
+    wait_shown(qtbot, w, oracle)
+    check_beat(w, oracle)
+    assert engine_value(qtbot, w, script_digest) == lecture
+    assert "another run" not in lec.view.strip.mark
+    oracle.next()
+    press(qtbot, K.Key_PageDown)  # and on
+    wait_shown(qtbot, w, oracle)
+    check_beat(w, oracle)
+    w.close()
