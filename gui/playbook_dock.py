@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import os
+import weakref
 from typing import TYPE_CHECKING
 
 from backprop_lab.engine.fileio import LoadError
@@ -53,6 +54,7 @@ from .playbook_files import (
     picture_icon,
     rehearse_in_background,
     save_rehearsed,
+    weak_done,
 )
 
 if TYPE_CHECKING:
@@ -249,7 +251,7 @@ class PlaybookDock(QDockWidget):
     def new_from_session(self) -> None:
         """A playbook of one scene that starts exactly where the session is."""
         self._new_pending = True
-        self.w.controller.call_in_engine(SceneFromSession(self, "Scene 1"))
+        self.w.controller.call_in_engine(SceneFromSession(weakref.ref(self), "Scene 1"))
         self.show()
 
     def add_scene(self) -> None:
@@ -258,12 +260,12 @@ class PlaybookDock(QDockWidget):
             return
         n = len(self.doc["scenes"]) + 1
         self._new_pending = False
-        self.w.controller.call_in_engine(SceneFromSession(self, f"Scene {n}"))
+        self.w.controller.call_in_engine(SceneFromSession(weakref.ref(self), f"Scene {n}"))
 
     @Slot(object)
     def _on_call_done(self, fn_result) -> None:
         fn, scene = fn_result
-        if not isinstance(fn, SceneFromSession) or fn.owner is not self:
+        if not isinstance(fn, SceneFromSession) or fn.owner() is not self:
             return
         if isinstance(scene, Exception):
             self.w.banner.show_message(f"Could not take the session as a scene: {scene}", "error")
@@ -554,15 +556,16 @@ class PlaybookDock(QDockWidget):
         from .playbook_lecture import build_host
 
         def build(stop):
-            return None if stop.is_set() else build_host(book, scene)
+            return None if stop.is_set() else (book, build_host(book, scene))
 
-        def done(result) -> None:
-            if isinstance(result, BaseException):
-                self.w.banner.show_message(f"Could not preview: {result}", "error")
-            elif result is not None:
-                self.lecture.begin(book, result, self.path)
+        self.w.files.io.run(Task("preview playbook", build, weak_done(self, "_previewed")))
 
-        self.w.files.io.run(Task("preview playbook", build, done))
+    def _previewed(self, result) -> None:
+        if isinstance(result, BaseException):
+            self.w.banner.show_message(f"Could not preview: {result}", "error")
+        elif result is not None:
+            book, host = result
+            self.lecture.begin(book, host, self.path)
 
     @Slot(object)
     def _on_state(self, state) -> None:
@@ -607,7 +610,11 @@ class PlaybookDock(QDockWidget):
         thumbnail of each scene's start."""
         if self._rehearsing is not None:
             self._rehearsing.cancel()
-        task = Task("rehearse", lambda stop: rehearse_in_background(book, stop), self._rehearsed)
+        task = Task(
+            "rehearse",
+            lambda stop: rehearse_in_background(book, stop),
+            weak_done(self, "_rehearsed"),
+        )
         self._rehearsing = self.w.files.io.run(task)
         self._show_status()
 
@@ -657,20 +664,25 @@ class PlaybookDock(QDockWidget):
             self.w.banner.show_message(f"The playbook is not saved: {self.error}", "error")
             return
 
-        def done(result) -> None:
-            if isinstance(result, BaseException):
-                self.w.banner.show_message(f"Could not save {path}: {result}", "error")
-                return
-            self.path = path
-            self.modified = False
-            self.w.statusBar().showMessage(result, 8000)
-            self._show_status()
-            self.w.files.folder_used(path)
-
         self.w.statusBar().showMessage(f"rehearsing and saving {path}…")
         self.w.files.io.run(
-            Task("save playbook", lambda stop: save_rehearsed(path, book, stop), done, writes=True)
+            Task(
+                "save playbook",
+                lambda stop: save_rehearsed(path, book, stop),
+                weak_done(self, "_saved", path),
+                writes=True,
+            )
         )
+
+    def _saved(self, path: str, result) -> None:
+        if isinstance(result, BaseException):
+            self.w.banner.show_message(f"Could not save {path}: {result}", "error")
+            return
+        self.path = path
+        self.modified = False
+        self.w.statusBar().showMessage(result, 8000)
+        self._show_status()
+        self.w.files.folder_used(path)
 
     # --- the window ------------------------------------------------------------------------------
     def _refresh_buttons(self) -> None:

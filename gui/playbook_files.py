@@ -11,9 +11,11 @@ grid, the points) and becomes a picture on the GUI thread.
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
+import shiboken6
 from backprop_lab.engine import GridEvaluator, GridSpec
 from backprop_lab.engine.notation import DOMAIN
 from backprop_lab.engine.playbook import Playbook, save_playbook
@@ -29,6 +31,21 @@ from .presenter import regression_levels
 
 THUMB_GRID = 40  # samples a side of a thumbnail's regions
 THUMB_POINTS = 400  # at most this many points are drawn in a thumbnail
+
+
+def weak_done(owner, method: str, *args):
+    """A task's ``on_done`` that calls ``owner.method(*args, result)`` if the owner is
+    still there. The background thread holds its task to the end: with a strong reference
+    it could drop the last one to the window and so delete Qt objects outside the GUI
+    thread (a deadlock with the GUI thread deleting its own)."""
+    ref = weakref.ref(owner)
+
+    def done(result) -> None:
+        obj = ref()
+        if obj is not None and shiboken6.isValid(obj):
+            getattr(obj, method)(*args, result)
+
+    return done
 
 
 class Stopped(Exception):
@@ -178,7 +195,7 @@ class SceneFromSession:
     """Runs in the engine thread: the session on screen as a new scene's start (its θ,
     optimizer, random state and curves embedded, so the scene starts exactly there)."""
 
-    owner: object
+    owner: weakref.ref  # the dock that asked (weakly: the engine thread holds the call)
     title: str
 
     def __call__(self, session: TrainingSession) -> dict | Exception:

@@ -43,6 +43,7 @@ from .playbook_engine import (
     LectureReply,
     LectureState,
 )
+from .playbook_files import weak_done
 from .playbook_view import LectureView
 
 if TYPE_CHECKING:
@@ -154,12 +155,12 @@ class Lecture(QObject):
             return book, name, build_host(book, scene)
 
         self.last_open_ok = None
-        task = Task("open playbook", read, lambda r: self._opened(source, r, present))
+        task = Task("open playbook", read, weak_done(self, "_opened", source, present))
         self._opening = self.w.files.io.run(task)
         self.w.statusBar().showMessage(f"opening playbook {os.path.basename(source)}…")
         return True
 
-    def _opened(self, source: str, result, present: bool) -> None:
+    def _opened(self, source: str, present: bool, result) -> None:
         self._opening = None
         if result is None:
             return
