@@ -17,6 +17,9 @@ PageUp do:
   before, across scenes. A beat that changes nothing (a bare ``show`` or ``pause``) is
   passed over.
 * ``goto(scene)``, ``first()``, ``last()``: a scene's start, its first beat performed.
+* A detour (the lecturer trained on, or moved a slider): ``return_to_script()`` puts the
+  script's state back; ``leave_detour()`` does so keeping the detour, which
+  ``resume_detour()`` brings back exactly.
 
 The session is changed in place: ``player.session`` is the same object throughout, so the
 engine thread keeps its reference. The state at the start of every beat reached is kept
@@ -202,6 +205,7 @@ class Player:
         self._kept: OrderedDict[tuple[int, int], _Kept] = OrderedDict()
         self._kept_bytes = 0
         self._pinned: tuple[int, int] | None = None
+        self._detour: _Kept | None = None  # a detour left by ``leave_detour``
         if session is None:
             session = session_from_scenario(book.scenes[0].start.scenario_now())
         self._live = _Stage(session)
@@ -352,6 +356,34 @@ class Player:
         if p.phase != "start":
             self._perform_live(p.scene, p.beat)
             self.finish()
+
+    def leave_detour(self) -> None:
+        """``return_to_script``, keeping the detour (the session as the lecturer left it,
+        with its walk) for ``resume_detour``. A detour kept earlier is replaced."""
+        session, walker = _copy_pair(self.session, self.walker)
+        self._detour = _Kept(session, walker, self.view, 0)
+        self.return_to_script()
+
+    @property
+    def has_detour(self) -> bool:
+        return self._detour is not None
+
+    def resume_detour(self) -> bool:
+        """The detour ``leave_detour`` kept comes back exactly (the cursor stays where the
+        script is: the next ``next()`` plays on from there, on the detour's state; call
+        ``return_to_script`` to leave it again). False if none is kept."""
+        kept, self._detour = self._detour, None
+        if kept is None:
+            return False
+        _adopt(self.session, kept.session, kept.walker)
+        self._live.walker = kept.walker
+        self._live.run = None
+        if self.running:
+            self._live.view = replace(self.view, position=replace(self.position, phase="done"))
+        return True
+
+    def forget_detour(self) -> None:
+        self._detour = None
 
     # --- beats ---------------------------------------------------------------------------------
     def _perform_live(self, s: int, b: int) -> None:

@@ -39,10 +39,14 @@ def fingerprint(session: TrainingSession) -> Fingerprint:
 
 
 def rehearse(
-    book: Playbook, progress: Callable[[int, int], None] | None = None, budget_bytes: int = 0
+    book: Playbook,
+    progress: Callable[[int, int], None] | None = None,
+    budget_bytes: int = 0,
+    each_beat: Callable[[Player], None] | None = None,
 ) -> Rehearsal:
     """Every beat of every scene played to its end, in order; the fingerprint after each.
-    ``progress(scene, n_scenes)`` is called as each scene starts."""
+    ``progress(scene, n_scenes)`` is called as each scene starts, ``each_beat(player)``
+    after each beat's fingerprint (a picture of the scene, say; raising stops it)."""
     player = Player(book, budget_bytes=budget_bytes)
     out: list[list[Fingerprint]] = [[] for _ in book.scenes]
     while True:
@@ -51,6 +55,8 @@ def rehearse(
         if p.beat == 0 and progress is not None:
             progress(p.scene, len(book.scenes))
         out[p.scene].append(fingerprint(player.session))
+        if each_beat is not None:
+            each_beat(player)
         if not player.next():
             break
     return tuple(tuple(f) for f in out)

@@ -210,7 +210,40 @@ def app_parser() -> argparse.ArgumentParser:
         "or BMP) and exit; `render` takes pictures at given steps instead",
     )
     p.add_argument("--wait", type=float, default=2.0, help="seconds before --screenshot")
+    # a lecture playbook (gui/playbook_lecture.py)
+    p.add_argument(
+        "--playbook",
+        metavar="FILE|NAME",
+        help="give a lecture playbook: a file, or a built-in one: "
+        + ", ".join(_builtin_playbooks()),
+    )
+    p.add_argument("--scene", type=int, metavar="N", help="start the playbook at scene N")
+    p.add_argument("--present", action="store_true", help="start in presentation mode (F5)")
     return p
+
+
+def _builtin_playbooks() -> list[str]:
+    from backprop_lab.engine.playbook import list_playbooks
+
+    return list_playbooks()
+
+
+def check_playbook_arg(value: str, scene: int | None):
+    """The playbook named on the command line, loaded and checked (a Playbook)."""
+    from backprop_lab.gui.playbook_lecture import read_playbook
+
+    if not os.path.exists(value) and value not in _builtin_playbooks():
+        raise UsageError(
+            f"playbook {value!r} is neither a file nor a built-in playbook "
+            f"({', '.join(_builtin_playbooks())})"
+        )
+    try:
+        book, _name = read_playbook(value)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot open playbook {value}: {exc}") from None
+    if scene is not None and not 1 <= scene <= len(book.scenes):
+        raise UsageError(f"--scene must be 1..{len(book.scenes)}, got {scene}")
+    return book
 
 
 def check_app_args(args: argparse.Namespace):
@@ -223,6 +256,12 @@ def check_app_args(args: argparse.Namespace):
     if args.screenshot:
         check_output_file(args.screenshot, "--screenshot")
     scenario = load_lesson_arg(args.lesson) if args.lesson else None
+    if args.scene is not None and not args.playbook:
+        raise UsageError("--scene needs --playbook")
+    if args.playbook:
+        if args.lesson:
+            raise UsageError("--playbook and --lesson both choose the first run: give one")
+        check_playbook_arg(args.playbook, args.scene)
     return size, scenario
 
 
@@ -262,6 +301,10 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         window.shutdown()
         return EXIT_FAILED
     window.show()
+    if args.present:
+        window.fit.present(True)
+    if args.playbook:  # checked above: opened and given (gui/playbook_lecture.py)
+        window.lecture.open(args.playbook, (args.scene or 1) - 1)
     got = (window.width(), window.height())
     if size is not None and got != size:
         print(
@@ -281,6 +324,9 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
         path = args.screenshot
 
         def shoot() -> None:
+            if args.playbook and window.lecture.last_open_ok is None:
+                QTimer.singleShot(100, shoot)  # the playbook is still being read
+                return
             if window.grab().save(path):
                 print(f"saved {path}")
             else:
@@ -288,7 +334,8 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
                 outcome["code"] = EXIT_FAILED
             window.close()
 
-        QTimer.singleShot(300, window.play)
+        if not args.playbook:  # a lecture shows its scene as it starts
+            QTimer.singleShot(300, window.play)
         QTimer.singleShot(int(300 + args.wait * 1000), shoot)
     code = app.exec()
     stop_interrupt_handling(wake)
@@ -307,12 +354,18 @@ def render_parser() -> argparse.ArgumentParser:
         "frame-0000.png at step 0, then one every K steps, and one at step N.",
         formatter_class=_Help,
     )
-    p.add_argument("lesson", metavar="LESSON", help="a lesson file or a built-in lesson name")
+    p.add_argument(
+        "lesson",
+        metavar="LESSON",
+        help="a lesson file or a built-in lesson name (with --beats: a playbook)",
+    )
     p.add_argument("--steps", type=int, default=100, metavar="N", help="steps to train")
     p.add_argument("--every", type=int, default=10, metavar="K", help="a frame every K steps")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the frames")
     p.add_argument("--what", default="canvas", choices=VIEWS, help="the view to draw")
-    p.add_argument("--size", default="800x600", help="frame size WxH in logical pixels")
+    p.add_argument(
+        "--size", help="frame size WxH in logical pixels (default: 800x600; 1024x768 with --beats)"
+    )
     p.add_argument(
         "--scale", type=float, default=1.0, help="device pixel ratio: the PNGs are size × scale"
     )
@@ -320,12 +373,25 @@ def render_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="replace the lesson's seed (fresh parameters)")
     p.add_argument("--gif", action="store_true", help="also write DIR/animation.gif (needs Pillow)")
     p.add_argument("--ms", type=int, default=80, help="milliseconds per GIF frame")
+    # a lecture's beats (gui/playbook_render.py)
+    p.add_argument(
+        "--beats",
+        action="store_true",
+        help="LESSON is a playbook (a file or a built-in name): write one picture of the "
+        "window in presentation mode per beat, scene-SS-beat-BB.png, for slides or a hand-out",
+    )
+    p.add_argument("--scene", type=int, metavar="N", help="with --beats: scene N only")
     return p
 
 
 def check_render_args(args: argparse.Namespace):
     from .render import frame_steps
 
+    if args.beats:
+        return check_render_beats_args(args)
+    if args.scene is not None:
+        raise UsageError("--scene needs --beats")
+    args.size = args.size or "800x600"
     if args.steps < 0:
         raise UsageError(f"--steps must be ≥ 0, got {args.steps}")
     if args.every < 1:
@@ -353,8 +419,34 @@ def check_render_args(args: argparse.Namespace):
     return size, scenario, out
 
 
+def check_render_beats_args(args: argparse.Namespace):
+    """``render PLAYBOOK --beats``: (size, the playbook, the folder)."""
+    size = check_size(args.size or "1024x768")
+    if not (math.isfinite(args.scale) and 0.25 <= args.scale <= 8):
+        raise UsageError(f"--scale must be 0.25..8, got {args.scale:g}")
+    book = check_playbook_arg(args.lesson, args.scene)
+    out = check_output_dir(args.out)
+    return size, book, out
+
+
+def run_render_beats(args: argparse.Namespace, size: tuple[int, int], book, out: Path) -> int:
+    from . import playbook_render, render
+
+    scenes = None if args.scene is None else (args.scene - 1,)
+    try:
+        paths = playbook_render.render_beats(book, out, size, args.scale, scenes)
+    except (OSError, render.RenderError) as exc:
+        print(f"backprop-lab render: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {len(paths)} pictures of beats to {out}")
+    return 0
+
+
 def run_render(args: argparse.Namespace, size: tuple[int, int], scenario, out: Path) -> int:
     from backprop_lab.engine.scenario import session_from_scenario
+
+    if args.beats:
+        return run_render_beats(args, size, scenario, out)
 
     from . import render
 

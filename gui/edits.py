@@ -162,6 +162,12 @@ class EditHistory:
             self._drop_oldest(n)
         return run
 
+    def replace_current(self, dataset: Dataset) -> None:
+        """The current state's data replaced, no step added: the run went on to other
+        points by itself (a lecture's next scene)."""
+        s = self.state
+        self._states[self._index] = State(dataset, s.label, s.origin, s.run)
+
     def abandon_run(self, run: int) -> bool:
         """The newest states of ``run`` go (the change that began it failed); the cursor
         goes back to the state before them. False if ``run`` is not the newest run."""

@@ -35,6 +35,7 @@ KEYS_NAME = "keysName"
 # handled by the canvas's key and mouse events rather than by actions
 EXTRA_KEYS = (
     ("1 … 8", "Class of new points (canvas)"),
+    ("0 … 9, Enter", "Go to scene N (a lecture, in presentation mode)"),
     ("Click / drag", "Add points / paint a stroke (Draw tool)"),
     ("Right-click", "Remove the nearest point"),
     ("Wheel", "Zoom the canvas"),
@@ -70,7 +71,8 @@ class KeysOverlay(QDialog):
             "adjust a slider you clicked (Enter or Esc ends that). "
             "A presenter clicker's PageDown / PageUp step forward and back; while the "
             "inspector is open they walk the step phase by phase. In presentation mode its "
-            "blank-screen key (B or .) plays and pauses."
+            "blank-screen key (B or .) plays and pauses. While a lecture playbook is "
+            "given, they play its beats, and Esc must be pressed twice to leave."
         )
         intro.setWordWrap(True)
         lay.addWidget(intro)

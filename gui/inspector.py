@@ -416,6 +416,12 @@ class InspectorPanel(QWidget):
             return
         self.previous_phase()
 
+    def show_walk(self, state: WalkState | None) -> None:
+        """Show a walk another driver made (a lecture's walk beats), as if walked here."""
+        self.state = state
+        self._walk_arch = self.frame.snapshot.arch if self.frame is not None else None
+        self._show_state()
+
     @Slot()
     def finish_step(self) -> None:
         self._walk_forward(self.driver.finish)

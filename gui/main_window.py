@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import help, safety
+from . import help, playbook_install, safety
 from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         self.help_menu = help.install(self)  # the Help menu and the icon
         self.keys = KeyRouter(self, self.canvas, self.banner, self.clicker.blank_taken)
         self.keys.watch_hiding(self.inspector_dock)
+        self.lecture = playbook_install.install(self)  # a lecture playbook (gui/playbook_*.py)
 
     def remember(
         self, path: str | os.PathLike | None = None, font_scale: float | None = None

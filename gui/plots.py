@@ -397,6 +397,7 @@ class TrainingPlots(QWidget):
         self._weight = {self.loss_plot: 3, self.acc_plot: 2, self.delta_plot: 3, self.bars_plot: 2}
         self._priority = (self.loss_plot, self.delta_plot, self.acc_plot, self.bars_plot)
         self._wanted = {p: True for p in self.all_plots}
+        self.held: frozenset[str] = frozenset()  # PARTS left as they are (a lecture's ask)
         self.names = {
             self.loss_plot: "loss",
             self.acc_plot: "accuracy",
@@ -446,6 +447,7 @@ class TrainingPlots(QWidget):
         """Redraw the named plots from the snapshot (the history is bounded: ≤ 4096 rows).
         While training, the window updates one plot per frame so no frame stalls long."""
         self._last = snap
+        parts = tuple(p for p in parts if p not in self.held)
         h = snap.history
         steps = h.step.astype(np.float64)
         x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)

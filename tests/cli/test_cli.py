@@ -78,7 +78,8 @@ def test_help_shows_the_defaults():
     assert "(default: xor)" in out.stdout
     assert "(default: None)" not in out.stdout
     render_help = run("render", "--help")
-    assert "(default: 800x600)" in render_help.stdout and "--gif" in render_help.stdout
+    assert "(default: 800x600; 1024x768 with --beats)" in " ".join(render_help.stdout.split())
+    assert "--gif" in render_help.stdout and "--beats" in render_help.stdout
 
 
 def test_screenshot_writes_the_picture_and_exits_0(tmp_path):

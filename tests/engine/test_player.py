@@ -285,3 +285,25 @@ def test_a_beat_that_fails_leaves_the_session_at_its_start(monkeypatch):
         p.next()
     assert p.position == Position(0, 5, "start")
     assert state_digest(p.session) == before
+
+
+def test_a_detour_left_for_the_script_comes_back_exactly():
+    p = Player(tiny())
+    p.next()
+    p.next()
+    p.finish()
+    scripted = state_digest(p.session)
+    session = p.session
+    p.session.step(5)  # the lecturer pressed Space
+    p.session.update_hyper(alpha=2.0)
+    detour = state_digest(p.session)
+    assert not p.has_detour
+    p.leave_detour()
+    assert p.has_detour and state_digest(p.session) == scripted
+    assert p.resume_detour()
+    assert p.session is session and state_digest(p.session) == detour
+    assert not p.has_detour and not p.resume_detour()
+    p.leave_detour()  # and back to the script once more: the same script state
+    assert state_digest(p.session) == scripted
+    p.forget_detour()
+    assert not p.has_detour

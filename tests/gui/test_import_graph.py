@@ -9,8 +9,8 @@ from pathlib import Path
 from ..engine.test_import_graph import circles, package_imports
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
-# the programs that open a window: the app, and render's "window" view
-ENTRY_POINTS = {"app", "render"}
+# the programs that open a window: the app, render's "window" view, and render --beats
+ENTRY_POINTS = {"app", "render", "playbook_render"}
 
 
 def test_the_gui_has_no_import_circle():

@@ -1,0 +1,69 @@
+"""What a lecture needs of the window it is given in: an interface, so that the
+playbook's modules know the window's parts, never ``MainWindow`` itself (the window
+imports them: knowing it back would close an import circle). ``MainWindow`` satisfies
+it; a lecture is installed with ``playbook_install.install(window)``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtWidgets import QMainWindow
+
+if TYPE_CHECKING:
+    from .autosave import Autosave
+    from .banner import Banner
+    from .canvas import DataCanvas
+    from .canvas_views import CanvasArea
+    from .clicker import Clicker
+    from .controller import EngineController
+    from .data_panel import DataPanel
+    from .divergence import DivergenceBanner
+    from .frames import Frame
+    from .inspector import InspectorPanel
+    from .inspector_dock import InspectorDock
+    from .lesson_files import LessonFiles
+    from .menus import Menus
+    from .network_panel import NetworkPanel
+    from .panels import Panels
+    from .plots import TrainingPlots
+    from .presentation import ScreenFit
+    from .presenter import FramePresenter, StatusText
+    from .run_history import RunHistory
+    from .training_panel import TrainingPanel
+    from .window_layout import ControlsColumn
+
+
+class LectureWindow(QMainWindow if TYPE_CHECKING else object, Protocol):
+    """The window's parts a lecture reads and drives."""
+
+    autosave: Autosave
+    banner: Banner
+    canvas: DataCanvas
+    canvas_area: CanvasArea
+    clicker: Clicker
+    controller: EngineController
+    controls: ControlsColumn
+    data_panel: DataPanel
+    divergence: DivergenceBanner
+    files: LessonFiles
+    fit: ScreenFit
+    heads_up: StatusText
+    inspector: InspectorPanel
+    inspector_dock: InspectorDock
+    menus: Menus
+    network_panel: NetworkPanel
+    panels: Panels
+    plots: TrainingPlots
+    presenter: FramePresenter
+    runs: RunHistory
+    status_label: StatusText
+    training_panel: TrainingPanel
+
+    @property
+    def latest(self) -> Frame | None: ...
+
+    def set_controls_open(self, on: bool) -> None: ...
+
+    def set_network_view(self, on: bool) -> None: ...
+
+    def show_data_in_window(self, ds) -> None: ...
