@@ -56,6 +56,7 @@ from .panels import DataPanel, NetworkPanel, TrainingPanel
 from .plots import TrainingPlots
 from .presentation import DEFAULT_SIZE, MAX_SCALE, MIN_SCALE, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .probe_window import install as install_probe
 from .run_history import RunHistory
 from .safety import guarded
 from .window_layout import (
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
         self.export_menu = export.install(self)
         self.help_menu = help.install(self)
         self.keys = KeyRouter(self)  # focus, keys and the wheel (gui/keys.py)
+        # grabbing a weight: edge drag, weight probe (W), exercises (gui/probe_window.py)
+        self.probe = install_probe(self)
 
     def fresh_session(self, preset: str = DEFAULT_PRESET) -> TrainingSession:
         """The session a new window opens with on ``preset`` (File → New too): the data
