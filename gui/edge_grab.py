@@ -390,6 +390,14 @@ class EdgeGrab(QObject):
         return False  # the diagram still tracks the hovered unit
 
     def _pressed(self, ev) -> bool:
+        if ev.button() == Qt.MouseButton.RightButton:
+            # the menu opens on the press on every platform (X11 sends its context-menu
+            # event after the press, Windows after the release: those are taken below)
+            ref = self.ref_at(ev.position())
+            if ref is None:
+                return False
+            self.open_menu(ref, ev.globalPosition().toPoint())
+            return True
         if ev.button() != Qt.MouseButton.LeftButton:
             return False
         self._end_wheel()
@@ -469,10 +477,17 @@ class EdgeGrab(QObject):
         ref = self.ref_at(QPointF(ev.pos()))
         if ref is None:
             return False
-        self._end_wheel()
-        self.menu = self.make_menu(ref, ev.globalPos())
-        self.menu.popup(ev.globalPos())
+        if ev.reason() == ev.Reason.Keyboard:  # the menu key: a mouse press opened none
+            self.open_menu(ref, ev.globalPos())
         return True
+
+    def open_menu(self, ref: ParamRef, where: QPoint) -> QMenu:
+        self._end_wheel()
+        if self.menu is not None:
+            self.menu.close()
+        self.menu = self.make_menu(ref, where)
+        self.menu.popup(where)
+        return self.menu
 
     def make_menu(self, ref: ParamRef, where: QPoint) -> QMenu:
         f = self.feature
