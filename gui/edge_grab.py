@@ -138,7 +138,7 @@ class EdgeOverlay(QWidget):
         dotted = QPen(QColor("#9A9A9A"), 1.2, Qt.PenStyle.DotLine)
         for layer, w in enumerate(d.W, 1):
             for i, j in zip(*np.nonzero(w == 0)):
-                line = edge_line(lay, ParamRef.weight(layer, int(i), int(j)))
+                line = _between(lay, ParamRef.weight(layer, int(i), int(j)))
                 if line is not None:
                     p.setPen(dotted)
                     p.drawLine(QPointF(line[0], line[1]), QPointF(line[2], line[3]))
@@ -150,7 +150,7 @@ class EdgeOverlay(QWidget):
                     ref = ParamRef.weight(layer, i, j)
                     if not summary.is_locked(ref) or w[i, j] == 0:
                         continue
-                    line = edge_line(lay, ref)
+                    line = _between(lay, ref)
                     width = _width(float(w[i, j]), wmax) + 1.5
                     p.setPen(QPen(QColor(LOCKED_HEX), width, Qt.PenStyle.SolidLine))
                     p.drawLine(QPointF(line[0], line[1]), QPointF(line[2], line[3]))
@@ -181,7 +181,7 @@ class EdgeOverlay(QWidget):
         p.drawRoundedRect(body, 1.5, 1.5)
 
     def _paint_ring(self, p: QPainter, lay, ref: ParamRef, letter: str, wmax: float) -> None:
-        line = edge_line(lay, ref)
+        line = _between(lay, ref)
         if line is not None:
             a, b = QPointF(line[0], line[1]), QPointF(line[2], line[3])
             value = self.grab.feature.value(ref) or 0.0
@@ -209,7 +209,7 @@ class EdgeOverlay(QWidget):
     def _paint_held(self, p: QPainter, lay, ref: ParamRef, wmax: float) -> None:
         g = self.grab
         value = g.feature.value(ref)
-        line = edge_line(lay, ref)
+        line = _between(lay, ref)
         if line is not None and value is not None:
             c = QColor(POSITIVE_HEX if value > 0 else NEGATIVE_HEX if value < 0 else "#777777")
             width = _width(value, wmax) + 5.0
@@ -226,22 +226,30 @@ class EdgeOverlay(QWidget):
             p.drawEllipse(QPointF(unit[0], unit[1]), unit[2] + 3, unit[2] + 3)
         text = g.readout(ref)
         self.readout_text = text
-        lines = [text] if g.grabbed is not None else [text, HELP_LINE]
+        lines = [text]
+        if QFontMetrics(self._bold()).horizontalAdvance(text) + 14 > self.width():
+            lines = text.split(" · ")  # a narrow diagram: the value over the slope
+        if g.grabbed is None:
+            lines.append(HELP_LINE)
         self._paint_box(p, lay, ref, lines)
+
+    def _bold(self) -> QFont:
+        f = QFont(self.font())
+        f.setBold(True)
+        return f
 
     def _paint_box(self, p: QPainter, lay, ref: ParamRef, lines: list[str]) -> None:
         at = anchor(lay, ref)
         if at is None:
             return
-        bold = QFont(self.font())
-        bold.setBold(True)
+        bold = self._bold()
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.85))
-        fonts = [bold] + [small] * (len(lines) - 1)
+        fonts = [small if t == HELP_LINE else bold for t in lines]
         metrics = [QFontMetrics(f) for f in fonts]
         # the help line only if it fits the diagram's width
-        while len(lines) > 1 and metrics[1].horizontalAdvance(lines[1]) + 14 > self.width():
-            lines, fonts, metrics = lines[:1], fonts[:1], metrics[:1]
+        if lines[-1] == HELP_LINE and metrics[-1].horizontalAdvance(HELP_LINE) + 14 > self.width():
+            lines, fonts, metrics = lines[:-1], fonts[:-1], metrics[:-1]
         w = max(m.horizontalAdvance(t) for m, t in zip(metrics, lines)) + 14
         h = sum(m.height() for m in metrics) + 8 + 2 * (len(lines) - 1)
         x, y = at
@@ -260,6 +268,21 @@ class EdgeOverlay(QWidget):
             p.setPen(QColor("#111111") if f is bold else QColor("#555555"))
             p.drawText(QPointF(x + 7, ty + m.ascent()), t)
             ty += m.height() + 2
+
+
+def _between(lay, ref: ParamRef) -> tuple[float, float, float, float] | None:
+    """A weight's edge from the rim of one unit to the rim of the other: what the
+    overlay draws never covers a unit's picture."""
+    line = edge_line(lay, ref)
+    if line is None:
+        return None
+    x0, y0, x1, y1 = line
+    length = math.hypot(x1 - x0, y1 - y0)
+    r0, r1 = lay.radius[ref.layer - 1] + 1.0, lay.radius[ref.layer] + 1.0
+    if length <= r0 + r1:
+        return line
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    return (x0 + r0 * ux, y0 + r0 * uy, x1 - r1 * ux, y1 - r1 * uy)
 
 
 def _width(value: float, wmax: float) -> float:

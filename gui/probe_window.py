@@ -6,8 +6,10 @@
   gesture, in the window's undo history (gui/run_history.py asks it about hand steps);
 * a grab on each network diagram (gui/edge_grab.py): the one beside the canvas (G) and the
   inspector's;
-* ``panel`` (gui/probe_view.ProbePanel): the weight probe, key W, under the diagram beside
-  the canvas (the probe is about that picture's edges: opening it shows the diagram);
+* ``panel`` (gui/probe_view.ProbePanel): the weight probe, key W, under the loss and
+  accuracy plots (the plots' column shows as many of its plots as still have room); it
+  shows the weight chosen in a diagram, so opening it shows the diagram beside the canvas
+  if no diagram is on screen;
 * ``exercise_box`` (gui/probe_exercise.py) above the canvas while an exercise runs, Ctrl+H
   for a hint;
 * ``marks`` (gui/probe_marks.py): the edits on the plots and on the rewind bar;
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 from backprop_lab.engine.paramref import ParamRef
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QSplitter
 
 from . import commands as cmd
 from .edge_grab import EdgeGrab
@@ -38,7 +41,7 @@ from .probe_view import ProbePanel
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-PROBE_DIAGRAM_MIN = 140  # the diagram's smallest height while the probe shares its column
+PROBE_SHARE = 0.55  # of the plots' column's height, when the probe opens
 
 
 class ProbeFeature(QObject):
@@ -58,14 +61,32 @@ class ProbeFeature(QObject):
             g.hoverChanged.connect(lambda _ref: self.refresh_needs())
         self.panel = ProbePanel(self)
         self.panel.hide()
-        self._diagram_min = window.netview.diagram.minimumHeight()
-        window.netview.layout().addWidget(self.panel, 1)
+        self.column = self._place_panel()
         self.exercise_box = ExerciseBox(self)
         self._place_exercise_box()
         self.marks = EditMarks(window) if inspector is not None else None
         self._installed: tuple | None = None
         self._make_actions()
         window.controller.frameReady.connect(self.on_frame)
+
+    def _place_panel(self) -> QSplitter | None:
+        """Under the plots: their column becomes a vertical splitter (plots, probe)."""
+        w = self.w
+        split = w.splitter
+        at = split.indexOf(w.plots)
+        if at < 0:
+            w.netview.layout().addWidget(self.panel, 1)
+            return None
+        column = QSplitter(Qt.Orientation.Vertical)
+        column.setObjectName("plotsColumn")
+        column.setChildrenCollapsible(False)
+        split.insertWidget(at, column)
+        split.setStretchFactor(at, 2)
+        column.addWidget(w.plots)
+        column.addWidget(self.panel)
+        column.setStretchFactor(0, 1)
+        column.setStretchFactor(1, 1)
+        return column
 
     def _place_exercise_box(self) -> None:
         """Above the canvas (and the diagram beside it), under the lesson's notes."""
@@ -157,21 +178,21 @@ class ProbeFeature(QObject):
         on = bool(on)
         if self.probe_action.isChecked() != on:
             self.probe_action.setChecked(on)
-        if on == self.panel.isVisibleTo(w.netview):
-            if on:
-                w.set_network_view(True)
+        if on == self.panel.isVisibleTo(self.panel.parentWidget()):
             return
         if on:
             if not self.probe_refs:
                 self._set_refs(self.default_refs())
-            d = w.netview.diagram
-            d.setMinimumHeight(min(self._diagram_min, PROBE_DIAGRAM_MIN))
-            w.set_network_view(True)
+            if not any(g.d.isVisible() for g in self.grabs):
+                w.set_network_view(True)  # somewhere to choose and drag the weight
             self.panel.show()
+            if self.column is not None:
+                total = sum(self.column.sizes())
+                probe = int(total * PROBE_SHARE)
+                self.column.setSizes([total - probe, probe])
             self.panel.recompute()
         else:
             self.panel.hide()
-            w.netview.diagram.setMinimumHeight(self._diagram_min)
         if w._sized:
             w.fit.toggled("probe", on)
         self.refresh_needs()
