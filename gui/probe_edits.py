@@ -191,6 +191,10 @@ class HandEdits(QObject):
         self._in_flight: Request | None = None
         self.sent = 0  # values sent to the engine (the benchmark reads it)
         self.applied = 0  # values the engine applied
+        self.last_mark: HandMark | None = None  # the latest gesture's (tests read it)
+        self.last_undo: tuple[HandMark, str] | None = None  # and the latest undo's answer
+        self.pending = 0  # undos and redos sent, not answered yet
+        self._marks: dict[Request, HandMark] = {}
         self.controller.callDone.connect(self._on_done)
 
     # --- what the window shows -------------------------------------------------------------
@@ -225,6 +229,7 @@ class HandEdits(QObject):
                 return False
         mark = HandMark(tuple(refs), label, self.reset_moments)
         self.gesture = Gesture(mark, relative)
+        self.last_mark = mark
         return True
 
     def move(self, values) -> None:
@@ -261,6 +266,11 @@ class HandEdits(QObject):
         """Drop the gesture without sending more (an undo came in the middle of it)."""
         self.gesture = None
         self.gestureChanged.emit()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing sent to the engine is still unanswered (tests wait for it)."""
+        return self.gesture is None and self._in_flight is None and self.pending == 0
 
     @property
     def dragging(self) -> bool:
@@ -321,7 +331,10 @@ class HandEdits(QObject):
             self.cancel()  # an undo in the middle of a drag ends the drag
         self._pause()
         fn = undo_mark if back else redo_mark
-        self._call("undo" if back else "redo", partial(fn, mark=mark))
+        req = Request(self, "undo" if back else "redo", partial(fn, mark=mark))
+        self._marks[req] = mark
+        self.pending += 1
+        self.controller.call_in_engine(req)
         return True
 
     # --- internals -----------------------------------------------------------------------------
@@ -338,6 +351,11 @@ class HandEdits(QObject):
         fn, result = fn_result
         if not isinstance(fn, Request) or fn.owner is not self:
             return
+        mark = self._marks.pop(fn, None)
+        if mark is not None:
+            self.pending -= 1
+            if fn.kind == "undo":
+                self.last_undo = (mark, result if isinstance(result, str) else "")
         if isinstance(result, Failure):
             self.message.emit(result.message.split(": ", 1)[-1])
         elif isinstance(result, str) and result:
