@@ -5,8 +5,9 @@
 hovered edge), the probe's dot (``probe_point``: the slope by backprop and by finite
 differences, where a step lands) and an exercise's status (the goal checked on every
 training point). Each part is computed only when asked for, and again only when θ or the
-step changed (a frame published for another reason reuses it). A part that fails says
-why in ``Figures.problem`` and leaves the others.
+step changed (a frame published for another reason reuses it); while training, a dear
+one takes at most a quarter of the engine's time. A part that fails says why in
+``Figures.problem`` and leaves the others.
 
 The window sends a new maker whenever what it wants changes (an edge hovered, the probe
 opened on another weight, the inspector showing another batch).
@@ -14,6 +15,7 @@ opened on another weight, the inspector showing another batch).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,7 @@ from backprop_lab.engine.paramref import ParamRef
 from backprop_lab.engine.probe import LossGradient, ProbePoint, loss_gradient, probe_point
 
 EXTRA = "weights"  # the frame extra's name
+SHARE = 0.25  # while training, at most this share of the engine's time for the figures
 
 
 @dataclass(frozen=True)
@@ -76,34 +79,52 @@ def training_positions(dataset, indices) -> np.ndarray | None:
 
 
 class FigureMaker:
-    """``fn(session)`` for the frame extra; keeps what it computed for the state it saw."""
+    """``fn(session)`` for the frame extra; keeps what it computed for the state it saw.
+
+    While training (the step moved since the last frame), a dear computation (a wide
+    network, many points) is repeated only once its cost is at most ``SHARE`` of the time
+    since, as the worker does with a dear grid; the frames between reuse it. Paused (a
+    drag, a step by hand), every new state is computed at once."""
 
     def __init__(self, needs: Needs, with_exercise: bool = True):
         self.needs = needs
         self.with_exercise = with_exercise
-        self._seen: tuple | None = None
+        self._key: tuple | None = None  # the state ``_last`` was computed for
         self._theta: np.ndarray | None = None
         self._last: Figures | None = None
+        self._prev_step: int | None = None  # the step of the previous call
+        self._cost = 0.0
+        self._at = -1e9
 
-    def _same_state(self, session) -> bool:
-        key = (session.step_count, id(session.dataset), session.arch, session.hyper)
+    def _state(self, session) -> tuple:
+        return (session.step_count, id(session.dataset), session.arch, session.hyper)
+
+    def _is_last(self, session) -> bool:
         theta = session.params.flat
-        same = (
-            key == self._seen
+        return (
+            self._last is not None
+            and self._key == self._state(session)
             and self._theta is not None
             and self._theta.shape == theta.shape
             and np.array_equal(self._theta, theta)
         )
-        if not same:
-            self._seen = key
-            self._theta = theta.copy()
-        return same
 
     def __call__(self, session) -> Figures:
-        if self._last is not None and self._same_state(session):
+        step = session.step_count
+        training = self._prev_step is not None and step != self._prev_step
+        self._prev_step = step
+        if self._is_last(session):
             return self._last
-        if self._last is None:
-            self._same_state(session)
+        now = time.perf_counter()
+        if training and self._last is not None and now - self._at < self._cost * (1 / SHARE - 1):
+            return self._last
+        self._key, self._theta = self._state(session), session.params.flat.copy()
+        self._last = self._compute(session)
+        self._at = time.perf_counter()
+        self._cost = self._at - now
+        return self._last
+
+    def _compute(self, session) -> Figures:
         needs = self.needs
         problems = []
         gradient = point = ex = None
@@ -122,8 +143,7 @@ class FigureMaker:
                 problems.append(str(exc))
         if self.with_exercise and exercise.current(session) is not None:
             ex = exercise_figures(session)
-        self._last = Figures(session.step_count, gradient, point, ex, "; ".join(problems))
-        return self._last
+        return Figures(session.step_count, gradient, point, ex, "; ".join(problems))
 
 
 def exercise_figures(session) -> ExerciseFigures | None:
