@@ -142,10 +142,19 @@ class _Same:
 
 
 def state_key(s: TrainingSession | Snapshot) -> tuple:
-    """What makes two states of a session the same work: data, design, settings, step
-    (the data by identity: every edit makes a new, immutable ``Dataset``)."""
+    """What makes two states of a session the same work: data, design, settings, step,
+    weights set or frozen by hand (the data by identity: every edit makes a new, immutable
+    ``Dataset``)."""
     step = s.step_count if isinstance(s, TrainingSession) else s.step
-    return (_Same(s.dataset), step, s.spec, s.hyper, s.seed)
+    return (_Same(s.dataset), step, s.spec, s.hyper, s.seed, _hand_key(s.edits))
+
+
+def _hand_key(edits) -> tuple:
+    """The weights set and frozen by hand (engine/edits.py), as plain values: the session's
+    ``EditLog`` or the snapshot's ``EditSummary``."""
+    if edits is None:
+        return ()
+    return (tuple(edits.edits), tuple(sorted(edits.frozen)))
 
 
 class LessonDetailsDialog(QDialog):

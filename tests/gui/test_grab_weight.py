@@ -25,7 +25,7 @@ from .grab_helpers import (
     value_of,
     wheel,
 )
-from .helpers import LONG, engine_value
+from .helpers import LONG, engine_value, open_and_wait
 
 OUT = ParamRef.weight(3, 0, 1)  # W⁽³⁾₁,₂ of the default 2-4-4-1 network: into the output
 HIDDEN = ParamRef.weight(2, 2, 1)
@@ -320,3 +320,32 @@ def test_the_inspectors_diagram_grabs_too(window, qtbot):
     drag(d, point_on(w, d, OUT), 30)
     settled(qtbot, w)
     assert value_of(w, OUT) == before + 0.3
+
+
+def test_a_hand_edit_is_work_to_save_and_a_lesson_keeps_edits_and_frozen_weights(
+    window, qtbot, tmp_path
+):
+    w = window
+    d = show_diagram(qtbot, w)
+    g = grab_of(w, d)
+    assert not w.autosave.dirty
+    drag(d, point_on(w, d, OUT), 20)
+    settled(qtbot, w)
+    qtbot.waitUntil(lambda: w.autosave.dirty, timeout=LONG)  # closing would ask
+    _menu_action(qtbot, g, d, point_on(w, d, HIDDEN), "Freeze")
+    qtbot.waitUntil(lambda: w.latest.snapshot.edits.frozen == (HIDDEN,), timeout=LONG)
+    value = value_of(w, OUT)
+    path = tmp_path / "by-hand.json"
+    w.save_lesson(path)
+    qtbot.waitUntil(lambda: path.exists() and not w.autosave.dirty, timeout=LONG)
+    assert open_and_wait(qtbot, w, path)
+    qtbot.waitUntil(
+        lambda: (
+            w.latest.snapshot.edits is not None
+            and w.latest.snapshot.edits.frozen == (HIDDEN,)
+            and len(w.latest.snapshot.edits.edits) == 1
+        ),
+        timeout=LONG,
+    )
+    assert value_of(w, OUT) == value
+    qtbot.waitUntil(lambda: set(w.probe.marks.plot_marks.lines) == {0}, timeout=LONG)
