@@ -190,16 +190,19 @@ class ProbePanel(QWidget):
             pen=pg.mkPen(TANGENT_COLOR, width=2, style=Qt.PenStyle.DashLine)
         )
         self.step_line = self.loss_item.plot(pen=pg.mkPen(STEP_COLOR, width=2))
-        self.step_head = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(STEP_COLOR), pen=None)
+        self.step_head = _head(STEP_COLOR)
         self.batch_line = self.loss_item.plot(
             pen=pg.mkPen(BATCH_COLOR, width=2, style=Qt.PenStyle.DashLine)
         )
-        self.batch_head = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(BATCH_COLOR), pen=None)
+        self.batch_head = _head(BATCH_COLOR)
         self.dot = pg.ScatterPlotItem(
             size=11, brush=pg.mkBrush(DOT_COLOR), pen=pg.mkPen("#FFFFFF", width=1.5)
         )
         for item in (self.step_head, self.batch_head, self.dot):
             self.loss_item.addItem(item)
+        for item in (self.step_line, self.batch_line, self.step_head, self.batch_head):
+            item.setZValue(5)
+        self.dot.setZValue(6)
         self.errors_curve = self.errors_item.plot(
             pen=pg.mkPen(ERRORS_COLOR, width=2), stepMode="center"
         )
@@ -279,8 +282,10 @@ class ProbePanel(QWidget):
     def _clear_items(self) -> None:
         for item in (self.curve, self.tangent, self.step_line, self.batch_line):
             item.setData([], [])
-        for item in (self.step_head, self.batch_head, self.dot, self.errors_dot):
+        for item in (self.dot, self.errors_dot):
             item.setData([], [])
+        self.step_head.hide()
+        self.batch_head.hide()
         self.errors_curve.setData([], [])
         self.image.clear()
         for c in self.isocurves:
@@ -340,14 +345,14 @@ class ProbePanel(QWidget):
         self.tangent.setData(xs, point.tangent(xs))
         fs = point.full_step
         self.step_line.setData([w, fs.value], [loss, fs.loss])
-        self.step_head.setData([fs.value], [fs.loss], symbol=_arrow_symbol(fs.value - w))
+        _point_head(self.step_head, self.loss_item.getViewBox(), w, loss, fs.value, fs.loss)
         bs = point.batch_step
         if bs is not None:
             self.batch_line.setData([w, bs.value], [loss, bs.loss])
-            self.batch_head.setData([bs.value], [bs.loss], symbol=_arrow_symbol(bs.value - w))
+            _point_head(self.batch_head, self.loss_item.getViewBox(), w, loss, bs.value, bs.loss)
         else:
             self.batch_line.setData([], [])
-            self.batch_head.setData([], [])
+            self.batch_head.hide()
         if point.errors is not None:
             self.errors_dot.setData([w], [point.errors])
         self.slope_text = line_text(point)
@@ -569,8 +574,22 @@ def _step_edges(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
 
 
-def _arrow_symbol(dx: float) -> str:
-    return "arrow_right" if dx > 0 else "arrow_left" if dx < 0 else "o"
+def _head(color: str) -> pg.ArrowItem:
+    head = pg.ArrowItem(angle=0, headLen=13, tipAngle=40, brush=color, pen=pg.mkPen(color))
+    head.hide()
+    return head
+
+
+def _point_head(head: pg.ArrowItem, vb, x0: float, y0: float, x1: float, y1: float) -> None:
+    """An arrowhead at (x1, y1) pointing away from (x0, y0), on screen."""
+    px, py = vb.viewPixelSize()
+    if not (px > 0 and py > 0) or (x0 == x1 and y0 == y1):
+        head.hide()
+        return
+    angle = math.degrees(math.atan2(-(y1 - y0) / py, (x1 - x0) / px))
+    head.setStyle(angle=180 - angle)
+    head.setPos(x1, y1)
+    head.show()
 
 
 __all__ = ["ProbePanel", "line_text"]
