@@ -224,3 +224,26 @@ def test_an_exercise_shows_its_goal_locks_weights_gives_hints_and_closes(window,
     w.grab()
     assert box.status.text().startswith("Goal reached")
     assert "gradient descent" in box.hint.text()
+
+
+def test_the_blobs_exercise_a_network_without_a_hidden_layer(window, qtbot):
+    w = window
+    assert open_and_wait(qtbot, w, "blobs_by_hand")
+    box = w.probe.exercise_box
+    qtbot.waitUntil(lambda: box.isVisible() and box.figures is not None, timeout=LONG)
+    assert "training loss below 0.1" in box.goal.text()
+    d = show_diagram(qtbot, w)
+    ref = ParamRef.weight(1, 0, 0)
+    before = engine_param(qtbot, w, ref)
+    drag(d, point_on(w, d, ref), 25)
+    settled(qtbot, w)
+    assert value_of(w, ref) == before + 0.25
+    bias = ParamRef.bias(1, 0)
+    drag(d, point_on(w, d, bias), -10)
+    settled(qtbot, w)
+    assert engine_value(qtbot, w, lambda s: len(s.edits.edits)) == 2
+    QTest.mouseClick(box.hint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Hint 1" in box.hint.text(), timeout=LONG)
+    panel = open_probe(qtbot, w)
+    qtbot.waitUntil(lambda: panel.point is not None and panel.line is not None, timeout=LONG)
+    w.grab()
