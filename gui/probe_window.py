@@ -208,6 +208,9 @@ class ProbeFeature(QObject):
     # --- frames ----------------------------------------------------------------------------------
     @Slot(object)
     def on_frame(self, frame) -> None:
+        widths = frame.snapshot.arch.widths
+        if self.probe_refs and not all(_fits(r, widths) for r in self.probe_refs):
+            self._set_refs(())  # a new network: the weights chosen are gone
         extra = frame.extras.get(EXTRA) if frame.extras else None
         if isinstance(extra, Figures):
             self.figures = extra
@@ -255,6 +258,14 @@ class ProbeFeature(QObject):
         self._installed = key
         fn = FigureMaker(needs) if needs.anything or exercise_on else None
         w.controller.send(cmd.SetFrameExtra(EXTRA, fn))
+
+
+def _fits(ref: ParamRef, widths: tuple[int, ...]) -> bool:
+    try:
+        ref.check(widths)
+    except ValueError:
+        return False
+    return True
 
 
 def install(window: MainWindow) -> ProbeFeature:

@@ -68,6 +68,8 @@ APP_KEYS = [
     (K.Key_Down, M.NoModifier),
     (K.Key_0, M.NoModifier),
     (K.Key_Backspace, M.NoModifier),
+    (K.Key_W, M.NoModifier),  # the weight probe
+    (K.Key_H, M.ControlModifier),  # an exercise's hint (a note when there is none)
     *[(getattr(K, f"Key_{i}"), M.NoModifier) for i in range(1, 9)],
 ]
 UNDO = (K.Key_Z, M.ControlModifier)

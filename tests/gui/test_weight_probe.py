@@ -247,3 +247,19 @@ def test_the_blobs_exercise_a_network_without_a_hidden_layer(window, qtbot):
     panel = open_probe(qtbot, w)
     qtbot.waitUntil(lambda: panel.point is not None and panel.line is not None, timeout=LONG)
     w.grab()
+
+
+def test_a_new_network_without_the_chosen_weight_empties_the_probe(window, qtbot):
+    w = window
+    d = show_diagram(qtbot, w)
+    QTest.mouseClick(d, Qt.MouseButton.LeftButton, pos=point_on(w, d, OUT))
+    panel = open_probe(qtbot, w)
+    qtbot.waitUntil(lambda: panel.line is not None, timeout=LONG)
+    QTest.mouseClick(w.network_panel.remove_button, Qt.MouseButton.LeftButton)  # 2-4-1
+    qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths == (2, 4, 1), timeout=LONG)
+    qtbot.waitUntil(lambda: w.probe.probe_refs == () and panel.refs == (), timeout=LONG)
+    w.grab()
+    assert "Click an edge" in panel.text.text()
+    # a weight of the new network can be chosen and probed again
+    QTest.mouseClick(d, Qt.MouseButton.LeftButton, pos=point_on(w, d, ParamRef.weight(2, 0, 1)))
+    qtbot.waitUntil(lambda: panel.line is not None and panel.point is not None, timeout=LONG)
