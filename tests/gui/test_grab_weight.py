@@ -349,3 +349,30 @@ def test_a_hand_edit_is_work_to_save_and_a_lesson_keeps_edits_and_frozen_weights
     )
     assert value_of(w, OUT) == value
     qtbot.waitUntil(lambda: set(w.probe.marks.plot_marks.lines) == {0}, timeout=LONG)
+
+
+def test_hand_edits_keep_the_optimizers_moments_unless_told_to_restart_it(window, qtbot):
+    w = window
+    d = show_diagram(qtbot, w)
+    w.training_panel.optimizer_combo.setCurrentIndex(
+        w.training_panel.optimizer_combo.findData("momentum")
+    )
+    qtbot.waitUntil(lambda: w.latest.snapshot.hyper.optimizer == "momentum", timeout=LONG)
+    w.step(10)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 10, timeout=LONG)
+
+    def moments(s):
+        return [a.copy() for a in s.optimizer.get_state()["v"]]
+
+    kept = engine_value(qtbot, w, moments)
+    drag(d, point_on(w, d, OUT), 10)
+    settled(qtbot, w)
+    after = engine_value(qtbot, w, moments)
+    assert all(np.array_equal(a, b) for a, b in zip(kept, after))  # kept by default
+    assert not w.probe.moments_action.isChecked()
+    w.probe.moments_action.trigger()
+    drag(d, point_on(w, d, OUT), 10)
+    settled(qtbot, w)
+    after = engine_value(qtbot, w, moments)
+    assert all(not a.any() for a in after)  # the optimizer starts afresh
+    assert engine_value(qtbot, w, lambda s: s.edits.edits[-1].reset_moments)
