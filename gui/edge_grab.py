@@ -66,7 +66,7 @@ class ValueEditor(QLineEdit):
     """A one-line popup at the mouse for typing a value; Enter sets it, Esc leaves."""
 
     def __init__(self, grab: EdgeGrab, ref: ParamRef, value: float | None):
-        super().__init__(None)
+        super().__init__(grab.d)  # a popup window, owned by the diagram
         self.setWindowFlags(Qt.WindowType.Popup)
         self.grab, self.ref = grab, ref
         self.setObjectName("weightValueEditor")
@@ -439,7 +439,7 @@ class EdgeGrab(QObject):
         if self.grabbed is not None:
             self.grabbed = None
             self.feature.edits.end()
-            self._set_hover(self.ref_at(ev.position()))
+            self.hover = self.ref_at(ev.position())
             self.hoverChanged.emit(self.hover)
             self.overlay.update()
         else:
@@ -460,6 +460,7 @@ class EdgeGrab(QObject):
             return None
         if self.editor is not None:
             self.editor.close()
+            self.editor.deleteLater()
         self.editor = ValueEditor(self, ref, self.feature.value(ref))
         self.editor.setFont(self.d.font())
         self.editor.adjustSize()
@@ -508,6 +509,7 @@ class EdgeGrab(QObject):
         self._end_wheel()
         if self.menu is not None:
             self.menu.close()
+            self.menu.deleteLater()
         self.menu = self.make_menu(ref, where)
         self.menu.popup(where)
         return self.menu

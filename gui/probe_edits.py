@@ -180,7 +180,6 @@ class HandEdits(QObject):
     """Sends hand edits to the engine thread and keeps them in the window's undo history."""
 
     message = Signal(str)  # for the status bar
-    gestureChanged = Signal()  # a gesture began, moved or ended
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
@@ -249,7 +248,6 @@ class HandEdits(QObject):
             self.history.push(self.history.current, g.mark.label, hand=g.mark)
             self.w.canvas.refresh()  # the Edit menu names the new step
         self._send()
-        self.gestureChanged.emit()
 
     def end(self) -> None:
         """The gesture is over; its last value still goes to the engine."""
@@ -260,12 +258,10 @@ class HandEdits(QObject):
         self._send()
         if self._in_flight is None or not g.started:
             self.gesture = None
-        self.gestureChanged.emit()
 
     def cancel(self) -> None:
         """Drop the gesture without sending more (an undo came in the middle of it)."""
         self.gesture = None
-        self.gestureChanged.emit()
 
     @property
     def idle(self) -> bool:
@@ -339,9 +335,15 @@ class HandEdits(QObject):
 
     # --- internals -----------------------------------------------------------------------------
     def _pause(self) -> None:
+        """Before θ changes by hand: training pauses, and a step the inspector is walking
+        half-way is undone (its arrays were computed from the θ before)."""
         if self.controller.running:
             self.w.training_panel.set_playing(False)
             self.controller.set_running(False)
+        ins = getattr(self.w, "inspector", None)
+        st = ins.state if ins is not None else None
+        if st is not None and st.n_phases and st.position >= 0 and not st.done:
+            ins.abandon_walk()
 
     def _call(self, kind: str, fn) -> None:
         self.controller.call_in_engine(Request(self, kind, fn))
@@ -367,7 +369,6 @@ class HandEdits(QObject):
             g = self.gesture
             if g is not None and g.ended and self._in_flight is None:
                 self.gesture = None
-                self.gestureChanged.emit()
 
 
 def _apply(session, mark: HandMark, values, rel: bool):

@@ -113,6 +113,13 @@ def test_the_inspectors_batch_adds_the_minibatch_step(window, qtbot):
     )
     w.grab()
     assert "inspector's batch" in panel.text.text()
+    # a hand edit drops the half-walked step first (its arrays came from the θ before)
+    drag(d, point_on(w, d, OUT), 10)
+    settled(qtbot, w)
+    qtbot.waitUntil(
+        lambda: w.inspector.state is not None and w.inspector.state.position < 0, timeout=LONG
+    )
+    assert engine_value(qtbot, w, lambda s: w.inspector.driver.walk) is None
 
 
 def test_ctrl_click_makes_a_two_weight_slice_with_a_draggable_point_and_a_trail(window, qtbot):
