@@ -65,7 +65,7 @@ class ProbeFeature(QObject):
         self.exercise_box = ExerciseBox(self)
         self._place_exercise_box()
         self.marks = EditMarks(window) if inspector is not None else None
-        self._installed: tuple | None = None
+        self._installed: tuple = (Needs(), False)  # nothing asked of the engine yet
         self._make_actions()
         window.controller.frameReady.connect(self.on_frame)
 
