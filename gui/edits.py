@@ -9,6 +9,10 @@ CSV file) begins a new run number; the engine thread keeps a copy of the run it 
 drag painting many points) is one step: pushes between ``begin_group()`` and
 ``end_group()``, or with ``merge=True``, replace the newest step instead of adding one.
 
+A hand edit of θ (a weight dragged in the network diagram, gui/probe_edits.py) is a step
+too, with the same data: its state carries ``hand``, what undo and redo of that step ask
+the engine to do. So the Edit menu undoes points and weights in the order they were made.
+
 At most ``max_runs`` runs are kept: when a new run would make one more, the oldest steps
 go until the oldest run is gone (``runs`` says which runs are still referred to; the
 copies of the others can go).
@@ -32,6 +36,8 @@ class State:
     label: str = ""  # the edit that led here ("add point", "new seed", …)
     origin: object = None  # what the data came from (gui/data_panel.DataOrigin)
     run: int = 0  # the run this state belongs to
+    # a hand edit of θ that led here (gui/probe_edits.HandMark), None for an edit of the data
+    hand: object = None
 
 
 class EditHistory:
@@ -69,6 +75,11 @@ class EditHistory:
     def previous(self) -> Dataset | None:
         """The state ``undo()`` would go back to, or ``None``."""
         return self._states[self._index - 1].dataset if self.can_undo else None
+
+    @property
+    def next_state(self) -> State | None:
+        """The state ``redo()`` would go to (after an undo: the state just left)."""
+        return self._states[self._index + 1] if self.can_redo else None
 
     @property
     def can_undo(self) -> bool:
@@ -126,30 +137,38 @@ class EditHistory:
         merge: bool = False,
         origin: object = None,
         new_run: bool = False,
+        hand: object = None,
     ) -> int:
         """Record ``dataset`` as the state after an edit (``origin`` None: the current
         one's). Clears the redo branch. Returns the new state's run.
 
         ``merge=True`` (or an open group that already made its step) folds the edit into
         the newest step, so undo goes back past all of them at once. ``new_run`` starts a
-        new run: always a step of its own, even with the same data."""
+        new run: always a step of its own, even with the same data. ``hand``: a hand edit
+        of θ (see ``State.hand``), always a step of its own and never folded."""
         cur = self.state
         origin = cur.origin if origin is None else origin
-        if not new_run and dataset is cur.dataset and origin is cur.origin:
+        if hand is not None:
+            self.end_group()
+        elif not new_run and dataset is cur.dataset and origin is cur.origin:
             return cur.run
         run = cur.run
         if new_run:
             run = self._next_run
             self._next_run += 1
-        folding = not new_run and (
-            (merge and self.can_undo and not self.can_redo)
-            or (self.in_group and self._group_has_step)
+        folding = (
+            not new_run
+            and hand is None
+            and (
+                (merge and self.can_undo and not self.can_redo)
+                or (self.in_group and self._group_has_step)
+            )
         )
         if folding:
             self._states[self._index] = State(dataset, self._group_label or label, origin, run)
             return run
         del self._states[self._index + 1 :]
-        self._states.append(State(dataset, self._group_label or label, origin, run))
+        self._states.append(State(dataset, self._group_label or label, origin, run, hand))
         self._index += 1
         if self.in_group:
             self._group_has_step = True

@@ -93,9 +93,17 @@ class _Same:
 
 def state_key(s: TrainingSession | Snapshot) -> tuple:
     """What makes two states of a session the same work: data, the run's state (its
-    revision: θ, the step, hand edits), design, settings (the data by identity: every edit
-    makes a new, immutable ``Dataset``)."""
-    return (_Same(s.dataset), s.revision, s.spec, s.hyper, s.seed)
+    revision: θ, the step, hand edits), design, settings, the weights frozen by hand (the
+    data by identity: every edit makes a new, immutable ``Dataset``)."""
+    return (_Same(s.dataset), s.revision, s.spec, s.hyper, s.seed, _hand_key(s.edits))
+
+
+def _hand_key(edits) -> tuple:
+    """The weights set and frozen by hand (engine/edits.py), as plain values: the session's
+    ``EditLog`` or the snapshot's ``EditSummary``."""
+    if edits is None:
+        return ()
+    return (tuple(edits.edits), tuple(sorted(edits.frozen)))
 
 
 class LessonDetailsDialog(QDialog):

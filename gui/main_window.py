@@ -54,6 +54,7 @@ from .panels import Panels
 from .plots import TrainingPlots
 from .presentation import DEFAULT_SIZE, MAX_SCALE, MIN_SCALE, FitParts, ScreenFit
 from .presenter import FramePresenter, StatusText, regression_levels, status_text
+from .probe_window import install as install_probe
 from .run_history import RunHistory
 from .safety import guarded
 from .settings import RememberedWindow, Settings
@@ -222,6 +223,8 @@ class MainWindow(QMainWindow):
         self.keys = KeyRouter(self, self.canvas, self.banner, self.clicker.blank_taken)
         self.keys.watch_hiding(self.inspector_dock)
         self.lecture = playbook_install.install(self)  # a lecture playbook (gui/playbook_*.py)
+        # grabbing a weight: edge drag, weight probe (W), exercises (gui/probe_window.py)
+        self.probe = install_probe(self)
 
     def remember(
         self, path: str | os.PathLike | None = None, font_scale: float | None = None

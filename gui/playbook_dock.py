@@ -57,8 +57,8 @@ from .playbook_files import (
 )
 
 if TYPE_CHECKING:
+    from .feature_window import FeatureWindow
     from .playbook_lecture import Lecture
-    from .playbook_window import LectureWindow
 
 ICON = 48
 MAX_UNDO = 50
@@ -72,7 +72,7 @@ def _html_escape(text: str) -> str:
 
 
 class PlaybookDock(QDockWidget):
-    def __init__(self, window: LectureWindow, lecture: Lecture):
+    def __init__(self, window: FeatureWindow, lecture: Lecture):
         super().__init__("Playbook", window)
         self.setObjectName("playbookDock")
         self.w = window

@@ -11,10 +11,10 @@ from .playbook_keys import LectureKeys
 from .playbook_lecture import Lecture
 
 if TYPE_CHECKING:
-    from .playbook_window import LectureWindow
+    from .feature_window import FeatureWindow
 
 
-def install(window: LectureWindow) -> Lecture:
+def install(window: FeatureWindow) -> Lecture:
     """The lecture playbook in ``window``: its clicker mode, keys, menus and dock."""
     lecture = Lecture(window)
     lecture.keys = LectureKeys(lecture)

@@ -47,7 +47,7 @@ from .playbook_files import weak_done
 from .playbook_view import LectureView
 
 if TYPE_CHECKING:
-    from .playbook_window import LectureWindow
+    from .feature_window import FeatureWindow
 
 LECTURE_PRIORITY = WALK_PRIORITY + 10  # the script's beats come before the inspector's walk
 
@@ -106,7 +106,7 @@ class Lecture(QObject):
     stateChanged = Signal(object)  # LectureState, when a new one arrives with a frame
     failed = Signal(str)  # a playbook that could not be opened: why
 
-    def __init__(self, window: LectureWindow):
+    def __init__(self, window: FeatureWindow):
         super().__init__(window)
         self.w = window
         self.host: LectureHost | None = None

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 from .playbook_widgets import PresenterNotes
 
 if TYPE_CHECKING:
+    from .feature_window import FeatureWindow
     from .playbook_lecture import Lecture
-    from .playbook_window import LectureWindow
 
 
 def playbook_title(name: str) -> str:
@@ -32,7 +32,7 @@ def playbook_title(name: str) -> str:
 class LectureMenus:
     """The File entries and the Lecture menu of one window."""
 
-    def __init__(self, window: LectureWindow, lecture: Lecture):
+    def __init__(self, window: FeatureWindow, lecture: Lecture):
         self.w = window
         self.lecture = lecture
         self.actions: dict[str, QAction] = {}
@@ -161,5 +161,5 @@ class LectureMenus:
             save.setEnabled(dock is not None and dock.has_playbook)
 
 
-def install(window: LectureWindow, lecture: Lecture) -> LectureMenus:
+def install(window: FeatureWindow, lecture: Lecture) -> LectureMenus:
     return LectureMenus(window, lecture)

@@ -35,7 +35,7 @@ from .presenter import heads_up_text, status_text
 from .safety import guarded
 
 if TYPE_CHECKING:
-    from .playbook_window import LectureWindow
+    from .feature_window import FeatureWindow
     from .worker import Frame
 
 # the scene's panels (playbook names) and the plots' parts (TrainingPlots.PARTS)
@@ -102,7 +102,7 @@ class _FontWatch(QObject):
 class LectureView:
     """Shows a lecture in ``window``; ``show(frame)`` for every frame while it runs."""
 
-    def __init__(self, window: LectureWindow, animate: bool = True):
+    def __init__(self, window: FeatureWindow, animate: bool = True):
         self.w = window
         self.animate = animate
         self.state: LectureState | None = None

@@ -77,6 +77,8 @@ class RunHistory(QObject):
         self._views: dict[int, RunView] = {}  # runs not live: how the window showed them
         self._kept: set[int] = set()  # runs the engine thread keeps copies of
         self._depth = 0  # new_run nesting: an inner change folds into the outer step
+        # undo and redo of hand edits of θ (gui/probe_edits.HandEdits, set when installed)
+        self.hand_edits = None
         self.canvas.commit_hook = self._commit_hook
         self.canvas.stateChanged.connect(self._on_state_changed)
 
@@ -135,6 +137,9 @@ class RunHistory(QObject):
     @Slot(object, object)
     def _on_state_changed(self, was: State, now: State) -> None:
         if was.run == now.run:
+            # a weight set by hand, undone or redone: θ changes in the engine, the data stay
+            if self.hand_edits is not None and self.hand_edits.follow(was, now):
+                return
             self.apply_dataset(now.dataset)  # an edit of the points, or its undo
             self._show_data_panel()
             return

@@ -9,7 +9,10 @@ Invariants after each action, once a paint of the whole window has been forced:
   the latest snapshot equal the panels' and the canvas's, once the engine has caught up);
 * the points change only through undoable actions: a model of the undo stack, kept beside
   the walk, must agree with the canvas after every action, and an undo must bring back the
-  exact points of the state before.
+  exact points of the state before;
+* a drag of a weight in the network diagram (up or down, plain, Shift or Ctrl) sets it to
+  where it was when the drag began plus exactly what the hand moved (none if it is locked),
+  the frame after it shows that value, and an undo of a drag brings θ back bit for bit.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ APP_KEYS = [
     (K.Key_Down, M.NoModifier),
     (K.Key_0, M.NoModifier),
     (K.Key_Backspace, M.NoModifier),
+    (K.Key_W, M.NoModifier),  # the weight probe
+    (K.Key_H, M.ControlModifier),  # an exercise's hint (a note when there is none)
     *[(getattr(K, f"Key_{i}"), M.NoModifier) for i in range(1, 9)],
 ]
 UNDO = (K.Key_Z, M.ControlModifier)
@@ -178,7 +183,11 @@ class Monkey:
             ("wheel", self.wheel, 3),
             ("save lesson", self.save_lesson, 0.5),
             ("open lesson", self.open_lesson, 0.5),
+            ("drag weight", self.drag_weight, 5),
         ]
+        self.drag: tuple | None = None  # (ref, change) of the drag just made
+        self.hand_before: dict[int, bytes] = {}  # a drag's mark → θ before it
+        self.hand_checks = {"drag": 0, "undo": 0}  # how often each hand check ran
         self._weights = np.array([a[2] for a in self.actions], float)
         self._weights /= self._weights.sum()
 
@@ -374,6 +383,60 @@ class Monkey:
         )
         QApplication.sendEvent(c, ev)
 
+    def drag_weight(self) -> None:
+        """Drag an edge (or a unit: its bias) of the diagram beside the canvas up or down,
+        with Shift, Ctrl or neither; opens the diagram first if it is hidden."""
+        from backprop_lab.engine.paramref import ParamRef
+        from backprop_lab.gui.edge_geometry import DRAG_THRESHOLD, add_move, edge_line
+        from PySide6.QtCore import QEvent, QPointF
+        from PySide6.QtGui import QMouseEvent
+
+        w = self.w
+        d = w.canvas_area.netview.diagram
+        if not d.isVisible():
+            self.key(K.Key_G)
+            return
+        lay = d.layout_now()
+        if lay is None or len(d.W) != len(d.widths) - 1:
+            return
+        grab = next(g for g in w.probe.grabs if g.d is d)
+        layer = int(self.rng.integers(1, len(d.widths)))
+        i = int(self.rng.integers(d.widths[layer]))
+        if self.rng.random() < 0.2:
+            ref = ParamRef.bias(layer, i)
+            c = lay.centres[layer][i]
+            at = QPoint(round(float(c[0])), round(float(c[1])))
+        else:
+            ref = ParamRef.weight(layer, i, int(self.rng.integers(d.widths[layer - 1])))
+            x0, y0, x1, y1 = edge_line(lay, ref)
+            t = float(self.rng.uniform(0.3, 0.7))
+            at = QPoint(round(x0 + t * (x1 - x0)), round(y0 + t * (y1 - y0)))
+        if grab.ref_at(QPointF(at)) != ref:
+            return  # another edge crosses there, or the diagram is too small to find it
+        mods = self.pick([M.NoModifier, M.ShiftModifier, M.ControlModifier])
+        moves = [int(v) for v in self.rng.integers(-25, 26, size=int(self.rng.integers(2, 6)))]
+
+        def send(kind, p, button, buttons):
+            ev = QMouseEvent(kind, QPointF(p), QPointF(d.mapToGlobal(p)), button, buttons, mods)
+            QApplication.sendEvent(d, ev)
+
+        send(QEvent.Type.MouseButtonPress, at, LEFT, LEFT)
+        p, held = QPoint(at), False
+        for dy in moves:
+            t0 = time.perf_counter()
+            QTest.qWait(12)
+            self._paced += time.perf_counter() - t0
+            p = p + QPoint(0, dy)
+            send(QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, LEFT)
+            held = held or abs(p.y() - at.y()) >= DRAG_THRESHOLD
+        send(QEvent.Type.MouseButtonRelease, p, LEFT, Qt.MouseButton.NoButton)
+        # the model: once the hand has moved far enough to take hold, the weight moves by
+        # the height between the press and the release, at the modifier's rate
+        fine, coarse = mods == M.ShiftModifier, mods == M.ControlModifier
+        total = add_move(0.0, at.y() - p.y(), fine, coarse) if held else 0.0
+        started = w.probe.edits.last_mark is not None and total != 0.0
+        self.drag = (ref, total, w.probe.edits.last_mark if started else None)
+
     def save_lesson(self) -> None:
         path = self.tmp / f"walk-{len(self.saved)}.json"
         self.w.save_lesson(path)
@@ -402,6 +465,8 @@ class Monkey:
     # --- one step ---------------------------------------------------------------------------
     def step(self) -> str:
         before = self.w.canvas.dataset
+        depth = self.w.canvas.history.undo_depth
+        self.drag = None
         t_action = 0.0
         if self.answer_dialog():
             name = "answer dialog"
@@ -421,6 +486,7 @@ class Monkey:
         self.check_points(name, before)
         t0 = time.perf_counter()
         self.wait_caught_up()
+        self.check_hand(name, depth)
         if self.settle_ms:
             self._ticking, self._last_tick = True, 0.0
             QTest.qWait(self.settle_ms)
@@ -459,6 +525,76 @@ class Monkey:
             )
         if not now.same_as(m.states[m.i]):
             raise InvariantError(f"after {name!r} the points are not the expected state")
+
+    def engine(self, fn):
+        """``fn(session)`` run in the engine thread; waits for the answer."""
+        box = []
+        c = self.w.controller
+        c.call_in_engine(fn, reply=box.append)
+        deadline = time.perf_counter() + self.catch_up_s
+        while not box:
+            if time.perf_counter() > deadline:
+                raise InvariantError(f"after {self.log[-1]!r} the engine never answered")
+            QTest.qWait(5)
+        return box[0]
+
+    def _hand_idle(self) -> None:
+        edits = self.w.probe.edits
+        deadline = time.perf_counter() + self.catch_up_s
+        while not edits.idle:
+            if time.perf_counter() > deadline:
+                raise InvariantError(f"after {self.log[-1]!r} a hand edit never came back")
+            QTest.qWait(5)
+
+    def check_hand(self, name: str, depth: int) -> None:
+        """A drag set its weight to where it began plus what the hand moved, and the next
+        frame shows it; an undo across a drag gave θ back bit for bit."""
+        h = self.w.canvas.history
+        if name == "drag weight" and self.drag is not None:
+            ref, total, mark = self.drag
+            self._hand_idle()
+            if mark is None:
+                return
+            locked = self.w.probe.edits.is_locked(ref)
+            value, theta = self.engine(lambda s: (ref.get(s.params), s.params.flat.copy()))
+            if mark.start is None:  # refused before anything was sent (a locked weight)
+                if not locked:
+                    raise InvariantError(f"a drag of {ref.label} by {total:+g} set nothing")
+                return
+            want = min(1000.0, max(-1000.0, mark.start[0] + total))
+            if value != want:
+                raise InvariantError(
+                    f"a drag of {ref.label} by {total:+g} from {mark.start[0]!r} left "
+                    f"{value!r}, not {want!r}"
+                )
+            before = theta.copy()
+            before[ref.flat_index(self.w.latest.snapshot.arch.widths)] = mark.start[0]
+            self.hand_before[id(mark)] = before.tobytes()
+            self._wait_frame_shows(ref, value)
+            self.hand_checks["drag"] += 1
+            return
+        left = h.next_state
+        if h.undo_depth == depth - 1 and left is not None and left.hand is not None:
+            want = self.hand_before.get(id(left.hand))
+            self._hand_idle()
+            last = self.w.probe.edits.last_undo
+            if want is None or last is None or last[0] is not left.hand:
+                return
+            if last[1].startswith("Undid"):
+                theta = self.engine(lambda s: s.params.flat.tobytes())
+                if theta != want:
+                    raise InvariantError(f"undo of {left.hand.label} did not give θ back")
+                self.hand_checks["undo"] += 1
+
+    def _wait_frame_shows(self, ref, value: float) -> None:
+        deadline = time.perf_counter() + self.catch_up_s
+        while True:
+            f = self.w.latest
+            if f is not None and ref.get(f.snapshot.params) == value:
+                return
+            if time.perf_counter() > deadline:
+                raise InvariantError(f"no frame shows {ref.label} = {value!r}")
+            QTest.qWait(5)
 
     def _pushed_since(self, before) -> bool:
         """``before`` is an earlier state of the history and every state after it up to the

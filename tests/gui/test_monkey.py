@@ -26,3 +26,4 @@ def test_a_random_walk_of_real_events_keeps_every_invariant(qtbot, tmp_path, see
     assert not w.controller.thread.isRunning()
     assert len(m.log) == ACTIONS
     assert len(set(m.log)) >= 10  # the walk really went through many kinds of action
+    assert m.hand_checks["drag"] > 0  # and dragged weights, each checked

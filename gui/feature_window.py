@@ -1,7 +1,8 @@
-"""What a lecture needs of the window it is given in: an interface, so that the
-playbook's modules know the window's parts, never ``MainWindow`` itself (the window
-imports them: knowing it back would close an import circle). ``MainWindow`` satisfies
-it; a lecture is installed with ``playbook_install.install(window)``."""
+"""What a feature installed into the window (a lecture playbook, the weight probe, the
+hidden space) needs of it: an interface, so that a feature's modules know the window's
+parts, never ``MainWindow`` itself (the window imports them: knowing it back would close
+an import circle). ``MainWindow`` satisfies it; a feature is installed with its
+``install(window)`` (gui/playbook_install.py, gui/probe_window.py, gui/hidden_window.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from .controller import EngineController
     from .data_panel import DataPanel
     from .divergence import DivergenceBanner
+    from .document import OpenDocument
     from .frames import Frame
     from .inspector import InspectorPanel
     from .inspector_dock import InspectorDock
@@ -30,19 +32,21 @@ if TYPE_CHECKING:
     from .presenter import FramePresenter, StatusText
     from .run_history import RunHistory
     from .training_panel import TrainingPanel
-    from .window_layout import ControlsColumn
+    from .window_layout import ControlsColumn, MainColumns
 
 
-class LectureWindow(QMainWindow if TYPE_CHECKING else object, Protocol):
-    """The window's parts a lecture reads and drives."""
+class FeatureWindow(QMainWindow if TYPE_CHECKING else object, Protocol):
+    """The window's parts a feature reads and drives."""
 
     autosave: Autosave
     banner: Banner
     canvas: DataCanvas
     canvas_area: CanvasArea
+    columns: MainColumns
     clicker: Clicker
     controller: EngineController
     controls: ControlsColumn
+    document: OpenDocument
     data_panel: DataPanel
     divergence: DivergenceBanner
     files: LessonFiles
