@@ -47,6 +47,7 @@ from .colors import CLASS_HEX
 from .controller import EngineController
 from .data_panel import DEFAULT_PRESET, LESSON_ORIGIN, DataOrigin
 from .divergence import DivergenceBanner
+from .hidden_panel import HiddenSpaceHub
 from .inspector import InspectorPanel
 from .keys import KeyRouter
 from .legend import class_icon, picker_text
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self._connect()
         self._build_inspector()
+        self.hidden.connect()  # hidden space: the inspector's tab, the frames, the diagrams
         self.refresh_canvas_mode(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(self.default_size())
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
         cv.setSpacing(4)
         cv.addWidget(self.banner)
         self.views = CanvasViews(self)  # notes, network beside the canvas, key, view bar
+        self.hidden = HiddenSpaceHub(self)  # hidden space (H) and layer health: hidden_panel.py
         cv.addWidget(self.notes)
         cv.addWidget(self._build_canvas_bar())
         cv.addWidget(self.canvas_splitter, 1)

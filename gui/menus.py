@@ -95,6 +95,10 @@ def build_menus(w: MainWindow) -> None:
     w.network_view_action = _act(
         w, v, "Network diagram beside the canvas", w.set_network_view, ["G"], True
     )
+    # hidden space beside the canvas (gui/hidden_panel.py)
+    w.hidden.action = _act(
+        w, v, "Hidden space beside the canvas", w.hidden.set_panel_open, ["H"], True
+    )
     w.notes_action = _act(w, v, "Lesson notes", w.notes.set_wanted, [], True)
     w.notes_action.setChecked(True)
     _act(w, v, "Reset canvas view", w.canvas.reset_view, ["Home"])

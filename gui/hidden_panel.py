@@ -1,0 +1,251 @@
+"""The window's side of "what the layers do": the hidden-space views and the layer-health
+tab, wired to the engine thread.
+
+``HiddenSpaceHub`` owns
+
+* two hidden-space views (gui/hidden_view.py): a panel beside the canvas (key H, View →
+  Hidden space beside the canvas) and a tab of the backprop inspector, which show
+  the same layer and view (``request``), each with its own morph slider and angle;
+* the frame extras that compute their figure and the layer-health histograms in the engine
+  thread (gui/hidden_model.py), asked for only while something shows them: a closed view
+  costs the engine nothing;
+* the links: a unit clicked in either network diagram picks the units shown (or the
+  layer), a point hovered in a view is ringed on the canvas and in the other view, and a
+  point hovered on the canvas is ringed in the views;
+* the layer-health tab of the plot column (gui/health_plot.py).
+
+The rewind bar needs nothing of its own: a rewind publishes a frame, and the frame
+carries the figure of the step rewound to.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from backprop_lab.engine.hidden import HiddenSpace
+from PySide6.QtCore import QEvent, QObject, Slot
+
+from . import commands as cmd
+from .health_plot import LayerHealth
+from .hidden_model import HiddenRequest, HiddenSource, HistogramSource
+from .hidden_view import HiddenSpaceView
+from .safety import guarded
+from .scatter import PassiveScatter
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+HIDDEN_EXTRA = "hidden"
+HEALTH_EXTRA = "health"
+TAB_NAME = "Hidden space"
+MARK_SCALE = 2.6  # the canvas's hover ring, in point sizes
+
+
+class CanvasMark:
+    """A ring on the canvas around the point hovered in a hidden-space view: black inside
+    white, legible on every region colour."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        pi = canvas.getPlotItem()
+        self.outer = PassiveScatter(pxMode=True, symbol="o")
+        self.inner = PassiveScatter(pxMode=True, symbol="o")
+        self._pens = (pg.mkPen("#FFFFFF", width=4.5), pg.mkPen("#000000", width=2.0))
+        self._none = pg.mkBrush(None)
+        for z, item in enumerate((self.outer, self.inner)):
+            item.setZValue(30 + z)
+            pi.addItem(item)
+        self.index: int | None = None
+
+    def show(self, index: int | None) -> None:
+        ds = self.canvas.dataset
+        if index is not None and not 0 <= index < len(ds):
+            index = None
+        self.index = index
+        pos = np.zeros((0, 2)) if index is None else ds.points[index : index + 1]
+        size = self.canvas.point_size * MARK_SCALE
+        for item, pen in zip((self.outer, self.inner), self._pens):
+            item.set_points(pos, size, pen, self._none)
+
+    def position(self) -> tuple[float, float] | None:
+        """Where the ring is drawn (data coordinates), or None."""
+        if len(self.inner.data) == 0:
+            return None
+        return float(self.inner.data["x"][0]), float(self.inner.data["y"][0])
+
+
+class HiddenSpaceHub(QObject):
+    def __init__(self, w: MainWindow):
+        super().__init__(w)
+        self.w = w
+        self.request = HiddenRequest()
+        self.space = HiddenSpace()  # called only inside the engine thread (HiddenSource)
+        self.panel = HiddenSpaceView()
+        self.panel.setObjectName("hiddenSpacePanel")
+        self.panel.hide()
+        w.canvas_splitter.addWidget(self.panel)
+        w.canvas_splitter.setStretchFactor(w.canvas_splitter.indexOf(self.panel), 2)
+        self.tab_view: HiddenSpaceView | None = None
+        self.health = LayerHealth()
+        w.plots.add_delta_tab(self.health)
+        self.mark = CanvasMark(w.canvas)
+        self._hidden_on = False
+        self._health_on = False
+        self.action = None  # View → Hidden space (gui/menus.py makes it, key H)
+
+    # --- wiring (once the inspector exists) -------------------------------------------------
+    def connect(self) -> None:
+        w = self.w
+        self.tab_view = HiddenSpaceView(compact=True)
+        self.tab_view.setObjectName("hiddenSpaceTab")
+        w.inspector.tabs.addTab(self.tab_view, TAB_NAME)
+        for view in self.views:
+            view.requestChanged.connect(self.set_request)
+            view.pointHovered.connect(self._on_point_hovered)
+            view.shownChanged.connect(self._refresh_extras)
+        w.controller.frameReady.connect(self.on_frame)
+        for diagram in (w.netview.diagram, w.inspector.diagram):
+            diagram.unitClicked.connect(self.on_unit_clicked)
+        w.plots.tabChanged.connect(lambda _i: self._refresh_health())
+        w.canvas.scene().sigMouseMoved.connect(self._on_canvas_moved)
+        w.canvas.viewport().installEventFilter(self)
+
+    @property
+    def views(self) -> tuple[HiddenSpaceView, ...]:
+        return (self.panel,) if self.tab_view is None else (self.panel, self.tab_view)
+
+    def shown_views(self) -> list[HiddenSpaceView]:
+        return [v for v in self.views if v.isVisible()]
+
+    # --- the panel beside the canvas ----------------------------------------------------------
+    def set_panel_open(self, on: bool) -> None:
+        """Show or hide the panel (H); the window keeps to its screen, and gives the room
+        back when the panel goes."""
+        w = self.w
+        on = bool(on)
+        was = self.panel.isVisibleTo(w)
+        self.panel.setVisible(on)
+        a = self.action
+        if a is not None and a.isChecked() != on:
+            a.blockSignals(True)
+            a.setChecked(on)
+            a.blockSignals(False)
+        self._refresh_extras()
+        if w._sized and was != on:
+            w.fit.toggled("hidden", on)
+
+    def toggle_panel(self) -> None:
+        self.set_panel_open(not self.panel.isVisibleTo(self.w))
+
+    # --- what the engine computes -------------------------------------------------------------
+    def _refresh_extras(self, *_args) -> None:
+        on = bool(self.shown_views())
+        if on != self._hidden_on:
+            self._hidden_on = on
+            source = HiddenSource(self.space, self.request) if on else None
+            self.w.controller.send(cmd.SetFrameExtra(HIDDEN_EXTRA, source))
+        if not on:
+            self.mark.show(None)
+        self._show_picked()
+
+    def _refresh_health(self) -> None:
+        on = self.w.plots.tab_index == 1
+        if on != self._health_on:
+            self._health_on = on
+            source = HistogramSource() if on else None
+            self.w.controller.send(cmd.SetFrameExtra(HEALTH_EXTRA, source))
+
+    @Slot(object)
+    def set_request(self, request: HiddenRequest) -> None:
+        """Show ``request`` in both views (the engine computes it from the next frame)."""
+        if request == self.request:
+            return
+        self.request = request
+        for view in self.views:
+            view.set_request(request)
+        if self._hidden_on:
+            self.w.controller.send(
+                cmd.SetFrameExtra(HIDDEN_EXTRA, HiddenSource(self.space, request))
+            )
+        self._show_picked()
+
+    # --- frames --------------------------------------------------------------------------------
+    @Slot(object)
+    def on_frame(self, frame) -> None:
+        extras = frame.extras
+        if HIDDEN_EXTRA in extras:
+            result = extras[HIDDEN_EXTRA]
+            for view in self.shown_views():
+                view.show_result(result, frame.snapshot)
+            self._show_picked()
+        if HEALTH_EXTRA in extras:
+            self.health.set_histograms(extras[HEALTH_EXTRA], draw=not frame.running)
+
+    # --- picking units in the diagrams --------------------------------------------------------
+    @Slot(object)
+    def on_unit_clicked(self, unit) -> None:
+        """A unit clicked in a network diagram: its layer is shown; in a layer wider than
+        3 units, the clicked units (up to three, a second click drops one) are the axes."""
+        frame = self.w.latest
+        if frame is None or not self.shown_views():
+            return
+        layer, j = unit
+        arch = frame.snapshot.arch
+        if not 1 <= layer < arch.depth:
+            return
+        r = self.request
+        if arch.widths[layer] <= 3:
+            new = HiddenRequest(layer, "auto")
+        elif r.mode == "units" and r.layer == layer:
+            units = [u for u in r.units if u != j] if j in r.units else [*r.units, j]
+            new = HiddenRequest(layer, "units", tuple(units[-3:]))
+        else:
+            new = HiddenRequest(layer, "units", (j,))
+        self.set_request(new)
+
+    def _show_picked(self) -> None:
+        """Number the picked units in both diagrams while a view shows them."""
+        r = self.request
+        picked = ()
+        if self._hidden_on and r.mode == "units" and r.layer is not None:
+            picked = tuple((r.layer, u) for u in r.units)
+        diagrams = [self.w.netview.diagram]
+        if self.tab_view is not None:  # the inspector is built
+            diagrams.append(self.w.inspector.diagram)
+        for d in diagrams:
+            d.set_picked(picked)
+
+    # --- hovering points ------------------------------------------------------------------------
+    @Slot(object)
+    def _on_point_hovered(self, index) -> None:
+        self._highlight(index)
+
+    def _highlight(self, index: int | None) -> None:
+        self.mark.show(index)
+        for view in self.views:
+            view.set_highlight(index)
+
+    def _on_canvas_moved(self, scene_pos) -> None:
+        if not self._hidden_on:
+            return
+        c = self.w.canvas
+        ds = c.dataset
+        if len(ds) == 0:
+            return
+        p = c.vb.mapSceneToView(scene_pos)
+        sx, sy = c.vb.viewPixelSize()
+        reach = c.pick_radius_px
+        d = ((ds.points[:, 0] - p.x()) / (reach * sx)) ** 2
+        d += ((ds.points[:, 1] - p.y()) / (reach * sy)) ** 2
+        i = int(np.argmin(d))
+        index = i if d[i] <= 1.0 else None
+        if index != self.mark.index:
+            self._highlight(index)
+
+    @guarded(default=False)
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802
+        if ev.type() == QEvent.Type.Leave and self.mark.index is not None:
+            self._highlight(None)
+        return False
