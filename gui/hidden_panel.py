@@ -25,14 +25,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.hidden import HiddenSpace
-from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtWidgets import QSplitter
 
 from . import commands as cmd
+from .diagram import legend_html as diagram_legend_html
 from .health_plot import LayerHealth
 from .hidden_model import HiddenRequest, HiddenSource, HistogramSource
 from .hidden_view import HiddenSpaceView
 from .safety import guarded
 from .scatter import PassiveScatter
+from .unit_key import unit_key_html
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -41,6 +44,7 @@ HIDDEN_EXTRA = "hidden"
 HEALTH_EXTRA = "health"
 TAB_NAME = "Hidden space"
 MARK_SCALE = 2.6  # the canvas's hover ring, in point sizes
+SHARED_DIAGRAM_MIN = 110  # px: the network diagram's smallest height over the panel
 
 
 class CanvasMark:
@@ -85,14 +89,33 @@ class HiddenSpaceHub(QObject):
         self.panel = HiddenSpaceView()
         self.panel.setObjectName("hiddenSpacePanel")
         self.panel.hide()
-        w.canvas_splitter.addWidget(self.panel)
-        w.canvas_splitter.setStretchFactor(w.canvas_splitter.indexOf(self.panel), 2)
+        # the network diagram and the panel share one column beside the canvas, one over
+        # the other: side by side they were wider than a 1024-pixel screen holds with the
+        # control panels and the plots
+        split = w.canvas_splitter
+        i = split.indexOf(w.netview)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setObjectName("canvasSide")
+        self.side.setChildrenCollapsible(False)
+        split.replaceWidget(i, self.side)
+        split.setStretchFactor(i, 2)
+        self.side.addWidget(w.netview)
+        self.side.addWidget(self.panel)
+        self.side.setStretchFactor(0, 1)
+        self.side.setStretchFactor(1, 1)
+        self.side.hide()
+        self._diagram_min = w.netview.diagram.minimumHeight()
+        for part in (w.netview, self.panel):
+            part.installEventFilter(self)
         self.tab_view: HiddenSpaceView | None = None
         self.health = LayerHealth()
         w.plots.add_delta_tab(self.health)
         self.mark = CanvasMark(w.canvas)
         self._hidden_on = False
         self._health_on = False
+        self._key_for: tuple | None = None
+        self._engine = True  # False once the controller is gone (the window is destroyed)
+        w.controller.destroyed.connect(self._engine_gone)
         self.action = None  # View → Hidden space (gui/menus.py makes it, key H)
 
     # --- wiring (once the inspector exists) -------------------------------------------------
@@ -125,7 +148,7 @@ class HiddenSpaceHub(QObject):
         back when the panel goes."""
         w = self.w
         on = bool(on)
-        was = self.panel.isVisibleTo(w)
+        was = not self.panel.isHidden()
         self.panel.setVisible(on)
         a = self.action
         if a is not None and a.isChecked() != on:
@@ -137,15 +160,35 @@ class HiddenSpaceHub(QObject):
             w.fit.toggled("hidden", on)
 
     def toggle_panel(self) -> None:
-        self.set_panel_open(not self.panel.isVisibleTo(self.w))
+        self.set_panel_open(self.panel.isHidden())
+
+    def _fit_side(self) -> None:
+        """The column beside the canvas is there while the diagram or the panel is."""
+        diagram = self.w.netview.diagram
+        both = not (self.w.netview.isHidden() or self.panel.isHidden())
+        # sharing the column, the diagram may be shorter (a 768-line screen with the
+        # inspector docked and a lesson's notes holds no more)
+        diagram.setMinimumHeight(SHARED_DIAGRAM_MIN if both else self._diagram_min)
+        self.side.setVisible(not (self.w.netview.isHidden() and self.panel.isHidden()))
+        if both:  # half each (else the one there first keeps its room: 100 px for the other)
+            half = max(1, self.side.height() // 2)
+            self.side.setSizes([half, half])
 
     # --- what the engine computes -------------------------------------------------------------
+    @Slot()
+    def _engine_gone(self) -> None:
+        self._engine = False
+
+    def _send(self, command) -> None:
+        if self._engine:  # views hidden while the window is destroyed ask for nothing
+            self.w.controller.send(command)
+
     def _refresh_extras(self, *_args) -> None:
         on = bool(self.shown_views())
         if on != self._hidden_on:
             self._hidden_on = on
             source = HiddenSource(self.space, self.request) if on else None
-            self.w.controller.send(cmd.SetFrameExtra(HIDDEN_EXTRA, source))
+            self._send(cmd.SetFrameExtra(HIDDEN_EXTRA, source))
         if not on:
             self.mark.show(None)
         self._show_picked()
@@ -155,7 +198,7 @@ class HiddenSpaceHub(QObject):
         if on != self._health_on:
             self._health_on = on
             source = HistogramSource() if on else None
-            self.w.controller.send(cmd.SetFrameExtra(HEALTH_EXTRA, source))
+            self._send(cmd.SetFrameExtra(HEALTH_EXTRA, source))
 
     @Slot(object)
     def set_request(self, request: HiddenRequest) -> None:
@@ -166,14 +209,13 @@ class HiddenSpaceHub(QObject):
         for view in self.views:
             view.set_request(request)
         if self._hidden_on:
-            self.w.controller.send(
-                cmd.SetFrameExtra(HIDDEN_EXTRA, HiddenSource(self.space, request))
-            )
+            self._send(cmd.SetFrameExtra(HIDDEN_EXTRA, HiddenSource(self.space, request)))
         self._show_picked()
 
     # --- frames --------------------------------------------------------------------------------
     @Slot(object)
     def on_frame(self, frame) -> None:
+        self._unit_key(frame.snapshot)
         extras = frame.extras
         if HIDDEN_EXTRA in extras:
             result = extras[HIDDEN_EXTRA]
@@ -182,6 +224,14 @@ class HiddenSpaceHub(QObject):
             self._show_picked()
         if HEALTH_EXTRA in extras:
             self.health.set_histograms(extras[HEALTH_EXTRA], draw=not frame.running)
+
+    def _unit_key(self, snap) -> None:
+        """The inspector's diagram key says what its unit maps show, in which colours."""
+        key = (snap.arch.activations, snap.dataset.input_dim)
+        if key != self._key_for and self.tab_view is not None:
+            self._key_for = key
+            label = self.w.inspector.diagram_key
+            label.setText(f"{diagram_legend_html()}<br>{unit_key_html(*key)}")
 
     # --- picking units in the diagrams --------------------------------------------------------
     @Slot(object)
@@ -246,6 +296,10 @@ class HiddenSpaceHub(QObject):
 
     @guarded(default=False)
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802
-        if ev.type() == QEvent.Type.Leave and self.mark.index is not None:
-            self._highlight(None)
+        kind = ev.type()
+        if kind in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            if obj is self.w.netview or obj is self.panel:
+                self._fit_side()
+        elif kind == QEvent.Type.Leave and obj is not self.panel and self.mark.index is not None:
+            self._highlight(None)  # the mouse left the canvas
         return False

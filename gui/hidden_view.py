@@ -70,7 +70,9 @@ HOVER_RING = "#000000"
 STEPS_PER_LAYER = 100  # the morph slider's positions between two layers
 HOVER_PX = 9.0  # how near the mouse a point must be to be hovered
 POINT_PX = 7.0
-PLOT_MIN = 150  # px: the plot's smallest side
+PLOT_MIN = 150  # px: the plot's smallest width
+PLOT_MIN_HEIGHT = 100  # px: its smallest height (the panel shares a column on a 768-line screen)
+PLOT_ROOM = 140  # px of plot height the caption and the note leave at least, or they go
 COMPACT_MIN = 36  # px: the smallest height in the inspector's tab (as its other views)
 START_YAW, START_PITCH = 0.65, 0.45  # the 3-D view's first angle (radians)
 
@@ -158,6 +160,8 @@ class HiddenSpaceView(QWidget):
         self.frames_drawn = 0
         self._point_px = POINT_PX
         self._range_3d: bool | None = None  # the range set last: a 3-D one, or a 2-D one
+        self._bare_height: int | None = None  # the panel's height without its two labels
+        self._label_height = 0
         self._build()
 
     # --- construction ---------------------------------------------------------------------
@@ -189,7 +193,7 @@ class HiddenSpaceView(QWidget):
 
         self.plot = pg.PlotWidget(background="w", viewBox=_ViewBox(self))
         self.plot.setObjectName("hiddenPlot")
-        self.plot.setMinimumSize(PLOT_MIN, PLOT_MIN)
+        self.plot.setMinimumSize(PLOT_MIN, PLOT_MIN_HEIGHT)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         pi = self.plot.getPlotItem()
         pi.setMenuEnabled(False)
@@ -641,8 +645,38 @@ class HiddenSpaceView(QWidget):
             axis = pi.getAxis(side)
             axis.setStyle(tickFont=tick)
             axis.label.setFont(tick)
+        # fixed room for the axes: labels of another width (the morph passes the input
+        # plane's −6 … 6 and a layer's −1.0 … 1.0) must not move the picture
+        fm = self.fontMetrics()
+        pi.getAxis("left").setWidth(fm.horizontalAdvance("−0.00") + fm.height() + 14)
+        pi.getAxis("bottom").setHeight(2 * fm.height() + 10)
         if not self.compact:
-            self.plot.setMinimumSize(PLOT_MIN, PLOT_MIN)
+            # at its smallest the panel is the chooser, the picture and the slider; the
+            # caption and the note (in the tooltips too) come when there is room for them
+            self.plot.setMinimumSize(PLOT_MIN, PLOT_MIN_HEIGHT)
+            spacing = self.layout().spacing() if self.layout() is not None else 2
+            rows = self.layer_combo.sizeHint().height() + self.morph_row_height()
+            self._bare_height = rows + PLOT_MIN_HEIGHT + 2 * spacing
+            self._label_height = 2 * (2 * lines + 2 + spacing)
+            self.setMinimumHeight(self._bare_height)
+            self._show_labels()
+
+    def morph_row_height(self) -> int:
+        return max(self.morph.sizeHint().height(), self.morph_to.sizeHint().height())
+
+    def _show_labels(self) -> None:
+        if self.compact or self._bare_height is None:
+            return
+        room = self.height() - self._bare_height - self._label_height
+        on = room >= PLOT_ROOM - PLOT_MIN_HEIGHT
+        for label in (self.caption, self.note):
+            if label.isHidden() == on:
+                label.setVisible(on)
+
+    @guarded
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self._show_labels()
 
     @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
