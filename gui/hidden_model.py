@@ -22,6 +22,7 @@ without a window:
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,7 @@ MODE_NAMES = {
 }
 BOX_MARGIN = 0.12  # around the box [−1, 1]² of a 2-D view
 BOX_3D = 1.85  # half the range of a 3-D view: the rotated cube [−1, 1]³ fits (√3 ≈ 1.73)
+SOURCE_SHARE = 0.2  # of the engine thread's time a dear figure may take while training
 
 
 @dataclass(frozen=True)
@@ -162,17 +164,35 @@ def compute(space: HiddenSpace, request: HiddenRequest, state) -> HiddenResult:
 class HiddenSource:
     """The hidden-space frame extra: ``source(session)`` in the engine thread. Replacing
     the request makes a new source with the same ``HiddenSpace`` (``with_request``), so
-    the frozen projections survive a change of the layer or the view."""
+    the frozen projections survive a change of the layer or the view.
 
-    def __init__(self, space: HiddenSpace, request: HiddenRequest):
+    The view redraws at most ~30 times a second, so a figure is computed at most every
+    ``min_interval`` seconds, and a dear one (a wide, deep network: several milliseconds)
+    only as often as keeps it to ``SOURCE_SHARE`` of the engine's time: a frame sooner
+    than that carries the last result again (its ``step`` says which step it shows; a
+    paused window asks afresh, with a new source, for a frame whose figure is of another
+    step)."""
+
+    def __init__(self, space: HiddenSpace, request: HiddenRequest, min_interval: float = 0.03):
         self.space = space
         self.request = request
+        self.min_interval = min_interval
+        self._last: tuple[float, HiddenResult] | None = None
+        self._cost = 0.0
 
     def with_request(self, request: HiddenRequest) -> HiddenSource:
-        return HiddenSource(self.space, request)
+        return HiddenSource(self.space, request, self.min_interval)
 
     def __call__(self, session) -> HiddenResult:
-        return compute(self.space, self.request, LiveState.of(session))
+        now = time.monotonic()
+        last = self._last
+        wait = max(self.min_interval, self._cost * (1.0 / SOURCE_SHARE - 1.0))
+        if last is not None and now - last[0] < wait:
+            return last[1]
+        result = compute(self.space, self.request, LiveState.of(session))
+        self._cost = time.monotonic() - now
+        self._last = (now, result)
+        return result
 
 
 class HistogramSource:

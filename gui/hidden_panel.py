@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QSplitter
 from . import commands as cmd
 from .diagram import legend_html as diagram_legend_html
 from .health_plot import LayerHealth
-from .hidden_model import HiddenRequest, HiddenSource, HistogramSource
+from .hidden_model import HiddenRequest, HiddenResult, HiddenSource, HistogramSource
 from .hidden_view import HiddenSpaceView
 from .safety import guarded
 from .scatter import PassiveScatter
@@ -219,8 +219,14 @@ class HiddenSpaceHub(QObject):
         extras = frame.extras
         if HIDDEN_EXTRA in extras:
             result = extras[HIDDEN_EXTRA]
+            stale = isinstance(result, HiddenResult) and result.step != frame.snapshot.step
+            if stale and not frame.running and self._hidden_on:
+                # the source gave the last figure again (it computes at most ~30 a second):
+                # paused, the picture must be this step's, so ask afresh
+                self._send(cmd.SetFrameExtra(HIDDEN_EXTRA, HiddenSource(self.space, self.request)))
             for view in self.shown_views():
-                view.show_result(result, frame.snapshot)
+                if result is not view.result or not frame.running:
+                    view.show_result(result, frame.snapshot, frame.running)
             self._show_picked()
         if HEALTH_EXTRA in extras:
             self.health.set_histograms(extras[HEALTH_EXTRA], draw=not frame.running)

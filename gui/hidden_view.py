@@ -21,12 +21,13 @@ extra); this widget only draws it:
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.hidden import HiddenFigure, HiddenSpace, LayerPicture
 from backprop_lab.engine.notation import sup
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox,
@@ -75,6 +76,7 @@ PLOT_MIN_HEIGHT = 100  # px: its smallest height (the panel shares a column on a
 PLOT_ROOM = 140  # px of plot height the caption and the note leave at least, or they go
 COMPACT_MIN = 36  # px: the smallest height in the inspector's tab (as its other views)
 START_YAW, START_PITCH = 0.65, 0.45  # the 3-D view's first angle (radians)
+REDRAW_SECONDS = 0.033  # while training, the picture is redrawn at most this often
 
 
 def short_description(pic: LayerPicture) -> str:
@@ -162,6 +164,12 @@ class HiddenSpaceView(QWidget):
         self._range_3d: bool | None = None  # the range set last: a 3-D one, or a 2-D one
         self._bare_height: int | None = None  # the panel's height without its two labels
         self._label_height = 0
+        self._drawn_at = -1e9
+        self._pending: tuple | None = None  # a frame waiting for its turn (while training)
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._show_pending)
+        self._axes_shown: dict[str, tuple] = {}  # what each axis shows (set only on change)
         self._build()
 
     # --- construction ---------------------------------------------------------------------
@@ -222,6 +230,7 @@ class HiddenSpaceView(QWidget):
         self.hover_ring.setZValue(20)
         pi.addItem(self.hover_ring)
         self._polygons: list[QGraphicsPolygonItem] = []
+        self._polygons_used = 0
         self._texts: list[pg.TextItem] = []
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.plot.viewport().installEventFilter(self)
@@ -326,9 +335,33 @@ class HiddenSpaceView(QWidget):
             dims = [fig.layers[int(round(t))].dims]
         return max(dims) == 3
 
-    def show_result(self, result: HiddenResult | BaseException | None, snapshot) -> None:
+    def show_result(
+        self, result: HiddenResult | BaseException | None, snapshot, running: bool = False
+    ) -> None:
         """Draw one frame's figure (``snapshot``: the frame's, for the data and the
-        network's shape)."""
+        network's shape). While training streams frames (``running``) the picture is
+        redrawn at most every ``REDRAW_SECONDS``, the latest frame last: the canvas keeps
+        the display's rate."""
+        now = time.monotonic()
+        if running and now - self._drawn_at < REDRAW_SECONDS:
+            self._pending = (result, snapshot)
+            if not self._later.isActive():
+                wait = REDRAW_SECONDS - (now - self._drawn_at)
+                self._later.start(max(1, int(wait * 1000)))
+            return
+        self._pending = None
+        self._later.stop()
+        self._drawn_at = now
+        self._show(result, snapshot)
+
+    def _show_pending(self) -> None:
+        if self._pending is not None:
+            result, snapshot = self._pending
+            self._pending = None
+            self._drawn_at = time.monotonic()
+            self._show(result, snapshot)
+
+    def _show(self, result, snapshot) -> None:
         if isinstance(result, BaseException):
             result = HiddenResult(self.request, snapshot.step, None, f"Hidden space: {result}")
         self._arch = snapshot.arch
@@ -370,9 +403,14 @@ class HiddenSpaceView(QWidget):
         if fig is None:
             return
         t = self.t
-        lines, pts = fig.morph(t)  # box coordinates, three columns
         whole = abs(t - round(t)) < 1e-9
         pic = fig.layers[int(round(t))] if whole else None
+        if pic is not None:  # a layer as it is (what morph(t) gives, without the blend)
+            lines, pts = pic.to_box(pic.lines), pic.to_box(pic.points)
+            if pic.dims == 1:  # a line: drawn along x
+                lines, pts = _pad3(lines), _pad3(pts)
+        else:
+            lines, pts = fig.morph(t)  # box coordinates, three columns
         three = self.is_3d
         R = rotation(self.yaw, self.pitch) if three else None
         self._set_range(three)
@@ -386,16 +424,17 @@ class HiddenSpaceView(QWidget):
         at_layer = whole and int(round(t)) == self.last
         self._draw_boundary(fig, pic if at_layer else None, R)
         caption = short_description(pic) if pic is not None else morph_caption(fig, t)
-        self.caption.setText(caption)
         full = pic.describe() if pic is not None else caption
         boundary = boundary_caption(fig) if at_layer else ""
         if boundary:
             full += "\n" + fig.boundary.description
-        self.caption.setToolTip(full)
         # a note about the request comes first; else what the black line is
         note = self.result.note or boundary
-        self.note.setText(note)
-        self.note.setToolTip(note)
+        for label, text, tip in ((self.caption, caption, full), (self.note, note, note)):
+            if label.text() != text:
+                label.setText(text)
+            if label.toolTip() != tip:
+                label.setToolTip(tip)
         self._draw_hover()
         self.frames_drawn += 1
 
@@ -469,13 +508,16 @@ class HiddenSpaceView(QWidget):
             return
         names = pic.labels() if pic is not None else ("", "")
         for k, side in enumerate(("bottom", "left")):
-            axis = pi.getAxis(side)
             if pic is not None and k < pic.dims:
-                axis.setTicks([box_ticks(float(pic.lo[k]), float(pic.hi[k]))])
-                axis.setLabel(names[k], color="#202020")
+                want = (box_ticks(float(pic.lo[k]), float(pic.hi[k])), names[k])
             else:
-                axis.setTicks([[]])
-                axis.setLabel("", color="#202020")
+                want = ([], "")
+            if self._axes_shown.get(side) == want:
+                continue  # a new tick set repaints the axis: only when it changes
+            self._axes_shown[side] = want
+            axis = pi.getAxis(side)
+            axis.setTicks([want[0]])
+            axis.setLabel(want[1], color="#202020")
 
     def _draw_boundary(self, fig: HiddenFigure, pic: LayerPicture | None, R) -> None:
         b = fig.boundary
@@ -504,18 +546,29 @@ class HiddenSpaceView(QWidget):
         self.boundary.setData(seg[:, 0], seg[:, 1])
 
     def _polygon(self, xy: np.ndarray, fill: QColor, pen: QPen) -> None:
-        poly = QGraphicsPolygonItem(QPolygonF([QPointF(float(x), float(y)) for x, y in xy]))
+        """A filled polygon: one of the items drawn last frame if there is one spare (a new
+        item per frame costs the scene more than moving an old one)."""
+        if self._polygons_used < len(self._polygons):
+            poly = self._polygons[self._polygons_used]
+        else:
+            poly = QGraphicsPolygonItem()
+            poly.setZValue(-1)
+            self.plot.getPlotItem().addItem(poly)
+            self._polygons.append(poly)
+        self._polygons_used += 1
+        poly.setPolygon(QPolygonF([QPointF(float(x), float(y)) for x, y in xy]))
         poly.setBrush(QBrush(fill))
         poly.setPen(pen)
-        poly.setZValue(-1)
-        self.plot.getPlotItem().addItem(poly)
-        self._polygons.append(poly)
+        poly.setVisible(True)
 
     def _clear_extras(self) -> None:
         pi = self.plot.getPlotItem()
-        for item in (*self._polygons, *self._texts):
+        for poly in self._polygons:
+            poly.setVisible(False)
+        self._polygons_used = 0
+        for item in self._texts:
             pi.removeItem(item)
-        self._polygons, self._texts = [], []
+        self._texts = []
         self.cube.setData([], [])
 
     def _clear(self, message: str) -> None:
@@ -704,6 +757,10 @@ def _joined(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out[:, :s] = lines[..., :2]
     flat = out.reshape(-1, 2)
     return flat[:, 0], flat[:, 1]
+
+
+def _pad3(a: np.ndarray) -> np.ndarray:
+    return np.pad(a, [(0, 0)] * (a.ndim - 1) + [(0, 3 - a.shape[-1])])
 
 
 def _number(v: float) -> str:
