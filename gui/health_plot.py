@@ -18,6 +18,8 @@ module fills them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.health import Histogram
@@ -29,6 +31,11 @@ from .plots import make_plot, value_range
 RULE_OF_THUMB = -3.0  # log₁₀ of the update-to-weight ratio courses call healthy
 RULE_HEX = "#444444"
 BIN_SPAN = 0.84  # of a layer's slot on the histogram plot's axis
+HIST_TIP = (
+    "A histogram of each hidden layer's outputs over the training points, at the step "
+    "shown: each on its activation's range (ReLU: a range that follows the values), each "
+    "to its own height"
+)
 
 
 def _layer_entries(layers: range) -> list[tuple[str, str]]:
@@ -46,6 +53,18 @@ def ratio_range(columns: list[np.ndarray]) -> tuple[float, float]:
     r = value_range(columns, False)
     lo, hi = (RULE_OF_THUMB - 0.5, RULE_OF_THUMB + 0.5) if r is None else r
     return min(lo, RULE_OF_THUMB - 0.3), max(hi, RULE_OF_THUMB + 0.3)
+
+
+def ratio_ticks(lo: float, hi: float, most: int = 3) -> list[tuple[float, str]]:
+    """Whole decades of the ratio axis, at most ``most`` (and always the rule of thumb): a
+    short plot (presentation type on 768 lines) showed no label at all."""
+    whole = list(range(math.ceil(lo), math.floor(hi) + 1))
+    if not whole:
+        return []
+    step = max(1, math.ceil(len(whole) / most))
+    rule = int(RULE_OF_THUMB)
+    picked = [v for v in whole if (v - rule) % step == 0]
+    return [(float(v), f"{v}".replace("-", "−")) for v in picked]
 
 
 def histogram_bars(hists: tuple[Histogram, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
@@ -66,17 +85,19 @@ def histogram_bars(hists: tuple[Histogram, ...]) -> tuple[np.ndarray, np.ndarray
     return np.concatenate(xs), np.full(len(brushes), width), np.concatenate(heights), brushes
 
 
-def range_text(hists: tuple[Histogram, ...]) -> str:
-    """'tanh: −1 … 1' for the title (each layer's own, when they differ)."""
+def range_text(hists: tuple[Histogram, ...]) -> tuple[str, str]:
+    """(the line over the histograms, the tooltip): 'tanh −1 … 1' when every layer has
+    the same range, else which layers follow their own (each named in the tooltip)."""
 
-    def one(h: Histogram) -> str:
+    def span(h: Histogram) -> str:
         lo, hi = (f"{v:.3g}".replace("-", "−") for v in (h.edges[0], h.edges[-1]))
-        return f"{h.activation} {lo} … {hi}"
+        return f"{lo} … {hi}"
 
-    texts = [one(h) for h in hists]
-    if len(set(texts)) == 1:
-        return texts[0]
-    return ", ".join(f"{sup(h.layer)} {t}" for h, t in zip(hists, texts))
+    per_layer = "\n".join(f"h{sup(h.layer)} ({h.activation}): {span(h)}" for h in hists)
+    if len({(h.activation, span(h)) for h in hists}) == 1:
+        return f"{hists[0].activation} {span(hists[0])}", per_layer
+    acts = sorted({h.activation for h in hists})
+    return f"{', '.join(acts)}: each layer on its own range", per_layer
 
 
 class LayerHealth:
@@ -119,10 +140,7 @@ class LayerHealth:
         self.hist_plot = make_plot("Activations now", "", "Activations now", step_axis=False)
         self.hist_plot.setLabel("bottom", "layer ℓ")
         self.hist_plot.setMouseEnabled(x=False, y=False)
-        self.hist_plot.setToolTip(
-            "A histogram of each hidden layer's outputs over the training points, at the "
-            "step shown: each on its activation's range, each to its own height"
-        )
+        self.hist_plot.setToolTip(HIST_TIP)
         self.hist_plot.getAxis("left").setTicks([[]])
         self.hist_plot.setYRange(0, 1.3, padding=0)  # room for the range over the bars
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.1, y0=0)
@@ -144,6 +162,7 @@ class LayerHealth:
         self._drawn_histograms: tuple[Histogram, ...] | None = None
         self._depth = -1
         self._line_width = 1
+        self._ratio_ticks: list | None = None
         self.frames_drawn = 0
 
     # --- the curves ---------------------------------------------------------------------------
@@ -183,7 +202,12 @@ class LayerHealth:
         for c, r in zip(self.ratio_curves, ratios):
             c.setData(steps, r, connect="finite")
         self.ratio_plot.setXRange(0.0, x_hi, padding=0.02)
-        self.ratio_plot.setYRange(*ratio_range(ratios), padding=0)
+        lo, hi = ratio_range(ratios)
+        self.ratio_plot.setYRange(lo, hi, padding=0)
+        ticks = ratio_ticks(lo, hi)
+        if ticks != self._ratio_ticks:  # a new tick set repaints the axis: only on a change
+            self._ratio_ticks = ticks
+            self.ratio_plot.getAxis("left").setTicks([ticks])
         shares = [finite_or_nan(col) for col in h.saturated_share.T[: len(self.saturated_curves)]]
         for c, v in zip(self.saturated_curves, shares):
             c.setData(steps, v, connect="finite")
@@ -209,7 +233,9 @@ class LayerHealth:
         x, width, height, brushes = histogram_bars(hists)
         # one brush per bar every time: a stale, shorter brush list makes paint() raise
         self.bars.setOpts(x=x, height=height, width=width, y0=np.zeros(len(x)), brushes=brushes)
-        self.range_label.setText(range_text(hists) if hists else "")
+        line, ranges = range_text(hists) if hists else ("", "")
+        self.range_label.setText(line)
+        self.hist_plot.setToolTip(f"{HIST_TIP}\n{ranges}" if ranges else HIST_TIP)
 
     def set_line_width(self, width: int) -> None:
         self._line_width = max(1, int(width))

@@ -44,6 +44,7 @@ HIDDEN_EXTRA = "hidden"
 HEALTH_EXTRA = "health"
 TAB_NAME = "Hidden space"
 MARK_SCALE = 2.6  # the canvas's hover ring, in point sizes
+SIDE_SHARE = 0.4  # of the canvas's row, for the column of the diagram and the panel
 SHARED_DIAGRAM_MIN = 110  # px: the network diagram's smallest height over the panel
 
 
@@ -169,7 +170,20 @@ class HiddenSpaceHub(QObject):
         # sharing the column, the diagram may be shorter (a 768-line screen with the
         # inspector docked and a lesson's notes holds no more)
         diagram.setMinimumHeight(SHARED_DIAGRAM_MIN if both else self._diagram_min)
-        self.side.setVisible(not (self.w.netview.isHidden() and self.panel.isHidden()))
+        shown = not (self.w.netview.isHidden() and self.panel.isHidden())
+        if shown and self.side.isHidden():
+            # the column comes with 40 % of the canvas's row (a splitter gives a widget
+            # shown late its smallest width)
+            split = self.w.canvas_splitter
+            total = sum(split.sizes())
+            if total > 0:
+                side = max(self.side.minimumSizeHint().width(), int(SIDE_SHARE * total))
+                sizes = [side if split.widget(i) is self.side else 0 for i in range(split.count())]
+                rest = [i for i in range(split.count()) if split.widget(i) is not self.side]
+                for i in rest:
+                    sizes[i] = max(0, total - side) // max(1, len(rest))
+                split.setSizes(sizes)
+        self.side.setVisible(shown)
         if both:  # half each (else the one there first keeps its room: 100 px for the other)
             half = max(1, self.side.height() // 2)
             self.side.setSizes([half, half])

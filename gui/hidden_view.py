@@ -219,11 +219,20 @@ class HiddenSpaceView(QWidget):
         self.columns = pg.PlotCurveItem(pen=pg.mkPen(COLUMN_LINES, width=1), connect="finite")
         self.axes_lines = pg.PlotCurveItem(pen=pg.mkPen(AXIS_LINES, width=1.5), connect="finite")
         self.cube = pg.PlotCurveItem(pen=pg.mkPen(CUBE, width=1), connect="pairs")
+        self.cube_axes = pg.PlotCurveItem(pen=pg.mkPen(AXIS_LINES, width=1.5), connect="pairs")
         self.boundary = pg.PlotCurveItem(pen=pg.mkPen(BOUNDARY, width=2.5), connect="pairs")
         self.points = PassiveScatter(pxMode=True, symbol="o")
         self.hover_ring = PassiveScatter(pxMode=True, symbol="o")
         for z, item in enumerate(
-            (self.cube, self.columns, self.rows, self.axes_lines, self.boundary, self.points)
+            (
+                self.cube,
+                self.cube_axes,
+                self.columns,
+                self.rows,
+                self.axes_lines,
+                self.boundary,
+                self.points,
+            )
         ):
             item.setZValue(z)
             pi.addItem(item)
@@ -487,20 +496,32 @@ class HiddenSpaceView(QWidget):
         seg = np.array([[corners[a], corners[b]] for a, b in edges]).reshape(-1, 3)
         xy = project(seg, R)
         self.cube.setData(xy[:, 0], xy[:, 1])
-        labels = pic.labels() if pic is not None and pic.dims == 3 else ("", "", "")
+        if pic is None or pic.dims != 3:
+            self.cube_axes.setData([], [])
+            return
+        # the three edges from the corner of the lowest values are the axes: darker, each
+        # named at its far end with its highest value, the lowest at the corner
+        corner = np.full(3, -1.0)
+        ends = [corner.copy() for _ in range(3)]
         for k in range(3):
-            end = np.full(3, -1.0)
-            end[k] = 1.15
-            at = project(end[None], R)[0]
-            lo = hi = ""
-            if pic is not None and pic.dims == 3:
-                lo, hi = _number(pic.lo[k]), _number(pic.hi[k])
-            text = f"{labels[k]} {lo}…{hi}".strip() if labels[k] else ""
-            if text:
-                item = pg.TextItem(text, color="#202020", anchor=(0.5, 0.5))
-                item.setPos(float(at[0]), float(at[1]))
-                self.plot.getPlotItem().addItem(item)
-                self._texts.append(item)
+            ends[k][k] = 1.0
+        axes = project(np.array([[corner, e] for e in ends]).reshape(-1, 3), R)
+        self.cube_axes.setData(axes[:, 0], axes[:, 1])
+        names = pic.labels()
+        texts = [
+            (ends[k] + (ends[k] - corner) * 0.08, f"{names[k]} = {_number(pic.hi[k])}")
+            for k in range(3)
+        ]
+        if len({float(v) for v in pic.lo}) == 1:
+            texts.append((corner * 1.08, _number(pic.lo[0])))
+        for at3, text in texts:
+            at = project(at3[None], R)[0]
+            # the text runs from its point towards the middle: near an edge it stays in view
+            anchor = (1.0 if at[0] > 0.25 else 0.0 if at[0] < -0.25 else 0.5, 0.5)
+            item = pg.TextItem(text, color="#202020", anchor=anchor)
+            item.setPos(float(at[0]), float(at[1]))
+            self.plot.getPlotItem().addItem(item)
+            self._texts.append(item)
 
     def _set_axes(self, pic: LayerPicture | None, three: bool) -> None:
         pi = self.plot.getPlotItem()
@@ -570,6 +591,7 @@ class HiddenSpaceView(QWidget):
             pi.removeItem(item)
         self._texts = []
         self.cube.setData([], [])
+        self.cube_axes.setData([], [])
 
     def _clear(self, message: str) -> None:
         for item in (self.rows, self.columns, self.axes_lines, self.boundary, self.cube):

@@ -545,7 +545,12 @@ class TrainingPlots(QWidget):
         bar.setDocumentMode(True)
         bar.setDrawBase(False)
         # as low as the log-scale box beside it: the tabs cost the plots no height
-        bar.setStyleSheet("QTabBar::tab { padding: 1px 8px; margin: 0px; }")
+        bar.setStyleSheet(
+            "QTabBar::tab { padding: 1px 8px; margin: 0px 1px 0px 0px; color: #444444;"
+            " background: #E2E2E2; border: 1px solid #BBBBBB; border-radius: 3px; }"
+            "QTabBar::tab:selected { color: #000000; background: #FFFFFF;"
+            " border: 1px solid #0072B2; }"
+        )
         bar.setExpanding(False)
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
