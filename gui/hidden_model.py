@@ -140,13 +140,16 @@ class LiveState:
 @dataclass(frozen=True)
 class HiddenResult:
     """One frame's hidden space: ``figure`` (None, with ``message`` saying why), for
-    ``request`` at ``step``; ``note`` when the request could not be followed as it was."""
+    ``request`` at ``step``; ``note`` when the request could not be followed as it was.
+    ``dataset``: the points the figure pushed through (its ``point_index`` indexes them;
+    a later frame's data may be other points)."""
 
     request: HiddenRequest
     step: int
     figure: HiddenFigure | None
     message: str = ""
     note: str = ""
+    dataset: object = None
 
 
 def compute(space: HiddenSpace, request: HiddenRequest, state) -> HiddenResult:
@@ -158,7 +161,7 @@ def compute(space: HiddenSpace, request: HiddenRequest, state) -> HiddenResult:
     if len(state.dataset) == 0:
         return HiddenResult(request, state.step, None, "There are no points to push through.")
     fig = space.figure(state, choice.layer, choice.units, choice.output_view)
-    return HiddenResult(request, state.step, fig, "", choice.note)
+    return HiddenResult(request, state.step, fig, "", choice.note, state.dataset)
 
 
 class HiddenSource:
@@ -177,7 +180,7 @@ class HiddenSource:
         self.space = space
         self.request = request
         self.min_interval = min_interval
-        self._last: tuple[float, HiddenResult] | None = None
+        self._last: tuple[float, HiddenResult, tuple] | None = None
         self._cost = 0.0
 
     def with_request(self, request: HiddenRequest) -> HiddenSource:
@@ -187,11 +190,14 @@ class HiddenSource:
         now = time.monotonic()
         last = self._last
         wait = max(self.min_interval, self._cost * (1.0 / SOURCE_SHARE - 1.0))
-        if last is not None and now - last[0] < wait:
+        # the last figure again only for the same points and network (other data, a new
+        # network: the picture of them at once)
+        same = last is not None and last[2] == (id(session.dataset), session.arch)
+        if same and now - last[0] < wait:
             return last[1]
         result = compute(self.space, self.request, LiveState.of(session))
         self._cost = time.monotonic() - now
-        self._last = (now, result)
+        self._last = (now, result, (id(session.dataset), session.arch))
         return result
 
 

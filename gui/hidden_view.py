@@ -470,7 +470,9 @@ class HiddenSpaceView(QWidget):
         self.axes_lines.setData(ax, ay)
 
     def _draw_points(self, xy: np.ndarray, index: np.ndarray) -> None:
-        ds = self._dataset
+        # the figure's own points: the frame's data may be newer than a figure repeated
+        r = self.result
+        ds = r.dataset if r is not None and r.dataset is not None else self._dataset
         self.shown_index = np.asarray(index, dtype=np.int64)
         self.shown_xy = np.asarray(xy, dtype=np.float64)
         n = len(index)

@@ -87,6 +87,22 @@ def test_the_source_gives_the_snapshots_figure_and_keeps_its_projection():
     assert not np.array_equal(later.figure.picture.points, fig.picture.points)
 
 
+def test_a_repeated_figure_is_never_of_other_points():
+    # the source repeats its last figure for frames closer than its interval; after other
+    # data came it must not (the view indexed the new points with the old sample: found
+    # by the random walk)
+    s = _session()
+    source = HiddenSource(HiddenSpace(), HiddenRequest(), min_interval=60.0)
+    first = source(s)
+    s.step(3)
+    assert source(s) is first and first.step == 0  # within the interval: repeated
+    fewer = make_preset("xor", n_points=50, noise=0.1, test_fraction=0.2, seed=2)
+    s.set_dataset(fewer)
+    again = source(s)
+    assert again is not first and again.dataset is s.dataset
+    assert again.figure.point_index.max() < len(fewer)
+
+
 def test_the_source_says_why_there_is_no_figure():
     s = _session(hidden=())
     result = HiddenSource(HiddenSpace(), HiddenRequest())(s)
