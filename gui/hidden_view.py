@@ -30,6 +30,7 @@ from backprop_lab.engine.notation import sup
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QGraphicsPolygonItem,
@@ -770,6 +771,11 @@ class HiddenSpaceView(QWidget):
         super().changeEvent(ev)
         if ev.type() == QEvent.Type.FontChange and hasattr(self, "note"):
             self._fit_labels()
+            # the points grow with the type (presentation mode), as the canvas's do
+            base = QApplication.font().pointSizeF()
+            scale = self.font().pointSizeF() / base if base > 0 else 1.0
+            self._point_px = POINT_PX * max(1.0, scale) ** 0.75
+            self.redraw()
 
 
 def _joined(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
