@@ -12,6 +12,10 @@ For each scenario (points, network, how the points arrived, inspector closed or 
   between ticks of a 16 ms ``QTimer`` in the GUI thread, and the engine's time per frame
   split into step, snapshot, grid and hand-over (waiting for the GUI, posting the frame).
 
+The last three scenarios open the hidden-space view (H) on the default network and on
+8 × 64: its figure is computed in the engine thread for every frame and drawn in the GUI
+thread (reported, no target of their own).
+
 Targets (issue 12): window ≥ 70 % of headless at 500 points and ≥ 60 % at 10,000 and 20,000
 however the points arrived; ≥ 50 frames/s at 500 points, ≥ 30 at 20,000, ≥ 25 with the
 8 × 64 network and the inspector open (keeping ≥ 60 % of its speed with it closed); longest
@@ -44,10 +48,12 @@ os.environ.setdefault("BACKPROP_LAB_NO_PROMPTS", "1")
 os.environ.setdefault("BACKPROP_LAB_AUTOSAVE_DIR", tempfile.mkdtemp(prefix="backprop-lab-bench-"))
 
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession  # noqa: E402
+from backprop_lab.engine.advice import DEFAULT_NETWORK  # noqa: E402
 from backprop_lab.engine.datasets import make_preset, save_points_csv  # noqa: E402
 from backprop_lab.engine.scenario import save_scenario, scenario_from_session  # noqa: E402
 
 NETS = {
+    "4-4 tanh (default)": DEFAULT_NETWORK,
     "2-8-8-8-1 sigmoid": NetworkSpec(hidden=(8, 8, 8), activation="sigmoid"),
     "8×64 tanh": NetworkSpec(hidden=(64,) * 8, activation="tanh"),
 }
@@ -60,11 +66,13 @@ class Scenario:
     net: str
     source: str  # "lesson" or "csv"
     inspector: bool = False
+    hidden: bool = False  # the hidden-space panel open (H)
 
     @property
     def name(self) -> str:
         ins = ", inspector" if self.inspector else ""
-        return f"{self.points:>6,} {self.net:<17s} {self.source:<6s}{ins}"
+        ins += ", hidden space" if self.hidden else ""
+        return f"{self.points:>6,} {self.net:<18s} {self.source:<6s}{ins}"
 
 
 SCENARIOS = [
@@ -78,6 +86,10 @@ SCENARIOS = [
     Scenario(10_000, "8×64 tanh", "csv"),
     Scenario(300, "8×64 tanh", "lesson"),
     Scenario(300, "8×64 tanh", "lesson", inspector=True),
+    # the hidden-space view open: its figure computed in the engine thread every frame
+    Scenario(500, "4-4 tanh (default)", "lesson"),
+    Scenario(500, "4-4 tanh (default)", "lesson", hidden=True),
+    Scenario(300, "8×64 tanh", "lesson", hidden=True),
 ]
 
 
@@ -131,6 +143,8 @@ def windowed(
         raise RuntimeError(f"could not load {path}")
     if sc.inspector:
         w.inspector_dock.show()
+    if sc.hidden:
+        w.hidden.set_panel_open(True)
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
@@ -224,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"B=16 SGD α=0.5, XOR points, {args.seconds:g} s each, window {args.size} (offscreen)")
     print(
-        f"{'scenario':<40s} {'headless':>9s} {'window':>8s} {'ratio':>6s} {'fps':>5s} "
+        f"{'scenario':<54s} {'headless':>9s} {'window':>8s} {'ratio':>6s} {'fps':>5s} "
         f"{'stall':>6s} {'gui':>5s} {'span':>5s}  engine ms/frame: step snap grid hand"
     )
     rows = []
@@ -252,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                     f" stall {stall[0]:.0f}–{stall[-1]:.0f} ms"
                 )
             print(
-                f"{sc.name:<40s} {m['headless_steps_per_s']:9.0f} {m['steps_per_s']:8.0f} "
+                f"{sc.name:<54s} {m['headless_steps_per_s']:9.0f} {m['steps_per_s']:8.0f} "
                 f"{m['ratio']:6.0%} {m['frames_per_s']:5.1f} {m['max_stall_ms']:6.1f} "
                 f"{m['gui_cpu_ms_per_frame']:5.1f} {m['gui_cpu_max_span_ms']:5.1f}  "
                 f"{fm['step']:15.1f} {fm['snapshot']:4.1f} {fm['grid']:4.1f} "
@@ -265,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                     "net": sc.net,
                     "source": sc.source,
                     "inspector": sc.inspector,
+                    "hidden": sc.hidden,
                     **m,
                     "runs": runs,
                 }

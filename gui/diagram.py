@@ -30,13 +30,14 @@ from backprop_lab.engine.activations import get_activation
 from backprop_lab.engine.features import FEATURE_LABELS
 from backprop_lab.engine.notation import DOMAIN, sub, sup
 from backprop_lab.engine.unit_grid import THUMB_MAX_UNITS
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX, diverging_rgba, symmetric_limit
 from .colors import CLASS_COLORS, binary_rgba, confidence_luts, lut_index
 from .safety import guarded
+from .unit_key import formula_lines
 
 HOVER_SIZE = 180  # px of the enlarged thumbnail
 WIDTH_BINS = 6
@@ -171,6 +172,9 @@ def to_qimage(rgba: np.ndarray) -> QImage:
 
 
 class NetworkDiagram(QWidget):
+    # (ℓ, j) of a unit pressed and released on (j 0-based): the hidden-space view's pick
+    unitClicked = Signal(object)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setMouseTracking(True)
@@ -192,6 +196,8 @@ class NetworkDiagram(QWidget):
         self.marker: tuple[float, float] | None = None  # the traced point, in data units
         self.extent = DOMAIN
         self.selected: tuple[int, int] | None = None  # (layer, unit 0-based)
+        self.picked: tuple[tuple[int, int], ...] = ()  # the hidden-space view's axes, in order
+        self._pressed: tuple[int, int] | None = None
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None
         self._cache: QImage | None = None  # the picture, but the hover box
@@ -263,6 +269,13 @@ class NetworkDiagram(QWidget):
             return
         self.selected = unit
         self._changed(urgent=True)
+
+    def set_picked(self, units: tuple[tuple[int, int], ...]) -> None:
+        """Number the units the hidden-space view uses as its axes (1, 2, 3)."""
+        units = tuple(units)
+        if units != self.picked:
+            self.picked = units
+            self._changed(urgent=True)
 
     def marker_position(self, rect: QRectF) -> QPointF | None:
         """Where the traced point falls on a map drawn in ``rect`` (highest y on top)."""
@@ -374,6 +387,12 @@ class NetworkDiagram(QWidget):
             return f"h{sub(unit + 1)}{sup(L)} (output, {self.head})"
         return f"h{sub(unit + 1)}{sup(layer)} ({self.activations[layer - 1]})"
 
+    def formula(self, layer: int, unit: int) -> tuple[str, ...]:
+        """The formula the unit's map plots, as lines (none for an input)."""
+        if len(self.activations) != len(self.widths) - 2:
+            return ()
+        return formula_lines(self.widths, self.activations, self.head, layer, unit)
+
     def _input_text(self, unit: int) -> str:
         f = self.features[unit] if unit < len(self.features) else ""
         return FEATURE_LABELS.get(f, f) or f"x{sub(unit + 1)}"
@@ -427,6 +446,7 @@ class NetworkDiagram(QWidget):
             self._paint_focus(p, lay)
             self._paint_edges(p, lay)
             self._paint_units(p, lay)
+            self._paint_picked(p, lay)
             self._paint_labels(p, lay)
             if self.show_legend:
                 self._paint_legend(p)
@@ -559,6 +579,22 @@ class NetworkDiagram(QWidget):
                     p.drawLine(rect.topRight(), rect.bottomLeft())
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
+    def _paint_picked(self, p: QPainter, lay: DiagramLayout) -> None:
+        """The hidden-space view's picked units: a black badge with the axis number."""
+        fm = QFontMetrics(self.font())
+        size = fm.height() + 2
+        for k, (layer, j) in enumerate(self.picked, 1):
+            if not (0 <= layer < len(lay.centres) and 0 <= j < len(lay.centres[layer])):
+                continue
+            x, y = lay.centres[layer][j].tolist()
+            r = lay.radius[layer]
+            badge = QRectF(x + r * 0.7 - size / 2, y - r * 0.7 - size / 2, size, size)
+            p.setPen(QPen(QColor("#FFFFFF"), 1.5))
+            p.setBrush(QColor("#000000"))
+            p.drawEllipse(badge)
+            p.setPen(QColor("#FFFFFF"))
+            p.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(k))
+
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
         """Two lines over each layer: its name (h⁽ℓ⁾) and 'activation · M_ℓ', or as much
         of that as fits between the columns (names of a deep network in a narrow dock ran
@@ -633,10 +669,12 @@ class NetworkDiagram(QWidget):
         text = self.unit_name(layer, unit)
         if layer in self.delta and unit < self.delta[layer].size:
             text += f"   mean |δ| = {self.delta[layer][unit]:.3g}"
+        # what the map plots (the notes' formula), under the name
+        lines = [text, *self.formula(layer, unit)]
         fm = QFontMetrics(self.font())
         size = HOVER_SIZE if img is not None else 0
-        w = max(size, fm.horizontalAdvance(text) + 12)
-        h = size + fm.height() + 10
+        w = max(size, *(fm.horizontalAdvance(t) + 12 for t in lines))
+        h = size + len(lines) * fm.height() + 10
         bx = x + lay.radius[layer] + 10
         if bx + w > self.width() - 4:
             bx = x - lay.radius[layer] - 10 - w
@@ -646,9 +684,11 @@ class NetworkDiagram(QWidget):
         p.setBrush(QBrush(QColor("#FFFFFF")))
         p.drawRect(box)
         p.setPen(QColor("#111111"))
-        p.drawText(QPointF(bx + 6, by + fm.ascent() + 4), text)
+        for row, line in enumerate(lines):
+            p.drawText(QPointF(bx + 6, by + fm.ascent() + 4 + row * fm.height()), line)
         if img is not None:
-            p.drawImage(QRectF(bx + (w - size) / 2, by + fm.height() + 8, size, size - 4), img)
+            top = by + len(lines) * fm.height() + 8
+            p.drawImage(QRectF(bx + (w - size) / 2, top, size, size - 4), img)
 
     # --- mouse ---------------------------------------------------------------------------
     @guarded
@@ -663,3 +703,15 @@ class NetworkDiagram(QWidget):
         if self.hover is not None:
             self.hover = None
             self.update()
+
+    @guarded
+    def mousePressEvent(self, ev) -> None:  # noqa: N802
+        left = ev.button() == Qt.MouseButton.LeftButton
+        self._pressed = self.unit_at(ev.position()) if left else None
+
+    @guarded
+    def mouseReleaseEvent(self, ev) -> None:  # noqa: N802
+        unit = self.unit_at(ev.position()) if ev.button() == Qt.MouseButton.LeftButton else None
+        pressed, self._pressed = self._pressed, None
+        if unit is not None and unit == pressed:
+            self.unitClicked.emit(unit)

@@ -444,6 +444,10 @@ class EdgeGrab(QObject):
             self.overlay.update()
         else:
             self.feature.pick(ref, ctrl)
+            if ref.kind == "b" and not ctrl:
+                # a click on a unit is also the diagram's own click (the hidden space
+                # takes the units clicked as its axes)
+                self.d.unitClicked.emit((ref.layer, ref.row))
         return True
 
     def _double_click(self, ev) -> bool:

@@ -43,6 +43,7 @@ from .data_panel import DEFAULT_PRESET, LESSON_ORIGIN, DataOrigin
 from .divergence import DivergenceBanner
 from .document import LessonInfo, OpenDocument
 from .export import ExportMenu
+from .hidden_panel import HiddenSpaceHub
 from .inspector import InspectorPanel
 from .inspector_dock import DockRoom, InspectorDock
 from .keys import KeyRouter
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         )
         self._connect()
         self._connect_menus()
+        self.hidden.connect()  # hidden space: the inspector's tab, the frames, the diagrams
         self.show_data_in_window(session.dataset)
         self.set_font_scale(font_scale)
         self.resize(self.default_size())
@@ -290,6 +292,7 @@ class MainWindow(QMainWindow):
         self.columns = MainColumns(
             self.controls, centre, self.plots, self.canvas_area.toolbar.drawer_button
         )
+        self.hidden = HiddenSpaceHub(self)  # hidden space (H) and layer health: hidden_panel.py
         # the heads-up line (presentation mode) spans the window above the columns
         self.heads_up = StatusText("")
         self.heads_up.setObjectName("headsUp")

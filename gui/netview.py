@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX
 from .diagram import DiagramLayout, NetworkDiagram
 from .safety import guarded
+from .unit_key import unit_key_html
 
 MAPS = "netview"  # its unit maps in a frame
 
@@ -35,8 +36,9 @@ class LiveDiagram(NetworkDiagram):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        # beside the canvas, the panels and the plots on a 1024-pixel screen
-        self.setMinimumSize(150, 200)
+        # beside the canvas, the panels and the plots on a 1024-pixel screen (and no taller
+        # at its smallest with the key of the unit maps under it than the canvas is)
+        self.setMinimumSize(150, 160)
         self._reported: tuple[int, int] | None = None
 
     def hidden_unit(self, unit: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -64,9 +66,9 @@ class LiveDiagram(NetworkDiagram):
         pass  # the pane's label says it in fewer pixels
 
     def margins(self) -> tuple[float, float]:
-        """Two lines of layer names above; below, one line for the hovered unit's name."""
+        """Two lines of layer names above; below, two for the hovered unit's formula."""
         fm = QFontMetrics(self.font())
-        return 2.0 * fm.height() + 16.0, fm.height() + 14.0
+        return 2.0 * fm.height() + 16.0, 2.0 * fm.height() + 14.0
 
     def _paint_labels(self, p: QPainter, lay: DiagramLayout) -> None:
         """Over each layer its name (h⁽ℓ⁾) and, below, 'tanh · 16' or as much of it as
@@ -107,7 +109,11 @@ class LiveDiagram(NetworkDiagram):
         p.setBrush(QColor(0, 0, 0, 0))
         p.drawRect(QRectF(x - r, y - r, 2 * r, 2 * r))
         p.setPen(QColor("#111111"))
-        p.drawText(QPointF(4, self.height() - 8), self.unit_name(layer, unit))
+        # what its map plots (h = f(z), then z), or an input's name
+        lines = self.formula(layer, unit) or (self.unit_name(layer, unit),)
+        fm = QFontMetrics(self.font())
+        for row, line in enumerate(reversed(lines)):
+            p.drawText(QPointF(4, self.height() - 8 - row * fm.height()), line)
 
 
 class NetView(QWidget):
@@ -120,12 +126,9 @@ class NetView(QWidget):
         self.setObjectName("networkView")
         self.diagram = LiveDiagram()
         self.diagram.unitHovered.connect(self.unitHovered)
-        self.key = QLabel(
-            f"<span style='color:{POSITIVE_HEX}'>━</span> W &gt; 0 &nbsp; "
-            f"<span style='color:{NEGATIVE_HEX}'>━</span> W &lt; 0, width ∝ |W|<br>"
-            "hover a unit: its map fills the canvas"
-        )
+        self.key = QLabel(self.key_html(("tanh",), 2))
         self.key.setWordWrap(True)
+        self._key_for: tuple | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -159,6 +162,9 @@ class NetView(QWidget):
         ds, arch = snap.dataset, snap.arch
         d = self.diagram
         d.input_dim = ds.input_dim
+        if (arch.activations, ds.input_dim) != self._key_for:
+            self._key_for = (arch.activations, ds.input_dim)
+            self.key.setText(self.key_html(arch.activations, ds.input_dim))
         d.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         d.set_weights(list(snap.params.W))
         maps = frame.maps.get(MAPS)
@@ -169,6 +175,16 @@ class NetView(QWidget):
             d.set_maps(maps.hidden, maps.output)
             d.extent = maps.extent
         self.frames_drawn += 1
+
+    @staticmethod
+    def key_html(activations: tuple[str, ...], input_dim: int) -> str:
+        """The edges' key, what each square is with its colours, and what hovering does."""
+        return (
+            f"<span style='color:{POSITIVE_HEX}'>━</span> W &gt; 0 &nbsp; "
+            f"<span style='color:{NEGATIVE_HEX}'>━</span> W &lt; 0, width ∝ |W|<br>"
+            f"{unit_key_html(activations, input_dim, short=True)}; "
+            "hover a unit: its formula, its map on the canvas"
+        )
 
     @guarded
     def showEvent(self, ev) -> None:  # noqa: N802

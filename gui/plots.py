@@ -1,5 +1,8 @@
 """Live training plots: loss, accuracy, and the per-layer backward signal δ^(ℓ) = dℒ/dz^(ℓ).
 
+The δ plot's place can hold a second tab (``add_delta_tab``: the layer health of
+gui/health_plot.py), whose plots take that place in the column when it is chosen.
+
 All drawing happens in the GUI thread from a ``Snapshot`` (fresh copies made by the engine
 thread). Curves are re-set from the bounded history each frame; pens are thin and not
 antialiased, and the plot items clip and downsample.
@@ -15,9 +18,9 @@ import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QTabBar, QWidget
 
 from .colors import LAYER_HEX
 from .safety import guarded
@@ -291,7 +294,7 @@ def legend_rows(
     return tuple(rows) if len(rows) > 1 else ()
 
 
-def _plot(title: str, y_label: str, short: str, step_axis: bool = True) -> pg.PlotWidget:
+def make_plot(title: str, y_label: str, short: str, step_axis: bool = True) -> pg.PlotWidget:
     axes = {"left": ValueAxis("left")}
     if step_axis:
         axes["bottom"] = StepAxis("bottom")
@@ -302,6 +305,7 @@ def _plot(title: str, y_label: str, short: str, step_axis: bool = True) -> pg.Pl
     # legend of a narrow plot took three lines
     pi.layout.removeItem(pi.titleLabel)
     pi.layout.addItem(pi.titleLabel, 0, 0, 1, 3)
+    w.step_axis = step_axis  # drawn against the step (else it names its own bottom axis)
     w.legend_title = title  # the title before its legend (``legend_html``)
     w.short_title = short  # when the title is wider than a narrow plot
     w.legend_entries = []
@@ -334,6 +338,7 @@ class TrainingPlots(QWidget):
     The column's own minimum is the loss plot's, so it never makes the window taller."""
 
     PARTS = ("loss", "acc", "delta", "bars")
+    tabChanged = Signal(int)  # the δ place's tab: 0 the |δ| plot, 1 the second tab
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -344,9 +349,11 @@ class TrainingPlots(QWidget):
         self.hidden_note.setStyleSheet("color:#555;")
         self.hidden_note.setWordWrap(True)
         self.hidden_note.hide()
+        self.delta_tab = None  # a second tab in the δ place (``add_delta_tab``)
+        self.tab_bar: QTabBar | None = None
 
         split = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
-        self.loss_plot = _plot("Loss −log p(y|x)", "loss", "Loss")
+        self.loss_plot = make_plot("Loss −log p(y|x)", "loss", "Loss")
         self.loss_plot.legend_entries = split
         # named (File → Export's plot data uses the names); the legend is in the title
         self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
@@ -366,7 +373,7 @@ class TrainingPlots(QWidget):
         )
         self.loss_plot.setLogMode(y=True)
 
-        self.acc_plot = _plot("Accuracy", "accuracy", "Accuracy")
+        self.acc_plot = make_plot("Accuracy", "accuracy", "Accuracy")
         self.acc_plot.legend_entries = split
         self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
@@ -377,12 +384,12 @@ class TrainingPlots(QWidget):
         )
         self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
 
-        self.delta_plot = _plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|", "|δ⁽ℓ⁾|, ℓ =")
+        self.delta_plot = make_plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|", "|δ⁽ℓ⁾|, ℓ =")
         self.delta_plot.setToolTip("δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾, the backward signal of layer ℓ")
         self.delta_plot.setLogMode(y=True)
         self.delta_curves: list[pg.PlotDataItem] = []
 
-        self.bars_plot = _plot("Now: mean |δ⁽ℓ⁾| (log)", "", "Now: |δ⁽ℓ⁾|", step_axis=False)
+        self.bars_plot = make_plot("Now: mean |δ⁽ℓ⁾| (log)", "", "Now: |δ⁽ℓ⁾|", step_axis=False)
         self.bars_plot.setLabel("bottom", "layer ℓ")
         self.bars_plot.setLogMode(y=False)
         self.bars_plot.setMouseEnabled(x=False, y=False)
@@ -441,6 +448,8 @@ class TrainingPlots(QWidget):
         ax.setTicks([[(i, str(i)) for i in range(1, depth + 1)]])
         self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
         self._depth = depth
+        if self.delta_tab is not None:
+            self.delta_tab.set_depth(depth)  # its legends too, before the layout
         self.arrange()  # a longer legend may take another line
 
     def update_snapshot(self, snap: Snapshot, parts: tuple[str, ...] = PARTS) -> None:
@@ -471,7 +480,9 @@ class TrainingPlots(QWidget):
                 self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
         deltas = delta_columns(h)
         self._ensure_layers(len(deltas))
-        if "delta" in parts:
+        if "delta" in parts and self.tab_index == 1:
+            self.delta_tab.update_snapshot(snap)
+        elif "delta" in parts:
             for c, d in zip(self.delta_curves, deltas):
                 c.setData(steps, positive_or_nan(d), connect="finite")
             self.delta_plot.setXRange(0.0, x_hi, padding=0.02)
@@ -519,7 +530,70 @@ class TrainingPlots(QWidget):
 
     @property
     def all_plots(self) -> tuple[pg.PlotWidget, ...]:
-        return (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot)
+        """Every plot of the column, top to bottom (a second tab's in the δ plot's place)."""
+        extra = tuple(self.delta_tab.plots) if self.delta_tab is not None else ()
+        return (self.loss_plot, self.acc_plot, self.delta_plot, *extra, self.bars_plot)
+
+    # --- the δ place's second tab ----------------------------------------------------------
+    def add_delta_tab(self, tab) -> None:
+        """A tab beside the |δ| plot: ``tab.label`` names it (``tab.tooltip`` says more), and
+        when it is chosen its ``tab.plots`` (with ``tab.names`` and ``tab.weights``) take
+        the δ plot's place and priority; the δ part of each update goes to
+        ``tab.update_snapshot(snapshot)``, a new number of layers to ``tab.set_depth(L)``,
+        the presentation's line width to ``tab.set_line_width(px)``."""
+        self.delta_tab = tab
+        bar = QTabBar(self)
+        bar.setObjectName("deltaTabs")
+        bar.setDocumentMode(True)
+        bar.setDrawBase(False)
+        # as low as the log-scale box beside it: the tabs cost the plots no height
+        bar.setStyleSheet(
+            "QTabBar::tab { padding: 1px 8px; margin: 0px 1px 0px 0px; color: #444444;"
+            " background: #E2E2E2; border: 1px solid #BBBBBB; border-radius: 3px; }"
+            "QTabBar::tab:selected { color: #000000; background: #FFFFFF;"
+            " border: 1px solid #0072B2; }"
+        )
+        bar.setExpanding(False)
+        bar.setElideMode(Qt.TextElideMode.ElideNone)
+        bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bar.addTab("|δ| per layer")
+        bar.addTab(tab.label)
+        bar.setTabToolTip(0, "The backward signal of every layer over the steps")
+        bar.setTabToolTip(1, tab.tooltip)
+        self.tab_bar = bar
+        for p in tab.plots:
+            p.setParent(self)
+            self._wanted[p] = False
+            self.names[p] = tab.names[p]
+            self._weight[p] = tab.weights[p]
+        self._priority = (
+            self.loss_plot,
+            self.delta_plot,
+            *tab.plots,
+            self.acc_plot,
+            self.bars_plot,
+        )
+        bar.currentChanged.connect(self._on_tab)
+        self.set_font_scale(self._font_scale)  # the new plots in the column's type
+
+    @property
+    def tab_index(self) -> int:
+        """The δ place's tab: 0 the |δ| plot (also with no second tab), 1 the second."""
+        return self.tab_bar.currentIndex() if self.tab_bar is not None else 0
+
+    def show_tab(self, index: int) -> None:
+        if self.tab_bar is not None:
+            self.tab_bar.setCurrentIndex(index)
+
+    def _on_tab(self, index: int) -> None:
+        second = index == 1
+        self._wanted[self.delta_plot] = not second
+        for p in self.delta_tab.plots:
+            self._wanted[p] = second
+        self.arrange()
+        if self._last is not None:
+            self.update_snapshot(self._last, ("delta",))
+        self.tabChanged.emit(index)
 
     # --- which plots are shown, and where ------------------------------------------------
     def set_wanted(self, plot: pg.PlotWidget, wanted: bool) -> None:
@@ -543,7 +617,7 @@ class TrainingPlots(QWidget):
         """A plot's height beyond its data area: title, step axis (and its name), margins."""
         pi = p.getPlotItem()
         title = pi.layout.rowMinimumHeight(0)
-        labelled = labelled or p is self.bars_plot  # "layer ℓ" under the bars, always
+        labelled = labelled or not p.step_axis  # "layer ℓ" under the bars, always
         return int(title + self._axis_height(labelled) + 2 + 2 * p.frameWidth())
 
     def _axis_height(self, labelled: bool) -> int:
@@ -566,8 +640,7 @@ class TrainingPlots(QWidget):
     def _arrange(self) -> None:
         width = self._plot_rect_width()
         self._set_titles(width)
-        top = self.log_loss_box.sizeHint().height() + 2
-        self.log_loss_box.setGeometry(2, 0, min(width, self.log_loss_box.sizeHint().width()), top)
+        top = self._place_top_row(width)
         wanted = [p for p in self._priority if self._wanted[p]]
         note_h, text = 0, ""
         for _ in range(3):  # the note's own line may leave room for one plot fewer
@@ -581,10 +654,11 @@ class TrainingPlots(QWidget):
                 break
             note_h = need
         order = [p for p in self.all_plots if p in chosen]
-        time_plots = [p for p in order if p is not self.bars_plot]
+        time_plots = [p for p in order if p.step_axis]
         labelled = time_plots[-1] if time_plots else None
-        for p in (self.loss_plot, self.acc_plot, self.delta_plot):
-            self._label_steps(p, p is labelled)
+        for p in self.all_plots:
+            if p.step_axis:
+                self._label_steps(p, p is labelled)
         avail = self.height() - top - note_h
         mins = {p: self._overhead(p, p is labelled) + self._min_view for p in order}
         spare = max(0, avail - sum(mins.values()) - SPACING * max(0, len(order) - 1))
@@ -604,13 +678,36 @@ class TrainingPlots(QWidget):
             self.hidden_note.setGeometry(2, self.height() - note_h + SPACING, width, note_h)
         self.hidden_note.setVisible(bool(text))
 
+    def _top_height(self, width: int) -> int:
+        """The row over the plots: the log-scale box, and the δ place's tabs beside it
+        (under it when the column is too narrow for both)."""
+        box = self.log_loss_box.sizeHint()
+        if self.tab_bar is None:
+            return box.height() + 2
+        bar = self.tab_bar.sizeHint()
+        if box.width() + 12 + bar.width() <= width:
+            return max(box.height(), bar.height()) + 2
+        return box.height() + bar.height() + 2
+
+    def _place_top_row(self, width: int) -> int:
+        top = self._top_height(width)
+        box = self.log_loss_box.sizeHint()
+        self.log_loss_box.setGeometry(2, 0, min(width, box.width()), box.height() + 2)
+        bar = self.tab_bar
+        if bar is not None:
+            hint = bar.sizeHint()
+            one_row = box.width() + 12 + hint.width() <= width
+            x, y = (width - hint.width(), 0) if one_row else (0, box.height() + 2)
+            bar.setGeometry(max(0, x), y, min(width, hint.width()), hint.height())
+        return top
+
     def _choose(self, wanted: list[pg.PlotWidget], avail: int, width: int) -> list:
         """The plots that fit ``avail`` pixels at their smallest, by priority; the loss plot
         always (the column's minimum is its size). All of them need ``min_view_width``."""
         chosen: list[pg.PlotWidget] = []
         for p in wanted:
             trial = [q for q in self.all_plots if q in chosen or q is p]
-            times = [q for q in trial if q is not self.bars_plot]
+            times = [q for q in trial if q.step_axis]
             need = sum(
                 self._overhead(q, bool(times) and q is times[-1]) + self._min_view for q in trial
             ) + SPACING * (len(trial) - 1)
@@ -628,7 +725,7 @@ class TrainingPlots(QWidget):
 
     @guarded(default=QSize(0, 0))
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        top = self.log_loss_box.sizeHint().height() + 2
+        top = self._top_height(self.minimumWidth())
         h = top + self._overhead(self.loss_plot, True) + self._min_view
         return QSize(self.minimumWidth(), h)
 
@@ -674,6 +771,7 @@ class TrainingPlots(QWidget):
         self.arrange()
 
     def set_font_scale(self, scale: float) -> None:
+        self._font_scale = scale
         pt = max(6.0, 10.0 * scale)
         self._title_pt = pt
         font = QFont()
@@ -697,7 +795,7 @@ class TrainingPlots(QWidget):
                 axis.label.setFont(font)
                 axis.picture = None
             pi.getAxis("left").setWidth(width)
-            pi.getAxis("bottom").setHeight(self._axis_height(p is self.bars_plot))
+            pi.getAxis("bottom").setHeight(self._axis_height(not p.step_axis))
             p.setMinimumHeight(0)
             p.legend_wrapped = None  # the title is set afresh at this size
         # room for the axis and a usable data area beside it: wider with the type
@@ -717,3 +815,5 @@ class TrainingPlots(QWidget):
         pairs += [(c, LAYER_COLORS[i % len(LAYER_COLORS)]) for i, c in enumerate(self.delta_curves)]
         for curve, color in pairs:
             curve.setPen(pg.mkPen(color, width=self._line_width))
+        if self.delta_tab is not None:
+            self.delta_tab.set_line_width(self._line_width)

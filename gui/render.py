@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # Qt is imported only once a QApplication is sure to exist
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QWidget
 
-VIEWS = ("canvas", "plots", "diagram", "window")
+VIEWS = ("canvas", "plots", "diagram", "hidden", "window")
 DEFAULT_SIZE = (800, 600)
 DIAGRAM = "diagram"  # the diagram view's unit maps in a frame
 
@@ -138,6 +138,10 @@ def build_view(what: str, session: TrainingSession, font_scale: float = 1.0) -> 
         return _diagram_view()
     if what == "window":
         return _window_view(session, font_scale)
+    if what == "hidden":  # the hidden-space view (gui/hidden_view.py)
+        from .hidden_view import render_view
+
+        return _Views(*render_view(session, font_scale))
     raise RenderError(f"view must be one of {', '.join(VIEWS)}, got {what!r}")
 
 

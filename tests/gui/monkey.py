@@ -53,6 +53,7 @@ APP_KEYS = [
     (K.Key_PageUp, M.NoModifier),
     (K.Key_R, M.NoModifier),
     (K.Key_I, M.NoModifier),
+    (K.Key_H, M.NoModifier),
     (K.Key_N, M.NoModifier),
     (K.Key_N, M.ShiftModifier),
     (K.Key_End, M.AltModifier),
@@ -180,6 +181,7 @@ class Monkey:
             ("button", self.button, 10),
             ("checkbox", self.checkbox, 3),
             ("inspector", self.inspector, 4),
+            ("hidden space", self.hidden_space, 4),
             ("wheel", self.wheel, 3),
             ("save lesson", self.save_lesson, 0.5),
             ("open lesson", self.open_lesson, 0.5),
@@ -356,6 +358,66 @@ class Monkey:
             self.slider()
         else:
             self.key(K.Key_I)
+
+    def hidden_space(self) -> None:
+        """The hidden-space panel: open it (H), or move its morph slider, pick its layer
+        or view, drag (turns a 3-D view), hover a point, click a unit of the diagram."""
+        panel = self.w.hidden.panel
+        if not panel.isVisible():
+            self.key(K.Key_H)
+            return
+        choice = self.pick(
+            ["morph", "morph keys", "layer", "mode", "drag", "hover", "unit", "close"]
+        )
+        if choice == "morph":
+            r = panel.morph.rect()
+            x = int(self.rng.integers(1, max(2, r.width() - 1)))
+            QTest.mouseClick(panel.morph, LEFT, M.NoModifier, QPoint(x, r.height() // 2))
+        elif choice == "morph keys":
+            QTest.mouseClick(panel.morph, LEFT, M.NoModifier, panel.morph.rect().center())
+            for _ in range(int(self.rng.integers(1, 4))):
+                self.key(self.pick([K.Key_Home, K.Key_End, K.Key_Left, K.Key_Right, K.Key_PageUp]))
+        elif choice in ("layer", "mode"):
+            combo = panel.layer_combo if choice == "layer" else panel.mode_combo
+            if combo.isVisible() and combo.isEnabled():
+                QTest.mouseClick(combo, LEFT)
+                popup = QApplication.activePopupWidget()
+                target = popup.focusWidget() if popup is not None and popup.focusWidget() else combo
+                QTest.keyClick(target, self.pick([K.Key_Down, K.Key_Up]))
+                QTest.keyClick(target, K.Key_Return)
+                QApplication.processEvents()
+                self.reactivate()
+        elif choice in ("drag", "hover"):
+            vp = panel.plot.viewport()
+            r = vp.rect()
+            pts = [
+                QPoint(
+                    int(self.rng.integers(2, r.width() - 2)),
+                    int(self.rng.integers(2, r.height() - 2)),
+                )
+                for _ in range(3)
+            ]
+            if choice == "drag":
+                QTest.mousePress(vp, LEFT, M.NoModifier, pts[0])
+            for p in pts[1:]:
+                t = time.perf_counter()
+                QTest.qWait(12)  # pyqtgraph drops moves closer than 10 ms apart
+                self._paced += time.perf_counter() - t
+                QTest.mouseMove(vp, p)
+            if choice == "drag":
+                QTest.mouseRelease(vp, LEFT, M.NoModifier, pts[-1])
+        elif choice == "unit":
+            d = self.w.netview.diagram
+            lay = d.layout_now() if d.isVisible() else None
+            if lay is None:
+                self.key(K.Key_G)
+                return
+            layer = int(self.rng.integers(len(lay.centres)))
+            j = int(self.rng.integers(len(lay.centres[layer])))
+            x, y = lay.centres[layer][j]
+            QTest.mouseClick(d, LEFT, M.NoModifier, QPoint(int(x), int(y)))
+        else:
+            self.key(K.Key_H)
 
     def wheel(self) -> None:
         from PySide6.QtCore import QPointF
