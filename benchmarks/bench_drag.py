@@ -80,7 +80,7 @@ def run(sc: Scenario, seconds: float, every_ms: int, size: tuple[int, int]) -> d
     for _ in range(30):
         app.processEvents()
         time.sleep(0.005)
-    d = w.netview.diagram
+    d = w.canvas_area.netview.diagram
     L = len(sc.spec.hidden) + 1
     grab = w.probe.grabs[0]
     lay = d.layout_now()

@@ -407,7 +407,7 @@ class Monkey:
             if choice == "drag":
                 QTest.mouseRelease(vp, LEFT, M.NoModifier, pts[-1])
         elif choice == "unit":
-            d = self.w.netview.diagram
+            d = self.w.canvas_area.netview.diagram
             lay = d.layout_now() if d.isVisible() else None
             if lay is None:
                 self.key(K.Key_G)

@@ -48,12 +48,12 @@ def test_the_diagrams_maps_come_from_the_engine_while_they_show(qtbot):
     w = open_window(qtbot)
     assert "netview" not in w.latest.maps and "inspector" not in w.latest.maps
     w.set_network_view(True)
-    qtbot.waitUntil(lambda: w.netview.frames_drawn > 0, timeout=LONG)
+    qtbot.waitUntil(lambda: w.canvas_area.netview.frames_drawn > 0, timeout=LONG)
     maps = w.latest.maps["netview"]
-    d = w.netview.diagram
+    d = w.canvas_area.netview.diagram
     assert d.extent == maps.extent and (1, 0) in d.unit_images
     assert maps.revision == w.latest.snapshot.revision
-    w.inspector_action.trigger()
+    w.menus.actions.inspector.trigger()
     qtbot.waitUntil(lambda: "inspector" in w.latest.maps, timeout=LONG)
     w.grab()
     w.set_network_view(False)
