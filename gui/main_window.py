@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
 
         self.status_label = StatusText("ready")
         self.statusBar().addPermanentWidget(self.status_label, 1)
+        # a message (``showMessage``) takes the bar's width while it lasts: beside the
+        # stretched training status it had none, and was never seen
+        self.statusBar().messageChanged.connect(lambda text: self.status_label.setVisible(not text))
 
     def _build_inspector(self) -> None:
         """The backprop inspector (gui/inspector.py) in a dock, hidden until asked for."""

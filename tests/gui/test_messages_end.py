@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from .helpers import LONG, click, open_and_wait, step_of
+from .helpers import LONG, click, open_and_wait, open_window, step_of
 from .test_canvas import drag
 from .test_keys import press, window  # noqa: F401
 
@@ -93,3 +93,18 @@ def test_nine_layers_get_nine_colours(window, qtbot):  # noqa: F811
     colours = [c.opts["pen"].color().name() for c in w.plots.delta_curves]
     assert len(colours) == 9 and len(set(colours)) == 9
     w.grab()
+
+
+def test_a_status_message_is_seen_while_it_lasts(qtbot):
+    """A status-bar message gets the bar's width (the training status steps aside) and the
+    training status comes back when it ends."""
+    w = open_window(qtbot)
+    bar = w.statusBar()
+    assert w.status_label.isVisible()
+    bar.showMessage("Saved lesson.json", 60_000)
+    w.grab()
+    assert not w.status_label.isVisible()
+    assert bar.currentMessage() == "Saved lesson.json"
+    bar.clearMessage()
+    w.grab()
+    assert w.status_label.isVisible()
