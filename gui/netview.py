@@ -182,8 +182,8 @@ class NetView(QWidget):
         return (
             f"<span style='color:{POSITIVE_HEX}'>━</span> W &gt; 0 &nbsp; "
             f"<span style='color:{NEGATIVE_HEX}'>━</span> W &lt; 0, width ∝ |W|<br>"
-            f"{unit_key_html(activations, input_dim, short=True)}; "
-            "hover a unit: its formula, its map on the canvas"
+            f"{unit_key_html(activations, input_dim, short=True)}<br>"
+            "Hover a unit: its formula, its map on the canvas."
         )
 
     @guarded
