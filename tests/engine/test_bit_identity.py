@@ -1,7 +1,7 @@
 """The numbers of a seeded run stay bit-identical through restructuring.
 
 The sha256 digests below were recorded from the code as it was before the engine and the
-window were restructured (issue 11): a seeded 1,000-step run of three tasks and three
+window were restructured: a seeded 1,000-step run of three tasks and three
 update rules, a full phase walk (every array of every phase), and a rewind followed by
 more steps. Any change to the order of floating-point operations, to the random stream or
 to what the history records changes a digest.

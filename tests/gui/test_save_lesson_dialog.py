@@ -1,7 +1,6 @@
 """File → Save lesson in the window as the app builds it (settings installed, as
 ``backprop-lab`` does): the title-and-description dialog comes first, and what is typed
-there is saved. Found under Xvfb: with the settings installed, Save went straight to the
-file dialog and the lesson was written with an empty title."""
+there is saved (never an empty title written straight from the file dialog)."""
 
 from __future__ import annotations
 

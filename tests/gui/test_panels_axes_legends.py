@@ -1,5 +1,6 @@
-"""Issue 9's smaller items, through the real window: panels that went stale, the canvas's
-axis names, plot legends and log ticks, the inspector's header, note and rewind text."""
+"""Details a lecture hall sees, through the real window: panels that follow the run, the
+canvas's axis names, plot legends and log ticks, the inspector's header, note and rewind
+text."""
 
 from __future__ import annotations
 

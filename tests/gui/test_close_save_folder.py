@@ -1,6 +1,5 @@
 """Closing with unsaved work and answering Save: the file dialog starts in the folder Save
-lesson uses (the last one, from the settings), not the working folder. Found under Xvfb:
-it opened in the folder the app was started from."""
+lesson uses (the last one, from the settings), not the folder the app was started from."""
 
 from __future__ import annotations
 

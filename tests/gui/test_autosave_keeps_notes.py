@@ -1,6 +1,5 @@
 """An autosave keeps the open lesson's title and description, so a restored lesson shows
-its instructions again. Found under Xvfb: after a crash the restored deep_sigmoid lesson
-said "Autosave" in the notes pane and the title bar, and its description was gone."""
+its instructions again (not "Autosave" in the notes pane and the title bar)."""
 
 from __future__ import annotations
 

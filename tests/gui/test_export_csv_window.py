@@ -1,5 +1,5 @@
 """File → Export → Histories as CSV through the window: the step column is written as
-whole numbers (it read "0.0", "1.0" … in the file exported under Xvfb)."""
+whole numbers (not "0.0", "1.0" …)."""
 
 from __future__ import annotations
 

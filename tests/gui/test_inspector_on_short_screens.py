@@ -1,7 +1,6 @@
-"""The docked inspector on short screens (found under Xvfb + openbox): at 1280×720 the
-window grew to 777 lines and the rewind bar and the status bar went off screen. With the
-inspector opened by its key, the window stays inside the screen and both bars stay
-visible inside it, in the normal window and in presentation mode."""
+"""The docked inspector on short screens (1280×720, 1024×768): with the inspector opened
+by its key, the window stays inside the screen and the rewind bar and the status bar
+stay visible inside it, in the normal window and in presentation mode."""
 
 from __future__ import annotations
 

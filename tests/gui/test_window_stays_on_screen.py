@@ -1,5 +1,5 @@
-"""Found by using the app under Xvfb + openbox at 1024×768, 1280×720 and 1920×1080: the
-window and its plots stay on the screen whatever the keys, lesson and inspector do."""
+"""At 1024×768, 1280×720 and 1920×1080 the window and its plots stay on the screen
+whatever the keys, lesson and inspector do."""
 
 from __future__ import annotations
 
