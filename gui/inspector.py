@@ -319,8 +319,8 @@ class InspectorPanel(QWidget):
         # tables and arrays scroll rather than hold the dock (and the window) taller
         for view in (self.arrays, self.trace_view.table, self.gradcheck.table):
             view.setMinimumHeight(TAB_VIEW_MIN_HEIGHT)
-        self.tabs.addTab(arrays_tab, "Arrays of the phase")
-        self.tabs.addTab(self.trace_view, "Trace one point")
+        self.tabs.addTab(arrays_tab, "Arrays")
+        self.tabs.addTab(self.trace_view, "Trace a point")
         self.tabs.addTab(self.gradcheck, "Gradient check")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

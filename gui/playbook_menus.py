@@ -38,7 +38,7 @@ class LectureMenus:
         self.actions: dict[str, QAction] = {}
         self.file_menu = QMenu("Playbook", window)
         self._file_entries()
-        self.menu = window.menuBar().addMenu("&Lecture")
+        self.menu = window.menus.add_menu("&Lecture")
         self._lecture_menu()
         self.notes_window: PresenterNotes | None = None
         lecture.started.connect(lambda _b: self.refresh())
@@ -58,19 +58,8 @@ class LectureMenus:
         m.addSeparator()
         self._add(m, "new", "New playbook from this session", self._new_from_session)
         self._add(m, "save", "Save playbook…", self._save)
-        anchor = getattr(w, "open_action", None)
-        for menu in w.findChildren(QMenu):
-            acts = menu.actions()
-            if anchor is not None and anchor in acts:
-                after = acts[acts.index(anchor) + 1 :]
-                # after "Built-in lessons", which follows "Open lesson…"
-                spot = after[1] if len(after) > 1 else None
-                if spot is not None:
-                    menu.insertMenu(spot, m)
-                else:
-                    menu.addMenu(m)
-                return
-        w.menuBar().addMenu(m)
+        # File → Playbook, after "Built-in lessons"
+        w.menus.insert_after(w.menus.file, w.menus.lessons.menuAction(), m)
 
     def open_dialog(self) -> None:
         w = self.w

@@ -71,10 +71,14 @@ def draw_grid(canvas: DataCanvas, frame: Frame, crisp: bool = False) -> None:
     act = None
     if unit is not None and ds.input_dim == 2:  # a unit hovered in the network diagram
         act = snap.arch.activations[unit[0] - 1]
+    if ds.input_dim != canvas.dataset.input_dim:
+        return  # a frame from before the data changed dimension: not this canvas's picture
     rgba = grid_picture(grid, ds, crisp, act)
     if rgba is None:
+        canvas.set_decision_image(None)
         canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
     else:
+        canvas.set_curve(None)
         canvas.set_decision_image(rgba, frame.extent)
 
 
