@@ -670,7 +670,10 @@ class TrainingSession:
             self._guard = cp.guard
         else:  # a lesson written before the guard was saved: it starts afresh here
             self._guard = GuardState.armed(self._guard.base, cp.step)
-        self._rollback = cp if cp.rollback is None else cp.rollback
+        back = cp if cp.rollback is None else cp.rollback
+        if back.order.size not in (0, self.n_train):  # (the same for the roll-back point)
+            back = replace(back, order=np.zeros(0, dtype=np.int64), order_pos=0)
+        self._rollback = back
         self.history.rewind_to(cp.step)
         self.edits.restored(self, cp)
         # back to that very state: its revision (a state from a file gets a new one)
