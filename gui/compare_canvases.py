@@ -59,11 +59,13 @@ class RunCanvas(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        for side in ("left", "bottom"):
+        for side, name in (("left", "x₂"), ("bottom", "x₁")):
             pi.getAxis(side).setPen("#606060")
             pi.getAxis(side).setTextPen("#202020")
+            pi.setLabel(side, name, color="#202020")
         self.vb = pi.getViewBox()
-        self.vb.setAspectLocked(True, ratio=1.0)
+        # no aspect lock of its own: it shows exactly A's canvas's range (``RunGrid``),
+        # and its data area is A's size (the same cell, the same axes)
         self.vb.disableAutoRange()
         self.vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
         x0, x1, y0, y1 = DOMAIN
@@ -89,11 +91,6 @@ class RunCanvas(pg.PlotWidget):
         self._white = pg.mkBrush("#FFFFFF")
         self._dataset: Dataset | None = None
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-    def link_to(self, canvas: DataCanvas) -> None:
-        """Pan and zoom with ``canvas`` (either moves both)."""
-        self.vb.setXLink(canvas.vb)
-        self.vb.setYLink(canvas.vb)
 
     def set_dataset(self, ds: Dataset, point_size: float, show_test: bool) -> None:
         self._dataset = ds
@@ -191,6 +188,8 @@ class RunGrid(QWidget):
         self._layout.addWidget(self.cells[0], 0, 0)
         self.count = 1
         self.shape = (1, 1)
+        self._syncing = False
+        canvas.vb.sigRangeChanged.connect(lambda *_a: self.follow())
 
     @guarded
     def sizeHint(self):  # noqa: N802
@@ -216,7 +215,7 @@ class RunGrid(QWidget):
     def _place(self, n: int) -> None:
         while len(self.cells) < n:
             rc = RunCanvas()
-            rc.link_to(self.canvas)
+            rc.vb.sigRangeChanged.connect(lambda *_a, rc=rc: self._lead(rc))
             self.canvases.append(rc)
             self.cells.append(RunCell(rc, self))
         for cell in self.cells:
@@ -238,6 +237,32 @@ class RunGrid(QWidget):
         else:
             self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         self.count = n
+        self.follow()
+
+    # --- one view for all: A's canvas leads (its aspect stays 1:1), the others follow ---------
+    def follow(self) -> None:
+        """Every other canvas shows exactly A's canvas's range."""
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            (x0, x1), (y0, y1) = self.canvas.vb.viewRange()
+            for rc in self.visible_canvases():
+                rc.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        finally:
+            self._syncing = False
+
+    def _lead(self, rc: RunCanvas) -> None:
+        """A pan or zoom on another run's canvas moves A's, and so every canvas."""
+        if self._syncing or rc not in self.visible_canvases():
+            return
+        self._syncing = True
+        try:
+            (x0, x1), (y0, y1) = rc.vb.viewRange()
+            self.canvas.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        finally:
+            self._syncing = False
+        self.follow()
 
     def visible_canvases(self) -> list[RunCanvas]:
         return self.canvases[: self.count - 1]

@@ -117,8 +117,7 @@ class CompareFeature(QObject):
             self.duplicate_action.setText("Duplicate as B")
         self.duplicate_action.setEnabled(not full)
         self.close_action.setText(f"Close run {LETTERS[self.focus]}" if n > 1 else "Close run")
-        self.close_action.setEnabled(n > 1)
-        self.next_action.setEnabled(n > 1)
+        # Close and Next stay enabled with one run: their keys then say why nothing happens
         self.stop_action.setEnabled(n > 1)
 
     def say(self, text: str) -> None:
