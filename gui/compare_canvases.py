@@ -21,7 +21,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas
+from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas, SmoothImage
 from .colors import CLASS_COLORS, run_hex, run_mark
 from .safety import guarded
 from .scatter import PassiveScatter
@@ -70,7 +70,7 @@ class RunCanvas(pg.PlotWidget):
         self.vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
         x0, x1, y0, y1 = DOMAIN
         self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = SmoothImage(axisOrder="row-major")  # as A's: no staircase
         self.image.setZValue(-10)
         self.image.setVisible(False)
         pi.addItem(self.image)
@@ -104,6 +104,16 @@ class RunCanvas(pg.PlotWidget):
             self.test.set_points(pts[test], point_size, self._plain_ring, self._white)
         self.test.setVisible(show_test and bool(np.any(test)))
 
+    def match(self, canvas: DataCanvas) -> None:
+        """A's canvas's type: its tick labels and axis names (they grow in presentation)."""
+        src, dst = canvas.getPlotItem(), self.getPlotItem()
+        for side in ("left", "bottom"):
+            a, b = src.getAxis(side), dst.getAxis(side)
+            font = a.style.get("tickFont")
+            if font is not None:
+                b.setStyle(tickFont=font)
+            b.setLabel(a.labelText, **a.labelStyle)
+
     def set_picture(self, rgba: np.ndarray | None, extent) -> None:
         if rgba is None:
             self.image.setVisible(False)
@@ -132,8 +142,10 @@ class RunCell(QFrame):
         self.title = QLabel()
         self.title.setObjectName("runTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setWordWrap(True)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # one line, clipped at the cell's edge (the notes come last, the whole title is the
+        # tooltip): every canvas of the grid keeps the same height, so their views match
+        self.title.setWordWrap(False)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.title.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -149,9 +161,13 @@ class RunCell(QFrame):
         self.text = f"{text}   {detail}".strip()
         mark = f'<span style="color:{run_hex(index)}">{run_mark(index)}</span>'
         body = f"{mark} <b>{html.escape(text)}</b>&nbsp;&nbsp; {html.escape(detail)}"
-        if warning:
-            body += f'<br><span style="color:{STOPPED_COLOR}">⚠ {html.escape(warning)}</span>'
-        self.title.setText(body)
+        tip = self.text
+        if warning:  # before the figures: a comparison of more than one thing is no test
+            body = f'<span style="color:{STOPPED_COLOR}">⚠</span> ' + body
+            tip += f"\n⚠ {warning}"
+        if body != self.title.text():
+            self.title.setText(body)
+            self.title.setToolTip(tip)
         self.title.show()
 
     def set_frame(self, compared: bool, focused: bool, stopped: bool) -> None:

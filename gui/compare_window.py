@@ -247,10 +247,11 @@ class CompareFeature(QObject):
         w = self.w
         ds = w.canvas.dataset
         key = (id(ds), w.canvas.point_size, w.canvas.show_test)
-        if key != self._points:
+        if key != self._points:  # other points, or other type (presentation mode)
             self._points = key
             for rc in self.grid.visible_canvases():
                 rc.set_dataset(ds, w.canvas.point_size, w.canvas.show_test)
+                rc.match(w.canvas)
         crisp = w.presenter.crisp
         for i, rc in enumerate(self.grid.visible_canvases(), 1):
             if i >= len(frame.grids):

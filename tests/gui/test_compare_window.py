@@ -209,3 +209,31 @@ def test_stop_comparing_leaves_run_a_alone_and_undo_brings_the_runs_back(window,
     key(qtbot, w, Qt.Key.Key_Z)
     wait_runs(qtbot, w, 3)
     assert [r.status.step for r in w.latest.runs] == [10, 10, 10]
+
+
+def test_a_run_that_diverges_stops_alone_and_says_where(window, qtbot):
+    w = window
+    click_text(qtbot, w.training_panel.alpha_box)
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    type_text(qtbot, "20")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.latest.snapshot.hyper.alpha == 20.0, timeout=LONG)
+    w.compare.contrast_actions["alpha"].trigger()  # α = 2 | 20 | 200
+    wait_runs(qtbot, w, 3)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier)  # Play
+    qtbot.waitUntil(lambda: w.latest.runs[2].status.diverged is not None, timeout=LONG)
+    qtbot.waitUntil(lambda: "stopped at step" in w.compare.titles()[2], timeout=LONG)
+    stopped = w.latest.runs[2].status.stopped_at
+    assert w.compare.grid.cells[2].stopped
+    assert f"stopped at step {stopped:,}" in w.compare.titles()[2]
+    # the run that goes on keeps going past where C stopped
+    qtbot.waitUntil(
+        lambda: (
+            w.latest.runs[0].status.diverged is not None
+            or w.latest.runs[0].status.step > stopped + 20
+        ),
+        timeout=LONG,
+    )
+    assert w.latest.runs[0].status.step > stopped
+    w.grab()
