@@ -237,3 +237,18 @@ def test_a_run_that_diverges_stops_alone_and_says_where(window, qtbot):
     )
     assert w.latest.runs[0].status.step > stopped
     w.grab()
+
+
+def test_a_contrast_that_cannot_be_made_says_why_and_changes_nothing(window, qtbot):
+    w = window
+    np_ = w.network_panel
+    while np_.widths()[1:-1]:  # no hidden layer: nothing to compare activations on
+        click(qtbot, np_.remove_button)
+    qtbot.waitUntil(lambda: len(w.latest.snapshot.arch.widths) == 2, timeout=LONG)
+    depth = w.canvas.history.undo_depth
+    w.compare.contrast_actions["activation"].trigger()
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "hidden layer" in w.banner.text, timeout=LONG)
+    w.grab()
+    assert runs_shown(w) == 1 and w.compare.titles() == []
+    assert w.canvas.history.undo_depth == depth  # no undo step for what did not happen
+    step10(qtbot, w)  # the run goes on
