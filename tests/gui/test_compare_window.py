@@ -252,3 +252,41 @@ def test_a_contrast_that_cannot_be_made_says_why_and_changes_nothing(window, qtb
     assert runs_shown(w) == 1 and w.compare.titles() == []
     assert w.canvas.history.undo_depth == depth  # no undo step for what did not happen
     step10(qtbot, w)  # the run goes on
+
+
+def test_duplicate_then_change_b_in_the_panels_then_undo_each_step(window, qtbot):
+    """The lecture's move: Ctrl+D, change one setting of B, Play; Ctrl+Z takes the change
+    of B back (B is A's twin again, the panels show it), then the comparison."""
+    w = window
+    step10(qtbot, w)
+    single = _group(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_D)
+    wait_runs(qtbot, w, 2)
+    twin = _group(qtbot, w)
+    np_ = w.network_panel
+    a_act = w.latest.runs[0].snapshot.spec.activation
+    np_.activation_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # B's activation, from the panel that shows B
+    qtbot.waitUntil(
+        lambda: (
+            w.latest.runs[1].snapshot.spec.activation != a_act
+            and "same as A" not in w.compare.titles()[1]
+        ),
+        timeout=LONG,
+    )
+    b_act = w.latest.runs[1].snapshot.spec.activation
+    assert w.latest.runs[0].snapshot.spec.activation == a_act  # A is untouched
+    assert np_.spec().activation == b_act and w.compare.focus == 1
+    assert [r.status.step for r in w.latest.runs] == [0, 0]  # both again from θ₀
+    w.grab()
+
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z)  # B's change taken back: the twins, exactly
+    qtbot.waitUntil(lambda: "same as A" in w.compare.titles()[1], timeout=LONG)
+    qtbot.waitUntil(lambda: _group(qtbot, w) == twin, timeout=LONG)
+    qtbot.waitUntil(lambda: np_.spec().activation == a_act, timeout=LONG)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z)  # and the comparison
+    wait_runs(qtbot, w, 1)
+    qtbot.waitUntil(lambda: _group(qtbot, w) == single, timeout=LONG)
+    assert np_.spec().activation == a_act and w.controller.focus_run == 0
