@@ -290,3 +290,19 @@ def test_duplicate_then_change_b_in_the_panels_then_undo_each_step(window, qtbot
     wait_runs(qtbot, w, 1)
     qtbot.waitUntil(lambda: _group(qtbot, w) == single, timeout=LONG)
     assert np_.spec().activation == a_act and w.controller.focus_run == 0
+
+
+def test_the_clicker_steps_and_rewinds_every_run_together(window, qtbot):
+    w = window
+    w.compare.contrast_actions["optimizer"].trigger()
+    wait_runs(qtbot, w, 3)
+    step10(qtbot, w)
+    after10 = _group(qtbot, w)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier)
+    qtbot.waitUntil(lambda: [r.status.step for r in w.latest.runs] == [11] * 3, timeout=LONG)
+    key(qtbot, w, Qt.Key.Key_PageUp, Qt.KeyboardModifier.NoModifier)
+    qtbot.waitUntil(lambda: [r.status.step for r in w.latest.runs] == [10] * 3, timeout=LONG)
+    states = _group(qtbot, w)
+    assert [s["theta"] for s in states] == [s["theta"] for s in after10]  # exactly back
+    assert "step 10" in w.compare.titles()[2]
