@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from backprop_lab.engine.contrasts import CONTRASTS
 from backprop_lab.engine.group import LETTERS, MAX_RUNS
 from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
 
 from .compare_canvases import RunGrid
 from .presenter import grid_picture
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from .frames import Frame
 
 MESSAGE_MS = 8000
+DIFFERS_HEX = "#FFE3A0"  # a panel field whose value differs from A's (the focused run's)
 
 
 def _num(v: float | None, fmt: str) -> str:
@@ -56,6 +59,26 @@ def run_detail(view) -> str:
     return text
 
 
+DIFFERS_NOTE = "\n(differs from A)"
+
+
+def _mark(field: QWidget, on: bool) -> None:
+    """Tint a panel field (and say why in its tooltip), or give it the window's colours."""
+    try:
+        tip = field.toolTip().replace(DIFFERS_NOTE, "")
+        if on:
+            pal = field.palette()
+            for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+                pal.setColor(role, QColor(DIFFERS_HEX))
+            field.setPalette(pal)
+            field.setToolTip(tip + DIFFERS_NOTE)
+        else:
+            field.setPalette(QPalette())  # the window's again
+            field.setToolTip(tip)
+    except RuntimeError:  # a width box gone with its layer
+        pass
+
+
 class CompareFeature(QObject):
     """The Compare menu, the runs' canvases and the focused run (see the module's notes)."""
 
@@ -68,6 +91,7 @@ class CompareFeature(QObject):
         self._labels: tuple[str, ...] = ("A",)
         self._drawn: dict[int, object] = {}  # run → the grid array its canvas shows
         self._points: tuple | None = None  # what the read-only canvases' points show
+        self._tinted: list[QWidget] = []  # panel fields shown as differing from A
         split = window.canvas_area.splitter
         at = max(split.indexOf(window.canvas), 0)
         self.grid = RunGrid(window.canvas)  # the canvas goes into cell A
@@ -226,11 +250,48 @@ class CompareFeature(QObject):
             self._update_menu()
         if n == 1:
             self.grid.cells[0].set_frame(False, False, False)
+            self._tint(None)
             return
         self._frame_cells(frame)
         self._draw(frame)
 
+    def _fields(self, setting: str) -> list[QWidget]:
+        """The panel fields that show ``setting`` (engine/group_labels.py's names)."""
+        tp, np_ = self.w.training_panel, self.w.network_panel
+        fields = {
+            "alpha": [tp.alpha_box],
+            "batch_size": [tp.batch_spin],
+            "lam": [tp.lam_spin],
+            "optimizer": [tp.optimizer_combo],
+            "seed": [tp.seed_spin],
+            "activation": [np_.activation_combo],
+            "hidden": list(np_.width_spins),
+            "features": list(np_.feature_boxes.values()),
+        }
+        return fields.get(setting, [])
+
+    def _tint(self, frame: Frame | None) -> None:
+        """The focused run's fields that differ from A's are tinted (A's never are)."""
+        want: list[QWidget] = []
+        runs = frame.runs if frame is not None else ()
+        if len(runs) > 1 and 0 < self.focus < len(runs):
+            for d in runs[self.focus].label.differences:
+                want += self._fields(d.setting)
+        if want == self._tinted:
+            return
+        for f in self._tinted:
+            if f not in want:
+                _mark(f, False)
+        for f in want:
+            _mark(f, True)
+        self._tinted = want
+
+    def tinted(self) -> list[QWidget]:
+        """The panel fields shown as differing from A (tests)."""
+        return list(self._tinted)
+
     def _frame_cells(self, frame: Frame | None) -> None:
+        self._tint(frame)
         if frame is None:
             return
         runs = frame.runs

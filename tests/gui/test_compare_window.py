@@ -6,7 +6,9 @@ single run back bit for bit; the last run is never closed."""
 from __future__ import annotations
 
 from backprop_lab.gui.compare_canvases import RunCanvas, grid_shape
+from backprop_lab.gui.compare_window import DIFFERS_HEX
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .helpers import LONG, click
@@ -278,7 +280,19 @@ def test_duplicate_then_change_b_in_the_panels_then_undo_each_step(window, qtbot
     assert w.latest.runs[0].snapshot.spec.activation == a_act  # A is untouched
     assert np_.spec().activation == b_act and w.compare.focus == 1
     assert [r.status.step for r in w.latest.runs] == [0, 0]  # both again from θ₀
+    # the field in which B differs from A is tinted while B has the focus, not for A
+    combo = np_.activation_combo
+    qtbot.waitUntil(lambda: combo in w.compare.tinted(), timeout=LONG)
+    assert combo.palette().color(QPalette.ColorRole.Button) == QColor(DIFFERS_HEX)
+    assert w.training_panel.alpha_box not in w.compare.tinted()
     w.grab()
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Tab)  # Ctrl+Tab: A, whose fields are A's own
+    qtbot.waitUntil(lambda: w.compare.focus == 0 and w.compare.tinted() == [], timeout=LONG)
+    assert combo.palette().color(QPalette.ColorRole.Button) != QColor(DIFFERS_HEX)
+    assert np_.spec().activation == a_act
+    key(qtbot, w, Qt.Key.Key_Tab)  # back to B for the undo steps
+    qtbot.waitUntil(lambda: w.compare.focus == 1, timeout=LONG)
 
     w.canvas.setFocus()
     key(qtbot, w, Qt.Key.Key_Z)  # B's change taken back: the twins, exactly
