@@ -156,6 +156,7 @@ class RunCell(QFrame):
         self.text = ""  # the title as plain text (tests, the status bar)
         self.focused = False
         self.stopped = False
+        self._state: tuple | None = None
 
     def set_title(self, index: int, text: str, detail: str, warning: str | None) -> None:
         self.text = f"{text}   {detail}".strip()
@@ -171,6 +172,10 @@ class RunCell(QFrame):
         self.title.show()
 
     def set_frame(self, compared: bool, focused: bool, stopped: bool) -> None:
+        state = (compared, focused, stopped)
+        if state == self._state:
+            return  # a new palette every frame would restyle the canvas inside
+        self._state = state
         self.focused, self.stopped = focused, stopped
         if not compared:
             self.setFrameShape(QFrame.Shape.NoFrame)
