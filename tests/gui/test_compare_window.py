@@ -320,3 +320,21 @@ def test_the_clicker_steps_and_rewinds_every_run_together(window, qtbot):
     states = _group(qtbot, w)
     assert [s["theta"] for s in states] == [s["theta"] for s in after10]  # exactly back
     assert "step 10" in w.compare.titles()[2]
+
+
+def test_a_step_walked_in_the_inspector_keeps_the_runs_in_step(window, qtbot):
+    w = window
+    key(qtbot, w, Qt.Key.Key_D)
+    wait_runs(qtbot, w, 2)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_I, Qt.KeyboardModifier.NoModifier)  # the inspector
+    qtbot.waitUntil(w.inspector_dock.isVisible, timeout=LONG)
+    w.canvas.setFocus()
+    for _ in range(3):  # a few phases of run A's step, then the rest at once
+        key(qtbot, w, Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier)
+    key(qtbot, w, Qt.Key.Key_End, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: [r.status.step for r in w.latest.runs] == [1, 1], timeout=LONG)
+    states = _group(qtbot, w)
+    assert states[0]["theta"] == states[1]["theta"]  # the twin took the same step
+    step10(qtbot, w)
+    assert [r.status.step for r in w.latest.runs] == [11, 11]
