@@ -41,7 +41,7 @@ BACKGROUND = "#FFFFFF"
 VIEW_DEBOUNCE_MS = 80
 
 
-class _SmoothImage(pg.ImageItem):
+class SmoothImage(pg.ImageItem):
     """The decision image, scaled bilinearly: a grid cell spans a few screen pixels, and
     nearest-neighbour scaling would draw the boundary as a staircase (≈ 0.6 ms a paint)."""
 
@@ -130,7 +130,7 @@ class DataCanvas(pg.PlotWidget):
         vb.setLimits(xMin=-60, xMax=60, yMin=-60, yMax=60, minXRange=0.2, minYRange=0.2)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.image = _SmoothImage(axisOrder="row-major")
+        self.image = SmoothImage(axisOrder="row-major")
         self.image.setZValue(-10)
         self.image.setVisible(False)
         pi.addItem(self.image)

@@ -33,6 +33,31 @@ CLASS_HEX: list[str] = [
 # tritanopia as far as they stay apart from each other (tests/gui/test_colors.py).
 LAYER_HEX: list[str] = [*CLASS_HEX, "#882255"]
 
+# Runs compared side by side: a colour and a line style each, the same on a run's canvas
+# title and its curves (the dashes tell the runs apart on a washed-out projector and in
+# grey; a seed fan's runs beyond four repeat the dashes with other colours). Yellow is
+# left out: it vanishes on a white plot.
+RUN_HEX: list[str] = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#882255",
+]
+RUN_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot")
+RUN_MARKS: tuple[str, ...] = ("━━", "╍╍", "┉┉", "━┅")  # the dashes in a legend's text
+
+
+def run_hex(i: int) -> str:
+    return RUN_HEX[i % len(RUN_HEX)]
+
+
+def run_mark(i: int) -> str:
+    return RUN_MARKS[i % len(RUN_MARKS)]
+
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
     """``'#RRGGBB'`` → ``(r, g, b)``."""

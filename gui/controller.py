@@ -69,6 +69,9 @@ class EngineController(QObject):
         self.latest: Frame | None = None
         self._shut = False
         self._run_changes: list | None = None  # collected inside ``new_run``
+        # the run of a comparison the panels show and change (gui/compare_window.py): the
+        # network, the settings and the seed they send go to it (0, A: a single run)
+        self.focus_run = 0
         self.thread.start()
 
     # --- commands ------------------------------------------------------------------------
@@ -119,13 +122,13 @@ class EngineController(QObject):
         self.send(cmd.SetDataset(dataset))
 
     def set_network(self, spec: NetworkSpec) -> None:
-        self.send(cmd.SetNetwork(spec))
+        self.send(cmd.SetNetwork(spec, self.focus_run))
 
     def set_hyper(self, hyper: HyperParameters) -> None:
-        self.send(cmd.SetHyper(hyper))
+        self.send(cmd.SetHyper(hyper, self.focus_run))
 
     def set_seed(self, seed: int) -> None:
-        self.send(cmd.SetSeed(int(seed)))
+        self.send(cmd.SetSeed(int(seed), self.focus_run))
 
     def reset_parameters(self) -> None:
         self.send(cmd.ResetParameters())

@@ -2,7 +2,8 @@
 hidden space) needs of it: an interface, so that a feature's modules know the window's
 parts, never ``MainWindow`` itself (the window imports them: knowing it back would close
 an import circle). ``MainWindow`` satisfies it; a feature is installed with its
-``install(window)`` (gui/playbook_install.py, gui/probe_window.py, gui/hidden_window.py)."""
+``install(window)`` (gui/playbook_install.py, gui/probe_window.py, gui/hidden_panel.py,
+gui/compare_window.py)."""
 
 from __future__ import annotations
 

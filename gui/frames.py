@@ -11,8 +11,8 @@ run's (``snapshot``, ``grid``), so a group of one is the window's one code path.
 Nothing in a frame costs O(N) while training:
 
 * the snapshot's metrics are the latest history row's (a bounded evaluation sample);
-* A's grid pass, when dear (a wide network), is repeated only as often as keeps it to
-  ``GRID_SHARE`` of the engine's time; the other runs' grids are refreshed in turns,
+* a run's grid pass, when dear (a wide network), is repeated only as often as keeps it
+  to ``GRID_SHARE`` of the engine's time; the other runs' grids are refreshed in turns,
   about ``OTHER_GRIDS_SECONDS`` of them a frame (paused, every grid is of the step shown);
 * the figures over all points come from a ``FullPass`` spread over frames, a chunk at a
   time (~``FULL_PASS_FRAME_SECONDS`` a frame, a new pass at most every
@@ -304,6 +304,13 @@ class FrameBuilder:
             key = (g, snap.arch, snap.revision)
             if c is not None and c.key == key:
                 continue  # the same state: the same picture
+            if (
+                busy
+                and c is not None
+                and c.key[:2] == key[:2]
+                and now - c.when < c.cost * (1 / GRID_SHARE - 1)
+            ):
+                continue  # a dear pass (a wide network), as A's: its share of the time
             if busy and computed and time.perf_counter() - t0 >= OTHER_GRIDS_SECONDS:
                 continue  # its turn comes
             s0 = time.perf_counter()

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import help, playbook_install, safety
+from . import compare_window, help, playbook_install, safety
 from .autosave import Autosave
 from .banner import Banner
 from .canvas import DataCanvas
@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         self.lecture = playbook_install.install(self)  # a lecture playbook (gui/playbook_*.py)
         # grabbing a weight: edge drag, weight probe (W), exercises (gui/probe_window.py)
         self.probe = install_probe(self)
+        # runs side by side: Train → Compare, a canvas per run (gui/compare_window.py)
+        self.compare = compare_window.install(self)
 
     def remember(
         self, path: str | os.PathLike | None = None, font_scale: float | None = None

@@ -11,18 +11,20 @@ antialiased, and the plot items clip and downsample.
 from __future__ import annotations
 
 import functools
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
+from backprop_lab.engine.group_labels import LETTERS
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QCheckBox, QLabel, QTabBar, QWidget
 
-from .colors import LAYER_HEX
+from .colors import LAYER_HEX, RUN_DASHES, run_hex, run_mark
 from .safety import guarded
 
 TRAIN_COLOR = "#0072B2"
@@ -40,6 +42,29 @@ MIN_VIEW_WIDTH = 150
 TICK_PITCH = 1.5  # a left-axis label per this many lines of height at most
 SPACING = 2  # px between the plots
 RIGHT_MARGIN = 6
+# compared runs: each run's line style (colours.RUN_DASHES), its test curve faint beside
+# its training curve
+PEN_STYLES = {
+    "solid": Qt.PenStyle.SolidLine,
+    "dash": Qt.PenStyle.DashLine,
+    "dot": Qt.PenStyle.DotLine,
+    "dashdot": Qt.PenStyle.DashDotLine,
+}
+TEST_ALPHA = 0.4
+LOSS_TITLE, ACC_TITLE = "Loss −log p(y|x)", "Accuracy"
+LOSS_RUNS, ACC_RUNS = "Loss (faint: test)", "Accuracy (faint: test)"
+DELTA_TITLE, DELTA_RUNS = "|δ⁽ℓ⁾|, ℓ =", "A's |δ⁽ℓ⁾|, ℓ ="
+RUN_LEGEND_CHARS = 16  # a run's name in a legend: its label, cut to this
+
+
+def run_pen(i: int, width: int, test: bool = False) -> QPen:
+    """Run ``i``'s curve: its colour and dashes (its test curve: the same, faint)."""
+    color = QColor(run_hex(i))
+    if test:
+        color.setAlphaF(TEST_ALPHA)
+    pen = pg.mkPen(color, width=width)
+    pen.setStyle(PEN_STYLES[RUN_DASHES[i % len(RUN_DASHES)]])
+    return pen
 
 
 def layer_name(layer: int) -> str:
@@ -231,21 +256,26 @@ class ValueAxis(pg.AxisItem):
         return r.adjusted(0, -half, 0, half)
 
 
-def _legend_parts(entries: list[tuple[str, str]]) -> tuple[str, str, str]:
+def _legend_parts(entries: list[tuple]) -> tuple[str, str, str]:
     """(mark, gap between mark and name, gap between entries): a line for a few entries
     ("━━ train"), a square close to its number for many layers ("■1 ■2"; a short "━"
     read as "−1", and wide keys wrapped the δ legend onto three lines)."""
-    if len(entries) <= 3 and any(len(name) > 1 for name, _c in entries):
+    if len(entries) <= 3 and any(len(e[0]) > 1 for e in entries):
         return "━━", "\u2009", "\u2003"
     return "■", "\u200a", "\u2002"
 
 
-def legend_html(title: str, entries: list[tuple[str, str]], rows: tuple[int, ...] = ()) -> str:
+def legend_html(title: str, entries: list[tuple], rows: tuple[int, ...] = ()) -> str:
     """A title followed by its legend (a coloured mark before each name): a legend in the
-    title never covers a curve, and it grows with the title's font. ``rows``: how many
-    entries go on each line, the title's line first (``legend_rows``); () = all on one."""
+    title never covers a curve, and it grows with the title's font. An entry is (name,
+    colour) or (name, colour, mark): a mark of its own shows a line style ("╍╍").
+    ``rows``: how many entries go on each line, the title's line first
+    (``legend_rows``); () = all on one."""
     mark, near, apart = _legend_parts(entries)
-    keys = [f'<span style="color:{color}">{mark}</span>{near}{name}' for name, color in entries]
+    keys = [
+        f'<span style="color:{e[1]}">{e[2] if len(e) > 2 else mark}</span>{near}{e[0]}'
+        for e in entries
+    ]
     if not keys:
         return title
     rows = rows or (len(keys),)
@@ -273,9 +303,7 @@ def _legend_rows(title: str, entries: tuple, pt: float, room: int) -> tuple[int,
     return legend_rows(title, list(entries), pt, room)
 
 
-def legend_rows(
-    title: str, entries: list[tuple[str, str]], pt: float, room: int
-) -> tuple[int, ...]:
+def legend_rows(title: str, entries: list[tuple], pt: float, room: int) -> tuple[int, ...]:
     """How many legend entries go on each line so that no line is wider than ``room``
     pixels: as many as fit beside the title, then as many as fit on each line below."""
     rows: list[int] = []
@@ -353,7 +381,7 @@ class TrainingPlots(QWidget):
         self.tab_bar: QTabBar | None = None
 
         split = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
-        self.loss_plot = make_plot("Loss −log p(y|x)", "loss", "Loss")
+        self.loss_plot = make_plot(LOSS_TITLE, "loss", "Loss")
         self.loss_plot.legend_entries = split
         # named (File → Export's plot data uses the names); the legend is in the title
         self.train_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
@@ -373,7 +401,7 @@ class TrainingPlots(QWidget):
         )
         self.loss_plot.setLogMode(y=True)
 
-        self.acc_plot = make_plot("Accuracy", "accuracy", "Accuracy")
+        self.acc_plot = make_plot(ACC_TITLE, "accuracy", "Accuracy")
         self.acc_plot.legend_entries = split
         self.train_acc = self.acc_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="train")
         self.test_acc = self.acc_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test")
@@ -384,7 +412,7 @@ class TrainingPlots(QWidget):
         )
         self.acc_plot.getPlotItem().getViewBox().setLimits(yMin=-0.05, yMax=1.05)
 
-        self.delta_plot = make_plot("|δ⁽ℓ⁾|, ℓ =", "mean |δ|", "|δ⁽ℓ⁾|, ℓ =")
+        self.delta_plot = make_plot(DELTA_TITLE, "mean |δ|", DELTA_TITLE)
         self.delta_plot.setToolTip("δ⁽ℓ⁾ = dℒ/dz⁽ℓ⁾, the backward signal of layer ℓ")
         self.delta_plot.setLogMode(y=True)
         self.delta_curves: list[pg.PlotDataItem] = []
@@ -405,6 +433,11 @@ class TrainingPlots(QWidget):
         self._priority = (self.loss_plot, self.delta_plot, self.acc_plot, self.bars_plot)
         self._wanted = {p: True for p in self.all_plots}
         self.held: frozenset[str] = frozenset()  # PARTS left as they are (a lecture's ask)
+        # compared runs (gui/compare_window.py): B, C, …'s curves, (train loss, test loss,
+        # train accuracy, test accuracy) each; the runs' names, () for a single run
+        self.run_curves: list[tuple[pg.PlotDataItem, ...]] = []
+        self.run_names: tuple[str, ...] = ()
+        self._last_runs: tuple = ()
         self.names = {
             self.loss_plot: "loss",
             self.acc_plot: "accuracy",
@@ -425,7 +458,7 @@ class TrainingPlots(QWidget):
     def _on_log_loss(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
         if self._last is not None:
-            self.update_snapshot(self._last)
+            self.update_snapshot(self._last, runs=self._last_runs)
 
     _last: Snapshot | None = None
 
@@ -452,14 +485,26 @@ class TrainingPlots(QWidget):
             self.delta_tab.set_depth(depth)  # its legends too, before the layout
         self.arrange()  # a longer legend may take another line
 
-    def update_snapshot(self, snap: Snapshot, parts: tuple[str, ...] = PARTS) -> None:
+    def update_snapshot(
+        self, snap: Snapshot, parts: tuple[str, ...] = PARTS, runs: tuple | None = None
+    ) -> None:
         """Redraw the named plots from the snapshot (the history is bounded: ≤ 4096 rows).
-        While training, the window updates one plot per frame so no frame stalls long."""
+        While training, the window updates one plot per frame so no frame stalls long.
+        ``runs``: every run of a comparison (a frame's ``runs``, A's first): the loss and
+        accuracy plots draw a curve per run (the others stay A's); None: the runs of the
+        last call."""
         self._last = snap
+        runs = self._last_runs if runs is None else runs
+        self._last_runs = runs
         parts = tuple(p for p in parts if p not in self.held)
+        others = [r.snapshot.history for r in runs[1:]]
+        self._show_runs(tuple(r.label.text for r in runs) if others else ())
         h = snap.history
         steps = h.step.astype(np.float64)
         x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
+        for o in others:
+            if len(o.step):
+                x_hi = max(x_hi, float(o.step[-1]))
         if "loss" in parts:
             log_loss = self.log_loss_box.isChecked()
             fix = positive_or_nan if log_loss else (lambda v: v)
@@ -467,8 +512,14 @@ class TrainingPlots(QWidget):
             self.test_loss.setData(steps, fix(h.test_loss), connect="finite")
             spikes = np.array(snap.spikes, dtype=np.float64).reshape(-1, 2)
             self.spike_marks.setData(spikes[:, 0], fix(spikes[:, 1]))
+            arrays = [h.train_loss, h.test_loss]
+            for curves, o in zip(self.run_curves, others):
+                x = o.step.astype(np.float64)
+                curves[0].setData(x, fix(o.train_loss), connect="finite")
+                curves[1].setData(x, fix(o.test_loss), connect="finite")
+                arrays += [o.train_loss, o.test_loss]
             self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
-            r = value_range([h.train_loss, h.test_loss], log_loss)
+            r = value_range(arrays, log_loss)
             self._set_empty(self.loss_plot, r is None)
             if r is not None:
                 self.loss_plot.setYRange(*r, padding=0)
@@ -477,6 +528,10 @@ class TrainingPlots(QWidget):
             if self._wanted[self.acc_plot]:
                 self.train_acc.setData(steps, h.train_acc, connect="finite")
                 self.test_acc.setData(steps, h.test_acc, connect="finite")
+                for curves, o in zip(self.run_curves, others):
+                    x = o.step.astype(np.float64)
+                    curves[2].setData(x, o.train_acc, connect="finite")
+                    curves[3].setData(x, o.test_acc, connect="finite")
                 self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
         deltas = delta_columns(h)
         self._ensure_layers(len(deltas))
@@ -493,6 +548,58 @@ class TrainingPlots(QWidget):
         if "bars" in parts:
             self._set_bars(np.asarray(snap.last.delta_mean_abs))
         self.frames_drawn += 1
+
+    def _show_runs(self, names: tuple[str, ...]) -> None:
+        """A curve per compared run (``names``: every run's label, A's first; () for a
+        single run), each in its run's colour and dashes, the legends naming the runs."""
+        if names == self.run_names:
+            return
+        self.run_names = names
+        want = max(0, len(names) - 1)
+        for curves in self.run_curves:  # other runs, or other labels: made anew
+            for c, p in zip(curves, (self.loss_plot, self.loss_plot, self.acc_plot, self.acc_plot)):
+                p.removeItem(c)
+        self.run_curves = []
+        for i in range(1, want + 1):
+            letter = LETTERS[i]
+            self.run_curves.append(
+                (
+                    self.loss_plot.plot(name=f"train {letter}"),
+                    self.loss_plot.plot(name=f"test {letter}"),
+                    self.acc_plot.plot(name=f"train {letter}"),
+                    self.acc_plot.plot(name=f"test {letter}"),
+                )
+            )
+        self._style_runs()
+        if names:
+            entries = [
+                (html.escape(n[:RUN_LEGEND_CHARS]), run_hex(i), run_mark(i))
+                for i, n in enumerate(names)
+            ]
+            self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_RUNS, ACC_RUNS
+            self.delta_plot.legend_title = DELTA_RUNS  # the per-layer plots stay A's
+        else:
+            entries = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
+            self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_TITLE, ACC_TITLE
+            self.delta_plot.legend_title = DELTA_TITLE
+        for p in (self.loss_plot, self.acc_plot):
+            p.legend_entries = entries
+        for p in (self.loss_plot, self.acc_plot, self.delta_plot):
+            p.legend_wrapped = None
+        self.arrange()  # a longer legend may take another line
+
+    def _style_runs(self) -> None:
+        """The pens of the loss and accuracy curves: one colour per split for a single
+        run, one colour and line style per run (test faint) for a comparison."""
+        lw = self._line_width
+        a_curves = (self.train_loss, self.test_loss, self.train_acc, self.test_acc)
+        if not self.run_names:
+            for c, color in zip(a_curves, (TRAIN_COLOR, TEST_COLOR) * 2):
+                c.setPen(pg.mkPen(color, width=lw))
+            return
+        for i, curves in enumerate([a_curves, *self.run_curves]):
+            for c, test in zip(curves, (False, True, False, True)):
+                c.setPen(run_pen(i, lw, test))
 
     def _set_bars(self, values: np.ndarray) -> None:
         """Bars on a log scale drawn by hand: height log10(value) above the smallest decade."""
@@ -527,6 +634,9 @@ class TrainingPlots(QWidget):
             c.setData([], [])
         for c in self.delta_curves:
             c.setData([], [])
+        for curves in self.run_curves:
+            for c in curves:
+                c.setData([], [])
 
     @property
     def all_plots(self) -> tuple[pg.PlotWidget, ...]:
@@ -806,13 +916,8 @@ class TrainingPlots(QWidget):
     def set_line_width(self, width: int) -> None:
         """Curve pens (thicker in presentation mode, so a back row sees them)."""
         self._line_width = max(1, int(width))
-        pairs = [
-            (self.train_loss, TRAIN_COLOR),
-            (self.test_loss, TEST_COLOR),
-            (self.train_acc, TRAIN_COLOR),
-            (self.test_acc, TEST_COLOR),
-        ]
-        pairs += [(c, LAYER_COLORS[i % len(LAYER_COLORS)]) for i, c in enumerate(self.delta_curves)]
+        self._style_runs()
+        pairs = [(c, LAYER_COLORS[i % len(LAYER_COLORS)]) for i, c in enumerate(self.delta_curves)]
         for curve, color in pairs:
             curve.setPen(pg.mkPen(color, width=self._line_width))
         if self.delta_tab is not None:

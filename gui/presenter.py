@@ -215,9 +215,9 @@ class FramePresenter:
                 self._plot_at = now
                 parts = TrainingPlots.PARTS
                 self._plot_turn = (self._plot_turn + 1) % len(parts)
-                self.plots.update_snapshot(snap, (parts[self._plot_turn],))
+                self.plots.update_snapshot(snap, (parts[self._plot_turn],), frame.runs)
         else:
-            self.plots.update_snapshot(snap)
+            self.plots.update_snapshot(snap, runs=frame.runs)
         text = status_text(frame)
         if snap.diverged:
             text = f"⚠ diverged   ·   {text}"

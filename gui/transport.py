@@ -79,7 +79,11 @@ class Transport(QObject):
         latest = self.latest()
         if latest is not None:
             self.panels.training.set_playing(False)
-            self.inspector.rewind(max(0, latest.snapshot.step - 1))
+            step = max(0, latest.snapshot.step - 1)
+            if len(latest.runs) > 1:
+                self.controller.rewind(step)  # every run of a comparison, in step
+            else:
+                self.inspector.rewind(step)
 
     @Slot(bool)
     def on_running(self, running: bool) -> None:

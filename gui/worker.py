@@ -378,7 +378,29 @@ class EngineWorker(QObject):
         inspectors, tests); its result goes to ``reply`` in the GUI thread. An exception
         is reported (``errorOccurred``) and answers nothing."""
         target = self.group if whole_group else self.session
-        self._command(lambda: self._answer(reply, fn(target)))
+
+        def run() -> None:
+            result = fn(target)
+            if not whole_group:
+                self._keep_in_step()
+            self._answer(reply, result)
+
+        self._command(run)
+
+    def _keep_in_step(self) -> None:
+        """A call stepped or rewound run A alone (the inspector's phase walk, its rewind
+        bar): the other runs of a comparison follow it, so the runs stay in lock-step."""
+        group = self.group
+        if len(group) < 2:
+            return
+        a = group.a
+        if a.diverged:
+            return  # A stopped alone: the others go on without it
+        others = [s.step_count for s in list(group)[1:] if not s.diverged]
+        if others and a.step_count < max(others):
+            group.rewind(a.step_count)
+        else:
+            group.catch_up()
 
     def _answer(self, reply, *args) -> None:
         if reply is not None:

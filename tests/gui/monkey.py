@@ -71,6 +71,9 @@ APP_KEYS = [
     (K.Key_Backspace, M.NoModifier),
     (K.Key_W, M.NoModifier),  # the weight probe
     (K.Key_H, M.ControlModifier),  # an exercise's hint (a note when there is none)
+    (K.Key_D, M.ControlModifier),  # compare: duplicate the focused run
+    (K.Key_Tab, M.ControlModifier),  # compare: the next run has the focus
+    (K.Key_W, M.ControlModifier),  # compare: close the focused run (never the last)
     *[(getattr(K, f"Key_{i}"), M.NoModifier) for i in range(1, 9)],
 ]
 UNDO = (K.Key_Z, M.ControlModifier)
@@ -678,7 +681,9 @@ class Monkey:
         f = w.latest
         if f is None:
             return "no frame yet"
-        snap = f.snapshot
+        # compared runs: the panels show the focused one (gui/compare_window.py)
+        focus = w.compare.focus
+        snap = f.runs[focus].snapshot if focus < len(f.runs) else f.snapshot
         spec = w.network_panel.spec()
         if snap.arch.widths != w.network_panel.widths():
             return f"widths {snap.arch.widths} ≠ panel {w.network_panel.widths()}"
