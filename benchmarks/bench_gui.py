@@ -429,12 +429,25 @@ def print_row(sc: Scenario, m: dict) -> None:
             print(f"    headless reference stopped: {r['headless_stopped'][0]}", flush=True)
 
 
+def chosen_by(only: str, name: str) -> bool:
+    """``--only``: the names that contain it; a pattern ending in "$" must end the name;
+    several patterns separated by "|" choose the names any of them chooses."""
+    for pattern in only.split("|"):
+        if pattern.endswith("$") and name.endswith(pattern[:-1]):
+            return True
+        if not pattern.endswith("$") and pattern in name:
+            return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     global ALPHA
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     p.add_argument("--size", default="1280x800")
-    p.add_argument("--only", default="", help="run the scenarios whose name contains this")
+    p.add_argument(
+        "--only", default="", help='scenarios whose name has this ("…$": ends; "a|b": either)'
+    )
     p.add_argument("--repeat", type=int, default=1, help="runs per scenario (median shown)")
     p.add_argument("--alpha", type=float, default=ALPHA, help="the lesson's learning rate")
     p.add_argument("--json", action="store_true", help="end with one JSON object")
@@ -445,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     from backprop_lab.gui.app import configure_process
 
     configure_process()  # as the app does (the GIL's switch interval)
-    chosen = [s for s in SCENARIOS if args.only in s.name]
+    chosen = [s for s in SCENARIOS if chosen_by(args.only, s.name)]
 
     print(
         f"B=16 SGD α={ALPHA:g}, XOR points without noise, {args.seconds:g} s each, "
