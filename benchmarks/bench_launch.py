@@ -8,7 +8,9 @@ default preset and network) on the offscreen platform, with a fresh empty HOME a
 autosave folder (no remembered settings, no autosave to offer back). The time runs from
 just before the process is started to the end of the first paint pass that drew the main
 window (a zero timer queued from its first paint event: it fires once the pass is done).
-The child then exits at once. The median and the range of the runs are printed; on a
+The child then exits at once. Python may write its bytecode caches (as an install from
+a wheel has them): the first, uncounted run writes them, so that the runs measured do not
+compile the sources anew (``PYTHONDONTWRITEBYTECODE`` is dropped for them). The median and the range of the runs are printed; on a
 shared machine the fastest run is the one least disturbed by other processes.
 """
 
@@ -61,8 +63,8 @@ sys.exit(main([]))
 
 def launch_once(python: str) -> float:
     home = tempfile.mkdtemp(prefix="backprop-lab-launch-")
-    env = dict(
-        os.environ,
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(
         QT_QPA_PLATFORM="offscreen",
         HOME=home,
         XDG_CONFIG_HOME=os.path.join(home, ".config"),
