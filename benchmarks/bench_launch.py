@@ -10,8 +10,9 @@ just before the process is started to the end of the first paint pass that drew 
 window (a zero timer queued from its first paint event: it fires once the pass is done).
 The child then exits at once. Python may write its bytecode caches (as an install from
 a wheel has them): the first, uncounted run writes them, so that the runs measured do not
-compile the sources anew (``PYTHONDONTWRITEBYTECODE`` is dropped for them). The median and the range of the runs are printed; on a
-shared machine the fastest run is the one least disturbed by other processes.
+compile the sources anew (``PYTHONDONTWRITEBYTECODE`` is dropped for them). The median
+and the range of the runs are printed; on a shared machine the fastest run is the one
+least disturbed by other processes.
 """
 
 from __future__ import annotations
