@@ -20,7 +20,7 @@ Nothing in a frame costs O(N) while training:
   time (~``FULL_PASS_FRAME_SECONDS`` a frame, a new pass at most every
   ``FULL_PASS_SECONDS``; at once when paused);
 * the unit maps are computed only for the views that asked, at most every ``every``
-  seconds each.
+  seconds each, and a dear set at most ``MAPS_SHARE`` of the engine's time.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ GRID_SHARE = 0.25
 # GRID_MIN_SAMPLES samples along each axis; paused, every grid is exact
 GRID_FRAME_SECONDS = 0.004
 GRID_MIN_SAMPLES = 24
+# while training, a view's unit maps are recomputed at most as often as its request says,
+# and a dear set (a wide network) no more than keeps it to this share of the engine's time
+MAPS_SHARE = 0.15
 # while training, the other runs' grids are refreshed in turns for about this long a frame
 # (at least one a frame)
 OTHER_GRIDS_SECONDS = 0.004
@@ -141,7 +144,7 @@ class FrameBuilder:
         self._sample_cost = 0.0  # seconds per grid sample of run A's last passes
         self._grids: dict[int, _Grid] = {}
         self._turn = 1  # the other run whose grid comes next
-        self._maps: dict[str, tuple[UnitMapGrid, UnitMaps, float]] = {}
+        self._maps: dict[str, tuple[UnitMapGrid, UnitMaps, float, float]] = {}
         self._full: FullMetrics | None = None
         self._full_pass: FullPass | None = None
         self._full_started = -math.inf
@@ -368,13 +371,15 @@ class FrameBuilder:
                 extent = square_around(g.spec.extent) if dim == 2 else g.spec.extent
             cached = self._maps.get(name)
             if cached is not None and cached[0].fits(extent, snap.spec.features, dim):
-                grid, maps, when = cached
+                grid, maps, when, cost = cached
                 same = maps.revision == snap.revision and maps.step == snap.step
-                if same or (busy and now - when < req.every):
+                wait = max(req.every, cost * (1 / MAPS_SHARE - 1))
+                if same or (busy and now - when < wait):
                     out[name] = maps
                     continue
             else:
                 grid = UnitMapGrid(extent, snap.spec.features, dim)
+            t0 = time.perf_counter()
             maps = grid.maps(session.net, snap.params, step=snap.step, revision=snap.revision)
             if req.deltas:
                 maps = UnitMaps(
@@ -385,7 +390,7 @@ class FrameBuilder:
                     maps.revision,
                     session_unit_deltas(session),
                 )
-            self._maps[name] = (grid, maps, now)
+            self._maps[name] = (grid, maps, now, time.perf_counter() - t0)
             out[name] = maps
         return out
 
