@@ -63,9 +63,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", required=True, help="the other checkout's Python")
     ap.add_argument("--before-root", required=True, help="the other checkout's folder")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="0: only print --add's table")
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--out", default="before_after.json")
+    ap.add_argument("--add", help="an earlier --out of the same two checkouts: pooled in")
     args = ap.parse_args()
     root = HERE.parent
     sides = {
@@ -101,8 +102,19 @@ def main() -> int:
             )
             figures[side]["launch"].extend(got["runs"])
         Path(args.out).write_text(json.dumps(figures, default=float))
+    if args.add:
+        pool(figures, json.loads(Path(args.add).read_text()))
     print_table(figures)
     return 0
+
+
+def pool(figures: dict, earlier: dict) -> None:
+    """Every figure of ``earlier`` added to ``figures`` (the medians are over both)."""
+    for side, got in earlier.items():
+        for key, runs in got["gui"].items():
+            figures[side]["gui"].setdefault(key, []).extend(runs)
+        figures[side]["engine"].extend(got["engine"])
+        figures[side]["launch"].extend(got["launch"])
 
 
 def print_table(figures: dict) -> None:

@@ -157,6 +157,8 @@ class Health:
         self.timing = False  # True from Play until the timed span ends
         self.frames = 0
         self.frames_not_running = 0
+        self.started = False  # a frame of the run playing has come (frames made before
+        # Play reached the engine thread say "not running", rightly)
         self.first_stop_step: int | None = None
         ctl = w.controller
         ctl.diverged.connect(lambda why: self._stop(f"diverged: {why}"))
@@ -185,7 +187,8 @@ class Health:
         if not self.timing:
             return
         self.frames += 1
-        if not frame.running:
+        self.started = self.started or frame.running
+        if self.started and not frame.running:
             self.frames_not_running += 1
             if self.frames_not_running == 1:
                 self._stop(f"a frame at step {frame.snapshot.step} says not running")
@@ -203,6 +206,8 @@ class Health:
         running = pacer.running if pacer is not None else self.w.controller.running
         if not running:
             self._stop("not running at the end")
+        if not self.started:
+            self._stop("no frame of the run playing came")
         seen = list(dict.fromkeys(self.events))  # each reason once, in order
         return {
             "healthy": not seen,
