@@ -72,10 +72,15 @@ def draw_grid(canvas: DataCanvas, frame: Frame, crisp: bool = False) -> None:
     if unit is not None and ds.input_dim == 2:  # a unit hovered in the network diagram
         act = snap.arch.activations[unit[0] - 1]
     rgba = grid_picture(grid, ds, crisp, act)
+    # a frame made before the data changed task can arrive after the canvas switched to
+    # the new one: each frame's picture replaces the other kind
     if rgba is None:
         canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))
+        canvas.set_decision_image(None)
     else:
         canvas.set_decision_image(rgba, frame.extent)
+        if canvas.curve.isVisible():
+            canvas.set_curve(None)
 
 
 def _num(v, fmt: str) -> str:
