@@ -100,6 +100,11 @@ def session() -> TrainingSession:
     )
 
 
+# the runs measured, so that ``health`` can say whether they kept training
+WATCHED: dict[str, TrainingSession] = {}
+LAST_LOSS = {"fused step": float("nan")}
+
+
 def engine_figures(seconds: float) -> dict[str, Probe]:
     s = session()
     net, params = s.net, s.params
@@ -108,6 +113,7 @@ def engine_figures(seconds: float) -> dict[str, Probe]:
     def fused_step():
         loss = fused.run(params, X, Y, s.draw_batch(), 0.0)
         s.optimizer.update(params.flat, fused.grad, 0.5)
+        LAST_LOSS["fused step"] = loss
         return loss
 
     fused = FusedStep(net, B)
@@ -119,6 +125,8 @@ def engine_figures(seconds: float) -> dict[str, Probe]:
     # A whole session, histories included, far into a run (history stride ≫ 1).
     far = session()
     far.step(50_000)
+    WATCHED["TrainingSession.step"] = far
+    WATCHED["TrainingSession.reference_step"] = readable
     out["session_step"] = rate(lambda: far.step(100), seconds, 100)
     for r in (100, 200):
         ev = GridEvaluator(GridSpec(resolution=r), ("x1", "x2"))
@@ -227,6 +235,21 @@ def torch_figures(seconds: float) -> dict[str, Probe | float] | None:
     return out
 
 
+def health() -> list[str]:
+    """Why a measured run is not training (empty: every run trained throughout): a session
+    stopped by the divergence guard, or a loss that is no longer finite."""
+    bad = []
+    for name, s in WATCHED.items():
+        if s.diverged:
+            bad.append(f"{name}: stopped at step {s.step_count} ({s.diverged})")
+        elif not np.all(np.isfinite(s.params.flat)):
+            bad.append(f"{name}: θ is no longer finite at step {s.step_count}")
+    for name, loss in LAST_LOSS.items():
+        if not np.isfinite(loss):
+            bad.append(f"{name}: its last loss is {loss}")
+    return bad
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=2.0, help="time per figure")
@@ -259,6 +282,11 @@ def main() -> None:
         "  (what TrainingSession.step adds to the fused step, history rows over the "
         f"evaluation sample above all: {1 - ours['session_step'] / ours['step']:.0%} of its time)"
     )
+    bad = health()
+    for why in bad:
+        print(f"NOT HEALTHY: {why}")
+    if not bad:
+        print("healthy: every measured run trained throughout")
     if theirs is None:
         print("(PyTorch not installed: pip install torch==2.13.0 for the comparison)")
     if args.json:
@@ -270,6 +298,8 @@ def main() -> None:
                     "numpy": ours,
                     "lean_reference_step": lean,
                     "torch": theirs,
+                    "healthy": not bad,
+                    "not_healthy": bad,
                     "ratio_step_vs_lean": fused_ratio,
                     "ratio_session_step_vs_lean": session_ratio,
                     "ratio_vs_torch": {

@@ -1,40 +1,47 @@
 """The main window training at full speed, scenario by scenario, against the headless engine.
 
-For each scenario (points, network, how the points arrived, inspector closed or open):
+For each scenario (points, network, how the points arrived, what else is open):
 
-* headless: a ``TrainingSession`` for the same points and network, ``step(1)`` in a loop in
-  this process (the reference for the ratio), half just before and half just after the
-  window's run, so both see the same load from other processes;
+* headless: a ``TrainingSession`` (a ``RunGroup`` for a comparison) for the same points and
+  network, stepped in a loop in this process (the reference for the ratio), half just
+  before and half just after the window's run, so both see the same load from other
+  processes;
 * window (offscreen, the real event loop): the window starts on a small XOR session, then the
   points arrive as a user brings them, either File → Open lesson (a saved scenario file) or
-  File → Import CSV; optionally the backprop inspector is opened; then play at "max" speed.
-  It counts the steps the engine thread ran, the frames the window drew, the longest gap
-  between ticks of a 16 ms ``QTimer`` in the GUI thread, and the engine's time per frame
-  split into step, snapshot, grid and hand-over (waiting for the GUI, posting the frame).
+  File → Import CSV; then, as the scenario says, the backprop inspector, the hidden-space
+  view (H) or the weight probe (W) is opened, or a comparison of two runs is made (sigmoid
+  | ReLU); then play at "max" speed.
 
-The last three scenarios open the hidden-space view (H) on the default network and on
-8 × 64: its figure is computed in the engine thread for every frame and drawn in the GUI
-thread (reported, no target of their own).
-
-Targets (issue 12): window ≥ 70 % of headless at 500 points and ≥ 60 % at 10,000 and 20,000
-however the points arrived; ≥ 50 frames/s at 500 points, ≥ 30 at 20,000, ≥ 25 with the
-8 × 64 network and the inspector open (keeping ≥ 60 % of its speed with it closed); longest
-stall < 33 ms at 500 points and < 50 ms elsewhere.
+A run is only worth timing while it trains. Every scenario says whether the timed run
+trained throughout: no divergence stop (the window's ``diverged`` or a compared run's
+``runDiverged``), no error, no pause (``runningChanged(False)``, or a frame that says the
+run is not running), and every run still going at the end. A run that stopped is reported
+on its own line, ``NOT HEALTHY: stopped at step N (why)``, and its figures measure a
+stopped run, not training. The lesson is XOR without noise at α = 0.1, B = 16, a run that
+stays healthy; at α = 0.5 the loss spikes and the divergence guard stops it within a few
+thousand steps.
 
 Columns: headless and window steps/s and their ratio, frames drawn per second, the
 longest gap of a 16 ms GUI timer (stall, wall clock: on a loaded machine it includes
 time the OS gave to other processes), the GUI thread's CPU time per frame (gui) and its
-longest busy span in CPU time (span), and the engine thread's ms per frame.
+longest busy span in CPU time (span), and the engine thread's ms per published frame by
+part (``EngineWorker.timing``: step, snapshot, grid, hand-over) and the frames it
+published per second (pub).
 
     python benchmarks/bench_gui.py [--seconds 3] [--size 1280x800] [--only 500] [--repeat 3]
-                                   [--json]
+                                   [--alpha 0.1] [--json]
                                    [--profile]   (pyinstrument: the GUI thread's profile)
+
+``--json`` ends with one JSON object holding every figure of every run (health included).
+The script runs against an older checkout too: a scenario whose feature the window lacks
+is reported as not available.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -48,16 +55,21 @@ os.environ.setdefault("BACKPROP_LAB_NO_PROMPTS", "1")
 os.environ.setdefault("BACKPROP_LAB_AUTOSAVE_DIR", tempfile.mkdtemp(prefix="backprop-lab-bench-"))
 
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession  # noqa: E402
-from backprop_lab.engine.advice import DEFAULT_NETWORK  # noqa: E402
 from backprop_lab.engine.datasets import make_preset, save_points_csv  # noqa: E402
 from backprop_lab.engine.scenario import save_scenario, scenario_from_session  # noqa: E402
+
+try:
+    from backprop_lab.engine.advice import DEFAULT_NETWORK  # noqa: E402
+except ImportError:  # an older checkout
+    DEFAULT_NETWORK = NetworkSpec(hidden=(4, 4), activation="tanh")
 
 NETS = {
     "4-4 tanh (default)": DEFAULT_NETWORK,
     "2-8-8-8-1 sigmoid": NetworkSpec(hidden=(8, 8, 8), activation="sigmoid"),
     "8×64 tanh": NetworkSpec(hidden=(64,) * 8, activation="tanh"),
 }
-HYPER = HyperParameters(alpha=0.5, batch_size=16, optimizer="sgd")
+ALPHA = 0.1  # a run that stays healthy (see the module's notes); --alpha changes it
+COMPARE = "activation"  # the comparison scenarios' contrast: sigmoid | ReLU, two runs
 
 
 @dataclass(frozen=True)
@@ -67,12 +79,16 @@ class Scenario:
     source: str  # "lesson" or "csv"
     inspector: bool = False
     hidden: bool = False  # the hidden-space panel open (H)
+    probe: bool = False  # the weight probe open (W)
+    compare: bool = False  # a comparison of two runs (COMPARE)
 
     @property
     def name(self) -> str:
-        ins = ", inspector" if self.inspector else ""
-        ins += ", hidden space" if self.hidden else ""
-        return f"{self.points:>6,} {self.net:<18s} {self.source:<6s}{ins}"
+        extra = ", inspector" if self.inspector else ""
+        extra += ", hidden space" if self.hidden else ""
+        extra += ", probe" if self.probe else ""
+        extra += ", 2 runs" if self.compare else ""
+        return f"{self.points:>6,} {self.net:<18s} {self.source:<6s}{extra}"
 
 
 SCENARIOS = [
@@ -86,10 +102,14 @@ SCENARIOS = [
     Scenario(10_000, "8×64 tanh", "csv"),
     Scenario(300, "8×64 tanh", "lesson"),
     Scenario(300, "8×64 tanh", "lesson", inspector=True),
+    # a comparison: every frame carries both runs' snapshots and grids
+    Scenario(500, "2-8-8-8-1 sigmoid", "lesson", compare=True),
     # the hidden-space view open: its figure computed in the engine thread every frame
     Scenario(500, "4-4 tanh (default)", "lesson"),
     Scenario(500, "4-4 tanh (default)", "lesson", hidden=True),
     Scenario(300, "8×64 tanh", "lesson", hidden=True),
+    # the weight probe open (its figures are measured on request, not every frame)
+    Scenario(500, "2-8-8-8-1 sigmoid", "lesson", probe=True),
 ]
 
 
@@ -97,20 +117,116 @@ def dataset(n: int):
     return make_preset("xor", n_points=n, noise=0.0, test_fraction=0.2, seed=0)
 
 
+def hyper() -> HyperParameters:
+    return HyperParameters(alpha=ALPHA, batch_size=16, optimizer="sgd")
+
+
 def session_for(sc: Scenario) -> TrainingSession:
-    return TrainingSession(dataset(sc.points), NETS[sc.net], HYPER, seed=0)
+    return TrainingSession(dataset(sc.points), NETS[sc.net], hyper(), seed=0)
 
 
-def headless(sc: Scenario, seconds: float) -> float:
-    """Steps/s of the engine alone on the same points and network (a fresh session)."""
+def headless(sc: Scenario, seconds: float) -> dict:
+    """Steps/s of the engine alone on the same points and network (a fresh session, or the
+    same comparison as a ``RunGroup``), and whether it kept training."""
     s = session_for(sc)
-    s.step(50)  # past the first rows and imports
+    runs = [s]
+    step = s.step
+    if sc.compare:
+        from backprop_lab.engine.contrasts import contrast
+
+        group = contrast(s, COMPARE)
+        runs, step = list(group), group.step
+    step(50)  # past the first rows and imports
     t0 = time.perf_counter()
     deadline = t0 + seconds
     n = 0
     while time.perf_counter() < deadline:
-        n += s.step(1)
-    return n / (time.perf_counter() - t0)
+        n += step(1)
+    stopped = [r.diverged for r in runs if r.diverged]
+    return {"steps_per_s": n / (time.perf_counter() - t0), "stopped": stopped}
+
+
+class Health:
+    """What the window's run did while it was timed: the engine's stops, errors and pauses
+    as the GUI thread heard of them, and the frames' own word (``running``, each run's
+    divergence)."""
+
+    def __init__(self, w, worker):
+        self.w, self.worker = w, worker
+        self.events: list[str] = []
+        self.timing = False  # True from Play until the timed span ends
+        self.frames = 0
+        self.frames_not_running = 0
+        self.started = False  # a frame of the run playing has come (frames made before
+        # Play reached the engine thread say "not running", rightly)
+        self.first_stop_step: int | None = None
+        ctl = w.controller
+        ctl.diverged.connect(lambda why: self._stop(f"diverged: {why}"))
+        if hasattr(ctl, "runDiverged"):
+            ctl.runDiverged.connect(lambda p: self._stop(f"run {p[0] + 1} diverged: {p[1]}"))
+        ctl.errorOccurred.connect(lambda e: self._stop(f"error: {e}"))
+        ctl.runningChanged.connect(self._running)
+        ctl.frameReady.connect(self._frame)
+
+    def _step(self) -> int:
+        runs = list(getattr(self.worker, "group", None) or [self.worker.session])
+        return max(r.step_count for r in runs)
+
+    def _stop(self, why: str) -> None:
+        if not self.timing:
+            return
+        if self.first_stop_step is None:
+            self.first_stop_step = self._step()
+        self.events.append(why.splitlines()[0][:160])
+
+    def _running(self, on: bool) -> None:
+        if self.timing and not on:
+            self._stop("paused (runningChanged false)")
+
+    def _frame(self, frame) -> None:
+        if not self.timing:
+            return
+        self.frames += 1
+        self.started = self.started or frame.running
+        if self.started and not frame.running:
+            self.frames_not_running += 1
+            if self.frames_not_running == 1:
+                self._stop(f"a frame at step {frame.snapshot.step} says not running")
+        for i, run in enumerate(getattr(frame, "runs", ()) or ()):
+            why = getattr(run.status, "diverged", None) if hasattr(run, "status") else None
+            if why:
+                self._stop(f"frame: run {i + 1} diverged: {why}")
+
+    def verdict(self) -> dict:
+        runs = list(getattr(self.worker, "group", None) or [self.worker.session])
+        for i, r in enumerate(runs):
+            if r.diverged:
+                self._stop(f"run {i + 1} diverged at the end: {r.diverged}")
+        pacer = getattr(self.worker, "pacer", None)
+        running = pacer.running if pacer is not None else self.w.controller.running
+        if not running:
+            self._stop("not running at the end")
+        if not self.started:
+            self._stop("no frame of the run playing came")
+        seen = list(dict.fromkeys(self.events))  # each reason once, in order
+        return {
+            "healthy": not seen,
+            "stopped_at_step": self.first_stop_step,
+            "why": seen,
+            "frames_seen": self.frames,
+            "frames_not_running": self.frames_not_running,
+            "final_step": self._step(),
+        }
+
+
+def wait_for(app, done, what: str, limit: float = 60.0) -> None:
+    """Run the GUI's events until ``done()`` (the engine thread changes what it reads)."""
+    deadline = time.perf_counter() + limit
+    while not done():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"gave up waiting for {what}")
+        app.processEvents()
+        time.sleep(0.005)
 
 
 def windowed(
@@ -118,13 +234,23 @@ def windowed(
 ) -> dict:
     import pyqtgraph as pg
     from backprop_lab.gui.main_window import MainWindow
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QAbstractEventDispatcher, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
-    start = TrainingSession(dataset(200), NETS[sc.net], HYPER, seed=0)
+    start = TrainingSession(dataset(200), NETS[sc.net], hyper(), seed=0)
     w = MainWindow(session=start)
+    missing = (
+        (sc.hidden and not hasattr(w, "hidden"))
+        or (sc.probe and not hasattr(w, "probe"))
+        or (sc.compare and not hasattr(getattr(w, "runs", None), "new_run"))
+    )
+    if missing:
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+        return {"available": False}
     w.resize(*size)
     slider = w.training_panel.speed_slider
     slider.setValue(slider.maximum())  # "max": the default speed is a watchable 50 steps/s
@@ -145,6 +271,17 @@ def windowed(
         w.inspector_dock.show()
     if sc.hidden:
         w.hidden.set_panel_open(True)
+    if sc.probe:
+        w.probe.set_probe_open(True)
+    worker = w.controller.worker
+    # a lesson is read off the GUI thread: the timed run must be the scenario's own
+    wait_for(app, lambda: len(worker.session.dataset) == sc.points, f"{path.name} to load")
+    if sc.compare:
+        from backprop_lab.gui import commands as cmd
+
+        with w.runs.new_run("compare"):
+            w.controller.send(cmd.Contrast(COMPARE))
+        wait_for(app, lambda: len(worker.group) == 2, "the comparison's two runs")
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
@@ -163,8 +300,6 @@ def windowed(
     # the GUI thread's busy spans (from waking to going back to wait), in thread CPU time:
     # what our code costs the GUI thread, apart from the time the OS gives to other
     # processes (the 16 ms beat's gaps include that on a loaded machine)
-    from PySide6.QtCore import QAbstractEventDispatcher
-
     spans: list[float] = []
     woke = [None]
 
@@ -177,15 +312,19 @@ def windowed(
 
     disp = QAbstractEventDispatcher.instance()
     disp.aboutToBlock.connect(blocking)
-    worker = w.controller.worker
+    health = Health(w, worker)
     timing0 = dict(getattr(worker, "timing", {}))
     frames0 = w.frames_drawn
     steps0 = worker.steps_run
+    gui_cpu0 = time.thread_time()
     last[0] = time.perf_counter() * 1e3
     beat.start()
+    health.timing = True
     w.play()
     t0 = time.perf_counter()
-    QTimer.singleShot(int(seconds * 1000), app.quit)
+    # exit, not quit: Qt 6's quit closes the windows first (the window would shut its
+    # engine down inside the timed span, and the verdict would see a stopped run)
+    QTimer.singleShot(int(seconds * 1000), lambda: app.exit(0))
     profiler = None
     if profile:
         from pyinstrument import Profiler  # the "profile" extra
@@ -194,6 +333,8 @@ def windowed(
         profiler.start()
     app.exec()  # the real event loop, as in the app
     elapsed = time.perf_counter() - t0
+    gui_cpu = time.thread_time() - gui_cpu0
+    health.timing = False
     if profiler is not None:
         profiler.stop()
         show_all = os.environ.get("PROFILE_ALL") == "1"
@@ -202,6 +343,9 @@ def windowed(
     frames = w.frames_drawn - frames0
     beat.stop()
     disp.aboutToBlock.disconnect(blocking)
+    health.timing = True  # the verdict's own checks count
+    verdict = health.verdict()
+    health.timing = False
     timing = dict(getattr(worker, "timing", {}))
     w.close()
     w.deleteLater()
@@ -209,83 +353,152 @@ def windowed(
     published = timing.get("frames", 0) - timing0.get("frames", 0)
     split = {}
     for key in ("step", "snapshot", "grid", "handover"):
-        spent = timing.get(key, float("nan")) - timing0.get(key, 0.0)
-        split[key] = 1e3 * spent / published if published else float("nan")
+        spent = timing.get(key, math.nan) - timing0.get(key, 0.0)
+        split[key] = 1e3 * spent / published if published else math.nan
     return {
+        "available": True,
+        **verdict,
         "steps_per_s": steps / elapsed,
         "frames_per_s": frames / elapsed,
-        "max_stall_ms": max(gaps[1:]) if len(gaps) > 1 else float("nan"),
-        "gui_cpu_max_span_ms": 1e3 * max(spans, default=float("nan")),
-        "gui_cpu_ms_per_frame": 1e3 * sum(spans) / frames if frames else float("nan"),
+        "published_per_s": published / elapsed,
+        "max_stall_ms": max(gaps[1:]) if len(gaps) > 1 else math.nan,
+        "gui_cpu_max_span_ms": 1e3 * max(spans, default=math.nan),
+        "gui_cpu_ms_per_frame": 1e3 * sum(spans) / frames if frames else math.nan,
+        "gui_cpu_share": gui_cpu / elapsed,
         "frame_ms": split,
     }
 
 
+def available(sc: Scenario) -> bool:
+    """Whether this version of the app has what the scenario opens."""
+    from importlib.util import find_spec
+
+    need = {
+        "backprop_lab.engine.contrasts": sc.compare,
+        "backprop_lab.gui.hidden_panel": sc.hidden,
+        "backprop_lab.gui.probe_window": sc.probe,
+    }
+    return all(find_spec(mod) is not None for mod, used in need.items() if used)
+
+
+def run_scenario(sc: Scenario, args, size, tmp: Path) -> dict:
+    if not available(sc):
+        return {"available": False, "runs": []}
+    runs = []
+    for _ in range(args.repeat):
+        # the reference is measured just before and just after the window, half the time
+        # each: other processes' load drifts, and a ratio is only fair within one span
+        before = headless(sc, args.seconds / 2)
+        r = windowed(sc, args.seconds, size, tmp, args.profile)
+        if not r["available"]:
+            return {"available": False, "runs": []}
+        after = headless(sc, args.seconds / 2)
+        base = 0.5 * (before["steps_per_s"] + after["steps_per_s"])
+        r["headless_steps_per_s"] = base
+        r["headless_stopped"] = before["stopped"] + after["stopped"]
+        r["ratio"] = r["steps_per_s"] / base
+        runs.append(r)
+    runs.sort(key=lambda r: r["ratio"])
+    m = runs[len(runs) // 2]  # the median run by ratio; ranges over all runs
+    return {**m, "runs": runs, "healthy": all(r["healthy"] for r in runs)}
+
+
+def print_row(sc: Scenario, m: dict) -> None:
+    if not m["available"]:
+        print(f"{sc.name:<46s} (not available in this version)", flush=True)
+        return
+    fm = m["frame_ms"]
+    print(
+        f"{sc.name:<46s} {m['headless_steps_per_s']:8.0f} {m['steps_per_s']:7.0f} "
+        f"{m['ratio']:5.0%} {m['frames_per_s']:5.1f} {m['max_stall_ms']:6.1f} "
+        f"{m['gui_cpu_ms_per_frame']:5.1f} {m['gui_cpu_max_span_ms']:5.1f}  "
+        f"{fm['step']:5.1f} {fm['snapshot']:4.1f} {fm['grid']:4.1f} {fm['handover']:4.1f} "
+        f"{m['published_per_s']:4.0f}  {'yes' if m['healthy'] else 'NO'}",
+        flush=True,
+    )
+    runs = m["runs"]
+    if len(runs) > 1:
+        fps = sorted(r["frames_per_s"] for r in runs)
+        stall = sorted(r["max_stall_ms"] for r in runs)
+        print(
+            f"{'':<46s} over {len(runs)} runs: ratio {runs[0]['ratio']:.0%}–"
+            f"{runs[-1]['ratio']:.0%}, {fps[0]:.0f}–{fps[-1]:.0f} fps, "
+            f"stall {stall[0]:.0f}–{stall[-1]:.0f} ms",
+            flush=True,
+        )
+    for r in runs:
+        if not r["healthy"]:
+            why = "; ".join(r["why"])
+            print(f"    NOT HEALTHY: stopped at step {r['stopped_at_step']} ({why})", flush=True)
+        if r["headless_stopped"]:
+            print(f"    headless reference stopped: {r['headless_stopped'][0]}", flush=True)
+
+
+def chosen_by(only: str, name: str) -> bool:
+    """``--only``: the names that contain it; a pattern ending in "$" must end the name;
+    several patterns separated by "|" choose the names any of them chooses."""
+    for pattern in only.split("|"):
+        if pattern.endswith("$") and name.endswith(pattern[:-1]):
+            return True
+        if not pattern.endswith("$") and pattern in name:
+            return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
+    global ALPHA
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     p.add_argument("--size", default="1280x800")
-    p.add_argument("--only", default="", help="run the scenarios whose name contains this")
+    p.add_argument(
+        "--only", default="", help='scenarios whose name has this ("…$": ends; "a|b": either)'
+    )
     p.add_argument("--repeat", type=int, default=1, help="runs per scenario (median shown)")
+    p.add_argument("--alpha", type=float, default=ALPHA, help="the lesson's learning rate")
     p.add_argument("--json", action="store_true", help="end with one JSON object")
     p.add_argument("--profile", action="store_true", help="print the GUI thread's profile")
     args = p.parse_args(argv)
+    ALPHA = args.alpha
     size = tuple(int(v) for v in args.size.split("x"))
     from backprop_lab.gui.app import configure_process
 
     configure_process()  # as the app does (the GIL's switch interval)
-    chosen = [s for s in SCENARIOS if args.only in s.name]
+    chosen = [s for s in SCENARIOS if chosen_by(args.only, s.name)]
 
-    print(f"B=16 SGD α=0.5, XOR points, {args.seconds:g} s each, window {args.size} (offscreen)")
     print(
-        f"{'scenario':<54s} {'headless':>9s} {'window':>8s} {'ratio':>6s} {'fps':>5s} "
-        f"{'stall':>6s} {'gui':>5s} {'span':>5s}  engine ms/frame: step snap grid hand"
+        f"B=16 SGD α={ALPHA:g}, XOR points without noise, {args.seconds:g} s each, "
+        f"window {args.size} (offscreen)"
+    )
+    print(
+        f"{'scenario':<46s} {'headless':>8s} {'window':>7s} {'ratio':>5s} {'fps':>5s} "
+        f"{'stall':>6s} {'gui':>5s} {'span':>5s}  {'engine ms/frame: step snap grid hand pub':>41s}"
+        "  healthy"
     )
     rows = []
+    unhealthy = 0
     with tempfile.TemporaryDirectory() as d:
         for sc in chosen:
-            runs = []
-            for _ in range(args.repeat):
-                # the reference is measured just before and just after the window, half
-                # the time each: other processes' load drifts, and a ratio is only fair
-                # within one span
-                before = headless(sc, args.seconds / 2)
-                r = windowed(sc, args.seconds, size, Path(d), args.profile)
-                base = 0.5 * (before + headless(sc, args.seconds / 2))
-                runs.append({"headless_steps_per_s": base, "ratio": r["steps_per_s"] / base, **r})
-            runs.sort(key=lambda r: r["ratio"])
-            m = runs[len(runs) // 2]  # the median run by ratio; ranges over all runs
-            fm = m["frame_ms"]
-            spread = ""
-            if len(runs) > 1:
-                lo, hi = runs[0], runs[-1]
-                fps = sorted(r["frames_per_s"] for r in runs)
-                stall = sorted(r["max_stall_ms"] for r in runs)
-                spread = (
-                    f"   ratio {lo['ratio']:.0%}–{hi['ratio']:.0%}, {fps[0]:.0f}–{fps[-1]:.0f} fps,"
-                    f" stall {stall[0]:.0f}–{stall[-1]:.0f} ms"
-                )
-            print(
-                f"{sc.name:<54s} {m['headless_steps_per_s']:9.0f} {m['steps_per_s']:8.0f} "
-                f"{m['ratio']:6.0%} {m['frames_per_s']:5.1f} {m['max_stall_ms']:6.1f} "
-                f"{m['gui_cpu_ms_per_frame']:5.1f} {m['gui_cpu_max_span_ms']:5.1f}  "
-                f"{fm['step']:15.1f} {fm['snapshot']:4.1f} {fm['grid']:4.1f} "
-                f"{fm['handover']:4.1f}{spread}",
-                flush=True,
-            )
+            m = run_scenario(sc, args, size, Path(d))
+            print_row(sc, m)
+            unhealthy += m["available"] and not m["healthy"]
             rows.append(
                 {
+                    "name": sc.name.strip(),
                     "points": sc.points,
                     "net": sc.net,
                     "source": sc.source,
                     "inspector": sc.inspector,
                     "hidden": sc.hidden,
+                    "probe": sc.probe,
+                    "compare": sc.compare,
                     **m,
-                    "runs": runs,
                 }
             )
+    if unhealthy:
+        print(f"{unhealthy} scenario(s) NOT HEALTHY: their figures time a stopped run")
     if args.json:
-        print(json.dumps({"seconds": args.seconds, "size": args.size, "scenarios": rows}))
+        out = {"seconds": args.seconds, "size": args.size, "alpha": ALPHA, "scenarios": rows}
+        print(json.dumps(out, default=float))
     return 0
 
 

@@ -159,7 +159,8 @@ def lut_index(values: np.ndarray, vmin: float, vmax: float) -> tuple[np.ndarray,
     with np.errstate(invalid="ignore"):
         t = (v - np.float32(vmin)) * np.float32((LUT_SIZE - 1) / span)
         np.clip(t, 0, LUT_SIZE - 1, out=t)
-    t[~finite] = 0
+    if not finite.all():
+        t[~finite] = 0
     return np.rint(t).astype(np.intp), finite
 
 
@@ -174,8 +175,18 @@ def boundary_mask(labels: np.ndarray) -> np.ndarray:
     return mask
 
 
+def lookup(lut: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``lut[index]`` (``index``: an array, or a tuple of them) for a table of RGBA
+    ``uint8`` colours (…×4), one 32-bit word per colour: a quarter of the element copies
+    of indexing the bytes, a tenth of the time (each frame colours the whole grid)."""
+    words = np.ascontiguousarray(lut).view(np.uint32)[..., 0]
+    out = words[index] if isinstance(index, tuple) else np.take(words, index)
+    return np.ascontiguousarray(out).view(np.uint8).reshape(*out.shape, 4)
+
+
 def _finish(rgba: np.ndarray, finite: np.ndarray, labels: np.ndarray | None) -> np.ndarray:
-    rgba[~finite] = (*NEUTRAL, 0)  # undefined output: transparent
+    if not finite.all():
+        rgba[~finite] = (*NEUTRAL, 0)  # undefined output: transparent
     if labels is not None:
         # blended, not solid: one grid pixel is several screen pixels wide
         line = boundary_mask(labels)
@@ -192,7 +203,7 @@ def binary_rgba(
     where p crosses 0.5. NaN is transparent."""
     p = np.asarray(p)
     idx, finite = lut_index(p, 0.0, 1.0)
-    rgba = binary_lut(float(strength))[idx]
+    rgba = lookup(binary_lut(float(strength)), idx)
     labels = None
     if crisp:
         with np.errstate(invalid="ignore"):
@@ -220,7 +231,7 @@ def multiclass_rgba(
     confidence = np.take_along_axis(safe, winner[None], axis=0)[0]
     chance = 1.0 / n_classes
     idx, _ = lut_index(np.where(finite, confidence, chance), chance, 1.0)
-    rgba = confidence_luts(float(strength))[winner, idx]
+    rgba = lookup(confidence_luts(float(strength)), (winner, idx))
     labels = None
     if crisp:
         labels = np.where(finite, winner, -1)
@@ -233,7 +244,7 @@ def regression_rgba(
     """R×R outputs → RGBA on the fixed levels [vmin, vmax] (blue low, vermillion high, the
     neutral at the middle; tinted like the class regions). NaN is transparent."""
     idx, finite = lut_index(values, vmin, vmax)
-    return _finish(regression_lut(float(strength))[idx], finite, None)
+    return _finish(lookup(regression_lut(float(strength)), idx), finite, None)
 
 
 def regression_colors(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:

@@ -49,7 +49,9 @@ DELTA_HEX = "#CC79A7"  # reddish purple (Okabe–Ito): the |δ| rings
 HEALTH_HEX = "#C00000"
 HIGHLIGHT = QColor(255, 214, 102, 90)
 RENDER_FREE = 0.006  # s: a picture this cheap is redrawn whenever it changes
-RENDER_SHARE = 0.3  # a dearer one at most this share of the time, while frames stream
+# a dearer one at most this share of the time, while frames stream (the engine thread
+# waits while the GUI thread draws, so this share is taken from training too)
+RENDER_SHARE = 0.15
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ Nothing in a frame costs O(N) while training:
 
 * the snapshot's metrics are the latest history row's (a bounded evaluation sample);
 * a run's grid pass, when dear (a wide network), is repeated only as often as keeps it
-  to ``GRID_SHARE`` of the engine's time; the other runs' grids are refreshed in turns,
-  about ``OTHER_GRIDS_SECONDS`` of them a frame (paused, every grid is of the step shown);
+  to ``GRID_SHARE`` of the engine's time, and A's is sampled more coarsely (at most about
+  ``GRID_FRAME_SECONDS`` a pass, the resolution chosen from the cost of the last passes);
+  the other runs' grids are refreshed in turns, about ``OTHER_GRIDS_SECONDS`` of them a
+  frame (paused, every grid is exact and of the step shown);
 * the figures over all points come from a ``FullPass`` spread over frames, a chunk at a
   time (~``FULL_PASS_FRAME_SECONDS`` a frame, a new pass at most every
   ``FULL_PASS_SECONDS``; at once when paused);
 * the unit maps are computed only for the views that asked, at most every ``every``
-  seconds each.
+  seconds each, and a dear set at most ``MAPS_SHARE`` of the engine's time.
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ GRID_RESOLUTION_1D = 240
 # while training, a grid pass dearer than this reuses the last grid for a while, so it takes
 # at most GRID_SHARE of the engine's time (a 100×100 grid through 8 × 64 costs ~20 ms)
 GRID_SHARE = 0.25
+# while training, run A's 2-D grid is sampled more coarsely when the exact one would cost
+# more than this a pass (the cost per sample measured on the last passes), down to
+# GRID_MIN_SAMPLES samples along each axis; paused, every grid is exact
+GRID_FRAME_SECONDS = 0.004
+GRID_MIN_SAMPLES = 24
+# while training, a view's unit maps are recomputed at most as often as its request says,
+# and a dear set (a wide network) no more than keeps it to this share of the engine's time
+MAPS_SHARE = 0.15
 # while training, the other runs' grids are refreshed in turns for about this long a frame
 # (at least one a frame)
 OTHER_GRIDS_SECONDS = 0.004
@@ -130,9 +140,11 @@ class FrameBuilder:
         self.extras: dict[str, Callable[[TrainingSession], Any]] = {}
         self.map_requests: dict[str, MapRequest] = {}
         self._evaluators: dict[tuple, GridEvaluator] = {}
+        self._coarse: dict[tuple, GridEvaluator] = {}  # run A's coarser grids, by shape
+        self._sample_cost = 0.0  # seconds per grid sample of run A's last passes
         self._grids: dict[int, _Grid] = {}
         self._turn = 1  # the other run whose grid comes next
-        self._maps: dict[str, tuple[UnitMapGrid, UnitMaps, float]] = {}
+        self._maps: dict[str, tuple[UnitMapGrid, UnitMaps, float, float]] = {}
         self._full: FullMetrics | None = None
         self._full_pass: FullPass | None = None
         self._full_started = -math.inf
@@ -146,6 +158,7 @@ class FrameBuilder:
             return False
         self.view = new
         self._evaluators.clear()
+        self._coarse.clear()
         return True
 
     def set_unit(self, unit: tuple[int, int] | None) -> bool:
@@ -183,6 +196,8 @@ class FrameBuilder:
     def new_runs(self) -> None:
         """Other sessions (a lesson, an undo across runs): nothing computed carries over."""
         self._evaluators.clear()
+        self._coarse.clear()
+        self._sample_cost = 0.0
         self._grids.clear()
         self._maps.clear()
         self.forget_figures()
@@ -265,16 +280,38 @@ class FrameBuilder:
 
     def _grid_of(self, i, session, snap, g, busy, now, unit=None):
         """Run ``i``'s output over the grid, or the hovered hidden unit's map (run A). While
-        training, a dear pass (a wide network) is repeated only once its cost is at most
-        ``GRID_SHARE`` of the time since; the frames between reuse the same array."""
+        training, a dear pass (a wide network) is sampled more coarsely (``coarse_spec``),
+        and repeated only once its cost is at most ``GRID_SHARE`` of the time since; the
+        frames between reuse the same array."""
         c = self._grids.get(i)
         key = (g, snap.arch, unit)
         if busy and c is not None and c.key == key and now - c.when < c.cost * (1 / GRID_SHARE - 1):
             return c.out
+        use = g
+        if busy and snap.dataset.input_dim == 2:
+            use = self._coarse_evaluator(g, snap)
         t0 = time.perf_counter()
-        out = self._evaluate(session, snap, g, unit)
-        self._grids[i] = _Grid(key, out, snap.step, now, time.perf_counter() - t0)
+        out = self._evaluate(session, snap, use, unit)
+        cost = time.perf_counter() - t0
+        self._grids[i] = _Grid(key, out, snap.step, now, cost)
+        if i == 0:
+            ny, nx = use.spec.shape
+            self._sample_cost = cost / (nx * ny)
         return out
+
+    def _coarse_evaluator(self, g: GridEvaluator, snap: Snapshot) -> GridEvaluator:
+        """``g``, or a coarser grid over the same rectangle when ``g``'s pass would cost more
+        than ``GRID_FRAME_SECONDS`` (as the last passes measured it)."""
+        spec = coarse_spec(g.spec, self._sample_cost, GRID_FRAME_SECONDS)
+        if spec == g.spec:
+            return g
+        key = (spec, g.features, g.input_dim)
+        e = self._coarse.get(key)
+        if e is None:
+            if len(self._coarse) > 8:
+                self._coarse.clear()
+            e = self._coarse[key] = GridEvaluator(spec, g.features, g.input_dim)
+        return e
 
     @staticmethod
     def _evaluate(session, snap, g, unit):
@@ -341,13 +378,15 @@ class FrameBuilder:
                 extent = square_around(g.spec.extent) if dim == 2 else g.spec.extent
             cached = self._maps.get(name)
             if cached is not None and cached[0].fits(extent, snap.spec.features, dim):
-                grid, maps, when = cached
+                grid, maps, when, cost = cached
                 same = maps.revision == snap.revision and maps.step == snap.step
-                if same or (busy and now - when < req.every):
+                wait = max(req.every, cost * (1 / MAPS_SHARE - 1))
+                if same or (busy and now - when < wait):
                     out[name] = maps
                     continue
             else:
                 grid = UnitMapGrid(extent, snap.spec.features, dim)
+            t0 = time.perf_counter()
             maps = grid.maps(session.net, snap.params, step=snap.step, revision=snap.revision)
             if req.deltas:
                 maps = UnitMaps(
@@ -358,7 +397,7 @@ class FrameBuilder:
                     maps.revision,
                     session_unit_deltas(session),
                 )
-            self._maps[name] = (grid, maps, now)
+            self._maps[name] = (grid, maps, now, time.perf_counter() - t0)
             out[name] = maps
         return out
 
@@ -388,6 +427,24 @@ class FrameBuilder:
             per_point = max((time.perf_counter() - t0) / chunk, 1e-9)
             self._full_chunk = int(min(8192, max(16, FULL_PASS_FRAME_SECONDS / per_point)))
         self._full_pass = p
+
+
+def coarse_spec(spec: GridSpec, sample_cost: float, budget: float) -> GridSpec:
+    """The grid to sample while training: ``spec`` when its pass costs at most ``budget``
+    seconds at ``sample_cost`` seconds a sample, else the same rectangle with every k-th
+    sample along each axis (k the smallest whole number that fits the budget; never fewer
+    than ``GRID_MIN_SAMPLES`` along an axis). A region then differs from the exact grid's
+    only within about one coarse cell of a boundary (tests/gui/test_adaptive_grid.py)."""
+    ny, nx = spec.shape
+    cost = sample_cost * nx * ny
+    if not cost > budget:
+        return spec
+    k = math.ceil(math.sqrt(cost / budget))
+    cx = min(nx, max(GRID_MIN_SAMPLES, math.ceil(nx / k)))
+    cy = min(ny, max(GRID_MIN_SAMPLES, math.ceil(ny / k)))
+    if (cx, cy) == (nx, ny):
+        return spec
+    return GridSpec(spec.extent, cx, cy)
 
 
 def render_frame(session: TrainingSession, maps: Mapping[str, MapRequest] = ()) -> Frame:

@@ -74,6 +74,8 @@ def draw_grid(canvas: DataCanvas, frame: Frame, crisp: bool = False) -> None:
     if ds.input_dim != canvas.dataset.input_dim:
         return  # a frame from before the data changed dimension: not this canvas's picture
     rgba = grid_picture(grid, ds, crisp, act)
+    # a frame made before the data changed task can arrive after the canvas switched to
+    # the new one: each frame's picture replaces the other kind
     if rgba is None:
         canvas.set_decision_image(None)
         canvas.set_curve(frame.grid_x, np.asarray(grid, dtype=np.float64))

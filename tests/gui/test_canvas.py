@@ -299,6 +299,28 @@ def test_rendered_image_shows_colours_under_the_points(qtbot, canvas):
     assert (color.red(), color.green(), color.blue()) == region_color(0)
 
 
+def test_a_late_frame_of_the_other_kind_leaves_one_picture(qtbot, canvas):
+    """A frame made before the data changed task may arrive after the canvas switched:
+    whatever arrives, the canvas shows one picture, the last frame's."""
+    from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
+    from backprop_lab.engine.datasets import make_preset
+    from backprop_lab.gui.frames import render_frame
+    from backprop_lab.gui.presenter import draw_grid
+
+    def frame(preset, features):
+        ds = make_preset(preset, n_points=60, noise=0.1, test_fraction=0.0, seed=0)
+        spec = NetworkSpec(hidden=(4,), features=features)
+        return render_frame(TrainingSession(ds, spec, HyperParameters(), seed=0))
+
+    plane, line = frame("xor", ("x1", "x2")), frame("sine_1d", ("x1",))
+    for first, last in ((line, plane), (plane, line), (line, line), (plane, plane)):
+        draw_grid(canvas, first)
+        draw_grid(canvas, last)
+        canvas.grab()
+        curve = last.snapshot.dataset.input_dim == 1
+        assert canvas.curve.isVisible() == curve and canvas.image.isVisible() != curve
+
+
 def test_curve(qtbot, canvas):
     xs = np.linspace(-6, 6, 30)
     canvas.set_curve(xs, np.sin(xs))

@@ -11,7 +11,7 @@ from backprop_lab.gui.colors import CLASS_HEX
 from backprop_lab.gui.legend import CanvasLegend, bar_rgba
 from backprop_lab.gui.trace_view import TraceView
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from .helpers import LONG
@@ -97,6 +97,35 @@ def test_legend_never_raises_on_odd_input(qtbot):
         key.grab()
         host.resize(50, 40)
         host.grab()
+
+
+def test_legend_picture_follows_every_change(qtbot):
+    """The key's picture is drawn once and reused: each change of what it says, of its
+    size or of its font draws it anew; a repaint with nothing changed shows the same."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(300, 300)
+    key = CanvasLegend(host)
+    host.show()
+    key.set_classes(2, False)
+    first = key.grab().toImage()
+    assert key.grab().toImage() == first  # nothing changed: the same picture
+    shown = [first]
+    for change in (
+        lambda: key.set_classes(3, False),
+        lambda: key.set_classes(3, True),
+        lambda: key.set_classes(3, True, ("cat", "dog", "owl")),
+        lambda: key.set_scale(0.0, 1.0),
+        lambda: key.set_scale(0.0, 2.0),
+        lambda: key.set_unit_scale(-1.0, 1.0, "h₁⁽¹⁾"),
+        lambda: key.setFont(QFont(key.font().family(), key.font().pointSize() + 4)),
+    ):
+        change()
+        img = key.grab().toImage()
+        assert all(img != before for before in shown)
+        shown.append(img)
+    key.restore()  # back to the scale it showed before the unit's, in the new font
+    assert key.kind == "scale" and key.grab().toImage() != shown[-1]
 
 
 def test_trace_numbers_classes_like_the_picker(qtbot):

@@ -15,6 +15,8 @@ from backprop_lab.gui.colors import (
     regression_colors,
     regression_rgba,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def test_palette_is_okabe_ito_with_eight_distinct_colours():
@@ -163,6 +165,26 @@ def test_large_frame_is_all_lookups():
     assert img.shape == (200, 200, 4)
     probs = np.random.default_rng(1).random((5, 200, 200))
     assert multiclass_rgba(probs / probs.sum(0), crisp=True).shape == (200, 200, 4)
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, -1.0, 2.0, np.nan, np.inf]), min_size=1),
+    st.integers(1, 8),
+    st.floats(0.0, 1.0),
+)
+def test_colours_are_the_tables_entries(values, n_classes, strength):
+    """The word-at-a-time lookup gives exactly the tables' entries (NaN transparent)."""
+    rng = np.random.default_rng(len(values))
+    p = np.asarray(values + list(rng.random(37)), np.float32).reshape(-1, 1)
+    idx, finite = colors.lut_index(p, 0.0, 1.0)
+    want = colors.binary_lut(strength)[idx]
+    want[~finite] = (*NEUTRAL, 0)
+    assert np.array_equal(binary_rgba(p, strength=strength), want)
+    luts = colors.confidence_luts(strength)
+    winner = rng.integers(0, n_classes, idx.shape)
+    assert np.array_equal(colors.lookup(luts, (winner, idx)), luts[winner, idx])
+    lut = colors.regression_lut(strength)
+    assert np.array_equal(colors.lookup(lut, idx), lut[idx])
 
 
 def test_colors_module_imports_no_qt():
