@@ -18,7 +18,7 @@ from pathlib import Path
 
 from backprop_lab.engine import Dataset, Snapshot, TrainingSession
 from backprop_lab.engine.csvfile import read_points_csv
-from backprop_lab.engine.lessons import list_lessons, load_lesson
+from backprop_lab.engine.lessons import list_lessons, load_lesson, title_of
 from backprop_lab.engine.scenario import (
     Scenario,
     load_scenario,
@@ -26,6 +26,7 @@ from backprop_lab.engine.scenario import (
     scenario_from_session,
     session_from_scenario,
 )
+from backprop_lab.resources import lesson_text
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -50,7 +51,7 @@ from .run_history import RunHistory
 def lesson_title(name: str) -> str:
     """A built-in lesson's title for the menu (its name if it has none or cannot load)."""
     try:
-        return load_lesson(name).title or name
+        return title_of(lesson_text(name), name)
     except ValueError:
         return name
 

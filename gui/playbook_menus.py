@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backprop_lab.engine.playbook import list_playbooks, load_builtin
+from backprop_lab.engine.lessons import title_of
+from backprop_lab.engine.playbook import list_playbooks
+from backprop_lab.resources import playbook_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
 def playbook_title(name: str) -> str:
     try:
-        return load_builtin(name).title or name
+        return title_of(playbook_text(name), name)
     except ValueError:
         return name
 
