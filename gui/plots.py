@@ -53,7 +53,7 @@ PEN_STYLES = {
 TEST_ALPHA = 0.4
 LOSS_TITLE, ACC_TITLE = "Loss −log p(y|x)", "Accuracy"
 LOSS_RUNS, ACC_RUNS = "Loss (faint: test)", "Accuracy (faint: test)"
-DELTA_TITLE, DELTA_RUNS = "|δ⁽ℓ⁾|, ℓ =", "A's |δ⁽ℓ⁾|, ℓ ="
+DELTA_TITLE = "|δ⁽ℓ⁾|, ℓ ="
 RUN_LEGEND_CHARS = 16  # a run's name in a legend: its label, cut to this
 
 
@@ -438,6 +438,7 @@ class TrainingPlots(QWidget):
         self.run_curves: list[tuple[pg.PlotDataItem, ...]] = []
         self.run_names: tuple[str, ...] = ()
         self._last_runs: tuple = ()
+        self.run_delta: dict[int, list[pg.PlotDataItem]] = {}  # run → its |δ⁽ℓ⁾| curves
         self.names = {
             self.loss_plot: "loss",
             self.acc_plot: "accuracy",
@@ -540,14 +541,46 @@ class TrainingPlots(QWidget):
         elif "delta" in parts:
             for c, d in zip(self.delta_curves, deltas):
                 c.setData(steps, positive_or_nan(d), connect="finite")
+            arrays = list(deltas)
+            self._drop_run_deltas(len(others))
+            for i, o in enumerate(others, start=1):
+                od = delta_columns(o)
+                x = o.step.astype(np.float64)
+                for c, d in zip(self._run_delta_curves(i, len(od)), od):
+                    c.setData(x, positive_or_nan(d), connect="finite")
+                arrays += list(od)
             self.delta_plot.setXRange(0.0, x_hi, padding=0.02)
-            r = value_range(deltas, True)
+            r = value_range(arrays, True)
             self._set_empty(self.delta_plot, r is None)
             if r is not None:
                 self.delta_plot.setYRange(*r, padding=0)
         if "bars" in parts:
             self._set_bars(np.asarray(snap.last.delta_mean_abs))
         self.frames_drawn += 1
+
+    def _run_delta_curves(self, run: int, depth: int) -> list[pg.PlotDataItem]:
+        """Run ``run``'s |δ⁽ℓ⁾| curves (a comparison): each layer's colour, the run's
+        line style, so that sigmoid's δ fading layer by layer and ReLU's holding up show
+        in one plot."""
+        curves = self.run_delta.get(run)
+        if curves is not None and len(curves) == depth:
+            return curves
+        for c in curves or ():
+            self.delta_plot.removeItem(c)
+        style = PEN_STYLES[RUN_DASHES[run % len(RUN_DASHES)]]
+        curves = []
+        for layer in range(1, depth + 1):
+            color = LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
+            pen = pg.mkPen(color, width=self._line_width, style=style)
+            curves.append(self.delta_plot.plot(pen=pen))
+        self.run_delta[run] = curves
+        return curves
+
+    def _drop_run_deltas(self, n_others: int) -> None:
+        """The curves of runs no longer compared go."""
+        for run in [r for r in self.run_delta if r > n_others]:
+            for c in self.run_delta.pop(run):
+                self.delta_plot.removeItem(c)
 
     def _show_runs(self, names: tuple[str, ...]) -> None:
         """A curve per compared run (``names``: every run's label, A's first; () for a
@@ -577,7 +610,8 @@ class TrainingPlots(QWidget):
                 for i, n in enumerate(names)
             ]
             self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_RUNS, ACC_RUNS
-            self.delta_plot.legend_title = DELTA_RUNS  # the per-layer plots stay A's
+            marks = ", ".join(f"{LETTERS[i]} {run_mark(i)}" for i in range(len(names)))
+            self.delta_plot.legend_title = f"|δ⁽ℓ⁾| ({marks}), ℓ ="
         else:
             entries = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
             self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_TITLE, ACC_TITLE
@@ -637,6 +671,7 @@ class TrainingPlots(QWidget):
         for curves in self.run_curves:
             for c in curves:
                 c.setData([], [])
+        self._drop_run_deltas(0)
 
     @property
     def all_plots(self) -> tuple[pg.PlotWidget, ...]:
@@ -920,5 +955,10 @@ class TrainingPlots(QWidget):
         pairs = [(c, LAYER_COLORS[i % len(LAYER_COLORS)]) for i, c in enumerate(self.delta_curves)]
         for curve, color in pairs:
             curve.setPen(pg.mkPen(color, width=self._line_width))
+        for curves in self.run_delta.values():
+            for curve in curves:
+                pen = QPen(curve.opts["pen"])
+                pen.setWidth(self._line_width)
+                curve.setPen(pen)
         if self.delta_tab is not None:
             self.delta_tab.set_line_width(self._line_width)

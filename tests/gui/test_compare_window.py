@@ -5,6 +5,7 @@ single run back bit for bit; the last run is never closed."""
 
 from __future__ import annotations
 
+import numpy as np
 from backprop_lab.gui.compare_canvases import RunCanvas, grid_shape
 from backprop_lab.gui.compare_window import DIFFERS_HEX
 from PySide6.QtCore import QPoint, Qt
@@ -338,3 +339,28 @@ def test_a_step_walked_in_the_inspector_keeps_the_runs_in_step(window, qtbot):
     assert states[0]["theta"] == states[1]["theta"]  # the twin took the same step
     step10(qtbot, w)
     assert [r.status.step for r in w.latest.runs] == [11, 11]
+
+
+def test_the_delta_plot_draws_every_run_s_layers(window, qtbot):
+    """Sigmoid | ReLU: B's |δ⁽ℓ⁾| per layer beside A's in the δ plot (the layers'
+    colours, B's line style), on B's own numbers; they go when the comparison ends."""
+    w = window
+    w.compare.contrast_actions["activation"].trigger()
+    wait_runs(qtbot, w, 2)
+    step10(qtbot, w)
+    plots = w.plots
+    depth = len(plots.delta_curves)
+    qtbot.waitUntil(lambda: len(plots.run_delta.get(1, ())) == depth, timeout=LONG)
+    assert "B" in plots.delta_plot.legend_title
+    b_history = w.latest.runs[1].snapshot.history
+    curve = plots.run_delta[1][0]
+    xs, ys = curve.xData, curve.yData  # the data as given (getData is the log axis's)
+    assert len(xs) == len(b_history.step) > 0
+    np.testing.assert_array_equal(xs, b_history.step)
+    assert np.allclose(ys, b_history.delta_mean_abs[:, 0], equal_nan=True)
+    assert plots.run_delta[1][0].opts["pen"].style() == Qt.PenStyle.DashLine
+    w.grab()
+    w.compare.stop_action.trigger()
+    wait_runs(qtbot, w, 1)
+    qtbot.waitUntil(lambda: not plots.run_delta, timeout=LONG)
+    w.grab()
