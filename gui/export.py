@@ -163,6 +163,26 @@ def export_history_csv(history, path: str | os.PathLike) -> Path:
     return path
 
 
+def export_runs_csv(runs: list[tuple[str, object]], path: str | os.PathLike) -> Path:
+    """Compared runs' histories in one table: a ``run`` column (each run's label) first,
+    then the columns of ``export_history_csv``; a column one run lacks (a layer another
+    network does not have) is left empty in its rows."""
+    tables = [(label, *history_table(history)) for label, history in runs]
+    names: list[str] = []
+    for _label, cols, _table in tables:
+        names += [n for n in cols if n not in names]
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["run", *names])
+    for label, cols, table in tables:
+        at = {n: i for i, n in enumerate(cols)}
+        for row in table:
+            w.writerow([label, *(_x(row[at[n]], n == "step") if n in at else "" for n in names)])
+    path = Path(path)
+    atomic_write_text(path, out.getvalue())
+    return path
+
+
 def read_csv_table(path: str | os.PathLike) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a CSV this module wrote (for round trips)."""
     with open(path, newline="", encoding="utf-8") as f:
@@ -282,6 +302,9 @@ class ExportMenu:
         latest = self.latest()
         if latest is None:
             return self._report("", _raise("no training data yet: step or play first"))
+        if latest.runs and len(latest.runs) > 1:  # compared runs: one table, a run column
+            runs = [(r.label.text, r.snapshot.history) for r in latest.runs]
+            return self._report(f"saved {path}", lambda: export_runs_csv(runs, path))
         history = latest.snapshot.history
         return self._report(f"saved {path}", lambda: export_history_csv(history, path))
 

@@ -364,3 +364,28 @@ def test_the_delta_plot_draws_every_run_s_layers(window, qtbot):
     wait_runs(qtbot, w, 1)
     qtbot.waitUntil(lambda: not plots.run_delta, timeout=LONG)
     w.grab()
+
+
+def test_exported_histories_hold_every_run_with_a_run_column(window, qtbot, tmp_path):
+    """File → Export → Histories as CSV in a comparison: one table, a ``run`` column with
+    each run's label, each run's own rows; a layer one network lacks stays empty."""
+    from backprop_lab.gui import export
+
+    w = window
+    w.compare.contrast_actions["hidden"].trigger()  # 0 | 1 hidden layer: depths differ
+    wait_runs(qtbot, w, 2)
+    step10(qtbot, w)
+    path = tmp_path / "runs.csv"
+    assert w.export_menu.history_csv(path)
+    header, rows = export.read_csv_table(path)
+    assert header[:2] == ["run", "step"]
+    labels = [r.label.text for r in w.latest.runs]
+    assert [row[0] for row in rows] == [
+        lab for r, lab in zip(w.latest.runs, labels) for _ in r.snapshot.history.step
+    ]
+    deepest = max(r.snapshot.arch.depth for r in w.latest.runs)
+    assert f"delta_mean_abs{deepest}" in header
+    shallow = min(w.latest.runs, key=lambda r: r.snapshot.arch.depth)
+    col = header.index(f"delta_mean_abs{deepest}")
+    assert all(row[col] == "" for row in rows if row[0] == shallow.label.text)
+    w.grab()
