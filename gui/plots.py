@@ -54,6 +54,8 @@ TEST_ALPHA = 0.4
 LOSS_TITLE, ACC_TITLE = "Loss −log p(y|x)", "Accuracy"
 LOSS_RUNS, ACC_RUNS = "Loss (faint: test)", "Accuracy (faint: test)"
 DELTA_TITLE = "|δ⁽ℓ⁾|, ℓ ="
+# a seed fan: the seeds' curves thin and faint, the median bold, the min–max band light
+FAN_SEED, FAN_MEDIAN, FAN_BAND = "#8fa9c8", "#0b3d91", "#c9d8ee"
 RUN_LEGEND_CHARS = 16  # a run's name in a legend: its label, cut to this
 
 
@@ -439,6 +441,9 @@ class TrainingPlots(QWidget):
         self.run_names: tuple[str, ...] = ()
         self._last_runs: tuple = ()
         self.run_delta: dict[int, list[pg.PlotDataItem]] = {}  # run → its |δ⁽ℓ⁾| curves
+        # a seed fan: plot (0 loss, 1 accuracy) → its band's edges, the band, the median
+        self.fan_items: dict[int, tuple] = {}
+        self._last_fan = self._legend_fan = False
         self.names = {
             self.loss_plot: "loss",
             self.acc_plot: "accuracy",
@@ -487,19 +492,26 @@ class TrainingPlots(QWidget):
         self.arrange()  # a longer legend may take another line
 
     def update_snapshot(
-        self, snap: Snapshot, parts: tuple[str, ...] = PARTS, runs: tuple | None = None
+        self,
+        snap: Snapshot,
+        parts: tuple[str, ...] = PARTS,
+        runs: tuple | None = None,
+        fan: bool | None = None,
     ) -> None:
         """Redraw the named plots from the snapshot (the history is bounded: ≤ 4096 rows).
         While training, the window updates one plot per frame so no frame stalls long.
         ``runs``: every run of a comparison (a frame's ``runs``, A's first): the loss and
         accuracy plots draw a curve per run (the others stay A's); None: the runs of the
-        last call."""
+        last call. ``fan``: the runs are a seed fan (thin lines, a bold median and the
+        min–max band in the loss and accuracy plots); None: as in the last call."""
         self._last = snap
         runs = self._last_runs if runs is None else runs
         self._last_runs = runs
+        fan = self._last_fan if fan is None else bool(fan) and len(runs) > 1
+        self._last_fan = fan
         parts = tuple(p for p in parts if p not in self.held)
         others = [r.snapshot.history for r in runs[1:]]
-        self._show_runs(tuple(r.label.text for r in runs) if others else ())
+        self._show_runs(tuple(r.label.text for r in runs) if others else (), fan)
         h = snap.history
         steps = h.step.astype(np.float64)
         x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
@@ -519,6 +531,7 @@ class TrainingPlots(QWidget):
                 curves[0].setData(x, fix(o.train_loss), connect="finite")
                 curves[1].setData(x, fix(o.test_loss), connect="finite")
                 arrays += [o.train_loss, o.test_loss]
+            self._show_fan(0, [h, *others], "train_loss", fix if fan else None)
             self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range(arrays, log_loss)
             self._set_empty(self.loss_plot, r is None)
@@ -533,6 +546,7 @@ class TrainingPlots(QWidget):
                     x = o.step.astype(np.float64)
                     curves[2].setData(x, o.train_acc, connect="finite")
                     curves[3].setData(x, o.test_acc, connect="finite")
+                self._show_fan(1, [h, *others], "train_acc", (lambda v: v) if fan else None)
                 self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
         deltas = delta_columns(h)
         self._ensure_layers(len(deltas))
@@ -542,8 +556,9 @@ class TrainingPlots(QWidget):
             for c, d in zip(self.delta_curves, deltas):
                 c.setData(steps, positive_or_nan(d), connect="finite")
             arrays = list(deltas)
-            self._drop_run_deltas(len(others))
-            for i, o in enumerate(others, start=1):
+            shown = [] if fan else others  # a seed fan's δ would be 8 × L lines: A's alone
+            self._drop_run_deltas(len(shown))
+            for i, o in enumerate(shown, start=1):
                 od = delta_columns(o)
                 x = o.step.astype(np.float64)
                 for c, d in zip(self._run_delta_curves(i, len(od)), od):
@@ -557,6 +572,58 @@ class TrainingPlots(QWidget):
         if "bars" in parts:
             self._set_bars(np.asarray(snap.last.delta_mean_abs))
         self.frames_drawn += 1
+
+    def _show_fan(self, which: int, histories: list, name: str, fix) -> None:
+        """A seed fan in the loss (``which`` 0) or accuracy (1) plot: every seed's training
+        curve thin, their median bold and the band from the lowest to the highest; ``fix``
+        None: no fan (the overlay hidden), else the values' transform (the log axis's)."""
+        plot = (self.loss_plot, self.acc_plot)[which]
+        items = self.fan_items.get(which)
+        if fix is None or len({len(hh.step) for hh in histories}) != 1:
+            if items is not None:
+                for item in items:
+                    item.setVisible(False)
+            return
+        if items is None:
+            lo, hi = pg.PlotDataItem(), pg.PlotDataItem()
+            band = pg.FillBetweenItem(lo, hi, brush=pg.mkBrush(QColor(FAN_BAND)))
+            median = pg.PlotDataItem()
+            for item in (lo, hi, band, median):
+                plot.addItem(item)
+            band.setZValue(-5)
+            items = self.fan_items[which] = (lo, hi, band, median)
+        lo, hi, band, median = items
+        x = histories[0].step.astype(np.float64)
+        with np.errstate(all="ignore"):
+            values = np.vstack(
+                [np.asarray(getattr(hh, name), dtype=np.float64) for hh in histories]
+            )
+            ok = np.isfinite(values).all(axis=0)
+            mid = np.where(ok, np.median(values, axis=0), np.nan)
+            low = np.where(ok, values.min(axis=0), np.nan)
+            high = np.where(ok, values.max(axis=0), np.nan)
+        lo.setData(x[ok], fix(low[ok]))
+        hi.setData(x[ok], fix(high[ok]))
+        median.setData(x, fix(mid), connect="finite")
+        median.setPen(pg.mkPen(FAN_MEDIAN, width=self._line_width + 2))
+        for item in (lo, hi):
+            item.setPen(pg.mkPen(None))
+        for item in items:
+            item.setVisible(True)
+        # the seeds' own curves thin and faint under the median and the band
+        thin = QColor(FAN_SEED)
+        for c in (
+            self.train_loss,
+            self.train_acc,
+            *(cs[k] for cs in self.run_curves for k in (0, 2)),
+        ):
+            c.setPen(pg.mkPen(thin, width=1))
+        for c in (
+            self.test_loss,
+            self.test_acc,
+            *(cs[k] for cs in self.run_curves for k in (1, 3)),
+        ):
+            c.setData([], [])
 
     def _run_delta_curves(self, run: int, depth: int) -> list[pg.PlotDataItem]:
         """Run ``run``'s |δ⁽ℓ⁾| curves (a comparison): each layer's colour, the run's
@@ -582,12 +649,14 @@ class TrainingPlots(QWidget):
             for c in self.run_delta.pop(run):
                 self.delta_plot.removeItem(c)
 
-    def _show_runs(self, names: tuple[str, ...]) -> None:
+    def _show_runs(self, names: tuple[str, ...], fan: bool = False) -> None:
         """A curve per compared run (``names``: every run's label, A's first; () for a
-        single run), each in its run's colour and dashes, the legends naming the runs."""
-        if names == self.run_names:
+        single run), each in its run's colour and dashes, the legends naming the runs (a
+        seed fan's: the median and the seeds)."""
+        if (names, fan) == (self.run_names, self._legend_fan):
             return
         self.run_names = names
+        self._legend_fan = fan
         want = max(0, len(names) - 1)
         for curves in self.run_curves:  # other runs, or other labels: made anew
             for c, p in zip(curves, (self.loss_plot, self.loss_plot, self.acc_plot, self.acc_plot)):
@@ -604,7 +673,16 @@ class TrainingPlots(QWidget):
                 )
             )
         self._style_runs()
-        if names:
+        if names and fan:
+            entries = [
+                ("median", FAN_MEDIAN),
+                ("each seed", FAN_SEED),
+                ("lowest–highest", FAN_BAND),
+            ]
+            self.loss_plot.legend_title = f"Loss, {len(names)} seeds:"
+            self.acc_plot.legend_title = f"Accuracy, {len(names)} seeds:"
+            self.delta_plot.legend_title = DELTA_TITLE  # A's (seed 0's) layers
+        elif names:
             entries = [
                 (html.escape(n[:RUN_LEGEND_CHARS]), run_hex(i), run_mark(i))
                 for i, n in enumerate(names)

@@ -206,6 +206,7 @@ class FramePresenter:
         self._shown_grid = grid
         if fresh:
             draw_grid(self.canvas, frame, self.crisp)
+        fan = frame.group is not None and frame.group.kind == "fan"
         if frame.running and self.controller.running:
             # while playing, one plot at a time, in turn, at most every PLOT_SECONDS
             # whatever the frame rate: axes and curves cost more than the canvas image, and
@@ -217,9 +218,9 @@ class FramePresenter:
                 self._plot_at = now
                 parts = TrainingPlots.PARTS
                 self._plot_turn = (self._plot_turn + 1) % len(parts)
-                self.plots.update_snapshot(snap, (parts[self._plot_turn],), frame.runs)
+                self.plots.update_snapshot(snap, (parts[self._plot_turn],), frame.runs, fan)
         else:
-            self.plots.update_snapshot(snap, runs=frame.runs)
+            self.plots.update_snapshot(snap, runs=frame.runs, fan=fan)
         text = status_text(frame)
         if snap.diverged:
             text = f"⚠ diverged   ·   {text}"

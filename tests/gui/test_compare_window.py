@@ -389,3 +389,27 @@ def test_exported_histories_hold_every_run_with_a_run_column(window, qtbot, tmp_
     col = header.index(f"delta_mean_abs{deepest}")
     assert all(row[col] == "" for row in rows if row[0] == shallow.label.text)
     w.grab()
+
+
+def test_a_seed_fan_draws_a_median_and_a_band(window, qtbot):
+    """Seeds ×4: the loss plot's bold median is the median of the four seeds' training
+    losses at every row, the band spans their lowest to highest; both go with the fan."""
+    w = window
+    w.compare.contrast_actions["seeds4"].trigger()
+    wait_runs(qtbot, w, 4)
+    step10(qtbot, w)
+    plots = w.plots
+    qtbot.waitUntil(lambda: 0 in plots.fan_items and plots.fan_items[0][3].isVisible())
+    lo, hi, band, median = plots.fan_items[0]
+    histories = [r.snapshot.history for r in w.latest.runs]
+    losses = np.vstack([hh.train_loss for hh in histories])
+    ok = np.isfinite(losses).all(axis=0)
+    ys = median.yData  # as given (the log axis takes log10 of it itself)
+    assert np.allclose(ys[ok], np.median(losses, axis=0)[ok])
+    assert np.allclose(lo.yData, losses.min(axis=0)[ok])
+    assert np.allclose(hi.yData, losses.max(axis=0)[ok])
+    w.grab()
+    w.compare.stop_action.trigger()
+    wait_runs(qtbot, w, 1)
+    qtbot.waitUntil(lambda: not plots.fan_items[0][3].isVisible(), timeout=LONG)
+    w.grab()
