@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas, SmoothImage
-from .colors import CLASS_COLORS, run_hex, run_mark
+from .colors import CLASS_COLORS, hex_to_rgb, run_hex, run_mark
 from .safety import guarded
 from .scatter import PassiveScatter
 from .window_layout import MIN_CANVAS
@@ -287,3 +287,42 @@ class RunGrid(QWidget):
 
     def visible_canvases(self) -> list[RunCanvas]:
         return self.canvases[: self.count - 1]
+
+
+# --- the overlay (O): every run on A's canvas ------------------------------------------------
+HATCH = 6  # a hatch line every this many grid cells (two cells wide)
+
+
+def grid_classes(grid: np.ndarray) -> np.ndarray | None:
+    """The class each cell of a classification grid decides (rows × columns): a binary
+    grid holds p(y = 1), a K-class one K × rows × columns; None for any other grid."""
+    g = np.asarray(grid)
+    if g.ndim == 2:
+        return g >= 0.5
+    if g.ndim == 3:
+        return np.argmax(g, axis=0)
+    return None
+
+
+def overlay_picture(a_grid: np.ndarray, others: list[tuple[np.ndarray, str]]) -> np.ndarray | None:
+    """Over A's regions: each other run's decision boundary in its colour, and the cells
+    where it decides otherwise than A hatched in that colour (row 0 = lowest y, as the
+    canvas's picture). None when A's grid is no classification grid."""
+    a = grid_classes(a_grid)
+    if a is None:
+        return None
+    rows, cols = a.shape
+    out = np.zeros((rows, cols, 4), dtype=np.uint8)
+    yy, xx = np.indices((rows, cols))
+    stripes = (xx + yy) % HATCH < 2
+    for grid, hex_color in others:
+        c = grid_classes(grid)
+        if c is None or c.shape != a.shape:
+            continue
+        rgb = hex_to_rgb(hex_color)
+        out[(c != a) & stripes] = (*rgb, 140)
+        edge = np.zeros_like(a, dtype=bool)
+        edge[:, 1:] |= c[:, 1:] != c[:, :-1]
+        edge[1:, :] |= c[1:, :] != c[:-1, :]
+        out[edge] = (*rgb, 255)
+    return out

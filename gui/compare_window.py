@@ -21,13 +21,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import pyqtgraph as pg
 from backprop_lab.engine.contrasts import CONTRASTS
 from backprop_lab.engine.group import LETTERS, MAX_RUNS
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QRectF, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-from .compare_canvases import RunGrid
+from .colors import run_hex
+from .compare_canvases import RunGrid, overlay_picture
 from .presenter import grid_picture
 
 if TYPE_CHECKING:
@@ -92,6 +94,12 @@ class CompareFeature(QObject):
         self._drawn: dict[int, object] = {}  # run → the grid array its canvas shows
         self._points: tuple | None = None  # what the read-only canvases' points show
         self._tinted: list[QWidget] = []  # panel fields shown as differing from A
+        self.overlay = False  # O: every run on A's canvas instead of side by side
+        self._overlaid: tuple | None = None  # the grids the overlay shows
+        self.overlay_item = pg.ImageItem()
+        self.overlay_item.setZValue(-5)  # over A's regions, under the points
+        self.overlay_item.hide()
+        window.canvas.addItem(self.overlay_item)
         split = window.canvas_area.splitter
         at = max(split.indexOf(window.canvas), 0)
         self.grid = RunGrid(window.canvas)  # the canvas goes into cell A
@@ -126,6 +134,12 @@ class CompareFeature(QObject):
         self.next_action.triggered.connect(self.next_run)
         self.close_action = add(m, "Close run", ["Ctrl+W"])
         self.close_action.triggered.connect(self.close_run)
+        self.overlay_action = add(m, "Overlay the runs on A's canvas", ["O"], checkable=True)
+        self.overlay_action.setToolTip(
+            "One canvas: A's regions, each other run's boundary in its colour, hatched where "
+            "it decides otherwise (O again: side by side)"
+        )
+        self.overlay_action.triggered.connect(self.set_overlay)
         self.stop_action = add(m, "Stop comparing")
         self.stop_action.triggered.connect(self.stop_comparing)
         m.aboutToShow.connect(self._update_menu)
@@ -230,7 +244,7 @@ class CompareFeature(QObject):
         n = max(1, len(runs))
         counted = n != self.count
         self.count = n
-        if self.grid.set_count(n):
+        if self.grid.set_count(1 if self.overlay else n):
             self._drawn.clear()
             self._points = None
             if self.w.fit.shown:
@@ -251,9 +265,11 @@ class CompareFeature(QObject):
         if n == 1:
             self.grid.cells[0].set_frame(False, False, False)
             self._tint(None)
+            self._draw_overlay(None)
             return
         self._frame_cells(frame)
         self._draw(frame)
+        self._draw_overlay(frame if self.overlay else None)
 
     def _fields(self, setting: str) -> list[QWidget]:
         """The panel fields that show ``setting`` (engine/group_labels.py's names)."""
@@ -329,6 +345,53 @@ class CompareFeature(QObject):
             else:
                 rc.set_curve(None, None)
                 rc.set_picture(rgba, frame.extent)
+
+    # --- the overlay (O) ----------------------------------------------------------------------
+    def set_overlay(self, on: bool) -> None:
+        """O: the runs on A's canvas (A's regions, the others' boundaries over them, hatched
+        where they decide otherwise), the one canvas a 1024×768 projector shows large; O
+        again: side by side."""
+        on = bool(on)
+        if self.overlay_action.isChecked() != on:
+            self.overlay_action.setChecked(on)
+        if on == self.overlay:
+            return
+        self.overlay = on
+        self._drawn.clear()
+        self._overlaid = None
+        if on and self.count > 1:
+            self.say(
+                "Overlay: A's regions; each other run's boundary in its colour, hatched "
+                "where it decides otherwise. O again: side by side."
+            )
+        elif on:
+            self.say("Overlay: with one run there is nothing to lay over A (Ctrl+D, a contrast)")
+        latest = self.w.latest
+        if latest is not None:
+            self.grid.set_count(1 if on else max(1, len(latest.runs)))
+            self.on_frame(latest)
+        if self.w.fit.shown:
+            self.w.fit.refit()
+
+    def _draw_overlay(self, frame: Frame | None) -> None:
+        item = self.overlay_item
+        if frame is None or len(frame.grids) < 2 or frame.grids[0] is None:
+            item.hide()
+            self._overlaid = None
+            return
+        grids = tuple(frame.grids)
+        if self._overlaid is not None and all(a is b for a, b in zip(grids, self._overlaid)):
+            return
+        self._overlaid = grids
+        others = [(g, run_hex(i)) for i, g in enumerate(grids) if i > 0 and g is not None]
+        rgba = overlay_picture(grids[0], others)
+        if rgba is None:  # regression: no boundary to draw
+            item.hide()
+            return
+        x0, x1, y0, y1 = frame.extent
+        item.setImage(rgba, autoLevels=False)
+        item.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        item.show()
 
     @Slot(object)
     def on_run_diverged(self, what) -> None:

@@ -413,3 +413,31 @@ def test_a_seed_fan_draws_a_median_and_a_band(window, qtbot):
     wait_runs(qtbot, w, 1)
     qtbot.waitUntil(lambda: not plots.fan_items[0][3].isVisible(), timeout=LONG)
     w.grab()
+
+
+def test_o_lays_the_runs_over_a_s_canvas_and_o_again_side_by_side(window, qtbot):
+    """O: one canvas, A's regions with B's boundary in B's colour over them and hatched
+    where B decides otherwise; O again: the two canvases back."""
+    from backprop_lab.gui.colors import hex_to_rgb, run_hex
+    from backprop_lab.gui.compare_canvases import grid_classes
+
+    w = window
+    w.compare.contrast_actions["activation"].trigger()
+    wait_runs(qtbot, w, 2)
+    step10(qtbot, w)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_O, Qt.KeyboardModifier.NoModifier)
+    qtbot.waitUntil(lambda: w.compare.grid.count == 1 and w.compare.overlay_item.isVisible())
+    assert w.compare.overlay_action.isChecked()
+    rgba = w.compare.overlay_item.image
+    a, b = (grid_classes(g) for g in w.latest.grids[:2])
+    assert rgba.shape[:2] == a.shape
+    b_rgb = np.array(hex_to_rgb(run_hex(1)))
+    marked = (rgba[..., 3] > 0) & (rgba[..., :3] == b_rgb).all(axis=-1)
+    # B's boundary (opaque) and hatching (translucent) in B's colour
+    assert marked.any()
+    assert not (marked & (a == b) & (rgba[..., 3] < 255)).any()  # hatching only where they differ
+    w.grab()
+    key(qtbot, w, Qt.Key.Key_O, Qt.KeyboardModifier.NoModifier)
+    qtbot.waitUntil(lambda: w.compare.grid.count == 2 and not w.compare.overlay_item.isVisible())
+    w.grab()
