@@ -301,7 +301,8 @@ def test_rendered_image_shows_colours_under_the_points(qtbot, canvas):
 
 def test_a_late_frame_of_the_other_kind_leaves_one_picture(qtbot, canvas):
     """A frame made before the data changed task may arrive after the canvas switched:
-    whatever arrives, the canvas shows one picture, the last frame's."""
+    whatever arrives, the canvas shows one picture, that of the last frame of its data (a
+    frame of the other dimension is not drawn over it)."""
     from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
     from backprop_lab.engine.datasets import make_preset
     from backprop_lab.gui.frames import render_frame
@@ -314,10 +315,13 @@ def test_a_late_frame_of_the_other_kind_leaves_one_picture(qtbot, canvas):
 
     plane, line = frame("xor", ("x1", "x2")), frame("sine_1d", ("x1",))
     for first, last in ((line, plane), (plane, line), (line, line), (plane, plane)):
-        draw_grid(canvas, first)
+        canvas.set_dataset(last.snapshot.dataset, reset_history=True)  # the canvas switched
+        draw_grid(canvas, first)  # late
         draw_grid(canvas, last)
         canvas.grab()
         curve = last.snapshot.dataset.input_dim == 1
+        assert canvas.curve.isVisible() == curve and canvas.image.isVisible() != curve
+        draw_grid(canvas, first)  # late again, after it
         assert canvas.curve.isVisible() == curve and canvas.image.isVisible() != curve
 
 
