@@ -63,7 +63,7 @@ FRAME = 1 / 30  # one frame at the target rate
 def run(sc: Scenario, seconds: float, every_ms: int, size: tuple[int, int]) -> dict:
     from backprop_lab.gui.edge_geometry import edge_line
     from backprop_lab.gui.main_window import MainWindow
-    from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QPoint, QPointF, Qt, QTimer
+    from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
@@ -144,17 +144,6 @@ def run(sc: Scenario, seconds: float, every_ms: int, size: tuple[int, int]) -> d
                 break
 
     w.controller.frameReady.connect(on_frame)
-    spans: list[float] = []
-    woke = [None]
-
-    def blocking() -> None:
-        now = time.thread_time()
-        if woke[0] is not None:
-            spans.append(now - woke[0])
-        woke[0] = now
-
-    disp = QAbstractEventDispatcher.instance()
-    disp.aboutToBlock.connect(blocking)
     worker = w.controller.worker
     timing0 = dict(worker.timing)
     frames0 = w.frames_drawn
@@ -170,7 +159,6 @@ def run(sc: Scenario, seconds: float, every_ms: int, size: tuple[int, int]) -> d
     timer.stop()
     cpu = time.thread_time() - cpu0
     send(QEvent.Type.MouseButtonRelease, at, left, none)
-    disp.aboutToBlock.disconnect(blocking)
     w.controller.frameReady.disconnect(on_frame)
     frames = w.frames_drawn - frames0
     timing = dict(worker.timing)

@@ -113,6 +113,28 @@ SCENARIOS = [
 ]
 
 
+class BusySpans:
+    """The GUI thread's busy spans from now on: from waking to going back to wait, in the
+    thread's CPU time (between two waits it ran timers and events; waiting costs none)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QAbstractEventDispatcher
+
+        self.spans: list[float] = []
+        self._woke: float | None = None
+        self._dispatcher = QAbstractEventDispatcher.instance()
+        self._dispatcher.aboutToBlock.connect(self._blocking)
+
+    def _blocking(self) -> None:
+        now = time.thread_time()
+        if self._woke is not None:
+            self.spans.append(now - self._woke)
+        self._woke = now
+
+    def stop(self) -> None:
+        self._dispatcher.aboutToBlock.disconnect(self._blocking)
+
+
 def dataset(n: int):
     return make_preset("xor", n_points=n, noise=0.0, test_fraction=0.2, seed=0)
 
@@ -234,7 +256,7 @@ def windowed(
 ) -> dict:
     import pyqtgraph as pg
     from backprop_lab.gui.main_window import MainWindow
-    from PySide6.QtCore import QAbstractEventDispatcher, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -297,21 +319,10 @@ def windowed(
     beat = QTimer()
     beat.setInterval(16)
     beat.timeout.connect(tick)
-    # the GUI thread's busy spans (from waking to going back to wait), in thread CPU time:
     # what our code costs the GUI thread, apart from the time the OS gives to other
     # processes (the 16 ms beat's gaps include that on a loaded machine)
-    spans: list[float] = []
-    woke = [None]
-
-    def blocking() -> None:
-        # between two waits the thread ran timers and events; waiting costs no CPU
-        now = time.thread_time()
-        if woke[0] is not None:
-            spans.append(now - woke[0])
-        woke[0] = now
-
-    disp = QAbstractEventDispatcher.instance()
-    disp.aboutToBlock.connect(blocking)
+    busy = BusySpans()
+    spans = busy.spans
     health = Health(w, worker)
     timing0 = dict(getattr(worker, "timing", {}))
     frames0 = w.frames_drawn
@@ -342,7 +353,7 @@ def windowed(
     steps = worker.steps_run - steps0
     frames = w.frames_drawn - frames0
     beat.stop()
-    disp.aboutToBlock.disconnect(blocking)
+    busy.stop()
     health.timing = True  # the verdict's own checks count
     verdict = health.verdict()
     health.timing = False

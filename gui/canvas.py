@@ -371,8 +371,9 @@ class DataCanvas(pg.PlotWidget):
     def set_curve(self, xs: np.ndarray | None, ys: np.ndarray | None = None) -> None:
         """The fitted 1-D regression curve; ``set_curve(None)`` hides it."""
         if xs is None:
-            self.curve.setData([], [])
-            self.curve.setVisible(False)
+            if self.curve.isVisible():  # (every frame of 2-D data asks: no work when hidden)
+                self.curve.setData([], [])
+                self.curve.setVisible(False)
             return
         self.curve.setData(np.asarray(xs, float), np.asarray(ys, float))
         self.curve.setVisible(True)

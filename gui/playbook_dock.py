@@ -467,16 +467,21 @@ class PlaybookDock(QDockWidget):
     def add_beat(self, kind: str) -> None:
         if self._scene_dict() is None:
             return
-        beat: dict = {"type": kind}
+        beat: dict | None = {"type": kind}
         if kind in NEEDS_DIALOG:
-            dialog = BeatDialog(kind, None, self)
-            try:
-                if dialog.exec() != QDialog.DialogCode.Accepted:
-                    return
-                beat = dialog.beat()
-            finally:
-                dialog.deleteLater()
-        self.insert_beat(beat)
+            beat = self._ask_beat(kind, None)
+        if beat is not None:
+            self.insert_beat(beat)
+
+    def _ask_beat(self, kind: str, old: dict | None) -> dict | None:
+        """The beat the dialog describes (``old`` filled in), or None if cancelled."""
+        dialog = BeatDialog(kind, old, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.beat()
+        finally:
+            dialog.deleteLater()
 
     def insert_beat(self, beat: dict, at: int | None = None) -> None:
         """``beat`` into the selected scene, after the selected beat (or at ``at``)."""
@@ -500,13 +505,9 @@ class PlaybookDock(QDockWidget):
         j = item.data(ROLE)
         old = sc["beats"][j]
         kind = old.get("type", "show")
-        dialog = BeatDialog(kind, old, self)
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            beat = dialog.beat()
-        finally:
-            dialog.deleteLater()
+        beat = self._ask_beat(kind, old)
+        if beat is None:
+            return
         i = self._scene
 
         def change(d: dict) -> None:
