@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLay
 
 from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas, SmoothImage
 from .colors import CLASS_COLORS, hex_to_rgb, run_hex, run_mark
+from .presenter import grid_picture
 from .safety import guarded
 from .scatter import PassiveScatter
 from .window_layout import MIN_CANVAS
@@ -287,6 +288,26 @@ class RunGrid(QWidget):
 
     def visible_canvases(self) -> list[RunCanvas]:
         return self.canvases[: self.count - 1]
+
+    def draw_regions(self, frame, crisp: bool, drawn: dict) -> None:
+        """Each other run's grid of ``frame`` on its canvas: its regions, or its curve
+        for a 1-D regression. ``drawn`` (run → the grid array its canvas shows) is the
+        caller's memory: the engine repeats a dear grid over frames, and the same array is
+        the same picture, so that canvas is not recoloured."""
+        for i, rc in enumerate(self.visible_canvases(), 1):
+            if i >= len(frame.grids):
+                break
+            grid = frame.grids[i]
+            if grid is None or drawn.get(i) is grid:
+                continue
+            drawn[i] = grid
+            rgba = grid_picture(grid, frame.runs[i].snapshot.dataset, crisp)
+            if rgba is None:
+                rc.set_picture(None, frame.extent)
+                rc.set_curve(frame.grid_x, grid)
+            else:
+                rc.set_curve(None, None)
+                rc.set_picture(rgba, frame.extent)
 
 
 # --- the overlay (O): every run on A's canvas ------------------------------------------------
