@@ -168,14 +168,14 @@ def _compare_view(group: RunGroup, font_scale: float, overlay: bool) -> _Views:
     import pyqtgraph as pg
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QHBoxLayout, QWidget
+    from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
     from .canvas import DataCanvas
     from .colors import run_hex
     from .compare_canvases import RunGrid, overlay_picture
     from .compare_window import run_detail
     from .plots import TrainingPlots
-    from .presenter import draw_grid, regression_levels
+    from .presenter import StatusText, draw_grid, regression_levels
 
     box = QWidget()
     box.setAutoFillBackground(True)
@@ -191,9 +191,15 @@ def _compare_view(group: RunGroup, font_scale: float, overlay: bool) -> _Views:
     grid = RunGrid(canvas)
     plots = TrainingPlots()
     plots.set_font_scale(font_scale)
+    # the runs' common step under their canvases (thumbnails leave it out of the titles)
+    line = StatusText()
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(grid, 1)
+    column.addWidget(line)
     lay = QHBoxLayout(box)
     lay.setContentsMargins(4, 4, 4, 4)
-    lay.addWidget(grid, 3)
+    lay.addLayout(column, 3)
     lay.addWidget(plots, 2)
     laid = pg.ImageItem()  # the overlay: over A's regions, under the points
     laid.setZValue(-5)
@@ -228,6 +234,8 @@ def _compare_view(group: RunGroup, font_scale: float, overlay: bool) -> _Views:
         laid.setVisible(rgba is not None)
         fan = frame.group is not None and frame.group.kind == "fan"
         plots.update_snapshot(frame.snapshot, runs=runs, fan=fan)
+        step = frame.group.step if frame.group is not None else frame.snapshot.step
+        line.setText(f"step {step:,}" + (f"   ·   {len(runs)} seeds" if fan else ""))
 
     return _Views(box, show, region=canvas.visible_view)
 
