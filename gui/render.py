@@ -107,6 +107,17 @@ class _Views:
         return img
 
 
+def _label_axes(canvas, font_scale: float) -> None:
+    """The canvas's axis names as the window gives them (gui/canvas_views.py): x₁ across,
+    and up x₂, or the target y of a 1-D regression."""
+    ds = canvas.dataset
+    up = "y" if ds.task == "regression" and ds.input_dim == 1 else "x₂"
+    size = {"font-size": f"{14 * font_scale:.0f}pt"}
+    pi = canvas.getPlotItem()
+    pi.getAxis("bottom").setLabel("x₁", color="#202020", **size)
+    pi.getAxis("left").setLabel(up, color="#202020", **size)
+
+
 def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
     from .canvas import DataCanvas
     from .presenter import draw_grid, regression_levels
@@ -119,6 +130,7 @@ def _canvas_view(session: TrainingSession, font_scale: float) -> _Views:
         canvas.set_dataset(ds, reset_history=True)
         if ds.task == "regression" and ds.input_dim == 2:
             canvas.set_regression_levels(regression_levels(ds))
+        _label_axes(canvas, font_scale)
         draw_grid(canvas, frame)
 
     return _Views(canvas, show)
@@ -212,6 +224,7 @@ def _compare_view(group: RunGroup, font_scale: float, overlay: bool) -> _Views:
         canvas.set_dataset(ds, reset_history=True)
         if ds.task == "regression" and ds.input_dim == 2:
             canvas.set_regression_levels(regression_levels(ds))
+        _label_axes(canvas, font_scale)
         draw_grid(canvas, frame)
         if grid.set_count(1 if overlay else len(runs)):
             drawn.clear()

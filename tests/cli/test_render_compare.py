@@ -160,3 +160,38 @@ def test_bad_comparisons_are_refused_naming_what_is_wrong(tmp_path):
     broken.write_text(json.dumps(d))
     msg = _refused(tmp_path, str(broken), "--what", "compare")
     assert "broken.json" in msg and "compare.runs[0].changes.hyper.alpha" in msg
+
+
+def test_a_run_that_diverges_stops_alone_and_the_render_goes_on(qapp, tmp_path):
+    """α ×1 and ×10 diverge; α ×0.1 goes on, so every frame is written, the stopped runs
+    framed red; when every run has diverged the render stops with the reason."""
+    s = session_from_scenario(load_lesson("xor"))
+    s.update_hyper(alpha=50.0)
+    group = contrast(s, "alpha")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    progress = render.Progress(3, io.StringIO())
+    frames = render.render_run(
+        group, tmp_path / "a", 300, 150, "compare", (600, 300), progress=progress
+    )
+    assert len(frames) == 3
+    assert [bool(r.diverged) for r in group] == [False, True, True]
+    assert group[0].step_count == 300
+    s.update_hyper(alpha=1000.0)
+    fan = contrast(s, "seeds4")
+    with pytest.raises(render.RenderError, match="every run diverged"):
+        render.render_run(fan, tmp_path / "b", 2000, 100, "compare", (600, 300),
+                          progress=render.Progress(21, io.StringIO()))  # fmt: skip
+    assert list((tmp_path / "b").glob("frame-*.png"))  # the frames up to there are kept
+
+
+def test_a_one_dimensional_regression_names_its_up_axis_y_in_every_canvas(qapp):
+    group = contrast(session_from_scenario(load_lesson("sine")), "optimizer")
+    view = render.build_view("compare", group)
+    try:
+        view.picture(group, (900, 400), 1.0)
+        grid = view.widget.findChild(RunGrid)
+        names = [c.canvas.getPlotItem().getAxis("left").labelText for c in grid.cells[:3]]
+        assert names == ["y", "y", "y"]
+    finally:
+        render._close(view)
