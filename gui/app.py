@@ -18,7 +18,9 @@ import socket
 import sys
 from pathlib import Path
 
+from backprop_lab.engine.contrasts import CONTRASTS
 from backprop_lab.engine.datasets import PRESETS
+from backprop_lab.engine.group import RunGroup
 from backprop_lab.resources import list_lessons
 
 from backprop_lab import __version__
@@ -362,7 +364,28 @@ def render_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=100, metavar="N", help="steps to train")
     p.add_argument("--every", type=int, default=10, metavar="K", help="a frame every K steps")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the frames")
-    p.add_argument("--what", default="canvas", choices=VIEWS, help="the view to draw")
+    p.add_argument(
+        "--what",
+        choices=VIEWS,
+        help="the view to draw (default: canvas; compare with --contrast or a lesson that "
+        "holds a compare block): compare draws the runs' canvases side by side, each "
+        "titled by what differs, beside the shared loss, accuracy and |δ| plots",
+    )
+    p.add_argument(
+        "--contrast",
+        metavar="KEY",
+        choices=list(CONTRASTS),
+        help="compare runs made on the lesson's data and network, trained in lock-step "
+        "(the same θ₀ and batches): "
+        + "; ".join(f"{k} ({c.title})" for k, c in CONTRASTS.items())
+        + ". Replaces a compare block the lesson holds",
+    )
+    p.add_argument(
+        "--overlay",
+        action="store_true",
+        help="with --what compare: the other runs' boundaries over A's canvas, hatched "
+        "where they decide otherwise, instead of the canvases side by side",
+    )
     p.add_argument(
         "--size", help="frame size WxH in logical pixels (default: 800x600; 1024x768 with --beats)"
     )
@@ -391,7 +414,14 @@ def check_render_args(args: argparse.Namespace):
         return check_render_beats_args(args)
     if args.scene is not None:
         raise UsageError("--scene needs --beats")
-    args.size = args.size or "800x600"
+    compare = args.contrast is not None or args.what == "compare"
+    if args.what is None:
+        args.what = "compare" if compare else "canvas"
+    if args.contrast is not None and args.what != "compare":
+        raise UsageError(f"--contrast draws a comparison: use --what compare, not {args.what}")
+    if args.overlay and args.what != "compare":
+        raise UsageError("--overlay needs --what compare")
+    args.size = args.size or ("1280x720" if compare else "800x600")
     if args.steps < 0:
         raise UsageError(f"--steps must be ≥ 0, got {args.steps}")
     if args.every < 1:
@@ -415,8 +445,39 @@ def check_render_args(args: argparse.Namespace):
                 "--gif needs Pillow: pip install 'backprop-lab[anim]' (or pip install Pillow)"
             ) from None
     scenario = load_lesson_arg(args.lesson)
+    if compare:
+        scenario = check_comparison(args, scenario)
     out = check_output_dir(args.out)
     return size, scenario, out
+
+
+def check_comparison(args: argparse.Namespace, scenario):
+    """``render --what compare``: the group of runs to draw (a RunGroup), from
+    ``--contrast`` made on the lesson, or from the lesson's compare block."""
+    from backprop_lab.engine.compare_file import group_from_scenario
+    from backprop_lab.engine.contrasts import contrast
+    from backprop_lab.engine.fileio import LoadError
+    from backprop_lab.engine.scenario import session_from_scenario
+
+    if args.contrast is None:
+        if getattr(scenario, "compare", None) is None:
+            raise UsageError(
+                f"--what compare: lesson {args.lesson!r} holds no compare block; "
+                f"name a contrast with --contrast ({', '.join(CONTRASTS)})"
+            )
+        if args.seed is not None:
+            raise UsageError("--seed would change run A alone: the compare block fixes every seed")
+        try:
+            return group_from_scenario(scenario)
+        except (LoadError, ValueError) as exc:
+            raise UsageError(f"lesson {args.lesson!r}: {exc}") from None
+    try:
+        session = session_from_scenario(scenario)
+        if args.seed is not None:
+            session.set_seed(args.seed)
+        return contrast(session, args.contrast)
+    except (LoadError, ValueError) as exc:
+        raise UsageError(f"--contrast {args.contrast} on {args.lesson!r}: {exc}") from None
 
 
 def check_render_beats_args(args: argparse.Namespace):
@@ -450,12 +511,23 @@ def run_render(args: argparse.Namespace, size: tuple[int, int], scenario, out: P
 
     from . import render
 
-    session = session_from_scenario(scenario)
-    if args.seed is not None:
-        session.set_seed(args.seed)
+    if isinstance(scenario, RunGroup):  # --what compare: the runs are made already
+        session = scenario
+    else:
+        session = session_from_scenario(scenario)
+        if args.seed is not None:
+            session.set_seed(args.seed)
     try:
         frames = render.render_run(
-            session, out, args.steps, args.every, args.what, size, args.scale, args.font_scale
+            session,
+            out,
+            args.steps,
+            args.every,
+            args.what,
+            size,
+            args.scale,
+            args.font_scale,
+            overlay=args.overlay,
         )
     except (OSError, render.RenderError) as exc:
         print(f"backprop-lab render: {exc}", file=sys.stderr)

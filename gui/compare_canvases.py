@@ -6,12 +6,15 @@ run: run A's is the editable ``DataCanvas`` itself, the others' are read-only
 linked (a pan or zoom of one moves them all), so the pictures are of the same square and
 the engine's grids, computed over the canvas's view, fit every cell. One run: only A's
 cell, without a title or a frame, exactly the canvas as it always was. Two runs: 1×2;
-three or four: 2×2; a seed fan of more: two rows.
+three or four: 2×2; a seed fan of more: two rows. Cells too narrow for axes (a seed fan
+of eight on a projector) are thumbnails: no axes, so the square holds the regions, and
+the title on two lines, the run's name over its loss and accuracy.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLay
 
 from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas, SmoothImage
 from .colors import CLASS_COLORS, hex_to_rgb, run_hex, run_mark
+from .presenter import grid_picture
 from .safety import guarded
 from .scatter import PassiveScatter
 from .window_layout import MIN_CANVAS
@@ -31,6 +35,10 @@ FOCUS_COLOR = "#202020"  # no run's colour: the frame says "this one", not "run 
 STOPPED_COLOR = "#C00000"
 PREFERRED_SHAPE_GAIN = 1.3  # another shape only for squares this much larger
 MIN_CELL = 150  # px: a compared canvas's smallest square (a 1024×768 projector holds 2×2)
+# px: a cell narrower than this shows its canvas as a thumbnail (axes and tick labels
+# would take half of it)
+THUMB_CELL = 240
+_STEP = re.compile(r"^step [\d,]+ · ")  # every run's step is the same: the header says it
 
 
 def grid_shape(n: int, width: int = 2, height: int = 1) -> tuple[int, int]:
@@ -154,14 +162,20 @@ class RunCell(QFrame):
         lay.addWidget(canvas, 1)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.text = ""  # the title as plain text (tests, the status bar)
+        self.thumb = False  # a thumbnail: no axes, the title on two lines
+        self._title: tuple | None = None  # set_title's arguments, for a change of thumb
         self.focused = False
         self.stopped = False
         self._state: tuple | None = None
 
     def set_title(self, index: int, text: str, detail: str, warning: str | None) -> None:
+        self._title = (index, text, detail, warning)
         self.text = f"{text}   {detail}".strip()
         mark = f'<span style="color:{run_hex(index)}">{run_mark(index)}</span>'
-        body = f"{mark} <b>{html.escape(text)}</b>&nbsp;&nbsp; {html.escape(detail)}"
+        gap = "&nbsp;&nbsp; "
+        if self.thumb:
+            gap, detail = "<br>", _STEP.sub("", detail)
+        body = f"{mark} <b>{html.escape(text)}</b>{gap}{html.escape(detail)}"
         tip = self.text
         if warning:  # before the figures: a comparison of more than one thing is no test
             body = f'<span style="color:{STOPPED_COLOR}">⚠</span> ' + body
@@ -170,6 +184,18 @@ class RunCell(QFrame):
             self.title.setText(body)
             self.title.setToolTip(tip)
         self.title.show()
+
+    def set_thumb(self, on: bool) -> None:
+        """A thumbnail (``on``) or the canvas with its axes."""
+        on = bool(on)
+        if on == self.thumb:
+            return
+        self.thumb = on
+        pi = self.canvas.getPlotItem()
+        for side in ("left", "bottom"):
+            pi.showAxis(side, not on)
+        if self._title is not None:
+            self.set_title(*self._title)
 
     def set_frame(self, compared: bool, focused: bool, stopped: bool) -> None:
         state = (compared, focused, stopped)
@@ -221,6 +247,14 @@ class RunGrid(QWidget):
         super().resizeEvent(ev)
         if self.count > 1 and self._shape(self.count) != self.shape:
             self._place(self.count)
+        self._size_cells()
+
+    def _size_cells(self) -> None:
+        """Thumbnails when the cells are too narrow for axes (never a single canvas)."""
+        cols = self.shape[1]
+        thumb = self.count > 1 and self.width() / cols < THUMB_CELL
+        for cell in self.cells:
+            cell.set_thumb(thumb and cell.isVisibleTo(self))
 
     def _shape(self, n: int) -> tuple[int, int]:
         return grid_shape(n, self.width(), self.height())
@@ -258,6 +292,7 @@ class RunGrid(QWidget):
         else:
             self.canvas.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         self.count = n
+        self._size_cells()
         self.follow()
 
     # --- one view for all: A's canvas leads (its aspect stays 1:1), the others follow ---------
@@ -287,6 +322,26 @@ class RunGrid(QWidget):
 
     def visible_canvases(self) -> list[RunCanvas]:
         return self.canvases[: self.count - 1]
+
+    def draw_regions(self, frame, crisp: bool, drawn: dict) -> None:
+        """Each other run's grid of ``frame`` on its canvas: its regions, or its curve
+        for a 1-D regression. ``drawn`` (run → the grid array its canvas shows) is the
+        caller's memory: the engine repeats a dear grid over frames, and the same array is
+        the same picture, so that canvas is not recoloured."""
+        for i, rc in enumerate(self.visible_canvases(), 1):
+            if i >= len(frame.grids):
+                break
+            grid = frame.grids[i]
+            if grid is None or drawn.get(i) is grid:
+                continue
+            drawn[i] = grid
+            rgba = grid_picture(grid, frame.runs[i].snapshot.dataset, crisp)
+            if rgba is None:
+                rc.set_picture(None, frame.extent)
+                rc.set_curve(frame.grid_x, grid)
+            else:
+                rc.set_curve(None, None)
+                rc.set_picture(rgba, frame.extent)
 
 
 # --- the overlay (O): every run on A's canvas ------------------------------------------------

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import QWidget
 
 from .colors import run_hex
 from .compare_canvases import RunGrid, overlay_picture
-from .presenter import grid_picture
 
 if TYPE_CHECKING:
     from .feature_window import FeatureWindow
@@ -329,22 +328,7 @@ class CompareFeature(QObject):
             for rc in self.grid.visible_canvases():
                 rc.set_dataset(ds, w.canvas.point_size, w.canvas.show_test)
                 rc.match(w.canvas)
-        crisp = w.presenter.crisp
-        for i, rc in enumerate(self.grid.visible_canvases(), 1):
-            if i >= len(frame.grids):
-                break
-            grid = frame.grids[i]
-            if grid is None or self._drawn.get(i) is grid:
-                continue
-            self._drawn[i] = grid
-            snap = frame.runs[i].snapshot
-            rgba = grid_picture(grid, snap.dataset, crisp)
-            if rgba is None:
-                rc.set_picture(None, frame.extent)
-                rc.set_curve(frame.grid_x, grid)
-            else:
-                rc.set_curve(None, None)
-                rc.set_picture(rgba, frame.extent)
+        self.grid.draw_regions(frame, w.presenter.crisp, self._drawn)
 
     # --- the overlay (O) ----------------------------------------------------------------------
     def set_overlay(self, on: bool) -> None:

@@ -19,6 +19,7 @@ from .colors import CLASS_HEX, regression_colors
 from .safety import guarded
 
 MARGIN = 8  # px from the canvas's edges
+KEY_SHARE = 0.45  # the key shows only on a canvas at least 1/KEY_SHARE times its size
 BAR_STEPS = 64
 NAME_EMS = 12  # a class name longer than this many "m"s is cut short with "…"
 
@@ -127,7 +128,6 @@ class CanvasLegend(QWidget):
         for k, v in values.items():
             setattr(self, k, v)
         self._place()
-        self.setVisible(bool(kind) and (kind != "classes" or self.n_classes > 0))
         self.update()
 
     # --- geometry ------------------------------------------------------------------------
@@ -153,6 +153,10 @@ class CanvasLegend(QWidget):
         self.resize(size)
         self.move(max(0, p.width() - size.width() - MARGIN), MARGIN)
         self.raise_()
+        wanted = bool(self.kind) and (self.kind != "classes" or self.n_classes > 0)
+        # on a canvas made a thumbnail (a seed fan of eight) the key would hide half of it
+        fits = size.width() <= KEY_SHARE * p.width() and size.height() <= KEY_SHARE * p.height()
+        self.setVisible(wanted and fits)
 
     @guarded(default=False)
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802

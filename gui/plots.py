@@ -54,6 +54,13 @@ TEST_ALPHA = 0.4
 LOSS_TITLE, ACC_TITLE = "Loss −log p(y|x)", "Accuracy"
 LOSS_RUNS, ACC_RUNS = "Loss (faint: test)", "Accuracy (faint: test)"
 DELTA_TITLE = "|δ⁽ℓ⁾|, ℓ ="
+BARS_TITLE = "Now: mean |δ⁽ℓ⁾| (log)"
+# the compared runs' bars beside A's solid ones: B's, C's, D's hatch
+BAR_HATCHES = (
+    Qt.BrushStyle.BDiagPattern,
+    Qt.BrushStyle.DiagCrossPattern,
+    Qt.BrushStyle.Dense4Pattern,
+)
 # a seed fan: the seeds' curves thin and faint, the median bold, the min–max band light
 FAN_SEED, FAN_MEDIAN, FAN_BAND = "#8fa9c8", "#0b3d91", "#c9d8ee"
 RUN_LEGEND_CHARS = 16  # a run's name in a legend: its label, cut to this
@@ -419,7 +426,7 @@ class TrainingPlots(QWidget):
         self.delta_plot.setLogMode(y=True)
         self.delta_curves: list[pg.PlotDataItem] = []
 
-        self.bars_plot = make_plot("Now: mean |δ⁽ℓ⁾| (log)", "", "Now: |δ⁽ℓ⁾|", step_axis=False)
+        self.bars_plot = make_plot(BARS_TITLE, "", "Now: |δ⁽ℓ⁾|", step_axis=False)
         self.bars_plot.setLabel("bottom", "layer ℓ")
         self.bars_plot.setLogMode(y=False)
         self.bars_plot.setMouseEnabled(x=False, y=False)
@@ -427,6 +434,8 @@ class TrainingPlots(QWidget):
         self.bars_plot.getAxis("left").decades = True
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, y0=0)
         self.bars_plot.addItem(self.bars)
+        self.run_bars: list[pg.BarGraphItem] = []  # B's, C's, …: hatched, beside A's
+        self._bar_layers = 0  # the layers the bars' axis shows
 
         for p in self.all_plots:
             p.setParent(self)
@@ -486,6 +495,7 @@ class TrainingPlots(QWidget):
         # the layer numbers only (the axis says "layer ℓ"): eight δ⁽ℓ⁾ ran together
         ax.setTicks([[(i, str(i)) for i in range(1, depth + 1)]])
         self.bars_plot.setXRange(0.4, depth + 0.6, padding=0)
+        self._bar_layers = depth
         self._depth = depth
         if self.delta_tab is not None:
             self.delta_tab.set_depth(depth)  # its legends too, before the layout
@@ -570,7 +580,9 @@ class TrainingPlots(QWidget):
             if r is not None:
                 self.delta_plot.setYRange(*r, padding=0)
         if "bars" in parts:
-            self._set_bars(np.asarray(snap.last.delta_mean_abs))
+            # beside A's bars each compared run's (a fan's eight would be too thin to read)
+            o = [] if fan else [np.asarray(r.snapshot.last.delta_mean_abs) for r in runs[1:]]
+            self._set_bars(np.asarray(snap.last.delta_mean_abs), o)
         self.frames_drawn += 1
 
     def _show_fan(self, which: int, histories: list, name: str, fix) -> None:
@@ -682,6 +694,7 @@ class TrainingPlots(QWidget):
             self.loss_plot.legend_title = f"Loss, {len(names)} seeds:"
             self.acc_plot.legend_title = f"Accuracy, {len(names)} seeds:"
             self.delta_plot.legend_title = DELTA_TITLE  # A's (seed 0's) layers
+            self.bars_plot.legend_title = BARS_TITLE
         elif names:
             entries = [
                 (html.escape(n[:RUN_LEGEND_CHARS]), run_hex(i), run_mark(i))
@@ -690,13 +703,16 @@ class TrainingPlots(QWidget):
             self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_RUNS, ACC_RUNS
             marks = ", ".join(f"{LETTERS[i]} {run_mark(i)}" for i in range(len(names)))
             self.delta_plot.legend_title = f"|δ⁽ℓ⁾| ({marks}), ℓ ="
+            hatched = ", ".join(LETTERS[1 : len(names)])
+            self.bars_plot.legend_title = f"Now: |δ⁽ℓ⁾| (log), A solid, {hatched} hatched"
         else:
             entries = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
             self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_TITLE, ACC_TITLE
             self.delta_plot.legend_title = DELTA_TITLE
+            self.bars_plot.legend_title = BARS_TITLE
         for p in (self.loss_plot, self.acc_plot):
             p.legend_entries = entries
-        for p in (self.loss_plot, self.acc_plot, self.delta_plot):
+        for p in (self.loss_plot, self.acc_plot, self.delta_plot, self.bars_plot):
             p.legend_wrapped = None
         self.arrange()  # a longer legend may take another line
 
@@ -713,25 +729,57 @@ class TrainingPlots(QWidget):
             for c, test in zip(curves, (False, True, False, True)):
                 c.setPen(run_pen(i, lw, test))
 
-    def _set_bars(self, values: np.ndarray) -> None:
-        """Bars on a log scale drawn by hand: height log10(value) above the smallest decade."""
-        v = positive_or_nan(values)
-        n = len(v)
-        x = np.arange(1, n + 1)
-        # Every setOpts passes one brush per bar: BarGraphItem keeps a stale, shorter brush
-        # list otherwise, and its paint() raises IndexError (a crash inside a Qt virtual).
-        brushes = [LAYER_COLORS[i % len(LAYER_COLORS)] for i in range(n)]
-        if n == 0 or not np.isfinite(v).any():
-            self.bars.setOpts(x=x, height=np.zeros(n), y0=0, brushes=brushes, width=0.6)
-            self._set_empty(self.bars_plot, True)
-            return
-        logs = np.log10(v)
-        lo = np.floor(np.nanmin(logs)) - 0.5
-        hi = np.ceil(np.nanmax(logs))
-        heights = np.where(np.isfinite(logs), logs - lo, 0.0)
-        self.bars.setOpts(x=x, height=heights, y0=np.full(n, lo), brushes=brushes, width=0.6)
-        self._set_empty(self.bars_plot, False)
-        self.bars_plot.setYRange(lo, max(hi, lo + 1), padding=0.02)
+    def _set_bars(self, values: np.ndarray, others: list[np.ndarray] = ()) -> None:
+        """Bars on a log scale drawn by hand: height log10(value) above the smallest decade.
+        ``others``: the compared runs' values, each run's bars hatched beside A's solid
+        ones, in the order of the runs."""
+        runs = [positive_or_nan(values), *(positive_or_nan(o) for o in others)]
+        k = len(runs)
+        width = 0.6 if k == 1 else 0.84 / k
+        while len(self.run_bars) < k - 1:
+            item = pg.BarGraphItem(x=[], height=[], width=width, y0=0)
+            self.bars_plot.addItem(item)
+            self.run_bars.append(item)
+        for item in self.run_bars[k - 1 :]:
+            item.setVisible(False)
+        items = [self.bars, *self.run_bars[: k - 1]]
+        logs = [np.log10(v) for v in runs if np.isfinite(v).any()]
+        empty = not logs or not np.isfinite(runs[0]).any()
+        if not empty:
+            lo = np.floor(min(np.nanmin(g) for g in logs)) - 0.5
+            hi = np.ceil(max(np.nanmax(g) for g in logs))
+        for i, (item, v) in enumerate(zip(items, runs)):
+            n = len(v)
+            x = np.arange(1, n + 1) + (i - (k - 1) / 2) * width
+            # Every setOpts passes one brush per bar: BarGraphItem keeps a stale, shorter
+            # brush list otherwise, and its paint() raises IndexError (a crash inside a Qt
+            # virtual).
+            brushes = [self._bar_brush(j, i) for j in range(n)]
+            pens = [pg.mkPen(LAYER_COLORS[j % len(LAYER_COLORS)], width=1) for j in range(n)]
+            if empty:
+                item.setOpts(x=x, height=np.zeros(n), y0=0, brushes=brushes, pens=pens, width=width)
+                continue
+            heights = np.where(np.isfinite(v), np.log10(v) - lo, 0.0)
+            y0 = np.full(n, lo)
+            item.setOpts(x=x, height=heights, y0=y0, brushes=brushes, pens=pens, width=width)
+            item.setVisible(True)
+        self._set_empty(self.bars_plot, empty)
+        if not empty:
+            self.bars_plot.setYRange(lo, max(hi, lo + 1), padding=0.02)
+        # a compared run may be deeper than A (0 | 1 hidden layer): every run's layers
+        n = max(self._depth, *(len(v) for v in runs))
+        if n != self._bar_layers:
+            self._bar_layers = n
+            self.bars_plot.setXRange(0.4, n + 0.6, padding=0)
+            self.bars_plot.getAxis("bottom").setTicks([[(j, str(j)) for j in range(1, n + 1)]])
+
+    @staticmethod
+    def _bar_brush(layer: int, run: int) -> pg.QtGui.QBrush:
+        """Layer ``layer``'s colour: solid for A, hatched for the compared runs."""
+        color = QColor(LAYER_COLORS[layer % len(LAYER_COLORS)])
+        if run == 0:
+            return pg.mkBrush(color)
+        return pg.QtGui.QBrush(color, BAR_HATCHES[(run - 1) % len(BAR_HATCHES)])
 
     @staticmethod
     def _set_empty(p: pg.PlotWidget, empty: bool) -> None:
