@@ -101,6 +101,45 @@ def diagram_layout(
     return DiagramLayout(centres, radius, thumbs)
 
 
+class EdgeKey:
+    """What ``edge_batches`` draws of a set of weights: each edge's sign and width bin,
+    and which edges of a wide layer are drawn. Equal keys draw the same edges."""
+
+    def __init__(self, parts: list[np.ndarray]):
+        self.parts = parts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EdgeKey) or len(other.parts) != len(self.parts):
+            return False
+        return all(
+            a.shape == b.shape and np.array_equal(a, b) for a, b in zip(self.parts, other.parts)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def edge_key(
+    W: list[np.ndarray], bins: int = WIDTH_BINS, max_per_layer: int | None = MAX_EDGES_PER_LAYER
+) -> EdgeKey | None:
+    """``edge_batches``'s choice for ``W`` (None when it cannot be told cheaply: not
+    finite weights), to compare with the last one drawn."""
+    if not W or not all(np.isfinite(w).all() for w in W):
+        return None
+    wmax = max(symmetric_limit(w) for w in W)
+    parts = []
+    for w in W:
+        k = np.clip(np.ceil(np.abs(w) / wmax * bins), 1, bins).astype(np.int8)
+        signed = np.where(w > 0, k, np.where(w < 0, -k, 0)).astype(np.int8)
+        parts.append(signed)
+        if max_per_layer is not None and w.size > max_per_layer:
+            flat = np.abs(w[w != 0])
+            if flat.size > max_per_layer:
+                # the edges drawn: the same call on the same values as edge_batches's
+                top = np.argpartition(flat, flat.size - max_per_layer)[-max_per_layer:]
+                parts.append(np.sort(top))
+    return EdgeKey(parts)
+
+
 def edge_batches(
     W: list[np.ndarray],
     centres: list[np.ndarray],
@@ -188,6 +227,7 @@ class NetworkDiagram(QWidget):
         self.features: tuple[str, ...] = ()
         self.input_dim = 2
         self.W: list[np.ndarray] = []
+        self._edge_key: EdgeKey | None = None  # what the edges drawn show (``edge_key``)
         self.unit_images: dict[tuple[int, int], QImage] = {}  # (layer, unit 0-based)
         self.focus_layer: int | None = None
         self.focus_kind = ""
@@ -234,6 +274,13 @@ class NetworkDiagram(QWidget):
 
     def set_weights(self, W: list[np.ndarray]) -> None:
         self.W = [np.asarray(w) for w in W]
+        # the picture shows each edge's sign and width bin only: while training, most
+        # frames change no edge's bin, and the picture (most of a small diagram's cost, a
+        # frame's largest GUI cost with the weight probe open) stays as it is
+        key = edge_key(self.W)
+        if key is not None and key == self._edge_key:
+            return
+        self._edge_key = key
         self._batches = None
         self._changed()
 
