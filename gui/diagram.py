@@ -243,6 +243,10 @@ class NetworkDiagram(QWidget):
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None
         self._cache: QImage | None = None  # the picture, but the hover box
+        # the picture's lower part (the background, the focus band, the edges), kept: new
+        # unit maps, δ rings or health marks (a frame's usual change) draw over a copy
+        self._under: QImage | None = None
+        self._under_stale = True
         self._stale = self._urgent = True
         self._retry = False
         self._render_cost = 0.0
@@ -300,7 +304,7 @@ class NetworkDiagram(QWidget):
             for j, rgba in enumerate(output_maps_rgba(output, self.head)):
                 images[(L, j)] = to_qimage(rgba)
         self.unit_images = images
-        self._changed()
+        self._changed(under=False)
 
     def set_marker(
         self, point: tuple[float, float] | None, extent: tuple[float, float, float, float]
@@ -345,7 +349,7 @@ class NetworkDiagram(QWidget):
 
     def set_delta(self, delta: dict[int, np.ndarray]) -> None:
         self.delta = {k: np.asarray(v, dtype=np.float64) for k, v in delta.items()}
-        self._changed(urgent=True)
+        self._changed(urgent=True, under=False)
 
     def set_health(self, dead: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
         dead = {k: np.asarray(v, bool) for k, v in dead.items()}
@@ -353,7 +357,7 @@ class NetworkDiagram(QWidget):
         if _same(dead, self.dead) and _same(saturated, self.saturated):
             return  # a summary per training frame, mostly with nothing new
         self.dead, self.saturated = dead, saturated
-        self._changed()
+        self._changed(under=False)
 
     # --- geometry ------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -405,14 +409,16 @@ class NetworkDiagram(QWidget):
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._layout = None
         self._batches = None
-        self._stale = self._urgent = True
+        self._stale = self._urgent = self._under_stale = True
         super().resizeEvent(ev)
 
-    def _changed(self, urgent: bool = False) -> None:
+    def _changed(self, urgent: bool = False, under: bool = True) -> None:
         """The picture is out of date. ``urgent``: the user did something (a phase, a
         pick), so it is redrawn at the next paint; otherwise (training frames) a dear
-        picture may wait its turn, see ``paintEvent``."""
+        picture may wait its turn, see ``paintEvent``. ``under``: False when only what
+        is drawn over the edges changed (the units' maps, rings and marks)."""
         self._stale = True
+        self._under_stale = self._under_stale or under
         self._urgent = self._urgent or urgent
         self.update()
 
@@ -479,21 +485,42 @@ class NetworkDiagram(QWidget):
         if self._stale:
             self.update()
 
-    def _render(self, size: QSize, dpr: float) -> None:
-        t0 = time.perf_counter()
-        img = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        img.setDevicePixelRatio(dpr)
+    def _painter(self, img: QImage) -> QPainter:
         p = QPainter(img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
-        lay = self.layout_now()
-        if lay is None or len(self.W) != len(self.widths) - 1:
-            p.setPen(QColor("#000000"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
-        else:
+        return p
+
+    def _render_under(self, size: QSize, dpr: float, lay: DiagramLayout) -> QImage:
+        """The background, the focus band and the edges (kept while they stay)."""
+        under = self._under
+        if under is None or self._under_stale or under.size() != size:
+            under = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            under.setDevicePixelRatio(dpr)
+            p = self._painter(under)
+            p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
             self._paint_focus(p, lay)
             self._paint_edges(p, lay)
+            p.end()
+            self._under, self._under_stale = under, False
+        img = under.copy()
+        img.setDevicePixelRatio(dpr)
+        return img
+
+    def _render(self, size: QSize, dpr: float) -> None:
+        t0 = time.perf_counter()
+        lay = self.layout_now()
+        if lay is None or len(self.W) != len(self.widths) - 1:
+            img = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            p = self._painter(img)
+            p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
+            p.setPen(QColor("#000000"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
+            self._under = None
+        else:
+            img = self._render_under(size, dpr, lay)
+            p = self._painter(img)
             self._paint_units(p, lay)
             self._paint_picked(p, lay)
             self._paint_labels(p, lay)

@@ -8,6 +8,7 @@ import numpy as np
 from backprop_lab.gui.diagram import NetworkDiagram, diagram_layout, edge_batches, edge_key
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PySide6.QtGui import QImage
 
 WIDTHS = (2, 8, 8, 1)
 
@@ -83,3 +84,40 @@ def test_weights_that_are_not_finite_always_redraw(qtbot):
     d.grab()
     d.set_weights([w.copy() for w in W])
     assert d._stale
+
+
+def _drawn(qtbot, steps) -> QImage:
+    d = NetworkDiagram()
+    qtbot.addWidget(d)
+    d.resize(500, 300)
+    d.show()
+    for step in steps:
+        step(d)
+        d.grab()
+    qtbot.waitUntil(lambda: d.grab() is not None and not d._stale, timeout=10_000)
+    return d._cache
+
+
+def test_new_unit_maps_over_the_kept_edges_draw_what_a_fresh_picture_draws(qtbot):
+    rng = np.random.default_rng(5)
+    W = _weights(rng)
+    maps = [rng.uniform(-1, 1, (8, 12, 12)) for _ in range(2)]
+    out = rng.uniform(0, 1, (20, 20))
+    delta = {1: rng.uniform(0, 1, 8), 2: rng.uniform(0, 1, 8)}
+    dead = {1: np.zeros(8, bool), 2: np.arange(8) == 3}
+
+    def network(d):
+        d.set_network(WIDTHS, ("tanh", "tanh"), "bernoulli", ("x1", "x2"))
+        d.set_weights(W)
+
+    def over(d):
+        d.set_maps(maps, out)
+        d.set_delta(delta)
+        d.set_health(dead, dead)
+
+    # a picture drawn in steps (the edges kept, the units drawn again over a copy) ...
+    kept = _drawn(qtbot, [network, lambda d: d.set_maps(None, None), over])
+    # ... is the picture drawn at once
+    fresh = _drawn(qtbot, [lambda d: (network(d), over(d))])
+    assert kept == fresh
+    assert kept != _drawn(qtbot, [network])  # and the maps did change it
