@@ -9,13 +9,15 @@ For each scenario (points, network, how the points arrived, what else is open):
 * window (offscreen, the real event loop): the window starts on a small XOR session, then the
   points arrive as a user brings them, either File → Open lesson (a saved scenario file) or
   File → Import CSV; then, as the scenario says, the backprop inspector, the hidden-space
-  view (H) or the weight probe (W) is opened, or a comparison of two runs is made (sigmoid
-  | ReLU); then play at "max" speed.
+  view (H) or the weight probe (W) is opened, or a comparison is made (Train → Compare:
+  sigmoid | ReLU, "Duplicate as B", or seeds ×8); then play at "max" speed.
 
 A run is only worth timing while it trains. Every scenario says whether the timed run
 trained throughout: no divergence stop (the window's ``diverged`` or a compared run's
 ``runDiverged``), no error, no pause (``runningChanged(False)``, or a frame that says the
-run is not running), and every run still going at the end. A run that stopped is reported
+run is not running), every run still going at the end, and, in a comparison, every run
+of the group stepped while timed (a run that stops alone lets the others go on: the group
+would look fast). A run that stopped is reported
 on its own line, ``NOT HEALTHY: stopped at step N (why)``, and its figures measure a
 stopped run, not training. The lesson is XOR without noise at α = 0.1, B = 16, a run that
 stays healthy; at α = 0.5 the loss spikes and the divergence guard stops it within a few
@@ -69,7 +71,9 @@ NETS = {
     "8×64 tanh": NetworkSpec(hidden=(64,) * 8, activation="tanh"),
 }
 ALPHA = 0.1  # a run that stays healthy (see the module's notes); --alpha changes it
-COMPARE = "activation"  # the comparison scenarios' contrast: sigmoid | ReLU, two runs
+# a comparison scenario's runs: a contrast of engine/contrasts.py, or "copy" (Duplicate as B)
+COMPARISONS = {"activation": ", 2 runs", "copy": ", 2 runs (copy)", "seeds8": ", 8 seeds"}
+RUNS = {"activation": 2, "copy": 2, "seeds8": 8}
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,14 @@ class Scenario:
     inspector: bool = False
     hidden: bool = False  # the hidden-space panel open (H)
     probe: bool = False  # the weight probe open (W)
-    compare: bool = False  # a comparison of two runs (COMPARE)
+    compare: str = ""  # a comparison (a key of COMPARISONS), or none
 
     @property
     def name(self) -> str:
         extra = ", inspector" if self.inspector else ""
         extra += ", hidden space" if self.hidden else ""
         extra += ", probe" if self.probe else ""
-        extra += ", 2 runs" if self.compare else ""
+        extra += COMPARISONS.get(self.compare, "")
         return f"{self.points:>6,} {self.net:<18s} {self.source:<6s}{extra}"
 
 
@@ -102,8 +106,11 @@ SCENARIOS = [
     Scenario(10_000, "8×64 tanh", "csv"),
     Scenario(300, "8×64 tanh", "lesson"),
     Scenario(300, "8×64 tanh", "lesson", inspector=True),
-    # a comparison: every frame carries both runs' snapshots and grids
-    Scenario(500, "2-8-8-8-1 sigmoid", "lesson", compare=True),
+    # a comparison: every frame carries every run's snapshot and grid
+    Scenario(500, "2-8-8-8-1 sigmoid", "lesson", compare="activation"),
+    # the targets of a comparison: two runs of the widest network, an 8-seed fan
+    Scenario(300, "8×64 tanh", "lesson", compare="copy"),
+    Scenario(500, "4-4 tanh (default)", "lesson", compare="seeds8"),
     # the hidden-space view open: its figure computed in the engine thread every frame
     Scenario(500, "4-4 tanh (default)", "lesson"),
     Scenario(500, "4-4 tanh (default)", "lesson", hidden=True),
@@ -154,9 +161,7 @@ def headless(sc: Scenario, seconds: float) -> dict:
     runs = [s]
     step = s.step
     if sc.compare:
-        from backprop_lab.engine.contrasts import contrast
-
-        group = contrast(s, COMPARE)
+        group = headless_group(s, sc.compare)
         runs, step = list(group), group.step
     step(50)  # past the first rows and imports
     t0 = time.perf_counter()
@@ -166,6 +171,18 @@ def headless(sc: Scenario, seconds: float) -> dict:
         n += step(1)
     stopped = [r.diverged for r in runs if r.diverged]
     return {"steps_per_s": n / (time.perf_counter() - t0), "stopped": stopped}
+
+
+def headless_group(s: TrainingSession, key: str):
+    if key == "copy":
+        from backprop_lab.engine.group import RunGroup
+
+        group = RunGroup.of(s)
+        group.duplicate(0)
+        return group
+    from backprop_lab.engine.contrasts import contrast
+
+    return contrast(s, key)
 
 
 class Health:
@@ -182,6 +199,7 @@ class Health:
         self.started = False  # a frame of the run playing has come (frames made before
         # Play reached the engine thread say "not running", rightly)
         self.first_stop_step: int | None = None
+        self.run_steps0: list[int] = []  # each run's step when the timed span began
         ctl = w.controller
         ctl.diverged.connect(lambda why: self._stop(f"diverged: {why}"))
         if hasattr(ctl, "runDiverged"):
@@ -190,9 +208,15 @@ class Health:
         ctl.runningChanged.connect(self._running)
         ctl.frameReady.connect(self._frame)
 
+    def _runs(self) -> list:
+        return list(getattr(self.worker, "group", None) or [self.worker.session])
+
     def _step(self) -> int:
-        runs = list(getattr(self.worker, "group", None) or [self.worker.session])
-        return max(r.step_count for r in runs)
+        return max(r.step_count for r in self._runs())
+
+    def begin(self) -> None:
+        self.run_steps0 = [r.step_count for r in self._runs()]
+        self.timing = True
 
     def _stop(self, why: str) -> None:
         if not self.timing:
@@ -220,10 +244,16 @@ class Health:
                 self._stop(f"frame: run {i + 1} diverged: {why}")
 
     def verdict(self) -> dict:
-        runs = list(getattr(self.worker, "group", None) or [self.worker.session])
+        runs = self._runs()
         for i, r in enumerate(runs):
             if r.diverged:
                 self._stop(f"run {i + 1} diverged at the end: {r.diverged}")
+        if len(runs) != len(self.run_steps0):
+            self._stop(f"{len(self.run_steps0)} runs when timing began, {len(runs)} at the end")
+        steps = [r.step_count - s0 for r, s0 in zip(runs, self.run_steps0)]
+        for i, n in enumerate(steps):
+            if n <= 0:
+                self._stop(f"run {i + 1} did not step while timed")
         pacer = getattr(self.worker, "pacer", None)
         running = pacer.running if pacer is not None else self.w.controller.running
         if not running:
@@ -238,6 +268,7 @@ class Health:
             "frames_seen": self.frames,
             "frames_not_running": self.frames_not_running,
             "final_step": self._step(),
+            "run_steps": steps,
         }
 
 
@@ -267,6 +298,7 @@ def windowed(
         (sc.hidden and not hasattr(w, "hidden"))
         or (sc.probe and not hasattr(w, "probe"))
         or (sc.compare and not hasattr(getattr(w, "runs", None), "new_run"))
+        or (sc.compare == "copy" and not hasattr(w.controller, "duplicate"))
     )
     if missing:
         w.close()
@@ -302,8 +334,12 @@ def windowed(
         from backprop_lab.gui import commands as cmd
 
         with w.runs.new_run("compare"):
-            w.controller.send(cmd.Contrast(COMPARE))
-        wait_for(app, lambda: len(worker.group) == 2, "the comparison's two runs")
+            if sc.compare == "copy":
+                w.controller.send(cmd.Duplicate(0))
+            else:
+                w.controller.send(cmd.Contrast(sc.compare))
+        n_runs = RUNS[sc.compare]
+        wait_for(app, lambda: len(worker.group) == n_runs, f"the comparison's {n_runs} runs")
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
@@ -330,7 +366,7 @@ def windowed(
     gui_cpu0 = time.thread_time()
     last[0] = time.perf_counter() * 1e3
     beat.start()
-    health.timing = True
+    health.begin()
     w.play()
     t0 = time.perf_counter()
     # exit, not quit: Qt 6's quit closes the windows first (the window would shut its
@@ -385,7 +421,7 @@ def available(sc: Scenario) -> bool:
     from importlib.util import find_spec
 
     need = {
-        "backprop_lab.engine.contrasts": sc.compare,
+        "backprop_lab.engine.contrasts": bool(sc.compare),
         "backprop_lab.gui.hidden_panel": sc.hidden,
         "backprop_lab.gui.probe_window": sc.probe,
     }

@@ -101,6 +101,45 @@ def diagram_layout(
     return DiagramLayout(centres, radius, thumbs)
 
 
+class EdgeKey:
+    """What ``edge_batches`` draws of a set of weights: each edge's sign and width bin,
+    and which edges of a wide layer are drawn. Equal keys draw the same edges."""
+
+    def __init__(self, parts: list[np.ndarray]):
+        self.parts = parts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EdgeKey) or len(other.parts) != len(self.parts):
+            return False
+        return all(
+            a.shape == b.shape and np.array_equal(a, b) for a, b in zip(self.parts, other.parts)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def edge_key(
+    W: list[np.ndarray], bins: int = WIDTH_BINS, max_per_layer: int | None = MAX_EDGES_PER_LAYER
+) -> EdgeKey | None:
+    """``edge_batches``'s choice for ``W`` (None when it cannot be told cheaply: not
+    finite weights), to compare with the last one drawn."""
+    if not W or not all(np.isfinite(w).all() for w in W):
+        return None
+    wmax = max(symmetric_limit(w) for w in W)
+    parts = []
+    for w in W:
+        k = np.clip(np.ceil(np.abs(w) / wmax * bins), 1, bins).astype(np.int8)
+        signed = np.where(w > 0, k, np.where(w < 0, -k, 0)).astype(np.int8)
+        parts.append(signed)
+        if max_per_layer is not None and w.size > max_per_layer:
+            flat = np.abs(w[w != 0])
+            if flat.size > max_per_layer:
+                # the edges drawn: the same call on the same values as edge_batches's
+                top = np.argpartition(flat, flat.size - max_per_layer)[-max_per_layer:]
+                parts.append(np.sort(top))
+    return EdgeKey(parts)
+
+
 def edge_batches(
     W: list[np.ndarray],
     centres: list[np.ndarray],
@@ -188,6 +227,7 @@ class NetworkDiagram(QWidget):
         self.features: tuple[str, ...] = ()
         self.input_dim = 2
         self.W: list[np.ndarray] = []
+        self._edge_key: EdgeKey | None = None  # what the edges drawn show (``edge_key``)
         self.unit_images: dict[tuple[int, int], QImage] = {}  # (layer, unit 0-based)
         self.focus_layer: int | None = None
         self.focus_kind = ""
@@ -203,6 +243,10 @@ class NetworkDiagram(QWidget):
         self._layout: DiagramLayout | None = None
         self._batches: list | None = None
         self._cache: QImage | None = None  # the picture, but the hover box
+        # the picture's lower part (the background, the focus band, the edges), kept: new
+        # unit maps, δ rings or health marks (a frame's usual change) draw over a copy
+        self._under: QImage | None = None
+        self._under_stale = True
         self._stale = self._urgent = True
         self._retry = False
         self._render_cost = 0.0
@@ -234,6 +278,13 @@ class NetworkDiagram(QWidget):
 
     def set_weights(self, W: list[np.ndarray]) -> None:
         self.W = [np.asarray(w) for w in W]
+        # the picture shows each edge's sign and width bin only: while training, most
+        # frames change no edge's bin, and the picture (most of a small diagram's cost, a
+        # frame's largest GUI cost with the weight probe open) stays as it is
+        key = edge_key(self.W)
+        if key is not None and key == self._edge_key:
+            return
+        self._edge_key = key
         self._batches = None
         self._changed()
 
@@ -253,7 +304,7 @@ class NetworkDiagram(QWidget):
             for j, rgba in enumerate(output_maps_rgba(output, self.head)):
                 images[(L, j)] = to_qimage(rgba)
         self.unit_images = images
-        self._changed()
+        self._changed(under=False)
 
     def set_marker(
         self, point: tuple[float, float] | None, extent: tuple[float, float, float, float]
@@ -298,7 +349,7 @@ class NetworkDiagram(QWidget):
 
     def set_delta(self, delta: dict[int, np.ndarray]) -> None:
         self.delta = {k: np.asarray(v, dtype=np.float64) for k, v in delta.items()}
-        self._changed(urgent=True)
+        self._changed(urgent=True, under=False)
 
     def set_health(self, dead: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
         dead = {k: np.asarray(v, bool) for k, v in dead.items()}
@@ -306,7 +357,7 @@ class NetworkDiagram(QWidget):
         if _same(dead, self.dead) and _same(saturated, self.saturated):
             return  # a summary per training frame, mostly with nothing new
         self.dead, self.saturated = dead, saturated
-        self._changed()
+        self._changed(under=False)
 
     # --- geometry ------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -358,14 +409,16 @@ class NetworkDiagram(QWidget):
     def resizeEvent(self, ev) -> None:  # noqa: N802
         self._layout = None
         self._batches = None
-        self._stale = self._urgent = True
+        self._stale = self._urgent = self._under_stale = True
         super().resizeEvent(ev)
 
-    def _changed(self, urgent: bool = False) -> None:
+    def _changed(self, urgent: bool = False, under: bool = True) -> None:
         """The picture is out of date. ``urgent``: the user did something (a phase, a
         pick), so it is redrawn at the next paint; otherwise (training frames) a dear
-        picture may wait its turn, see ``paintEvent``."""
+        picture may wait its turn, see ``paintEvent``. ``under``: False when only what
+        is drawn over the edges changed (the units' maps, rings and marks)."""
         self._stale = True
+        self._under_stale = self._under_stale or under
         self._urgent = self._urgent or urgent
         self.update()
 
@@ -432,21 +485,42 @@ class NetworkDiagram(QWidget):
         if self._stale:
             self.update()
 
-    def _render(self, size: QSize, dpr: float) -> None:
-        t0 = time.perf_counter()
-        img = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        img.setDevicePixelRatio(dpr)
+    def _painter(self, img: QImage) -> QPainter:
         p = QPainter(img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
-        lay = self.layout_now()
-        if lay is None or len(self.W) != len(self.widths) - 1:
-            p.setPen(QColor("#000000"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
-        else:
+        return p
+
+    def _render_under(self, size: QSize, dpr: float, lay: DiagramLayout) -> QImage:
+        """The background, the focus band and the edges (kept while they stay)."""
+        under = self._under
+        if under is None or self._under_stale or under.size() != size:
+            under = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            under.setDevicePixelRatio(dpr)
+            p = self._painter(under)
+            p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
             self._paint_focus(p, lay)
             self._paint_edges(p, lay)
+            p.end()
+            self._under, self._under_stale = under, False
+        img = under.copy()
+        img.setDevicePixelRatio(dpr)
+        return img
+
+    def _render(self, size: QSize, dpr: float) -> None:
+        t0 = time.perf_counter()
+        lay = self.layout_now()
+        if lay is None or len(self.W) != len(self.widths) - 1:
+            img = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            p = self._painter(img)
+            p.fillRect(QRectF(0, 0, self.width(), self.height()), QColor("#FFFFFF"))
+            p.setPen(QColor("#000000"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no network yet")
+            self._under = None
+        else:
+            img = self._render_under(size, dpr, lay)
+            p = self._painter(img)
             self._paint_units(p, lay)
             self._paint_picked(p, lay)
             self._paint_labels(p, lay)

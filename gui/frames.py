@@ -14,8 +14,10 @@ Nothing in a frame costs O(N) while training:
 * a run's grid pass, when dear (a wide network), is repeated only as often as keeps it
   to ``GRID_SHARE`` of the engine's time, and A's is sampled more coarsely (at most about
   ``GRID_FRAME_SECONDS`` a pass, the resolution chosen from the cost of the last passes);
-  the other runs' grids are refreshed in turns, about ``OTHER_GRIDS_SECONDS`` of them a
-  frame (paused, every grid is exact and of the step shown);
+  the other runs' grids are sampled as A's and refreshed in turns, at most
+  ``OTHER_GRIDS_PER_FRAME`` of them and about ``OTHER_GRIDS_SECONDS`` a frame (each new
+  picture is a canvas the window repaints: a fan of eight would repaint eight a frame;
+  paused, every grid is exact and of the step shown);
 * the figures over all points come from a ``FullPass`` spread over frames, a chunk at a
   time (~``FULL_PASS_FRAME_SECONDS`` a frame, a new pass at most every
   ``FULL_PASS_SECONDS``; at once when paused);
@@ -53,8 +55,9 @@ GRID_MIN_SAMPLES = 24
 # and a dear set (a wide network) no more than keeps it to this share of the engine's time
 MAPS_SHARE = 0.15
 # while training, the other runs' grids are refreshed in turns for about this long a frame
-# (at least one a frame)
+# (at least one a frame), and at most this many a frame
 OTHER_GRIDS_SECONDS = 0.004
+OTHER_GRIDS_PER_FRAME = 2
 FULL_PASS_SECONDS = 1.0  # while training, a new pass over all the points at most this often
 FULL_PASS_FRAME_SECONDS = 0.002  # time per frame for that pass (its chunk follows the net)
 
@@ -123,6 +126,7 @@ class _Grid:
     step: int
     when: float
     cost: float
+    exact: bool = True  # False: sampled coarsely while training
 
 
 class FrameBuilder:
@@ -325,9 +329,11 @@ class FrameBuilder:
         return g.evaluate(net, snap.params), None  # ignores FP warnings itself
 
     def _other_grids(self, group, gsnap, busy, now) -> list[tuple[np.ndarray | None, int | None]]:
-        """B, C, …'s output grids. Paused: each of the state shown (computed again only
-        when its state changed). Training: in turns from where the last frame stopped,
-        for about ``OTHER_GRIDS_SECONDS`` (at least one), the rest their last grids."""
+        """B, C, …'s output grids. Paused: each of the state shown, exact (computed again
+        only when its state changed). Training: sampled as A's (``coarse_spec``: the overlay
+        compares them cell by cell), in turns from where the last frame stopped, for about
+        ``OTHER_GRIDS_SECONDS`` (at least one, at most ``OTHER_GRIDS_PER_FRAME``), the rest
+        their last grids."""
         n = len(group)
         order = list(range(1, n))
         if busy:
@@ -339,7 +345,7 @@ class FrameBuilder:
             g = self._evaluator(snap)
             c = self._grids.get(i)
             key = (g, snap.arch, snap.revision)
-            if c is not None and c.key == key:
+            if c is not None and c.key == key and (c.exact or busy):
                 continue  # the same state: the same picture
             if (
                 busy
@@ -348,11 +354,22 @@ class FrameBuilder:
                 and now - c.when < c.cost * (1 / GRID_SHARE - 1)
             ):
                 continue  # a dear pass (a wide network), as A's: its share of the time
-            if busy and computed and time.perf_counter() - t0 >= OTHER_GRIDS_SECONDS:
+            if (
+                busy
+                and computed
+                and (
+                    computed >= OTHER_GRIDS_PER_FRAME
+                    or time.perf_counter() - t0 >= OTHER_GRIDS_SECONDS
+                )
+            ):
                 continue  # its turn comes
+            use = g
+            if busy and snap.dataset.input_dim == 2:
+                use = self._coarse_evaluator(g, snap)
             s0 = time.perf_counter()
-            out = self._evaluate(group[i], snap, g, None)
-            self._grids[i] = _Grid(key, out, snap.step, now, time.perf_counter() - s0)
+            out = self._evaluate(group[i], snap, use, None)
+            cost = time.perf_counter() - s0
+            self._grids[i] = _Grid(key, out, snap.step, now, cost, exact=use is g)
             computed += 1
             self._turn = i % (n - 1) + 1
         out = []

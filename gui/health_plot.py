@@ -12,8 +12,8 @@ weights move, how many of its units are stuck, and how its activations are sprea
   from the engine thread with each frame (``hidden_model.HistogramSource``, a frame extra
   the window asks for only while this tab is shown), and are drawn with the other plots.
 
-The plots are made and laid out by the column (gui/plots.py ``add_delta_tab``); this
-module fills them.
+The plots are made when the tab is first chosen (``build``) and laid out by the column
+(gui/plots.py ``add_delta_tab``); this module fills them.
 """
 
 from __future__ import annotations
@@ -110,6 +110,28 @@ class LayerHealth:
     )
 
     def __init__(self) -> None:
+        # the plots are made when the tab is first chosen (``build``, by the column): until
+        # then only what they will show is kept
+        self.plots: tuple[pg.PlotWidget, ...] = ()
+        self.names: dict = {}
+        self.weights: dict = {}
+        self.ratio_curves: list[pg.PlotDataItem] = []
+        self.saturated_curves: list[pg.PlotDataItem] = []
+        self.histograms: tuple[Histogram, ...] = ()
+        self._drawn_histograms: tuple[Histogram, ...] | None = None
+        self._depth = -1
+        self._wanted_depth = -1
+        self._line_width = 1
+        self._ratio_ticks: list | None = None
+        self.frames_drawn = 0
+
+    @property
+    def built(self) -> bool:
+        return bool(self.plots)
+
+    def build(self) -> None:
+        if self.built:
+            return
         self.ratio_plot = make_plot(
             "log₁₀ update/weight, ℓ =", "log₁₀ ratio", "log₁₀ update/W, ℓ ="
         )
@@ -156,20 +178,15 @@ class LayerHealth:
             self.hist_plot: "activation histograms",
         }
         self.weights = {self.ratio_plot: 3, self.saturated_plot: 2, self.hist_plot: 2}
-        self.ratio_curves: list[pg.PlotDataItem] = []
-        self.saturated_curves: list[pg.PlotDataItem] = []
-        self.histograms: tuple[Histogram, ...] = ()
-        self._drawn_histograms: tuple[Histogram, ...] | None = None
-        self._depth = -1
-        self._line_width = 1
-        self._ratio_ticks: list | None = None
-        self.frames_drawn = 0
+        if self._wanted_depth >= 0:
+            self.set_depth(self._wanted_depth)
 
     # --- the curves ---------------------------------------------------------------------------
     def set_depth(self, depth: int) -> None:
         """A curve and a legend entry per layer ℓ = 1..``depth`` (hidden layers only for
         the saturated share and the histograms)."""
-        if depth == self._depth:
+        self._wanted_depth = depth
+        if depth == self._depth or not self.built:
             return
         self._depth = depth
         for plot, curves in (
@@ -196,6 +213,8 @@ class LayerHealth:
         """The curves from the snapshot's history, and the latest histograms."""
         h = snap.history
         self.set_depth(h.log_update_ratio.shape[1])
+        if not self.built:
+            return
         steps = h.step.astype(np.float64)
         x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
         ratios = [finite_or_nan(col) for col in h.log_update_ratio.T]
@@ -227,7 +246,7 @@ class LayerHealth:
 
     def draw_histograms(self) -> None:
         hists = self.histograms
-        if hists is self._drawn_histograms:
+        if hists is self._drawn_histograms or not self.built:
             return
         self._drawn_histograms = hists
         x, width, height, brushes = histogram_bars(hists)

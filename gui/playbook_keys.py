@@ -1,5 +1,8 @@
 """The lecture's keys that are not the clicker's three actions: an application event filter
-installed after the window's own (gui/keys.py), so it sees a key first.
+installed after the window's own (gui/keys.py), so it sees a key first. It is installed
+only while a lecture is given: an application's filter is called for every event of
+every object, a Python call each (a tenth of the GUI thread's time in a comparison's
+frames), and without a lecture it takes nothing.
 
 While a lecture is given in presentation mode (or full screen):
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
 
 from .safety import guarded
@@ -50,13 +53,26 @@ class LectureKeys(QObject):
         self.w = lecture.w
         self.digits = ""
         self._esc_until = 0.0
-        QApplication.instance().installEventFilter(self)
+        self.installed = False
+        lecture.started.connect(self._on_started)
+        lecture.ended.connect(self.uninstall)
+        if lecture.active:
+            self._on_started()
         self.w.menus.actions.presentation.toggled.connect(self._on_presenting)
 
+    @Slot()
+    def _on_started(self, *_book) -> None:
+        app = QApplication.instance()
+        if app is not None and not self.installed:
+            app.installEventFilter(self)  # the last installed sees an event first
+            self.installed = True
+
+    @Slot()
     def uninstall(self) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.installed = False
 
     @property
     def esc_armed(self) -> bool:

@@ -811,8 +811,11 @@ class TrainingPlots(QWidget):
         when it is chosen its ``tab.plots`` (with ``tab.names`` and ``tab.weights``) take
         the δ plot's place and priority; the δ part of each update goes to
         ``tab.update_snapshot(snapshot)``, a new number of layers to ``tab.set_depth(L)``,
-        the presentation's line width to ``tab.set_line_width(px)``."""
+        the presentation's line width to ``tab.set_line_width(px)``. ``tab.plots`` may be
+        empty until the tab is first chosen: then ``tab.build()`` makes them (a window
+        starts faster without plots nobody has looked at yet)."""
         self.delta_tab = tab
+        self._tab_adopted = False
         bar = QTabBar(self)
         bar.setObjectName("deltaTabs")
         bar.setDocumentMode(True)
@@ -832,6 +835,16 @@ class TrainingPlots(QWidget):
         bar.setTabToolTip(0, "The backward signal of every layer over the steps")
         bar.setTabToolTip(1, tab.tooltip)
         self.tab_bar = bar
+        if tab.plots:
+            self._adopt_tab_plots()
+        bar.currentChanged.connect(self._on_tab)
+
+    def _adopt_tab_plots(self) -> None:
+        """The second tab's plots into the column (made now if the tab makes them late)."""
+        tab = self.delta_tab
+        if not tab.plots:
+            tab.build()
+        self._tab_adopted = True
         for p in tab.plots:
             p.setParent(self)
             self._wanted[p] = False
@@ -844,7 +857,6 @@ class TrainingPlots(QWidget):
             self.acc_plot,
             self.bars_plot,
         )
-        bar.currentChanged.connect(self._on_tab)
         self.set_font_scale(self._font_scale)  # the new plots in the column's type
 
     @property
@@ -858,6 +870,8 @@ class TrainingPlots(QWidget):
 
     def _on_tab(self, index: int) -> None:
         second = index == 1
+        if second and not self._tab_adopted:
+            self._adopt_tab_plots()
         self._wanted[self.delta_plot] = not second
         for p in self.delta_tab.plots:
             self._wanted[p] = second

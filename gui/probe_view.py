@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .safety import guarded
+
 if TYPE_CHECKING:
     from .probe_figures import Figures
     from .probe_host import ProbeHost
@@ -148,9 +150,10 @@ class ProbePanel(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.again_button)
 
+        # the two figures' plots are built when the panel first shows (most sessions never
+        # open it, and building them was a tenth of a second of the window's start)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self._build_line())
-        self.stack.addWidget(self._build_plane())
+        self.built = False
         self.text = QLabel("Click an edge of the network diagram to probe its weight.")
         self.text.setObjectName("probeText")
         self.text.setWordWrap(True)
@@ -166,6 +169,21 @@ class ProbePanel(QWidget):
         self.setMinimumHeight(200)
 
     # --- construction ------------------------------------------------------------------------
+    def ensure_built(self) -> None:
+        """The curve's and the map's plots, made once, on first need."""
+        if self.built:
+            return
+        self.built = True
+        self.stack.addWidget(self._build_line())
+        self.stack.addWidget(self._build_plane())
+        self.stack.setCurrentIndex(1 if self.two else 0)
+        self._clear_items()
+
+    @guarded
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.ensure_built()
+        super().showEvent(event)
+
     def _build_line(self) -> QWidget:
         g = pg.GraphicsLayoutWidget()
         g.setBackground("w")
@@ -279,6 +297,8 @@ class ProbePanel(QWidget):
             self.recompute()
 
     def _clear_items(self) -> None:
+        if not self.built:
+            return  # nothing drawn yet
         for item in (self.curve, self.tangent, self.step_line, self.batch_line):
             item.setData([], [])
         for item in (self.dot, self.errors_dot):
@@ -297,6 +317,7 @@ class ProbePanel(QWidget):
     def show_frame(self, frame, figures: Figures | None) -> None:
         if not self.isVisible() or not self.refs:
             return
+        self.ensure_built()
         snap = frame.snapshot
         widths = snap.arch.widths
         try:
@@ -358,6 +379,7 @@ class ProbePanel(QWidget):
         self.text.setText(self.slope_text)
 
     def _show_line(self, line: LineProbe) -> None:
+        self.ensure_built()
         self.line = line
         v, lo = line.values, line.loss
         self.curve.setData(v, lo)
@@ -448,6 +470,7 @@ class ProbePanel(QWidget):
         self.arrow_head.show()
 
     def _show_plane(self, plane: PlaneProbe) -> None:
+        self.ensure_built()
         self.plane = plane
         va, vb = plane.values_a, plane.values_b
         loss = np.asarray(plane.loss, dtype=np.float64)
@@ -508,6 +531,7 @@ class ProbePanel(QWidget):
         """Compute the curve (or the map) again at the state shown now."""
         if not self.refs:
             return
+        self.ensure_built()
         if clear_trail:
             self.trail = []
             self._trail_from = None

@@ -130,3 +130,34 @@ def test_while_training_a_dear_grid_is_coarser_and_paused_it_is_exact(monkeypatc
     assert paused.grid.shape == exact_shape
     want = GridEvaluator(b.grid_spec(2), s.spec.features).evaluate(s.net, s.params)
     assert np.array_equal(paused.grid, want)
+
+
+def test_the_other_runs_grids_are_as_coarse_as_a_s_in_turns_and_exact_when_paused(monkeypatch):
+    s = trained("xor", (8, 8, 8), "sigmoid", 100, 0)
+    b = FrameBuilder(full_pass=False)
+    b.set_view((-6.0, 6.0, -6.0, 6.0), (800.0, 640.0))
+    exact_shape = b.grid_spec(2).shape
+    group = RunGroup.of(s)
+    for _ in range(3):
+        group.duplicate(0)  # four runs: A and three others
+    b.build(group, serial=1, busy=True, now=0.0)  # A's cost measured
+    monkeypatch.setattr(frames, "GRID_FRAME_SECONDS", 1e-12)  # every pass is too dear
+    monkeypatch.setattr(frames, "GRID_SHARE", 1.0)  # and is made again at once
+    monkeypatch.setattr(frames, "OTHER_GRIDS_SECONDS", 1.0)  # only the count bounds them
+    refreshed: list[set[int]] = []
+    for k in range(2, 6):
+        group.step(1)
+        f = b.build(group, serial=k, busy=True, now=10.0 * k)
+        assert f.grid.shape == (GRID_MIN_SAMPLES, GRID_MIN_SAMPLES)
+        new = {i for i in range(1, 4) if f.grid_steps[i] == group.step_count}
+        assert len(new) == frames.OTHER_GRIDS_PER_FRAME  # a bounded number a frame
+        for i in new:  # as coarse as A's: the overlay compares them cell by cell
+            assert f.grids[i].shape == f.grid.shape
+        refreshed.append(new)
+    assert set().union(*refreshed) == {1, 2, 3}  # in turns: every run has its turn
+    paused = b.build(group, serial=9, busy=False, now=100.0)
+    want = GridEvaluator(b.grid_spec(2), s.spec.features).evaluate(s.net, s.params)
+    for i in range(4):  # paused: every run's grid exact, of the step shown
+        assert paused.grids[i].shape == exact_shape
+        assert paused.grid_steps[i] == group.step_count
+        assert np.array_equal(paused.grids[i], want)  # the copies are A's very run

@@ -272,9 +272,11 @@ def test_the_health_tab_draws_a_curve_per_layer(window, qtbot):
     plots = w.plots
     bar = plots.tab_bar
     assert bar.isVisible() and bar.tabText(1) == "Layer health"
+    health = w.hidden.health
+    assert not health.built  # its plots are made when the tab is first chosen
     qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(1).center())
     assert plots.tab_index == 1
-    health = w.hidden.health
+    assert health.built and all(p in plots.all_plots for p in health.plots)
     for _ in range(2):
         press(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(

@@ -139,6 +139,20 @@ def test_a_clicker_s_f5_and_esc_never_end_the_lecture(qtbot):
     w.close()
 
 
+def test_the_lecture_keys_listen_only_while_a_lecture_is_given(qtbot):
+    w = open_lecture(qtbot)
+    lec = w.lecture
+    assert lec.keys.installed
+    press(qtbot, K.Key_Escape)
+    assert "Esc again" in lec.view.strip.mark  # the lecture's filter took it
+    lec.end()
+    assert not lec.keys.installed  # no lecture: no call for every event of the app
+    lec.open("week5", 0, present=False)
+    qtbot.waitUntil(lambda: lec.active, timeout=LONG)
+    assert lec.keys.installed
+    w.close()
+
+
 def test_digits_and_enter_go_to_a_scene_and_pick_no_class(qtbot):
     w = open_lecture(qtbot)
     lec = w.lecture

@@ -42,7 +42,11 @@ def test_w_opens_the_probe_and_its_slope_is_the_engines(window, qtbot):
     d = show_diagram(qtbot, w)
     QTest.mouseClick(d, Qt.MouseButton.LeftButton, pos=point_on(w, d, OUT))  # choose it
     assert w.probe.probe_refs == (OUT,)
+    # the probe's plots are made when it first opens (a faster start), with the choice
+    # made before it opened
+    assert not w.probe.panel.built
     panel = open_probe(qtbot, w)
+    assert panel.built and panel.stack.currentWidget() is panel.line_widget
     assert w.probe.probe_action.isChecked()
     qtbot.waitUntil(
         lambda: panel.line is not None and panel.point is not None and panel.point.ref == OUT,
@@ -58,6 +62,7 @@ def test_w_opens_the_probe_and_its_slope_is_the_engines(window, qtbot):
         expected.fd_slope,
     )
     assert panel.text.text() == line_text(expected)
+    assert list(panel.curve.xData) == list(panel.line.values)  # the curve is drawn
     slope = format(expected.slope, "+.6g").replace("-", "−")
     assert slope in panel.text.text()
     assert abs(expected.slope - expected.fd_slope) < 1e-8
