@@ -13,10 +13,13 @@ from backprop_lab.engine.datasets import make_preset
 from backprop_lab.engine.group import RunGroup
 from backprop_lab.engine.scenario import save_scenario, scenario_from_session
 from backprop_lab.gui.lesson_files import LessonDetailsDialog, state_key
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
 
 from tests.engine.group_helpers import state_digest
+from tests.engine.test_compare_file import PLACES, SPLICE, _set
 
 from .helpers import LONG, open_window
 from .test_autosave import answer_next_question, folder, prompts_on  # noqa: F401 - fixture
@@ -229,3 +232,50 @@ def test_the_autosave_keeps_the_comparison_and_a_restore_brings_it_back(folder, 
     w2.grab()
     w2.close()
     assert not w2.autosave.path.exists()
+
+
+def test_whatever_a_compare_block_holds_open_brings_the_runs_or_names_the_field(
+    window, qtbot, tmp_path, monkeypatch
+):
+    """Values spliced into a saved comparison's block, opened through File → Open: the
+    runs the file holds, or a banner naming the block (or the state) and the open
+    comparison unchanged to the bit."""
+    w = window
+    w.canvas.setFocus()
+    compare_sigmoid_relu(qtbot, w)
+    step10(qtbot, w)
+    good = tmp_path / "good.json"
+    save_through_menu(qtbot, w, monkeypatch, good)
+    saved = digests(qtbot, w)
+    lesson = json.loads(good.read_text(encoding="utf-8"))
+    outcomes = {"opened": 0, "refused": 0}
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(place=st.sampled_from(PLACES), value=SPLICE)
+    def case(place, value) -> None:
+        d = _set(lesson, place, value)
+        bad = tmp_path / "spliced.json"
+        bad.write_text(json.dumps(d), encoding="utf-8")
+        if open_through_menu(qtbot, w, monkeypatch, bad):
+            outcomes["opened"] += 1
+            block = d.get("compare")
+            n = 1 + (len(block["runs"]) if isinstance(block, dict) else 0)
+            wait_runs(qtbot, w, n)
+            # back to the saved comparison for the next case
+            assert open_through_menu(qtbot, w, monkeypatch, good)
+            wait_runs(qtbot, w, 2)
+        else:
+            outcomes["refused"] += 1
+            text = w.banner.text
+            assert "spliced.json" in text and "unchanged" in text, text
+            assert "compare" in text or "state" in text, text
+            assert runs_shown(w) == 2
+        assert digests(qtbot, w) == saved
+
+    case()
+    assert outcomes["refused"] > 0 and outcomes["opened"] > 0, outcomes
