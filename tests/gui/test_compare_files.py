@@ -123,6 +123,10 @@ def test_a_saved_comparison_reopens_with_every_run_and_goes_on_to_the_bit(
     key(qtbot, w, Qt.Key.Key_Z)
     wait_runs(qtbot, w, 1)
     assert w.latest.snapshot.step == 0
+    # and redo brings the comparison back as it was left
+    key(qtbot, w, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    wait_runs(qtbot, w, 2)
+    assert digests(qtbot, w) == uninterrupted
     w.grab()
 
 
