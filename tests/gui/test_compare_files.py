@@ -130,7 +130,7 @@ def test_a_saved_comparison_reopens_with_every_run_and_goes_on_to_the_bit(
     w.grab()
 
 
-def test_saving_again_makes_the_comparison_clean_and_a_change_to_b_alone_is_unsaved_work():
+def test_the_unsaved_work_key_covers_every_run_and_a_group_of_one_is_its_run():
     ds = make_preset("xor", seed=1, n_points=20)
     a = TrainingSession(ds, NetworkSpec((3,)), HyperParameters(0.1, 4), seed=1)
     b = TrainingSession(ds, NetworkSpec((3,), activation="relu"), HyperParameters(0.1, 4), seed=1)
