@@ -1,7 +1,8 @@
 """Autosave, crash recovery and the questions on close and on File → New.
 
 * The open session (data, network, settings, θ, optimizer, RNG, history: the lesson
-  format of engine/scenario.py) is captured in the engine thread between steps and written
+  format of engine/scenario.py; a comparison with every run, as File → Save lesson writes
+  it) is captured in the engine thread between steps and written
   atomically on a background thread (gui/file_io.py), ``EDIT_DELAY_MS`` after a change and
   every ``TRAINING_INTERVAL_MS`` while training, to ``autosave-<pid>-<start>.json`` in the
   platform's app-data folder (``BACKPROP_LAB_AUTOSAVE_DIR`` overrides it: tests use a
@@ -34,8 +35,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from backprop_lab.engine import TrainingSession
-from backprop_lab.engine.scenario import Scenario, save_scenario, scenario_from_session
+from backprop_lab.engine.compare_file import scenario_from_group
+from backprop_lab.engine.group import RunGroup
+from backprop_lab.engine.scenario import Scenario, save_scenario
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QStatusBar, QWidget
 
@@ -222,19 +224,19 @@ def prompts_enabled() -> bool:
 
 @dataclass(frozen=True)
 class _CaptureForAutosave:
-    """Runs in the engine thread: the session as a scenario, with its state key. The open
-    lesson's notes go with it: a restored lesson showed "Autosave" in place of its title
-    and lost its instructions."""
+    """Runs in the engine thread: every run as one lesson (a comparison's other runs in
+    its ``compare`` block), with its state key. The open lesson's notes go with it: a
+    restored lesson showed "Autosave" in place of its title and lost its instructions."""
 
     title: str = "Autosave"
     description: str = ""
 
-    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple] | Exception:
+    def __call__(self, group: RunGroup) -> tuple[Scenario, tuple] | Exception:
         # an error comes back as a value: raised in the engine thread it never came back,
         # and the autosave waited for it for ever
         try:
-            sc = scenario_from_session(session, title=self.title, description=self.description)
-            return sc, state_key(session)
+            sc = scenario_from_group(group, title=self.title, description=self.description)
+            return sc, state_key(group)
         except Exception as exc:  # noqa: BLE001 - reported, and tried again
             return exc
 
@@ -310,7 +312,8 @@ class Autosave(QObject):
 
     @Slot(object)
     def _on_frame(self, frame) -> None:
-        key = state_key(frame.snapshot)
+        # every run of a comparison: a change to any of them is unsaved work
+        key = state_key(frame.group if frame.group is not None else frame.snapshot)
         previous = self.latest_key
         if key == previous:
             return
@@ -345,7 +348,7 @@ class Autosave(QObject):
         self._writing = True
         doc = self.document
         capture = _CaptureForAutosave(doc.title or "Autosave", doc.description)
-        self.controller.call_in_engine(capture, reply=self._captured)
+        self.controller.call_in_engine(capture, reply=self._captured, group=True)
 
     def _captured(self, result) -> None:
         if self._removed:

@@ -14,6 +14,9 @@ the same θ₀ and the same batches, one setting changed. This part is the windo
 * The focus: one run has it (a thick frame); the network and training panels show its
   settings and their changes go to it (``EngineController.focus_run``).
 * The plots draw a curve per run (gui/plots.py ``update_snapshot(…, runs=)``).
+* Files: File → Save lesson and the autosave write every run (the lesson is A, the other
+  runs its ``compare`` block); opening such a lesson, or restoring such an autosave,
+  brings the comparison back (gui/lesson_files.py).
 """
 
 from __future__ import annotations
@@ -110,6 +113,8 @@ class CompareFeature(QObject):
         c = window.controller
         c.frameReady.connect(self.on_frame)
         c.runDiverged.connect(self.on_run_diverged)
+        # opening a lesson (a comparison or not) or File → New replaces the runs
+        window.files.before_new_runs = self._leave_focus
 
     # --- the menu ---------------------------------------------------------------------------
     def _make_menu(self) -> None:

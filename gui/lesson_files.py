@@ -7,6 +7,10 @@ builds the session on a background thread, then swaps it in; saving captures the
 in the engine thread (between steps) and writes the file on a background thread. The
 lesson's title and description are the open document's (gui/document.py): opening sets
 them, saving writes them.
+
+A comparison is saved whole: run A is the lesson, the other runs its ``compare`` block
+(engine/compare_file.py), and opening such a lesson brings every run back as it was. A
+single run is saved exactly as before (a group of one writes the lesson alone).
 """
 
 from __future__ import annotations
@@ -17,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_lab.engine import Dataset, Snapshot, TrainingSession
+from backprop_lab.engine.compare_file import group_from_scenario, scenario_from_group
 from backprop_lab.engine.csvfile import read_points_csv
+from backprop_lab.engine.group import GroupSnapshot, RunGroup
 from backprop_lab.engine.lessons import list_lessons, load_lesson, title_of
 from backprop_lab.engine.scenario import (
     Scenario,
     load_scenario,
     save_scenario,
-    scenario_from_session,
-    session_from_scenario,
 )
 from backprop_lab.resources import lesson_text
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -58,19 +62,20 @@ def lesson_title(name: str) -> str:
 
 @dataclass(frozen=True)
 class _CaptureForSave:
-    """Runs in the engine thread: the session as a scenario, to be written to ``path``."""
+    """Runs in the engine thread: every run as one lesson (A's, with a ``compare`` block
+    for the others), to be written to ``path``."""
 
     path: str
     title: str = ""
     description: str = ""
 
-    def __call__(self, session: TrainingSession) -> tuple[Scenario, tuple] | Exception:
+    def __call__(self, group: RunGroup) -> tuple[Scenario, tuple] | Exception:
         # an error comes back as a value: every save ends in ``saved`` or ``saveFailed``
         # (raised in the engine thread, it reached only the banner, and a close waiting
         # for the save waited for ever)
         try:
-            sc = scenario_from_session(session, title=self.title, description=self.description)
-            return sc, state_key(session)
+            sc = scenario_from_group(group, title=self.title, description=self.description)
+            return sc, state_key(group)
         except Exception as exc:  # noqa: BLE001 - reported as a failed save
             return exc
 
@@ -92,11 +97,28 @@ class _Same:
         return id(self.obj)
 
 
-def state_key(s: TrainingSession | Snapshot) -> tuple:
+def state_key(s: TrainingSession | Snapshot | RunGroup | GroupSnapshot) -> tuple:
     """What makes two states of a session the same work: data, the run's state (its
     revision: θ, the step, hand edits), design, settings, the weights frozen by hand (the
-    data by identity: every edit makes a new, immutable ``Dataset``)."""
-    return (_Same(s.dataset), s.revision, s.spec, s.hyper, s.seed, _hand_key(s.edits))
+    data by identity: every edit makes a new, immutable ``Dataset``).
+
+    Of a comparison (a ``RunGroup``, or a frame's ``GroupSnapshot``): the same, with the
+    revisions and the rest of every run, so that a change to any run is unsaved work. A
+    group of one has its run's key. Either way ``key[:1] + key[2:]`` is all but the runs'
+    training states (gui/autosave.py tells edits from training steps by it)."""
+    if isinstance(s, RunGroup):
+        runs = s.sessions
+    elif isinstance(s, GroupSnapshot):
+        runs = tuple(r.snapshot for r in s.runs)
+    else:
+        return (_Same(s.dataset), s.revision, s.spec, s.hyper, s.seed, _hand_key(s.edits))
+    if len(runs) == 1:
+        return state_key(runs[0])
+    return (
+        _Same(runs[0].dataset),
+        tuple(r.revision for r in runs),
+        tuple((r.spec, r.hyper, r.seed, _hand_key(r.edits)) for r in runs),
+    )
 
 
 def _hand_key(edits) -> tuple:
@@ -180,6 +202,10 @@ class LessonFiles(QObject):
         # a lesson still loading after this long offers Cancel in the banner
         self.offer_cancel_after_ms = 400
         self.last_open_ok: bool | None = None
+        # called before a lesson or File → New replaces the runs: a comparison gives the
+        # panels back to run A first (gui/compare_window.py), so that the undo step keeps
+        # A's design for them
+        self.before_new_runs: Callable[[], None] = lambda: None
 
     @property
     def busy(self) -> bool:
@@ -211,11 +237,11 @@ class LessonFiles(QObject):
         name = os.fspath(path)
         builtin = not os.path.exists(path) and name in list_lessons()
 
-        def read(stop) -> tuple[Scenario, TrainingSession] | None:
+        def read(stop) -> tuple[Scenario, RunGroup] | None:
             sc = load_lesson(name) if builtin else load_scenario(path)
             if stop.is_set():
                 return None
-            return sc, session_from_scenario(sc)
+            return sc, group_from_scenario(sc)
 
         self.last_open_ok = None
         task = self.io.run(Task("open", read, lambda result: self._opened(path, result)))
@@ -252,15 +278,21 @@ class LessonFiles(QObject):
             return
         if result is None:
             return
-        sc, session = result
-        self._apply_opened(path, sc, session)
+        sc, group = result
+        self._apply_opened(path, sc, group)
         self.last_open_ok = True
 
-    def _apply_opened(self, path, sc: Scenario, session: TrainingSession) -> None:
-        """The lesson becomes the run: one undo step (the run it replaces comes back)."""
-        key = state_key(session)  # before the engine thread owns it
+    def _apply_opened(self, path, sc: Scenario, group: RunGroup) -> None:
+        """The lesson becomes the run (with a comparison, the runs): one undo step (the
+        runs it replaces come back)."""
+        key = state_key(group)  # before the engine thread owns it
+        session = group.a
+        self.before_new_runs()
         with self.runs.new_run("open lesson", session.dataset, LESSON_ORIGIN):
-            self.controller.replace_session(session)
+            if len(group) == 1:
+                self.controller.replace_session(session)
+            else:
+                self.controller.replace_group(group)
             self.panels.show_design(session)
             self.show_data(session.dataset)
             self.panels.training.set_playing(False)
@@ -281,7 +313,9 @@ class LessonFiles(QObject):
         description = doc.description if description is None else description
         self.saves_pending.append(os.fspath(path))
         capture = _CaptureForSave(os.fspath(path), str(title), str(description))
-        self.controller.call_in_engine(capture, reply=lambda r: self._captured(capture, r))
+        self.controller.call_in_engine(
+            capture, reply=lambda r: self._captured(capture, r), group=True
+        )
 
     def _captured(self, fn: _CaptureForSave, captured) -> None:
         path, title, description = fn.path, fn.title, fn.description
@@ -322,6 +356,7 @@ class LessonFiles(QObject):
         """File → New, once asked (gui/autosave.py): the default preset with the default
         network and settings becomes the run, one undo step like opening a lesson (the
         question before it offered to save; undo brings the old run back as well)."""
+        self.before_new_runs()
         session = self.panels.fresh_session(DEFAULT_PRESET)  # the panels show it
         key = state_key(session)  # before the engine thread owns it
         with self.runs.new_run("new session", session.dataset, DataOrigin(DEFAULT_PRESET, 0)):

@@ -1,7 +1,7 @@
 """Property tests of the loaders: whatever a file holds, loading it gives a working session
-(or points) or the loaders' own ``LoadError`` with a short message; nothing else, and
-never slowly. Run with ``-s`` to see how many cases ran and the longest load;
-``benchmarks/bench_loaders.py`` runs many more."""
+(or a comparison's group, or points) or the loaders' own ``LoadError`` with a short
+message; nothing else, and never slowly. Run with ``-s`` to see how many cases ran and
+the longest load; ``benchmarks/bench_loaders.py`` runs many more."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import time
 
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
+from backprop_lab.engine.compare_file import group_from_scenario, scenario_from_group
 from backprop_lab.engine.csvfile import read_points_csv
 from backprop_lab.engine.datasets import make_preset
 from backprop_lab.engine.fileio import LoadError
@@ -57,6 +58,19 @@ def _lessons() -> list[dict]:
     set_parameter(s, ParamRef.parse("W(1)[1,2]"), 0.5)
     freeze(s, ParamRef.parse("b(1)[1]"))
     out.append(json.loads(to_json(scenario_from_session(s))))
+    # a comparison: A, B with another activation, C with another seed (the compare block)
+    from backprop_lab.engine.group import RunGroup
+
+    ds = make_preset("xor", seed=3, n_points=16, test_fraction=0.25)
+    spec = NetworkSpec((3,), activation="tanh")
+    runs = [
+        TrainingSession(ds, spec, HyperParameters(0.1, 4), seed=1),
+        TrainingSession(ds, NetworkSpec((3,), activation="relu"), HyperParameters(0.1, 4), seed=1),
+        TrainingSession(ds, spec, HyperParameters(0.1, 4), seed=2),
+    ]
+    group = RunGroup(runs)
+    group.step(12)
+    out.append(json.loads(to_json(scenario_from_group(group))))
     return out
 
 
@@ -118,10 +132,11 @@ def _check(kind: str, load) -> None:
 
 
 def _session_and_steps(text: str) -> None:
-    session = session_from_scenario(from_json(text))
-    if session.n_train:
-        session.step(3)  # a bad RNG state or order would hang or fail here
-    session.snapshot()
+    # as the window opens a lesson: a group of one, or with a compare block every run
+    group = group_from_scenario(from_json(text))
+    if group.a.n_train:
+        group.step(3)  # a bad RNG state or order would hang or fail here
+    group.snapshot()
 
 
 @settings(max_examples=1000, **SETTINGS)
@@ -157,7 +172,7 @@ def test_random_bytes_as_lesson_and_csv(tmp_path, data, prefix):
 
 
 def _session_and_steps_from_file(path) -> None:
-    session_from_scenario(load_scenario(path))
+    group_from_scenario(load_scenario(path))
 
 
 number_text = st.one_of(

@@ -34,7 +34,7 @@ def test_a_failed_autosave_is_reported_and_the_next_edits_are_written(
 ):
     """One failed capture (in the engine thread) or write (on the disk) once left the
     autosave "writing" for ever: three later edits wrote nothing, and nothing was said."""
-    name = "scenario_from_session" if where == "capture" else "save_scenario"
+    name = "scenario_from_group" if where == "capture" else "save_scenario"
     real = getattr(autosave_module, name)
     calls = {"n": 0}
 

@@ -144,7 +144,7 @@ def test_a_failed_save_from_the_close_question_never_closes_the_window_later(
     w = open_window(qtbot)
     step_once(qtbot, w)
     w.autosave.lesson_path = str(target)  # Save in the question writes here, no dialog
-    real = lesson_files.scenario_from_session
+    real = lesson_files.scenario_from_group
     calls = {"n": 0}
 
     def fails_once(*a, **k):
@@ -153,7 +153,7 @@ def test_a_failed_save_from_the_close_question_never_closes_the_window_later(
             raise MemoryError("out of memory while capturing")
         return real(*a, **k)
 
-    monkeypatch.setattr(lesson_files, "scenario_from_session", fails_once)
+    monkeypatch.setattr(lesson_files, "scenario_from_group", fails_once)
     seen: list[str] = []
     answer_next_question(QMessageBox.StandardButton.Save, seen)
     with prompts_on(w):
