@@ -12,7 +12,9 @@ the same θ₀ and the same batches, one setting changed. This part is the windo
 * The canvases (gui/compare_canvases.py): one per run, side by side, linked, each titled
   by what differs ("B · ReLU") with its step, loss and accuracy, or "stopped at step N".
 * The focus: one run has it (a thick frame); the network and training panels show its
-  settings and their changes go to it (``EngineController.focus_run``).
+  settings and their changes go to it (``EngineController.focus_run``); the network
+  diagram (G) and the backprop inspector (I) draw and walk it, titled "B · ReLU". A hand
+  edit of a weight acts on run A only: on another run's diagram it is refused.
 * The plots draw a curve per run (gui/plots.py ``update_snapshot(…, runs=)``).
 """
 
@@ -227,15 +229,27 @@ class CompareFeature(QObject):
         if frame is not None and self.focus < len(frame.runs):
             self.say(f"The panels show and change {frame.runs[self.focus].label.text}.")
 
-    def set_focus(self, i: int) -> None:
-        """Run ``i`` has the focus: its frame, and the panels show and change it."""
+    def set_focus(self, i: int, frame: Frame | None = None) -> None:
+        """Run ``i`` has the focus: its frame, and the panels show and change it (as
+        ``frame`` has the runs, else the latest frame)."""
         self.focus = int(i)
         self.w.controller.focus_run = self.focus
-        frame = self.w.latest
+        frame = frame if frame is not None else self.w.latest
         if frame is not None and self.focus < len(frame.runs):
             self.w.panels.show_design(frame.runs[self.focus].snapshot)
+        self._show_run(frame)
         self._frame_cells(frame)
         self._update_menu()
+
+    def _show_run(self, frame: Frame | None) -> None:
+        """The diagram (G) and the inspector (I) draw and walk the focused run, titled by
+        its label in its colour; a single run is drawn untitled."""
+        runs = frame.runs if frame is not None else ()
+        i = self.focus if len(runs) > 1 and self.focus < len(runs) else 0
+        title = runs[i].label.text if len(runs) > 1 else None
+        color = run_hex(i)
+        self.w.canvas_area.netview.set_run(i, title, color)
+        self.w.inspector.set_run(i, title, color)
 
     # --- frames ------------------------------------------------------------------------------
     @Slot(object)
@@ -255,14 +269,16 @@ class CompareFeature(QObject):
         want = self._want_focus
         if want is not None and want[0] == n:
             self._want_focus = None
-            self.set_focus(want[1])
+            self.set_focus(want[1], frame)
         elif self.focus >= n:
-            self.set_focus(0)
+            self.set_focus(0, frame)
         elif n > 1 and (counted or relabelled):
-            self.set_focus(self.focus)  # the panels show the runs as the engine has them
+            self.set_focus(self.focus, frame)  # the panels show the runs as the engine has them
         elif counted:
             self._update_menu()
         if n == 1:
+            if counted:
+                self._show_run(frame)
             self.grid.cells[0].set_frame(False, False, False)
             self._tint(None)
             self._draw_overlay(None)

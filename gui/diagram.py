@@ -187,6 +187,8 @@ class NetworkDiagram(QWidget):
         self.head = "bernoulli"
         self.features: tuple[str, ...] = ()
         self.input_dim = 2
+        # the run of a comparison whose network is drawn (0: A); hand edits act on A only
+        self.shown_run = 0
         self.W: list[np.ndarray] = []
         self.unit_images: dict[tuple[int, int], QImage] = {}  # (layer, unit 0-based)
         self.focus_layer: int | None = None

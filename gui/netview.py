@@ -14,6 +14,8 @@ hidden pane costs nothing.
 
 from __future__ import annotations
 
+import html
+
 from backprop_lab.engine.notation import sub, sup
 from backprop_lab.engine.unit_grid import square_around
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -125,13 +127,20 @@ class NetView(QWidget):
         super().__init__(parent)
         self.setObjectName("networkView")
         self.diagram = LiveDiagram()
-        self.diagram.unitHovered.connect(self.unitHovered)
+        self.diagram.unitHovered.connect(self._on_unit_hovered)
+        # in a comparison: which run the diagram draws ("B · ReLU"), in the run's colour
+        self.title = QLabel("")
+        self.title.setObjectName("networkViewTitle")
+        self.title.setWordWrap(True)
+        self.title.hide()
         self.key = QLabel(self.key_html(("tanh",), 2))
         self.key.setWordWrap(True)
         self._key_for: tuple | None = None
+        self.run = 0  # the run drawn (a comparison's focused run)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
+        lay.addWidget(self.title)
         lay.addWidget(self.diagram, 1)
         lay.addWidget(self.key)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
@@ -150,7 +159,31 @@ class NetView(QWidget):
 
     def _want_maps(self, on: bool) -> None:
         if self._controller is not None:
-            self._controller.set_unit_maps(MAPS, on)  # over the square around the view
+            # over the square around the view, of the run drawn
+            self._controller.set_unit_maps(MAPS, on, run=self.run)
+
+    def set_run(self, run: int, title: str | None, color: str = "#222222") -> None:
+        """Draw run ``run`` of a comparison, titled ``title`` (None: a single run, no
+        title). Its unit maps come with the next frame."""
+        run = int(run)
+        self.diagram.shown_run = run
+        if title:
+            self.title.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
+            self.title.show()
+        else:
+            self.title.hide()
+        if run == self.run:
+            return
+        self.run = run
+        self._shown_maps = None
+        self._on_unit_hovered(None)  # the canvas shows A's output again
+        if self.isVisible():
+            self._want_maps(True)
+
+    def _on_unit_hovered(self, unit) -> None:
+        # the canvas under the diagram is run A's: another run's unit is read from its
+        # thumbnail in the diagram, not drawn over A's canvas
+        self.unitHovered.emit(unit if self.run == 0 else None)
 
     def show_frame(self, frame) -> None:
         """Draw a published frame (gui/frames.Frame); only remembered while hidden."""
@@ -158,7 +191,7 @@ class NetView(QWidget):
             self._pending = frame
             return
         self._pending = None
-        snap = frame.snapshot
+        snap = frame.run_snapshot(self.run)
         ds, arch = snap.dataset, snap.arch
         d = self.diagram
         d.input_dim = ds.input_dim
