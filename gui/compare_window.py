@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from backprop_lab.engine.contrasts import CONTRASTS
-from backprop_lab.engine.group import LETTERS, MAX_RUNS
+from backprop_lab.engine.design import HyperParameters
+from backprop_lab.engine.group import HYPER_FIELDS, LETTERS, MAX_RUNS
 from PySide6.QtCore import QObject, QRectF, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from .frames import Frame
 
 MESSAGE_MS = 8000
+HYPER_NAMES = {"alpha": "α", "lam": "λ", "batch_size": "B"}  # in an undo step's name
 DIFFERS_HEX = "#FFE3A0"  # a panel field whose value differs from A's (the focused run's)
 
 
@@ -111,6 +113,11 @@ class CompareFeature(QObject):
         window.canvas.show()
         self._make_menu()
         c = window.controller
+        # a setting of the training panel changed while comparing restarts every run from
+        # θ₀: one undo step (``on_hyper``); alone, α and the rest go on from where they are
+        tp = window.training_panel
+        tp.hyperChanged.disconnect(c.set_hyper)
+        tp.hyperChanged.connect(self.on_hyper)
         c.frameReady.connect(self.on_frame)
         c.runDiverged.connect(self.on_run_diverged)
 
@@ -218,6 +225,31 @@ class CompareFeature(QObject):
                 self.w.controller.close_run(i)
         self._want_focus = None
         self.say("Run A alone again (Ctrl+Z brings the comparison back).")
+
+    @Slot(object)
+    def on_hyper(self, hyper: HyperParameters) -> None:
+        """The training panel's settings for the focused run. In a comparison the change
+        starts every run again from θ₀ (engine/group.py), so it is one undo step: Ctrl+Z
+        brings the runs before it back exactly. A single run goes on as it always did."""
+        c = self.w.controller
+        frame = self.w.latest
+        runs = frame.runs if frame is not None else ()
+        i = self.focus
+        if len(runs) < 2 or i >= len(runs) or runs[i].snapshot.hyper == hyper:
+            c.set_hyper(hyper)
+            return
+        before = runs[i].snapshot.hyper
+        what = ", ".join(
+            f"{HYPER_NAMES.get(f, f)} = {getattr(hyper, f)}"
+            for f in HYPER_FIELDS
+            if getattr(hyper, f) != getattr(before, f)
+        )
+        with self.w.runs.new_run(f"{LETTERS[i]}: {what}", hyper_before=before):
+            c.set_hyper(hyper)
+        self.say(
+            f"Run {LETTERS[i]}: {what}. Every run starts again from θ₀ (Ctrl+Z brings the "
+            "runs back as they were)."
+        )
 
     @Slot()
     def next_run(self) -> None:
