@@ -28,7 +28,7 @@ from backprop_lab.engine.contrasts import CONTRASTS
 from backprop_lab.engine.design import HyperParameters
 from backprop_lab.engine.group import HYPER_FIELDS, LETTERS, MAX_RUNS
 from PySide6.QtCore import QObject, QRectF, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from .colors import run_hex
@@ -153,6 +153,23 @@ class CompareFeature(QObject):
         self.stop_action.triggered.connect(self.stop_comparing)
         m.aboutToShow.connect(self._update_menu)
         self._update_menu()
+        # View → Plots' x-axis: steps, epochs or samples seen, for one run as for several
+        # (runs with another B compare fairly only per sample or per epoch)
+        x = w.menus.view.addMenu("Plots' x-axis")
+        x.setObjectName("xAxisMenu")
+        group = QActionGroup(self)
+        self.x_axis_actions = {}
+        for axis, name in (("steps", "Steps"), ("epochs", "Epochs"), ("samples", "Samples seen")):
+            a = add(x, name, checkable=True)
+            a.setChecked(axis == w.plots.x_axis)
+            a.triggered.connect(lambda _c=False, k=axis: self.set_x_axis(k))
+            group.addAction(a)
+            self.x_axis_actions[axis] = a
+
+    def set_x_axis(self, axis: str) -> None:
+        """The loss, accuracy and |δ| plots against steps, epochs or samples seen."""
+        self.w.plots.set_x_axis(axis)
+        self.x_axis_actions[axis].setChecked(True)
 
     def _update_menu(self) -> None:
         n = self.count

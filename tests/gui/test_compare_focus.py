@@ -148,3 +148,61 @@ def test_a_setting_changed_while_comparing_is_one_undo_step(window, qtbot):
     qtbot.waitUntil(lambda: w.latest.runs[1].snapshot.hyper.alpha == 0.05, timeout=LONG)
     qtbot.waitUntil(lambda: tp.alpha == 0.05, timeout=LONG)
     w.grab()
+
+
+def _x_of(curve) -> np.ndarray:
+    x, _y = curve.getOriginalDataset()
+    return np.asarray(x, dtype=float)
+
+
+def test_the_plots_x_axis_from_the_view_menu_and_the_run_names_at_the_line_ends(window, qtbot):
+    w = window
+    p = w.plots
+    step10(qtbot, w)  # one run: the axis is for single runs too
+    snap = w.latest.snapshot
+    n = snap.dataset.n_train
+    b = min(snap.hyper.batch_size, n)
+    axis = p.loss_plot.getPlotItem().getAxis("bottom")
+    assert w.compare.x_axis_actions["steps"].isChecked() and p.x_axis == "steps"
+    w.compare.x_axis_actions["samples"].trigger()  # View → Plots' x-axis → Samples seen
+    w.grab()
+    assert axis.labelText == "samples seen" and w.compare.x_axis_actions["samples"].isChecked()
+    np.testing.assert_array_equal(_x_of(p.train_loss), snap.history.step * b)
+    w.compare.x_axis_actions["epochs"].trigger()
+    w.grab()
+    assert axis.labelText == "epoch"
+    np.testing.assert_allclose(_x_of(p.train_loss), snap.history.step * b / n)
+    assert p.end_labels == []  # one run: no names at the line ends
+
+    # B = 1 | full: per epoch, the full-batch run's 10 steps reach 10 epochs, B = 1's far less
+    w.compare.contrast_actions["batch"].trigger()
+    wait_runs(qtbot, w, 2)
+    step10(qtbot, w)
+    qtbot.waitUntil(lambda: len(_x_of(p.run_curves[0][0])) > 1, timeout=LONG)
+    runs = w.latest.runs
+    for curve, r in ((p.train_loss, runs[0]), (p.run_curves[0][0], runs[1])):
+        s = r.snapshot
+        nb = min(s.hyper.batch_size, s.dataset.n_train)
+        qtbot.waitUntil(lambda c=curve, s=s: len(_x_of(c)) == len(s.history.step), timeout=LONG)
+        np.testing.assert_allclose(_x_of(curve), s.history.step * nb / s.dataset.n_train)
+    assert _x_of(p.run_curves[0][0])[-1] != _x_of(p.train_loss)[-1]
+
+    # each run's name at the end of its training-loss curve, in its colour
+    qtbot.waitUntil(lambda: len(p.end_labels) == 2, timeout=LONG)
+    w.grab()
+    texts = [item.textItem.toPlainText() for item in p.end_labels]
+    assert texts == [r.label.text[: len(t)] for r, t in zip(runs, texts)]
+    assert texts[1].startswith("B · ") and all(item.isVisible() for item in p.end_labels)
+    xs = [item.pos().x() for item in p.end_labels]
+    assert xs == [_x_of(p.train_loss)[-1], _x_of(p.run_curves[0][0])[-1]]
+    assert (
+        p.end_labels[0].textItem.defaultTextColor() != p.end_labels[1].textItem.defaultTextColor()
+    )
+
+    w.compare.x_axis_actions["steps"].trigger()  # back to steps
+    w.grab()
+    np.testing.assert_array_equal(_x_of(p.train_loss), w.latest.snapshot.history.step)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z)  # one run again: the names go
+    wait_runs(qtbot, w, 1)
+    qtbot.waitUntil(lambda: p.end_labels == [], timeout=LONG)
