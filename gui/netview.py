@@ -195,9 +195,9 @@ class NetView(QWidget):
         ds, arch = snap.dataset, snap.arch
         d = self.diagram
         d.input_dim = ds.input_dim
-        if (arch.activations, ds.input_dim) != self._key_for:
-            self._key_for = (arch.activations, ds.input_dim)
-            self.key.setText(self.key_html(arch.activations, ds.input_dim))
+        if (arch.activations, ds.input_dim, self.run) != self._key_for:
+            self._key_for = (arch.activations, ds.input_dim, self.run)
+            self.key.setText(self.key_html(arch.activations, ds.input_dim, self.run))
         d.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         d.set_weights(list(snap.params.W))
         maps = frame.maps.get(MAPS)
@@ -210,13 +210,18 @@ class NetView(QWidget):
         self.frames_drawn += 1
 
     @staticmethod
-    def key_html(activations: tuple[str, ...], input_dim: int) -> str:
-        """The edges' key, what each square is with its colours, and what hovering does."""
+    def key_html(activations: tuple[str, ...], input_dim: int, run: int = 0) -> str:
+        """The edges' key, what each square is with its colours, and what hovering does
+        (another run than A: its maps are the squares; the canvas under it is A's)."""
+        hover = (
+            "Hover a unit: its formula, its map on the canvas."
+            if run == 0
+            else "Hover a unit: its formula (its map is its square)."
+        )
         return (
             f"<span style='color:{POSITIVE_HEX}'>━</span> W &gt; 0 &nbsp; "
             f"<span style='color:{NEGATIVE_HEX}'>━</span> W &lt; 0, width ∝ |W|<br>"
-            f"{unit_key_html(activations, input_dim, short=True)}<br>"
-            "Hover a unit: its formula, its map on the canvas."
+            f"{unit_key_html(activations, input_dim, short=True)}<br>{hover}"
         )
 
     @guarded

@@ -475,6 +475,9 @@ class TrainingPlots(QWidget):
         self._last_fan = self._legend_fan = False
         # in a comparison: each run's name at the end of its training-loss curve
         self.end_labels: list[pg.TextItem] = []
+        self._end_args: tuple = ([], None, False)
+        # a taller or shorter plot: the labels' heights in y units change, so place anew
+        self.loss_plot.getPlotItem().getViewBox().sigResized.connect(self._replace_end_labels)
         self.x_axis = "steps"  # the time plots' x-axis (``X_AXES``, ``set_x_axis``)
         self.names = {
             self.loss_plot: "loss",
@@ -629,6 +632,10 @@ class TrainingPlots(QWidget):
         if self._last is not None:
             self.update_snapshot(self._last)
 
+    def _replace_end_labels(self, *_args) -> None:
+        if self.end_labels:
+            self._show_end_labels(*self._end_args)
+
     def _show_end_labels(self, ends: list, yrange, log: bool) -> None:
         """A comparison's run names ("B · ReLU") at the ends of their training-loss curves
         (``ends``: (x, y) per run, A's first), in the run's colour and the plots' title
@@ -644,14 +651,23 @@ class TrainingPlots(QWidget):
             item.shown_text = ""
             plot.addItem(item, ignoreBounds=True)
             self.end_labels.append(item)
+        self._end_args = (ends, yrange, log)
         if not want:
             return
         font = QFont(self.font())
         font.setBold(True)
         font.setPointSizeF(self._title_pt)
+        for i, item in enumerate(self.end_labels):
+            text = self.run_names[i][:RUN_LEGEND_CHARS] if i < len(self.run_names) else ""
+            if item.shown_text != text or item.textItem.font() != font:
+                item.shown_text = text
+                item.setText(text, color=run_hex(i))
+                item.setFont(font)
         lo, hi = yrange
         px = max(1.0, float(plot.getPlotItem().getViewBox().height()))
-        line = QFontMetrics(font).height() * (hi - lo) / px  # a line of text, in y units
+        # a label's height (its text and margins) in y units
+        tall = max(item.textItem.boundingRect().height() for item in self.end_labels)
+        line = tall * (hi - lo) / px
         points: dict[int, tuple[float, float]] = {}
         for i, (x, y) in enumerate(ends):
             y = np.asarray(y, dtype=np.float64)
@@ -667,11 +683,6 @@ class TrainingPlots(QWidget):
             if i not in placed:
                 item.hide()
                 continue
-            text = self.run_names[i][:RUN_LEGEND_CHARS] if i < len(self.run_names) else ""
-            if item.shown_text != text or item.textItem.font() != font:
-                item.shown_text = text
-                item.setText(text, color=run_hex(i))
-                item.setFont(font)
             item.setPos(points[i][0], placed[i] - max(0.0, over))
             item.show()
 
