@@ -675,15 +675,21 @@ class TrainingPlots(QWidget):
             if len(x) == len(y) and ok.any():
                 k = int(np.flatnonzero(ok)[-1])
                 points[i] = (float(x[k]), math.log10(y[k]) if log else float(y[k]))
-        placed, below = {}, -math.inf
-        for i in sorted(points, key=lambda i: points[i][1]):
+        # from the bottom up, each label at least a line above the one below (and above the
+        # plot's bottom); then from the top down, none above the plot's top
+        order = sorted(points, key=lambda i: points[i][1])
+        placed, below = {}, lo - line
+        for i in order:
             placed[i] = below = max(points[i][1], below + line)
-        over = max(placed.values(), default=lo) - (hi - line)
+        cap = hi - line
+        for i in reversed(order):
+            placed[i] = cap = min(placed[i], cap)
+            cap -= line
         for i, item in enumerate(self.end_labels):
             if i not in placed:
                 item.hide()
                 continue
-            item.setPos(points[i][0], placed[i] - max(0.0, over))
+            item.setPos(points[i][0], placed[i])
             item.show()
 
     def _show_fan(self, which: int, histories: list, name: str, fix, scale: float = 1.0) -> None:
