@@ -404,6 +404,7 @@ class InspectorPanel(QWidget):
         no name). A walk left half-way on the run shown before is dropped (between
         phases a run is parked at the start of its step, so nothing of it stays)."""
         run = int(run)
+        self.diagram.shown_run = run  # its hand edits are refused on any run but A
         if title:
             self.run_label.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
             self.run_label.show()

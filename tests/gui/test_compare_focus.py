@@ -87,6 +87,7 @@ def test_the_inspector_walks_the_focused_runs_step(window, qtbot):
     qtbot.waitUntil(lambda: ins.isVisible(), timeout=LONG)
     w.grab()
     assert ins.run == 1 and ins.run_label.isVisible() and "B · ReLU" in ins.run_label.text()
+    assert ins.diagram.shown_run == 1  # the hand on its weights is refused too
     qtbot.waitUntil(lambda: ins.diagram.activations[:1] == ("relu",), timeout=LONG)
 
     click(qtbot, ins.next_button)  # the first phase, of B's step
