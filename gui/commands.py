@@ -333,14 +333,16 @@ class DropRuns:
 
 @dataclass(frozen=True)
 class Call:
-    """Run ``fn(session)`` (run A's; with ``group``, ``fn(run_group)``) in the engine
-    thread; its result goes to ``reply(result)`` in the GUI thread (to that caller
-    only). An exception raised by ``fn`` is reported as an error and answers nothing:
-    wrap ``fn`` in ``engine.jobs.Request`` to have it back as a ``Failure`` value."""
+    """Run ``fn(session)`` (run ``run``'s, A's by default; with ``group``,
+    ``fn(run_group)``) in the engine thread; its result goes to ``reply(result)`` in the
+    GUI thread (to that caller only). An exception raised by ``fn`` is reported as an
+    error and answers nothing: wrap ``fn`` in ``engine.jobs.Request`` to have it back as
+    a ``Failure`` value. A ``run`` the group no longer has answers a ``Failure``."""
 
     fn: Callable[[Any], Any]
     reply: Callable[[Any], None] | None = None
     group: bool = False
+    run: int = 0
 
 
 @dataclass(frozen=True)

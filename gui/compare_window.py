@@ -12,7 +12,9 @@ the same θ₀ and the same batches, one setting changed. This part is the windo
 * The canvases (gui/compare_canvases.py): one per run, side by side, linked, each titled
   by what differs ("B · ReLU") with its step, loss and accuracy, or "stopped at step N".
 * The focus: one run has it (a thick frame); the network and training panels show its
-  settings and their changes go to it (``EngineController.focus_run``).
+  settings and their changes go to it (``EngineController.focus_run``); the network
+  diagram (G) and the backprop inspector (I) draw and walk it, titled "B · ReLU". A hand
+  edit of a weight acts on run A only: on another run's diagram it is refused.
 * The plots draw a curve per run (gui/plots.py ``update_snapshot(…, runs=)``).
 * Files: File → Save lesson and the autosave write every run (the lesson is A, the other
   runs its ``compare`` block); opening such a lesson, or restoring such an autosave,
@@ -26,9 +28,10 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from backprop_lab.engine.contrasts import CONTRASTS
-from backprop_lab.engine.group import LETTERS, MAX_RUNS
+from backprop_lab.engine.design import HyperParameters
+from backprop_lab.engine.group import HYPER_FIELDS, LETTERS, MAX_RUNS
 from PySide6.QtCore import QObject, QRectF, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from .colors import run_hex
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from .frames import Frame
 
 MESSAGE_MS = 8000
+HYPER_NAMES = {"alpha": "α", "lam": "λ", "batch_size": "B"}  # in an undo step's name
 DIFFERS_HEX = "#FFE3A0"  # a panel field whose value differs from A's (the focused run's)
 
 
@@ -111,6 +115,11 @@ class CompareFeature(QObject):
         window.canvas.show()
         self._make_menu()
         c = window.controller
+        # a setting of the training panel changed while comparing restarts every run from
+        # θ₀: one undo step (``on_hyper``); alone, α and the rest go on from where they are
+        tp = window.training_panel
+        tp.hyperChanged.disconnect(c.set_hyper)
+        tp.hyperChanged.connect(self.on_hyper)
         c.frameReady.connect(self.on_frame)
         c.runDiverged.connect(self.on_run_diverged)
         # opening a lesson (a comparison or not) or File → New replaces the runs
@@ -148,6 +157,23 @@ class CompareFeature(QObject):
         self.stop_action.triggered.connect(self.stop_comparing)
         m.aboutToShow.connect(self._update_menu)
         self._update_menu()
+        # View → Plots' x-axis: steps, epochs or samples seen, for one run as for several
+        # (runs with another B compare fairly only per sample or per epoch)
+        x = w.menus.view.addMenu("Plots' x-axis")
+        x.setObjectName("xAxisMenu")
+        group = QActionGroup(self)
+        self.x_axis_actions = {}
+        for axis, name in (("steps", "Steps"), ("epochs", "Epochs"), ("samples", "Samples seen")):
+            a = add(x, name, checkable=True)
+            a.setChecked(axis == w.plots.x_axis)
+            a.triggered.connect(lambda _c=False, k=axis: self.set_x_axis(k))
+            group.addAction(a)
+            self.x_axis_actions[axis] = a
+
+    def set_x_axis(self, axis: str) -> None:
+        """The loss, accuracy and |δ| plots against steps, epochs or samples seen."""
+        self.w.plots.set_x_axis(axis)
+        self.x_axis_actions[axis].setChecked(True)
 
     def _update_menu(self) -> None:
         n = self.count
@@ -221,6 +247,31 @@ class CompareFeature(QObject):
         self._want_focus = None
         self.say("Run A alone again (Ctrl+Z brings the comparison back).")
 
+    @Slot(object)
+    def on_hyper(self, hyper: HyperParameters) -> None:
+        """The training panel's settings for the focused run. In a comparison the change
+        starts every run again from θ₀ (engine/group.py), so it is one undo step: Ctrl+Z
+        brings the runs before it back exactly. A single run goes on as it always did."""
+        c = self.w.controller
+        frame = self.w.latest
+        runs = frame.runs if frame is not None else ()
+        i = self.focus
+        if len(runs) < 2 or i >= len(runs) or runs[i].snapshot.hyper == hyper:
+            c.set_hyper(hyper)
+            return
+        before = runs[i].snapshot.hyper
+        what = ", ".join(
+            f"{HYPER_NAMES.get(f, f)} = {getattr(hyper, f)}"
+            for f in HYPER_FIELDS
+            if getattr(hyper, f) != getattr(before, f)
+        )
+        with self.w.runs.new_run(f"{LETTERS[i]}: {what}", hyper_before=before):
+            c.set_hyper(hyper)
+        self.say(
+            f"Run {LETTERS[i]}: {what}. Every run starts again from θ₀ (Ctrl+Z brings the "
+            "runs back as they were)."
+        )
+
     @Slot()
     def next_run(self) -> None:
         if self.count <= 1:
@@ -231,15 +282,27 @@ class CompareFeature(QObject):
         if frame is not None and self.focus < len(frame.runs):
             self.say(f"The panels show and change {frame.runs[self.focus].label.text}.")
 
-    def set_focus(self, i: int) -> None:
-        """Run ``i`` has the focus: its frame, and the panels show and change it."""
+    def set_focus(self, i: int, frame: Frame | None = None) -> None:
+        """Run ``i`` has the focus: its frame, and the panels show and change it (as
+        ``frame`` has the runs, else the latest frame)."""
         self.focus = int(i)
         self.w.controller.focus_run = self.focus
-        frame = self.w.latest
+        frame = frame if frame is not None else self.w.latest
         if frame is not None and self.focus < len(frame.runs):
             self.w.panels.show_design(frame.runs[self.focus].snapshot)
+        self._show_run(frame)
         self._frame_cells(frame)
         self._update_menu()
+
+    def _show_run(self, frame: Frame | None) -> None:
+        """The diagram (G) and the inspector (I) draw and walk the focused run, titled by
+        its label in its colour; a single run is drawn untitled."""
+        runs = frame.runs if frame is not None else ()
+        i = self.focus if len(runs) > 1 and self.focus < len(runs) else 0
+        title = runs[i].label.text if len(runs) > 1 else None
+        color = run_hex(i)
+        self.w.canvas_area.netview.set_run(i, title, color)
+        self.w.inspector.set_run(i, title, color)
 
     # --- frames ------------------------------------------------------------------------------
     @Slot(object)
@@ -259,14 +322,16 @@ class CompareFeature(QObject):
         want = self._want_focus
         if want is not None and want[0] == n:
             self._want_focus = None
-            self.set_focus(want[1])
+            self.set_focus(want[1], frame)
         elif self.focus >= n:
-            self.set_focus(0)
+            self.set_focus(0, frame)
         elif n > 1 and (counted or relabelled):
-            self.set_focus(self.focus)  # the panels show the runs as the engine has them
+            self.set_focus(self.focus, frame)  # the panels show the runs as the engine has them
         elif counted:
             self._update_menu()
         if n == 1:
+            if counted:
+                self._show_run(frame)
             self.grid.cells[0].set_frame(False, False, False)
             self._tint(None)
             self._draw_overlay(None)

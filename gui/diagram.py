@@ -226,6 +226,8 @@ class NetworkDiagram(QWidget):
         self.head = "bernoulli"
         self.features: tuple[str, ...] = ()
         self.input_dim = 2
+        # the run of a comparison whose network is drawn (0: A); hand edits act on A only
+        self.shown_run = 0
         self.W: list[np.ndarray] = []
         self._edge_key: EdgeKey | None = None  # what the edges drawn show (``edge_key``)
         self.unit_images: dict[tuple[int, int], QImage] = {}  # (layer, unit 0-based)

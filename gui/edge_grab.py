@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from backprop_lab.engine.edits import parse_value
+from backprop_lab.engine.group import LETTERS
 from backprop_lab.engine.paramref import ParamRef
 from backprop_lab.engine.probe import readout
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
@@ -113,8 +114,8 @@ class EdgeOverlay(QWidget):
         d = g.d
         lay = d.layout_now()
         self.readout_text = ""
-        if lay is None or len(d.W) != len(d.widths) - 1:
-            return
+        if lay is None or len(d.W) != len(d.widths) - 1 or d.shown_run != 0:
+            return  # another run of a comparison: A's locks and rings are not its own
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         wmax = max((float(np.max(np.abs(w), initial=0.0)) for w in d.W), default=0.0) or 1.0
@@ -355,6 +356,8 @@ class EdgeGrab(QObject):
         if t == QEvent.Type.Resize:
             self.overlay.setGeometry(self.d.rect())
             return False
+        if self.d.shown_run != 0:
+            return self._refuse_other_run(ev)
         if t == QEvent.Type.MouseMove:
             return self._move(ev)
         if t == QEvent.Type.MouseButtonPress:
@@ -372,6 +375,30 @@ class EdgeGrab(QObject):
                 self._set_hover(None)
             self._end_wheel()
         return False
+
+    def _refuse_other_run(self, ev) -> bool:
+        """The diagram draws another run of a comparison than A: hand edits (and the
+        probe) act on run A only, so a press, a double-click or the wheel on a weight
+        says so and changes nothing; hovering shows no weight's readout."""
+        t = ev.type()
+        self._press = None
+        self._end_wheel()
+        self._set_hover(None)
+        asks = {
+            QEvent.Type.MouseButtonPress: lambda: ev.position(),
+            QEvent.Type.MouseButtonDblClick: lambda: ev.position(),
+            QEvent.Type.Wheel: lambda: ev.position(),
+            QEvent.Type.ContextMenu: lambda: QPointF(ev.pos()),
+        }
+        where = asks.get(t)
+        if where is None or self.ref_at(where()) is None:
+            return False
+        letter = LETTERS[self.d.shown_run] if self.d.shown_run < len(LETTERS) else "?"
+        self.say(
+            f"The diagram shows run {letter}: weights are changed by hand on run A only "
+            "(Ctrl+Tab to A). Nothing changed."
+        )
+        return True
 
     def _set_hover(self, ref: ParamRef | None) -> None:
         if ref != self.hover:

@@ -116,6 +116,11 @@ class Frame:
         """Every run's snapshot, label and status, A first."""
         return self.group.runs if self.group is not None else ()
 
+    def run_snapshot(self, run: int) -> Snapshot:
+        """Run ``run``'s snapshot (A's when the frame has no such run)."""
+        runs = self.runs
+        return runs[run].snapshot if 0 < run < len(runs) else self.snapshot
+
 
 @dataclass
 class _Grid:

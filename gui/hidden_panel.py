@@ -232,7 +232,7 @@ class HiddenSpaceHub(QObject):
     # --- frames --------------------------------------------------------------------------------
     @Slot(object)
     def on_frame(self, frame) -> None:
-        self._unit_key(frame.snapshot)
+        self._unit_key(frame.run_snapshot(self.w.inspector.run))  # the run it shows
         extras = frame.extras
         if HIDDEN_EXTRA in extras:
             result = extras[HIDDEN_EXTRA]

@@ -27,6 +27,7 @@ one place; its model is in engine/walk.py.
 
 from __future__ import annotations
 
+import html
 import time
 
 from backprop_lab.engine.algorithm import algorithm
@@ -243,7 +244,13 @@ class InspectorPanel(QWidget):
         self.point_spin.setSpecialValueText("no point picked")
         self.point_spin.setValue(-1)
         self.point_spin.setToolTip("The traced point (also set by the canvas's pick tool)")
+        # in a comparison: which run the panel shows and walks ("B · ReLU")
+        self.run_label = QLabel("")
+        self.run_label.setObjectName("inspectorRun")
+        self.run_label.hide()
+        self.run = 0
         bar = QHBoxLayout()
+        bar.addWidget(self.run_label)
         bar.addWidget(QLabel("Batch:"))
         bar.addWidget(self.batch_combo)
         bar.addWidget(self.point_spin)
@@ -381,9 +388,44 @@ class InspectorPanel(QWidget):
 
     # --- requests to the engine thread ---------------------------------------------------
     def _call(self, kind: str, fn) -> Request:
+        """``fn`` on the run the panel shows (a comparison's focused run; else A)."""
         request = Request(fn, kind)
-        self.controller.call_in_engine(request, reply=lambda r: self._on_reply(request, r))
+        self.controller.call_in_engine(
+            request, reply=lambda r: self._on_reply(request, r), run=self.run
+        )
         return request
+
+    def _shown(self):
+        """The snapshot of the run shown, from the latest frame."""
+        return self.frame.run_snapshot(self.run)
+
+    def set_run(self, run: int, title: str | None, color: str = "#222222") -> None:
+        """Show and walk run ``run`` of a comparison, named ``title`` (None: a single run,
+        no name). A walk left half-way on the run shown before is dropped (between
+        phases a run is parked at the start of its step, so nothing of it stays)."""
+        run = int(run)
+        self.diagram.shown_run = run  # its hand edits are refused on any run but A
+        if title:
+            self.run_label.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
+            self.run_label.show()
+        else:
+            self.run_label.hide()
+        if run == self.run:
+            return
+        old, d = self.run, self.driver
+        # on the run the walk was on; if that run is gone its walk went with it
+        self.controller.call_in_engine(Request(d.reset, "walk"), reply=None, run=old)
+        self.run = run
+        self.cancel_gradient_check()
+        self.state = None
+        self._walk_moves.clear()
+        self._shown_maps = None
+        self._show_state()
+        if self.isVisible():
+            self._want_maps(True)
+            if self.frame is not None:
+                self.on_frame(self.frame)
+        self._request_summary(force=True)
 
     def _call_walk(self, fn) -> None:
         """A phase move; until its reply the walk counts as open (a second press of the
@@ -419,7 +461,7 @@ class InspectorPanel(QWidget):
     def show_walk(self, state: WalkState | None) -> None:
         """Show a walk another driver made (a lecture's walk beats), as if walked here."""
         self.state = state
-        self._walk_arch = self.frame.snapshot.arch if self.frame is not None else None
+        self._walk_arch = self._shown().arch if self.frame is not None else None
         self._show_state()
 
     @Slot()
@@ -442,9 +484,16 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def check_gradients(self) -> None:
-        """Run the check as a ``Job``: in slices, with progress, cancellable."""
+        """Run the check as a ``Job``: in slices, with progress, cancellable. Long jobs
+        run on run A: in a comparison the check is refused while another run is shown."""
+        if self.run != 0:
+            self.gradcheck.set_error(
+                "The gradient check runs on run A: Ctrl+Tab to A to check its gradients."
+            )
+            self._say("The gradient check runs on run A only: Ctrl+Tab to A first.")
+            return
         self.cancel_gradient_check()
-        self._gradcheck_step = self.frame.snapshot.step if self.frame is not None else None
+        self._gradcheck_step = self._shown().step if self.frame is not None else None
         self.gradcheck.set_running()
         d, point = self.driver, self._batch_point()
         job = Job(lambda s: check_gradients_steps(s, d, point), "gradcheck")
@@ -524,7 +573,7 @@ class InspectorPanel(QWidget):
             return
         if kind == "walk":
             self.state = result
-            self._walk_arch = self.frame.snapshot.arch if self.frame is not None else None
+            self._walk_arch = self._shown().arch if self.frame is not None else None
             self._show_state()
             self.walkChanged.emit(result)
         elif kind == "summary":
@@ -534,7 +583,7 @@ class InspectorPanel(QWidget):
         elif kind == "rewind":
             kept, state, timeline = result
             self.state = state
-            self._walk_arch = self.frame.snapshot.arch if self.frame is not None else None
+            self._walk_arch = self._shown().arch if self.frame is not None else None
             self._show_state()
             self.timeline.set_summary(timeline)
             self._say(f"Rewound to step {kept:,}: training goes on from there.")
@@ -544,13 +593,13 @@ class InspectorPanel(QWidget):
     @Slot(object)
     def on_frame(self, frame) -> None:
         self.frame = frame
-        self._end_rewind_note(frame.snapshot.step)
-        self.clear_gradcheck_if_stale(frame.snapshot.step)
+        snap = frame.run_snapshot(self.run)
+        self._end_rewind_note(snap.step)
+        self.clear_gradcheck_if_stale(snap.step)
         if not self.isVisible():  # a hidden dock: catch up when shown
             self._stale = True
             return
         self._stale = False
-        snap = frame.snapshot
         arch = snap.arch
         self.set_algorithm(snap.hyper.optimizer)
         self.diagram.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
@@ -587,7 +636,7 @@ class InspectorPanel(QWidget):
         engine thread over the data's square [−6, 6]², whatever the canvas shows (the
         frame's grid follows the canvas's view, and may be a hovered unit's map), at most
         every MAPS_SECONDS while training (the diagram redraws no faster)."""
-        self.controller.set_unit_maps(MAPS, on, extent=DOMAIN, every=MAPS_SECONDS)
+        self.controller.set_unit_maps(MAPS, on, extent=DOMAIN, every=MAPS_SECONDS, run=self.run)
 
     @guarded
     def showEvent(self, ev) -> None:  # noqa: N802
@@ -696,7 +745,7 @@ class InspectorPanel(QWidget):
         sat = {h.layer: h.saturated for h in summary.health}
         self.diagram.set_health(dead, sat)
         if summary.trace is not None:
-            head = self.frame.snapshot.arch.head if self.frame is not None else "bernoulli"
+            head = self._shown().arch.head if self.frame is not None else "bernoulli"
             self.trace_view.set_trace(summary.trace, head)
             self.diagram.set_marker(summary.trace.point, DOMAIN)  # the thumbnails' square
         else:

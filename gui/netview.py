@@ -14,6 +14,8 @@ hidden pane costs nothing.
 
 from __future__ import annotations
 
+import html
+
 from backprop_lab.engine.notation import sub, sup
 from backprop_lab.engine.unit_grid import square_around
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -125,13 +127,20 @@ class NetView(QWidget):
         super().__init__(parent)
         self.setObjectName("networkView")
         self.diagram = LiveDiagram()
-        self.diagram.unitHovered.connect(self.unitHovered)
+        self.diagram.unitHovered.connect(self._on_unit_hovered)
+        # in a comparison: which run the diagram draws ("B · ReLU"), in the run's colour
+        self.title = QLabel("")
+        self.title.setObjectName("networkViewTitle")
+        self.title.setWordWrap(True)
+        self.title.hide()
         self.key = QLabel(self.key_html(("tanh",), 2))
         self.key.setWordWrap(True)
         self._key_for: tuple | None = None
+        self.run = 0  # the run drawn (a comparison's focused run)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
+        lay.addWidget(self.title)
         lay.addWidget(self.diagram, 1)
         lay.addWidget(self.key)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
@@ -150,7 +159,31 @@ class NetView(QWidget):
 
     def _want_maps(self, on: bool) -> None:
         if self._controller is not None:
-            self._controller.set_unit_maps(MAPS, on)  # over the square around the view
+            # over the square around the view, of the run drawn
+            self._controller.set_unit_maps(MAPS, on, run=self.run)
+
+    def set_run(self, run: int, title: str | None, color: str = "#222222") -> None:
+        """Draw run ``run`` of a comparison, titled ``title`` (None: a single run, no
+        title). Its unit maps come with the next frame."""
+        run = int(run)
+        self.diagram.shown_run = run
+        if title:
+            self.title.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
+            self.title.show()
+        else:
+            self.title.hide()
+        if run == self.run:
+            return
+        self.run = run
+        self._shown_maps = None
+        self._on_unit_hovered(None)  # the canvas shows A's output again
+        if self.isVisible():
+            self._want_maps(True)
+
+    def _on_unit_hovered(self, unit) -> None:
+        # the canvas under the diagram is run A's: another run's unit is read from its
+        # thumbnail in the diagram, not drawn over A's canvas
+        self.unitHovered.emit(unit if self.run == 0 else None)
 
     def show_frame(self, frame) -> None:
         """Draw a published frame (gui/frames.Frame); only remembered while hidden."""
@@ -158,13 +191,13 @@ class NetView(QWidget):
             self._pending = frame
             return
         self._pending = None
-        snap = frame.snapshot
+        snap = frame.run_snapshot(self.run)
         ds, arch = snap.dataset, snap.arch
         d = self.diagram
         d.input_dim = ds.input_dim
-        if (arch.activations, ds.input_dim) != self._key_for:
-            self._key_for = (arch.activations, ds.input_dim)
-            self.key.setText(self.key_html(arch.activations, ds.input_dim))
+        if (arch.activations, ds.input_dim, self.run) != self._key_for:
+            self._key_for = (arch.activations, ds.input_dim, self.run)
+            self.key.setText(self.key_html(arch.activations, ds.input_dim, self.run))
         d.set_network(arch.widths, arch.activations, arch.head, snap.spec.features)
         d.set_weights(list(snap.params.W))
         maps = frame.maps.get(MAPS)
@@ -177,13 +210,18 @@ class NetView(QWidget):
         self.frames_drawn += 1
 
     @staticmethod
-    def key_html(activations: tuple[str, ...], input_dim: int) -> str:
-        """The edges' key, what each square is with its colours, and what hovering does."""
+    def key_html(activations: tuple[str, ...], input_dim: int, run: int = 0) -> str:
+        """The edges' key, what each square is with its colours, and what hovering does
+        (another run than A: its maps are the squares; the canvas under it is A's)."""
+        hover = (
+            "Hover a unit: its formula, its map on the canvas."
+            if run == 0
+            else "Hover a unit: its formula (its map is its square)."
+        )
         return (
             f"<span style='color:{POSITIVE_HEX}'>━</span> W &gt; 0 &nbsp; "
             f"<span style='color:{NEGATIVE_HEX}'>━</span> W &lt; 0, width ∝ |W|<br>"
-            f"{unit_key_html(activations, input_dim, short=True)}<br>"
-            "Hover a unit: its formula, its map on the canvas."
+            f"{unit_key_html(activations, input_dim, short=True)}<br>{hover}"
         )
 
     @guarded

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine import Snapshot
+from backprop_lab.engine.design import effective_batch_size
 from backprop_lab.engine.group_labels import LETTERS
 from backprop_lab.engine.history import HistoryArrays
 from backprop_lab.engine.notation import delta_label
@@ -74,6 +75,24 @@ def run_pen(i: int, width: int, test: bool = False) -> QPen:
     pen = pg.mkPen(color, width=width)
     pen.setStyle(PEN_STYLES[RUN_DASHES[i % len(RUN_DASHES)]])
     return pen
+
+
+# the time plots' x-axis: what a history row's step is drawn as (the axis's name)
+X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen"}
+
+
+def x_scale(snap: Snapshot, axis: str) -> float:
+    """What one step of ``snap``'s run is on ``axis``: 1 step, B samples (the run's batch
+    size, at most its training points), B / N epochs. The history keeps steps only, so a
+    run whose B changed on the way is drawn at its current B (a comparison restarts its
+    runs when a setting changes: there B never changes within a run)."""
+    if axis == "steps":
+        return 1.0
+    n = snap.dataset.n_train
+    b = float(effective_batch_size(snap.hyper.batch_size, n)) if n else 0.0
+    if axis == "samples":
+        return b
+    return b / n if n else 0.0
 
 
 def layer_name(layer: int) -> str:
@@ -180,13 +199,16 @@ def step_label(v: float) -> str:
     return f"{v / 1e6:g}M"
 
 
-def step_ticks(lo: float, hi: float, length: float, label_px: float) -> tuple[float, list[float]]:
-    """Whole-step tick values for an axis ``length`` pixels long over [lo, hi] whose labels
-    are at most ``label_px`` wide: as many as fit side by side, at a round spacing."""
+def step_ticks(
+    lo: float, hi: float, length: float, label_px: float, whole: bool = True
+) -> tuple[float, list[float]]:
+    """Tick values (whole ones with ``whole``) for an axis ``length`` pixels long over
+    [lo, hi] whose labels are at most ``label_px`` wide: as many as fit side by side, at
+    a round spacing."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or length <= 0:
         return 1.0, []
     # neighbouring labels at least ``label_px`` apart (centre to centre)
-    spacing = nice_spacing((hi - lo) * max(1.0, label_px) / length, whole=True)
+    spacing = nice_spacing((hi - lo) * max(1.0, label_px) / length, whole=whole)
     first = math.ceil(lo / spacing) * spacing
     n = int(math.floor((hi - first) / spacing + 1e-9)) + 1
     return spacing, [first + i * spacing for i in range(max(0, n))]
@@ -209,18 +231,25 @@ def _tick_font(axis: pg.AxisItem) -> QFont:
 
 
 class StepAxis(pg.AxisItem):
-    """The step axis: whole steps only (a step is never fractional), and never more labels
-    than fit side by side at the current type size."""
+    """The time axis: whole steps (a step is never fractional; nor a sample), or epochs
+    (``whole`` False: fractions too), never more labels than fit side by side at the
+    current type size."""
+
+    whole = True
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
         fm = QFontMetrics(_tick_font(self))
-        widest = max(fm.horizontalAdvance(step_label(v)) for v in (minVal, maxVal))
+        widest = max(fm.horizontalAdvance(self._label(v)) for v in (minVal, maxVal))
         widest = max(widest, fm.horizontalAdvance("00.0k"))
-        spacing, values = step_ticks(minVal, maxVal, size, widest + fm.horizontalAdvance("00"))
+        label_px = widest + fm.horizontalAdvance("00")
+        spacing, values = step_ticks(minVal, maxVal, size, label_px, self.whole)
         return [(spacing, values)]
 
+    def _label(self, v: float) -> str:
+        return step_label(v) if self.whole or abs(v) >= 10_000 else f"{v:.4g}"
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802
-        return [step_label(v) for v in values]
+        return [self._label(v) for v in values]
 
     @guarded(default=QRectF())
     def boundingRect(self):  # noqa: N802
@@ -453,6 +482,12 @@ class TrainingPlots(QWidget):
         # a seed fan: plot (0 loss, 1 accuracy) → its band's edges, the band, the median
         self.fan_items: dict[int, tuple] = {}
         self._last_fan = self._legend_fan = False
+        # in a comparison: each run's name at the end of its training-loss curve
+        self.end_labels: list[pg.TextItem] = []
+        self._end_args: tuple = ([], None, False)
+        # a taller or shorter plot: the labels' heights in y units change, so place anew
+        self.loss_plot.getPlotItem().getViewBox().sigResized.connect(self._replace_end_labels)
+        self.x_axis = "steps"  # the time plots' x-axis (``X_AXES``, ``set_x_axis``)
         self.names = {
             self.loss_plot: "loss",
             self.acc_plot: "accuracy",
@@ -523,40 +558,46 @@ class TrainingPlots(QWidget):
         others = [r.snapshot.history for r in runs[1:]]
         self._show_runs(tuple(r.label.text for r in runs) if others else (), fan)
         h = snap.history
-        steps = h.step.astype(np.float64)
-        x_hi = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
-        for o in others:
-            if len(o.step):
-                x_hi = max(x_hi, float(o.step[-1]))
+        ax = self.x_axis
+        scale = x_scale(snap, ax)
+        steps = h.step.astype(np.float64) * scale
+        xs = [o.step.astype(np.float64) * x_scale(r.snapshot, ax) for o, r in zip(others, runs[1:])]
+        # at least one step's width (an empty or one-row history still gets an axis)
+        x_hi = max(float(steps[-1]) if len(steps) else 0.0, scale if scale > 0 else 1.0)
+        for x in xs:
+            if len(x):
+                x_hi = max(x_hi, float(x[-1]))
         if "loss" in parts:
             log_loss = self.log_loss_box.isChecked()
             fix = positive_or_nan if log_loss else (lambda v: v)
             self.train_loss.setData(steps, fix(h.train_loss), connect="finite")
             self.test_loss.setData(steps, fix(h.test_loss), connect="finite")
             spikes = np.array(snap.spikes, dtype=np.float64).reshape(-1, 2)
-            self.spike_marks.setData(spikes[:, 0], fix(spikes[:, 1]))
+            self.spike_marks.setData(spikes[:, 0] * scale, fix(spikes[:, 1]))
             arrays = [h.train_loss, h.test_loss]
-            for curves, o in zip(self.run_curves, others):
-                x = o.step.astype(np.float64)
+            for curves, o, x in zip(self.run_curves, others, xs):
                 curves[0].setData(x, fix(o.train_loss), connect="finite")
                 curves[1].setData(x, fix(o.test_loss), connect="finite")
                 arrays += [o.train_loss, o.test_loss]
-            self._show_fan(0, [h, *others], "train_loss", fix if fan else None)
+            self._show_fan(0, [h, *others], "train_loss", fix if fan else None, scale)
             self.loss_plot.setXRange(0.0, x_hi, padding=0.02)
             r = value_range(arrays, log_loss)
             self._set_empty(self.loss_plot, r is None)
             if r is not None:
                 self.loss_plot.setYRange(*r, padding=0)
+            ends = [] if fan or not others else [(steps, h.train_loss)]
+            if ends:
+                ends += [(x, o.train_loss) for o, x in zip(others, xs)]
+            self._show_end_labels(ends, r, log_loss)
         if "acc" in parts:
             self.set_wanted(self.acc_plot, snap.dataset.task == "classification")
             if self._wanted[self.acc_plot]:
                 self.train_acc.setData(steps, h.train_acc, connect="finite")
                 self.test_acc.setData(steps, h.test_acc, connect="finite")
-                for curves, o in zip(self.run_curves, others):
-                    x = o.step.astype(np.float64)
+                for curves, o, x in zip(self.run_curves, others, xs):
                     curves[2].setData(x, o.train_acc, connect="finite")
                     curves[3].setData(x, o.test_acc, connect="finite")
-                self._show_fan(1, [h, *others], "train_acc", (lambda v: v) if fan else None)
+                self._show_fan(1, [h, *others], "train_acc", (lambda v: v) if fan else None, scale)
                 self.acc_plot.setXRange(0.0, x_hi, padding=0.02)
         deltas = delta_columns(h)
         self._ensure_layers(len(deltas))
@@ -568,9 +609,8 @@ class TrainingPlots(QWidget):
             arrays = list(deltas)
             shown = [] if fan else others  # a seed fan's δ would be 8 × L lines: A's alone
             self._drop_run_deltas(len(shown))
-            for i, o in enumerate(shown, start=1):
+            for i, (o, x) in enumerate(zip(shown, xs), start=1):
                 od = delta_columns(o)
-                x = o.step.astype(np.float64)
                 for c, d in zip(self._run_delta_curves(i, len(od)), od):
                     c.setData(x, positive_or_nan(d), connect="finite")
                 arrays += list(od)
@@ -585,10 +625,90 @@ class TrainingPlots(QWidget):
             self._set_bars(np.asarray(snap.last.delta_mean_abs), o)
         self.frames_drawn += 1
 
-    def _show_fan(self, which: int, histories: list, name: str, fix) -> None:
+    def set_x_axis(self, axis: str) -> None:
+        """Draw the loss, accuracy and |δ| plots against steps, epochs or samples seen
+        (``X_AXES``; a run's rows are placed by ``x_scale``)."""
+        if axis not in X_AXES:
+            raise ValueError(f"unknown x-axis {axis!r}: one of {', '.join(X_AXES)}")
+        if axis == self.x_axis:
+            return
+        self.x_axis = axis
+        for p in (self.loss_plot, self.acc_plot, self.delta_plot):
+            ax = p.getPlotItem().getAxis("bottom")
+            ax.whole = axis != "epochs"
+            shown = ax.label.isVisible()
+            ax.setLabel(X_AXES[axis])
+            ax.showLabel(shown)  # setLabel shows it: only the lowest plot names the axis
+            ax.picture = None
+            ax.update()
+        if self._last is not None:
+            self.update_snapshot(self._last)
+
+    def _replace_end_labels(self, *_args) -> None:
+        if self.end_labels:
+            self._show_end_labels(*self._end_args)
+
+    def _show_end_labels(self, ends: list, yrange, log: bool) -> None:
+        """A comparison's run names ("B · ReLU") at the ends of their training-loss curves
+        (``ends``: (x, y) per run, A's first), in the run's colour and the plots' title
+        size (presentation mode scales it), right-aligned on the last point and pushed
+        apart so that two runs ending close together stay readable."""
+        want = len(ends) if yrange is not None else 0
+        plot = self.loss_plot
+        while len(self.end_labels) > want:
+            plot.removeItem(self.end_labels.pop())
+        while len(self.end_labels) < want:
+            item = pg.TextItem(anchor=(1, 1), fill=pg.mkBrush(255, 255, 255, 210))
+            item.setZValue(20)
+            item.shown_text = ""
+            plot.addItem(item, ignoreBounds=True)
+            self.end_labels.append(item)
+        self._end_args = (ends, yrange, log)
+        if not want:
+            return
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(self._title_pt)
+        for i, item in enumerate(self.end_labels):
+            text = self.run_names[i][:RUN_LEGEND_CHARS] if i < len(self.run_names) else ""
+            if item.shown_text != text or item.textItem.font() != font:
+                item.shown_text = text
+                item.setText(text, color=run_hex(i))
+                item.setFont(font)
+        lo, hi = yrange
+        px = max(1.0, float(plot.getPlotItem().getViewBox().height()))
+        # a label's height (its text and margins) in y units
+        tall = max(item.textItem.boundingRect().height() for item in self.end_labels)
+        line = tall * (hi - lo) / px
+        points: dict[int, tuple[float, float]] = {}
+        for i, (x, y) in enumerate(ends):
+            y = np.asarray(y, dtype=np.float64)
+            ok = np.isfinite(y) & (y > 0) if log else np.isfinite(y)
+            if len(x) == len(y) and ok.any():
+                k = int(np.flatnonzero(ok)[-1])
+                points[i] = (float(x[k]), math.log10(y[k]) if log else float(y[k]))
+        # from the bottom up, each label at least a line above the one below (and above the
+        # plot's bottom); then from the top down, none above the plot's top
+        order = sorted(points, key=lambda i: points[i][1])
+        placed, below = {}, lo - line
+        for i in order:
+            placed[i] = below = max(points[i][1], below + line)
+        cap = hi - line
+        for i in reversed(order):
+            placed[i] = cap = min(placed[i], cap)
+            cap -= line
+        for i, item in enumerate(self.end_labels):
+            if i not in placed:
+                item.hide()
+                continue
+            item.setPos(points[i][0], placed[i])
+            item.show()
+
+    def _show_fan(self, which: int, histories: list, name: str, fix, scale: float = 1.0) -> None:
         """A seed fan in the loss (``which`` 0) or accuracy (1) plot: every seed's training
         curve thin, their median bold and the band from the lowest to the highest; ``fix``
-        None: no fan (the overlay hidden), else the values' transform (the log axis's)."""
+        None: no fan (the overlay hidden), else the values' transform (the log axis's);
+        ``scale``: a step on the x-axis (the seeds share B)."""
         plot = (self.loss_plot, self.acc_plot)[which]
         items = self.fan_items.get(which)
         if fix is None or len({len(hh.step) for hh in histories}) != 1:
@@ -605,7 +725,7 @@ class TrainingPlots(QWidget):
             band.setZValue(-5)
             items = self.fan_items[which] = (lo, hi, band, median)
         lo, hi, band, median = items
-        x = histories[0].step.astype(np.float64)
+        x = histories[0].step.astype(np.float64) * scale
         with np.errstate(all="ignore"):
             values = np.vstack(
                 [np.asarray(getattr(hh, name), dtype=np.float64) for hh in histories]
@@ -798,6 +918,7 @@ class TrainingPlots(QWidget):
             for c in curves:
                 c.setData([], [])
         self._drop_run_deltas(0)
+        self._show_end_labels([], None, False)
 
     @property
     def all_plots(self) -> tuple[pg.PlotWidget, ...]:

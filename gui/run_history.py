@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from backprop_lab.engine import Dataset, NetworkSpec
+from backprop_lab.engine import Dataset, HyperParameters, NetworkSpec
 from PySide6.QtCore import QObject, Slot
 
 from . import commands as cmd
@@ -96,17 +96,19 @@ class RunHistory(QObject):
         origin: DataOrigin | None = None,
         spec_before: NetworkSpec | None = None,
         seed_before: int | None = None,
+        hyper_before: HyperParameters | None = None,
     ) -> Iterator[None]:
         """The changes made inside (commands sent, panels set) start a new run, as one undo
         step named ``label`` whose data are ``dataset`` (None: the data stay) from
         ``origin``. A panel that already shows its new value says what it showed before
-        (``spec_before``, ``seed_before``). Nested: part of the outer step."""
+        (``spec_before``, ``seed_before``, ``hyper_before``). Nested: part of the outer
+        step."""
         if self._depth:
             yield
             return
         h = self.history
         keep = h.state.run
-        self._views[keep] = self._view(spec_before, seed_before)
+        self._views[keep] = self._view(spec_before, seed_before, hyper_before)
         self._depth += 1
         try:
             with self.controller.new_run(keep, h.next_run):
@@ -205,11 +207,16 @@ class RunHistory(QObject):
         for r in [r for r in self._views if r not in needed]:
             del self._views[r]
 
-    def _view(self, spec: NetworkSpec | None = None, seed: int | None = None) -> RunView:
+    def _view(
+        self,
+        spec: NetworkSpec | None = None,
+        seed: int | None = None,
+        hyper: HyperParameters | None = None,
+    ) -> RunView:
         now = self.panels.design()
         design = Design(
             spec if spec is not None else now.spec,
-            now.hyper,
+            hyper if hyper is not None else now.hyper,
             seed if seed is not None else now.seed,
         )
         return RunView(design, self.document.info)

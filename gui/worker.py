@@ -41,8 +41,8 @@ import traceback
 from dataclasses import dataclass
 
 from backprop_lab.engine import Snapshot, TrainingSession
-from backprop_lab.engine.group import GroupSnapshot, RunGroup
-from backprop_lab.engine.jobs import JobRunner
+from backprop_lab.engine.group import LETTERS, GroupSnapshot, RunGroup
+from backprop_lab.engine.jobs import Failure, JobRunner
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from . import commands as cmd
@@ -373,32 +373,46 @@ class EngineWorker(QObject):
         self.builder.new_runs()
 
     # --- calls and jobs ----------------------------------------------------------------------
-    def call(self, fn, reply=None, whole_group: bool = False) -> None:
-        """Run ``fn(session)`` (or ``fn(group)``) in the engine thread (lesson saving,
-        inspectors, tests); its result goes to ``reply`` in the GUI thread. An exception
-        is reported (``errorOccurred``) and answers nothing."""
-        target = self.group if whole_group else self.session
+    def call(self, fn, reply=None, whole_group: bool = False, run: int = 0) -> None:
+        """Run ``fn(session)`` (run ``run``'s; or ``fn(group)``) in the engine thread
+        (lesson saving, inspectors, tests); its result goes to ``reply`` in the GUI
+        thread. An exception is reported (``errorOccurred``) and answers nothing; a run
+        that is gone (closed, or the comparison stopped) answers a ``Failure``, so a view
+        that showed it never acts on another run in its place."""
 
-        def run() -> None:
-            result = fn(target)
+        def target():
+            if whole_group:
+                return self.group
+            if not 0 <= run < len(self.group):
+                return None
+            return self.group[run]
+
+        def go() -> None:
+            s = target()
+            if s is None:
+                letter = LETTERS[run] if 0 <= run < len(LETTERS) else str(run)
+                self._answer(reply, Failure(f"Run {letter} is gone (closed): nothing was done."))
+                return
+            result = fn(s)
             if not whole_group:
-                self._keep_in_step()
+                self._keep_in_step(run)
             self._answer(reply, result)
 
-        self._command(run)
+        self._command(go)
 
-    def _keep_in_step(self) -> None:
-        """A call stepped or rewound run A alone (the inspector's phase walk, its rewind
-        bar): the other runs of a comparison follow it, so the runs stay in lock-step."""
+    def _keep_in_step(self, lead: int = 0) -> None:
+        """A call stepped or rewound one run alone (the inspector's phase walk, its rewind
+        bar, on the run it shows): the other runs of a comparison follow it, so the runs
+        stay in lock-step."""
         group = self.group
-        if len(group) < 2:
+        if len(group) < 2 or not 0 <= lead < len(group):
             return
-        a = group.a
-        if a.diverged:
-            return  # A stopped alone: the others go on without it
-        others = [s.step_count for s in list(group)[1:] if not s.diverged]
-        if others and a.step_count < max(others):
-            group.rewind(a.step_count)
+        s = group[lead]
+        if s.diverged:
+            return  # it stopped alone: the others go on without it
+        others = [o.step_count for i, o in enumerate(group) if i != lead and not o.diverged]
+        if others and s.step_count < max(others):
+            group.rewind(s.step_count)
         else:
             group.catch_up()
 
@@ -428,7 +442,7 @@ class EngineWorker(QObject):
         cmd.NewRun: lambda w, c: w.new_run(c),
         cmd.SwapRun: lambda w, c: w.swap_run(c.keep_as, c.restore),
         cmd.DropRuns: lambda w, c: w.drop_runs(c.runs),
-        cmd.Call: lambda w, c: w.call(c.fn, c.reply, c.group),
+        cmd.Call: lambda w, c: w.call(c.fn, c.reply, c.group, c.run),
         cmd.RunJob: lambda w, c: w.run_job(c.job, c.reply, c.progress),
         cmd.Stop: lambda w, c: w.stop(),
     }

@@ -189,6 +189,7 @@ class Monkey:
             ("save lesson", self.save_lesson, 0.5),
             ("open lesson", self.open_lesson, 0.5),
             ("drag weight", self.drag_weight, 5),
+            ("compare", self.compare, 3),
         ]
         self.drag: tuple | None = None  # (ref, change) of the drag just made
         self.hand_before: dict[int, bytes] = {}  # a drag's mark → θ before it
@@ -480,6 +481,8 @@ class Monkey:
             return  # another edge crosses there, or the diagram is too small to find it
         mods = self.pick([M.NoModifier, M.ShiftModifier, M.ControlModifier])
         moves = [int(v) for v in self.rng.integers(-25, 26, size=int(self.rng.integers(2, 6)))]
+        other_run = d.shown_run != 0  # a comparison's other run: the hand is refused
+        theta = self.engine(lambda s: s.params.flat.tobytes()) if other_run else None
 
         def send(kind, p, button, buttons):
             ev = QMouseEvent(kind, QPointF(p), QPointF(d.mapToGlobal(p)), button, buttons, mods)
@@ -495,12 +498,49 @@ class Monkey:
             send(QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, LEFT)
             held = held or abs(p.y() - at.y()) >= DRAG_THRESHOLD
         send(QEvent.Type.MouseButtonRelease, p, LEFT, Qt.MouseButton.NoButton)
+        if other_run:
+            self.drag = None
+            self._hand_idle()
+            if self.engine(lambda s: s.params.flat.tobytes()) != theta:
+                raise InvariantError(f"a drag on run {d.shown_run}'s diagram changed run A")
+            return
         # the model: once the hand has moved far enough to take hold, the weight moves by
         # the height between the press and the release, at the modifier's rate
         fine, coarse = mods == M.ShiftModifier, mods == M.ControlModifier
         total = add_move(0.0, at.y() - p.y(), fine, coarse) if held else 0.0
         started = w.probe.edits.last_mark is not None and total != 0.0
         self.drag = (ref, total, w.probe.edits.last_mark if started else None)
+
+    def compare(self) -> None:
+        """Train → Compare's entries (a contrast, stop comparing), O (the overlay) or View →
+        Plots' x-axis; Ctrl+D, Ctrl+Tab and Ctrl+W are among the app keys."""
+        c = self.w.compare
+        choice = self.pick(["contrast", "overlay", "x-axis", "stop"])
+        if choice == "contrast":
+            from backprop_lab.engine.contrasts import unavailable
+
+            keys = [k for k in c.contrast_actions if k != "seeds8"]
+            # one the run can make (a refused one is answered by an error banner, which
+            # the walk takes for a broken invariant)
+            can = self.engine(lambda s: [k for k in keys if unavailable(s, k) is None])
+            if can:
+                c.contrast_actions[self.pick(can)].trigger()
+        elif choice == "overlay":
+            self.key(K.Key_O)
+        elif choice == "x-axis":
+            self.pick(list(c.x_axis_actions.values())).trigger()
+        elif c.stop_action.isEnabled():
+            c.stop_action.trigger()
+
+    def check_focus(self) -> None:
+        """The diagram (G) and the inspector (I) show the focused run of a comparison."""
+        c, w = self.w.compare, self.w
+        nv, ins = w.canvas_area.netview, w.inspector
+        if not (nv.run == ins.run == c.focus == w.controller.focus_run):
+            raise InvariantError(
+                f"after {self.log[-1]!r}: the focus is run {c.focus} (engine side "
+                f"{w.controller.focus_run}), the diagram shows {nv.run}, the inspector {ins.run}"
+            )
 
     def save_lesson(self) -> None:
         path = self.tmp / f"walk-{len(self.saved)}.json"
@@ -552,6 +592,7 @@ class Monkey:
         t0 = time.perf_counter()
         self.wait_caught_up()
         self.check_hand(name, depth)
+        self.check_focus()
         if self.settle_ms:
             self._ticking, self._last_tick = True, 0.0
             QTest.qWait(self.settle_ms)
