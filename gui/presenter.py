@@ -89,11 +89,18 @@ def _num(v, fmt: str) -> str:
     return "–" if v is None or not math.isfinite(v) else format(v, fmt)
 
 
+def _whose(frame: Frame) -> list[str]:
+    """While runs are compared, the figures are run A's: say so ("A · sigmoid"), since the
+    panels may show another run."""
+    runs = frame.runs
+    return [runs[0].label.text] if len(runs) > 1 else []
+
+
 def status_text(frame: Frame) -> str:
     s = frame.snapshot
     last = s.last
 
-    parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}"]
+    parts = [*_whose(frame), f"step {s.step:,}", f"epoch {s.epoch:.2f}"]
     parts.append(f"loss train {_num(last.train_loss, '.4f')}")
     tested = s.dataset.n_test > 0
     # without test points there is no test figure to wait for: say so, not "–"
@@ -127,7 +134,10 @@ def heads_up_text(frame: Frame) -> str:
     s = frame.snapshot
     last = s.last
 
-    parts = [f"step {s.step:,}", f"epoch {s.epoch:.2f}", f"loss {_num(last.train_loss, '.3f')}"]
+    whose = _whose(frame)
+    # the run's name takes the epoch's place: the line must still fit a 1024-pixel screen
+    parts = [*whose, f"step {s.step:,}"] + ([] if whose else [f"epoch {s.epoch:.2f}"])
+    parts.append(f"loss {_num(last.train_loss, '.3f')}")
     if s.dataset.task == "classification":
         parts.append(f"accuracy {_num(last.train_acc * 100, '.1f')} %")
     return "    ".join(parts)

@@ -441,3 +441,21 @@ def test_o_lays_the_runs_over_a_s_canvas_and_o_again_side_by_side(window, qtbot)
     key(qtbot, w, Qt.Key.Key_O, Qt.KeyboardModifier.NoModifier)
     qtbot.waitUntil(lambda: w.compare.grid.count == 2 and not w.compare.overlay_item.isVisible())
     w.grab()
+
+
+def test_the_figures_above_the_canvases_say_they_are_run_As_while_runs_are_compared(window, qtbot):
+    w = window
+    w.canvas.setFocus()
+    w.fit.present(True)
+    step10(qtbot, w)
+    assert not w.heads_up.text().startswith("A")
+    assert w.status_label.text().startswith("step 10")
+    key(qtbot, w, Qt.Key.Key_D)  # B has the focus and the panels; the figures stay A's
+    wait_runs(qtbot, w, 2)
+    step10(qtbot, w)
+    # A's label is "A" while nothing differs from it
+    qtbot.waitUntil(lambda: w.heads_up.text().startswith("A    step 20"), timeout=LONG)
+    assert "epoch" not in w.heads_up.text()
+    assert w.status_label.text().startswith("A   ·   step 20")
+    assert w.heads_up.width() <= w.width()
+    w.grab()
