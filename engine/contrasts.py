@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .group import MAX_SEEDS, RunGroup, RunSettings, group_of
+from .records import Snapshot
 from .session import TrainingSession
 
 MAX_ALPHA = 1000.0  # what a lesson file accepts
@@ -116,9 +117,11 @@ def _settings(session: TrainingSession, key: str) -> list[RunSettings] | str:
     return CONTRASTS[key].make(session)
 
 
-def unavailable(session: TrainingSession, key: str) -> str | None:
+def unavailable(session: TrainingSession | Snapshot, key: str) -> str | None:
     """Why ``contrast(session, key)`` cannot be made on this run (None if it can), for a
-    menu entry's tooltip."""
+    menu entry's tooltip. A snapshot does as well as the session (the contrasts read only
+    its design, settings, seed and training points), so the window asks without waiting
+    for the engine."""
     made = _settings(session, key)
     return made if isinstance(made, str) else None
 

@@ -27,7 +27,7 @@ import math
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from backprop_lab.engine.contrasts import CONTRASTS
+from backprop_lab.engine.contrasts import CONTRASTS, unavailable
 from backprop_lab.engine.design import HyperParameters
 from backprop_lab.engine.group import HYPER_FIELDS, LETTERS, MAX_RUNS
 from PySide6.QtCore import QObject, QRectF, Slot
@@ -137,9 +137,10 @@ class CompareFeature(QObject):
         self.duplicate_action.triggered.connect(self.duplicate)
         m.addSeparator()
         self.contrast_actions = {}
+        m.setToolTipsVisible(True)  # a greyed contrast says why it cannot be made
         for key, c in CONTRASTS.items():
             a = add(m, c.title)
-            a.setToolTip(f"A new comparison on these data and this network: {c.title}")
+            a.setToolTip(self._contrast_tip(key))
             a.triggered.connect(lambda _c=False, k=key: self.contrast(k))
             self.contrast_actions[key] = a
         m.addSeparator()
@@ -187,6 +188,17 @@ class CompareFeature(QObject):
         self.close_action.setText(f"Close run {LETTERS[self.focus]}" if n > 1 else "Close run")
         # Close and Next stay enabled with one run: their keys then say why nothing happens
         self.stop_action.setEnabled(n > 1)
+        # a contrast is made from A (the focus goes back to it first): grey out the ones
+        # A's design or settings cannot make, and say why, before they are chosen
+        frame = self.w.latest
+        for key, a in self.contrast_actions.items():
+            why = unavailable(frame.snapshot, key) if frame is not None else None
+            a.setEnabled(why is None)
+            a.setToolTip(self._contrast_tip(key) if why is None else f"Not here: {why}")
+
+    @staticmethod
+    def _contrast_tip(key: str) -> str:
+        return f"A new comparison on these data and this network: {CONTRASTS[key].title}"
 
     def say(self, text: str) -> None:
         self.w.statusBar().showMessage(text, MESSAGE_MS)

@@ -249,7 +249,19 @@ def test_a_contrast_that_cannot_be_made_says_why_and_changes_nothing(window, qtb
         click(qtbot, np_.remove_button)
     qtbot.waitUntil(lambda: len(w.latest.snapshot.arch.widths) == 2, timeout=LONG)
     depth = w.canvas.history.undo_depth
-    w.compare.contrast_actions["activation"].trigger()
+    entry = w.compare.contrast_actions["activation"]
+    assert entry.isEnabled()  # as the menu was last shown, with hidden layers
+    w.compare.menu.popup(w.mapToGlobal(QPoint(40, 40)))  # opening the menu asks again
+    qtbot.waitUntil(w.compare.menu.isVisible, timeout=LONG)
+    assert not entry.isEnabled() and "hidden layer" in entry.toolTip()
+    assert w.compare.contrast_actions["alpha"].isEnabled()
+    qtbot.keyClick(w.compare.menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.compare.menu.isVisible(), timeout=LONG)
+    entry.trigger()  # greyed: nothing happens
+    w.grab()
+    assert runs_shown(w) == 1 and w.canvas.history.undo_depth == depth
+    # chosen all the same (the engine had changed since the menu was shown): refused, said
+    w.compare.contrast("activation")
     qtbot.waitUntil(lambda: w.banner.isVisible() and "hidden layer" in w.banner.text, timeout=LONG)
     w.grab()
     assert runs_shown(w) == 1 and w.compare.titles() == []
