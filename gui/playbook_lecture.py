@@ -187,6 +187,7 @@ class Lecture(QObject):
         self.host, self.book, self.source = host, book, source
         self.state = None
         self.view.begin(book)
+        w.files.before_new_runs()  # the panels show A again, as the undo step keeps them
         with w.runs.new_run("open playbook", session.dataset, LESSON_ORIGIN):
             w.controller.replace_session(session)
             w.show_data_in_window(session.dataset)
@@ -284,6 +285,7 @@ class Lecture(QObject):
         own session comes back as a new run (the other one stays undoable)."""
         w = self.w
         session = self.host.player.session  # not in use by the engine thread now
+        w.files.before_new_runs()
         with w.runs.new_run("back to the lecture", session.dataset, LESSON_ORIGIN):
             w.controller.replace_session(session)
             w.training_panel.set_playing(False)
