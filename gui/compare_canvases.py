@@ -25,8 +25,8 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas, SmoothImage
-from .colors import CLASS_COLORS, hex_to_rgb, run_hex, run_mark
-from .presenter import grid_picture
+from .colors import CLASS_COLORS, hex_to_rgb, lut_index, regression_colors, run_hex, run_mark
+from .presenter import grid_picture, regression_levels
 from .safety import guarded
 from .scatter import PassiveScatter
 from .window_layout import MIN_CANVAS
@@ -97,6 +97,7 @@ class RunCanvas(pg.PlotWidget):
         self._plain = pg.mkBrush(PLAIN_POINT)
         self._plain_ring = pg.mkPen(PLAIN_POINT, width=2.5)
         self._white = pg.mkBrush("#FFFFFF")
+        self._values: tuple[list, list] | None = None
         self._dataset: Dataset | None = None
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -107,10 +108,24 @@ class RunCanvas(pg.PlotWidget):
             k = np.clip(ds.y.astype(int), 0, len(CLASS_COLORS) - 1)
             self.train.set_points(pts[~test], point_size, self._outline, (self._brushes, k[~test]))
             self.test.set_points(pts[test], point_size, (self._rings, k[test]), self._white)
-        else:
+        elif ds.input_dim == 1:
             self.train.set_points(pts[~test], point_size, self._outline, self._plain)
             self.test.set_points(pts[test], point_size, self._plain_ring, self._white)
+        else:  # a 2-D regression: each point in its target's colour, on A's fixed levels
+            brushes, pens = self._value_colours()
+            idx, _ = lut_index(ds.y, *regression_levels(ds))
+            self.train.set_points(pts[~test], point_size, self._outline, (brushes, idx[~test]))
+            self.test.set_points(pts[test], point_size, (pens, idx[test]), self._white)
         self.test.setVisible(show_test and bool(np.any(test)))
+
+    def _value_colours(self) -> tuple[list, list]:
+        """The value colour scale's brushes and rings (made on first need: most runs are
+        not regressions)."""
+        if self._values is None:
+            lut = regression_colors(np.linspace(0.0, 1.0, 256), 0.0, 1.0)
+            brushes = [pg.mkBrush(*c) for c in lut]
+            self._values = (brushes, [pg.mkPen(*c[:3], 255, width=2.5) for c in lut])
+        return self._values
 
     def match(self, canvas: DataCanvas) -> None:
         """A's canvas's type: its tick labels and axis names (they grow in presentation)."""

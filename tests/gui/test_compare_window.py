@@ -471,3 +471,21 @@ def test_the_figures_above_the_canvases_say_they_are_run_As_while_runs_are_compa
     assert w.status_label.text().startswith("A   ·   step 20")
     assert w.heads_up.width() <= w.width()
     w.grab()
+
+
+def test_a_2d_regression_compared_shows_every_runs_points_in_their_targets_colours(qtbot):
+    from .helpers import open_window
+
+    w = open_window(qtbot, preset="surface_2d")
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_D)
+    wait_runs(qtbot, w, 2)
+    b = w.compare.grid.cells[1].canvas
+
+    def colours(item) -> list[str]:
+        return [brush.color().name() for brush in item.data["brush"]]
+
+    a_colours = colours(w.canvas._train_items[0])
+    assert len(set(a_colours)) > 10  # A's points are coloured by their targets
+    assert colours(b.train) == a_colours  # and B's the same, on the same levels
+    w.close()
