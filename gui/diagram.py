@@ -22,6 +22,7 @@ painter and one cached layout, and are drawn in one pass.
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass
 
@@ -59,6 +60,18 @@ class DiagramLayout:
     centres: list[np.ndarray]  # per layer ℓ = 0..L: M_ℓ × 2 (x, y) in pixels
     radius: list[float]  # per layer: node radius in pixels
     thumbs: list[bool]  # per layer: draws a thumbnail per unit
+
+
+def show_run(diagram: NetworkDiagram, label, run: int, title: str | None, color: str) -> None:
+    """A diagram that draws run ``run`` of a comparison: its hand edits are refused on any
+    run but A, and ``label`` names the run (``title`` in the run's colour; None: a single
+    run, no name). The diagram beside the canvas and the inspector's share this."""
+    diagram.shown_run = int(run)
+    if title:
+        label.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
+        label.show()
+    else:
+        label.hide()
 
 
 def legend_html() -> str:

@@ -27,7 +27,6 @@ one place; its model is in engine/walk.py.
 
 from __future__ import annotations
 
-import html
 import time
 
 from backprop_lab.engine.algorithm import algorithm
@@ -63,7 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from .arrayview import ArrayPanel
-from .diagram import NetworkDiagram
+from .diagram import NetworkDiagram, show_run
 from .diagram import legend_html as diagram_legend_html
 from .safety import guarded
 from .timeline_view import TimelineSlider
@@ -404,12 +403,7 @@ class InspectorPanel(QWidget):
         no name). A walk left half-way on the run shown before is dropped (between
         phases a run is parked at the start of its step, so nothing of it stays)."""
         run = int(run)
-        self.diagram.shown_run = run  # its hand edits are refused on any run but A
-        if title:
-            self.run_label.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
-            self.run_label.show()
-        else:
-            self.run_label.hide()
+        show_run(self.diagram, self.run_label, run, title, color)
         if run == self.run:
             return
         old, d = self.run, self.driver

@@ -14,8 +14,6 @@ hidden pane costs nothing.
 
 from __future__ import annotations
 
-import html
-
 from backprop_lab.engine.notation import sub, sup
 from backprop_lab.engine.unit_grid import square_around
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -23,7 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .arrayview import NEGATIVE_HEX, POSITIVE_HEX
-from .diagram import DiagramLayout, NetworkDiagram
+from .diagram import DiagramLayout, NetworkDiagram, show_run
 from .safety import guarded
 from .unit_key import unit_key_html
 
@@ -166,12 +164,7 @@ class NetView(QWidget):
         """Draw run ``run`` of a comparison, titled ``title`` (None: a single run, no
         title). Its unit maps come with the next frame."""
         run = int(run)
-        self.diagram.shown_run = run
-        if title:
-            self.title.setText(f"<b style='color:{color}'>{html.escape(title)}</b>")
-            self.title.show()
-        else:
-            self.title.hide()
+        show_run(self.diagram, self.title, run, title, color)
         if run == self.run:
             return
         self.run = run

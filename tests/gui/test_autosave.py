@@ -55,6 +55,21 @@ def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) ->
     return timer
 
 
+def crash_then_restore(qtbot, w1: MainWindow) -> MainWindow:
+    """``w1`` dies as a killed process does (no close event: its autosave stays behind);
+    a new window opens, asks, and is told Yes. Returns the new window."""
+    w1.controller.shutdown()
+    w1.files.io.shutdown()
+    w1.hide()
+    w2 = open_window(qtbot, size=None)
+    seen: list[str] = []
+    answer_next_question(QMessageBox.StandardButton.Yes, seen)
+    with prompts_on(w2):
+        assert w2.autosave.offer_restore()
+    assert seen and "did not close properly" in seen[0]
+    return w2
+
+
 def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
     w1 = open_window(qtbot, size=None)
     w1.autosave.edit_delay_ms = 50  # a few seconds in the app; the test need not wait
@@ -68,17 +83,7 @@ def test_autosave_then_crash_then_restore_gives_the_same_work(folder, qtbot):
     final = w1.latest.snapshot
     qtbot.waitUntil(lambda: w1.autosave.written_key == w1.autosave.latest_key, timeout=LONG)
     assert w1.autosave.path.exists()
-    # the crash: the process dies, no close event, the autosave stays behind
-    w1.controller.shutdown()
-    w1.files.io.shutdown()
-    w1.hide()
-
-    w2 = open_window(qtbot, size=None)
-    seen: list[str] = []
-    answer_next_question(QMessageBox.StandardButton.Yes, seen)
-    with prompts_on(w2):
-        assert w2.autosave.offer_restore()
-    assert seen and "did not close properly" in seen[0]
+    w2 = crash_then_restore(qtbot, w1)
     qtbot.waitUntil(lambda: w2.latest.snapshot.step == 10, timeout=LONG)
     snap = w2.latest.snapshot
     np.testing.assert_array_equal(snap.dataset.points, final.dataset.points)

@@ -16,13 +16,13 @@ from backprop_lab.gui.lesson_files import LessonDetailsDialog, state_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from tests.engine.group_helpers import state_digest
 from tests.engine.test_compare_file import PLACES, SPLICE, _set
 
 from .helpers import LONG, open_window
-from .test_autosave import answer_next_question, folder, prompts_on  # noqa: F401 - fixture
+from .test_autosave import crash_then_restore, folder  # noqa: F401 - folder: a fixture
 from .test_compare_window import _group, key, runs_shown, step10, wait_runs
 from .test_keys import reactivate
 
@@ -217,17 +217,7 @@ def test_the_autosave_keeps_the_comparison_and_a_restore_brings_it_back(folder, 
     )
     d = json.loads(w1.autosave.path.read_text(encoding="utf-8"))
     assert len(d["compare"]["runs"]) == 1
-    # the crash: no close event, the autosave stays behind
-    w1.controller.shutdown()
-    w1.files.io.shutdown()
-    w1.hide()
-
-    w2 = open_window(qtbot, size=None)
-    seen: list[str] = []
-    answer_next_question(QMessageBox.StandardButton.Yes, seen)
-    with prompts_on(w2):
-        assert w2.autosave.offer_restore()
-    assert seen and "did not close properly" in seen[0]
+    w2 = crash_then_restore(qtbot, w1)  # no close event: the autosave stays behind
     wait_runs(qtbot, w2, 2)
     qtbot.waitUntil(lambda: w2.latest.snapshot.step == 10, timeout=LONG)
     assert w2.compare.titles() == titles
