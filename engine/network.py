@@ -143,6 +143,12 @@ class Parameters:
             memo[id(old)] = copied
         return new
 
+    def __reduce__(self):
+        # pickled (the engine process, gui/engine_process.py) as the flat buffer and its
+        # layout, so the unpickled W and b are views of the unpickled ``flat`` again (a
+        # plain pickle would cut them loose: updates to ``flat`` would never reach them)
+        return (_unpickle_parameters, (self.flat, self.layout, bool(self.flat.flags.writeable)))
+
     def read_only(self) -> Parameters:
         p = self.copy()
         p.flat.flags.writeable = False
@@ -152,6 +158,14 @@ class Parameters:
 
     def __repr__(self) -> str:
         return f"Parameters({' '.join('×'.join(map(str, s)) for s in self.layout.shapes)})"
+
+
+def _unpickle_parameters(flat: np.ndarray, layout: Layout, writeable: bool) -> Parameters:
+    p = Parameters._over(flat, layout)
+    if not writeable:
+        for a in (p.flat, *p.arrays()):
+            a.flags.writeable = False
+    return p
 
 
 @dataclass

@@ -251,6 +251,14 @@ class TrainingSession:
         new._fused = None  # scratch buffers: made again at the copy's first step
         return new
 
+    def __getstate__(self) -> dict:
+        # pickled to and from the engine process (gui/engine_process.py): the fused step's
+        # scratch buffers are not part of the run (made again at the first step, as for
+        # ``copy``), and their views would not survive a pickle
+        state = self.__dict__.copy()
+        state["_fused"] = None
+        return state
+
     # --- changes between steps --------------------------------------------------------
     @contextmanager
     def all_or_nothing(self) -> Iterator[None]:
