@@ -28,7 +28,10 @@ longest gap of a 16 ms GUI timer (stall, wall clock: on a loaded machine it incl
 time the OS gave to other processes), the GUI thread's CPU time per frame (gui) and its
 longest busy span in CPU time (span), and the engine thread's ms per published frame by
 part (``EngineWorker.timing``: step, snapshot, grid, hand-over) and the frames it
-published per second (pub).
+published per second (pub); last, where Play stepped: in the engine process (at "max"
+with no view that needs the runs in the window's process; gui/engine_process.py), with
+how many times the runs were lent to it (each command takes them back), or in the
+engine thread. ``BACKPROP_LAB_ENGINE=thread`` measures the thread alone.
 
     python benchmarks/bench_gui.py [--seconds 3] [--size 1280x800] [--only 500] [--repeat 3]
                                    [--alpha 0.1] [--json]
@@ -243,14 +246,22 @@ class Health:
             if why:
                 self._stop(f"frame: run {i + 1} diverged: {why}")
 
+    def _ends(self) -> list[tuple[int, str | None]]:
+        """Each run's step and divergence message now. While the runs are lent to the
+        engine process, the worker's runs are as they were lent: the latest frame tells."""
+        frame = getattr(self.w.controller, "latest", None)
+        if getattr(self.worker, "lent", False) and frame is not None and frame.group:
+            return [(r.status.step, r.status.diverged) for r in frame.group.runs]
+        return [(r.step_count, r.diverged) for r in self._runs()]
+
     def verdict(self) -> dict:
-        runs = self._runs()
-        for i, r in enumerate(runs):
-            if r.diverged:
-                self._stop(f"run {i + 1} diverged at the end: {r.diverged}")
+        runs = self._ends()
+        for i, (_, diverged) in enumerate(runs):
+            if diverged:
+                self._stop(f"run {i + 1} diverged at the end: {diverged}")
         if len(runs) != len(self.run_steps0):
             self._stop(f"{len(self.run_steps0)} runs when timing began, {len(runs)} at the end")
-        steps = [r.step_count - s0 for r, s0 in zip(runs, self.run_steps0)]
+        steps = [r[0] - s0 for r, s0 in zip(runs, self.run_steps0)]
         for i, n in enumerate(steps):
             if n <= 0:
                 self._stop(f"run {i + 1} did not step while timed")
@@ -267,7 +278,7 @@ class Health:
             "why": seen,
             "frames_seen": self.frames,
             "frames_not_running": self.frames_not_running,
-            "final_step": self._step(),
+            "final_step": max((r[0] for r in runs), default=0),
             "run_steps": steps,
         }
 
@@ -363,6 +374,7 @@ def windowed(
     timing0 = dict(getattr(worker, "timing", {}))
     frames0 = w.frames_drawn
     steps0 = worker.steps_run
+    lends0 = getattr(worker, "lends", 0)
     gui_cpu0 = time.thread_time()
     last[0] = time.perf_counter() * 1e3
     beat.start()
@@ -408,6 +420,9 @@ def windowed(
         "steps_per_s": steps / elapsed,
         "frames_per_s": frames / elapsed,
         "published_per_s": published / elapsed,
+        # where Play stepped: the engine process (how many times the runs were lent to it;
+        # each command takes them back) or the engine thread
+        "lends": getattr(worker, "lends", 0) - lends0,
         "max_stall_ms": max(gaps[1:]) if len(gaps) > 1 else math.nan,
         "gui_cpu_max_span_ms": 1e3 * max(spans, default=math.nan),
         "gui_cpu_ms_per_frame": 1e3 * sum(spans) / frames if frames else math.nan,
@@ -450,6 +465,12 @@ def run_scenario(sc: Scenario, args, size, tmp: Path) -> dict:
     return {**m, "runs": runs, "healthy": all(r["healthy"] for r in runs)}
 
 
+def where(m: dict) -> str:
+    """Where Play stepped while timed."""
+    n = m.get("lends", 0)
+    return f"process ({n} lend{'s' if n != 1 else ''})" if n else "thread"
+
+
 def print_row(sc: Scenario, m: dict) -> None:
     if not m["available"]:
         print(f"{sc.name:<46s} (not available in this version)", flush=True)
@@ -460,7 +481,8 @@ def print_row(sc: Scenario, m: dict) -> None:
         f"{m['ratio']:5.0%} {m['frames_per_s']:5.1f} {m['max_stall_ms']:6.1f} "
         f"{m['gui_cpu_ms_per_frame']:5.1f} {m['gui_cpu_max_span_ms']:5.1f}  "
         f"{fm['step']:5.1f} {fm['snapshot']:4.1f} {fm['grid']:4.1f} {fm['handover']:4.1f} "
-        f"{m['published_per_s']:4.0f}  {'yes' if m['healthy'] else 'NO'}",
+        f"{m['published_per_s']:4.0f}  {'yes' if m['healthy'] else 'NO':<3s}  "
+        f"{where(m)}",
         flush=True,
     )
     runs = m["runs"]
@@ -519,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'scenario':<46s} {'headless':>8s} {'window':>7s} {'ratio':>5s} {'fps':>5s} "
         f"{'stall':>6s} {'gui':>5s} {'span':>5s}  {'engine ms/frame: step snap grid hand pub':>41s}"
-        "  healthy"
+        "  healthy  steps in"
     )
     rows = []
     unhealthy = 0

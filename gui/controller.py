@@ -188,6 +188,13 @@ class EngineController(QObject):
         """Frames carry unit maps as ``Frame.maps[name]`` (see ``commands.SetUnitMaps``)."""
         self.send(cmd.SetUnitMaps(name, bool(on), **request))
 
+    def use_engine_process(self, on: bool = True) -> None:
+        """Play at "max" steps in a process of its own (gui/engine_process.py); the window
+        asks for it unless ``BACKPROP_LAB_ENGINE=thread``. Set before training starts."""
+        from . import engine_process
+
+        self.worker.process_wanted = bool(on) and engine_process.wanted()
+
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop the worker (queued), then wait for the thread to finish. The stop flag
         makes a running step loop or job slice return at once, so this takes one slice

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner()
         self.controller = EngineController(session)
         self.controller.gate_frames = True
+        self.controller.use_engine_process()
         self.canvas_area = CanvasArea(self.canvas, self.controller, lambda: self.latest)
         self.runs = RunHistory(  # undo across runs
             self.canvas,

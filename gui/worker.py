@@ -46,10 +46,12 @@ from backprop_lab.engine.jobs import Failure, JobRunner
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from . import commands as cmd
+from . import engine_process
 from .frames import Frame, FrameBuilder, MapRequest  # noqa: F401 - Frame: the views' type
 from .kept_runs import MAX_KEPT_RUNS, KeptRuns
-from .pacer import Pacer
+from .pacer import MAX_SPEED, Pacer
 
+LENT_POLL_MS = 3  # while the runs are lent, the worker looks for frames this often
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 60.0
 PROGRESS_HZ = 10.0
@@ -140,6 +142,13 @@ class EngineWorker(QObject):
         # set by the GUI thread at shutdown: step and job loops return at once, without
         # waiting for the queued Stop to be reached
         self.stop_flag = threading.Event()
+        # Play at "max" steps in a process of its own (gui/engine_process.py) when the
+        # window asks for it (``EngineController.use_engine_process``)
+        self.process_wanted = False
+        self.process: engine_process.EngineProcess | None = None
+        self._process_note: str | None = None  # why the process is no longer used
+        self._lent_stopped: set[int] = set()  # runs (by index) known stopped while lent
+        self.lends = 0  # times the runs were lent (tests and the benchmark read it)
 
     @property
     def session(self) -> TrainingSession:
@@ -173,6 +182,11 @@ class EngineWorker(QObject):
         self._wake()
 
     def stop(self) -> None:
+        if self.lent:
+            self._take_back(engine_process.STOP_BACK_SECONDS)
+        if self.process is not None:
+            self.process.close()
+            self.process = None
         if self._timer is not None:
             self._timer.stop()
         self.pacer.halt()
@@ -185,6 +199,10 @@ class EngineWorker(QObject):
     @Slot(object)
     def execute(self, command: cmd.Command) -> None:
         """Run one command from the GUI thread (queued into this thread)."""
+        if self.lent:
+            if self._pass_on(command):
+                return
+            self._take_back()
         change = isinstance(command, cmd.Change)
         run = None if change else self._dispatch.get(type(command))
         if run is None and not change:  # a programming error: say so, not drop it silently
@@ -498,7 +516,7 @@ class EngineWorker(QObject):
         t = self._timer
         if t is None:
             return
-        interval = self.pacer.interval_ms()
+        interval = LENT_POLL_MS if self.lent else self.pacer.interval_ms()
         if t.interval() != interval:
             t.setInterval(interval)
         if not t.isActive():
@@ -506,6 +524,16 @@ class EngineWorker(QObject):
 
     @Slot()
     def _tick(self) -> None:
+        if self.lent:
+            self._tick_lent()
+            if self.lent:
+                self._wake()
+                return
+            # the runs came back by themselves (they all stopped, or a step failed): the
+            # tick goes on as in the thread, which reports it
+        elif self._try_lend():
+            self._wake()
+            return
         now = time.perf_counter()
         group, pacer = self.group, self.pacer
         try:
@@ -539,6 +567,161 @@ class EngineWorker(QObject):
             self._timer.stop()  # idle: sleep until the next command
         elif busy or self.jobs:
             self._wake()
+
+    # --- the engine process (gui/engine_process.py) ----------------------------------------------
+    @property
+    def lent(self) -> bool:
+        """The runs are in the engine process (``self.group`` is them as lent)."""
+        p = self.process
+        return p is not None and p.lent is not None
+
+    def _may_lend(self) -> bool:
+        """Play at "max" with nothing else that needs the runs in this thread."""
+        pacer = self.pacer
+        return (
+            self.process_wanted
+            and self._process_note is None
+            and pacer.running
+            and pacer.pending == 0
+            and pacer.speed == MAX_SPEED
+            and self.driver is None
+            and not self.builder.extras
+            and not self.jobs
+            and not self.stop_flag.is_set()
+            and self.session.n_train > 0
+            and not self._all_stopped()
+        )
+
+    def _try_lend(self) -> bool:
+        """Lend the runs to the process if Play may run there and it is ready (started the
+        first time it is wanted; the thread steps meanwhile). True if lent."""
+        if not self._may_lend():
+            return False
+        try:
+            if self.process is None:
+                self.process = engine_process.EngineProcess()
+            p = self.process
+            if not p.poll_ready():
+                if p.failed:
+                    self._no_process(p.failed)
+                return False
+            b = self.builder
+            settings = engine_process.FrameSettings(b.view, b.unit, tuple(b.map_requests.items()))
+            p.lend(self.group, settings, self._serial)
+            self.lends += 1
+        except Exception as exc:  # noqa: BLE001 - the thread steps instead
+            self._no_process(f"the engine process could not be used: {exc}")
+            return False
+        self._lent_stopped = {i for i, s in enumerate(self.group) if id(s) in self._stopped_runs}
+        return True
+
+    def _no_process(self, why: str) -> None:
+        """The process is not used again by this worker (the thread steps)."""
+        self._process_note = why
+        p, self.process = self.process, None
+        if p is not None:
+            p.lent = None
+            p.close(0.2)
+
+    def _pass_on(self, command) -> bool:
+        """A command that only says what the frames show goes to the process too (the
+        runs stay lent); True if it was."""
+        kind = type(command)
+        if kind is cmd.SetGridView:
+            if self.builder.set_view(command.view, command.pixels):
+                self.process.tell("view", self.builder.view)
+            return True
+        if kind is cmd.SetGridUnit:
+            if self.builder.set_unit(command.unit):
+                self.process.tell("unit", self.builder.unit)
+            return True
+        if kind is cmd.SetUnitMaps:
+            self.set_unit_maps(command)
+            self.process.tell("maps", command.name, self.builder.map_requests.get(command.name))
+            return True
+        if kind is cmd.SetRunning and command.running:
+            return True  # already playing
+        if kind is cmd.SetSpeed and command.steps_per_second == MAX_SPEED:
+            return True
+        return False
+
+    def _tick_lent(self) -> None:
+        p = self.process
+        try:
+            messages = p.messages()
+        except engine_process.ProcessLost as exc:
+            self._lost(str(exc))
+            return
+        for msg in messages:
+            self._receive(msg)
+        if self.lent and p.awaiting_take and self._mailbox is None:
+            # the window has taken the last frame: the process makes the next one while the
+            # window draws this one (as this thread's mailbox works)
+            p.awaiting_take = False
+            p.tell("taken")
+
+    def _receive(self, msg, post: bool = True) -> None:
+        kind = msg[0]
+        if kind == "frame":
+            _, frame, steps, spent = msg
+            self._count(steps)
+            for k, v in spent.items():
+                self.timing[k] = self.timing.get(k, 0) + v
+            self._serial = max(self._serial, frame.serial)
+            if not post:  # on its way back: its picture is out of date
+                return
+            self._rate = frame.steps_per_second
+            self._last_publish = time.perf_counter()
+            self._post(frame)
+            self.process.awaiting_take = True
+            self._note_stops(frame)
+        elif kind == "back":
+            _, group, steps, why, serial = msg
+            self._count(steps)
+            self._serial = max(self._serial, serial)
+            self.process.lent = None
+            self.group = group
+            self._stopped_runs = {id(s) for i, s in enumerate(group) if i in self._lent_stopped}
+            self.builder.new_runs()
+            self._rate_steps, self._rate_t0 = 0, time.perf_counter()
+            self._dirty = True
+            if why.startswith("failed: "):
+                self._fail(RuntimeError(why[len("failed: ") :]))
+
+    def _count(self, steps: int) -> None:
+        self.steps_run += steps
+
+    def _note_stops(self, frame: Frame) -> None:
+        """A run of a comparison that stopped alone in the process is reported as the
+        thread reports it (``_check_stops``)."""
+        runs = frame.runs
+        if len(runs) < 2:
+            return
+        for i, run in enumerate(runs):
+            if run.status.diverged and i not in self._lent_stopped:
+                self._lent_stopped.add(i)
+                self.runDiverged.emit((i, run.status.diverged))
+
+    def _take_back(self, wait: float = engine_process.BACK_SECONDS) -> None:
+        """The runs back from the process, as they are after its last whole step."""
+        try:
+            messages = self.process.ask_back(wait)
+        except engine_process.ProcessLost as exc:
+            self._lost(str(exc))
+            return
+        for msg in messages:
+            self._receive(msg, post=False)
+
+    def _lost(self, why: str) -> None:
+        """The process has gone with the runs: go on from them as they were lent."""
+        step = self.group.a.step_count
+        self._no_process(why)
+        self.builder.new_runs()
+        self._dirty = True
+        self.message.emit(
+            f"The engine process stopped ({why}). Training goes on in the window from "
+            f"step {step}, where the runs were last handed to it."
+        )
 
     def _check_stops(self) -> None:
         """Divergence is judged per run: one that stops alone is reported and the others
