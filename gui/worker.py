@@ -35,6 +35,7 @@ the undo copies (gui/kept_runs.py) are their own modules.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import traceback
@@ -52,6 +53,10 @@ from .kept_runs import MAX_KEPT_RUNS, KeptRuns
 from .pacer import MAX_SPEED, Pacer
 
 LENT_POLL_MS = 3  # while the runs are lent, the worker looks for frames this often
+# the runs are lent only after this long without a command: a view that asks the engine
+# something several times a second (the inspector's summaries while training) would
+# otherwise have them taken back and lent again each time, which costs more than it gains
+LEND_QUIET_SECONDS = 0.5
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 60.0
 PROGRESS_HZ = 10.0
@@ -149,6 +154,7 @@ class EngineWorker(QObject):
         self._process_note: str | None = None  # why the process is no longer used
         self._lent_stopped: set[int] = set()  # runs (by index) known stopped while lent
         self.lends = 0  # times the runs were lent (tests and the benchmark read it)
+        self._last_command = -math.inf  # when the last command ran here (perf_counter)
 
     @property
     def session(self) -> TrainingSession:
@@ -203,6 +209,7 @@ class EngineWorker(QObject):
             if self._pass_on(command):
                 return
             self._take_back()
+        self._last_command = time.perf_counter()
         change = isinstance(command, cmd.Change)
         run = None if change else self._dispatch.get(type(command))
         if run is None and not change:  # a programming error: say so, not drop it silently
@@ -588,6 +595,7 @@ class EngineWorker(QObject):
             and not self.builder.extras
             and not self.jobs
             and not self.stop_flag.is_set()
+            and time.perf_counter() - self._last_command >= LEND_QUIET_SECONDS
             and self.session.n_train > 0
             and not self._all_stopped()
         )

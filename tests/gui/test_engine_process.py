@@ -207,3 +207,25 @@ def test_a_users_script_without_a_main_guard_is_not_run_again_by_the_process(tmp
     lines = marker.read_text().splitlines()
     assert len([x for x in lines if x.isdigit()]) == 1  # the script ran once
     assert lines[-1].startswith("lends ") and int(lines[-1].split()[1]) >= 1  # Play was lent
+
+
+def test_with_the_inspector_open_play_stays_in_the_thread_and_comes_back_when_closed(qtbot):
+    """The inspector asks the engine for a summary four times a second while training: the
+    runs are not lent between those questions (each would take them back), and are lent
+    again once the inspector is closed."""
+    w = open_window(qtbot, session=session())
+    play_in_process(qtbot, w)
+    worker = w.controller.worker
+    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
+    qtbot.waitUntil(lambda: not worker.lent, timeout=LONG)
+    lends = worker.lends
+    seen = w.latest.snapshot.step
+    qtbot.waitUntil(lambda: w.latest.snapshot.step > seen + 2000, timeout=LONG)
+    w.grab()
+    assert worker.lends <= lends + 1  # not lent again and again
+    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=LONG)
+    qtbot.waitUntil(lambda: worker.lent, timeout=LONG)
+    pause(qtbot, w)
+    w.close()
