@@ -76,6 +76,10 @@ def child(actions: int, seed: int, tmp: str) -> None:
         slowest=[(n, round(a, 3)) for n, a, _, _ in slow],
         slow=m.slow,
         kinds=Counter(m.log).most_common(),
+        # "run at max" actions after which the runs were in the engine process, and the
+        # times they were lent to it
+        lent_seen=m.lent_seen,
+        lends=w.controller.worker.lends,
     )
     print("RESULT " + json.dumps(out), flush=True)
     app.processEvents()
@@ -105,6 +109,7 @@ def main() -> None:
     slowest: list = []
     slow_notes: list[str] = []
     stall_after = ""
+    lends = lent_seen = 0
     done, run, t0 = 0, 0, time.perf_counter()
     while done < args.actions:
         n = min(args.chunk, args.actions - done)
@@ -133,6 +138,8 @@ def main() -> None:
             longest[k] = max(longest[k], out[k])
         slowest += out["slowest"]
         slow_notes += out["slow"]
+        lends += out.get("lends", 0)
+        lent_seen += out.get("lent_seen", 0)
         print(f"seed {seed}: {out['actions']} actions", file=sys.stderr, flush=True)
 
     print(
@@ -144,6 +151,7 @@ def main() -> None:
     print(f"broken invariants:  {len(problems['invariants'])}")
     print(f"engine errors:      {len(problems['engine_errors'])}")
     print(f"crashes:            {len(crashes)}")
+    print(f"engine process:     runs lent {lends} times ({lent_seen} 'run at max' ended there)")
     print(
         f"longest action:     {1000 * longest['longest_action_s']:.0f} ms (events of one "
         "action, handled in the GUI thread)"

@@ -190,10 +190,12 @@ class Monkey:
             ("open lesson", self.open_lesson, 0.5),
             ("drag weight", self.drag_weight, 5),
             ("compare", self.compare, 3),
+            ("run at max", self.run_at_max, 2),
         ]
         self.drag: tuple | None = None  # (ref, change) of the drag just made
         self.hand_before: dict[int, bytes] = {}  # a drag's mark → θ before it
         self.hand_checks = {"drag": 0, "undo": 0}  # how often each hand check ran
+        self.lent_seen = 0  # "run at max" actions after which the runs were in the process
         self._weights = np.array([a[2] for a in self.actions], float)
         self._weights /= self._weights.sum()
 
@@ -329,6 +331,27 @@ class Monkey:
         r = s.rect()
         pos = QPoint(int(self.rng.integers(2, max(3, r.width() - 2))), r.height() // 2)
         QTest.mouseClick(s, LEFT, M.NoModifier, pos)
+
+    def run_at_max(self) -> None:
+        """The speed slider to "max" (its End key) and Play, then let it run a moment: with
+        nothing that keeps the runs in the engine thread, they go to the engine process
+        (gui/engine_process.py), and the next actions take them back."""
+        tp = self.w.training_panel
+        if not tp.speed_slider.isVisible() or not tp.play_button.isEnabled():
+            return
+        tp.speed_slider.setFocus()
+        QTest.keyClick(tp.speed_slider, K.Key_End)
+        if not tp.play_button.isChecked():
+            QTest.mouseClick(tp.play_button, LEFT)
+        worker = self.w.controller.worker
+        deadline = time.perf_counter() + 1.5
+        t0 = time.perf_counter()
+        while not worker.lent and time.perf_counter() < deadline:
+            QTest.qWait(20)
+        self.lent_seen += worker.lent
+        QTest.qWait(100)
+        self._paced += time.perf_counter() - t0
+        self.reactivate()
 
     def button(self) -> None:
         buttons = [
@@ -482,7 +505,11 @@ class Monkey:
         mods = self.pick([M.NoModifier, M.ShiftModifier, M.ControlModifier])
         moves = [int(v) for v in self.rng.integers(-25, 26, size=int(self.rng.integers(2, 6)))]
         other_run = d.shown_run != 0  # a comparison's other run: the hand is refused
-        theta = self.engine(lambda s: s.params.flat.tobytes()) if other_run else None
+        # (while Play runs, θ moves anyway: the refusal is then seen in the status only)
+        playing = w.controller.running
+        theta = (
+            self.engine(lambda s: s.params.flat.tobytes()) if other_run and not playing else None
+        )
 
         def send(kind, p, button, buttons):
             ev = QMouseEvent(kind, QPointF(p), QPointF(d.mapToGlobal(p)), button, buttons, mods)
@@ -501,7 +528,7 @@ class Monkey:
         if other_run:
             self.drag = None
             self._hand_idle()
-            if self.engine(lambda s: s.params.flat.tobytes()) != theta:
+            if theta is not None and self.engine(lambda s: s.params.flat.tobytes()) != theta:
                 raise InvariantError(f"a drag on run {d.shown_run}'s diagram changed run A")
             return
         # the model: once the hand has moved far enough to take hold, the weight moves by
