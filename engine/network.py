@@ -171,7 +171,11 @@ class BackwardPass:
 
     Filled from ℓ = L down to 1; the lists are stored in layer order. ``grad`` is ∇J as one
     flat buffer laid out like θ (``Parameters.layout``); ``dW`` and ``db`` are its views.
+    ``stacked``, when set, is every δ⁽ˡ⁾ as one array whose row blocks (layer 1 on top)
+    the ``delta`` arrays are (the fused step's), so a figure of all of them is one call.
     """
+
+    stacked: np.ndarray | None = None
 
     def __init__(
         self,
@@ -409,6 +413,7 @@ class FusedStep:
         self._inv_n = np.full(layout.size, 1.0 / B)
         self.fp = ForwardPass(self.z, self.h)
         self.bp = BackwardPass(self.delta, self.dW, self.db, self.grad)
+        self.bp.stacked = self._delta_all
         self._theta: np.ndarray | None = None  # the θ buffer, data and λ the plan is for
         self._Y: np.ndarray | None = None
         self._lam: float | None = None
