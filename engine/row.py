@@ -263,7 +263,7 @@ class FusedRow:
         # the share of hits: np.mean sums the bools as exact floats; the count / n is the
         # same correctly rounded division
         np.equal(head.predict(h[-1]), y, out=s.hit)
-        return loss, np.count_nonzero(s.hit) / n
+        return loss, int(np.count_nonzero(s.hit)) / n
 
     def _stuck_shares(self) -> np.ndarray:
         """``health.stuck_shares`` of the training sample's forward pass (its hidden h

@@ -32,6 +32,7 @@ def _bits(value) -> bytes:
 def assert_same(fused: RowFigures, ref: RowFigures) -> None:
     for name, a, b in zip(RowFigures._fields, fused, ref):
         assert np.shape(a) == np.shape(b), name
+        assert type(a) is type(b), name  # a digest may hash a value's repr
         assert _bits(a) == _bits(b), f"{name}: {a!r} != {b!r}"
 
 
