@@ -20,7 +20,6 @@ Sign conventions (the same everywhere in the app):
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 
@@ -419,10 +418,10 @@ class FusedStep:
         self._lam: float | None = None
         self._plan: list = []
 
-    def __deepcopy__(self, memo) -> FusedStep:
-        # only scratch buffers: a copy gets fresh ones (copying would cut dW and db loose
-        # from the flat ``grad`` they view)
-        return FusedStep(copy.deepcopy(self.net, memo), self.batch_size, self.y.dtype)
+    def __reduce__(self):
+        # only scratch buffers: a deep copy or a pickle gets fresh ones (copying them would
+        # cut dW, db and δ loose from the flat ``grad`` and the stacked δ they view)
+        return (FusedStep, (self.net, self.batch_size, self.y.dtype))
 
     def run(
         self, params: Parameters, X: np.ndarray, Y: np.ndarray, idx: np.ndarray, lam: float

@@ -190,8 +190,10 @@ class FusedRow:
         self._counts[: 2 * L] = sizes + sizes
         self._dots = np.empty(2 * L)  # ‖W⁽ˡ⁾‖² and ‖dJ/dW⁽ˡ⁾‖² by dot products
 
-    def __deepcopy__(self, memo) -> FusedRow:
-        return FusedRow(self.net, self.n_train, self.n_test)  # only scratch buffers
+    def __reduce__(self):
+        # only scratch buffers and views of them (which a pickle or a deep copy would cut
+        # loose): a copy is a fresh evaluator
+        return (FusedRow, (self.net, self.n_train, self.n_test))
 
     def fits(self, net: Network, train: Split, test: Split) -> bool:
         """Whether this evaluator is made for ``net`` and samples of these sizes."""

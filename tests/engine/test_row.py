@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -199,4 +200,22 @@ def test_a_session_remakes_its_row_when_the_shapes_change():
     s.step(3, record=True)
     twin.step(3, record=True)
     assert _bits(np.hstack(_last(twin)[4:])) == _bits(np.hstack(_last(s)[4:]))
-    assert copy.deepcopy(s._row).fits(s.net, s._eval_train, s._eval_test)
+    twin_row = copy.deepcopy(s._row)  # fresh buffers, not views of the original's
+    assert twin_row._train.z_hidden is not s._row._train.z_hidden
+    args = (s.params, s._eval_train, s._eval_test, True, s._last_bp, s.optimizer, s.hyper.alpha)
+    assert_same(twin_row.measure(*args), _reference(s, s._last_bp))
+
+
+def test_a_pickled_row_evaluator_is_a_fresh_one():
+    """A run travels by pickle (to an engine process and back): its row evaluator (and
+    its fused step) come back as fresh ones, whose buffers are views of each other again,
+    and measure the readable row's numbers."""
+    s = TrainingSession(_dataset("classes3", 80, 0.25, 2), NetworkSpec(hidden=(5, 5)), seed=4)
+    s.step(10, record=True)
+    row, fused = pickle.loads(pickle.dumps((s._row, s._fused)))
+    assert row._train.z[0].base is row._train.z_hidden
+    assert fused.bp.stacked is fused._delta_all and fused.delta[0].base is fused._delta_all
+    s._row, s._fused = row, fused
+    s.step(7)
+    s.step(1, record=True)
+    assert_same(_last(s), _reference(s, s._last_bp))
