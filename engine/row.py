@@ -110,7 +110,14 @@ class _Sample:
         self.blocks = [slice(rows[k], rows[k + 1]) for k in range(L - 1)]
         self.z_hidden = np.empty((rows[-1], n))
         self.h_hidden = np.empty((rows[-1], n))
-        self.flags = np.empty((rows[-1], n), dtype=bool)  # where a hidden unit is flat
+        # where a hidden unit is flat, rows padded with False to whole 8-byte words: a
+        # word's set bits are its True bytes (bool is 0 or 1), so a unit's count is the
+        # sum of its words' bit counts, 8 points a number (a bool sum casts every point)
+        padded = -(-n // 8) * 8
+        self.flags_padded = np.zeros((rows[-1], padded), dtype=bool)
+        self.flags = self.flags_padded[:, :n]
+        self.words = self.flags_padded.view(np.uint64)
+        self.bits = np.empty(self.words.shape, dtype=np.uint8)
         self.z = [self.z_hidden[b] for b in self.blocks] + [np.empty((widths[-1], n))]
         # an identity layer keeps h in z's buffer (as the fused step); its values are z's
         self.h: list[np.ndarray | None] = [None]
@@ -277,7 +284,9 @@ class FusedRow:
         limit = SATURATION_LIMIT
         for rows, act in self._runs:
             act.flat(s.z_hidden[rows], s.h_hidden[rows], limit, True, s.flags[rows])
-            np.add.reduce(s.flags[rows], 1, np.intp, s.counts[rows])
+        # the flat points of every unit (those of layers with no such state stay 0)
+        np.bitwise_count(s.words, out=s.bits)
+        np.add.reduce(s.bits, 1, np.intp, s.counts)
         np.greater_equal(s.counts, self._threshold, out=s.stuck)
         stuck_units = np.add.reduceat(s.stuck, self._layer_starts, dtype=np.intp)  # exact
         np.divide(stuck_units, self._divisor, out=out[:-1])
