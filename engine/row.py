@@ -11,9 +11,9 @@ number of NumPy calls, and the readable functions make many small ones (``np.mea
 Python wrapper alone is ~5 µs a call).
 
 * The forward passes write into buffers made once per network and evaluation sample
-  size; the hidden layers' z and h are row blocks of one array each, so consecutive
-  layers of one activation are judged for saturation in one set of calls, and the
-  numbers the activations use are 0-d arrays (no Python scalar to convert per call).
+  size; the hidden layers' z (and h) are row blocks of one array, so consecutive layers
+  of one activation are judged for saturation in one set of calls, and the numbers the
+  activations use are 0-d arrays (no Python scalar to convert per call).
 * A unit is saturated when its share of points at a bound reaches ``SATURATION_SHARE``:
   that share is only compared, so the count of points is compared with the smallest
   count whose share (the very division ``health.unit_states`` makes) reaches it. A ReLU
@@ -100,16 +100,35 @@ def reference_row(
 
 
 class _Sample:
-    """The buffers of a forward pass over one evaluation sample of ``n`` points."""
+    """The buffers of a forward pass over one evaluation sample of ``n`` points (with
+    ``judged``, those of the saturation figures too)."""
 
-    def __init__(self, net: Network, n: int):
+    def __init__(self, net: Network, n: int, judged: bool):
         self.n = n
         widths = net.arch.widths
         L = net.depth
         rows = [0, *np.cumsum(widths[1:-1]).tolist()]  # hidden layer ℓ's rows, stacked
         self.blocks = [slice(rows[k], rows[k + 1]) for k in range(L - 1)]
+        # every hidden z⁽ˡ⁾, stacked. A sigmoid, tanh or identity layer's h is written over
+        # its z (nothing reads that z again: their saturation is judged on h); a ReLU
+        # layer's goes apart (its dead units are judged on z), in ``h_apart``
         self.z_hidden = np.empty((rows[-1], n))
-        self.h_hidden = np.empty((rows[-1], n))
+        dies = any(act.dies for act in net.hidden)
+        self.h_apart = np.empty((rows[-1], n)) if dies else None
+        self.z = [self.z_hidden[b] for b in self.blocks] + [np.empty((widths[-1], n))]
+        self.h: list[np.ndarray | None] = [None]
+        for k, act in enumerate(net.hidden):
+            self.h.append(self.h_apart[self.blocks[k]] if act.dies else self.z[k])
+        out_identity = net.head.activation == "identity"  # h is z, as in the fused step
+        self.h.append(self.z[-1] if out_identity else np.empty((widths[-1], n)))
+        self.forward_acts = [None if act.name == "identity" else act for act in net.hidden] + [
+            None if out_identity else net.head
+        ]
+        self.ll = np.empty(n)
+        self.ll_scratch = np.empty(n)
+        self.hit = np.empty(n, dtype=bool)
+        if not judged:
+            return
         # where a hidden unit is flat, rows padded with False to whole 8-byte words: a
         # word's set bits are its True bytes (bool is 0 or 1), so a unit's count is the
         # sum of its words' bit counts, 8 points a number (a bool sum casts every point)
@@ -118,19 +137,6 @@ class _Sample:
         self.flags = self.flags_padded[:, :n]
         self.words = self.flags_padded.view(np.uint64)
         self.bits = np.empty(self.words.shape, dtype=np.uint8)
-        self.z = [self.z_hidden[b] for b in self.blocks] + [np.empty((widths[-1], n))]
-        # an identity layer keeps h in z's buffer (as the fused step); its values are z's
-        self.h: list[np.ndarray | None] = [None]
-        for k, act in enumerate(net.hidden):
-            self.h.append(self.z[k] if act.name == "identity" else self.h_hidden[self.blocks[k]])
-        out_identity = net.head.activation == "identity"
-        self.h.append(self.z[-1] if out_identity else np.empty((widths[-1], n)))
-        self.forward_acts = [None if act.name == "identity" else act for act in net.hidden] + [
-            None if out_identity else net.head
-        ]
-        self.ll = np.empty(n)
-        self.ll_scratch = np.empty(n)
-        self.hit = np.empty(n, dtype=bool)
         self.counts = np.zeros(rows[-1], dtype=np.intp)  # flat points per hidden unit
         self.stuck = np.empty(rows[-1], dtype=bool)
 
@@ -146,8 +152,8 @@ class FusedRow:
         arch = net.arch
         L = self.depth = net.depth
         self._k = Constants(())  # 0-d: the activations' numbers without conversions
-        self._train = _Sample(net, self.n_train)
-        self._test = _Sample(net, self.n_test)
+        self._train = _Sample(net, self.n_train, judged=True)
+        self._test = _Sample(net, self.n_test, judged=False)
         # runs of consecutive hidden layers with one activation that can be stuck
         # (bounded: saturated; dies: dead), each judged in one set of calls
         self._runs: list[tuple[slice, object]] = []
@@ -283,7 +289,9 @@ class FusedRow:
             return out
         limit = SATURATION_LIMIT
         for rows, act in self._runs:
-            act.flat(s.z_hidden[rows], s.h_hidden[rows], limit, True, s.flags[rows])
+            z = s.z_hidden[rows]  # (h, for a layer that cannot die)
+            h = s.h_apart[rows] if act.dies else z
+            act.flat(z, h, limit, True, s.flags[rows])
         # the flat points of every unit (those of layers with no such state stay 0)
         np.bitwise_count(s.words, out=s.bits)
         np.add.reduce(s.bits, 1, np.intp, s.counts)
