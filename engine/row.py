@@ -337,7 +337,9 @@ class FusedRow:
     def _bind_bp(self, bp: BackwardPass) -> None:
         L = self.depth
         self._bp = bp
-        self._g_flat = [g.ravel(order="K") for g in bp.dW]  # as np.linalg.norm flattens
+        # as np.linalg.norm flattens; views (dW are blocks of the flat ``grad``), so they
+        # stay right while this backward pass is written again (the fused step's is)
+        self._g_flat = [g.ravel(order="K") for g in bp.dW]
         self._counts[2 * L :] = [d.size for d in bp.delta]
         if bp.stacked is not None:
             if self._abs is None or self._abs.shape != bp.stacked.shape:
