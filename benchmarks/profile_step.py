@@ -31,11 +31,12 @@ from backprop_lab.engine import (
     history,
     network,
     optim,
+    row,
     session,
 )
 
 # every module whose NumPy calls a training step makes (history rows included)
-MODULES = (network, activations, heads, optim, session, evaluation, history)
+MODULES = (network, activations, heads, optim, session, evaluation, history, row)
 
 SHAPES = {
     "2-8-8-8-1 sigmoid, B=32, SGD": ((8, 8, 8), "sigmoid", "xor", 32, "sgd", 0.0),

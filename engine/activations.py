@@ -16,7 +16,7 @@ about the function, so each fact is written once:
 * ``init``: the weight initialisation that suits it (network.init_scheme);
 * ``tanh_form``: f(z) = c + d·tanh(a·z), when f is such an affine tanh (the grid folds
   c and d into the next layer's weights);
-* ``flat_share`` and ``dies``: the saturation rule, where f′ is (almost) zero
+* ``flat`` (and ``flat_share``) and ``dies``: the saturation rule, where f′ is (almost) zero
   (trace.unit_health marks those units).
 """
 
@@ -66,24 +66,43 @@ class Activation:
         array of h's shape, spares an allocation)."""
         raise NotImplementedError
 
-    def flat_share(self, z: np.ndarray, h: np.ndarray, limit: float) -> np.ndarray | None:
-        """Per unit (row), the share of the points (columns) where f′ is (almost) zero:
-        h within ``limit`` of a bound it approaches, or z where f′ is 0. None when f′ is
-        never zero."""
+    def flat(
+        self,
+        z: np.ndarray,
+        h: np.ndarray,
+        limit: float,
+        overwrite: bool = False,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray | None:
+        """Where f′ is (almost) zero (z's shape): h within ``limit`` of a bound it
+        approaches, or z where f′ is 0; into the bool array ``out`` if given, and with
+        ``overwrite`` h is scratch. None when f′ is never zero."""
         return None
 
-    def at_bound(self, h: np.ndarray, limit: float, overwrite: bool = False) -> np.ndarray:
+    def flat_share(self, z: np.ndarray, h: np.ndarray, limit: float) -> np.ndarray | None:
+        """Per unit (row), the share of the points (columns) where f′ is (almost) zero
+        (``flat``). None when f′ is never zero."""
+        flat = self.flat(z, h, limit)
+        return None if flat is None else np.mean(flat, axis=1)
+
+    def at_bound(
+        self, h: np.ndarray, limit: float, overwrite: bool = False, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Where h lies within ``limit`` × its output range of a bound (h's shape), as
         |h − middle| ≥ (½ − ``limit``) · range (sigmoid: |h − ½| ≥ 0.49, tanh: |h| ≥ 0.98);
         all False for an unbounded activation. With ``overwrite`` h is scratch (no copy:
-        a history row of an 8 × 64 network judges 500,000 outputs)."""
+        a history row of an 8 × 64 network judges 500,000 outputs); into the bool array
+        ``out`` if given."""
         if not self.bounded:
-            return np.zeros(h.shape, dtype=bool)
+            if out is None:
+                return np.zeros(h.shape, dtype=bool)
+            out.fill(False)
+            return out
         lo, hi = self.output_range
         mid, reach = 0.5 * (lo + hi), (0.5 - limit) * (hi - lo)
         off = np.subtract(h, mid, out=h if overwrite else None) if mid else h
         off = np.abs(off, out=off if (overwrite or mid) else None)
-        return off >= reach
+        return np.greater_equal(off, reach, out=out)
 
     @property
     def bounded(self) -> bool:
@@ -118,8 +137,8 @@ class Sigmoid(Activation):
         np.multiply(slope, h, out=slope)
         return np.multiply(grad_h, slope, out=grad_h)
 
-    def flat_share(self, z, h, limit):
-        return np.mean(self.at_bound(h, limit), axis=1)
+    def flat(self, z, h, limit, overwrite=False, out=None):
+        return self.at_bound(h, limit, overwrite, out)
 
 
 class Tanh(Activation):
@@ -138,8 +157,8 @@ class Tanh(Activation):
         np.subtract(1.0 if k is None else k.one, slope, out=slope)
         return np.multiply(grad_h, slope, out=grad_h)
 
-    def flat_share(self, z, h, limit):
-        return np.mean(self.at_bound(h, limit), axis=1)
+    def flat(self, z, h, limit, overwrite=False, out=None):
+        return self.at_bound(h, limit, overwrite, out)
 
 
 class ReLU(Activation):
@@ -162,8 +181,8 @@ class ReLU(Activation):
         np.copyto(scratch, np.greater(z, k.zero, out=k.mask))
         return np.multiply(grad_h, scratch, out=grad_h)
 
-    def flat_share(self, z, h, limit):
-        return np.mean(z <= 0, axis=1)
+    def flat(self, z, h, limit, overwrite=False, out=None):
+        return np.less_equal(z, 0.0, out=out)
 
 
 class Identity(Activation):

@@ -14,7 +14,9 @@ Three figures that courses on training deep networks compute by hand:
   deviation: the two agree for weights and steps centred on zero, and RMS is also defined
   for a layer of one weight and counts a step that moves every weight alike; the ratio
   of RMS values is the ratio of the norms, the form the rule of thumb is stated in.
-  −inf when the step is exactly zero, NaN when it is not known (no step yet).
+  −inf when the step is exactly zero, +inf when the weights are all zero and the step is
+  not (a frozen zero weight alone in its layer), NaN when it is not known (no step yet)
+  or both are zero.
 * **The saturated share** of a hidden layer: the share of its units that are stuck. A
   sigmoid or tanh unit is saturated on a point when its output is within 1 % of the
   output range from one of its bounds (sigmoid: h ≤ 0.01 or h ≥ 0.99; tanh: |h| ≥ 0.98),
@@ -170,13 +172,15 @@ def rms(a: np.ndarray) -> float:
 
 
 def log_update_ratios(weights: list[np.ndarray], steps: list[np.ndarray] | None) -> np.ndarray:
-    """log₁₀(RMS(ΔW⁽ℓ⁾) / RMS(W⁽ℓ⁾)) per layer; NaN without steps, −inf for a zero step."""
+    """log₁₀(RMS(ΔW⁽ℓ⁾) / RMS(W⁽ℓ⁾)) per layer; NaN without steps, −inf for a zero step,
+    +inf for a step on weights that are all zero (NaN if the step is zero too)."""
     out = np.full(len(weights), math.nan)
     if steps is None:
         return out
     with np.errstate(all="ignore"):
         for k, (w, dw) in enumerate(zip(weights, steps)):
-            out[k] = np.log10(rms(dw) / rms(w))
+            # NumPy's division: weights all zero give inf or NaN, not ZeroDivisionError
+            out[k] = np.log10(np.divide(rms(dw), rms(w)))
     return out
 
 

@@ -20,7 +20,6 @@ Sign conventions (the same everywhere in the app):
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 
@@ -185,7 +184,11 @@ class BackwardPass:
 
     Filled from ℓ = L down to 1; the lists are stored in layer order. ``grad`` is ∇J as one
     flat buffer laid out like θ (``Parameters.layout``); ``dW`` and ``db`` are its views.
+    ``stacked``, when set, is every δ⁽ˡ⁾ as one array whose row blocks (layer 1 on top)
+    the ``delta`` arrays are (the fused step's), so a figure of all of them is one call.
     """
+
+    stacked: np.ndarray | None = None
 
     def __init__(
         self,
@@ -423,15 +426,16 @@ class FusedStep:
         self._inv_n = np.full(layout.size, 1.0 / B)
         self.fp = ForwardPass(self.z, self.h)
         self.bp = BackwardPass(self.delta, self.dW, self.db, self.grad)
+        self.bp.stacked = self._delta_all
         self._theta: np.ndarray | None = None  # the θ buffer, data and λ the plan is for
         self._Y: np.ndarray | None = None
         self._lam: float | None = None
         self._plan: list = []
 
-    def __deepcopy__(self, memo) -> FusedStep:
-        # only scratch buffers: a copy gets fresh ones (copying would cut dW and db loose
-        # from the flat ``grad`` they view)
-        return FusedStep(copy.deepcopy(self.net, memo), self.batch_size, self.y.dtype)
+    def __reduce__(self):
+        # only scratch buffers: a deep copy or a pickle gets fresh ones (copying them would
+        # cut dW, db and δ loose from the flat ``grad`` and the stacked δ they view)
+        return (FusedStep, (self.net, self.batch_size, self.y.dtype))
 
     def run(
         self, params: Parameters, X: np.ndarray, Y: np.ndarray, idx: np.ndarray, lam: float

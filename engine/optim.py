@@ -50,6 +50,10 @@ class Optimizer:
         """Each state buffer as views laid out like θ's arrays (W⁽¹⁾, b⁽¹⁾, W⁽²⁾, …)."""
         return {k: self.layout.views(buf) for k, buf in self._buffers.items()}
 
+    def flat_state(self, name: str) -> np.ndarray:
+        """The state buffer ``name`` itself, one flat array laid out like θ (read it only)."""
+        return self._buffers[name]
+
     def values(self, alpha: float) -> str:
         """The numbers in the rule as the latest update used them: 'α = 0.1', then the
         constants (and for Adam t and αₜ)."""

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, StepMetrics, TrainingSession
+from backprop_lab.engine.edits import freeze, set_parameter
 from backprop_lab.engine.health import (
     activation_histograms,
     applied_steps,
@@ -17,9 +18,10 @@ from backprop_lab.engine.health import (
     unit_states,
 )
 from backprop_lab.engine.history import HEALTH_METRICS, LAYER_METRICS, MetricHistory
+from backprop_lab.engine.paramref import ParamRef
 from backprop_lab.engine.trace import unit_health
 
-from .helpers import blobs_dataset, xor_dataset
+from .helpers import blobs_dataset, regression_dataset, xor_dataset
 
 
 def _session(activation="tanh", hidden=(4, 4), optimizer="sgd", alpha=0.1, ds=None):
@@ -98,6 +100,27 @@ def test_a_known_update_ratio():
     fresh.t = 0
     assert np.isnan(log_update_ratios(W, applied_steps(fresh, grads, 0.01))).all()
     assert rms(np.array([3.0, -4.0])) == pytest.approx(math.sqrt(12.5))
+    zero = [np.zeros((3, 2)), np.zeros((1, 3))]
+    assert log_update_ratios(zero, applied_steps(Sgd(), grads, 0.01)).tolist()[0] == math.inf
+    assert math.isnan(log_update_ratios(zero, applied_steps(Sgd(), grads, 0.01))[1])
+
+
+def test_a_frozen_zero_weight_alone_in_its_layer_is_measured():
+    """A layer whose weights are all zero (one weight, frozen at 0) has an infinite
+    update-to-weight ratio under SGD (its gradient is not masked in the figure), and the
+    history row is recorded rather than the step failing."""
+    s = TrainingSession(
+        regression_dataset(),
+        NetworkSpec(hidden=(1,), features=("x1",)),
+        HyperParameters(alpha=0.1, batch_size=8),
+    )
+    ref = ParamRef.weight(1, 0, 0)
+    set_parameter(s, ref, 0.0)
+    freeze(s, ref)
+    assert s.step(3, record=True) == 3
+    assert s.params.W[0][0, 0] == 0.0
+    assert s.last.weight_norms[0] == 0.0
+    assert s.last.log_update_ratio[0] == math.inf
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
