@@ -50,7 +50,10 @@ def child(actions: int, seed: int, tmp: str) -> None:
                 name = m.step()
             except InvariantError as exc:
                 name = m.log[-1] if m.log else "?"
-                out["invariants"].append(f"{k}: {exc}")
+                # the actions that led there, and where the steps were
+                recent = ", ".join(m.log[-8:])
+                where = "lent" if w.controller.worker.lent else "thread"
+                out["invariants"].append(f"{k}: {exc} [after: {recent}; runs {where}]")
                 m.resync()
             out["actions"] += 1
             if w.banner.isVisible() and w.banner.kind == "error":

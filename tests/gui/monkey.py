@@ -335,7 +335,7 @@ class Monkey:
     def run_at_max(self) -> None:
         """The speed slider to "max" (its End key) and Play, then let it run a moment: with
         nothing that keeps the runs in the engine thread, they go to the engine process
-        (gui/engine_process.py), and the next actions take them back."""
+        (gui/engine_process.py); then Pause brings them back."""
         tp = self.w.training_panel
         if not tp.speed_slider.isVisible() or not tp.play_button.isEnabled():
             return
@@ -350,6 +350,12 @@ class Monkey:
             QTest.qWait(20)
         self.lent_seen += worker.lent
         QTest.qWait(100)
+        # then pause (the runs come back from the process): the hand's checks model a
+        # paused run, and a weight dragged while the steps go on moves under the hand
+        if tp.play_button.isChecked():
+            QTest.mouseClick(tp.play_button, LEFT)
+        while worker.lent and time.perf_counter() - t0 < 5:
+            QTest.qWait(10)
         self._paced += time.perf_counter() - t0
         self.reactivate()
 
