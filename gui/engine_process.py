@@ -40,7 +40,6 @@ Set ``BACKPROP_LAB_ENGINE=thread`` in the environment to keep every step in the 
 from __future__ import annotations
 
 import io
-import multiprocessing as mp
 import os
 import pickle
 import queue
@@ -251,7 +250,9 @@ class EngineProcess:
     """The engine thread's handle on the process (every method runs in that thread)."""
 
     def __init__(self) -> None:
-        ctx = mp.get_context("spawn")  # never fork a process that runs Qt's threads
+        import multiprocessing  # here: launching the window does not pay for it
+
+        ctx = multiprocessing.get_context("spawn")  # never fork a process running Qt's threads
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
             target=serve, args=(child,), daemon=True, name="backprop-lab engine"
