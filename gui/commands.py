@@ -337,12 +337,18 @@ class Call:
     ``fn(run_group)``) in the engine thread; its result goes to ``reply(result)`` in the
     GUI thread (to that caller only). An exception raised by ``fn`` is reported as an
     error and answers nothing: wrap ``fn`` in ``engine.jobs.Request`` to have it back as
-    a ``Failure`` value. A ``run`` the group no longer has answers a ``Failure``."""
+    a ``Failure`` value. A ``run`` the group no longer has answers a ``Failure``.
+
+    ``reads_only``: ``fn`` only reads the run (a summary, a figure). While Play's steps run
+    in the engine process (gui/engine_process.py), such a call is answered there, on the
+    runs as they are, without taking them back, if ``fn`` pickles (a module-level function
+    or a ``functools.partial`` of one, in a ``Request``)."""
 
     fn: Callable[[Any], Any]
     reply: Callable[[Any], None] | None = None
     group: bool = False
     run: int = 0
+    reads_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -136,11 +136,13 @@ class EngineController(QObject):
     def replace_session(self, session: TrainingSession) -> None:
         self.send(cmd.ReplaceSession(session))
 
-    def call_in_engine(self, fn, reply=None, group: bool = False, run: int = 0) -> None:
+    def call_in_engine(
+        self, fn, reply=None, group: bool = False, run: int = 0, reads_only: bool = False
+    ) -> None:
         """Queue ``fn(session)`` (run ``run``, A by default; with ``group``,
         ``fn(run_group)``) to run in the engine thread between steps; its result goes to
-        ``reply(result)``, here in the GUI thread."""
-        self.send(cmd.Call(fn, reply, group, int(run)))
+        ``reply(result)``, here in the GUI thread (``reads_only``: see ``commands.Call``)."""
+        self.send(cmd.Call(fn, reply, group, int(run), bool(reads_only)))
 
     def run_job(self, job, reply=None, progress=None) -> None:
         """Queue a long ``Job`` (engine/jobs.py): it runs in slices between steps; see

@@ -23,7 +23,8 @@ path for everything but the steps of Play:
   group as it is after its last whole step), so a command always acts on the newest runs,
   in the thread, exactly as before; the few that only say what a frame shows (the view,
   the hovered unit, the unit maps) are passed on instead, so hovering or zooming while
-  training does not stop the steps;
+  training does not stop the steps, and so is a call that only reads the runs and pickles
+  (``commands.Call.reads_only``: the inspector's summary while training), answered there;
 * the process stops stepping by itself when every run has stopped (the guard) or a step
   raised, and sends the runs back with why;
 * if the process dies, the worker goes on from the runs it lent (training goes back to
@@ -190,6 +191,8 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
             elif kind == "quit":
                 quit_ = True
                 break
+            elif kind == "call":
+                outbox.put(_answer(msg, group, known))
             else:
                 _apply(builder, msg)
         else:
@@ -211,6 +214,18 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
             steps, credit, last = 0, False, now
     outbox.put(dumps(("back", group, steps, why, serial), known))
     return True
+
+
+def _answer(msg, group, known: list) -> bytes:
+    """A call that only reads (``commands.Call.reads_only``), answered on the runs here."""
+    from backprop_lab.engine.jobs import Failure
+
+    _, number, blob, run = msg
+    try:
+        result = pickle.loads(blob)(group[run])
+        return dumps(("reply", number, result), known)
+    except Exception as exc:  # noqa: BLE001 - answered, as the engine thread's call would
+        return dumps(("reply", number, Failure.of(exc)), known)
 
 
 def _apply(builder, msg) -> None:

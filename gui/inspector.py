@@ -28,6 +28,7 @@ one place; its model is in engine/walk.py.
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from backprop_lab.engine.algorithm import algorithm
 from backprop_lab.engine.jobs import Cancelled, Failure, Job, Request
@@ -386,11 +387,14 @@ class InspectorPanel(QWidget):
         self.finish_action = act("Finish step", FINISH_KEYS, self.finish_step)
 
     # --- requests to the engine thread ---------------------------------------------------
-    def _call(self, kind: str, fn) -> Request:
+    def _call(self, kind: str, fn, reads_only: bool = False) -> Request:
         """``fn`` on the run the panel shows (a comparison's focused run; else A)."""
         request = Request(fn, kind)
         self.controller.call_in_engine(
-            request, reply=lambda r: self._on_reply(request, r), run=self.run
+            request,
+            reply=lambda r: self._on_reply(request, r),
+            run=self.run,
+            reads_only=reads_only,
         )
         return request
 
@@ -534,8 +538,9 @@ class InspectorPanel(QWidget):
             self._summary_again = True
             return
         self._summary_busy = True
-        point = self.picked
-        self._call("summary", lambda s: summarize(s, point))
+        # a partial of a module-level function: it pickles, so while Play's steps run in
+        # the engine process the summary is made there (commands.Call.reads_only)
+        self._call("summary", partial(summarize, point=self.picked), reads_only=True)
 
     # --- replies ---------------------------------------------------------------------------
     def _on_reply(self, fn: Request, result) -> None:

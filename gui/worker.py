@@ -36,6 +36,7 @@ the undo copies (gui/kept_runs.py) are their own modules.
 from __future__ import annotations
 
 import math
+import pickle
 import threading
 import time
 import traceback
@@ -154,6 +155,8 @@ class EngineWorker(QObject):
         self._process_note: str | None = None  # why the process is no longer used
         self._lent_stopped: set[int] = set()  # runs (by index) known stopped while lent
         self.lends = 0  # times the runs were lent (tests and the benchmark read it)
+        self._remote: dict[int, cmd.Call] = {}  # calls sent to the process, by number
+        self._remote_id = 0
         self._last_command = -math.inf  # when the last command ran here (perf_counter)
 
     @property
@@ -647,11 +650,27 @@ class EngineWorker(QObject):
             self.set_unit_maps(command)
             self.process.tell("maps", command.name, self.builder.map_requests.get(command.name))
             return True
+        if kind is cmd.Call and command.reads_only and not command.group:
+            return self._call_there(command)
         if kind is cmd.SetRunning and command.running:
             return True  # already playing
         if kind is cmd.SetSpeed and command.steps_per_second == MAX_SPEED:
             return True
         return False
+
+    def _call_there(self, c: cmd.Call) -> bool:
+        """A call that only reads, answered by the process on the runs as they are there;
+        False if it cannot be (``fn`` does not pickle, or no such run)."""
+        if not 0 <= c.run < len(self.group):
+            return False
+        try:
+            blob = pickle.dumps(c.fn, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a closure: the runs come back for it
+            return False
+        self._remote_id += 1
+        self._remote[self._remote_id] = c
+        self.process.tell("call", self._remote_id, blob, c.run)
+        return True
 
     def _tick_lent(self) -> None:
         p = self.process
@@ -670,6 +689,11 @@ class EngineWorker(QObject):
 
     def _receive(self, msg, post: bool = True) -> None:
         kind = msg[0]
+        if kind == "reply":
+            c = self._remote.pop(msg[1], None)
+            if c is not None:
+                self._answer(c.reply, msg[2])
+            return
         if kind == "frame":
             _, frame, steps, spent = msg
             self._count(steps)
@@ -724,6 +748,10 @@ class EngineWorker(QObject):
         """The process has gone with the runs: go on from them as they were lent."""
         step = self.group.a.step_count
         self._no_process(why)
+        # the calls the process had not answered are answered here, on the runs as lent
+        remote, self._remote = self._remote, {}
+        for c in remote.values():
+            self._command(lambda c=c: self._answer(c.reply, c.fn(self.group[c.run])))
         self.builder.new_runs()
         self._dirty = True
         self.message.emit(

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from backprop_lab.engine import HyperParameters, NetworkSpec, TrainingSession
 from backprop_lab.engine.datasets import make_preset
+from backprop_lab.engine.walk import unit_health
 from backprop_lab.gui import commands as cmd
 from backprop_lab.gui import engine_process
 from PySide6.QtCore import Qt
@@ -209,23 +210,33 @@ def test_a_users_script_without_a_main_guard_is_not_run_again_by_the_process(tmp
     assert lines[-1].startswith("lends ") and int(lines[-1].split()[1]) >= 1  # Play was lent
 
 
-def test_with_the_inspector_open_play_stays_in_the_thread_and_comes_back_when_closed(qtbot):
-    """The inspector asks the engine for a summary four times a second while training: the
-    runs are not lent between those questions (each would take them back), and are lent
-    again once the inspector is closed."""
+def test_with_the_inspector_open_its_summaries_are_made_in_the_process(qtbot):
+    """The inspector asks the engine for a summary four times a second while training (a
+    call that only reads the run): the process answers it on the runs as they are there,
+    so the steps stay in the process and the summaries keep up with them."""
     w = open_window(qtbot, session=session())
     play_in_process(qtbot, w)
     worker = w.controller.worker
+    lends = worker.lends
     qtbot.keyClick(w.canvas, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
-    qtbot.waitUntil(lambda: not worker.lent, timeout=LONG)
-    lends = worker.lends
+    insp = w.inspector
     seen = w.latest.snapshot.step
-    qtbot.waitUntil(lambda: w.latest.snapshot.step > seen + 2000, timeout=LONG)
+    qtbot.waitUntil(
+        lambda: insp.summary is not None and insp.summary.step > seen + 500, timeout=LONG
+    )
     w.grab()
-    assert worker.lends <= lends + 1  # not lent again and again
+    assert worker.lent and worker.lends == lends  # never taken back for them
+    assert not worker._remote  # every summary asked was answered
+    # the summary is the run's, as the engine thread would make it: same step, same marks
+    pause(qtbot, w)
+    qtbot.waitUntil(lambda: insp.summary.step == w.latest.snapshot.step, timeout=LONG)
+    here = engine_value(qtbot, w, lambda s: [(h.layer, list(h.dead)) for h in unit_health(s)])
+    assert [(h.layer, list(h.dead)) for h in insp.summary.health] == here
+    # closing the inspector, the runs are lent again at Play
     qtbot.keyClick(w.canvas, Qt.Key.Key_I)
     qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=LONG)
+    click(qtbot, w.training_panel.play_button)
     qtbot.waitUntil(lambda: worker.lent, timeout=LONG)
     pause(qtbot, w)
     w.close()
