@@ -11,8 +11,9 @@ path for everything but the steps of Play:
 
 * while Play runs at "max" speed, with no driver, no steps owed, no job and no frame extra
   (a view that runs its own code on the runs every frame keeps them in the thread), and
-  no command has come for half a second (the inspector's summaries while training would
-  take them back several times a second), the worker **lends** the group: it pickles it
+  no command has come for half a second (a view that sends commands several times a
+  second would have them taken back and lent again each time), the worker **lends** the
+  group: it pickles it
   to the process, which steps it and makes the window's frames with the same
   ``FrameBuilder`` over the same view, unit and unit maps;
 * each frame goes back pickled, at most ``PUBLISH_HZ`` a second and only once the window

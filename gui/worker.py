@@ -54,9 +54,10 @@ from .kept_runs import MAX_KEPT_RUNS, KeptRuns
 from .pacer import MAX_SPEED, Pacer
 
 LENT_POLL_MS = 3  # while the runs are lent, the worker looks for frames this often
-# the runs are lent only after this long without a command: a view that asks the engine
-# something several times a second (the inspector's summaries while training) would
-# otherwise have them taken back and lent again each time, which costs more than it gains
+# the runs are lent only after this long without a command: a view that sends commands
+# several times a second would otherwise have them taken back and lent again each time,
+# which costs more than it gains (calls that only read are answered in the process and
+# do not count)
 LEND_QUIET_SECONDS = 0.5
 GUI_WAIT_LIMIT = 0.03  # longest the worker defers to a drawing GUI before stepping anyway
 PUBLISH_HZ = 60.0
@@ -212,7 +213,9 @@ class EngineWorker(QObject):
             if self._pass_on(command):
                 return
             self._take_back()
-        self._last_command = time.perf_counter()
+        if not (type(command) is cmd.Call and command.reads_only):
+            # (a call that only reads would be answered in the process: it may come often)
+            self._last_command = time.perf_counter()
         change = isinstance(command, cmd.Change)
         run = None if change else self._dispatch.get(type(command))
         if run is None and not change:  # a programming error: say so, not drop it silently

@@ -240,3 +240,18 @@ def test_with_the_inspector_open_its_summaries_are_made_in_the_process(qtbot):
     qtbot.waitUntil(lambda: worker.lent, timeout=LONG)
     pause(qtbot, w)
     w.close()
+
+
+def test_play_with_the_inspector_already_open_goes_to_the_process(qtbot):
+    """The inspector's summaries (four a second while training) do not hold the runs in the
+    thread: they are answered in the process."""
+    w = open_window(qtbot, session=session())
+    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
+    play_in_process(qtbot, w)
+    insp = w.inspector
+    seen = w.latest.snapshot.step
+    qtbot.waitUntil(lambda: insp.summary is not None and insp.summary.step > seen, timeout=LONG)
+    w.grab()
+    pause(qtbot, w)
+    w.close()
