@@ -720,8 +720,16 @@ class EngineWorker(QObject):
             self.builder.new_runs()
             self._rate_steps, self._rate_t0 = 0, time.perf_counter()
             self._dirty = True
+            self._answer_here()
             if why.startswith("failed: "):
                 self._fail(RuntimeError(why[len("failed: ") :]))
+
+    def _answer_here(self) -> None:
+        """The calls sent to the process that it did not answer (it stopped by itself, or
+        was lost) are answered here, so no caller waits for ever."""
+        remote, self._remote = self._remote, {}
+        for c in remote.values():
+            self._command(lambda c=c: self._answer(c.reply, c.fn(self.group[c.run])))
 
     def _count(self, steps: int) -> None:
         self.steps_run += steps
@@ -751,10 +759,7 @@ class EngineWorker(QObject):
         """The process has gone with the runs: go on from them as they were lent."""
         step = self.group.a.step_count
         self._no_process(why)
-        # the calls the process had not answered are answered here, on the runs as lent
-        remote, self._remote = self._remote, {}
-        for c in remote.values():
-            self._command(lambda c=c: self._answer(c.reply, c.fn(self.group[c.run])))
+        self._answer_here()  # on the runs as lent
         self.builder.new_runs()
         self._dirty = True
         self.message.emit(

@@ -117,6 +117,9 @@ def test_hovering_while_playing_keeps_the_steps_in_the_process(qtbot):
 
 def test_a_run_that_diverges_in_the_process_stops_and_says_so(qtbot):
     w = open_window(qtbot, session=session(alpha=50.0, seed=2))
+    # the inspector open: a summary asked as the process stops by itself is answered too
+    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
     max_speed(qtbot, w)
     click(qtbot, w.training_panel.play_button)
     worker = w.controller.worker
@@ -124,6 +127,8 @@ def test_a_run_that_diverges_in_the_process_stops_and_says_so(qtbot):
     qtbot.waitUntil(lambda: not w.controller.running and not worker.lent, timeout=LONG)
     assert not w.training_panel.play_button.isChecked()
     assert engine_value(qtbot, w, lambda s: s.diverged) is not None
+    qtbot.waitUntil(lambda: not w.inspector._summary_busy, timeout=LONG)
+    assert not worker._remote
     w.grab()
     w.close()
 
