@@ -19,18 +19,22 @@ The design (docs/architecture.md, "Threads"):
 * every command from the GUI is a typed, immutable value (gui/commands.py) queued on one
   signal: a ``Change`` runs all or nothing on the group, a control has a handler here;
 * a call's or a job's answer goes to the one caller that asked (``replied``);
-* shutdown: a queued ``Stop`` stops the timer in the worker thread and quits the thread,
-  then the GUI thread ``wait()``s.
+* Play at "max" lends the group to the engine process (gui/engine_process.py): the
+  process steps it and sends the frames, and every command takes the runs back first
+  (``_try_lend``, ``_take_back``; the rules are in that module's notes);
+* shutdown: a queued ``Stop`` takes lent runs back, ends the engine process, stops the
+  timer in the worker thread and quits the thread, then the GUI thread ``wait()``s.
 
 The group is the one code path: a single run is a group of one, which behaves exactly as
 the session alone (engine/group.py). The GUI thread never runs a training step and never
 waits on the worker except at shutdown.
 
 Over 450 lines: the Qt side of the engine thread (the tick, the controls' handlers, changes
-and the undo copies, calls and jobs) shares the thread's state (the group, the pacer, the
-dirty flag, the mailbox), which reads best in one place; how many steps a tick takes
-(gui/pacer.py), what a frame holds (gui/frames.py), the sliced jobs (engine/jobs.py) and
-the undo copies (gui/kept_runs.py) are their own modules.
+and the undo copies, calls and jobs, lending the runs) shares the thread's state (the
+group, the pacer, the dirty flag, the mailbox), which reads best in one place; how many
+steps a tick takes (gui/pacer.py), what a frame holds (gui/frames.py), the sliced jobs
+(engine/jobs.py), the undo copies (gui/kept_runs.py) and the engine process's side
+(gui/engine_process.py) are their own modules.
 """
 
 from __future__ import annotations
