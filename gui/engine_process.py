@@ -158,7 +158,7 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
     for name, request in settings.maps:
         builder.set_maps(name, request)
     credit = True  # the window has taken the last frame
-    steps = total = 0
+    steps = 0
     sent = dict(timing)
     last = rate_t0 = 0.0
     rate_steps, rate = 0, 0.0
@@ -176,31 +176,25 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
         # as many steps a chunk as take about CHUNK_SECONDS
         n = max(1, min(4 * n, int(n * CHUNK_SECONDS / max(t1 - t0, 1e-6)))) if done else 1
         steps += done
-        total += done
         rate_steps += done
         if all(s.diverged for s in group):
             why = "stopped"
             break
-        quit_ = False
-        while conn.poll():
+        end = None  # "back" or "quit", when the window says so
+        while end is None and conn.poll():
             msg = conn.recv()
             kind = msg[0]
             if kind == "taken":
                 credit = True
-            elif kind == "back":
-                break
-            elif kind == "quit":
-                quit_ = True
-                break
+            elif kind in ("back", "quit"):
+                end = kind
             elif kind == "call":
                 outbox.put(_answer(msg, group, known))
             else:
                 _apply(builder, msg)
-        else:
-            msg = None
-        if quit_:
+        if end == "quit":
             return False
-        if msg is not None and msg[0] == "back":
+        if end == "back":
             break
         now = time.perf_counter()
         if credit and now - last >= 1.0 / PUBLISH_HZ:

@@ -703,7 +703,7 @@ class EngineWorker(QObject):
             return
         if kind == "frame":
             _, frame, steps, spent = msg
-            self._count(steps)
+            self.steps_run += steps
             for k, v in spent.items():
                 self.timing[k] = self.timing.get(k, 0) + v
             self._serial = max(self._serial, frame.serial)
@@ -716,7 +716,7 @@ class EngineWorker(QObject):
             self._note_stops(frame)
         elif kind == "back":
             _, group, steps, why, serial = msg
-            self._count(steps)
+            self.steps_run += steps
             self._serial = max(self._serial, serial)
             self.process.lent = None
             self.group = group
@@ -734,9 +734,6 @@ class EngineWorker(QObject):
         remote, self._remote = self._remote, {}
         for c in remote.values():
             self._command(lambda c=c: self._answer(c.reply, c.fn(self.group[c.run])))
-
-    def _count(self, steps: int) -> None:
-        self.steps_run += steps
 
     def _note_stops(self, frame: Frame) -> None:
         """A run of a comparison that stopped alone in the process is reported as the

@@ -51,6 +51,12 @@ def play_in_process(qtbot, w) -> None:
     w.grab()
 
 
+def toggle_inspector(qtbot, w, shown: bool) -> None:
+    """I, as the user presses it, until the inspector is shown (or hidden)."""
+    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: w.inspector_dock.isVisible() == shown, timeout=LONG)
+
+
 def pause(qtbot, w) -> None:
     click(qtbot, w.training_panel.play_button)
     worker = w.controller.worker
@@ -118,8 +124,7 @@ def test_hovering_while_playing_keeps_the_steps_in_the_process(qtbot):
 def test_a_run_that_diverges_in_the_process_stops_and_says_so(qtbot):
     w = open_window(qtbot, session=session(alpha=50.0, seed=2))
     # the inspector open: a summary asked as the process stops by itself is answered too
-    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
+    toggle_inspector(qtbot, w, True)
     max_speed(qtbot, w)
     click(qtbot, w.training_panel.play_button)
     worker = w.controller.worker
@@ -223,8 +228,7 @@ def test_with_the_inspector_open_its_summaries_are_made_in_the_process(qtbot):
     play_in_process(qtbot, w)
     worker = w.controller.worker
     lends = worker.lends
-    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
+    toggle_inspector(qtbot, w, True)
     insp = w.inspector
     seen = w.latest.snapshot.step
     qtbot.waitUntil(
@@ -239,8 +243,7 @@ def test_with_the_inspector_open_its_summaries_are_made_in_the_process(qtbot):
     here = engine_value(qtbot, w, lambda s: [(h.layer, list(h.dead)) for h in unit_health(s)])
     assert [(h.layer, list(h.dead)) for h in insp.summary.health] == here
     # closing the inspector, the runs are lent again at Play
-    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: not w.inspector_dock.isVisible(), timeout=LONG)
+    toggle_inspector(qtbot, w, False)
     click(qtbot, w.training_panel.play_button)
     qtbot.waitUntil(lambda: worker.lent, timeout=LONG)
     pause(qtbot, w)
@@ -251,8 +254,7 @@ def test_play_with_the_inspector_already_open_goes_to_the_process(qtbot):
     """The inspector's summaries (four a second while training) do not hold the runs in the
     thread: they are answered in the process."""
     w = open_window(qtbot, session=session())
-    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: w.inspector_dock.isVisible(), timeout=LONG)
+    toggle_inspector(qtbot, w, True)
     play_in_process(qtbot, w)
     insp = w.inspector
     seen = w.latest.snapshot.step
