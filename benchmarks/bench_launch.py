@@ -1,6 +1,6 @@
 """Launch to the first painted window: ``backprop-lab`` started as a user starts it.
 
-    python benchmarks/bench_launch.py [--runs 7] [--json]
+    python benchmarks/bench_launch.py [--runs 7] [--against PYTHON] [--json]
 
 Each run starts a fresh Python process (nothing imported, nothing cached in the process)
 that runs the app's own entry point (``backprop_lab.gui.app.main``, no arguments: the
@@ -11,8 +11,9 @@ window (a zero timer queued from its first paint event: it fires once the pass i
 The child then exits at once. Python may write its bytecode caches (as an install from
 a wheel has them): the first, uncounted run writes them, so that the runs measured do not
 compile the sources anew (``PYTHONDONTWRITEBYTECODE`` is dropped for them). The median
-and the range of the runs are printed; on a shared machine the fastest run is the one
-least disturbed by other processes.
+and the range of the runs are printed, with the CPU time the child used by then (its
+threads together: less disturbed than the wall time by other processes on a shared
+machine). On a shared machine the fastest run is the one least disturbed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ import time
 CHILD = r"""
 import os, sys, time
 t_start = float(sys.argv[1])
-from PySide6.QtCore import QEvent, QObject, QTimer
+# first what the entry point imports (``backprop-lab`` runs ``from backprop_lab.gui.app
+# import main``), then the harness's Qt: in the other order PySide6's import hook reads the
+# source of every module NumPy and the engine load, which the app itself never pays
+from backprop_lab.gui.app import main
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 app = QApplication(sys.argv[:1])  # the app's own code takes this instance
@@ -39,9 +45,11 @@ class FirstPaint(QObject):
     seen = False
 
     def eventFilter(self, obj, ev):
+        # every event of the launch passes here: isinstance, not ev.type() (an enum made
+        # for each event), so that the harness adds as little as it can
         if (
-            not self.seen
-            and ev.type() == QEvent.Type.Paint
+            isinstance(ev, QPaintEvent)
+            and not self.seen
             and isinstance(getattr(obj, "window", lambda: None)(), QMainWindow)
         ):
             self.seen = True
@@ -50,19 +58,19 @@ class FirstPaint(QObject):
 
 
 def done():
-    print(f"painted {time.time() - t_start:.4f}", flush=True)
+    print(f"painted {time.time() - t_start:.4f} {time.process_time():.4f}", flush=True)
     os._exit(0)
 
 
 first = FirstPaint()
 app.installEventFilter(first)
-from backprop_lab.gui.app import main
 
 sys.exit(main([]))
 """
 
 
-def launch_once(python: str) -> float:
+def launch_once(python: str) -> tuple[float, float]:
+    """(wall seconds to the first painted window, CPU seconds the child used by then)."""
     home = tempfile.mkdtemp(prefix="backprop-lab-launch-")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(
@@ -82,25 +90,52 @@ def launch_once(python: str) -> float:
     )
     for line in out.stdout.splitlines():
         if line.startswith("painted "):
-            return float(line.split()[1])
+            _, wall, cpu = line.split()
+            return float(wall), float(cpu)
     raise RuntimeError(f"no painted window (exit {out.returncode}): {out.stderr[-800:]}")
+
+
+def summary(runs: list[tuple[float, float]]) -> dict:
+    walls = [w for w, _ in runs]
+    cpus = [c for _, c in runs]
+    return {
+        "runs": walls,
+        "median": statistics.median(walls),
+        "min": min(walls),
+        "max": max(walls),
+        "cpu_median": statistics.median(cpus),
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--python", default=sys.executable, help="the interpreter of the install")
+    ap.add_argument(
+        "--against",
+        metavar="PYTHON",
+        help="another install's interpreter (say, the code before a change): its launches "
+        "alternate with the first's, so both meet the same load",
+    )
     ap.add_argument("--json", action="store_true", help="end with one JSON object")
     args = ap.parse_args()
-    launch_once(args.python)  # the first run fills the OS's file cache: not counted
-    times = [launch_once(args.python) for _ in range(args.runs)]
-    med = statistics.median(times)
-    print(
-        f"launch to the first painted window: median {med:.2f} s, "
-        f"{min(times):.2f}–{max(times):.2f} s over {len(times)} runs (offscreen)"
-    )
+    pythons = [args.python] + ([args.against] if args.against else [])
+    for py in pythons:
+        launch_once(py)  # the first run fills the OS's file cache: not counted
+    runs: dict[str, list] = {py: [] for py in pythons}
+    for _ in range(args.runs):
+        for py in pythons:
+            runs[py].append(launch_once(py))
+    out = {}
+    for py in pythons:
+        s = out[py] = summary(runs[py])
+        print(
+            f"launch to the first painted window: median {s['median']:.2f} s, "
+            f"{s['min']:.2f}–{s['max']:.2f} s over {len(s['runs'])} runs (offscreen); "
+            f"CPU {s['cpu_median']:.2f} s" + (f"  [{py}]" if args.against else "")
+        )
     if args.json:
-        print(json.dumps({"runs": times, "median": med, "min": min(times), "max": max(times)}))
+        print(json.dumps(out[args.python] if not args.against else out))
     return 0
 
 

@@ -63,7 +63,7 @@ class RunCanvas(pg.PlotWidget):
     """A run's decision regions under the data's points, read-only (pan and zoom only)."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent, background=BACKGROUND)
+        super().__init__(parent, background=BACKGROUND, enableMenu=False)
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()

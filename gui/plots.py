@@ -364,7 +364,9 @@ def make_plot(title: str, y_label: str, short: str, step_axis: bool = True) -> p
     axes = {"left": ValueAxis("left")}
     if step_axis:
         axes["bottom"] = StepAxis("bottom")
-    w = pg.PlotWidget(background="w", axisItems=axes)
+    # no menu: the window has its own, and pyqtgraph builds a ViewBox menu (a few ms a
+    # plot at launch) unless told at construction
+    w = pg.PlotWidget(background="w", axisItems=axes, enableMenu=False)
     pi = w.getPlotItem()
     pi.setTitle(title, color="#222")
     # the title (and its legend) spans the value axis too: over the data area alone, the

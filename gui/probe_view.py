@@ -188,8 +188,8 @@ class ProbePanel(QWidget):
         g = pg.GraphicsLayoutWidget()
         g.setBackground("w")
         g.setObjectName("probeLine")
-        self.loss_item = g.addPlot(row=0, col=0)
-        self.errors_item = g.addPlot(row=1, col=0)
+        self.loss_item = g.addPlot(row=0, col=0, enableMenu=False)
+        self.errors_item = g.addPlot(row=1, col=0, enableMenu=False)
         g.ci.layout.setRowStretchFactor(0, 3)
         g.ci.layout.setRowStretchFactor(1, 1)
         self.errors_item.setXLink(self.loss_item)
@@ -229,7 +229,7 @@ class ProbePanel(QWidget):
         return g
 
     def _build_plane(self) -> QWidget:
-        w = pg.PlotWidget()
+        w = pg.PlotWidget(enableMenu=False)
         w.setBackground("w")
         w.setObjectName("probePlane")
         p = w.getPlotItem()
