@@ -20,8 +20,8 @@ import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine import Dataset
 from backprop_lab.engine.notation import DOMAIN
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .canvas import BACKGROUND, CURVE_COLOR, PLAIN_POINT, POINT_OUTLINE, DataCanvas, SmoothImage
@@ -165,8 +165,9 @@ class RunCell(QFrame):
         self.title = QLabel()
         self.title.setObjectName("runTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        # one line, clipped at the cell's edge (the notes come last, the whole title is the
-        # tooltip): every canvas of the grid keeps the same height, so their views match
+        # one line, its figures and notes cut short with "…" where the cell ends (the notes
+        # come last, the whole title is the tooltip): every canvas of the grid keeps the
+        # same height, so their views match
         self.title.setWordWrap(False)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.title.hide()
@@ -190,6 +191,8 @@ class RunCell(QFrame):
         gap = "&nbsp;&nbsp; "
         if self.thumb:
             gap, detail = "<br>", _STEP.sub("", detail)
+        lead = f"{run_mark(index)} " + ("⚠ " if warning else "")
+        detail = self._elided(lead, text, detail)
         body = f"{mark} <b>{html.escape(text)}</b>{gap}{html.escape(detail)}"
         tip = self.text
         if warning:  # before the figures: a comparison of more than one thing is no test
@@ -199,6 +202,35 @@ class RunCell(QFrame):
             self.title.setText(body)
             self.title.setToolTip(tip)
         self.title.show()
+
+    def _elided(self, lead: str, text: str, detail: str) -> str:
+        """``detail`` cut short with "…" to what the title's line leaves it (a thumbnail's
+        second line: the whole width); as it is while the cell has no width yet."""
+        room = self.title.contentsRect().width() - 2 * self.title.margin()
+        if room <= 0 or not self.isVisible():
+            return detail
+        fm = self.title.fontMetrics()
+        if not self.thumb:
+            bold = QFont(self.title.font())
+            bold.setBold(True)
+            room -= fm.horizontalAdvance(lead) + QFontMetrics(bold).horizontalAdvance(text)
+            room -= fm.horizontalAdvance("\u00a0\u00a0 ")
+        return fm.elidedText(detail, Qt.TextElideMode.ElideRight, max(0, room))
+
+    @guarded
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(ev)
+        self._refit_title()
+
+    @guarded
+    def changeEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange:  # the type size: another width of text
+            self._refit_title()
+
+    def _refit_title(self) -> None:
+        if self._title is not None and self.title.isVisible():
+            self.set_title(*self._title)  # the figures cut short anew for the room there is
 
     def set_thumb(self, on: bool) -> None:
         """A thumbnail (``on``) or the canvas with its axes."""

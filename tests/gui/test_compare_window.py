@@ -6,14 +6,16 @@ single run back bit for bit; the last run is never closed."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from backprop_lab.gui.compare_canvases import RunCanvas, grid_shape
 from backprop_lab.gui.compare_window import DIFFERS_HEX
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .helpers import LONG, click
 from .test_keys import click_text, press, type_text
+from .test_presentation import open_window
 from .test_undo_runs import run_state
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -489,3 +491,23 @@ def test_a_2d_regression_compared_shows_every_runs_points_in_their_targets_colou
     assert len(set(a_colours)) > 10  # A's points are coloured by their targets
     assert colours(b.train) == a_colours  # and B's the same, on the same levels
     w.close()
+
+
+@pytest.mark.parametrize("width,height,cut", [(1024, 768, True), (1920, 1080, False)])
+def test_a_title_too_long_for_its_canvas_ends_in_an_ellipsis(qtbot, width, height, cut):
+    """Presenting on a 1024 × 768 projector, side by side, B's figures and notes are cut
+    short with "…" (they were cut mid-word at the cell's edge); on 1920 × 1080 the whole
+    title shows. The tooltip always holds the whole title."""
+    w = open_window(qtbot, QRect(0, 0, width, height))
+    key(qtbot, w, Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier)  # presentation
+    assert w.fit.presenting
+    w.compare.contrast_actions["activation"].trigger()
+    wait_runs(qtbot, w, 2)
+    step10(qtbot, w)
+    cell = w.compare.grid.cells[1]
+    assert cell.text.endswith("(θ₀: A's draw)")
+    qtbot.waitUntil(lambda: ("…" in cell.title.text()) == cut, timeout=LONG)
+    w.grab()
+    # what is shown fits the line (a no-wrap label's size hint is its text's width)
+    assert cell.title.sizeHint().width() <= cell.title.contentsRect().width()
+    assert cell.title.toolTip().startswith(cell.text)
