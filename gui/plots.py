@@ -53,6 +53,8 @@ PEN_STYLES = {
 }
 TEST_ALPHA = 0.4
 LOSS_TITLE, ACC_TITLE = "Loss −log p(y|x)", "Accuracy"
+# regression's p(y | x) = N(h, 1): −log p is ½ (y − h)² plus a constant the loss leaves out
+REGRESSION_LOSS_TITLE = "Loss ½ (y − h)²"
 LOSS_RUNS, ACC_RUNS = "Loss (faint: test)", "Accuracy (faint: test)"
 DELTA_TITLE = "|δ⁽ℓ⁾|, ℓ ="
 BARS_TITLE = "Now: mean |δ⁽ℓ⁾| (log)"
@@ -479,6 +481,7 @@ class TrainingPlots(QWidget):
         # train accuracy, test accuracy) each; the runs' names, () for a single run
         self.run_curves: list[tuple[pg.PlotDataItem, ...]] = []
         self.run_names: tuple[str, ...] = ()
+        self.loss_title = LOSS_TITLE  # the single run's loss legend (the task's loss)
         self._last_runs: tuple = ()
         self.run_delta: dict[int, list[pg.PlotDataItem]] = {}  # run → its |δ⁽ℓ⁾| curves
         # a seed fan: plot (0 loss, 1 accuracy) → its band's edges, the band, the median
@@ -558,6 +561,10 @@ class TrainingPlots(QWidget):
         self._last_fan = fan
         parts = tuple(p for p in parts if p not in self.held)
         others = [r.snapshot.history for r in runs[1:]]
+        loss_title = REGRESSION_LOSS_TITLE if snap.dataset.task == "regression" else LOSS_TITLE
+        if loss_title != self.loss_title:
+            self.loss_title = loss_title
+            self._legend_fan = None  # the legends are written anew
         self._show_runs(tuple(r.label.text for r in runs) if others else (), fan)
         h = snap.history
         ax = self.x_axis
@@ -829,7 +836,7 @@ class TrainingPlots(QWidget):
             self.bars_plot.legend_title = f"Now: |δ⁽ℓ⁾| (log), A solid, {hatched} hatched"
         else:
             entries = [("train", TRAIN_COLOR), ("test", TEST_COLOR)]
-            self.loss_plot.legend_title, self.acc_plot.legend_title = LOSS_TITLE, ACC_TITLE
+            self.loss_plot.legend_title, self.acc_plot.legend_title = self.loss_title, ACC_TITLE
             self.delta_plot.legend_title = DELTA_TITLE
             self.bars_plot.legend_title = BARS_TITLE
         for p in (self.loss_plot, self.acc_plot):

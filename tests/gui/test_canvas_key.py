@@ -78,6 +78,26 @@ def test_regression_surface_has_a_colour_bar(window, qtbot):
     assert not key.isVisible()  # a curve needs no key
 
 
+def test_the_loss_plot_names_each_tasks_loss(window, qtbot):
+    """Classification's loss is −log p(y|x); regression's is ½ (y − h)², which is −log p
+    only up to a constant, so its title says what is drawn."""
+    dp = window.data_panel
+    title = window.plots.loss_plot.getPlotItem().titleLabel
+
+    def shown() -> str:
+        window.grab()
+        return title.text
+
+    assert "−log p(y|x)" in shown()
+    dp.task_combo.setCurrentIndex(dp.task_combo.findData("regression1"))
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.task == "regression", timeout=LONG)
+    qtbot.waitUntil(lambda: "½ (y − h)²" in shown(), timeout=LONG)
+    assert "log p" not in shown()
+    dp.task_combo.setCurrentIndex(dp.task_combo.findData("classification"))
+    qtbot.waitUntil(lambda: window.latest.snapshot.dataset.task == "classification", timeout=LONG)
+    qtbot.waitUntil(lambda: "−log p(y|x)" in shown(), timeout=LONG)
+
+
 def test_legend_never_raises_on_odd_input(qtbot):
     host = QWidget()
     qtbot.addWidget(host)
