@@ -8,12 +8,15 @@ default preset and network) on the offscreen platform, with a fresh empty HOME a
 autosave folder (no remembered settings, no autosave to offer back). The time runs from
 just before the process is started to the end of the first paint pass that drew the main
 window (a zero timer queued from its first paint event: it fires once the pass is done).
-The child then exits at once. Python may write its bytecode caches (as an install from
-a wheel has them): the first, uncounted run writes them, so that the runs measured do not
-compile the sources anew (``PYTHONDONTWRITEBYTECODE`` is dropped for them). The median
-and the range of the runs are printed, with the CPU time the child used by then (its
-threads together: less disturbed than the wall time by other processes on a shared
-machine). On a shared machine the fastest run is the one least disturbed.
+The child then exits at once. The spans of the launch are printed too (medians): the
+interpreter, the entry point's imports, Qt, pyqtgraph, the window's modules, building the
+window, and showing it up to the first paint (``PHASES``). Python may write its bytecode
+caches (as an install from a wheel has them): the first, uncounted run writes them, so
+that the runs measured do not compile the sources anew (``PYTHONDONTWRITEBYTECODE`` is
+dropped for them). The median and the range of the runs are printed, with the CPU time
+the child used by then (its threads together: less disturbed than the wall time by other
+processes on a shared machine). On a shared machine the fastest run is the one least
+disturbed.
 """
 
 from __future__ import annotations
@@ -30,15 +33,32 @@ import time
 CHILD = r"""
 import os, sys, time
 t_start = float(sys.argv[1])
+marks = [("python", time.time())]
 # first what the entry point imports (``backprop-lab`` runs ``from backprop_lab.gui.app
 # import main``), then the harness's Qt: in the other order PySide6's import hook reads the
 # source of every module NumPy and the engine load, which the app itself never pays
 from backprop_lab.gui.app import main
+marks.append(("engine", time.time()))
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 app = QApplication(sys.argv[:1])  # the app's own code takes this instance
+marks.append(("qt", time.time()))
+# what ``run_app`` imports first (pyqtgraph, the window's modules), timed apart
+import pyqtgraph
+marks.append(("pyqtgraph", time.time()))
+from backprop_lab.gui import main_window
+marks.append(("window_modules", time.time()))
+_init = main_window.MainWindow.__init__
+
+
+def _timed_init(self, *args, **kwargs):
+    _init(self, *args, **kwargs)
+    marks.append(("window_built", time.time()))
+
+
+main_window.MainWindow.__init__ = _timed_init
 
 
 class FirstPaint(QObject):
@@ -58,7 +78,13 @@ class FirstPaint(QObject):
 
 
 def done():
-    print(f"painted {time.time() - t_start:.4f} {time.process_time():.4f}", flush=True)
+    now = time.time()
+    marks.append(("painted", now))
+    last, spans = t_start, []
+    for name, t in marks:
+        spans.append(f"{name}={t - last:.4f}")
+        last = t
+    print(f"painted {now - t_start:.4f} {time.process_time():.4f} {' '.join(spans)}", flush=True)
     os._exit(0)
 
 
@@ -69,8 +95,20 @@ sys.exit(main([]))
 """
 
 
-def launch_once(python: str) -> tuple[float, float]:
-    """(wall seconds to the first painted window, CPU seconds the child used by then)."""
+PHASES = {  # a launch's spans, in order: the mark that ends each, and what it holds
+    "python": "the interpreter starts",
+    "engine": "the entry point's imports: NumPy and the engine",
+    "qt": "PySide6 and the QApplication",
+    "pyqtgraph": "pyqtgraph",
+    "window_modules": "the window's modules",
+    "window_built": "the window built (MainWindow())",
+    "painted": "shown, the first frame, the first paint",
+}
+
+
+def launch_once(python: str) -> tuple[float, float, dict[str, float]]:
+    """(wall seconds to the first painted window, CPU seconds the child used by then, the
+    seconds of each of ``PHASES``)."""
     home = tempfile.mkdtemp(prefix="backprop-lab-launch-")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(
@@ -90,20 +128,21 @@ def launch_once(python: str) -> tuple[float, float]:
     )
     for line in out.stdout.splitlines():
         if line.startswith("painted "):
-            _, wall, cpu = line.split()
-            return float(wall), float(cpu)
+            _, wall, cpu, *spans = line.split()
+            phases = {k: float(v) for k, v in (span.split("=") for span in spans)}
+            return float(wall), float(cpu), phases
     raise RuntimeError(f"no painted window (exit {out.returncode}): {out.stderr[-800:]}")
 
 
-def summary(runs: list[tuple[float, float]]) -> dict:
-    walls = [w for w, _ in runs]
-    cpus = [c for _, c in runs]
+def summary(runs: list[tuple[float, float, dict]]) -> dict:
+    walls = [w for w, _, _ in runs]
     return {
         "runs": walls,
         "median": statistics.median(walls),
         "min": min(walls),
         "max": max(walls),
-        "cpu_median": statistics.median(cpus),
+        "cpu_median": statistics.median(c for _, c, _ in runs),
+        "phases": {k: statistics.median(p[k] for _, _, p in runs) for k in PHASES},
     }
 
 
@@ -133,6 +172,10 @@ def main() -> int:
             f"launch to the first painted window: median {s['median']:.2f} s, "
             f"{s['min']:.2f}–{s['max']:.2f} s over {len(s['runs'])} runs (offscreen); "
             f"CPU {s['cpu_median']:.2f} s" + (f"  [{py}]" if args.against else "")
+        )
+        print(
+            "  where it goes (medians): "
+            + ", ".join(f"{PHASES[k]} {v:.3f}" for k, v in s["phases"].items())
         )
     if args.json:
         print(json.dumps(out[args.python] if not args.against else out))
