@@ -560,7 +560,7 @@ class Autosave(QObject):
             "the next launch.",
             Button.Yes | Button.Discard | Button.Cancel,
             Button.Yes,
-            labels={Button.Yes: "Restore", Button.Cancel: "Not now"},
+            labels={Button.Yes: "&Restore", Button.Discard: "&Discard", Button.Cancel: "&Not now"},
             escape=Button.Cancel,
         )
         if answer == Button.Discard:
@@ -579,6 +579,9 @@ class Autosave(QObject):
             f"The session has changes not saved in a lesson file. Save them before {doing}?",
             Button.Save | Button.Discard | Button.Cancel,
             Button.Save,
+            # keys for each (Alt+S, Alt+D; Esc cancels): a lecturer at the keyboard ends the
+            # lecture without reaching for the mouse
+            labels={Button.Save: "&Save", Button.Discard: "&Discard", Button.Cancel: "Cancel"},
         )
 
     def confirm_close(self) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from backprop_lab.gui import autosave as autosave_module
 from backprop_lab.gui.main_window import MainWindow
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .helpers import LONG, open_window
@@ -182,6 +183,44 @@ def test_close_with_unsaved_work_asks_and_cancel_keeps_the_window(folder, qtbot,
         assert not w.close()
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=LONG)
     assert path.exists() and not w.controller.thread.isRunning()
+
+
+def press_in_next_question(key: Qt.Key, mods: Qt.KeyboardModifier, seen: list[str]) -> QTimer:
+    """Press ``key`` (with ``mods``) in the next modal question, as a user at the keyboard
+    does. Returns the polling timer."""
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            timer.stop()
+            seen.append(box.text())
+            QTest.keyClick(box, key, mods)
+            # a key that answers nothing must fail the test, not leave it waiting for ever
+            QTimer.singleShot(3000, lambda: box.isVisible() and box.reject())
+
+    timer.timeout.connect(press)
+    timer.start()
+    return timer
+
+
+def test_the_close_question_answers_from_the_keyboard(folder, qtbot):
+    """Alt+D discards and closes, as Esc cancels: a lecturer at the keyboard (or with a
+    clicker's keyboard) ends without the mouse."""
+    w = open_window(qtbot, size=None)
+    qtbot.mouseClick(w.training_panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 1, timeout=LONG)
+    seen: list[str] = []
+    press_in_next_question(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, seen)
+    with prompts_on(w):
+        assert not w.close()  # Esc: cancelled, the window stays
+    assert seen and w.isVisible()
+    press_in_next_question(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier, seen)
+    with prompts_on(w):
+        assert w.close()  # Alt+D: discarded, closed
+    assert len(seen) == 2 and not w.isVisible()
+    assert not w.autosave.path.exists()  # nothing left to offer back
 
 
 def test_saved_work_closes_without_a_question(folder, qtbot, tmp_path):
