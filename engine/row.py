@@ -69,11 +69,14 @@ def reference_row(
     bp: BackwardPass | None,
     optimizer,
     alpha: float,
+    applied: np.ndarray | None = None,
 ) -> RowFigures:
     """The row's figures as the readable functions define them: loss, accuracy and
     saturated shares over the training sample, loss and accuracy over the test sample,
     ‖W⁽ˡ⁾‖; and from the step's backward pass ``bp`` (None: NaN) mean |δ⁽ˡ⁾|, ‖dJ/dW⁽ˡ⁾‖
-    and the update-to-weight ratio of ``optimizer``'s latest update with step size α."""
+    and the update-to-weight ratio of ``optimizer``'s latest update with step size α.
+    ``applied``: the flat gradient the update used when it differs from ``bp.grad`` (held
+    entries zeroed: they took no step); None: ``bp.grad``."""
     L = net.depth
     train_loss, train_acc, stuck = train_figures(net, params, *train, classification)
     test_loss, test_acc = mean_metrics(net, params, *test, classification)
@@ -85,7 +88,8 @@ def reference_row(
         else:
             dm = [float(np.abs(d).mean()) for d in bp.delta]
             gn = [float(np.linalg.norm(g)) for g in bp.dW]
-            ratio = session_update_ratios(params, optimizer, bp.dW, alpha)
+            used = bp.dW if applied is None else params.layout.views(applied)[0::2]
+            ratio = session_update_ratios(params, optimizer, used, alpha)
     return RowFigures(
         train_loss,
         train_acc,
@@ -225,9 +229,10 @@ class FusedRow:
         bp: BackwardPass | None,
         optimizer,
         alpha: float,
+        applied: np.ndarray | None = None,
     ) -> RowFigures:
         """``reference_row(self.net, params, train, test, classification, bp, optimizer,
-        alpha)``, bit for bit."""
+        alpha, applied)``, bit for bit."""
         L = self.depth
         nan = math.nan
         with np.errstate(all="ignore"):
@@ -251,7 +256,7 @@ class FusedRow:
                 wn = np.sqrt(dots[:L])
                 dm, gn, ratio = np.full(L, nan), np.full(L, nan), np.full(L, nan)
             else:
-                dm, gn, wn, ratio = self._layer_signals(params, bp, optimizer, alpha)
+                dm, gn, wn, ratio = self._layer_signals(params, bp, optimizer, alpha, applied)
         return RowFigures(train_loss, train_acc, test_loss, test_acc, dm, gn, wn, ratio, stuck)
 
     # --- the evaluation samples -----------------------------------------------------------
@@ -301,7 +306,9 @@ class FusedRow:
         return out
 
     # --- δ, ∇J, θ and the step --------------------------------------------------------------
-    def _layer_signals(self, params: Parameters, bp: BackwardPass, optimizer, alpha: float):
+    def _layer_signals(
+        self, params: Parameters, bp: BackwardPass, optimizer, alpha: float, applied=None
+    ):
         """(mean |δ|, ‖dJ/dW‖, ‖W‖, update-to-weight ratio) per layer, the dots of ‖W‖²
         already in ``_dots[:L]``."""
         L = self.depth
@@ -318,7 +325,7 @@ class FusedRow:
         else:
             for k, d in enumerate(bp.delta):
                 sums[2 * L + k] = np.add.reduce(np.abs(d), None)
-        steps = self._applied_steps(optimizer, bp, alpha)
+        steps = self._applied_steps(optimizer, bp.grad if applied is None else applied, alpha)
         if steps is None:
             ratio = np.full(L, math.nan)
             means = np.divide(sums[2 * L :], self._counts[2 * L :])
@@ -347,14 +354,15 @@ class FusedRow:
             rows = np.cumsum([0] + [d.shape[0] for d in bp.delta]).tolist()
             self._abs_views = [self._abs[rows[k] : rows[k + 1]] for k in range(L)]
 
-    def _applied_steps(self, optimizer, bp: BackwardPass, alpha: float) -> np.ndarray | None:
+    def _applied_steps(self, optimizer, grad: np.ndarray, alpha: float) -> np.ndarray | None:
         """Every layer's ΔW as ``health.applied_steps`` computes it, into one flat block
-        laid out as θ's weights (None before any update)."""
+        laid out as θ's weights (None before any update); ``grad``: the flat gradient the
+        update used."""
         if optimizer.t == 0:
             return None
         name, out, layout = optimizer.name, self._step_sq, self._layout
         if name == "sgd":
-            return np.multiply(layout.weights(bp.grad), alpha, out=out)
+            return np.multiply(layout.weights(grad), alpha, out=out)
         if name == "momentum":
             return np.multiply(layout.weights(optimizer.flat_state("v")), alpha, out=out)
         if name == "adam":

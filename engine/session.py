@@ -73,6 +73,10 @@ _REVISIONS = itertools.count(1)
 
 
 class TrainingSession:
+    # the gradient the last update used when entries were held (``complete_step``); None:
+    # the backward pass's own. A class default: a session made from a checkpoint has none
+    _applied_grad: np.ndarray | None = None
+
     def __init__(
         self,
         dataset: Dataset,
@@ -423,6 +427,9 @@ class TrainingSession:
         divergence). False if the step diverged."""
         grad = self.edits.for_update(bp.grad)  # frozen entries masked
         self.optimizer.update(self.params.flat, grad, self.hyper.alpha)
+        # the gradient the update used, when entries were held: they took no step, and the
+        # update-to-weight ratio of the step's row must not count one
+        self._applied_grad = None if grad is bp.grad else grad
         return self._finish_step(batch_loss, bp, bp.batch_size, record)
 
     def step(self, n: int = 1, record: bool = False) -> int:
@@ -597,8 +604,9 @@ class TrainingSession:
         if row is None or not row.fits(self.net, train, test):
             row = self._row = FusedRow(self.net, train[0].shape[1], test[0].shape[1])
         classification = self.dataset.task == "classification"
+        applied = self._applied_grad if bp is self._last_bp else None
         f = row.measure(
-            self.params, train, test, classification, bp, self.optimizer, self.hyper.alpha
+            self.params, train, test, classification, bp, self.optimizer, self.hyper.alpha, applied
         )
         dm, gn, ratio = f.delta_mean_abs, f.grad_norms, f.log_update_ratio
         if bp is None and not store and self.last is not None:

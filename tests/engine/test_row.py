@@ -53,17 +53,32 @@ def _dataset(task: str, n: int, test_fraction: float, seed: int) -> Dataset:
     return Dataset(pts, y, is_test, n_classes=k)
 
 
+def _applied(s: TrainingSession, bp):
+    """The gradient the session's last update used, as its row is given it."""
+    return s._applied_grad if bp is not None and bp is s._last_bp else None
+
+
 def _reference(s: TrainingSession, bp) -> RowFigures:
     cls = s.dataset.task == "classification"
     return reference_row(
-        s.net, s.params, s._eval_train, s._eval_test, cls, bp, s.optimizer, s.hyper.alpha
+        s.net,
+        s.params,
+        s._eval_train,
+        s._eval_test,
+        cls,
+        bp,
+        s.optimizer,
+        s.hyper.alpha,
+        _applied(s, bp),
     )
 
 
 def _fused(s: TrainingSession, bp) -> RowFigures:
     row = FusedRow(s.net, *s.evaluated_points)
     cls = s.dataset.task == "classification"
-    return row.measure(s.params, s._eval_train, s._eval_test, cls, bp, s.optimizer, s.hyper.alpha)
+    return row.measure(
+        s.params, s._eval_train, s._eval_test, cls, bp, s.optimizer, s.hyper.alpha, _applied(s, bp)
+    )
 
 
 def _last(s: TrainingSession) -> RowFigures:
@@ -218,4 +233,28 @@ def test_a_pickled_row_evaluator_is_a_fresh_one():
     s._row, s._fused = row, fused
     s.step(7)
     s.step(1, record=True)
+    assert_same(_last(s), _reference(s, s._last_bp))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_layer_whose_weights_are_all_frozen_took_no_step(optimizer):
+    """The update-to-weight ratio is of the step the update applied: a layer with every
+    weight frozen moved by nothing (log₁₀ 0 = −inf), and the other layers' ratios are
+    those of the change θ took. (With SGD the ratio once came from the gradient before
+    the frozen entries were masked: a step the weights never took.)"""
+    ds = _dataset("two", 80, 0.0, 0)
+    hyper = HyperParameters(alpha=0.1, batch_size=8, optimizer=optimizer)
+    s = TrainingSession(ds, NetworkSpec(hidden=(3,)), hyper, seed=0)
+    rows, cols = s.params.W[0].shape
+    for i in range(rows):
+        for j in range(cols):
+            freeze(s, ParamRef.weight(1, i, j))
+    before = [w.copy() for w in s.params.W]
+    s.step(1, record=True)
+    ratio = s.last.log_update_ratio
+    assert np.array_equal(s.params.W[0], before[0]) and ratio[0] == -math.inf
+    moved = s.params.W[1] - before[1]
+    rms = lambda a: math.sqrt(float(np.mean(np.square(a))))  # noqa: E731
+    expected = math.log10(rms(moved) / rms(s.params.W[1]))
+    assert ratio[1] == pytest.approx(expected, rel=1e-9)
     assert_same(_last(s), _reference(s, s._last_bp))
