@@ -198,7 +198,8 @@ def press_in_next_question(key: Qt.Key, mods: Qt.KeyboardModifier, seen: list[st
             seen.append(box.text())
             QTest.keyClick(box, key, mods)
             # a key that answers nothing must fail the test, not leave it waiting for ever
-            QTimer.singleShot(3000, lambda: box.isVisible() and box.reject())
+            # (the box as the timer's context: once it is gone, nothing is called)
+            QTimer.singleShot(3000, box, box.reject)
 
     timer.timeout.connect(press)
     timer.start()
