@@ -204,7 +204,11 @@ class NetworkPanel(QGroupBox):
     def _pop_spin(self) -> None:
         s = self.width_spins.pop()
         self.widths_grid.removeWidget(s)
-        s.setParent(None)
+        # hidden, and left in the panel until deleted: a spin box added to the shown panel
+        # has a show queued (Qt shows a new child at the next turn of the event loop); made
+        # parentless before it ran, it appeared as a window of its own and took the
+        # activation from the main window (an undo right after a deeper lesson opened)
+        s.hide()
         s.deleteLater()
 
     def _on_activation(self) -> None:

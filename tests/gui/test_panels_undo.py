@@ -4,10 +4,12 @@ then trains on. Driven through the real window with real focus."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .test_keys import LONG, click_arrow, click_text, press, reactivate, wheel, window  # noqa: F401
 
@@ -148,3 +150,34 @@ def test_a_feature_ticked_after_the_task_went_1d_and_back_reaches_the_engine(win
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
     assert w.network_panel.widths()[0] == 3
     qtbot.waitUntil(lambda: w.latest.snapshot.arch.widths[0] == 3, timeout=LONG)
+
+
+def test_layers_added_then_removed_in_one_turn_never_become_windows(window, qtbot):  # noqa: F811
+    """An undo right after a deeper lesson opened removes the width boxes the lesson added
+    before Qt had shown them (a new child is shown at the next turn of the event loop).
+    Made parentless, they once appeared as windows of their own and took the activation,
+    so the next key went nowhere."""
+    w = window
+    panel = w.network_panel
+    shallow = panel.spec()
+    deep = replace(shallow, hidden=(8,) * 6, activations=())
+    shown: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802
+            if ev.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow():
+                shown.append(type(obj).__name__)
+            return False
+
+    watch = Watch()
+    QApplication.instance().installEventFilter(watch)
+    try:
+        panel.set_spec(deep, emit=False)  # as a lesson's design is shown …
+        panel.set_spec(shallow, emit=False)  # … and its undo, in the same turn
+        qtbot.wait(50)  # the queued shows run
+        w.grab()
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert shown == []
+    assert QApplication.activeWindow() is w and QApplication.focusWidget() is not None
+    assert len(panel.width_spins) == len(shallow.hidden)
