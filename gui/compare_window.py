@@ -96,6 +96,9 @@ class CompareFeature(QObject):
         self.focus = 0
         self.count = 1
         self._want_focus: tuple[int, int] | None = None  # (runs, focus) once they show
+        # the focused run's design is still to be put in the panels: the frame at hand was
+        # made before the runs' last edit (the next one shows them as they are)
+        self._design_owed = False
         self._labels: tuple[str, ...] = ("A",)
         self._drawn: dict[int, object] = {}  # run → the grid array its canvas shows
         self._points: tuple | None = None  # what the read-only canvases' points show
@@ -298,9 +301,11 @@ class CompareFeature(QObject):
         """Run ``i`` has the focus: its frame, and the panels show and change it (as
         ``frame`` has the runs, else the latest frame)."""
         self.focus = int(i)
-        self.w.controller.focus_run = self.focus
+        c = self.w.controller
+        c.focus_run = self.focus
         frame = frame if frame is not None else self.w.latest
-        if frame is not None and self.focus < len(frame.runs):
+        self._design_owed = frame is not None and not c.caught_up(frame)
+        if frame is not None and self.focus < len(frame.runs) and not self._design_owed:
             self.w.panels.show_design(frame.runs[self.focus].snapshot)
         self._show_run(frame)
         self._frame_cells(frame)
@@ -319,6 +324,11 @@ class CompareFeature(QObject):
     # --- frames ------------------------------------------------------------------------------
     @Slot(object)
     def on_frame(self, frame: Frame) -> None:
+        if not self.w.controller.caught_up(frame):
+            # made before the runs' last edit (the window took it late): its runs, their
+            # number and their designs may be gone, and the panels would show them while
+            # the engine trains others; the next frame shows the runs as they are
+            return
         runs = frame.runs
         n = max(1, len(runs))
         counted = n != self.count
@@ -341,6 +351,8 @@ class CompareFeature(QObject):
             self.set_focus(self.focus, frame)  # the panels show the runs as the engine has them
         elif counted:
             self._update_menu()
+        if self._design_owed:
+            self.set_focus(self.focus, frame)
         if n == 1:
             if counted:
                 self._show_run(frame)

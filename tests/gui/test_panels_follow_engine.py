@@ -1,0 +1,91 @@
+"""The panels say what the engine trains, even when a frame made before the user's last
+change reaches the window after it (a busy GUI thread takes frames late). Each test drives
+the real window with real keys on the focused widgets and holds the frame back as a busy
+window would, then waits for the engine and compares the panels with its runs."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from .helpers import LONG
+from .test_compare_window import wait_runs
+from .test_keys import press
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def engine_design(qtbot, w, run: int):
+    """Run ``run``'s widths and settings, asked of the engine thread itself."""
+    box = []
+    w.controller.call_in_engine(
+        lambda g: (g[run].arch.widths, g[run].hyper), reply=box.append, group=True
+    )
+    qtbot.waitUntil(lambda: len(box) == 1, timeout=LONG)
+    return box[0]
+
+
+def hold_frames(w) -> None:
+    """The window takes no frame for a while (a long paint, a dialog): the engine's next
+    frame waits in the mailbox."""
+    w.controller._poll.stop()
+
+
+def release_frames(w) -> None:
+    w.controller._poll.start()
+
+
+def wait_frame_in_mailbox(qtbot, w, runs: int) -> None:
+    worker = w.controller.worker
+    qtbot.waitUntil(
+        lambda: worker._mailbox is not None and len(worker._mailbox.runs) == runs, timeout=LONG
+    )
+
+
+def busy_engine(w) -> threading.Event:
+    """The engine thread is busy a moment (a long step, a dear frame): the commands sent
+    meanwhile wait behind it. Set the event to let it go on."""
+    gate = threading.Event()
+    w.controller.call_in_engine(lambda _s: gate.wait(LONG / 1000))
+    return gate
+
+
+def focus_on(qtbot, widget) -> None:
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=LONG)
+
+
+def test_a_preset_chosen_before_the_duplicates_frame_arrives_shows_the_new_outputs(window, qtbot):
+    w = window
+    np_, dp = w.network_panel, w.data_panel
+    assert np_.widths()[-1] == 1  # XOR: one output
+
+    focus_on(qtbot, w.canvas)
+    hold_frames(w)
+    press(qtbot, Qt.Key.Key_D, CTRL)  # Duplicate as B: the copy gets the focus
+    wait_frame_in_mailbox(qtbot, w, 2)  # made before the next change, not yet taken
+
+    gate = busy_engine(w)
+    # the preset: two down from XOR is Gaussian blobs, three classes (three outputs)
+    focus_on(qtbot, dp.preset_combo)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)
+    assert dp.preset == "gaussians" and np_.widths()[-1] == 3
+    release_frames(w)
+    # the window takes the frame made before the new preset
+    qtbot.waitUntil(lambda: len(w.latest.runs) == 2, timeout=LONG)
+    w.grab()
+    gate.set()
+
+    qtbot.waitUntil(
+        lambda: w.latest.runs[1].snapshot.dataset.n_classes == 3 and w.compare.focus == 1,
+        timeout=LONG,
+    )
+    wait_runs(qtbot, w, 2)
+    w.grab()
+    widths, hyper = engine_design(qtbot, w, 1)
+    assert widths[-1] == 3
+    assert np_.widths() == widths  # the panel shows B as the engine trains it
+    assert w.training_panel.hyper() == hyper
