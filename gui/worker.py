@@ -454,7 +454,12 @@ class EngineWorker(QObject):
             return  # it stopped alone: the others go on without it
         others = [o.step_count for i, o in enumerate(group) if i != lead and not o.diverged]
         if others and s.step_count < max(others):
-            group.rewind(s.step_count)
+            # the lead's own timeline holds its step as it was before any hand edit made at
+            # it: a rewind would take back the edits an undo left in effect, so the lead
+            # keeps the state the call left it in when the others meet it at its step
+            here = s.checkpoint()
+            if group.rewind(s.step_count) == here.step:
+                s.restore(here)
         else:
             group.catch_up()
 
