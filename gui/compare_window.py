@@ -96,8 +96,8 @@ class CompareFeature(QObject):
         self.focus = 0
         self.count = 1
         self._want_focus: tuple[int, int] | None = None  # (runs, focus) once they show
-        # the focused run's design is still to be put in the panels: the frame at hand was
-        # made before the runs' last edit (the next one shows them as they are)
+        # the focused run's design is to be shown again: the panels took it from a frame
+        # made before the runs' last edit (the next frame shows them as they are)
         self._design_owed = False
         self._labels: tuple[str, ...] = ("A",)
         self._drawn: dict[int, object] = {}  # run → the grid array its canvas shows
@@ -304,8 +304,10 @@ class CompareFeature(QObject):
         c = self.w.controller
         c.focus_run = self.focus
         frame = frame if frame is not None else self.w.latest
+        # a frame made before the runs' last edit is the best known until the next one,
+        # which shows the design again
         self._design_owed = frame is not None and not c.caught_up(frame)
-        if frame is not None and self.focus < len(frame.runs) and not self._design_owed:
+        if frame is not None and self.focus < len(frame.runs):
             self.w.panels.show_design(frame.runs[self.focus].snapshot)
         self._show_run(frame)
         self._frame_cells(frame)

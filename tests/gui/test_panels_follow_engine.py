@@ -89,3 +89,32 @@ def test_a_preset_chosen_before_the_duplicates_frame_arrives_shows_the_new_outpu
     assert widths[-1] == 3
     assert np_.widths() == widths  # the panel shows B as the engine trains it
     assert w.training_panel.hyper() == hyper
+
+
+def test_ctrl_tab_right_after_a_new_preset_shows_the_next_run_with_the_new_outputs(window, qtbot):
+    w = window
+    np_, dp = w.network_panel, w.data_panel
+    focus_on(qtbot, w.canvas)
+    press(qtbot, Qt.Key.Key_D, CTRL)  # Duplicate as B: B has the focus
+    wait_runs(qtbot, w, 2)
+    qtbot.waitUntil(lambda: w.compare.focus == 1, timeout=LONG)
+    w.grab()
+
+    hold_frames(w)
+    gate = busy_engine(w)
+    focus_on(qtbot, dp.preset_combo)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)  # Gaussian blobs: three outputs, for every run
+    assert dp.preset == "gaussians" and np_.widths()[-1] == 3
+    focus_on(qtbot, w.canvas)
+    press(qtbot, Qt.Key.Key_Tab, CTRL)  # A, from the frame at hand (made before the preset)
+    assert w.compare.focus == 0
+    release_frames(w)
+    gate.set()
+
+    qtbot.waitUntil(lambda: w.latest.snapshot.dataset.n_classes == 3, timeout=LONG)
+    w.grab()
+    widths, hyper = engine_design(qtbot, w, 0)
+    assert widths[-1] == 3
+    qtbot.waitUntil(lambda: np_.widths() == widths, timeout=LONG)
+    assert w.training_panel.hyper() == hyper
