@@ -99,6 +99,11 @@ class CompareFeature(QObject):
         # the focused run's design is to be shown again: the panels took it from a frame
         # made before the runs' last edit (the next frame shows them as they are)
         self._design_owed = False
+        # the edits of the runs (``Frame.changes``) the panels' design was last shown after:
+        # a design the panels kept for a run (gui/run_history.py) may predate a frame of it
+        # (a contrast's settings come from the engine), so after every edit of the runs a
+        # comparison's panels show the focused run again as its next frame has it
+        self._shown_at: int | None = None
         self._labels: tuple[str, ...] = ("A",)
         self._drawn: dict[int, object] = {}  # run → the grid array its canvas shows
         self._points: tuple | None = None  # what the read-only canvases' points show
@@ -309,6 +314,8 @@ class CompareFeature(QObject):
         self._design_owed = frame is not None and not c.caught_up(frame)
         if frame is not None and self.focus < len(frame.runs):
             self.w.panels.show_design(frame.runs[self.focus].snapshot)
+            if not self._design_owed:
+                self._shown_at = frame.changes
         self._show_run(frame)
         self._frame_cells(frame)
         self._update_menu()
@@ -349,7 +356,7 @@ class CompareFeature(QObject):
             self.set_focus(want[1], frame)
         elif self.focus >= n:
             self.set_focus(0, frame)
-        elif n > 1 and (counted or relabelled):
+        elif n > 1 and (counted or relabelled or frame.changes != self._shown_at):
             self.set_focus(self.focus, frame)  # the panels show the runs as the engine has them
         elif counted:
             self._update_menu()

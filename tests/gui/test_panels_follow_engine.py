@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from .helpers import LONG
+from .helpers import LONG, click
 from .test_compare_window import wait_runs
-from .test_keys import press
+from .test_keys import press, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -118,3 +118,35 @@ def test_ctrl_tab_right_after_a_new_preset_shows_the_next_run_with_the_new_outpu
     assert widths[-1] == 3
     qtbot.waitUntil(lambda: np_.widths() == widths, timeout=LONG)
     assert w.training_panel.hyper() == hyper
+
+
+def type_into(qtbot, spin, text: str) -> None:
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=QPoint(8, spin.height() // 2))
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    type_text(qtbot, text)
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def test_undo_of_a_reset_made_before_a_contrasts_frame_shows_the_runs_settings(window, qtbot):
+    w = window
+    tp = w.training_panel
+    type_into(qtbot, tp.lam_spin, "5")
+    qtbot.waitUntil(lambda: engine_design(qtbot, w, 0)[1].lam == 5.0, timeout=LONG)
+    w.grab()
+
+    hold_frames(w)  # a busy window: the comparison's frame comes after the click below
+    w.compare.contrast_actions["lam"].trigger()  # Train → Compare → λ = 0 | 0.01
+    click(qtbot, tp.reset_button)  # Reset θ: the panels still show λ = 5
+    release_frames(w)
+    wait_runs(qtbot, w, 2)
+    qtbot.waitUntil(lambda: tp.hyper().lam == 0.0, timeout=LONG)  # A's λ, from its frame
+    w.grab()
+
+    focus_on(qtbot, w.canvas)
+    press(qtbot, Qt.Key.Key_Z, CTRL)  # undo the reset: the comparison as it was
+    qtbot.waitUntil(lambda: w.canvas.redo_action.text() == "Redo reset parameters", timeout=LONG)
+    _widths, hyper = engine_design(qtbot, w, 0)
+    assert hyper.lam == 0.0
+    qtbot.waitUntil(lambda: w.latest.snapshot.step == 0 and len(w.latest.runs) == 2, timeout=LONG)
+    w.grab()
+    qtbot.waitUntil(lambda: tp.hyper() == hyper, timeout=LONG)  # the panel says what A trains
