@@ -333,13 +333,10 @@ class CompareFeature(QObject):
     # --- frames ------------------------------------------------------------------------------
     @Slot(object)
     def on_frame(self, frame: Frame) -> None:
-        if not self.w.controller.caught_up(frame):
-            # made before the runs' last edit (the window took it late): its runs, their
-            # number and their designs may be gone, and the panels would show them while
-            # the engine trains others; the next frame shows the runs as they are
-            return
         runs = frame.runs
         n = max(1, len(runs))
+        # made after the window's last edit of the runs (a frame taken late may not be)
+        current = self.w.controller.caught_up(frame)
         counted = n != self.count
         self.count = n
         if self.grid.set_count(1 if self.overlay else n):
@@ -356,11 +353,11 @@ class CompareFeature(QObject):
             self.set_focus(want[1], frame)
         elif self.focus >= n:
             self.set_focus(0, frame)
-        elif n > 1 and (counted or relabelled or frame.changes != self._shown_at):
+        elif n > 1 and (counted or relabelled or (current and frame.changes != self._shown_at)):
             self.set_focus(self.focus, frame)  # the panels show the runs as the engine has them
         elif counted:
             self._update_menu()
-        if self._design_owed:
+        if self._design_owed and current:
             self.set_focus(self.focus, frame)
         if n == 1:
             if counted:
