@@ -405,6 +405,10 @@ Command = (
 
 # a ``NewRun`` holds changes: these start a run afresh, or make or change a comparison
 RUN_CHANGES = (Change,)
+# the commands that edit the runs themselves (their data, design, settings, or which runs
+# there are): both sides count them, so that the window tells a frame made before its
+# last edit from one made after (``Frame.changes``, ``EngineController.caught_up``)
+RUN_EDITS = (Change, NewRun, SwapRun)
 
 
 def changes() -> list[type[Change]]:

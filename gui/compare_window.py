@@ -96,6 +96,14 @@ class CompareFeature(QObject):
         self.focus = 0
         self.count = 1
         self._want_focus: tuple[int, int] | None = None  # (runs, focus) once they show
+        # the focused run's design is to be shown again: the panels took it from a frame
+        # made before the runs' last edit (the next frame shows them as they are)
+        self._design_owed = False
+        # the edits of the runs (``Frame.changes``) the panels' design was last shown after:
+        # a design the panels kept for a run (gui/run_history.py) may predate a frame of it
+        # (a contrast's settings come from the engine), so after every edit of the runs a
+        # comparison's panels show the focused run again as its next frame has it
+        self._shown_at: int | None = None
         self._labels: tuple[str, ...] = ("A",)
         self._drawn: dict[int, object] = {}  # run → the grid array its canvas shows
         self._points: tuple | None = None  # what the read-only canvases' points show
@@ -298,10 +306,16 @@ class CompareFeature(QObject):
         """Run ``i`` has the focus: its frame, and the panels show and change it (as
         ``frame`` has the runs, else the latest frame)."""
         self.focus = int(i)
-        self.w.controller.focus_run = self.focus
+        c = self.w.controller
+        c.focus_run = self.focus
         frame = frame if frame is not None else self.w.latest
+        # a frame made before the runs' last edit is the best known until the next one,
+        # which shows the design again
+        self._design_owed = frame is not None and not c.caught_up(frame)
         if frame is not None and self.focus < len(frame.runs):
             self.w.panels.show_design(frame.runs[self.focus].snapshot)
+            if not self._design_owed:
+                self._shown_at = frame.changes
         self._show_run(frame)
         self._frame_cells(frame)
         self._update_menu()
@@ -321,6 +335,8 @@ class CompareFeature(QObject):
     def on_frame(self, frame: Frame) -> None:
         runs = frame.runs
         n = max(1, len(runs))
+        # made after the window's last edit of the runs (a frame taken late may not be)
+        current = self.w.controller.caught_up(frame)
         counted = n != self.count
         self.count = n
         if self.grid.set_count(1 if self.overlay else n):
@@ -337,10 +353,12 @@ class CompareFeature(QObject):
             self.set_focus(want[1], frame)
         elif self.focus >= n:
             self.set_focus(0, frame)
-        elif n > 1 and (counted or relabelled):
+        elif n > 1 and (counted or relabelled or (current and frame.changes != self._shown_at)):
             self.set_focus(self.focus, frame)  # the panels show the runs as the engine has them
         elif counted:
             self._update_menu()
+        if self._design_owed and current:
+            self.set_focus(self.focus, frame)
         if n == 1:
             if counted:
                 self._show_run(frame)

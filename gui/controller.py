@@ -69,6 +69,7 @@ class EngineController(QObject):
         self.latest: Frame | None = None
         self._shut = False
         self._run_changes: list | None = None  # collected inside ``new_run``
+        self.changes_sent = 0  # edits of the runs sent (``commands.RUN_EDITS``)
         # the run of a comparison the panels show and change (gui/compare_window.py): the
         # network, the settings and the seed they send go to it (0, A: a single run)
         self.focus_run = 0
@@ -81,7 +82,18 @@ class EngineController(QObject):
         if self._run_changes is not None and isinstance(command, cmd.RUN_CHANGES):
             self._run_changes.append(command)
             return
+        self._emit(command)
+
+    def _emit(self, command: cmd.Command) -> None:
+        if isinstance(command, cmd.RUN_EDITS):
+            self.changes_sent += 1
         self._queue.emit(command)
+
+    def caught_up(self, frame: Frame) -> bool:
+        """``frame`` was made after the engine thread took every edit of the runs sent
+        from here: its runs' data, designs and settings are the engine's. A frame made
+        before the last one can still arrive after it (the window took it late)."""
+        return frame.changes is None or frame.changes >= self.changes_sent
 
     @contextmanager
     def new_run(self, keep_as: int, run: int) -> Iterator[None]:
@@ -95,7 +107,7 @@ class EngineController(QObject):
             yield
         finally:
             changes, self._run_changes = tuple(self._run_changes), None
-            self._queue.emit(cmd.NewRun(keep_as, changes, run))
+            self._emit(cmd.NewRun(keep_as, changes, run))
 
     def swap_run(self, keep_as: int, restore: int) -> None:
         self.send(cmd.SwapRun(int(keep_as), int(restore)))

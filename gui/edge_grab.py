@@ -382,6 +382,12 @@ class EdgeGrab(QObject):
         says so and changes nothing; hovering shows no weight's readout."""
         t = ev.type()
         self._press = None
+        if self.grabbed is not None:
+            # the diagram turned to another run in the middle of a drag (Ctrl+Tab, the
+            # focus given to a new copy): the drag ends where it got to, one undo step
+            self.grabbed = None
+            self.feature.edits.end()
+            self.overlay.update()
         self._end_wheel()
         self._set_hover(None)
         asks = {

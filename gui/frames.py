@@ -110,6 +110,9 @@ class Frame:
     grid_steps: tuple[int | None, ...] = ()
     # what ``SetUnitMaps`` asked for, by name
     maps: Mapping[str, UnitMaps] = field(default_factory=dict)
+    # how many of the window's edits of the runs (``commands.RUN_EDITS``) the engine thread
+    # had taken when it posted this frame (``EngineController.caught_up``); None: unknown
+    changes: int | None = None
 
     @property
     def runs(self) -> tuple[RunView, ...]:

@@ -44,7 +44,7 @@ import pickle
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backprop_lab.engine import Snapshot, TrainingSession
 from backprop_lab.engine.group import LETTERS, GroupSnapshot, RunGroup
@@ -163,6 +163,7 @@ class EngineWorker(QObject):
         self._remote: dict[int, cmd.Call] = {}  # calls sent to the process, by number
         self._remote_id = 0
         self._last_command = -math.inf  # when the last command ran here (perf_counter)
+        self.changes_taken = 0  # edits of the runs taken (``commands.RUN_EDITS``)
 
     @property
     def session(self) -> TrainingSession:
@@ -182,6 +183,9 @@ class EngineWorker(QObject):
         return frame
 
     def _post(self, frame: Frame) -> None:
+        # stamped here, in this thread, between commands: a frame the engine process made
+        # is of the runs as lent, and an edit takes them back before it runs
+        frame = replace(frame, changes=self.changes_taken)
         with self._lock:
             self._mailbox = frame
 
@@ -213,6 +217,9 @@ class EngineWorker(QObject):
     @Slot(object)
     def execute(self, command: cmd.Command) -> None:
         """Run one command from the GUI thread (queued into this thread)."""
+        if isinstance(command, cmd.RUN_EDITS):
+            self.changes_taken += 1
+            self._dirty = True  # a frame follows it, whatever it did: the window waits for one
         if self.lent:
             if self._pass_on(command):
                 return
@@ -447,7 +454,12 @@ class EngineWorker(QObject):
             return  # it stopped alone: the others go on without it
         others = [o.step_count for i, o in enumerate(group) if i != lead and not o.diverged]
         if others and s.step_count < max(others):
-            group.rewind(s.step_count)
+            # the lead's own timeline holds its step as it was before any hand edit made at
+            # it: a rewind would take back the edits an undo left in effect, so the lead
+            # keeps the state the call left it in when the others meet it at its step
+            here = s.checkpoint()
+            if group.rewind(s.step_count) == here.step:
+                s.restore(here)
         else:
             group.catch_up()
 

@@ -622,6 +622,7 @@ class Monkey:
         t_paint = time.perf_counter() - t0
         self.longest_paint_s = max(self.longest_paint_s, t_paint)
         self.check_points(name, before)
+        checked = self.w.canvas.dataset
         t0 = time.perf_counter()
         self.wait_caught_up()
         self.check_hand(name, depth)
@@ -630,6 +631,10 @@ class Monkey:
             self._ticking, self._last_tick = True, 0.0
             QTest.qWait(self.settle_ms)
             self._ticking = False
+        # what the action left to the event loop lands after the first check (a click on a
+        # tool button hands the focus to the canvas once the click is done, and a number
+        # typed in a field is committed then): it is this action's, an undoable step too
+        self.check_points(name, checked)
         self.times.append((name, t_action, t_paint, time.perf_counter() - t0))
         if t_paint > 0.2 or t_action > 0.2:
             w = self.w
