@@ -38,22 +38,27 @@ def draw_point(qtbot, w, x: float, y: float) -> None:
     qtbot.mouseClick(c.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos))
 
 
-def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) -> QTimer:
-    """Click ``button`` in the next modal question, as a user would. Returns the polling
-    timer: stop it if no question is expected."""
+def on_next_question(act, seen: list[str]) -> QTimer:
+    """Run ``act(box)`` on the next modal question once it is up, noting its text in
+    ``seen``. Returns the polling timer: stop it if no question is expected."""
     timer = QTimer()
     timer.setInterval(20)
 
-    def click() -> None:
+    def poll() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             timer.stop()
             seen.append(box.text())
-            box.button(button).click()
+            act(box)
 
-    timer.timeout.connect(click)
+    timer.timeout.connect(poll)
     timer.start()
     return timer
+
+
+def answer_next_question(button: QMessageBox.StandardButton, seen: list[str]) -> QTimer:
+    """Click ``button`` in the next modal question, as a user would."""
+    return on_next_question(lambda box: box.button(button).click(), seen)
 
 
 def crash_then_restore(qtbot, w1: MainWindow) -> MainWindow:
@@ -187,23 +192,15 @@ def test_close_with_unsaved_work_asks_and_cancel_keeps_the_window(folder, qtbot,
 
 def press_in_next_question(key: Qt.Key, mods: Qt.KeyboardModifier, seen: list[str]) -> QTimer:
     """Press ``key`` (with ``mods``) in the next modal question, as a user at the keyboard
-    does. Returns the polling timer."""
-    timer = QTimer()
-    timer.setInterval(20)
+    does."""
 
-    def press() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            timer.stop()
-            seen.append(box.text())
-            QTest.keyClick(box, key, mods)
-            # a key that answers nothing must fail the test, not leave it waiting for ever
-            # (the box as the timer's context: once it is gone, nothing is called)
-            QTimer.singleShot(3000, box, box.reject)
+    def press(box: QMessageBox) -> None:
+        QTest.keyClick(box, key, mods)
+        # a key that answers nothing must fail the test, not leave it waiting for ever
+        # (the box as the timer's context: once it is gone, nothing is called)
+        QTimer.singleShot(3000, box, box.reject)
 
-    timer.timeout.connect(press)
-    timer.start()
-    return timer
+    return on_next_question(press, seen)
 
 
 def test_the_close_question_answers_from_the_keyboard(folder, qtbot):

@@ -13,10 +13,10 @@ import pytest
 from backprop_lab.engine.scenario import load_scenario
 from backprop_lab.gui import autosave as autosave_module
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from .helpers import LONG, open_window
-from .test_autosave import answer_next_question, draw_point, prompts_on
+from .test_autosave import answer_next_question, draw_point, on_next_question, prompts_on
 
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -171,22 +171,13 @@ def test_process_checks_without_proc_use_ps(qtbot):
 
 # --- the restore question ----------------------------------------------------------------------
 def dismiss_next_question(qtbot, how: str, seen: list[str]) -> QTimer:
-    timer = QTimer()
-    timer.setInterval(20)
+    def go(box: QMessageBox) -> None:
+        if how == "esc":
+            qtbot.keyClick(box, Qt.Key.Key_Escape)
+        else:
+            box.close()  # the title bar's ✕
 
-    def go() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            timer.stop()
-            seen.append(box.text())
-            if how == "esc":
-                qtbot.keyClick(box, Qt.Key.Key_Escape)
-            else:
-                box.close()  # the title bar's ✕
-
-    timer.timeout.connect(go)
-    timer.start()
-    return timer
+    return on_next_question(go, seen)
 
 
 @pytest.mark.parametrize("how", ["esc", "close"])
