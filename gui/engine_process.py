@@ -13,9 +13,8 @@ path for everything but the steps of Play:
   (a view that runs its own code on the runs every frame keeps them in the thread), and
   no command has come for half a second (a view that sends commands several times a
   second would have them taken back and lent again each time), the worker **lends** the
-  group: it pickles it
-  to the process, which steps it and makes the window's frames with the same
-  ``FrameBuilder`` over the same view, unit and unit maps;
+  group: it pickles it to the process, which steps it and makes the window's frames with
+  the same ``FrameBuilder`` over the same view, unit and unit maps;
 * each frame goes back pickled, at most ``PUBLISH_HZ`` a second and only once the window
   has taken the last one (as the worker's own mailbox does: the next frame is made while
   the window draws); the worker posts it to its mailbox, so the window never knows where
