@@ -15,7 +15,8 @@ path for everything but the steps of Play:
   second would have them taken back and lent again each time), the worker **lends** the
   group: it pickles it to the process, which steps it and makes the window's frames with
   the same ``FrameBuilder`` over the same view, unit and unit maps;
-* each frame goes back pickled, at most ``PUBLISH_HZ`` a second and only once the window
+* each frame goes back pickled, at most ``PUBLISH_HZ`` a second (on a fixed grid:
+  ``pacer.FrameClock``) and only once the window
   has taken the last one (as the worker's own mailbox does: the next frame is made while
   the window draws); the worker posts it to its mailbox, so the window never knows where
   a frame came from;
@@ -147,6 +148,7 @@ def serve(conn) -> None:
 def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -> bool:
     """Step the lent runs until asked for them (or they stop); False: quit."""
     from backprop_lab.gui.frames import FrameBuilder
+    from backprop_lab.gui.pacer import FrameClock
 
     group = pickle.loads(blob)
     known = _datasets(group)
@@ -159,7 +161,8 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
     credit = True  # the window has taken the last frame
     steps = 0
     sent = dict(timing)
-    last = rate_t0 = 0.0
+    clock = FrameClock(PUBLISH_HZ)
+    rate_t0 = 0.0
     rate_steps, rate = 0, 0.0
     n = 1
     why = "asked"
@@ -196,7 +199,7 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
         if end == "back":
             break
         now = time.perf_counter()
-        if credit and now - last >= 1.0 / PUBLISH_HZ:
+        if credit and clock.due(now):
             if now - rate_t0 >= 0.25:
                 rate = rate_steps / (now - rate_t0) if rate_t0 else 0.0
                 rate_steps, rate_t0 = 0, now
@@ -205,7 +208,8 @@ def _run_lent(conn, outbox, blob: bytes, settings: FrameSettings, serial: int) -
             spent = {k: timing[k] - sent.get(k, 0) for k in timing}
             sent = dict(timing)
             outbox.put(dumps(("frame", frame, steps, spent), known))
-            steps, credit, last = 0, False, now
+            steps, credit = 0, False
+            clock.published(now)
     outbox.put(dumps(("back", group, steps, why, serial), known))
     return True
 

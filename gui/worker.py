@@ -55,7 +55,7 @@ from . import commands as cmd
 from . import engine_process
 from .frames import Frame, FrameBuilder, MapRequest  # noqa: F401 - Frame: the views' type
 from .kept_runs import MAX_KEPT_RUNS, KeptRuns
-from .pacer import MAX_SPEED, Pacer
+from .pacer import MAX_SPEED, FrameClock, Pacer
 
 LENT_POLL_MS = 3  # while the runs are lent, the worker looks for frames this often
 # the runs are lent only after this long without a command: a view that sends commands
@@ -140,7 +140,7 @@ class EngineWorker(QObject):
         self._stopped_runs: set[int] = set()  # ids of the runs known to have stopped
         self._dirty = True
         self._serial = 0
-        self._last_publish = 0.0
+        self._frame_clock = FrameClock(PUBLISH_HZ)
         self._rate_steps = 0
         self._rate_t0 = time.perf_counter()
         self._rate = 0.0
@@ -588,7 +588,7 @@ class EngineWorker(QObject):
         self._check_stops()
         now = time.perf_counter()
         busy = pacer.busy
-        due = not busy or now - self._last_publish >= 1.0 / PUBLISH_HZ
+        due = not busy or self._frame_clock.due(now)
         if self._dirty and due and (not busy or self._mailbox is None):
             self._yield_to_gui()
             self._publish(time.perf_counter())
@@ -722,7 +722,6 @@ class EngineWorker(QObject):
             if not post:  # on its way back: its picture is out of date
                 return
             self._rate = frame.steps_per_second
-            self._last_publish = time.perf_counter()
             self._post(frame)
             self.process.awaiting_take = True
             self._note_stops(frame)
@@ -818,6 +817,6 @@ class EngineWorker(QObject):
             self._dirty = False
             return
         self._serial += 1
-        self._last_publish = now
+        self._frame_clock.published(now)
         self._dirty = False
         self._post(frame)

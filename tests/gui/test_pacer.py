@@ -3,7 +3,9 @@ as it goes, through a driver; a fake clock instead of time."""
 
 from __future__ import annotations
 
-from backprop_lab.gui.pacer import CHUNK, MANUAL_ROWS, TICK_SECONDS, Pacer
+import random
+
+from backprop_lab.gui.pacer import CHUNK, MANUAL_ROWS, TICK_SECONDS, FrameClock, Pacer
 
 
 class Clock:
@@ -120,3 +122,54 @@ def test_stop_and_the_gate_are_asked_before_every_call():
     assert done == 2 and len(gates) == 2 and p.pending == 3
     p.halt()
     assert not p.busy
+
+
+# --- when frames go out -------------------------------------------------------------------
+def _publish_for(seconds: float, check_every, taken_after, hz: float = 60.0):
+    """The engine's loop on a fake clock: it looks between chunks of ``check_every()``
+    seconds and publishes when a frame is due and the window has taken the last one
+    (``taken_after(i)`` seconds after frame i went out). Returns the publishing times."""
+    clock = FrameClock(hz)
+    t, sent, taken_at = 0.0, [], 0.0
+    while t < seconds:
+        t += check_every()
+        if t >= taken_at and clock.due(t):
+            sent.append(t)
+            clock.published(t)
+            taken_at = t + taken_after(len(sent))
+    return sent
+
+
+def test_frames_keep_the_full_rate_though_each_goes_out_late():
+    # looked at every 1–3 ms (a chunk of steps), taken by the window 3–13 ms later: each
+    # frame goes out up to a chunk after it was due, and the next is not delayed by that
+    rng = random.Random(1)
+    sent = _publish_for(
+        10.0, lambda: rng.uniform(0.001, 0.003), lambda i: rng.uniform(0.003, 0.013)
+    )
+    assert len(sent) >= 598  # 60 a second
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert sum(gaps) / len(gaps) <= 1 / 60 + 1e-4
+
+
+def test_frames_are_never_more_than_the_rate_allows():
+    sent = _publish_for(10.0, lambda: 0.0001, lambda i: 0.0)
+    assert 600 <= len(sent) <= 601
+    for a, b in zip(sent, sent[10:], strict=False):  # any ten consecutive frames
+        assert b - a >= 10 / 60 - 0.001
+
+
+def test_after_a_stall_the_grid_goes_on_with_no_burst_of_frames():
+    clock = FrameClock(60.0)
+    clock.published(1.0)
+    clock.published(1.5)  # 30 slots late (a stall): the next slot after it, not at once
+    assert not clock.due(1.5 + 0.001)
+    assert clock.due(1.5 + 1 / 60)
+    assert clock.next - 1.5 <= 1 / 60 + 1e-9
+
+
+def test_a_frame_out_of_turn_restarts_the_grid():
+    clock = FrameClock(60.0)
+    clock.published(1.0)
+    clock.published(1.005)  # a paused run's frame, before the slot: the grid starts there
+    assert not clock.due(1.01) and clock.due(1.005 + 1 / 60)
