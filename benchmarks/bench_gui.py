@@ -303,6 +303,7 @@ def windowed(
 
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
+    collector = app_collector()
     start = TrainingSession(dataset(200), NETS[sc.net], hyper(), seed=0)
     w = MainWindow(session=start)
     missing = (
@@ -315,6 +316,7 @@ def windowed(
         w.close()
         w.deleteLater()
         app.processEvents()
+        collector.stop()
         return {"available": False}
     w.resize(*size)
     slider = w.training_panel.speed_slider
@@ -322,6 +324,8 @@ def windowed(
     w.show()
     for _ in range(20):
         app.processEvents()
+    if hasattr(collector, "settle"):
+        collector.settle()  # as the app does once its window is up (then a lesson opens)
     if sc.source == "lesson":
         path = tmp / f"lesson-{sc.points}-{sc.net.split()[0]}.json"
         save_scenario(path, scenario_from_session(session_for(sc)))
@@ -409,6 +413,7 @@ def windowed(
     w.close()
     w.deleteLater()
     app.processEvents()
+    collector.stop()
     published = timing.get("frames", 0) - timing0.get("frames", 0)
     split = {}
     for key in ("step", "snapshot", "grid", "handover"):
@@ -429,6 +434,28 @@ def windowed(
         "gui_cpu_share": gui_cpu / elapsed,
         "frame_ms": split,
     }
+
+
+def app_collector():
+    """Python's garbage collector as the app runs it (gui/collector.py), so that its
+    collections cost the timed window what they cost the app; an older checkout's app used
+    pyqtgraph's timer collector."""
+    try:
+        from backprop_lab.gui.collector import Collector
+    except ImportError:
+        import gc
+
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        old = GarbageCollector(interval=0.5)
+
+        def stop() -> None:
+            old.timer.stop()
+            gc.enable()
+
+        old.stop = stop
+        return old
+    return Collector(settle_ms=None)
 
 
 def available(sc: Scenario) -> bool:

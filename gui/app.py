@@ -269,11 +269,11 @@ def check_app_args(args: argparse.Namespace):
 
 def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) -> int:
     import pyqtgraph as pg
-    from pyqtgraph.util.garbage_collector import GarbageCollector
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from . import help
+    from .collector import Collector
     from .main_window import MainWindow
 
     configure_process()
@@ -283,10 +283,9 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     app.setWindowIcon(help.window_icon())
     app.setDesktopFileName("backprop-lab")  # Wayland matches the window to its .desktop
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
-    # Python's cyclic collector runs in whichever thread happens to allocate; in the engine
-    # thread it could destroy a Qt object of the GUI thread while that thread deletes another
-    # (a deadlock). Collect in the GUI thread only, on a timer (pyqtgraph's collector).
-    collector = GarbageCollector(interval=0.5)
+    # Python's cyclic collector in the GUI thread only, on a timer, and not over the window's
+    # own objects once it is up (gui/collector.py)
+    collector = Collector()
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
     window.resize(window.default_size())  # 1280×800, or less on a smaller screen
     # remembered only in the app itself: tests and renders never touch the user's settings
@@ -342,7 +341,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     code = app.exec()
     stop_interrupt_handling(wake)
     window.shutdown()
-    collector.timer.stop()
+    collector.stop()
     return int(code) or outcome["code"]
 
 
