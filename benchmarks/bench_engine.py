@@ -5,11 +5,12 @@ step and PyTorch CPU, all in the same run.
 
 Network: 2-8-8-8-1 sigmoid, Bernoulli head, B = 32, float64 (training) on 500 XOR points.
 Every figure is measured in turns with the others (``measure_all``), so the ratios compare
-figures taken under the same load. The two ratios printed last are the ones to watch:
-``TrainingSession.step`` (a session far into a run, as the window runs it, with its history
-rows and checkpoints) and the fused step alone (``FusedStep.run`` and the optimizer's
-``update``), each against the lean reference step. ``benchmarks/profile_step.py`` counts
-the NumPy calls of a step.
+figures taken under the same load. The ratios printed last are the ones to watch, each
+against the lean reference step: ``TrainingSession.step`` (a session far into a run, as
+the window runs it, with its history rows and checkpoints), the same session with no
+history row due (what the session adds apart from the rows: counting, the guard,
+checkpoints), and the fused step alone (``FusedStep.run`` and the optimizer's ``update``).
+``benchmarks/profile_step.py`` counts the NumPy calls of a step.
 Grid: the same network's p(y=1|x) over 100×100 and 200×200 points, float32.
 PyTorch (if installed) runs the same maths on one thread: Linear layers, sigmoid,
 BCE-with-logits, plain SGD; its grid pass runs under ``torch.inference_mode``.
@@ -128,6 +129,13 @@ def engine_figures(seconds: float) -> dict[str, Probe]:
     WATCHED["TrainingSession.step"] = far
     WATCHED["TrainingSession.reference_step"] = readable
     out["session_step"] = rate(lambda: far.step(100), seconds, 100)
+    # the same session with no history rows due (a stride of 2^30): what the session adds
+    # to the fused step apart from the rows (counting, the guard, checkpoints)
+    bare = session()
+    bare.step(50_000)
+    bare.history = bare.history.with_min_stride(1 << 30)
+    WATCHED["TrainingSession.step, no rows"] = bare
+    out["session_no_rows"] = rate(lambda: bare.step(100), seconds, 100)
     for r in (100, 200):
         ev = GridEvaluator(GridSpec(resolution=r), ("x1", "x2"))
         out[f"grid{r}"] = rate(lambda ev=ev: ev.evaluate(net, params), seconds)
@@ -265,6 +273,7 @@ def main() -> None:
         ("step", "SGD steps/s (2-8-8-8-1 sigmoid, B=32), fused", 4.0),
         ("reference_step", "  … as TrainingSession.reference_step", None),
         ("session_step", "  … as TrainingSession.step, histories kept", None),
+        ("session_no_rows", "  … as TrainingSession.step, no history row due", None),
         ("grid100", "grid evaluations/s, 100×100 (float32)", 4.0),
         ("grid200", "grid evaluations/s, 200×200 (float32)", 4.0),
     ]
@@ -276,7 +285,9 @@ def main() -> None:
         print(f"{label:48s} {ours[key]:10.0f} {t:10.0f} {ratio:7.2f}  {tgt}")
     print(f"{'lean NumPy reference step, steps/s':48s} {lean:10.0f}")
     session_ratio, fused_ratio = ours["session_step"] / lean, ours["step"] / lean
+    bare_ratio = ours["session_no_rows"] / lean
     print(f"TrainingSession.step / lean step = {session_ratio:.2f}")
+    print(f"  … with no history row due      = {bare_ratio:.2f}")
     print(f"fused step / lean step           = {fused_ratio:.2f}  (target ≥ 0.95)")
     print(
         "  (what TrainingSession.step adds to the fused step, history rows over the "
@@ -302,6 +313,7 @@ def main() -> None:
                     "not_healthy": bad,
                     "ratio_step_vs_lean": fused_ratio,
                     "ratio_session_step_vs_lean": session_ratio,
+                    "ratio_session_no_rows_vs_lean": bare_ratio,
                     "ratio_vs_torch": {
                         k: ours[k] / theirs[k] if theirs and k in theirs else nan for k in ours
                     },
