@@ -316,7 +316,7 @@ def windowed(
         w.close()
         w.deleteLater()
         app.processEvents()
-        collector.stop()
+        stop_collector(collector)
         return {"available": False}
     w.resize(*size)
     slider = w.training_panel.speed_slider
@@ -324,8 +324,6 @@ def windowed(
     w.show()
     for _ in range(20):
         app.processEvents()
-    if hasattr(collector, "settle"):
-        collector.settle()  # as the app does once its window is up (then a lesson opens)
     if sc.source == "lesson":
         path = tmp / f"lesson-{sc.points}-{sc.net.split()[0]}.json"
         save_scenario(path, scenario_from_session(session_for(sc)))
@@ -413,7 +411,7 @@ def windowed(
     w.close()
     w.deleteLater()
     app.processEvents()
-    collector.stop()
+    stop_collector(collector)
     published = timing.get("frames", 0) - timing0.get("frames", 0)
     split = {}
     for key in ("step", "snapshot", "grid", "handover"):
@@ -437,25 +435,25 @@ def windowed(
 
 
 def app_collector():
-    """Python's garbage collector as the app runs it (gui/collector.py), so that its
-    collections cost the timed window what they cost the app; an older checkout's app used
-    pyqtgraph's timer collector."""
+    """Python's garbage collector as the app runs it (``app.start_collector``: in the GUI
+    thread, on a timer), so that the timed window pays for collections what the app pays.
+    Left on, Python's own collector made full collections of the benchmark's objects
+    (50–110 ms each, in either thread) that the app never makes."""
     try:
-        from backprop_lab.gui.collector import Collector
-    except ImportError:
-        import gc
-
+        from backprop_lab.gui.app import start_collector
+    except ImportError:  # an older checkout: the same collector, made in its run_app
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
-        old = GarbageCollector(interval=0.5)
+        return GarbageCollector(interval=0.5)
+    return start_collector()
 
-        def stop() -> None:
-            old.timer.stop()
-            gc.enable()
 
-        old.stop = stop
-        return old
-    return Collector(settle_ms=None)
+def stop_collector(collector) -> None:
+    """Python's own collector back, for the headless runs."""
+    import gc
+
+    collector.timer.stop()
+    gc.enable()
 
 
 def available(sc: Scenario) -> bool:

@@ -56,6 +56,17 @@ def configure_process() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
+def start_collector():
+    """Python's cyclic garbage collector in the GUI thread only, on a timer (pyqtgraph's
+    ``GarbageCollector``; ``.timer.stop()`` ends it). Left to itself the collector runs in
+    whichever thread happens to allocate; in the engine thread it could destroy a Qt object
+    of the GUI thread while that thread deletes another (a deadlock). Call it in the GUI
+    thread, with a QApplication."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    return GarbageCollector(interval=0.5)
+
+
 # --- Ctrl+C in the terminal -----------------------------------------------------------------
 _early_interrupt = {"seen": False}
 
@@ -273,7 +284,6 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     from PySide6.QtWidgets import QApplication
 
     from . import help
-    from .collector import Collector
     from .main_window import MainWindow
 
     configure_process()
@@ -283,9 +293,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     app.setWindowIcon(help.window_icon())
     app.setDesktopFileName("backprop-lab")  # Wayland matches the window to its .desktop
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
-    # Python's cyclic collector in the GUI thread only, on a timer, and not over the window's
-    # own objects once it is up (gui/collector.py)
-    collector = Collector()
+    collector = start_collector()
     window = MainWindow(preset=args.preset, font_scale=args.font_scale or 1.0)
     window.resize(window.default_size())  # 1280×800, or less on a smaller screen
     # remembered only in the app itself: tests and renders never touch the user's settings
@@ -341,7 +349,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     code = app.exec()
     stop_interrupt_handling(wake)
     window.shutdown()
-    collector.stop()
+    collector.timer.stop()
     return int(code) or outcome["code"]
 
 

@@ -1,6 +1,7 @@
 import gc
 
 import pytest
+from backprop_lab.gui.app import start_collector
 
 from .helpers import open_window
 
@@ -13,6 +14,21 @@ def pytest_runtest_protocol(item, nextitem):
     the GUI thread deletes another deadlocks both threads."""
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def collect_as_the_app_does(qapp):
+    """Python's collector as the app runs it (``app.start_collector``): in the GUI thread,
+    on a timer, never in whichever thread allocates. Left automatic, a lesson's rehearsal
+    thread collected a dead window's menu while the GUI thread deleted another Qt object:
+    each held what the other waited for (Qt's lock, the GIL), and the suite hung. What the
+    test leaves is collected here, in the GUI thread, before Python's own collector is back
+    (and again after pytest lets go of the fixtures: ``pytest_runtest_protocol``)."""
+    collector = start_collector()
+    yield
+    collector.timer.stop()
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture
