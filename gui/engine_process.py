@@ -15,11 +15,10 @@ path for everything but the steps of Play:
   second would have them taken back and lent again each time), the worker **lends** the
   group: it pickles it to the process, which steps it and makes the window's frames with
   the same ``FrameBuilder`` over the same view, unit and unit maps;
-* each frame goes back pickled, at most ``PUBLISH_HZ`` a second (on a fixed grid:
-  ``pacer.FrameClock``) and only once the window
-  has taken the last one (as the worker's own mailbox does: the next frame is made while
-  the window draws); the worker posts it to its mailbox, so the window never knows where
-  a frame came from;
+* each frame goes back pickled, at most ``PUBLISH_HZ`` a second (due on a fixed grid,
+  ``pacer.FrameClock``) and only once the window has taken the last one (as the worker's
+  own mailbox does: the next frame is made while the window draws); the worker posts it
+  to its mailbox, so the window never knows where a frame came from;
 * **every command** reaching the worker takes the runs back first (the process sends the
   group as it is after its last whole step), so a command always acts on the newest runs,
   in the thread, exactly as before; the few that only say what a frame shows (the view,
