@@ -34,13 +34,14 @@ def child(actions: int, seed: int, tmp: str) -> None:
     os.environ.setdefault("BACKPROP_LAB_AUTOSAVE_DIR", str(Path(tmp) / "autosave"))
     sys.path.insert(0, str(ROOT))
     import numpy as np
-    from backprop_lab.gui.app import configure_process
+    from backprop_lab.gui.app import configure_process, start_collector
     from PySide6.QtWidgets import QApplication
 
     from tests.gui.monkey import Capture, InvariantError, Monkey, make_window
 
     app = QApplication.instance() or QApplication([])
     configure_process()
+    collector = start_collector()  # Python's collector in the GUI thread, as in the app
     w = make_window()
     out = {"actions": 0, "exceptions": [], "warnings": [], "invariants": [], "engine_errors": []}
     with Capture() as cap:
@@ -86,6 +87,7 @@ def child(actions: int, seed: int, tmp: str) -> None:
     )
     print("RESULT " + json.dumps(out), flush=True)
     app.processEvents()
+    collector.timer.stop()
 
 
 def main() -> None:
