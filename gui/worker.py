@@ -450,8 +450,10 @@ class EngineWorker(QObject):
         if len(group) < 2 or not 0 <= lead < len(group):
             return
         s = group[lead]
-        if s.diverged:
-            return  # it stopped alone: the others go on without it
+        if s.diverged or group.stopped_alone(lead):
+            # it stopped alone, and the others went on without it: a call on it where it
+            # stopped (a hand edit there, which clears the stop) takes none of them back
+            return
         others = [o.step_count for i, o in enumerate(group) if i != lead and not o.diverged]
         if others and s.step_count < max(others):
             # the lead's own timeline holds its step as it was before any hand edit made at

@@ -108,3 +108,33 @@ def test_a_drag_cut_short_by_ctrl_tab_ends_and_the_next_drag_moves_its_own_weigh
     assert w.canvas.undo_action.text() == f"Undo drag {HIDDEN.label}"
     assert engine_value(qtbot, w, lambda s: HIDDEN.get(s.params)) != hidden_before
     assert engine_value(qtbot, w, lambda s: OUT.get(s.params)) == out_before
+
+
+def test_a_drag_on_a_run_that_stopped_alone_moves_it_and_leaves_the_others_where_they_are(
+    window, qtbot
+):
+    w = window
+    tp = w.training_panel
+    d = show_diagram(qtbot, w)
+    press_keys(w, Qt.Key.Key_D, CTRL)  # Duplicate as B (B has the focus)
+    wait_runs(qtbot, w, 2)
+    press_keys(w, Qt.Key.Key_Tab, CTRL)  # A
+    qtbot.waitUntil(lambda: w.compare.focus == 0 and d.shown_run == 0, timeout=LONG)
+    # A alone at a learning rate that blows up: it stops by itself, B goes on
+    engine_value(qtbot, w, lambda s: s.update_hyper(alpha=1e4))
+    click(qtbot, tp.step10_button)
+    click(qtbot, tp.step10_button)
+    qtbot.waitUntil(lambda: group_steps(qtbot, w)[1] == 20, timeout=LONG)
+    a_step = group_steps(qtbot, w)[0]
+    assert a_step < 20 and engine_value(qtbot, w, lambda s: s.diverged) is not None
+    w.grab()
+
+    before = engine_value(qtbot, w, lambda s: OUT.get(s.params))
+    drag(d, point_on(w, d, OUT), 30)
+    settled(qtbot, w)
+    assert w.canvas.undo_action.text() == f"Undo drag {OUT.label}"
+    # the drag moved A's weight where A stopped; B kept its steps (it was not taken back
+    # to A's step to keep the runs in step, and A's drag with it)
+    assert engine_value(qtbot, w, lambda s: OUT.get(s.params)) != before
+    assert group_steps(qtbot, w) == [a_step, 20]
+    assert engine_value(qtbot, w, lambda s: len(s.edits.edits)) == 1
