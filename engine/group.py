@@ -219,12 +219,6 @@ class RunGroup:
                 self._stops[i] = _Stop(before + ran, s.checkpoint())
         return most
 
-    def stopped_alone(self, i: int) -> bool:
-        """Run ``i`` stopped (the guard) while the others went on, and the group has not
-        stepped it since: it is behind them by its own doing, not out of step. A hand edit
-        where it stopped clears its stop but not this."""
-        return self._stops[i] is not None
-
     def catch_up(self, record: bool = False) -> int:
         """Step every running run that is behind the group up to it (after one run was
         stepped alone, phase by phase). Returns the steps taken in all."""

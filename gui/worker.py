@@ -435,7 +435,14 @@ class EngineWorker(QObject):
                 letter = LETTERS[run] if 0 <= run < len(LETTERS) else str(run)
                 self._answer(reply, Failure(f"Run {letter} is gone (closed): nothing was done."))
                 return
+            # in a comparison a run that stopped stays stopped whatever a call does on it
+            # (a hand edit where it stopped re-arms its guard): the others went on without
+            # it, only the runs still training go in step, and Play goes on for it only
+            # when every run stopped (``_go_on``)
+            stop = s.diverged if not whole_group and len(self.group) > 1 else None
             result = fn(s)
+            if stop is not None and s.diverged is None:
+                s.diverged = stop
             if not whole_group:
                 self._keep_in_step(run)
             self._answer(reply, result)
@@ -450,10 +457,8 @@ class EngineWorker(QObject):
         if len(group) < 2 or not 0 <= lead < len(group):
             return
         s = group[lead]
-        if s.diverged or group.stopped_alone(lead):
-            # it stopped alone, and the others went on without it: a call on it where it
-            # stopped (a hand edit there, which clears the stop) takes none of them back
-            return
+        if s.diverged:
+            return  # it stopped alone: the others go on without it
         others = [o.step_count for i, o in enumerate(group) if i != lead and not o.diverged]
         if others and s.step_count < max(others):
             # the lead's own timeline holds its step as it was before any hand edit made at

@@ -111,7 +111,7 @@ def test_a_drag_cut_short_by_ctrl_tab_ends_and_the_next_drag_moves_its_own_weigh
 
 
 def test_a_drag_on_a_run_that_stopped_alone_moves_it_and_leaves_the_others_where_they_are(
-    window, qtbot
+    window, qtbot, tmp_path
 ):
     w = window
     tp = w.training_panel
@@ -121,7 +121,7 @@ def test_a_drag_on_a_run_that_stopped_alone_moves_it_and_leaves_the_others_where
     press_keys(w, Qt.Key.Key_Tab, CTRL)  # A
     qtbot.waitUntil(lambda: w.compare.focus == 0 and d.shown_run == 0, timeout=LONG)
     # A alone at a learning rate that blows up: it stops by itself, B goes on
-    engine_value(qtbot, w, lambda s: s.update_hyper(alpha=1e4))
+    engine_value(qtbot, w, lambda s: s.update_hyper(alpha=1000.0))
     click(qtbot, tp.step10_button)
     click(qtbot, tp.step10_button)
     qtbot.waitUntil(lambda: group_steps(qtbot, w)[1] == 20, timeout=LONG)
@@ -133,8 +133,17 @@ def test_a_drag_on_a_run_that_stopped_alone_moves_it_and_leaves_the_others_where
     drag(d, point_on(w, d, OUT), 30)
     settled(qtbot, w)
     assert w.canvas.undo_action.text() == f"Undo drag {OUT.label}"
-    # the drag moved A's weight where A stopped; B kept its steps (it was not taken back
-    # to A's step to keep the runs in step, and A's drag with it)
+    # the drag moved A's weight where A stopped, and A stays stopped; B kept its steps (it
+    # was not taken back to A's step to keep the runs in step, and A's drag with it)
     assert engine_value(qtbot, w, lambda s: OUT.get(s.params)) != before
     assert group_steps(qtbot, w) == [a_step, 20]
     assert engine_value(qtbot, w, lambda s: len(s.edits.edits)) == 1
+    assert engine_value(qtbot, w, lambda s: s.diverged) is not None
+    # the comparison still saves (only the runs still training must be in step)
+    w.save_lesson(tmp_path / "saved.json")
+    qtbot.waitUntil(lambda: not w.files.saves_pending, timeout=LONG)
+    assert (tmp_path / "saved.json").exists(), w.banner.text
+    assert not w.banner.isVisible() or w.banner.kind != "error"
+    # Play: B goes on, A stays where it stopped
+    click(qtbot, tp.step10_button)
+    qtbot.waitUntil(lambda: group_steps(qtbot, w) == [a_step, 30], timeout=LONG)
