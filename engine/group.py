@@ -219,6 +219,18 @@ class RunGroup:
                 self._stops[i] = _Stop(before + ran, s.checkpoint())
         return most
 
+    def on_run(self, i: int, fn):
+        """``fn(run i)``, returned. In a comparison a run that stopped stays stopped
+        whatever ``fn`` does to it (a hand edit where it stopped re-arms its guard): the
+        others went on without it, only the runs still training go in step, and it goes
+        on only when every run has stopped. A single run goes on from a hand edit."""
+        s = self._runs[i]
+        stop = s.diverged if len(self._runs) > 1 else None
+        result = fn(s)
+        if stop is not None and s.diverged is None:
+            s.diverged = stop
+        return result
+
     def catch_up(self, record: bool = False) -> int:
         """Step every running run that is behind the group up to it (after one run was
         stepped alone, phase by phase). Returns the steps taken in all."""

@@ -435,15 +435,10 @@ class EngineWorker(QObject):
                 letter = LETTERS[run] if 0 <= run < len(LETTERS) else str(run)
                 self._answer(reply, Failure(f"Run {letter} is gone (closed): nothing was done."))
                 return
-            # in a comparison a run that stopped stays stopped whatever a call does on it
-            # (a hand edit where it stopped re-arms its guard): the others went on without
-            # it, only the runs still training go in step, and Play goes on for it only
-            # when every run stopped (``_go_on``)
-            stop = s.diverged if not whole_group and len(self.group) > 1 else None
-            result = fn(s)
-            if stop is not None and s.diverged is None:
-                s.diverged = stop
-            if not whole_group:
+            if whole_group:
+                result = fn(s)
+            else:  # a compared run that stopped stays stopped (``RunGroup.on_run``)
+                result = self.group.on_run(run, fn)
                 self._keep_in_step(run)
             self._answer(reply, result)
 

@@ -226,6 +226,27 @@ def test_a_run_that_diverges_stops_alone_and_leaves_the_others_numbers_unchanged
     assert view.step == 1500
 
 
+def test_a_hand_edit_on_a_compared_run_that_stopped_keeps_it_stopped_and_a_lone_run_goes_on():
+    from backprop_lab.engine.edits import set_parameter
+    from backprop_lab.engine.paramref import ParamRef
+
+    base, runs = _calm_and_wild()
+    g = group_of(base, runs)
+    for _ in range(12):
+        g.step(125)
+    assert g[1].diverged and not g[0].diverged
+    ref = ParamRef.weight(1, 0, 0)
+    before = ref.get(g[1].params)
+    g.on_run(1, lambda s: set_parameter(s, ref, before + 0.5))
+    assert ref.get(g[1].params) == before + 0.5  # the edit is made
+    assert g[1].diverged and not g.status(1).running  # and the run stays stopped
+    assert g.step_count == 1500
+    lone = RunGroup.of(copy_session(g[1]))
+    assert len(lone) == 1 and lone[0].diverged
+    lone.on_run(0, lambda s: set_parameter(s, ref, before))
+    assert lone[0].diverged is None  # a run alone goes on from a hand edit
+
+
 def test_rewinding_past_a_stopped_run_shows_it_stopped_and_before_it_running():
     base, runs = _calm_and_wild()
     g = group_of(base, runs)
