@@ -34,7 +34,7 @@ def child(actions: int, seed: int, tmp: str) -> None:
     os.environ.setdefault("BACKPROP_LAB_AUTOSAVE_DIR", str(Path(tmp) / "autosave"))
     sys.path.insert(0, str(ROOT))
     import numpy as np
-    from backprop_lab.gui.app import configure_process, start_collector
+    from backprop_lab.gui.app import configure_process, start_collector, stop_collector
     from PySide6.QtWidgets import QApplication
 
     from tests.gui.monkey import Capture, InvariantError, Monkey, make_window
@@ -87,7 +87,7 @@ def child(actions: int, seed: int, tmp: str) -> None:
     )
     print("RESULT " + json.dumps(out), flush=True)
     app.processEvents()
-    collector.timer.stop()
+    stop_collector(collector)
 
 
 def main() -> None:

@@ -58,13 +58,21 @@ def configure_process() -> None:
 
 def start_collector():
     """Python's cyclic garbage collector in the GUI thread only, on a timer (pyqtgraph's
-    ``GarbageCollector``; ``.timer.stop()`` ends it). Left to itself the collector runs in
+    ``GarbageCollector``; ``stop_collector`` ends it). Left to itself the collector runs in
     whichever thread happens to allocate; in the engine thread it could destroy a Qt object
     of the GUI thread while that thread deletes another (a deadlock). Call it in the GUI
     thread, with a QApplication."""
     from pyqtgraph.util.garbage_collector import GarbageCollector
 
     return GarbageCollector(interval=0.5)
+
+
+def stop_collector(collector) -> None:
+    """The timer of ``start_collector`` stopped, and Python's own collector back on."""
+    import gc
+
+    collector.timer.stop()
+    gc.enable()
 
 
 # --- Ctrl+C in the terminal -----------------------------------------------------------------
@@ -349,7 +357,7 @@ def run_app(args: argparse.Namespace, size: tuple[int, int] | None, scenario) ->
     code = app.exec()
     stop_interrupt_handling(wake)
     window.shutdown()
-    collector.timer.stop()
+    stop_collector(collector)
     return int(code) or outcome["code"]
 
 

@@ -1,7 +1,7 @@
 import gc
 
 import pytest
-from backprop_lab.gui.app import start_collector
+from backprop_lab.gui.app import start_collector, stop_collector
 
 from .helpers import open_window
 
@@ -27,8 +27,8 @@ def collect_as_the_app_does(qapp):
     collector = start_collector()
     yield
     collector.timer.stop()
-    gc.collect()
-    gc.enable()
+    gc.collect()  # before the collector may run in any thread again
+    stop_collector(collector)
 
 
 @pytest.fixture

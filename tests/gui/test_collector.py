@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from backprop_lab.gui.app import start_collector
+from backprop_lab.gui.app import start_collector, stop_collector
 
 
 class Cycle:
@@ -38,6 +38,5 @@ def test_collections_run_in_the_gui_thread_on_the_timer(qtbot):
         qtbot.waitUntil(lambda: bool(seen), timeout=5_000)  # the timer's turn
     finally:
         gc.callbacks.remove(note)
-        collector.timer.stop()
-        gc.enable()
+        stop_collector(collector)
     assert {name for _, name in seen} == {threading.main_thread().name}
